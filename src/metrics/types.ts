@@ -1,0 +1,86 @@
+/**
+ * Mergeable measurement data. Executors produce `MetricsSnapshot`s; the controller merges them exactly
+ * (histograms are added, counters summed: never averaged percentiles) and derives a `BenchmarkSummary`.
+ * Latencies are recorded in microseconds in the histograms and reported in milliseconds.
+ */
+export type LatencyMetric =
+  | 'ttft'
+  | 'itl'
+  | 'tpot'
+  | 'e2e'
+  | 'schedule_lag'
+  | 'ttft_from_scheduled'
+  | 'e2e_from_scheduled';
+
+export interface Counters {
+  sent: number;
+  ok: number;
+  failed: number;
+  cancelled: number;
+  prompt_tokens: number;
+  output_tokens: number;
+  /** Requests meeting every SLO in workload.slo (equals ok when no SLO is set). */
+  good: number;
+  /** Open loop: sends that left later than their schedule allowed / that were never sent. */
+  late_sends: number;
+  dropped_sends: number;
+}
+
+export interface WindowSnapshot {
+  /** Window start, epoch milliseconds. */
+  start: number;
+  counters: Counters;
+  histograms: Partial<Record<LatencyMetric, string>>;
+}
+
+export interface MetricsSnapshot {
+  /** Who produced it (executor node name), for per-client listings. */
+  source?: string;
+  benchmark?: string;
+  /** Epoch ms: measurement window start (after warmup) and end (last completion). */
+  window_start?: number;
+  window_end?: number;
+  counters: Counters;
+  errors_by_reason: Record<string, number>;
+  /** Base64-encoded HdrHistograms (microseconds), per metric. */
+  histograms: Partial<Record<LatencyMetric, string>>;
+  windows: WindowSnapshot[];
+  /** Open loop only: requests/s this snapshot's executor(s) were asked to send. */
+  requested_rps?: number;
+  /** What the server itself reported (Ollama durations, /metrics deltas, simulator ground truth). */
+  server_reported?: Record<string, unknown>;
+}
+
+export interface LatencyStats {
+  count: number;
+  mean: number;
+  min: number;
+  max: number;
+  std: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  p999: number;
+}
+
+export interface BenchmarkSummary {
+  benchmark: string;
+  requests: { sent: number; ok: number; failed: number; cancelled: number };
+  errors_by_reason: Record<string, number>;
+  /** Seconds of the measurement window. */
+  duration_s: number;
+  throughput: {
+    requests_per_s: number;
+    output_tokens_per_s: number;
+    total_tokens_per_s: number;
+    goodput_rps?: number;
+  };
+  requested_rps?: number;
+  achieved_rps?: number;
+  late_sends: number;
+  dropped_sends: number;
+  tokens: { prompt: number; output: number };
+  /** Milliseconds. */
+  latency_ms: Partial<Record<LatencyMetric, LatencyStats>>;
+}
