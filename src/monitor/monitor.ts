@@ -1,0 +1,164 @@
+/**
+ * `Monitor` (the seed's class): samples GPU (nvidia-smi), CPU and RAM (/proc) every `interval` seconds
+ * into a CSV, and optionally pushes the latest sample to a Pushgateway every `prometheusPushInterval`
+ * seconds with job/instance/node/role/run labels.
+ */
+import { once } from 'node:events';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname } from 'node:path';
+import { ConfigValidationError } from '../errors.js';
+import { type PeriodicPush, startPeriodicPush } from './executor-push.js';
+import { type CsvLayout, csvHeader, csvRow, type MetricKind, type MonitorSample } from './monitor-csv.js';
+import { renderMonitorSample } from './monitor-metrics.js';
+import { NvidiaSmiReader } from './nvidia-smi.js';
+import { ProcSampler } from './proc-sampler.js';
+
+export interface MonitorOptions {
+  outputFile?: string;
+  /** Sampling interval, seconds (default 1). */
+  interval?: number;
+  metrics?: readonly MetricKind[];
+  prometheusPushgatewayUrl?: string;
+  /** Seconds between pushes (default 15). */
+  prometheusPushInterval?: number;
+  /** Node name (default: $SLURMD_NODENAME or the hostname); also the `instance` label. */
+  node?: string;
+  /** server | client | orchestrator | ... */
+  role?: string;
+  /** Extra grouping-key labels, e.g. `{ run: '2026-...' }`. `job` defaults to `hpcbench_monitor`. */
+  labels?: Record<string, string>;
+  /** Keep the Pushgateway group after stop (default: delete it). */
+  keepPushgatewayGroup?: boolean;
+  /** Warnings (no nvidia-smi, push failures); default: stderr. */
+  onWarning?: (message: string) => void;
+}
+
+export interface MonitorSummary {
+  outputFile: string;
+  samples: number;
+  gpus: number;
+}
+
+const KINDS: readonly MetricKind[] = ['gpu', 'cpu', 'ram'];
+
+function validate(o: MonitorOptions): void {
+  const bad = (path: string, message: string) => {
+    throw new ConfigValidationError(`invalid monitor option ${path}`, [{ severity: 'error', path, message }]);
+  };
+  if (o.interval !== undefined && !(o.interval > 0))
+    bad('interval', `must be a number of seconds > 0, got ${o.interval}`);
+  if (o.prometheusPushInterval !== undefined && !(o.prometheusPushInterval > 0))
+    bad('prometheusPushInterval', `must be > 0 seconds, got ${o.prometheusPushInterval}`);
+  for (const m of o.metrics ?? [])
+    if (!KINDS.includes(m)) bad('metrics', `'${m}' is not one of ${KINDS.join(', ')}`);
+}
+
+export class Monitor {
+  readonly outputFile: string;
+  readonly interval: number;
+  readonly metrics: readonly MetricKind[];
+  readonly node: string;
+  private readonly proc = new ProcSampler();
+  private gpu?: NvidiaSmiReader;
+  private out?: WriteStream;
+  private layout?: CsvLayout;
+  private timer?: NodeJS.Timeout;
+  private push?: PeriodicPush;
+  private latest?: MonitorSample;
+  private samples = 0;
+  private stopped = false;
+  private ticking: Promise<void> = Promise.resolve();
+  private readonly warn: (message: string) => void;
+
+  constructor(private readonly options: MonitorOptions = {}) {
+    validate(options);
+    this.outputFile = options.outputFile ?? 'metrics.csv';
+    this.interval = options.interval ?? 1;
+    this.metrics = options.metrics ?? KINDS;
+    this.node = options.node ?? process.env.SLURMD_NODENAME ?? hostname();
+    this.warn = options.onWarning ?? ((m) => process.stderr.write(`warning: monitor: ${m}\n`));
+  }
+
+  /** Starts nvidia-smi (and waits for its first GPU batch), writes the CSV header, starts sampling. */
+  async start(): Promise<void> {
+    if (this.out) throw new Error('Monitor already started');
+    if (this.metrics.includes('gpu')) {
+      this.gpu = new NvidiaSmiReader(this.interval * 1000, this.warn);
+      await this.gpu.start();
+    }
+    await this.proc.baseline();
+    const gpuIndices = (this.gpu?.readings() ?? []).map((g) => g.index);
+    this.layout = { gpuIndices, metrics: this.metrics, node: this.node, role: this.options.role };
+    mkdirSync(dirname(this.outputFile), { recursive: true });
+    this.out = createWriteStream(this.outputFile);
+    this.out.write(`${csvHeader(this.layout).join(',')}\n`);
+    this.schedule();
+    const url = this.options.prometheusPushgatewayUrl;
+    if (url) {
+      this.push = startPeriodicPush(
+        {
+          url,
+          labels: this.groupingLabels(),
+          interval: this.options.prometheusPushInterval ?? 15,
+          render: () => renderMonitorSample(this.latest, this.samples),
+          keep: this.options.keepPushgatewayGroup,
+          onError: (err) => this.warn(err.message),
+        },
+        'hpcbench_monitor',
+      );
+    }
+  }
+
+  /** The Pushgateway grouping key this monitor pushes under. */
+  groupingLabels(): Record<string, string> {
+    const labels: Record<string, string> = { job: 'hpcbench_monitor', instance: this.node, node: this.node };
+    if (this.options.role) labels.role = this.options.role;
+    return { ...labels, ...this.options.labels };
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => {
+      this.ticking = this.sample().catch((err: Error) => this.warn(`sampling failed: ${err.message}`));
+      void this.ticking.then(() => {
+        if (!this.stopped) this.schedule();
+      });
+    }, this.interval * 1000);
+  }
+
+  private async sample(): Promise<void> {
+    const s: MonitorSample = { timestamp: new Date().toISOString(), gpus: this.gpu?.readings() ?? [] };
+    if (this.metrics.includes('cpu')) s.cpuPercent = await this.proc.sampleCpu();
+    if (this.metrics.includes('ram')) {
+      const mem = await this.proc.sampleMem();
+      s.ramUsedMB = mem.usedMB;
+      s.ramTotalMB = mem.totalMB;
+    }
+    if (!this.out || !this.layout) return;
+    this.latest = s;
+    this.samples++;
+    this.out.write(`${csvRow(this.layout, s).join(',')}\n`);
+  }
+
+  /** The most recent sample (undefined before the first interval has passed). */
+  getLatest(): MonitorSample | undefined {
+    return this.latest;
+  }
+
+  /** Stops sampling and nvidia-smi, closes the CSV, removes (or keeps) the Pushgateway group. */
+  async stop(): Promise<MonitorSummary> {
+    const out = this.out;
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.ticking;
+    this.out = undefined;
+    this.gpu?.stop();
+    if (out) {
+      out.end();
+      await once(out, 'close');
+    }
+    await this.push?.stop();
+    this.push = undefined;
+    return { outputFile: this.outputFile, samples: this.samples, gpus: this.layout?.gpuIndices.length ?? 0 };
+  }
+}

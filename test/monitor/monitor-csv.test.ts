@@ -1,0 +1,120 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Monitor } from '../../src/monitor/monitor.js';
+import { parseMonitorCsv } from '../../src/monitor/monitor-csv.js';
+
+const FAKE_GPU_DIR = fileURLToPath(new URL('./fixtures/fake-gpu', import.meta.url));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('Monitor CSV', () => {
+  let dir: string;
+  const savedPath = process.env.PATH;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'mon-'));
+  });
+  afterEach(() => {
+    process.env.PATH = savedPath;
+    delete process.env.FAKE_GPU_COUNT;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('takes GPU columns from a long-lived nvidia-smi (fake, 3 GPUs) and CPU/RAM from /proc', async () => {
+    process.env.PATH = `${FAKE_GPU_DIR}${delimiter}${savedPath}`;
+    process.env.FAKE_GPU_COUNT = '3';
+    const warnings: string[] = [];
+    const file = join(dir, 'sub', 'metrics.csv');
+    const m = new Monitor({
+      outputFile: file,
+      interval: 0.2,
+      node: 'n1',
+      role: 'server',
+      onWarning: (w) => warnings.push(w),
+    });
+    await m.start();
+    await sleep(1500);
+    const latest = m.getLatest();
+    const summary = await m.stop();
+    expect(warnings).toEqual([]);
+    expect(summary.gpus).toBe(3);
+    expect(latest?.gpus.map((g) => g.index)).toEqual([0, 1, 2]);
+
+    const text = readFileSync(file, 'utf8');
+    const header = text.split('\n')[0];
+    expect(
+      header.startsWith(
+        'timestamp,gpu0_util,gpu0_mem_used,gpu1_util,gpu1_mem_used,gpu2_util,gpu2_mem_used,cpu_percent,ram_used_MB,',
+      ),
+    ).toBe(true);
+    expect(header).toContain('gpu2_power_W');
+    expect(header.endsWith(',node,role')).toBe(true);
+    const rows = parseMonitorCsv(text);
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    expect(rows.length).toBe(summary.samples);
+    const iterations = new Set<number>();
+    for (const r of rows) {
+      expect(new Date(r.timestamp as string).toISOString()).toBe(r.timestamp);
+      for (const i of [0, 1, 2]) {
+        // The fake prints, for iteration k: mem_used = 1000 + 100 i + k, util = (7k + 10 i) % 100.
+        const k = (r[`gpu${i}_mem_used`] as number) - 1000 - 100 * i;
+        expect(k).toBeGreaterThanOrEqual(0);
+        expect(r[`gpu${i}_util`]).toBe((7 * k + 10 * i) % 100);
+        expect(r[`gpu${i}_mem_total`]).toBe(81920);
+        expect(r[`gpu${i}_power_W`]).toBe(250.5 + i);
+        expect(r[`gpu${i}_temp_C`]).toBe(60 + i);
+        iterations.add(k);
+      }
+      expect(r.cpu_percent).toBeGreaterThanOrEqual(0);
+      expect(r.cpu_percent).toBeLessThanOrEqual(100);
+      expect(r.ram_used_MB).toBeGreaterThan(0);
+      expect(r.ram_used_MB as number).toBeLessThanOrEqual(r.ram_total_MB as number);
+      expect(r.node).toBe('n1');
+      expect(r.role).toBe('server');
+    }
+    // Lines were parsed as they came: later rows saw later nvidia-smi iterations.
+    expect(iterations.size).toBeGreaterThan(1);
+  });
+
+  it('without nvidia-smi: one warning, no GPU columns, CPU and RAM still sampled', async () => {
+    process.env.PATH = '/nonexistent-bin';
+    const warnings: string[] = [];
+    const file = join(dir, 'metrics.csv');
+    const m = new Monitor({ outputFile: file, interval: 0.2, onWarning: (w) => warnings.push(w) });
+    await m.start();
+    await sleep(900);
+    const summary = await m.stop();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/nvidia-smi not found/);
+    expect(summary.gpus).toBe(0);
+    const text = readFileSync(file, 'utf8');
+    expect(text.split('\n')[0]).toBe('timestamp,cpu_percent,ram_used_MB,ram_total_MB,node');
+    const rows = parseMonitorCsv(text);
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    for (const r of rows) {
+      expect(typeof r.cpu_percent).toBe('number');
+      expect(r.ram_used_MB).toBeGreaterThan(0);
+    }
+  });
+
+  it('samples only the metrics asked for', async () => {
+    process.env.PATH = `${FAKE_GPU_DIR}${delimiter}${savedPath}`;
+    const file = join(dir, 'metrics.csv');
+    const m = new Monitor({ outputFile: file, interval: 0.2, metrics: ['ram'], node: 'x' });
+    await m.start();
+    await sleep(500);
+    await m.stop();
+    expect(readFileSync(file, 'utf8').split('\n')[0]).toBe('timestamp,ram_used_MB,ram_total_MB,node');
+  });
+
+  it('rejects bad options with E006', () => {
+    expect(() => new Monitor({ interval: 0 })).toThrowError(/interval/);
+    expect(() => new Monitor({ metrics: ['disk' as 'gpu'] })).toThrowError(/metrics/);
+    try {
+      new Monitor({ interval: -1 });
+    } catch (err) {
+      expect((err as { code: string }).code).toBe('E006');
+    }
+  });
+});
