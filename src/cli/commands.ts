@@ -1,6 +1,8 @@
 /** Every CLI command, one module each. Add a line here when adding a command. */
 import type { Command } from '@commander-js/extra-typings';
+import { register as logs } from './logs.js';
+import { register as monitor } from './monitor.js';
 
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [];
+export const commands: Register[] = [monitor, logs];
