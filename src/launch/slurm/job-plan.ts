@@ -1,0 +1,179 @@
+/**
+ * What runs where inside the allocation: a pure function of the recipe, the job's nodes and their
+ * addresses. Every component is one step on one node with its own port, its role's resources and its
+ * own log files. Ports: emulated nodes on one machine share a network stack, so every component gets a
+ * distinct port (server i: base + i, executor j: 5000 + j); on a real cluster that costs nothing.
+ */
+
+import { defaultServicePort, serverLaunchCommand, vllmDistributed } from '../commands/index.js';
+import { recipeEnv } from '../commands/types.js';
+import { apptainerExecArgv, containerFor } from '../containers.js';
+import { type RayPlan, rayPlan } from '../ray/ray-commands.js';
+import { type NodePlan, planNodes } from './node-plan.js';
+import type { SlurmRecipe } from './recipe-view.js';
+import { roleResources } from './resources.js';
+
+export type StepKind = 'server' | 'executor' | 'monitor' | 'ray-head' | 'ray-worker';
+
+export interface StepPlan {
+  /** Unique: `<kind>-<node>`; also the srun job name and the log file stem. */
+  name: string;
+  kind: StepKind;
+  node: string;
+  /** The node's address as Slurm knows it (NodeAddr). */
+  address: string;
+  port?: number;
+  cpus: number;
+  gpus: number;
+  memMb: number;
+  argv: string[];
+  env: Record<string, string>;
+  stdout: string;
+  stderr: string;
+  /** Executors write their real address here when they listen. */
+  readyFile?: string;
+}
+
+export interface JobPlan {
+  nodes: NodePlan;
+  /** Started first, in this order; each group waits for the previous one (monitors, Ray, servers, executors). */
+  steps: StepPlan[];
+  /** host:port the orchestrator checks and sends load to (the Ray head only for distributed vLLM). */
+  serverEndpoints: string[];
+  healthPath: string;
+  ray?: RayPlan;
+}
+
+export interface JobPlanOptions {
+  resultsDir: string;
+  /** argv prefix that runs hpcbench on a compute node. */
+  self: string[];
+  /** NodeAddr per node name (default: the name itself). */
+  addresses?: Record<string, string>;
+  executorPort?: number;
+  serverPort?: number;
+  monitorInterval?: number;
+  pushgateway?: string;
+  /** Run label for monitors (Pushgateway grouping). */
+  runId?: string;
+  file?: string;
+}
+
+export const DEFAULT_EXECUTOR_PORT = 5000;
+
+export function planJob(recipe: SlurmRecipe, nodeNames: string[], o: JobPlanOptions): JobPlan {
+  const nodes = planNodes(nodeNames, recipe, o.file);
+  const addr = (n: string) => o.addresses?.[n] ?? n;
+  const log = (name: string, ext: string) => `${o.resultsDir}/logs/${name}.${ext}`;
+  const step = (
+    kind: StepKind,
+    node: string,
+    rest: Omit<StepPlan, 'name' | 'kind' | 'node' | 'address' | 'stdout' | 'stderr'>,
+  ): StepPlan => {
+    const name = `${kind}-${node}`;
+    return {
+      name,
+      kind,
+      node,
+      address: addr(node),
+      stdout: log(name, 'out'),
+      stderr: log(name, 'err'),
+      ...rest,
+    };
+  };
+  const steps: StepPlan[] = [];
+  const service = recipe.workload.service;
+
+  if (recipe.monitoring?.enabled ?? true) {
+    const roleOf = (n: string) =>
+      nodes.servers.includes(n) ? 'server' : nodes.clients.includes(n) ? 'client' : 'monitor';
+    // A monitor shares its node's GPUs (srun --overlap) so that nvidia-smi sees them under device cgroups.
+    const gpusOf = (n: string) =>
+      roleResources(recipe, `${roleOf(n)}s` as 'servers' | 'clients' | 'monitors').gpus;
+    for (const node of [...nodes.servers, ...nodes.clients, ...nodes.monitors]) {
+      const argv = [...o.self, 'monitor', '--output', `${o.resultsDir}/monitor/${node}.csv`, '--node', node];
+      argv.push('--role', roleOf(node), '--interval', String(o.monitorInterval ?? 5));
+      if (o.runId) argv.push('--run-id', o.runId);
+      if (o.pushgateway) argv.push('--pushgateway', o.pushgateway);
+      steps.push(step('monitor', node, { cpus: 1, gpus: gpusOf(node), memMb: 256, argv, env: {} }));
+    }
+  }
+
+  const server = roleResources(recipe, 'servers');
+  const serverImage = containerFor(recipe, 'servers');
+  const wrap = (argv: string[], env: Record<string, string>, gpus: number) =>
+    serverImage
+      ? {
+          argv: apptainerExecArgv(serverImage.image, argv, { gpu: gpus > 0, binds: recipe.binds, env }),
+          env: {},
+        }
+      : { argv, env };
+  const basePort = o.serverPort ?? recipe.servers?.port ?? defaultServicePort(service);
+  const cfg = recipe.servers?.service_config ?? {};
+  let ray: RayPlan | undefined;
+  let serverNodes = nodes.servers;
+  if (service === 'vllm' && vllmDistributed(cfg) && nodes.servers.length > 1) {
+    ray = rayPlan(nodes.servers.map(addr), vllmDistributed(cfg)!, server);
+    nodes.servers.forEach((node, i) => {
+      const cmd = i === 0 ? ray!.head : ray!.workers[i - 1];
+      const w = wrap(cmd, recipeEnv(recipe), server.gpus);
+      steps.push(step(i === 0 ? 'ray-head' : 'ray-worker', node, { ...resources(server), ...w }));
+    });
+    serverNodes = nodes.servers.slice(0, 1);
+  }
+  const serverEndpoints: string[] = [];
+  let healthPath = '/health';
+  serverNodes.forEach((node, i) => {
+    const port = basePort + i;
+    const cmd = serverLaunchCommand(service, {
+      recipe,
+      host: addr(node),
+      port,
+      cpus: server.cpus,
+      gpus: server.gpus,
+      self: o.self,
+    });
+    healthPath = cmd.healthPath;
+    serverEndpoints.push(`${addr(node)}:${port}`);
+    steps.push(step('server', node, { port, ...resources(server), ...wrap(cmd.argv, cmd.env, server.gpus) }));
+  });
+
+  const client = roleResources(recipe, 'clients');
+  const clientImage = containerFor(recipe, 'clients');
+  nodes.clients.forEach((node, j) => {
+    const port = (o.executorPort ?? DEFAULT_EXECUTOR_PORT) + j;
+    const readyFile = `${o.resultsDir}/rendezvous/executor-${node}.json`;
+    let argv = [...o.self, 'executor', '--service', service, '--port', String(port)];
+    argv.push('--ready-file', readyFile, '--node', node);
+    if (clientImage) {
+      argv = apptainerExecArgv(clientImage.image, ['node', ...argv.slice(1)], {
+        gpu: client.gpus > 0,
+        binds: recipe.binds,
+      });
+    }
+    steps.push(step('executor', node, { port, ...resources(client), argv, env: {}, readyFile }));
+  });
+  return { nodes, steps, serverEndpoints, healthPath, ray };
+}
+
+function resources(r: { cpus: number; gpus: number; memGb: number }) {
+  return { cpus: r.cpus, gpus: r.gpus, memMb: r.memGb * 1024 };
+}
+
+/** `srun --overlap -N1 -n1 -w NODE` with the step's resources and log files. */
+export function srunArgv(s: StepPlan, jobHasGpus: boolean, srun = 'srun'): string[] {
+  const argv = [
+    srun,
+    '--overlap',
+    '-N1',
+    '-n1',
+    '-w',
+    s.node,
+    `--job-name=${s.name}`,
+    `--cpus-per-task=${s.cpus}`,
+  ];
+  argv.push(`--mem=${s.memMb}M`);
+  if (jobHasGpus) argv.push(`--gres=gpu:${s.gpus}`);
+  argv.push(`--output=${s.stdout}`, `--error=${s.stderr}`, '--kill-on-bad-exit=1', ...s.argv);
+  return argv;
+}

@@ -1,0 +1,39 @@
+#!/bin/bash
+# hpcbench job for scenario 'vllm-ray-70b'; rendered by hpcbench X.Y.Z (`hpcbench sbatch`): re-render instead of editing.
+# Nodes: 2 server + 2 client + 0 monitor. Every node is sized for the
+# largest role (GPUs, CPUs, memory); each component runs as its own srun step with its role's share.
+#SBATCH --job-name=hpcbench-vllm-ray-70b
+#SBATCH --partition=gpu
+#SBATCH --account=p200981
+#SBATCH --qos=default
+#SBATCH --nodes=4
+#SBATCH --ntasks-per-node=1
+#SBATCH --cpus-per-task=32
+#SBATCH --mem=256G
+#SBATCH --gres=gpu:4
+#SBATCH --time=00:45:00
+#SBATCH --exclusive
+#SBATCH --reservation=llm-bench
+#SBATCH --output=/scratch/hpcbench/results/vllm-ray-70b_20260101T000000Z/slurm-%j.out
+#SBATCH --error=/scratch/hpcbench/results/vllm-ray-70b_20260101T000000Z/slurm-%j.err
+#SBATCH --signal=B:TERM@120
+set -uo pipefail
+
+# Environment modules from the recipe
+module load Apptainer
+
+RESULTS_DIR=/scratch/hpcbench/results/vllm-ray-70b_20260101T000000Z
+HPCBENCH=(/opt/node/bin/node /opt/hpcbench/bin/hpcbench.js)
+
+# hpcbench splits the allocation into roles, starts every server, executor and monitor as an
+# `srun --overlap` step and runs the benchmark phases. TERM (scancel, or the time limit through
+# --signal) is forwarded: the workload stops, results are written and every step is stopped.
+"${HPCBENCH[@]}" slurm-job "$RESULTS_DIR" &
+child=$!
+trap 'kill -TERM "$child" 2>/dev/null' TERM INT
+while :; do
+  wait "$child"
+  status=$?
+  kill -0 "$child" 2>/dev/null || break
+done
+exit "$status"
