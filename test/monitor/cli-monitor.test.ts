@@ -45,56 +45,61 @@ describe('hpcbench monitor', () => {
     expect(rows.length).toBeGreaterThanOrEqual(2);
     expect(Object.keys(rows[0]).slice(0, 3)).toEqual(['timestamp', 'cpu_percent', 'ram_used_MB']);
   });
+});
 
-  describe.runIf(pushgatewayAvailable())('with a Pushgateway', () => {
-    let pgw: RunningPushgateway;
-    beforeAll(async () => {
-      pgw = await startPushgateway();
+describe.runIf(pushgatewayAvailable())('hpcbench monitor with a Pushgateway', () => {
+  let pgw: RunningPushgateway;
+  let dir: string;
+  beforeAll(async () => {
+    pgw = await startPushgateway();
+    dir = mkdtempSync(join(tmpdir(), 'cli-mon-pgw-'));
+  });
+  afterAll(async () => {
+    await pgw?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs until SIGTERM, pushes labelled metrics, writes GPU columns, removes its group at exit', async () => {
+    const out = join(dir, 'n1', 'metrics.csv');
+    const { command, args } = selfCommand(
+      'monitor',
+      ...['--output', out, '--interval', '0.2', '--node', 'n1', '--role', 'client', '--run-id', 'cli-run'],
+      ...['--pushgateway', pgw.url, '--push-interval', '0.2'],
+    );
+    const child = spawn(command, args, {
+      env: { ...process.env, PATH: `${FAKE_GPU_DIR}${delimiter}${process.env.PATH}`, FAKE_GPU_COUNT: '2' },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    afterAll(async () => pgw?.stop());
-
-    it('runs until SIGTERM, pushes labelled metrics, writes GPU columns, removes its group at exit', async () => {
-      const out = join(dir, 'n1', 'metrics.csv');
-      const { command, args } = selfCommand(
-        'monitor',
-        ...['--output', out, '--interval', '0.2', '--node', 'n1', '--role', 'client', '--run-id', 'cli-run'],
-        ...['--pushgateway', pgw.url, '--push-interval', '0.2'],
-      );
-      const child = spawn(command, args, {
-        env: { ...process.env, PATH: `${FAKE_GPU_DIR}${delimiter}${process.env.PATH}`, FAKE_GPU_COUNT: '2' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stderr = '';
-      child.stderr.on('data', (d) => {
-        stderr += d;
-      });
-      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-      try {
-        const deadline = Date.now() + 30_000;
-        let seen: Awaited<ReturnType<typeof pushedMetrics>> = [];
-        while (Date.now() < deadline) {
-          seen = (await pushedMetrics(pgw.url)).filter((m) => m.name === 'hpcbench_gpu_utilization_percent');
-          if (seen.length === 2) break;
-          await sleep(200);
-        }
-        expect(seen.map((m) => m.labels.gpu).sort()).toEqual(['0', '1']);
-        expect(seen[0].labels).toMatchObject({
-          job: 'hpcbench_monitor',
-          instance: 'n1',
-          node: 'n1',
-          role: 'client',
-          run: 'cli-run',
-        });
-      } finally {
-        process.kill(child.pid!, 'SIGTERM');
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    try {
+      const deadline = Date.now() + 30_000;
+      let seen: Awaited<ReturnType<typeof pushedMetrics>> = [];
+      while (Date.now() < deadline) {
+        seen = (await pushedMetrics(pgw.url)).filter((m) => m.name === 'hpcbench_gpu_utilization_percent');
+        if (seen.length === 2) break;
+        await sleep(200);
       }
-      expect(await exited).toBe(0);
-      expect(stderr).toMatch(/monitor: \d+ samples, 2 GPUs/);
-      expect(await listGroups(pgw.url)).toEqual([]);
-      expect(existsSync(out)).toBe(true);
-      const rows = parseMonitorCsv(readFileSync(out, 'utf8'));
-      expect(rows.length).toBeGreaterThanOrEqual(1);
-      expect(rows[0]).toMatchObject({ gpu1_mem_total: 81920, node: 'n1', role: 'client' });
-    });
+      expect(seen.map((m) => m.labels.gpu).sort()).toEqual(['0', '1']);
+      expect(seen[0].labels).toMatchObject({
+        job: 'hpcbench_monitor',
+        instance: 'n1',
+        node: 'n1',
+        role: 'client',
+        run: 'cli-run',
+      });
+    } finally {
+      process.kill(child.pid!, 'SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(stderr).toMatch(/monitor: \d+ samples, 2 GPUs/);
+    expect(await listGroups(pgw.url)).toEqual([]);
+    expect(existsSync(out)).toBe(true);
+    const rows = parseMonitorCsv(readFileSync(out, 'utf8'));
+    expect(rows.length).toBeGreaterThanOrEqual(1);
+    expect(rows[0]).toMatchObject({ gpu1_mem_total: 81920, node: 'n1', role: 'client' });
   });
 });
