@@ -4,3 +4,5 @@ export { VERSION } from './version.js';
 export type * from './loadgen/spec.js';
 export type * from './metrics/types.js';
 export type * from './executor/protocol.js';
+export { Monitor, type MonitorOptions, startExecutorPush, startRunMonitoring, startServerMetricsScraper, deletePushgatewayGroups, deleteRunGroups } from './monitor/index.js';
+export { BaseLogCollector, TailerLogCollector, type LogSource, type CollectionResult, type LoggingSettings, parseLoggingConfig } from './logs/index.js';
