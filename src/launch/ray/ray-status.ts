@@ -3,7 +3,7 @@
  * node active and every expected GPU registered. Readiness is decided from this output, never by sleeping.
  */
 export interface RayStatus {
-  /** Active nodes (sum of the counts listed under `Active:`). */
+  /** Registered nodes (sum of the counts listed under `Active:` and `Idle:`). */
   activeNodes: number;
   /** Nodes still pending (listed under `Pending:`). */
   pendingNodes: number;
@@ -18,7 +18,8 @@ export function parseRayStatus(text: string): RayStatus | undefined {
   let section: 'active' | 'pending' | 'other' = 'other';
   for (const raw of text.split('\n')) {
     const line = raw.trim();
-    if (/^Active:/.test(line)) section = 'active';
+    // Newer Ray lists alive-but-idle nodes under `Idle:`; they are registered nodes too.
+    if (/^(Active|Idle):/.test(line)) section = 'active';
     else if (/^Pending:/.test(line)) section = 'pending';
     else if (/^(Recent failures|Resources|Usage|Demands|Total Usage|Total Demands):?/.test(line))
       section = 'other';
