@@ -5,6 +5,8 @@
  * distinct port (server i: base + i, executor j: 5000 + j); on a real cluster that costs nothing.
  */
 
+import type { LogSource } from '../../logs/types.js';
+import { monitorCsvPath } from '../../monitor/run-monitoring.js';
 import { defaultServicePort, serverLaunchCommand, vllmDistributed } from '../commands/index.js';
 import { recipeEnv } from '../commands/types.js';
 import { apptainerExecArgv, containerFor } from '../containers.js';
@@ -91,7 +93,14 @@ export function planJob(recipe: SlurmRecipe, nodeNames: string[], o: JobPlanOpti
     const gpusOf = (n: string) =>
       roleResources(recipe, `${roleOf(n)}s` as 'servers' | 'clients' | 'monitors').gpus;
     for (const node of [...nodes.servers, ...nodes.clients, ...nodes.monitors]) {
-      const argv = [...o.self, 'monitor', '--output', `${o.resultsDir}/monitor/${node}.csv`, '--node', node];
+      const argv = [
+        ...o.self,
+        'monitor',
+        '--output',
+        monitorCsvPath(o.resultsDir, node, roleOf(node)),
+        '--node',
+        node,
+      ];
       argv.push('--role', roleOf(node), '--interval', String(o.monitorInterval ?? 5));
       if (o.runId) argv.push('--run-id', o.runId);
       if (o.pushgateway) argv.push('--pushgateway', o.pushgateway);
@@ -142,7 +151,7 @@ export function planJob(recipe: SlurmRecipe, nodeNames: string[], o: JobPlanOpti
   const clientImage = containerFor(recipe, 'clients');
   nodes.clients.forEach((node, j) => {
     const port = (o.executorPort ?? DEFAULT_EXECUTOR_PORT) + j;
-    const readyFile = `${o.resultsDir}/rendezvous/executor-${node}.json`;
+    const readyFile = `${o.resultsDir}/slurm/rendezvous/executor-${node}.json`;
     let argv = [...o.self, 'executor', '--service', service, '--port', String(port)];
     argv.push('--ready-file', readyFile, '--node', node);
     if (clientImage) {
@@ -176,4 +185,23 @@ export function srunArgv(s: StepPlan, jobHasGpus: boolean, srun = 'srun'): strin
   if (jobHasGpus) argv.push(`--gres=gpu:${s.gpus}`);
   argv.push(`--output=${s.stdout}`, `--error=${s.stderr}`, '--kill-on-bad-exit=1', ...s.argv);
   return argv;
+}
+
+const COMPONENT: Record<StepKind, string> = {
+  server: 'server',
+  executor: 'client',
+  monitor: 'monitor',
+  'ray-head': 'ray',
+  'ray-worker': 'ray',
+};
+
+/** Every step's log files as log sources for the log collector. */
+export function planLogSources(plan: JobPlan): LogSource[] {
+  return plan.steps.map((s) => ({
+    node: s.node,
+    component: COMPONENT[s.kind],
+    containerName: s.name,
+    stdoutPath: s.stdout,
+    stderrPath: s.stderr,
+  }));
 }

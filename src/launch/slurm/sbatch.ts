@@ -11,7 +11,7 @@ import { jobResources } from './resources.js';
 import { shJoin, shQuote } from './shell.js';
 
 export interface SbatchOptions {
-  /** Absolute results folder of the run: job output files go there; it holds recipe.yaml. */
+  /** Absolute results folder of the run; the job's files go to its `slurm/` folder (which must exist). */
   resultsDir: string;
   /** How compute nodes run hpcbench: argv prefix, e.g. ['/usr/bin/node', '/opt/hpcbench/bin/hpcbench.js']. */
   hpcbench: string[];
@@ -56,7 +56,10 @@ export function renderSbatch(recipe: SlurmRecipe, options: SbatchOptions): strin
       `--reservation=${oneLine(job.reservation, 'orchestration.job_config.reservation', options.file)}`,
     );
   }
-  sbatch.push(`--output=${options.resultsDir}/slurm-%j.out`, `--error=${options.resultsDir}/slurm-%j.err`);
+  sbatch.push(
+    `--output=${options.resultsDir}/slurm/job-%j.out`,
+    `--error=${options.resultsDir}/slurm/job-%j.err`,
+  );
   sbatch.push(`--signal=B:TERM@${signal}`);
 
   const lines = [

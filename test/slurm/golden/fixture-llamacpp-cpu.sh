@@ -10,8 +10,8 @@
 #SBATCH --cpus-per-task=16
 #SBATCH --mem=16G
 #SBATCH --time=00:10:00
-#SBATCH --output=/scratch/hpcbench/results/llamacpp-cpu-smoke_20260101T000000Z/slurm-%j.out
-#SBATCH --error=/scratch/hpcbench/results/llamacpp-cpu-smoke_20260101T000000Z/slurm-%j.err
+#SBATCH --output=/scratch/hpcbench/results/llamacpp-cpu-smoke_20260101T000000Z/slurm/job-%j.out
+#SBATCH --error=/scratch/hpcbench/results/llamacpp-cpu-smoke_20260101T000000Z/slurm/job-%j.err
 #SBATCH --signal=B:TERM@120
 set -uo pipefail
 

@@ -14,8 +14,8 @@
 #SBATCH --time=00:45:00
 #SBATCH --exclusive
 #SBATCH --reservation=llm-bench
-#SBATCH --output=/scratch/hpcbench/results/vllm-ray-70b_20260101T000000Z/slurm-%j.out
-#SBATCH --error=/scratch/hpcbench/results/vllm-ray-70b_20260101T000000Z/slurm-%j.err
+#SBATCH --output=/scratch/hpcbench/results/vllm-ray-70b_20260101T000000Z/slurm/job-%j.out
+#SBATCH --error=/scratch/hpcbench/results/vllm-ray-70b_20260101T000000Z/slurm/job-%j.err
 #SBATCH --signal=B:TERM@120
 set -uo pipefail
 

@@ -13,8 +13,8 @@
 #SBATCH --gres=gpu:2
 #SBATCH --time=01:00:00
 #SBATCH --exclusive
-#SBATCH --output=/scratch/hpcbench/results/ollama-meluxina-test_20260101T000000Z/slurm-%j.out
-#SBATCH --error=/scratch/hpcbench/results/ollama-meluxina-test_20260101T000000Z/slurm-%j.err
+#SBATCH --output=/scratch/hpcbench/results/ollama-meluxina-test_20260101T000000Z/slurm/job-%j.out
+#SBATCH --error=/scratch/hpcbench/results/ollama-meluxina-test_20260101T000000Z/slurm/job-%j.err
 #SBATCH --signal=B:TERM@120
 set -uo pipefail
 

@@ -1,0 +1,212 @@
+/**
+ * Inside the allocation (`hpcbench slurm-job RESULTS_DIR`): plan the roles from the job's nodes, start
+ * every monitor, Ray node, server and executor as its own srun step, learn the executors' addresses
+ * from their ready files, run the benchmark phases, and stop every step at the end — also on TERM
+ * (scancel, or the time limit through `--signal`), after the phases have written what was measured.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { ConfigValidationError, ServicePreparationError, TimeoutExceededError } from '../../errors.js';
+import type { LogSource } from '../../logs/types.js';
+import { apptainerPullArgv, containerFor, missingImages } from '../containers.js';
+import { RayClusterManager } from '../ray/ray-cluster-manager.js';
+import { type JobPlan, planJob, planLogSources, type StepPlan, srunArgv } from './job-plan.js';
+import type { SlurmRecipe } from './recipe-view.js';
+import { waitForExecutors } from './rendezvous.js';
+import { jobResources, roleResources } from './resources.js';
+import { jobHostnames, nodeAddresses } from './scontrol.js';
+import { StepGroup } from './steps.js';
+
+export interface OrchestrateContext {
+  recipe: SlurmRecipe;
+  recipeFile: string;
+  resultsDir: string;
+  serverNodes: string[];
+  clientNodes: string[];
+  /** host:port of each server the load goes to. */
+  serverEndpoints: string[];
+  /** host:port of each executor, from its ready file. */
+  clientEndpoints: string[];
+  token: string;
+  logSources: LogSource[];
+  plan: JobPlan;
+  /** Aborted on TERM/INT: stop the workload, keep and write what was measured. */
+  signal: AbortSignal;
+}
+
+export interface SlurmJobOptions {
+  resultsDir: string;
+  recipe: SlurmRecipe;
+  recipeFile: string;
+  /** argv prefix that runs hpcbench on the compute nodes. */
+  self: string[];
+  env?: NodeJS.ProcessEnv;
+  /** Seconds to wait for executors' ready files (default 180). */
+  readyTimeout?: number;
+  log?: (line: string) => void;
+  /** Run the phases; resolves to the run's exit status (0 = success). */
+  orchestrate: (ctx: OrchestrateContext) => Promise<number>;
+}
+
+export async function runSlurmJob(o: SlurmJobOptions): Promise<number> {
+  const env = o.env ?? process.env;
+  const log = o.log ?? ((l: string) => process.stdout.write(`[hpcbench ${new Date().toISOString()}] ${l}\n`));
+  const nodelist = env.SLURM_JOB_NODELIST;
+  if (!nodelist) {
+    throw new ConfigValidationError(
+      'hpcbench slurm-job runs inside a Slurm job (SLURM_JOB_NODELIST is not set)',
+      [],
+      {
+        hint: 'submit the run with `hpcbench submit RECIPE`',
+      },
+    );
+  }
+  const nodes = await jobHostnames(nodelist);
+  const addresses = await nodeAddresses(nodes);
+  const runId = `${o.recipe.scenario}-${env.SLURM_JOB_ID ?? 'job'}`;
+  const plan = planJob(o.recipe, nodes, {
+    resultsDir: o.resultsDir,
+    self: o.self,
+    addresses,
+    runId,
+    file: o.recipeFile,
+  });
+  const slurmDir = join(o.resultsDir, 'slurm');
+  await rm(join(slurmDir, 'rendezvous'), { recursive: true, force: true });
+  for (const d of ['logs', 'monitor', 'slurm/rendezvous'])
+    await mkdir(join(o.resultsDir, d), { recursive: true });
+  await writeFile(
+    join(slurmDir, 'plan.json'),
+    `${JSON.stringify({ jobId: env.SLURM_JOB_ID, allocation: nodes, addresses, ...plan }, null, 2)}\n`,
+  );
+  log(
+    `job ${env.SLURM_JOB_ID} on ${nodes.join(',')}: servers ${plan.nodes.servers.join(',')}, clients ${plan.nodes.clients.join(',')}${plan.nodes.monitors.length ? `, monitors ${plan.nodes.monitors.join(',')}` : ''}`,
+  );
+
+  const abort = new AbortController();
+  const onSignal = (sig: string) => {
+    if (abort.signal.aborted) return;
+    log(`received ${sig}: stopping the workload, writing results, stopping all steps`);
+    abort.abort(new Error(sig));
+  };
+  const term = () => onSignal('SIGTERM');
+  const int = () => onSignal('SIGINT');
+  process.on('SIGTERM', term);
+  process.on('SIGINT', int);
+
+  const group = new StepGroup(jobResources(o.recipe).gpus > 0, env);
+  const token = randomBytes(24).toString('hex');
+  let status = 1;
+  try {
+    await pullImages(o.recipe, log);
+    const byKind = (k: StepPlan['kind']) => plan.steps.filter((s) => s.kind === k);
+    for (const s of byKind('monitor')) group.start(s);
+    if (plan.ray) await startRay(plan, o.recipe, group, env, log);
+    for (const s of byKind('server')) group.start(s);
+    const executors = byKind('executor').map((s) => group.start(s, { HPCBENCH_TOKEN: token }));
+    log(`started ${group.steps.length} steps; waiting for ${executors.length} executors`);
+    const ready = await waitForExecutors(executors, o.readyTimeout ?? 180, abort.signal);
+    const clientEndpoints = ready.map((a) => `${a.host}:${a.port}`);
+    log(`executors ready: ${clientEndpoints.join(', ')}; servers: ${plan.serverEndpoints.join(', ')}`);
+    status = await o.orchestrate({
+      recipe: o.recipe,
+      recipeFile: o.recipeFile,
+      resultsDir: o.resultsDir,
+      serverNodes: plan.nodes.servers,
+      clientNodes: plan.nodes.clients,
+      serverEndpoints: plan.serverEndpoints,
+      clientEndpoints,
+      token,
+      logSources: planLogSources(plan),
+      plan,
+      signal: abort.signal,
+    });
+    if (abort.signal.aborted && status === 0) status = 143;
+    return status;
+  } finally {
+    log(`stopping ${group.alive().length} running steps`);
+    await group.stopAll();
+    const steps = group.steps.map((s) => ({ name: s.plan.name, node: s.plan.node, exit: s.exit }));
+    await writeFile(join(slurmDir, 'steps.json'), `${JSON.stringify({ status, steps }, null, 2)}\n`).catch(
+      () => {},
+    );
+    process.off('SIGTERM', term);
+    process.off('SIGINT', int);
+    log(`done (status ${status})`);
+  }
+}
+
+async function pullImages(recipe: SlurmRecipe, log: (l: string) => void): Promise<void> {
+  for (const image of missingImages(recipe)) {
+    const argv = apptainerPullArgv(image);
+    if (!argv)
+      throw new ServicePreparationError(
+        `container image ${image.image} is missing and has no 'remote' to pull from`,
+      );
+    log(`pulling ${image.remote} into ${image.image}`);
+    const r = await execa(argv[0], argv.slice(1), { reject: false, all: true });
+    if (r.exitCode !== 0) {
+      throw new ServicePreparationError(
+        `apptainer pull ${image.remote} failed (${r.exitCode}): ${String(r.all).slice(-500)}`,
+      );
+    }
+  }
+}
+
+/** Ray head + workers as steps, then wait on `ray status` (run on the head, in its container). */
+async function startRay(
+  plan: JobPlan,
+  recipe: SlurmRecipe,
+  group: StepGroup,
+  env: NodeJS.ProcessEnv,
+  log: (l: string) => void,
+) {
+  const ray = plan.ray!;
+  const server = roleResources(recipe, 'servers');
+  const stepFor = (argv: string[]) => plan.steps.find((s) => s.argv.join(' ').endsWith(argv.join(' ')))!;
+  const head = stepFor(ray.head);
+  const image = containerFor(recipe, 'servers');
+  const manager = new RayClusterManager({
+    head: { node: head.node, ip: head.address },
+    workers: plan.steps.filter((s) => s.kind === 'ray-worker').map((s) => ({ node: s.node, ip: s.address })),
+    numCpusPerNode: server.cpus,
+    numGpusPerNode: ray.expect.gpus / ray.expect.nodes,
+    runner: {
+      start: async (node, argv) => {
+        const s = plan.steps.find(
+          (p) => p.node === node && (p.kind === 'ray-head' || p.kind === 'ray-worker'),
+        );
+        group.start(s ?? stepFor(argv));
+      },
+      exec: async (argv) => {
+        const statusStep: StepPlan = {
+          ...head,
+          name: `ray-status-${head.node}`,
+          cpus: 1,
+          gpus: 0,
+          memMb: 256,
+          argv: image ? ['apptainer', 'exec', image.image, ...argv] : argv,
+          stdout: '/dev/stdout',
+          stderr: '/dev/stderr',
+        };
+        const [cmd, ...args] = srunArgv(statusStep, false).filter(
+          (a) => !a.startsWith('--output=') && !a.startsWith('--error='),
+        );
+        const r = await execa(cmd, args, { reject: false, env });
+        return { stdout: String(r.stdout), stderr: String(r.stderr), exitCode: r.exitCode ?? 1 };
+      },
+    },
+  });
+  const port = Number(ray.headAddress.split(':').pop());
+  log(`starting Ray head on ${head.node} (${ray.headAddress})`);
+  if (!(await manager.startHeadNode(port))) {
+    throw new TimeoutExceededError(
+      `Ray head on ${head.node} did not answer \`ray status\`: ${manager.lastStatus.trim().slice(-300)}`,
+    );
+  }
+  await manager.connectWorker(ray.headAddress);
+  await manager.waitUntilReady();
+  log(`Ray cluster ready: ${ray.expect.nodes} nodes, ${ray.expect.gpus} GPUs`);
+}
