@@ -1,0 +1,166 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { Monitor } from '../../src/monitor/monitor.js';
+import { renderMonitorSample } from '../../src/monitor/monitor-metrics.js';
+import {
+  freePort,
+  pushgatewayAvailable,
+  type RunningPushgateway,
+  startPushgateway,
+} from './helpers/pushgateway.js';
+
+const DASHBOARDS = fileURLToPath(new URL('../../dashboards/', import.meta.url));
+const FILES = ['grafana-nodes.json', 'grafana-executors.json', 'grafana-servers.json'];
+
+interface Panel {
+  title: string;
+  targets: { expr: string }[];
+}
+const load = (f: string) =>
+  JSON.parse(readFileSync(join(DASHBOARDS, f), 'utf8')) as {
+    uid: string;
+    panels: Panel[];
+    templating: { list: { name: string; query: unknown }[] };
+  };
+const exprs = (f: string) => load(f).panels.flatMap((p) => p.targets.map((t) => t.expr));
+/** Grafana variables replaced the way Grafana does for "All" (regex .*). */
+const concrete = (e: string) => e.replace(/\$(run|node|role|instance|job)\b/g, '.*');
+
+describe('dashboards', () => {
+  it('are Grafana dashboards with unique uids and a query in every panel', () => {
+    const uids = new Set<string>();
+    for (const f of FILES) {
+      const d = load(f);
+      uids.add(d.uid);
+      expect(d.panels.length).toBeGreaterThanOrEqual(4);
+      for (const p of d.panels) expect(p.targets.length, p.title).toBeGreaterThan(0);
+      expect(d.templating.list.map((v) => v.name)).toContain('datasource');
+    }
+    expect(uids.size).toBe(FILES.length);
+  });
+
+  it('the nodes dashboard uses exactly the metric names monitors push', () => {
+    const pushed = renderMonitorSample(
+      {
+        timestamp: new Date().toISOString(),
+        cpuPercent: 1,
+        ramUsedMB: 1,
+        ramTotalMB: 2,
+        gpus: [{ index: 0, util: 1, memUsed: 1, memTotal: 2, power: 3, temp: 4 }],
+      },
+      1,
+    );
+    const names = new Set([...pushed.matchAll(/^(hpcbench_\w+)/gm)].map((m) => m[1]));
+    const used = new Set(
+      exprs('grafana-nodes.json').flatMap((e) => [...e.matchAll(/(?<!")hpcbench_\w+/g)].map((m) => m[0])),
+    );
+    for (const n of used) expect(names, n).toContain(n);
+    expect(used.size).toBeGreaterThanOrEqual(7);
+  });
+});
+
+const prometheusBin = ['/usr/bin/prometheus', '/usr/local/bin/prometheus'].find((p) => existsSync(p));
+function prometheusAvailable(): boolean {
+  if (prometheusBin) return pushgatewayAvailable();
+  if (process.env.CI === 'true')
+    throw new Error('CI=true but prometheus is not installed (apt-get install prometheus)');
+  console.warn('prometheus not installed; skipping the dashboards-against-Prometheus test');
+  return false;
+}
+
+describe.runIf(prometheusAvailable())('dashboards against real Prometheus + Pushgateway', () => {
+  let pgw: RunningPushgateway;
+  let prom: ChildProcess | undefined;
+  let promUrl: string;
+  let dir: string;
+  beforeAll(async () => {
+    pgw = await startPushgateway();
+    dir = mkdtempSync(join(tmpdir(), 'prom-'));
+    // The shipped config's Pushgateway job (honor_labels), pointed at the test's Pushgateway.
+    const shipped = parse(readFileSync(join(DASHBOARDS, 'prometheus.yml'), 'utf8'));
+    const job = shipped.scrape_configs.find((j: { job_name: string }) => j.job_name === 'pushgateway');
+    job.static_configs = [{ targets: [new URL(pgw.url).host] }];
+    const config = { global: { scrape_interval: '1s', evaluation_interval: '1s' }, scrape_configs: [job] };
+    writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
+    const port = await freePort();
+    promUrl = `http://127.0.0.1:${port}`;
+    prom = spawn(
+      prometheusBin!,
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+      ],
+      { stdio: 'ignore' },
+    );
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        if ((await fetch(`${promUrl}/-/ready`)).ok) break;
+      } catch {}
+      if (Date.now() > deadline || prom.exitCode !== null) throw new Error('prometheus did not start');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  });
+  afterAll(async () => {
+    if (prom && prom.exitCode === null) {
+      process.kill(prom.pid!, 'SIGTERM');
+      await new Promise((r) => prom!.once('exit', r));
+    }
+    await pgw?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const query = async (expr: string) =>
+    (await (await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`)).json()) as {
+      status: string;
+      error?: string;
+      data?: { result: { metric: Record<string, string> }[] };
+    };
+
+  it('every dashboard query is valid PromQL, and node metrics arrive with their run/node/role labels', async () => {
+    for (const f of FILES) {
+      for (const e of exprs(f)) {
+        const r = await query(concrete(e));
+        expect(r.error ?? r.status, `${f}: ${e}`).toBe('success');
+      }
+    }
+    const m = new Monitor({
+      outputFile: join(dir, 'm.csv'),
+      interval: 0.2,
+      metrics: ['cpu', 'ram'],
+      node: 'n7',
+      role: 'server',
+      labels: { run: 'prom-run' },
+      prometheusPushgatewayUrl: pgw.url,
+      prometheusPushInterval: 0.3,
+    });
+    await m.start();
+    try {
+      const cpuExpr = concrete(
+        exprs('grafana-nodes.json').find((e) => e.startsWith('hpcbench_node_cpu_percent'))!,
+      );
+      const deadline = Date.now() + 30_000;
+      let result: { metric: Record<string, string> }[] = [];
+      while (Date.now() < deadline) {
+        result = (await query(cpuExpr)).data?.result ?? [];
+        if (result.length) break;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      expect(result[0]?.metric).toMatchObject({
+        job: 'hpcbench_monitor',
+        node: 'n7',
+        role: 'server',
+        run: 'prom-run',
+        instance: 'n7',
+      });
+    } finally {
+      await m.stop();
+    }
+  });
+});
