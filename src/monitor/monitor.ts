@@ -4,7 +4,7 @@
  * seconds with job/instance/node/role/run labels.
  */
 import { once } from 'node:events';
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, openSync, type WriteStream } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { ConfigValidationError } from '../errors.js';
@@ -42,12 +42,28 @@ export interface MonitorSummary {
 
 const KINDS: readonly MetricKind[] = ['gpu', 'cpu', 'ram'];
 
+function openOutput(file: string): number {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    return openSync(file, 'w');
+  } catch (err) {
+    throw new ConfigValidationError(`cannot write the monitor CSV ${file}`, [
+      { severity: 'error', path: 'outputFile', message: (err as Error).message },
+    ]);
+  }
+}
+
 function validate(o: MonitorOptions): void {
   const bad = (path: string, message: string) => {
     throw new ConfigValidationError(`invalid monitor option ${path}`, [{ severity: 'error', path, message }]);
   };
   if (o.interval !== undefined && !(o.interval > 0))
     bad('interval', `must be a number of seconds > 0, got ${o.interval}`);
+  if (o.prometheusPushgatewayUrl !== undefined && !/^https?:\/\/[^/]+/.test(o.prometheusPushgatewayUrl))
+    bad(
+      'prometheusPushgatewayUrl',
+      `must be an http(s) URL such as http://host:9091, got '${o.prometheusPushgatewayUrl}'`,
+    );
   if (o.prometheusPushInterval !== undefined && !(o.prometheusPushInterval > 0))
     bad('prometheusPushInterval', `must be > 0 seconds, got ${o.prometheusPushInterval}`);
   for (const m of o.metrics ?? [])
@@ -83,6 +99,7 @@ export class Monitor {
   /** Starts nvidia-smi (and waits for its first GPU batch), writes the CSV header, starts sampling. */
   async start(): Promise<void> {
     if (this.out) throw new Error('Monitor already started');
+    const fd = openOutput(this.outputFile); // fail on a bad path before starting anything
     if (this.metrics.includes('gpu')) {
       this.gpu = new NvidiaSmiReader(this.interval * 1000, this.warn);
       await this.gpu.start();
@@ -90,8 +107,8 @@ export class Monitor {
     await this.proc.baseline();
     const gpuIndices = (this.gpu?.readings() ?? []).map((g) => g.index);
     this.layout = { gpuIndices, metrics: this.metrics, node: this.node, role: this.options.role };
-    mkdirSync(dirname(this.outputFile), { recursive: true });
-    this.out = createWriteStream(this.outputFile);
+    this.out = createWriteStream('', { fd });
+    this.out.on('error', (err) => this.warn(`writing ${this.outputFile}: ${err.message}`));
     this.out.write(`${csvHeader(this.layout).join(',')}\n`);
     this.schedule();
     const url = this.options.prometheusPushgatewayUrl;

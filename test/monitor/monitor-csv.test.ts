@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,8 @@ describe('Monitor CSV', () => {
   afterEach(() => {
     process.env.PATH = savedPath;
     delete process.env.FAKE_GPU_COUNT;
+    delete process.env.FAKE_GPU_EXIT_AFTER;
+    delete process.env.FAKE_GPU_NA_POWER;
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -96,6 +98,40 @@ describe('Monitor CSV', () => {
       expect(typeof r.cpu_percent).toBe('number');
       expect(r.ram_used_MB).toBeGreaterThan(0);
     }
+  });
+
+  it('nvidia-smi dying mid-run: one warning, GPU cells empty from then on, CPU/RAM go on; N/A is empty', async () => {
+    process.env.PATH = `${FAKE_GPU_DIR}${delimiter}${savedPath}`;
+    process.env.FAKE_GPU_EXIT_AFTER = '3';
+    process.env.FAKE_GPU_NA_POWER = '1';
+    const warnings: string[] = [];
+    const file = join(dir, 'metrics.csv');
+    const m = new Monitor({ outputFile: file, interval: 0.2, onWarning: (w) => warnings.push(w) });
+    await m.start();
+    await sleep(2000);
+    await m.stop();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/nvidia-smi exited \(code 3\) GPU lost/);
+    const rows = parseMonitorCsv(readFileSync(file, 'utf8'));
+    expect(rows[0].gpu1_power_W).toBeUndefined(); // [N/A]
+    expect(rows[0].gpu0_power_W).toBe(250.5);
+    const last = rows[rows.length - 1];
+    expect(last.gpu0_util).toBeUndefined();
+    expect(last.gpu0_mem_used).toBeUndefined();
+    expect(typeof last.cpu_percent).toBe('number');
+  });
+
+  it('a CSV path that cannot be written is E006 naming the file', async () => {
+    const blocker = join(dir, 'file');
+    writeFileSync(blocker, '');
+    const m = new Monitor({ outputFile: join(blocker, 'metrics.csv'), metrics: ['cpu'] });
+    await expect(m.start()).rejects.toMatchObject({
+      code: 'E006',
+      message: expect.stringContaining(blocker),
+    });
+    expect(() => new Monitor({ prometheusPushgatewayUrl: 'pushgw:9091' })).toThrowError(
+      /prometheusPushgatewayUrl/,
+    );
   });
 
   it('samples only the metrics asked for', async () => {
