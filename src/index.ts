@@ -6,3 +6,6 @@ export type * from './metrics/types.js';
 export type * from './executor/protocol.js';
 export { Monitor, type MonitorOptions, startExecutorPush, startRunMonitoring, startServerMetricsScraper, deletePushgatewayGroups, deleteRunGroups } from './monitor/index.js';
 export { BaseLogCollector, TailerLogCollector, type LogSource, type CollectionResult, type LoggingSettings, parseLoggingConfig } from './logs/index.js';
+export * from './services/index.js';
+export * from './executor/index.js';
+export * from './controller/index.js';

@@ -1,8 +1,9 @@
 /** Every CLI command, one module each. Add a line here when adding a command. */
 import type { Command } from '@commander-js/extra-typings';
+import { register as executor } from './executor.js';
 import { register as logs } from './logs.js';
 import { register as monitor } from './monitor.js';
 
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [monitor, logs];
+export const commands: Register[] = [monitor, logs, executor];

@@ -33,6 +33,8 @@ export interface StatusResponse {
   requests_sent?: number;
   requests_ok?: number;
   requests_failed?: number;
+  /** Why the last workload ended abnormally (load generator error), if it did. */
+  error?: string;
 }
 
 /** GET /metrics: the seed's fields plus `snapshot`, the mergeable detail (histograms, counters, windows). */

@@ -1,0 +1,265 @@
+/**
+ * The seed's `BaseWorkloadController`: the client side of the executor REST API. Checks executors
+ * (E002), starts a workload on all of them (E004), waits for them, collects and merges their metrics
+ * exactly (E005), stops them. Transport failures name the node: timeouts E007, refused or broken
+ * connections E008.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  ClientHealthError,
+  HpcBenchError,
+  MetricsCollectionError,
+  TimeoutExceededError,
+  WorkloadStartError,
+} from '../errors.js';
+import type { ExecutorMetrics, HealthResponse, StartResponse, StatusResponse } from '../executor/protocol.js';
+import type { WorkloadSpec } from '../loadgen/spec.js';
+import type { MetricsSnapshot } from '../metrics/types.js';
+import { endpointUrl, joinUrl } from '../services/base/endpoint.js';
+import {
+  errorReason,
+  type HttpResult,
+  httpText,
+  parseJson,
+  transportToHpcError,
+} from '../services/base/http.js';
+import { aggregate } from './aggregate.js';
+import type {
+  AggregatedMetrics,
+  ExecutorStatus,
+  ExecutorTarget,
+  MetricsEngine,
+  WorkloadControllerOptions,
+} from './types.js';
+
+/** A workload as the seed wrote it (durations may be strings) or a full WorkloadSpec. */
+export type WorkloadConfig = Partial<WorkloadSpec> & Record<string, unknown>;
+
+export interface StartOptions {
+  /** Per-executor overrides (e.g. `records_path`); `{node}` in `records_path` is replaced anyway. */
+  perExecutor?: (target: ExecutorTarget, index: number) => Partial<WorkloadSpec>;
+}
+
+export class BaseWorkloadController {
+  readonly clientNodes: string[];
+  readonly port: number;
+  readonly timeout: number;
+  readonly executors: ExecutorTarget[];
+  protected readonly options: WorkloadControllerOptions;
+  private metricsRef?: MetricsEngine;
+  private benchmark = 'default';
+
+  constructor(clientNodes: string[], port: number, timeout = 600, options: WorkloadControllerOptions = {}) {
+    if (options.endpoints && options.endpoints.length !== clientNodes.length) {
+      throw new HpcBenchError(
+        'E006',
+        `${options.endpoints.length} executor endpoints given for ${clientNodes.length} client nodes`,
+      );
+    }
+    this.clientNodes = clientNodes;
+    this.port = port;
+    this.timeout = timeout;
+    this.options = options;
+    this.metricsRef = options.metrics;
+    this.executors = clientNodes.map((node, i) => ({
+      node,
+      url: endpointUrl(options.endpoints?.[i] ?? `${node}:${port}`, port),
+    }));
+  }
+
+  protected get requestTimeout(): number {
+    return this.options.requestTimeout ?? Math.min(this.timeout, 30);
+  }
+
+  protected get pollInterval(): number {
+    return this.options.pollInterval ?? 1;
+  }
+
+  protected async metricsEngine(): Promise<MetricsEngine> {
+    if (!this.metricsRef) throw new Error('no metrics engine: src/metrics is not wired in yet');
+    return this.metricsRef;
+  }
+
+  /** One request to one executor; transport failures become E007/E008 naming the node. */
+  protected async call(
+    target: ExecutorTarget,
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+  ): Promise<HttpResult> {
+    const headers: Record<string, string> = {};
+    if (method === 'POST' && this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    try {
+      return await httpText(joinUrl(target.url, path), {
+        method,
+        headers,
+        body,
+        timeout: this.requestTimeout,
+      });
+    } catch (err) {
+      throw transportToHpcError(err, `executor ${target.node} (${target.url}${path})`);
+    }
+  }
+
+  /** GET a JSON body; non-200 or non-JSON answers become E005 naming the node. */
+  protected async getJson<T>(target: ExecutorTarget, path: string): Promise<T> {
+    const res = await this.call(target, 'GET', path);
+    const body = res.status === 200 ? parseJson<T>(res.text) : undefined;
+    if (body === undefined) {
+      throw new MetricsCollectionError(
+        `executor ${target.node}: GET ${path} answered HTTP ${res.status}: ${errorReason(res)}`,
+      );
+    }
+    return body;
+  }
+
+  /**
+   * Checks every executor's GET /health, retrying every pollInterval until `healthTimeout` seconds pass.
+   * E002 names each executor that did not answer with its last error.
+   */
+  async verifyClientHealth(): Promise<boolean> {
+    const deadline = Date.now() + (this.options.healthTimeout ?? Math.min(this.timeout, 30)) * 1000;
+    const pending = new Map<ExecutorTarget, string>(this.executors.map((t) => [t, 'not checked']));
+    for (;;) {
+      await Promise.all(
+        [...pending.keys()].map(async (t) => {
+          try {
+            const res = await this.call(t, 'GET', '/health');
+            const body = parseJson<HealthResponse>(res.text);
+            if (res.status !== 200 || body?.status !== 'ok')
+              throw new Error(`HTTP ${res.status}: ${errorReason(res)}`);
+            pending.delete(t);
+          } catch (err) {
+            pending.set(
+              t,
+              err instanceof Error ? err.message.replace(/^executor \S+ \([^)]*\): /, '') : String(err),
+            );
+          }
+        }),
+      );
+      if (pending.size === 0) return true;
+      if (Date.now() + this.pollInterval * 1000 >= deadline) break;
+      await sleep(this.pollInterval * 1000);
+    }
+    const failing = [...pending].map(([t, why]) => `${t.node} (${t.url}: ${why})`);
+    throw new ClientHealthError(
+      `workload executor${failing.length > 1 ? 's' : ''} not healthy: ${failing.join('; ')}`,
+      {
+        hint: 'start `hpcbench executor` on each client node (or check --client-port / the executor endpoints)',
+      },
+    );
+  }
+
+  /**
+   * Starts the workload on every executor (each gets executor_index/executor_count). If any executor
+   * rejects it, the ones that started are stopped and E004 names each rejecting executor and its reason.
+   */
+  async startWorkload(config: WorkloadConfig, options: StartOptions = {}): Promise<boolean> {
+    this.benchmark = typeof config.benchmark === 'string' ? config.benchmark : 'default';
+    const n = this.executors.length;
+    const results = await Promise.allSettled(
+      this.executors.map(async (t, i) => {
+        const body: Record<string, unknown> = {
+          ...config,
+          executor_index: i,
+          executor_count: n,
+          ...options.perExecutor?.(t, i),
+        };
+        if (typeof body.records_path === 'string')
+          body.records_path = body.records_path.replaceAll('{node}', t.node);
+        const res = await this.call(t, 'POST', '/start', body);
+        if (res.status !== 200)
+          throw new WorkloadStartError(`${t.node}: HTTP ${res.status}: ${errorReason(res)}`);
+        return parseJson<StartResponse>(res.text);
+      }),
+    );
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    if (failures.length === 0) return true;
+    await Promise.allSettled(
+      this.executors
+        .filter((_, i) => results[i].status === 'fulfilled')
+        .map((t) => this.call(t, 'POST', '/stop')),
+    );
+    const first = failures[0];
+    const text = failures.map((f) => (f instanceof Error ? f.message : String(f))).join('; ');
+    if (first instanceof WorkloadStartError) {
+      throw new WorkloadStartError(`workload start failed on ${failures.length} of ${n} executors: ${text}`);
+    }
+    if (first instanceof HpcBenchError) {
+      throw new (first.constructor as new (m: string, o?: object) => HpcBenchError)(
+        `workload start failed: ${text}`,
+        { cause: first },
+      );
+    }
+    throw first;
+  }
+
+  /** Every executor's GET /status. */
+  async getStatus(): Promise<ExecutorStatus[]> {
+    return Promise.all(
+      this.executors.map(async (t) => ({ ...t, status: await this.getJson<StatusResponse>(t, '/status') })),
+    );
+  }
+
+  /**
+   * Polls GET /status every pollInterval until no executor is running. With `timeout` (seconds), E007
+   * names the executors still running when it passes. `onStatus` sees every poll.
+   */
+  async waitForCompletion(
+    opts: { timeout?: number; signal?: AbortSignal; onStatus?: (s: ExecutorStatus[]) => void } = {},
+  ): Promise<ExecutorStatus[]> {
+    const deadline = opts.timeout === undefined ? Number.POSITIVE_INFINITY : Date.now() + opts.timeout * 1000;
+    for (;;) {
+      const statuses = await this.getStatus();
+      opts.onStatus?.(statuses);
+      const running = statuses.filter((s) => s.status.running);
+      if (running.length === 0 || opts.signal?.aborted) return statuses;
+      if (Date.now() >= deadline) {
+        throw new TimeoutExceededError(
+          `workload still running after ${opts.timeout}s on: ${running.map((s) => s.node).join(', ')}`,
+        );
+      }
+      await sleep(Math.min(this.pollInterval * 1000, Math.max(0, deadline - Date.now())), undefined, {
+        signal: opts.signal,
+      }).catch(() => undefined);
+    }
+  }
+
+  /** Every executor's GET /metrics, merged exactly into the seed's aggregate shape. */
+  async getMetrics(): Promise<AggregatedMetrics> {
+    const per = await Promise.all(
+      this.executors.map(async (t) => ({
+        node: t.node,
+        metrics: await this.getJson<ExecutorMetrics>(t, '/metrics'),
+      })),
+    );
+    return aggregate(per, await this.metricsEngine(), this.benchmark);
+  }
+
+  /** POST /stop on every executor; returns true when all stopped (E007/E008/E005 otherwise). */
+  async stopWorkload(): Promise<boolean> {
+    const results = await Promise.allSettled(
+      this.executors.map(async (t) => {
+        const res = await this.call(t, 'POST', '/stop');
+        if (res.status !== 200) {
+          throw new MetricsCollectionError(
+            `executor ${t.node}: POST /stop answered HTTP ${res.status}: ${errorReason(res)}`,
+          );
+        }
+      }),
+    );
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    return true;
+  }
+
+  /** Snapshots of the last getMetrics-able state, per node (for results files). */
+  async getSnapshots(): Promise<{ node: string; snapshot?: MetricsSnapshot }[]> {
+    return Promise.all(
+      this.executors.map(async (t) => ({
+        node: t.node,
+        snapshot: (await this.getJson<ExecutorMetrics>(t, '/metrics')).snapshot,
+      })),
+    );
+  }
+}

@@ -1,0 +1,8 @@
+/** The workload controller: client side of the executor protocol and exact aggregation. */
+export { aggregate } from './aggregate.js';
+export {
+  BaseWorkloadController,
+  type StartOptions,
+  type WorkloadConfig,
+} from './base-workload-controller.js';
+export type * from './types.js';

@@ -1,0 +1,246 @@
+/**
+ * The seed's `BaseWorkloadExecutor`: an HTTP server on a client node that runs one workload at a time
+ * and reports its metrics. Routes: GET /health (open), POST /start, GET /status, GET /metrics,
+ * GET /metrics/prometheus, POST /stop. POST routes need `Authorization: Bearer <token>` when a token is
+ * set. Subclasses name the service and adjust the spec (e.g. which API the request client uses).
+ */
+import type { AddressInfo } from 'node:net';
+import { type ServerType, serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { isHpcBenchError } from '../errors.js';
+import type { WorkloadSpec } from '../loadgen/spec.js';
+import type { MetricsSnapshot } from '../metrics/types.js';
+import { bearerMatches } from './auth.js';
+import { emptyExecutorMetrics } from './empty-metrics.js';
+import type { LoadEngine, LoadRunLike } from './load-engine.js';
+import {
+  type ExecutorMetrics,
+  type HealthResponse,
+  MAX_BODY_BYTES,
+  type StatusResponse,
+} from './protocol.js';
+import { parseWorkloadSpec } from './spec-schema.js';
+
+export interface WorkloadExecutorOptions {
+  host?: string;
+  /** Bearer token required on POST endpoints; none = open. */
+  token?: string;
+  /** Node name reported in /health and used as the snapshot source. */
+  node?: string;
+  /** Load generator and metrics functions (default: the real ones). */
+  engine?: LoadEngine;
+  maxBodyBytes?: number;
+  log?: (msg: string) => void;
+}
+
+interface Current {
+  spec: WorkloadSpec;
+  run: LoadRunLike;
+  startedAt: number;
+  endedAt?: number;
+  final?: MetricsSnapshot;
+  error?: string;
+}
+
+export class BaseWorkloadExecutor {
+  readonly app = new Hono();
+  readonly port: number;
+  readonly node: string;
+  protected readonly options: WorkloadExecutorOptions;
+  private engineRef?: LoadEngine;
+  private current?: Current;
+  private server?: ServerType;
+
+  constructor(port = 5000, options: WorkloadExecutorOptions = {}) {
+    this.port = port;
+    this.options = options;
+    this.node = options.node ?? 'localhost';
+    this.engineRef = options.engine;
+    this.routes();
+  }
+
+  /** The service name used in /health and as the Prometheus metric prefix. */
+  getServiceName(): string {
+    return 'base';
+  }
+
+  /** Per-service adjustments of a validated spec (e.g. the default `api`). */
+  protected prepareSpec(spec: WorkloadSpec): WorkloadSpec {
+    return spec;
+  }
+
+  protected async engine(): Promise<LoadEngine> {
+    if (!this.engineRef)
+      throw new Error('no load engine: the load generator (src/loadgen) is not wired in yet');
+    return this.engineRef;
+  }
+
+  get running(): boolean {
+    return this.current !== undefined && this.current.endedAt === undefined;
+  }
+
+  private log(msg: string): void {
+    this.options.log?.(msg);
+  }
+
+  private elapsed(c: Current): number {
+    return ((c.endedAt ?? Date.now()) - c.startedAt) / 1000;
+  }
+
+  private snapshot(c: Current): MetricsSnapshot {
+    return c.final ?? c.run.snapshot();
+  }
+
+  private async metrics(): Promise<ExecutorMetrics> {
+    const c = this.current;
+    if (!c) return emptyExecutorMetrics();
+    return (await this.engine()).toExecutorMetrics(this.snapshot(c), this.elapsed(c));
+  }
+
+  private routes(): void {
+    const app = this.app;
+    const token = this.options.token;
+    app.use(
+      '*',
+      bodyLimit({
+        maxSize: this.options.maxBodyBytes ?? MAX_BODY_BYTES,
+        onError: (c) => c.json({ error: 'request body too large' }, 413),
+      }),
+    );
+    if (token) {
+      app.use('*', async (c, next) => {
+        if (c.req.method === 'POST' && !bearerMatches(c.req.header('authorization'), token)) {
+          return c.json({ error: 'missing or wrong bearer token (Authorization: Bearer <token>)' }, 401);
+        }
+        await next();
+      });
+    }
+    app.get('/health', (c) => {
+      const body: HealthResponse = {
+        service: this.getServiceName(),
+        status: 'ok',
+        node: this.node,
+        running: this.running,
+      };
+      return c.json(body);
+    });
+    app.post('/start', async (c) => {
+      let body: unknown;
+      try {
+        body = await c.req.json();
+      } catch {
+        return c.json({ error: 'body is not valid JSON' }, 400);
+      }
+      if (this.running) {
+        const b = this.current?.spec.benchmark;
+        return c.json({ error: `a workload is already running (benchmark ${b}); POST /stop first` }, 409);
+      }
+      const parsed = parseWorkloadSpec(body, this.getServiceName());
+      if (!parsed.ok) return c.json({ error: parsed.error }, 400);
+      try {
+        return c.json(await this.start(this.prepareSpec(parsed.spec)));
+      } catch (err) {
+        const msg = err instanceof Error ? err.message : String(err);
+        return c.json(
+          { error: msg, code: isHpcBenchError(err) ? err.code : undefined },
+          isHpcBenchError(err) ? 400 : 500,
+        );
+      }
+    });
+    app.get('/status', (c) => c.json(this.status()));
+    app.get('/metrics', async (c) => c.json(await this.metrics()));
+    app.get('/metrics/prometheus', async (c) => {
+      const text = this.current
+        ? (await this.engine()).renderPrometheus(this.getServiceName(), this.snapshot(this.current))
+        : '';
+      return c.text(text, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+    });
+    app.post('/stop', async (c) => {
+      await this.stop();
+      return c.json({ status: 'stopped' as const, final_metrics: await this.metrics() });
+    });
+    app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
+  }
+
+  /** Starts a workload (the HTTP layer validated it); resolves to the seed's start answer. */
+  async start(spec: WorkloadSpec): Promise<{ status: 'started'; threads: number }> {
+    const engine = await this.engine();
+    if (this.running) throw new Error('a workload is already running');
+    const run = engine.startLoad(spec, { source: this.node, log: (m) => this.log(m) });
+    const cur: Current = { spec, run, startedAt: Date.now() };
+    this.current = cur;
+    this.log(`started benchmark ${spec.benchmark}: ${run.threads} client loops against ${spec.server_url}`);
+    run.done.then(
+      (snap) => {
+        cur.final = snap;
+        cur.endedAt ??= Date.now();
+        this.log(`benchmark ${spec.benchmark} finished`);
+      },
+      (err: unknown) => {
+        cur.error = err instanceof Error ? err.message : String(err);
+        cur.endedAt ??= Date.now();
+        this.log(`benchmark ${spec.benchmark} failed: ${cur.error}`);
+      },
+    );
+    return { status: 'started', threads: run.threads };
+  }
+
+  status(): StatusResponse {
+    const c = this.current;
+    if (!c) return { running: false, elapsed_seconds: 0, threads_active: 0, phase: 'idle' };
+    const s = c.run.status();
+    const running = c.endedAt === undefined;
+    return {
+      ...s,
+      running,
+      elapsed_seconds: this.elapsed(c),
+      threads_active: running ? (s.threads_active ?? c.run.threads) : 0,
+      benchmark: c.spec.benchmark,
+      phase: running ? (s.phase ?? 'measuring') : 'done',
+      ...(c.error ? { error: c.error } : {}),
+    };
+  }
+
+  /** Stops the running workload (in-flight requests count as cancelled); a no-op when idle. */
+  async stop(): Promise<void> {
+    const c = this.current;
+    if (!c || c.endedAt !== undefined) return;
+    try {
+      c.final = await c.run.stop();
+    } catch (err) {
+      c.error = err instanceof Error ? err.message : String(err);
+    }
+    c.endedAt ??= Date.now();
+  }
+
+  /** Starts listening (port 0 picks a free port); resolves to the URL and the actual port. */
+  async listen(): Promise<{ url: string; port: number }> {
+    const host = this.options.host ?? '127.0.0.1';
+    const server = await new Promise<ServerType>((resolve, reject) => {
+      const s = serve({ fetch: this.app.fetch, port: this.port, hostname: host }, () => resolve(s));
+      s.once('error', reject);
+    });
+    this.server = server;
+    const port = (server.address() as AddressInfo).port;
+    const shown = host.includes(':') ? `[${host}]` : host;
+    return { url: `http://${shown}:${port}`, port };
+  }
+
+  /** The seed's `run()`: start serving. */
+  run(): Promise<{ url: string; port: number }> {
+    return this.listen();
+  }
+
+  /** Stops any workload and the HTTP server. */
+  async close(): Promise<void> {
+    await this.stop();
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+    });
+  }
+}

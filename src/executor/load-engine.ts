@@ -1,0 +1,22 @@
+/**
+ * What the executor needs from the load generator and the metrics code. The executor owns this seam:
+ * `defaultLoadEngine` wires the real `startLoad` / metrics functions; tests may inject another.
+ */
+import type { WorkloadSpec } from '../loadgen/spec.js';
+import type { MetricsSnapshot } from '../metrics/types.js';
+import type { ExecutorMetrics, StatusResponse } from './protocol.js';
+
+export interface LoadRunLike {
+  /** Number of client loops started. */
+  threads: number;
+  status(): Partial<StatusResponse>;
+  snapshot(): MetricsSnapshot;
+  stop(): Promise<MetricsSnapshot>;
+  done: Promise<MetricsSnapshot>;
+}
+
+export interface LoadEngine {
+  startLoad(spec: WorkloadSpec, opts: { source?: string; log?: (msg: string) => void }): LoadRunLike;
+  toExecutorMetrics(snapshot: MetricsSnapshot, elapsedSeconds: number): ExecutorMetrics;
+  renderPrometheus(service: string, snapshot: MetricsSnapshot): string;
+}

@@ -1,0 +1,157 @@
+/**
+ * The seed's `BaseServerManager`: waits for inference servers to be healthy (E001), makes the model ready
+ * (E003), applies the service's config defaults and names its health path. Subclasses give the default
+ * port, the health path, `parseServiceConfig` and `prepareOne`.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConfigValidationError, ServerHealthError, ServicePreparationError } from '../../errors.js';
+import { parseDuration } from '../../util/duration.js';
+import { endpointUrl, joinUrl } from './endpoint.js';
+import { httpText } from './http.js';
+import type {
+  PrepareProgress,
+  ResolvedHealthCheck,
+  ServerManagerConfig,
+  ServerManagerOptions,
+} from './types.js';
+
+function seconds(value: unknown, field: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const s = parseDuration(value);
+  if (s === undefined) {
+    throw new ConfigValidationError(
+      `servers.health_check.${field}: expected a duration, got ${JSON.stringify(value)}`,
+      [
+        {
+          severity: 'error',
+          path: `servers.health_check.${field}`,
+          message: 'expected a number of seconds or a duration such as 30s',
+        },
+      ],
+    );
+  }
+  return s;
+}
+
+export abstract class BaseServerManager {
+  readonly config: ServerManagerConfig;
+  readonly healthCheck: ResolvedHealthCheck;
+  readonly serviceConfig: Record<string, unknown>;
+  onProgress?: (progress: PrepareProgress) => void;
+  protected readonly probeTimeout: number;
+
+  constructor(config: ServerManagerConfig = {}, options: ServerManagerOptions = {}) {
+    this.config = config;
+    const hc = config.health_check ?? {};
+    this.healthCheck = {
+      enabled: hc.enabled ?? true,
+      timeout: seconds(hc.timeout, 'timeout', 60),
+      interval: Math.max(0.05, seconds(hc.interval, 'interval', 5)),
+      endpoint: hc.endpoint,
+    };
+    this.serviceConfig = this.parseServiceConfig(config);
+    this.onProgress = options.onProgress;
+    this.probeTimeout = options.probeTimeout ?? Math.max(1, Math.min(this.healthCheck.interval, 10));
+  }
+
+  /** The service name (`ollama`, `vllm`, ...), for messages. */
+  abstract getServiceName(): string;
+  /** The port used when an endpoint gives none. */
+  abstract getDefaultPort(): number;
+  /** The service's own health path (e.g. `/api/tags`, `/health`). */
+  abstract getDefaultHealthPath(): string;
+  /** Service config with the service's defaults applied. */
+  abstract parseServiceConfig(config: ServerManagerConfig): Record<string, unknown>;
+  /** Makes the model ready on one server (throws with a reason when it cannot). */
+  protected abstract prepareOne(baseUrl: string, model: string | undefined, deadline: number): Promise<void>;
+
+  /** The health path in use: the recipe's `health_check.endpoint`, else the service's default. */
+  getHealthCheckEndpoint(): string {
+    return this.healthCheck.endpoint ?? this.getDefaultHealthPath();
+  }
+
+  /** Base URL (`http://host:port`) of an endpoint given as `host:port`, `host` or a URL. */
+  baseUrl(endpoint: string): string {
+    return endpointUrl(endpoint, this.getDefaultPort());
+  }
+
+  /** The model to prepare: `service_config.model`, else the config's `model`. */
+  get model(): string | undefined {
+    const m = this.serviceConfig.model ?? this.config.model;
+    return typeof m === 'string' && m ? m : undefined;
+  }
+
+  /** One probe: resolves when the endpoint answers 2xx, else throws with the reason. */
+  protected async probe(baseUrl: string, timeout: number): Promise<void> {
+    const res = await httpText(joinUrl(baseUrl, this.getHealthCheckEndpoint()), { timeout });
+    if (res.status < 200 || res.status >= 300) {
+      throw new Error(`HTTP ${res.status}${res.text ? `: ${res.text.slice(0, 120).trim()}` : ''}`);
+    }
+  }
+
+  /**
+   * Polls every endpoint's health path every `health_check.interval` seconds until all answer 2xx or
+   * `timeout` seconds pass. E001 names each endpoint that never became healthy with its last error.
+   */
+  async verifyHealth(endpoints: string[], timeout = this.healthCheck.timeout): Promise<boolean> {
+    if (!this.healthCheck.enabled) return true;
+    const deadline = Date.now() + timeout * 1000;
+    const pending = new Map<string, string>(endpoints.map((e) => [e, 'not checked']));
+    for (;;) {
+      const round = Date.now();
+      await Promise.all(
+        [...pending.keys()].map(async (endpoint) => {
+          const left = Math.max(0.05, (deadline - Date.now()) / 1000);
+          try {
+            await this.probe(this.baseUrl(endpoint), Math.min(this.probeTimeout, left));
+            pending.delete(endpoint);
+          } catch (err) {
+            pending.set(endpoint, err instanceof Error ? err.message : String(err));
+          }
+        }),
+      );
+      if (pending.size === 0) return true;
+      const next = round + this.healthCheck.interval * 1000;
+      if (next >= deadline) break;
+      await sleep(Math.max(0, next - Date.now()));
+    }
+    const failing = [...pending].map(([e, why]) => `${e} (${this.getHealthCheckEndpoint()}: ${why})`);
+    throw new ServerHealthError(
+      `${this.getServiceName()} server${failing.length > 1 ? 's' : ''} not healthy after ${timeout}s: ${failing.join('; ')}`,
+      {
+        hint: 'check that the server is running and reachable from this node, or raise servers.health_check.timeout',
+      },
+    );
+  }
+
+  /** Makes the model ready on every endpoint (E003 naming each endpoint that failed and why). */
+  async prepareService(endpoints: string[], timeout = this.healthCheck.timeout): Promise<boolean> {
+    const deadline = Date.now() + timeout * 1000;
+    const model = this.model;
+    const failures: string[] = [];
+    await Promise.all(
+      endpoints.map(async (endpoint) => {
+        try {
+          await this.prepareOne(this.baseUrl(endpoint), model, deadline);
+        } catch (err) {
+          failures.push(`${endpoint}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }),
+    );
+    if (failures.length > 0) {
+      throw new ServicePreparationError(
+        `${this.getServiceName()}: could not prepare model ${model ?? '(none)'}: ${failures.join('; ')}`,
+      );
+    }
+    return true;
+  }
+
+  protected progress(p: PrepareProgress): void {
+    this.onProgress?.(p);
+  }
+}
+
+/** Seconds left until `deadline` (epoch ms), at least 50 ms. */
+export function secondsLeft(deadline: number): number {
+  return Math.max(0.05, (deadline - Date.now()) / 1000);
+}

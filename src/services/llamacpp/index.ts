@@ -1,0 +1,3 @@
+export { LlamacppServerManager } from './llamacpp-server-manager.js';
+export { LlamacppWorkloadController } from './llamacpp-workload-controller.js';
+export { LlamacppWorkloadExecutor } from './llamacpp-workload-executor.js';

@@ -1,0 +1,3 @@
+export { OllamaServerManager } from './ollama-server-manager.js';
+export { OllamaWorkloadController } from './ollama-workload-controller.js';
+export { OllamaWorkloadExecutor } from './ollama-workload-executor.js';
