@@ -23,6 +23,8 @@ export interface TailerOptions {
   logging?: LoggingSettings;
   /** Milliseconds between polls of the followed files (default 250). */
   pollIntervalMs?: number;
+  /** Problems writing the outputs; default: stderr. */
+  onWarning?: (message: string) => void;
 }
 
 interface Followed {
@@ -42,6 +44,8 @@ export class TailerLogCollector extends BaseLogCollector {
   private polling: Promise<void> = Promise.resolve();
   private flushing: Promise<void> = Promise.resolve();
   private deployed = false;
+  /** Read time stamped on the lines of the file being read. */
+  private now = new Date().toISOString();
   private collecting = false;
 
   constructor(private readonly options: TailerOptions) {
@@ -98,10 +102,15 @@ export class TailerLogCollector extends BaseLogCollector {
       this.collecting = true;
       this.schedulePoll();
       this.flushTimer = setInterval(() => {
-        this.flushing = this.flushing.then(() => this.flush());
+        this.flushing = this.flushing.then(() => this.flush()).catch((err: Error) => this.warn(err));
       }, this.logging.flushInterval * 1000);
     }
     return true;
+  }
+
+  private warn(err: Error): void {
+    const w = this.options.onWarning ?? ((m: string) => process.stderr.write(`warning: logs: ${m}\n`));
+    w(`writing collected logs: ${err.message}`);
   }
 
   isReady(): boolean {
@@ -117,7 +126,10 @@ export class TailerLogCollector extends BaseLogCollector {
   }
 
   private async pollAll(): Promise<void> {
-    for (const f of this.followed) await f.follower.poll().catch(() => {});
+    for (const f of this.followed) {
+      this.now = new Date().toISOString(); // one timestamp per file read, not per line
+      await f.follower.poll().catch(() => {});
+    }
   }
 
   private async flush(): Promise<void> {
@@ -151,7 +163,10 @@ export class TailerLogCollector extends BaseLogCollector {
     clearTimeout(this.pollTimer);
     clearInterval(this.flushTimer);
     await this.polling;
-    for (const f of this.followed) await f.follower.close().catch(() => {});
+    for (const f of this.followed) {
+      this.now = new Date().toISOString();
+      await f.follower.close().catch(() => {});
+    }
     await this.flushing;
     await this.flush();
     for (const fh of Object.values(this.outputs)) await fh?.close();
