@@ -153,7 +153,7 @@ export function planJob(recipe: SlurmRecipe, nodeNames: string[], o: JobPlanOpti
     const port = (o.executorPort ?? DEFAULT_EXECUTOR_PORT) + j;
     const readyFile = `${o.resultsDir}/slurm/rendezvous/executor-${node}.json`;
     let argv = [...o.self, 'executor', '--service', service, '--port', String(port)];
-    argv.push('--ready-file', readyFile, '--node', node);
+    argv.push('--host', addr(node), '--ready-file', readyFile, '--node', node);
     if (clientImage) {
       argv = apptainerExecArgv(clientImage.image, ['node', ...argv.slice(1)], {
         gpu: client.gpus > 0,
