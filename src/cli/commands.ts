@@ -1,9 +1,12 @@
 /** Every CLI command, one module each. Add a line here when adding a command. */
 import type { Command } from '@commander-js/extra-typings';
+import { register as cancel } from './cancel.js';
 import { register as executor } from './executor.js';
 import { register as logs } from './logs.js';
 import { register as monitor } from './monitor.js';
+import { register as sbatch } from './sbatch.js';
+import { register as submit } from './submit.js';
 
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [monitor, logs, executor];
+export const commands: Register[] = [monitor, logs, executor, sbatch, submit, cancel];
