@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { execa } from 'execa';
 import { ConfigValidationError, ServicePreparationError, TimeoutExceededError } from '../../errors.js';
 import type { LogSource } from '../../logs/types.js';
@@ -65,7 +65,8 @@ export async function runSlurmJob(o: SlurmJobOptions): Promise<number> {
   }
   const nodes = await jobHostnames(nodelist);
   const addresses = await nodeAddresses(nodes);
-  const runId = `${o.recipe.scenario}-${env.SLURM_JOB_ID ?? 'job'}`;
+  // The orchestrator's run id is the results folder's name; monitors label their pushes with it.
+  const runId = basename(o.resultsDir);
   const plan = planJob(o.recipe, nodes, {
     resultsDir: o.resultsDir,
     self: o.self,
