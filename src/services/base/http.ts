@@ -68,7 +68,7 @@ export async function httpText(url: string, options: HttpOptions): Promise<HttpR
     const d = describe(err);
     throw new TransportError(
       d.kind,
-      d.kind === 'timeout' ? `no answer within ${options.timeout}s` : d.message,
+      d.kind === 'timeout' ? `no answer within ${Number(options.timeout.toFixed(2))}s` : d.message,
       { cause: err },
     );
   }
