@@ -47,10 +47,19 @@ export function startPeriodicPush(options: PeriodicPushOptions, defaultJob: stri
     inFlight = inFlight.catch(() => {});
     return p;
   };
-  const tick = () => pushNow().catch((err: Error) => onError(err));
+  let busy = false; // a slow Pushgateway gets one push at a time, not a growing queue
+  const tick = () => {
+    if (busy) return;
+    busy = true;
+    void pushNow()
+      .catch((err: Error) => onError(err))
+      .finally(() => {
+        busy = false;
+      });
+  };
   const timer = setInterval(tick, Math.max(0.05, options.interval) * 1000);
   timer.unref();
-  void tick();
+  tick();
   let stopped: Promise<void> | undefined;
   return {
     groupingKey,
