@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import type { Command } from '@commander-js/extra-typings';
 import { ConfigValidationError } from '../errors.js';
 import { TOKEN_ENV } from '../executor/protocol.js';
+import { startExecutorPush } from '../monitor/executor-push.js';
 import { ServiceFactory } from '../services/factory.js';
 import { loadPlugins } from '../services/plugins.js';
 
@@ -61,6 +62,9 @@ export function register(program: Command): void {
       '--node <name>',
       'node name reported in /health and metrics (default: $SLURMD_NODENAME or hostname)',
     )
+    .option('--pushgateway <url>', 'push live metrics (Prometheus text) to this Pushgateway')
+    .option('--push-interval <seconds>', 'seconds between pushes', '5')
+    .option('--run-id <id>', 'run label in the Pushgateway grouping key')
     .action(async (opts) => {
       await loadPlugins(opts.plugin, { field: '--plugin' });
       const port = parsePort(opts.port);
@@ -76,6 +80,19 @@ export function register(program: Command): void {
       });
       const { url, port: actual } = await executor.listen();
       process.stdout.write(`hpcbench executor (${opts.service}) listening on ${url}\n`);
+      const push = opts.pushgateway
+        ? startExecutorPush({
+            url: opts.pushgateway,
+            labels: {
+              instance: `${node}:${actual}`,
+              node,
+              service: opts.service,
+              ...(opts.runId ? { run: opts.runId } : {}),
+            },
+            interval: Number(opts.pushInterval) || 5,
+            render: () => executor.prometheusText(),
+          })
+        : undefined;
       if (opts.readyFile) await writeReadyFile(opts.readyFile, { url, port: actual, pid: process.pid, node });
       const signal = await new Promise<string>((resolve) => {
         process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -83,5 +100,6 @@ export function register(program: Command): void {
       });
       log(`${signal}: stopping`);
       await executor.close();
+      await push?.stop();
     });
 }

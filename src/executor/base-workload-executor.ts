@@ -70,7 +70,7 @@ export class BaseWorkloadExecutor {
     return spec;
   }
 
-  protected async engine(): Promise<LoadEngine> {
+  protected engine(): LoadEngine {
     if (!this.engineRef)
       throw new Error('no load engine: the load generator (src/loadgen) is not wired in yet');
     return this.engineRef;
@@ -92,10 +92,11 @@ export class BaseWorkloadExecutor {
     return c.final ?? c.run.snapshot();
   }
 
-  private async metrics(): Promise<ExecutorMetrics> {
+  /** The seed's GET /metrics answer for the current (or last) workload. */
+  metrics(): ExecutorMetrics {
     const c = this.current;
     if (!c) return emptyExecutorMetrics();
-    return (await this.engine()).toExecutorMetrics(this.snapshot(c), this.elapsed(c));
+    return this.engine().toExecutorMetrics(this.snapshot(c), this.elapsed(c));
   }
 
   private routes(): void {
@@ -149,23 +150,27 @@ export class BaseWorkloadExecutor {
       }
     });
     app.get('/status', (c) => c.json(this.status()));
-    app.get('/metrics', async (c) => c.json(await this.metrics()));
-    app.get('/metrics/prometheus', async (c) => {
-      const text = this.current
-        ? (await this.engine()).renderPrometheus(this.getServiceName(), this.snapshot(this.current))
-        : '';
-      return c.text(text, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
-    });
+    app.get('/metrics', async (c) => c.json(this.metrics()));
+    app.get('/metrics/prometheus', (c) =>
+      c.text(this.prometheusText(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }),
+    );
     app.post('/stop', async (c) => {
       await this.stop();
-      return c.json({ status: 'stopped' as const, final_metrics: await this.metrics() });
+      return c.json({ status: 'stopped' as const, final_metrics: this.metrics() });
     });
     app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
   }
 
+  /** Prometheus text of the current (or last) workload, with the seed's metric names. */
+  prometheusText(): string {
+    return this.current
+      ? this.engine().renderPrometheus(this.getServiceName(), this.snapshot(this.current))
+      : '';
+  }
+
   /** Starts a workload (the HTTP layer validated it); resolves to the seed's start answer. */
   async start(spec: WorkloadSpec): Promise<{ status: 'started'; threads: number }> {
-    const engine = await this.engine();
+    const engine = this.engine();
     if (this.running) throw new Error('a workload is already running');
     const run = engine.startLoad(spec, { source: this.node, log: (m) => this.log(m) });
     const cur: Current = { spec, run, startedAt: Date.now() };
