@@ -4,7 +4,7 @@
  * appears, failing fast when the child exits first. Stopped by PID: SIGTERM, then SIGKILL after a grace.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, openSync, closeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -82,7 +82,8 @@ export class ManagedChild {
         );
       }
       if (signal?.aborted) throw new Error(`${this.spec.name}: cancelled while waiting for it to start`);
-      if (Date.now() > deadline) throw new Error(`${this.spec.name} not ready after ${timeoutSeconds}s; see ${this.spec.logFile}`);
+      if (Date.now() > deadline)
+        throw new Error(`${this.spec.name} not ready after ${timeoutSeconds}s; see ${this.spec.logFile}`);
       await Promise.race([sleep(50), this.exited]);
     }
   }
@@ -96,13 +97,17 @@ export class ManagedChild {
     clearTimeout(timer);
   }
 
-  /** Sends a signal to the child, ignoring a child that is already gone. */
+  /** Sends a signal to the child's process group (it leads one), else to the child itself. */
   signal(sig: NodeJS.Signals): void {
     if (this.pid === undefined || !this.running) return;
     try {
-      process.kill(this.pid, sig);
+      process.kill(-this.pid, sig);
     } catch {
-      // already exited
+      try {
+        process.kill(this.pid, sig);
+      } catch {
+        // already exited
+      }
     }
   }
 }

@@ -128,7 +128,7 @@ export async function runSlurmJob(o: SlurmJobOptions): Promise<number> {
     return status;
   } finally {
     log(`stopping ${group.alive().length} running steps`);
-    await group.stopAll();
+    await group.stopAll(env.SLURM_JOB_ID);
     const steps = group.steps.map((s) => ({ name: s.plan.name, node: s.plan.node, exit: s.exit }));
     await writeFile(join(slurmDir, 'steps.json'), `${JSON.stringify({ status, steps }, null, 2)}\n`).catch(
       () => {},

@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { execa } from 'execa';
 import type { StepPlan } from './job-plan.js';
 import { srunArgv } from './job-plan.js';
 
@@ -54,17 +55,49 @@ export class StepGroup {
     return this.steps.filter((s) => s.exit === undefined);
   }
 
-  /** TERM every running step, wait up to `graceMs`, then KILL the rest. Newest first (executors before servers). */
-  async stopAll(graceMs = 15_000): Promise<void> {
-    const running = this.alive().reverse();
-    for (const s of running) s.child.kill('SIGTERM');
+  /**
+   * Stops every running step: TERM to the step's task through Slurm (`scancel --signal=TERM JOB.STEP`,
+   * which lets it exit cleanly — signalling srun itself would cancel the step with a KILL), then, after
+   * `graceMs`, srun is told to cancel what is left, and finally killed.
+   */
+  async stopAll(jobId: string | undefined, graceMs = 15_000): Promise<void> {
+    const running = this.alive();
+    if (running.length === 0) return;
     const all = Promise.all(running.map((s) => s.exited));
-    const timer = setTimeout(() => {
-      for (const s of this.alive()) s.child.kill('SIGKILL');
+    const ids = jobId ? await stepIds(jobId) : new Map<string, string>();
+    const signalled = running.filter((s) => ids.has(s.plan.name));
+    if (signalled.length > 0) {
+      await execa('scancel', ['--signal=TERM', ...signalled.map((s) => ids.get(s.plan.name)!)], {
+        reject: false,
+      });
+    }
+    // Steps Slurm did not list (not yet started or already gone): srun cancels them itself.
+    for (const s of running) if (!ids.has(s.plan.name)) s.child.kill('SIGTERM');
+    const cancel = setTimeout(() => {
+      for (const s of this.alive()) s.child.kill('SIGTERM');
     }, graceMs);
+    const kill = setTimeout(() => {
+      for (const s of this.alive()) s.child.kill('SIGKILL');
+    }, graceMs + 10_000);
     await all;
-    clearTimeout(timer);
+    clearTimeout(cancel);
+    clearTimeout(kill);
   }
+}
+
+/** Step name → `JOB.STEP` id of the job's running steps (`squeue -s`). */
+export async function stepIds(jobId: string): Promise<Map<string, string>> {
+  const r = await execa('squeue', ['-h', '-s', '-j', jobId, '-o', '%i|%j'], { reject: false });
+  return parseStepIds(r.exitCode === 0 ? r.stdout : '');
+}
+
+export function parseStepIds(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const [id, name] = line.trim().split('|');
+    if (id && name && /^\d+(_\d+)?\.\d+$/.test(id)) out.set(name, id);
+  }
+  return out;
 }
 
 export async function waitExit(child: ChildProcess): Promise<void> {

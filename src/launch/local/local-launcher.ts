@@ -1,0 +1,162 @@
+/**
+ * `hpcbench run` in local mode: every component a child process on 127.0.0.1. Starts the servers and one
+ * executor per client node (free ports, rendezvous through ready files, a per-run random bearer token in
+ * HPCBENCH_TOKEN, each child's output in `<run>/logs/<node>-<component>.log`), runs the Orchestrator and
+ * stops every child by PID at the end, also on errors and on abort.
+ */
+import { randomBytes } from 'node:crypto';
+import { ClientHealthError, ConfigValidationError, ServerHealthError } from '../../errors.js';
+import { TOKEN_ENV } from '../../executor/protocol.js';
+import type { LogSource } from '../../logs/index.js';
+import type { OrchestratorOptions } from '../../orchestrator/options.js';
+import { Orchestrator } from '../../orchestrator/orchestrator.js';
+import { planFromRecipe } from '../../orchestrator/recipe-plan.js';
+import type { RunPlan } from '../../orchestrator/run-plan.js';
+import { createResultsDir } from '../../report/results-dir.js';
+import type { RunResults } from '../../report/types.js';
+import { selfCommand } from '../../util/self.js';
+import { ManagedChild } from './child.js';
+import { freePort } from './free-port.js';
+import { planExecutors, planServers, withPort } from './local-plan.js';
+
+export interface LocalRunOptions {
+  recipeFile: string;
+  /** Folder under which `<scenario>_<UTC stamp>/` is created. Default `results`. */
+  resultsDir?: string;
+  /** Run a recipe whose `orchestration.mode` is `slurm` on this machine anyway. */
+  local?: boolean;
+  signal?: AbortSignal;
+  /** Seconds to wait for each child to be ready. Default 60. */
+  startTimeout?: number;
+  /** Called with the orchestrator before it runs (subscribe to its events here). */
+  onOrchestrator?: (o: Orchestrator) => void;
+  /** Extra Orchestrator options (timeouts, poll interval, monitoring...). */
+  orchestrator?: Partial<OrchestratorOptions>;
+}
+
+export interface LocalRunHandle {
+  plan: RunPlan;
+  runDir: string;
+  results: RunResults;
+}
+
+/** Loads the recipe and checks that it may run locally (E006 otherwise). */
+export async function loadLocalPlan(recipeFile: string, local = false): Promise<RunPlan> {
+  const plan = await planFromRecipe({ configFile: recipeFile });
+  if (plan.mode === 'slurm' && !local) {
+    throw new ConfigValidationError(
+      `${recipeFile}: orchestration.mode is 'slurm': submit it to the cluster with \`hpcbench submit ${recipeFile}\`, or run it on this machine with \`hpcbench run --local ${recipeFile}\``,
+      [
+        {
+          severity: 'error',
+          path: 'orchestration.mode',
+          message: "'slurm' recipes run with `hpcbench submit` (or `hpcbench run --local`)",
+          file: recipeFile,
+        },
+      ],
+    );
+  }
+  return plan;
+}
+
+export async function runLocal(opts: LocalRunOptions): Promise<LocalRunHandle> {
+  const plan = await loadLocalPlan(opts.recipeFile, opts.local);
+  const runDir = await createResultsDir(opts.resultsDir ?? 'results', plan.scenario);
+  const token = randomBytes(24).toString('hex');
+  const layout = { runDir, self: selfCommand };
+  const children: ManagedChild[] = [];
+  const killAll = () => {
+    for (const c of children) c.signal('SIGKILL');
+  };
+  process.once('exit', killAll);
+  const timeout = opts.startTimeout ?? 60;
+  try {
+    const servers = planServers(plan, layout);
+    const serverEndpoints: string[] = [];
+    const logSources: LogSource[] = [];
+    const starting: Promise<void>[] = [];
+    for (const [i, s] of servers.entries()) {
+      if (!s.child) {
+        serverEndpoints[i] = s.endpoint!;
+        continue;
+      }
+      let spec = s.child;
+      let port: number | undefined;
+      if (s.needsPort) {
+        port = await freePort();
+        spec = withPort(spec, port);
+      }
+      const child = new ManagedChild(spec);
+      children.push(child);
+      logSources.push({ node: s.node, component: 'server', containerName: plan.service, path: spec.logFile });
+      if (port !== undefined) serverEndpoints[i] = `127.0.0.1:${port}`;
+      else
+        starting.push(
+          child.waitReady(timeout, opts.signal).then(
+            (r) => {
+              serverEndpoints[i] = r.url ?? `127.0.0.1:${r.port}`;
+            },
+            (err: Error) => {
+              throw new ServerHealthError(`could not start the inference server: ${err.message}`, {
+                cause: err,
+              });
+            },
+          ),
+        );
+    }
+    const executors = planExecutors(plan, layout, token);
+    const clientEndpoints: string[] = [];
+    for (const [i, e] of executors.entries()) {
+      const child = new ManagedChild(e.child);
+      children.push(child);
+      logSources.push({
+        node: e.node,
+        component: 'client',
+        containerName: 'executor',
+        path: e.child.logFile,
+      });
+      starting.push(
+        child.waitReady(timeout, opts.signal).then(
+          (r) => {
+            clientEndpoints[i] = r.url ?? `127.0.0.1:${r.port}`;
+          },
+          (err: Error) => {
+            throw new ClientHealthError(`could not start the workload executor: ${err.message}`, {
+              cause: err,
+            });
+          },
+        ),
+      );
+    }
+    const settled = await Promise.allSettled(starting);
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    const orchestrator = new Orchestrator({
+      ...opts.orchestrator,
+      serverNodes: servers.map((s) => s.node),
+      clientNodes: executors.map((e) => e.node),
+      plan,
+      serverEndpoints,
+      clientEndpoints,
+      token,
+      runDir,
+      signal: opts.signal,
+      mode: 'local',
+      logSources,
+      runInfo: {
+        pids: Object.fromEntries(children.map((c) => [c.spec.name, c.pid])),
+        token_env: TOKEN_ENV,
+      },
+    });
+    opts.onOrchestrator?.(orchestrator);
+    try {
+      const results = await orchestrator.run();
+      return { plan, runDir, results };
+    } catch (err) {
+      throw Object.assign(err as object, { runDir });
+    }
+  } finally {
+    await Promise.all(children.map((c) => c.stop()));
+    process.removeListener('exit', killAll);
+  }
+}

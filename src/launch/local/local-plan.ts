@@ -1,0 +1,122 @@
+/**
+ * What a local run starts, as data (pure, unit-tested without processes): the inference servers (the
+ * simulated service by default, a recipe's `servers.command` with `{port}`, or nothing when the recipe
+ * names `servers.endpoints`) and one executor per client node, each with its log file and ready file.
+ */
+import { join } from 'node:path';
+import type { RunPlan } from '../../orchestrator/run-plan.js';
+import type { SelfCommand } from '../../util/self.js';
+import type { ChildSpec } from './child.js';
+
+export interface LocalLayout {
+  runDir: string;
+  /** How to run hpcbench itself: `selfCommand(...args)`. */
+  self: (...args: string[]) => SelfCommand;
+  host?: string;
+}
+
+export interface PlannedServer {
+  node: string;
+  /** Present when hpcbench starts the server; absent when attaching to `endpoint`. */
+  child?: ChildSpec;
+  /** For `servers.command`: the port substituted for `{port}` (the launcher picks a free one). */
+  needsPort?: boolean;
+  endpoint?: string;
+}
+
+export const logFile = (runDir: string, node: string, component: string) =>
+  join(runDir, 'logs', `${node}-${component}.log`);
+const readyFile = (runDir: string, node: string, component: string) =>
+  join(runDir, 'launch', `${node}-${component}.ready.json`);
+
+export function planServers(plan: RunPlan, layout: LocalLayout): PlannedServer[] {
+  const host = layout.host ?? '127.0.0.1';
+  const endpoints = plan.servers?.endpoints;
+  if (endpoints && endpoints.length > 0) {
+    return endpoints.map((endpoint, i) => ({ node: `server-${i + 1}`, endpoint }));
+  }
+  const count = Math.max(1, plan.serverNodes ?? 1);
+  return Array.from({ length: count }, (_, i) => {
+    const node = `server-${i + 1}`;
+    const command = plan.servers?.command;
+    if (command) {
+      return {
+        node,
+        needsPort: true,
+        child: {
+          name: `${node} (${plan.service})`,
+          command: '/bin/sh',
+          args: ['-c', command],
+          logFile: logFile(layout.runDir, node, 'server'),
+        },
+      };
+    }
+    const cfg = plan.serverConfig.service_config ?? {};
+    const args = [
+      'serve',
+      'dummy',
+      '--host',
+      host,
+      '--port',
+      '0',
+      '--ready-file',
+      readyFile(layout.runDir, node, 'server'),
+    ];
+    if (Object.keys(cfg).length > 0) args.push('--config', JSON.stringify(cfg));
+    const self = layout.self(...args);
+    return {
+      node,
+      child: {
+        name: `${node} (simulated ${plan.service})`,
+        command: self.command,
+        args: self.args,
+        logFile: logFile(layout.runDir, node, 'server'),
+        readyFile: readyFile(layout.runDir, node, 'server'),
+      },
+    };
+  });
+}
+
+/** `servers.command` with its `{port}` filled in. */
+export function withPort(child: ChildSpec, port: number): ChildSpec {
+  return { ...child, args: child.args.map((a) => a.replaceAll('{port}', String(port))) };
+}
+
+export function planExecutors(
+  plan: RunPlan,
+  layout: LocalLayout,
+  token: string,
+): { node: string; child: ChildSpec }[] {
+  const host = layout.host ?? '127.0.0.1';
+  const count = Math.max(1, plan.clientNodes ?? 1);
+  return Array.from({ length: count }, (_, i) => {
+    const node = `client-${i + 1}`;
+    const ready = readyFile(layout.runDir, node, 'executor');
+    const args = [
+      'executor',
+      '--service',
+      plan.service,
+      '--host',
+      host,
+      '--port',
+      '0',
+      '--ready-file',
+      ready,
+      '--node',
+      node,
+    ];
+    for (const p of plan.plugins ?? []) args.push('--plugin', p);
+    const self = layout.self(...args);
+    return {
+      node,
+      child: {
+        name: `executor on ${node}`,
+        command: self.command,
+        args: self.args,
+        env: { HPCBENCH_TOKEN: token },
+        logFile: logFile(layout.runDir, node, 'executor'),
+        readyFile: ready,
+      },
+    };
+  });
+}

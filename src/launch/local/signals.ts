@@ -1,0 +1,36 @@
+/**
+ * Ctrl-C / SIGTERM for a foreground run: the first signal aborts the run (the workload stops, what was
+ * measured is kept and written); a second one exits at once (children are killed by the exit hook).
+ */
+export interface SignalScope {
+  signal: AbortSignal;
+  /** The signal received, if any. */
+  received?: NodeJS.Signals;
+  /** 130 for SIGINT, 143 for SIGTERM (128 + signal number). */
+  exitCode(): number;
+  dispose(): void;
+}
+
+export function interruptOnSignals(onFirst?: (sig: NodeJS.Signals) => void): SignalScope {
+  const ctrl = new AbortController();
+  const scope: SignalScope = {
+    signal: ctrl.signal,
+    exitCode: () => (scope.received === 'SIGTERM' ? 143 : 130),
+    dispose: () => {
+      process.removeListener('SIGINT', handler);
+      process.removeListener('SIGTERM', handler);
+    },
+  };
+  const handler = (sig: NodeJS.Signals) => {
+    if (scope.received) {
+      process.stderr.write(`${sig} again: exiting now\n`);
+      process.exit(scope.exitCode());
+    }
+    scope.received = sig;
+    onFirst?.(sig);
+    ctrl.abort(new Error(`${sig} received`));
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return scope;
+}
