@@ -8,6 +8,8 @@ import { ConfigValidationError } from '../errors.js';
 import { DURATION_HELP, parseDuration } from '../util/duration.js';
 
 export interface LoggingSettings {
+  /** `logging.enabled: false` turns collection off (the caller checks it; default true). */
+  enabled: boolean;
   /** Seconds between writes of collected lines (default 2). */
   flushInterval: number;
   createJsonl: boolean;
@@ -15,6 +17,7 @@ export interface LoggingSettings {
 }
 
 export const DEFAULT_LOGGING: LoggingSettings = {
+  enabled: true,
   flushInterval: 2,
   createJsonl: true,
   outputs: { stdout: 'stdout.log', stderr: 'stderr.log', aggregated: 'aggregated.jsonl' },
@@ -60,6 +63,7 @@ export function parseLoggingConfig(raw: unknown, file?: string): LoggingSettings
   }
   const v = r.data;
   return {
+    enabled: v.enabled ?? true,
     flushInterval:
       v.flush_interval === undefined ? DEFAULT_LOGGING.flushInterval : parseDuration(v.flush_interval)!,
     createJsonl: v.create_jsonl ?? true,

@@ -181,11 +181,14 @@ describe('parseLoggingConfig', () => {
         outputs: { stdout: 'stdout.log', stderr: 'stderr.log', aggregated: 'aggregated.jsonl' },
       }),
     ).toEqual({
+      enabled: true,
       flushInterval: 3,
       createJsonl: true,
       outputs: { stdout: 'stdout.log', stderr: 'stderr.log', aggregated: 'aggregated.jsonl' },
     });
     expect(parseLoggingConfig(undefined).outputs.aggregated).toBe('aggregated.jsonl');
+    // the seed schema's other keys are accepted; enabled: false is passed on
+    expect(parseLoggingConfig({ enabled: false, format: 'json', retention: '7d' }).enabled).toBe(false);
   });
 
   it('rejects bad values with E006 naming the file and field', () => {
