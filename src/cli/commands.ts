@@ -4,9 +4,12 @@ import { register as cancel } from './cancel.js';
 import { register as executor } from './executor.js';
 import { register as logs } from './logs.js';
 import { register as monitor } from './monitor.js';
+import { register as orchestrate } from './orchestrate.js';
+import { register as run } from './run.js';
 import { register as sbatch } from './sbatch.js';
+import { register as slurmJob } from './slurm-job.js';
 import { register as submit } from './submit.js';
 
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [monitor, logs, executor, sbatch, submit, cancel];
+export const commands: Register[] = [monitor, logs, executor, sbatch, submit, cancel, slurmJob, run, orchestrate];

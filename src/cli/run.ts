@@ -1,0 +1,53 @@
+/**
+ * `hpcbench run RECIPE`: run a recipe on this machine (mode local, the default when no cluster is named):
+ * servers and executors as child processes, progress on stderr, the summary table on stdout, results in
+ * `<results-dir>/<scenario>_<UTC time>/`. A `mode: slurm` recipe is refused (use `hpcbench submit`)
+ * unless --local is given. Ctrl-C / SIGTERM keeps what was measured and exits 130 / 143.
+ */
+import type { Command } from '@commander-js/extra-typings';
+import { runLocal } from '../launch/local/local-launcher.js';
+import { interruptOnSignals } from '../launch/local/signals.js';
+import { positiveSeconds } from '../orchestrator/flags.js';
+import { attachProgress } from '../report/progress.js';
+import { renderSummaryTable } from '../report/summary-table.js';
+
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description('run a benchmark recipe on this machine (servers and executors as local processes)')
+    .argument('<recipe>', 'recipe file (YAML or JSON)')
+    .option('--results-dir <dir>', 'folder for the results folder of this run', 'results')
+    .option('--quiet', 'no progress output (the summary table and results path are still printed)')
+    .option('--local', "run a recipe whose orchestration.mode is 'slurm' on this machine")
+    .option('--timeout <seconds>', 'seconds for control operations and grace after each benchmark', '600')
+    .action(async (recipe, opts) => {
+      const timeout = positiveSeconds('--timeout', opts.timeout);
+      const signals = interruptOnSignals((sig) =>
+        process.stderr.write(`\n${sig}: stopping the workload and writing results (again to exit now)\n`),
+      );
+      try {
+        const { runDir, results } = await runLocal({
+          recipeFile: recipe,
+          resultsDir: opts.resultsDir,
+          local: opts.local,
+          signal: signals.signal,
+          orchestrator: { timeout },
+          onOrchestrator: (o) => {
+            if (!opts.quiet) attachProgress(o);
+          },
+        });
+        process.stdout.write(`\n${renderSummaryTable(results.benchmarks)}`);
+        process.stdout.write(`results: ${runDir}\n`);
+        if (results.status === 'interrupted') {
+          process.stderr.write(`run interrupted (${signals.received ?? 'aborted'}): partial results kept\n`);
+          process.exitCode = signals.exitCode();
+        }
+      } catch (err) {
+        const runDir = (err as { runDir?: string }).runDir;
+        if (runDir) process.stderr.write(`results (partial): ${runDir}\n`);
+        throw err;
+      } finally {
+        signals.dispose();
+      }
+    });
+}

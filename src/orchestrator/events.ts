@@ -1,0 +1,65 @@
+/**
+ * The orchestrator's typed events. Every phase emits `phase` (start / done / failed); benchmarks emit
+ * `benchmark-start`, `benchmark-progress` (from executor status polls) and `benchmark-done`. Progress
+ * lines, logs and reports subscribe; the orchestrator itself never formats anything for a terminal.
+ */
+import { EventEmitter } from 'node:events';
+import type { BenchmarkResult, RunResults } from '../report/types.js';
+
+export type PhaseName =
+  | 'recipe'
+  | 'server-health'
+  | 'prepare'
+  | 'monitoring'
+  | 'client-health'
+  | 'logging'
+  | 'benchmarks'
+  | 'results'
+  | 'teardown';
+
+export interface PhaseEvent {
+  phase: PhaseName;
+  state: 'start' | 'done' | 'skipped' | 'failed';
+  /** Milliseconds since the phase started (done/failed). */
+  elapsedMs?: number;
+  detail?: string;
+  error?: { code?: string; message: string };
+}
+
+export interface BenchmarkStartEvent {
+  name: string;
+  index: number;
+  total: number;
+  /** Seconds of warmup + measurement the benchmark is planned to take. */
+  warmup: number;
+  duration: number;
+  executors: number;
+}
+
+export interface BenchmarkProgressEvent {
+  name: string;
+  index: number;
+  total: number;
+  /** Largest elapsed time reported by any executor, seconds. */
+  elapsed: number;
+  phase: string;
+  requestsOk: number;
+  requestsFailed: number;
+  executorsRunning: number;
+}
+
+export interface OrchestratorEvents {
+  phase: [PhaseEvent];
+  'benchmark-start': [BenchmarkStartEvent];
+  'benchmark-progress': [BenchmarkProgressEvent];
+  'benchmark-done': [BenchmarkResult & { index: number; total: number }];
+  warning: [string];
+  /** Model download / preparation progress from a server manager. */
+  'prepare-progress': [
+    { endpoint: string; model: string; status: string; total?: number; completed?: number },
+  ];
+  done: [RunResults];
+}
+
+/** A typed EventEmitter: `on('phase', (e: PhaseEvent) => ...)`. */
+export class OrchestratorEmitter extends EventEmitter<OrchestratorEvents> {}

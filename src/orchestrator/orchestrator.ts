@@ -1,0 +1,290 @@
+/**
+ * The seed's `Orchestrator`: drives one run through its phases, each announced as a typed event:
+ *
+ *   recipe → server-health (E001) → prepare (E003) → monitoring → client-health (E002) → logging →
+ *   benchmarks (each: start E004, wait on executor state, stop, metrics E005) → results → teardown
+ *
+ * Results are written to the results folder as the run goes. An abort (signal, Ctrl-C/SIGTERM wired by
+ * the CLI) stops the workload, keeps what was measured and resolves with status `interrupted`; any other
+ * failure is written to run.json and rethrown as its typed error.
+ */
+import { join } from 'node:path';
+import { TOKEN_ENV } from '../executor/protocol.js';
+import { ResultsWriter } from '../report/results-writer.js';
+import type { BenchmarkResult, RunResults, RunStatus } from '../report/types.js';
+import type { BaseServerManager } from '../services/base/base-server-manager.js';
+import { ServiceFactory } from '../services/factory.js';
+import { VERSION } from '../version.js';
+import { errorInfo, runBenchmark } from './benchmark-runner.js';
+import { OrchestratorEmitter, type PhaseName } from './events.js';
+import { startDefaultLogging, startDefaultMonitoring } from './hooks.js';
+import type { HookContext, OrchestratorOptions, Stoppable } from './options.js';
+import { planFromRecipe } from './recipe-plan.js';
+import type { RunPlan } from './run-plan.js';
+import { runTotals, type TotalsEngine } from './run-totals.js';
+
+/** Thrown inside the run when its signal aborts; never escapes run(). */
+export class RunInterrupted extends Error {
+  constructor(reason?: unknown) {
+    super(
+      `run interrupted${reason instanceof Error ? `: ${reason.message}` : reason ? `: ${String(reason)}` : ''}`,
+    );
+    this.name = 'RunInterrupted';
+  }
+}
+
+export const EXIT_CODES: Record<RunStatus, number> = {
+  running: 1,
+  completed: 0,
+  failed: 1,
+  interrupted: 130,
+};
+
+export class Orchestrator extends OrchestratorEmitter {
+  readonly options: OrchestratorOptions;
+  readonly serverPort: number;
+  readonly clientPort: number;
+  readonly timeout: number;
+  /** The results folder, once the run created it. */
+  runDir?: string;
+  /** The last results, also when run() threw. */
+  results?: RunResults;
+  /** Merge functions for run-level latencies of a suite (src/metrics); optional. */
+  totalsEngine?: TotalsEngine;
+  private readonly abort = new AbortController();
+  private readonly stoppables: { name: string; s: Stoppable }[] = [];
+
+  constructor(options: OrchestratorOptions) {
+    super();
+    this.options = options;
+    this.serverPort = options.serverPort ?? 11434;
+    this.clientPort = options.clientPort ?? 5000;
+    this.timeout = options.timeout ?? 600;
+    const external = options.signal;
+    if (external) {
+      if (external.aborted) this.abort.abort(external.reason);
+      else external.addEventListener('abort', () => this.abort.abort(external.reason), { once: true });
+    }
+  }
+
+  /** Stops the run as an abort signal would (what was measured is kept). */
+  interrupt(reason: unknown = 'interrupted'): void {
+    this.abort.abort(reason);
+  }
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  /** Runs `fn` as a phase: start/done/failed events; rejects with RunInterrupted as soon as the run aborts. */
+  private async phase<T>(name: PhaseName, fn: () => Promise<T>, detail?: string): Promise<T> {
+    const t0 = Date.now();
+    this.emit('phase', { phase: name, state: 'start', detail });
+    const signal = this.abort.signal;
+    let onAbort = () => {};
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(new RunInterrupted(signal.reason));
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+    aborted.catch(() => undefined);
+    try {
+      const value = await Promise.race([fn(), aborted]);
+      this.emit('phase', { phase: name, state: 'done', elapsedMs: Date.now() - t0 });
+      return value;
+    } catch (err) {
+      this.emit('phase', { phase: name, state: 'failed', elapsedMs: Date.now() - t0, error: errorInfo(err) });
+      throw err;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private skip(name: PhaseName, detail: string): void {
+    this.emit('phase', { phase: name, state: 'skipped', detail });
+  }
+
+  private warn = (message: string): void => {
+    this.emit('warning', message);
+  };
+
+  async run(): Promise<RunResults> {
+    const o = this.options;
+    const plan = await this.phase('recipe', () =>
+      o.plan ? Promise.resolve(o.plan) : planFromRecipe({ configFile: o.configFile, recipe: o.recipe }),
+    );
+    const manager = ServiceFactory.createServerManager(plan.service, plan.serverConfig, {
+      onProgress: (p) => this.emit('prepare-progress', p),
+    });
+    const serverEndpoints = o.serverEndpoints ?? o.serverNodes.map((n) => `${n}:${this.serverPort}`);
+    const serverUrls = serverEndpoints.map((e) => manager.baseUrl(e));
+    const clientEndpoints = o.clientEndpoints ?? o.clientNodes.map((n) => `${n}:${this.clientPort}`);
+    const writer = o.runDir
+      ? new ResultsWriter(o.runDir)
+      : await ResultsWriter.create(o.resultsDir ?? 'results', plan.scenario);
+    this.runDir = writer.dir;
+    const runId = writer.dir.split(/[\\/]/).pop() ?? plan.scenario;
+    await writer.writeRecipe(plan.recipeFile, plan.resolved);
+    await writer.startRun({
+      hpcbench_version: VERSION,
+      scenario: plan.scenario,
+      run_id: runId,
+      mode: o.mode ?? 'attach',
+      recipe_file: plan.recipeFile,
+      service: plan.service,
+      server_nodes: o.serverNodes,
+      client_nodes: o.clientNodes,
+      server_endpoints: serverUrls,
+      client_endpoints: clientEndpoints,
+      started_at: new Date().toISOString(),
+      status: 'running',
+      benchmarks: plan.benchmarks.map((b) => ({ name: b.name, status: 'pending' })),
+      ...o.runInfo,
+    });
+    const ctx: HookContext = {
+      runId,
+      runDir: writer.dir,
+      plan,
+      serverNodes: o.serverNodes,
+      clientNodes: o.clientNodes,
+      serverUrls,
+      warn: this.warn,
+    };
+    const results: BenchmarkResult[] = plan.benchmarks.map((b) => ({ name: b.name, status: 'pending' }));
+    let failure: unknown;
+    try {
+      await this.runPhases(plan, ctx, manager, serverEndpoints, clientEndpoints, writer, results);
+    } catch (err) {
+      failure = err;
+    }
+    const interrupted = this.abort.signal.aborted;
+    const status: RunStatus =
+      failure && !(failure instanceof RunInterrupted) ? 'failed' : interrupted ? 'interrupted' : 'completed';
+    const error =
+      status === 'failed'
+        ? errorInfo(failure)
+        : status === 'interrupted'
+          ? { message: new RunInterrupted(this.abort.signal.reason).message }
+          : undefined;
+    for (const r of results)
+      if (r.status === 'pending' || r.status === 'running') r.status = interrupted ? 'interrupted' : r.status;
+    const final: RunResults = {
+      ...runTotals(results, this.totalsEngine),
+      scenario: plan.scenario,
+      run_id: runId,
+      status,
+      results_dir: writer.dir,
+      benchmarks: results,
+      ...(error ? { error } : {}),
+    };
+    this.results = final;
+    await this.phase('results', async () => {
+      await writer.updateRun({
+        ended_at: new Date().toISOString(),
+        status,
+        exit_code: EXIT_CODES[status],
+        error,
+        benchmarks: results.map((r) => ({ name: r.name, status: r.status })),
+      });
+      const { per_client: _p, benchmarks: _b, summary: _m, ...totals } = final;
+      await writer.writeRunSummary(results, { totals });
+    }).catch((err) => this.warn(`writing results: ${(err as Error).message}`));
+    await this.teardown();
+    this.emit('done', final);
+    if (status === 'failed') throw failure;
+    return final;
+  }
+
+  private async runPhases(
+    plan: RunPlan,
+    ctx: HookContext,
+    manager: BaseServerManager,
+    serverEndpoints: string[],
+    clientEndpoints: string[],
+    writer: ResultsWriter,
+    results: BenchmarkResult[],
+  ): Promise<void> {
+    const o = this.options;
+    const healthTimeout = manager.healthCheck.timeout;
+    await this.phase(
+      'server-health',
+      () => manager.verifyHealth(serverEndpoints, healthTimeout),
+      serverEndpoints.join(', '),
+    );
+    await this.phase('prepare', () => manager.prepareService(serverEndpoints, this.timeout), manager.model);
+    const monitoring =
+      o.monitoring ?? (o.enableMonitoring || plan.monitoring?.enabled ? startDefaultMonitoring(o) : false);
+    if (monitoring)
+      this.stoppables.push({ name: 'monitoring', s: await this.phase('monitoring', () => monitoring(ctx)) });
+    else this.skip('monitoring', 'monitoring not enabled');
+    const controller = ServiceFactory.createWorkloadController(
+      plan.service,
+      o.clientNodes,
+      this.clientPort,
+      this.timeout,
+      {
+        token: o.token ?? process.env[TOKEN_ENV],
+        endpoints: clientEndpoints,
+        pollInterval: o.pollInterval,
+        healthTimeout: o.clientHealthTimeout,
+      },
+    );
+    await this.phase('client-health', () => controller.verifyClientHealth(), clientEndpoints.join(', '));
+    const logging =
+      o.logging ?? (o.logSources?.length ? startDefaultLogging(o.logSources, plan.logging) : false);
+    if (logging)
+      this.stoppables.push({ name: 'logging', s: await this.phase('logging', () => logging(ctx)) });
+    else this.skip('logging', 'no log sources');
+    this.emit('phase', {
+      phase: 'benchmarks',
+      state: 'start',
+      detail: `${plan.benchmarks.length} benchmark(s)`,
+    });
+    const t0 = Date.now();
+    for (const [index, b] of plan.benchmarks.entries()) {
+      if (this.abort.signal.aborted) break;
+      results[index].status = 'running';
+      await writer.prepareBenchmark(b.name);
+      await writer.updateRun({ benchmarks: results.map((r) => ({ name: r.name, status: r.status })) });
+      const { result, failure } = await runBenchmark(b, {
+        controller,
+        events: this,
+        serverUrls: ctx.serverUrls,
+        recordsPath: join(writer.benchmarkDir(b.name), 'records-{node}.jsonl'),
+        timeout: this.timeout,
+        signal: this.abort.signal,
+        index,
+        total: plan.benchmarks.length,
+      });
+      results[index] = result;
+      await writer.writeBenchmark(result);
+      await writer.updateRun({ benchmarks: results.map((r) => ({ name: r.name, status: r.status })) });
+      this.emit('benchmark-done', { ...result, index, total: plan.benchmarks.length });
+      if (failure) {
+        this.emit('phase', {
+          phase: 'benchmarks',
+          state: 'failed',
+          elapsedMs: Date.now() - t0,
+          error: errorInfo(failure),
+        });
+        throw failure;
+      }
+    }
+    this.emit('phase', { phase: 'benchmarks', state: 'done', elapsedMs: Date.now() - t0 });
+  }
+
+  /** Stops everything the run started (reverse order); failures become warnings. */
+  private async teardown(): Promise<void> {
+    const t0 = Date.now();
+    this.emit('phase', { phase: 'teardown', state: 'start' });
+    for (const { name, s } of this.stoppables.reverse()) {
+      try {
+        await s.stop();
+      } catch (err) {
+        this.warn(`stopping ${name}: ${(err as Error).message}`);
+      }
+    }
+    this.stoppables.length = 0;
+    this.emit('phase', { phase: 'teardown', state: 'done', elapsedMs: Date.now() - t0 });
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * What the orchestrator needs from a recipe, in one place: the scenario, the service and its server
+ * manager config, the benchmarks (one `WorkloadSpec` each, without the per-run fields the orchestrator
+ * fills in: server URLs and records paths), monitoring and logging settings, and the resolved recipe
+ * for the results folder. `planFromRecipe` builds it from a recipe file or object (src/recipe).
+ */
+import type { WorkloadSpec } from '../loadgen/spec.js';
+import type { LoggingSettings } from '../logs/index.js';
+import type { ServerManagerConfig } from '../services/base/types.js';
+
+/** One benchmark to run: its name and the workload every executor gets. */
+export interface BenchmarkPlanLike {
+  name: string;
+  spec: Omit<WorkloadSpec, 'server_url'> & { server_url?: string };
+}
+
+export interface RunPlan {
+  scenario: string;
+  service: string;
+  /** `servers` section for the server manager: health_check, service_config, model. */
+  serverConfig: ServerManagerConfig;
+  benchmarks: BenchmarkPlanLike[];
+  /** The recipe with defaults filled in (written to recipe.resolved.json). */
+  resolved: unknown;
+  /** Path of the recipe file as given, copied verbatim into the results folder. */
+  recipeFile?: string;
+  /** Client node count the recipe asks for (`orchestration.node_allocation.clients.nodes`). */
+  clientNodes?: number;
+  serverNodes?: number;
+  distributionStrategy?: WorkloadSpec['distribution_strategy'];
+  /** `orchestration.mode` (`local`, `slurm`). */
+  mode?: string;
+  /** How the local launcher gets servers: attach to `endpoints`, run `command` ({port}), else the simulator. */
+  servers?: { endpoints?: string[]; command?: string };
+  /** Service plugin modules to load (executors get them as --plugin). */
+  plugins?: string[];
+  monitoring?: { enabled?: boolean; interval?: number; pushgateway?: string };
+  logging?: LoggingSettings;
+}

@@ -1,0 +1,69 @@
+/**
+ * The run-level figures `Orchestrator.run()` resolves to (the seed's `throughput_rps` and the rest).
+ * One benchmark: its aggregate as is. A suite: request and error counts summed, throughput over the sum
+ * of the measurement windows, latencies from the exact merge of every benchmark's snapshot when a merge
+ * function is given (never averaged percentiles), per_client summed per node.
+ */
+import type { AggregatedMetrics, ClientMetrics } from '../controller/types.js';
+import type { MetricsSnapshot } from '../metrics/types.js';
+import type { BenchmarkResult } from '../report/types.js';
+
+export type RunTotals = Omit<AggregatedMetrics, 'summary' | 'snapshot'> &
+  Partial<Pick<AggregatedMetrics, 'summary'>>;
+
+export interface TotalsEngine {
+  mergeSnapshots(snaps: MetricsSnapshot[]): MetricsSnapshot;
+  toExecutorMetrics(
+    snapshot: MetricsSnapshot,
+    elapsedSeconds: number,
+  ): { latency: { avg: number; p50: number; p90: number; p99: number } };
+}
+
+const EMPTY: RunTotals = {
+  total_requests: 0,
+  total_errors: 0,
+  avg_latency: 0,
+  p50_latency: 0,
+  p90_latency: 0,
+  p99_latency: 0,
+  throughput_rps: 0,
+  per_client: [],
+};
+
+export function runTotals(results: BenchmarkResult[], engine?: TotalsEngine): RunTotals {
+  const measured = results.filter((r) => r.metrics);
+  if (measured.length === 0) return { ...EMPTY, per_client: [] };
+  if (measured.length === 1) {
+    const { snapshot: _s, ...single } = measured[0].metrics!;
+    return single;
+  }
+  const totals: RunTotals = { ...EMPTY, per_client: [] };
+  let seconds = 0;
+  const perNode = new Map<string, ClientMetrics>();
+  for (const r of measured) {
+    const m = r.metrics!;
+    totals.total_requests += m.total_requests;
+    totals.total_errors += m.total_errors;
+    seconds += r.summary?.duration_s ?? 0;
+    for (const c of m.per_client) {
+      const prev = perNode.get(c.node);
+      perNode.set(
+        c.node,
+        prev ? { ...prev, requests: prev.requests + c.requests, errors: prev.errors + c.errors } : { ...c },
+      );
+    }
+  }
+  totals.throughput_rps = seconds > 0 ? totals.total_requests / seconds : 0;
+  totals.per_client = [...perNode.values()].map(({ summary: _s, ...c }) => c);
+  const snaps = measured.flatMap((r) => (r.metrics?.snapshot ? [r.metrics.snapshot] : []));
+  if (engine && snaps.length === measured.length) {
+    const lat = engine.toExecutorMetrics(engine.mergeSnapshots(snaps), seconds).latency;
+    Object.assign(totals, {
+      avg_latency: lat.avg,
+      p50_latency: lat.p50,
+      p90_latency: lat.p90,
+      p99_latency: lat.p99,
+    });
+  }
+  return totals;
+}

@@ -1,0 +1,89 @@
+/**
+ * Terminal progress for a run, subscribed to the orchestrator's events: phase lines, and per benchmark a
+ * progress bar (cli-progress) on a TTY or a plain line every few seconds otherwise. Nothing here is
+ * called by the orchestrator; it only listens.
+ */
+import cliProgress from 'cli-progress';
+import type { OrchestratorEmitter } from '../orchestrator/events.js';
+
+export interface ProgressOptions {
+  stream?: NodeJS.WriteStream;
+  /** Plain lines instead of a bar (default: when the stream is not a TTY). */
+  plain?: boolean;
+  /** Seconds between plain progress lines. Default 5. */
+  every?: number;
+}
+
+export function attachProgress(o: OrchestratorEmitter, opts: ProgressOptions = {}): () => void {
+  const out = opts.stream ?? process.stderr;
+  const plain = opts.plain ?? !out.isTTY;
+  const every = (opts.every ?? 5) * 1000;
+  const write = (line: string) => out.write(`${line}\n`);
+  let bar: cliProgress.SingleBar | undefined;
+  let last = 0;
+  const stopBar = () => {
+    bar?.stop();
+    bar = undefined;
+  };
+  o.on('phase', (e) => {
+    if (e.phase === 'benchmarks' || e.state === 'start') return;
+    if (e.state === 'failed') {
+      stopBar();
+      write(`✗ ${e.phase}: ${e.error?.code ? `${e.error.code}: ` : ''}${e.error?.message ?? 'failed'}`);
+    } else if (e.state === 'done') {
+      write(`✓ ${e.phase}${e.detail ? ` (${e.detail})` : ''} ${((e.elapsedMs ?? 0) / 1000).toFixed(1)}s`);
+    }
+  });
+  o.on('benchmark-start', (e) => {
+    const total = Math.max(1, Math.round(e.warmup + e.duration));
+    last = 0;
+    if (plain) {
+      write(
+        `▶ benchmark ${e.index + 1}/${e.total} ${e.name}: ${e.warmup}s warmup + ${e.duration}s on ${e.executors} executor(s)`,
+      );
+      return;
+    }
+    bar = new cliProgress.SingleBar(
+      {
+        stream: out,
+        format: `${e.index + 1}/${e.total} ${e.name} [{bar}] {value}/{total}s {phase} ok {ok} failed {failed}`,
+        hideCursor: true,
+        clearOnComplete: false,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(total, 0, { phase: 'starting', ok: 0, failed: 0 });
+  });
+  o.on('benchmark-progress', (e) => {
+    if (bar) {
+      bar.update(Math.min(bar.getTotal(), Math.floor(e.elapsed)), {
+        phase: e.phase,
+        ok: e.requestsOk,
+        failed: e.requestsFailed,
+      });
+      return;
+    }
+    const now = Date.now();
+    if (now - last < every) return;
+    last = now;
+    write(`  ${e.name}: ${e.elapsed.toFixed(0)}s ${e.phase}, ${e.requestsOk} ok, ${e.requestsFailed} failed`);
+  });
+  o.on('benchmark-done', (e) => {
+    stopBar();
+    const s = e.summary;
+    const figures = s
+      ? `: ${s.requests.ok} ok, ${s.requests.failed} failed, ${s.throughput.requests_per_s.toFixed(2)} req/s`
+      : '';
+    write(`${e.status === 'completed' ? '✓' : '✗'} benchmark ${e.name} ${e.status}${figures}`);
+  });
+  o.on('warning', (w) => {
+    stopBar();
+    write(`warning: ${w}`);
+  });
+  o.on('prepare-progress', (p) => {
+    if (p.total && p.completed !== undefined)
+      write(`  ${p.endpoint} ${p.model}: ${p.status} ${Math.round((100 * p.completed) / p.total)}%`);
+    else write(`  ${p.endpoint} ${p.model}: ${p.status}`);
+  });
+  return stopBar;
+}

@@ -1,0 +1,39 @@
+/** Naming of the results folder: `results/<scenario>_<UTC time YYYYmmddTHHMMSSZ>/`. */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** `20261128T105501Z` for a date (UTC). */
+export function utcStamp(date: Date): string {
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+}
+
+/** A file-system safe version of a scenario or benchmark name. */
+export function safeName(name: string): string {
+  const cleaned = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '');
+  return cleaned || 'run';
+}
+
+export function resultsDirName(scenario: string, date: Date): string {
+  return `${safeName(scenario)}_${utcStamp(date)}`;
+}
+
+/**
+ * Creates `<base>/<scenario>_<stamp>/` and returns its path. Two runs started in the same second get
+ * `-2`, `-3`, ... suffixes rather than sharing a folder.
+ */
+export async function createResultsDir(base: string, scenario: string, date = new Date()): Promise<string> {
+  await mkdir(base, { recursive: true });
+  const name = resultsDirName(scenario, date);
+  for (let i = 1; ; i++) {
+    const dir = join(base, i === 1 ? name : `${name}-${i}`);
+    try {
+      await mkdir(dir);
+      return dir;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+}

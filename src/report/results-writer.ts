@@ -1,0 +1,130 @@
+/**
+ * The results folder of one run, written as the run goes so that a killed run leaves readable files:
+ *
+ *   recipe.<ext>               the recipe as given (verbatim copy)
+ *   recipe.resolved.json       the recipe with defaults filled in
+ *   run.json                   version, nodes, endpoints, start/end, status, error (rewritten as it goes)
+ *   benchmarks/<name>/metrics.json   aggregate (seed shape) + per client + merged snapshot
+ *   benchmarks/<name>/summary.json   the exact BenchmarkSummary
+ *   benchmarks/<name>/records-<node>.jsonl   raw per-request records, appended by each executor
+ *   summary.json, summary.md   run-level summary
+ *   logs/, monitor/            component logs and monitoring (written by their owners)
+ */
+import { copyFile, mkdir } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { writeFileAtomic, writeJsonAtomic } from './json-file.js';
+import { createResultsDir, safeName } from './results-dir.js';
+import { renderSummaryMarkdown } from './summary-table.js';
+import type { BenchmarkResult, RunRecord } from './types.js';
+
+export class ResultsWriter {
+  private run?: RunRecord;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(readonly dir: string) {}
+
+  /** Creates `<base>/<scenario>_<UTC stamp>/` and a writer for it. */
+  static async create(base: string, scenario: string, date = new Date()): Promise<ResultsWriter> {
+    return new ResultsWriter(await createResultsDir(base, scenario, date));
+  }
+
+  get runRecord(): RunRecord | undefined {
+    return this.run;
+  }
+
+  benchmarkDir(name: string): string {
+    return join(this.dir, 'benchmarks', safeName(name));
+  }
+
+  /** Where an executor appends its raw per-request records for a benchmark. */
+  recordsPath(benchmark: string, node: string): string {
+    return join(this.benchmarkDir(benchmark), `records-${safeName(node)}.jsonl`);
+  }
+
+  logsDir(): string {
+    return join(this.dir, 'logs');
+  }
+
+  /** Copies the recipe file verbatim (`recipe.yaml` / `recipe.json`) and writes the resolved form. */
+  async writeRecipe(recipeFile: string | undefined, resolved: unknown): Promise<void> {
+    if (recipeFile) {
+      const ext = extname(recipeFile).toLowerCase() || '.yaml';
+      await copyFile(recipeFile, join(this.dir, `recipe${ext}`));
+    }
+    await writeJsonAtomic(join(this.dir, 'recipe.resolved.json'), resolved);
+  }
+
+  /** Writes run.json for the first time. */
+  startRun(record: RunRecord): Promise<void> {
+    this.run = { ...record };
+    return this.flushRun();
+  }
+
+  /** Merges `patch` into run.json and rewrites it. */
+  updateRun(patch: Partial<RunRecord>): Promise<void> {
+    if (!this.run) throw new Error('ResultsWriter.updateRun before startRun');
+    Object.assign(this.run, patch);
+    return this.flushRun();
+  }
+
+  private flushRun(): Promise<void> {
+    const snapshot = JSON.parse(JSON.stringify(this.run)) as RunRecord;
+    this.queue = this.queue.then(() => writeJsonAtomic(join(this.dir, 'run.json'), snapshot));
+    return this.queue;
+  }
+
+  async prepareBenchmark(name: string): Promise<void> {
+    await mkdir(this.benchmarkDir(name), { recursive: true });
+  }
+
+  /** metrics.json (aggregate + per client) and summary.json of one benchmark. */
+  async writeBenchmark(result: BenchmarkResult): Promise<void> {
+    const dir = this.benchmarkDir(result.name);
+    const { summary: _s, snapshot, per_client, ...aggregate } = result.metrics ?? { per_client: [] };
+    await writeJsonAtomic(join(dir, 'metrics.json'), {
+      benchmark: result.name,
+      status: result.status,
+      started_at: result.started_at,
+      ended_at: result.ended_at,
+      spec: result.spec,
+      aggregate,
+      per_client: per_client ?? [],
+      snapshot,
+      error: result.error,
+    });
+    await writeJsonAtomic(join(dir, 'summary.json'), {
+      benchmark: result.name,
+      status: result.status,
+      ...(result.summary ?? {}),
+      ...(result.error ? { error: result.error } : {}),
+    });
+  }
+
+  /** The run-level summary.json and summary.md. */
+  async writeRunSummary(results: BenchmarkResult[], extra: Record<string, unknown> = {}): Promise<void> {
+    const run = this.run;
+    await writeJsonAtomic(join(this.dir, 'summary.json'), {
+      scenario: run?.scenario,
+      run_id: run?.run_id,
+      status: run?.status,
+      started_at: run?.started_at,
+      ended_at: run?.ended_at,
+      ...extra,
+      benchmarks: results.map((r) => ({
+        name: r.name,
+        status: r.status,
+        summary: r.summary,
+        error: r.error,
+      })),
+    });
+    const notes = [
+      `status: ${run?.status ?? 'unknown'}${run?.error ? ` (${run.error.code ?? 'error'}: ${run.error.message})` : ''}`,
+      `started ${run?.started_at ?? '?'}, ended ${run?.ended_at ?? '(running)'}`,
+      `servers: ${(run?.server_endpoints ?? []).join(', ') || '-'}; clients: ${(run?.client_nodes ?? []).join(', ') || '-'}`,
+    ];
+    await writeFileAtomic(
+      join(this.dir, 'summary.md'),
+      renderSummaryMarkdown(`hpcbench: ${run?.scenario ?? 'run'}`, results, notes),
+    );
+  }
+}

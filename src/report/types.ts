@@ -1,0 +1,61 @@
+/**
+ * What a run produces, as plain data: the seed's aggregated metrics shape (`total_requests`,
+ * `throughput_rps`, `per_client`, ...) per benchmark and for the whole run, plus exact summaries.
+ */
+
+import type { AggregatedMetrics, ClientMetrics } from '../controller/types.js';
+import type { WorkloadSpec } from '../loadgen/spec.js';
+import type { BenchmarkSummary } from '../metrics/types.js';
+
+export type { AggregatedMetrics, ClientMetrics };
+
+export type BenchmarkStatus = 'pending' | 'running' | 'completed' | 'failed' | 'interrupted';
+export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted';
+
+export interface ErrorInfo {
+  code?: string;
+  message: string;
+}
+
+export interface BenchmarkResult {
+  name: string;
+  status: BenchmarkStatus;
+  started_at?: string;
+  ended_at?: string;
+  /** The spec sent to the executors (without per-executor fields). */
+  spec?: WorkloadSpec;
+  metrics?: AggregatedMetrics;
+  summary?: BenchmarkSummary;
+  error?: ErrorInfo;
+}
+
+/** `run.json`: written when the run starts and rewritten as it progresses and ends. */
+export interface RunRecord {
+  hpcbench_version: string;
+  scenario: string;
+  run_id: string;
+  mode: string;
+  recipe_file?: string;
+  server_nodes: string[];
+  client_nodes: string[];
+  server_endpoints: string[];
+  client_endpoints: string[];
+  started_at: string;
+  ended_at?: string;
+  status: RunStatus;
+  exit_code?: number;
+  error?: ErrorInfo;
+  benchmarks: { name: string; status: BenchmarkStatus }[];
+  [key: string]: unknown;
+}
+
+/** What `Orchestrator.run()` resolves to: the seed's top-level metrics plus every benchmark. */
+export interface RunResults extends Omit<AggregatedMetrics, 'summary' | 'snapshot'> {
+  summary?: BenchmarkSummary;
+  scenario: string;
+  run_id: string;
+  status: RunStatus;
+  results_dir?: string;
+  benchmarks: BenchmarkResult[];
+  error?: ErrorInfo;
+}
