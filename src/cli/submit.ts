@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { watchJob } from '../launch/slurm/job-watch.js';
 import { loadSlurmRecipe } from '../launch/slurm/recipe-file.js';
-import { runStatus, runSummaryText } from '../launch/slurm/run-outcome.js';
+import { jobErrorTail, runStatus, runSummaryText } from '../launch/slurm/run-outcome.js';
 import { hpcbenchArgv } from '../launch/slurm/self-argv.js';
 import { prepareJob, submitJob } from '../launch/slurm/submit.js';
 import { createResultsDir } from '../report/results-dir.js';
@@ -49,6 +49,10 @@ export function register(program: Command): void {
       });
       process.stdout.write(await runSummaryText(resultsDir));
       const status = await runStatus(resultsDir, final);
+      if (status !== 0) {
+        const tail = await jobErrorTail(resultsDir, job.jobId);
+        if (tail) process.stderr.write(`last lines of ${resultsDir}/slurm/job-${job.jobId}.err:\n${tail}\n`);
+      }
       process.stderr.write(`job ${job.jobId} ${final.state}; run status ${status}\n`);
       process.exitCode = status;
     });

@@ -35,3 +35,9 @@ export async function runSummaryText(resultsDir: string): Promise<string> {
   const files = await readdir(resultsDir).catch(() => []);
   return `no summary in ${resultsDir} (files: ${files.join(', ') || 'none'})\n`;
 }
+
+/** The last lines of the job's stderr file (what to show when a job failed). */
+export async function jobErrorTail(resultsDir: string, jobId: string, lines = 15): Promise<string> {
+  const text = await readFile(join(resultsDir, 'slurm', `job-${jobId}.err`), 'utf8').catch(() => '');
+  return text.trim().split('\n').slice(-lines).join('\n');
+}
