@@ -9,3 +9,6 @@ export { BaseLogCollector, TailerLogCollector, type LogSource, type CollectionRe
 export * from './services/index.js';
 export * from './executor/index.js';
 export * from './controller/index.js';
+export * from './orchestrator/index.js';
+export * from './report/index.js';
+export * from './launch/local/index.js';
