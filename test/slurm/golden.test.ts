@@ -19,6 +19,8 @@ const hasShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
 
 function checkGolden(name: string, text: string) {
   const file = join(GOLDEN, name);
+  if (!existsSync(file) && process.env.CI === 'true')
+    throw new Error(`${file} is missing: run UPDATE_GOLDEN=1 locally and commit it`);
   if (process.env.UPDATE_GOLDEN || !existsSync(file)) {
     mkdirSync(GOLDEN, { recursive: true });
     writeFileSync(file, text);

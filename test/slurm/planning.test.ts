@@ -4,7 +4,7 @@ import { apptainerExecArgv, containerFor, missingImages } from '../../src/launch
 import { expandHostlist } from '../../src/launch/slurm/hostlist.js';
 import { planNodes } from '../../src/launch/slurm/node-plan.js';
 import type { SlurmRecipe } from '../../src/launch/slurm/recipe-view.js';
-import { renderSbatch } from '../../src/launch/slurm/sbatch.js';
+import { renderSbatch, signalLead } from '../../src/launch/slurm/sbatch.js';
 
 const recipe = (over: Partial<SlurmRecipe> = {}): SlurmRecipe => ({
   scenario: 's',
@@ -157,6 +157,12 @@ describe('renderSbatch', () => {
   it('rejects a malformed time limit with E006', () => {
     const r = recipe({ orchestration: { job_config: { time_limit: '90 minutes' } } });
     expect(() => renderSbatch(r, { resultsDir: '/r', hpcbench: ['hb'] })).toThrow(/time_limit.*HH:MM:SS/);
+  });
+  it('sends TERM 120 s before long limits, a quarter of short ones', () => {
+    expect(signalLead('01:00:00')).toBe(120);
+    expect(signalLead('00:05:00')).toBe(75);
+    expect(signalLead('00:00:20')).toBe(10);
+    expect(signalLead('1-00:00:00')).toBe(120);
   });
   it('omits GPU requests when no role uses GPUs and adds reservation', () => {
     const r = recipe({ orchestration: { job_config: { reservation: 'resv1', exclusive: false } } });

@@ -15,7 +15,7 @@ export interface SbatchOptions {
   resultsDir: string;
   /** How compute nodes run hpcbench: argv prefix, e.g. ['/usr/bin/node', '/opt/hpcbench/bin/hpcbench.js']. */
   hpcbench: string[];
-  /** Seconds before the time limit at which Slurm sends TERM to the batch shell (default 120). */
+  /** Seconds before the time limit at which Slurm sends TERM to the batch shell (default `signalLead`). */
   signalSeconds?: number;
   version?: string;
   /** Recipe file name, for error messages. */
@@ -37,7 +37,7 @@ export function renderSbatch(recipe: SlurmRecipe, options: SbatchOptions): strin
       `'${time}' is not HH:MM:SS (or D-HH:MM:SS)`,
     );
   }
-  const signal = options.signalSeconds ?? 120;
+  const signal = options.signalSeconds ?? signalLead(time);
   const sbatch: string[] = [`--job-name=${jobName(recipe.scenario)}`];
   if (recipe.partition) sbatch.push(`--partition=${oneLine(recipe.partition, 'partition', options.file)}`);
   if (recipe.account) sbatch.push(`--account=${oneLine(recipe.account, 'account', options.file)}`);
@@ -97,6 +97,17 @@ export function renderSbatch(recipe: SlurmRecipe, options: SbatchOptions): strin
     '',
   );
   return lines.join('\n');
+}
+
+/**
+ * Seconds before the time limit at which TERM is sent: 120, but at most a quarter of a short limit
+ * (Slurm delivers the signal up to 60 s late, and a lead longer than the limit fires at once).
+ */
+export function signalLead(timeLimit: string): number {
+  const m = /^(?:(\d+)-)?(\d+):(\d{2}):(\d{2})$/.exec(timeLimit);
+  if (!m) return 120;
+  const seconds = Number(m[1] ?? 0) * 86400 + Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4]);
+  return Math.max(10, Math.min(120, Math.floor(seconds / 4)));
 }
 
 /** `hpcbench-<scenario>` with characters Slurm and shells accept. */

@@ -13,7 +13,7 @@
 #SBATCH --time=00:05:00
 #SBATCH --output=/scratch/hpcbench/results/slurm-ci-dummy_20260101T000000Z/slurm/job-%j.out
 #SBATCH --error=/scratch/hpcbench/results/slurm-ci-dummy_20260101T000000Z/slurm/job-%j.err
-#SBATCH --signal=B:TERM@120
+#SBATCH --signal=B:TERM@75
 set -uo pipefail
 
 RESULTS_DIR=/scratch/hpcbench/results/slurm-ci-dummy_20260101T000000Z
