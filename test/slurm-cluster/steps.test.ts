@@ -4,7 +4,7 @@
  * their ready files, every step stopped at the end and on cancellation.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,6 +69,7 @@ describe.runIf(ok)('srun steps on the CI Slurm cluster', () => {
     for (const s of steps.steps.filter((x: { name: string }) => !x.name.startsWith('server-'))) {
       expect(s.exit, `${s.name} exit`).toBe(0);
     }
+    await rm(resultsDir, { recursive: true, force: true });
   });
 
   it('on cancel, TERM reaches hpcbench in the job, which stops and records every step', async () => {
@@ -86,5 +87,6 @@ describe.runIf(ok)('srun steps on the CI Slurm cluster', () => {
     for (const s of steps.steps) expect(s.exit, `${s.name} still running at the end`).not.toBeUndefined();
     const out = readFileSync(join(resultsDir, 'slurm', `job-${jobId}.out`), 'utf8');
     expect(out).toContain('received SIGTERM');
+    await rm(resultsDir, { recursive: true, force: true });
   });
 });

@@ -3,7 +3,7 @@
  * service on one node, load from executors on the two others, the whole run inside one Slurm job.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -79,6 +79,7 @@ describe.runIf(ok)('hpcbench submit on the CI Slurm cluster', () => {
     for (const s of steps.steps) expect(s.exit, s.name).not.toBeUndefined();
     const final = await waitForJob(jobId, 30_000);
     expect(final.state).toBe('COMPLETED');
+    await rm(join(dir, '..'), { recursive: true, force: true });
   });
 
   it('a job cancelled mid-run leaves partial, readable results', async () => {
@@ -105,5 +106,6 @@ describe.runIf(ok)('hpcbench submit on the CI Slurm cluster', () => {
     assertReadable(dir);
     const steps = json(join(dir, 'slurm', 'steps.json'));
     for (const s of steps.steps) expect(s.exit, s.name).not.toBeUndefined();
+    await rm(join(dir, '..'), { recursive: true, force: true });
   });
 });

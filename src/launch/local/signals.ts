@@ -1,6 +1,7 @@
 /**
  * Ctrl-C / SIGTERM for a foreground run: the first signal aborts the run (the workload stops, what was
  * measured is kept and written); a second one exits at once (children are killed by the exit hook).
+ * The abort reason carries `exitCode` (130 / 143), which the orchestrator records in run.json.
  */
 export interface SignalScope {
   signal: AbortSignal;
@@ -28,7 +29,7 @@ export function interruptOnSignals(onFirst?: (sig: NodeJS.Signals) => void): Sig
     }
     scope.received = sig;
     onFirst?.(sig);
-    ctrl.abort(new Error(`${sig} received`));
+    ctrl.abort(Object.assign(new Error(`${sig} received`), { exitCode: scope.exitCode() }));
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);

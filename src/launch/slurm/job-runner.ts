@@ -100,6 +100,7 @@ export async function runSlurmJob(o: SlurmJobOptions): Promise<number> {
   const group = new StepGroup(jobResources(o.recipe).gpus > 0, env);
   const token = randomBytes(24).toString('hex');
   let status = 1;
+  let stopping = false;
   try {
     await pullImages(o.recipe, log);
     const byKind = (k: StepPlan['kind']) => plan.steps.filter((s) => s.kind === k);
@@ -108,6 +109,12 @@ export async function runSlurmJob(o: SlurmJobOptions): Promise<number> {
     for (const s of byKind('server')) group.start(s);
     const executors = byKind('executor').map((s) => group.start(s, { HPCBENCH_TOKEN: token }));
     log(`started ${group.steps.length} steps; waiting for ${executors.length} executors`);
+    // A component that ends on its own before teardown is worth a line: its log says why.
+    for (const s of group.steps) {
+      void s.exited.then((code) => {
+        if (!stopping) log(`step ${s.plan.name} ended early (${code}); see ${s.plan.stderr}`);
+      });
+    }
     const ready = await waitForExecutors(executors, o.readyTimeout ?? 180, abort.signal);
     const clientEndpoints = ready.map((a) => `${a.host}:${a.port}`);
     log(`executors ready: ${clientEndpoints.join(', ')}; servers: ${plan.serverEndpoints.join(', ')}`);
@@ -127,6 +134,7 @@ export async function runSlurmJob(o: SlurmJobOptions): Promise<number> {
     if (abort.signal.aborted && status === 0) status = 143;
     return status;
   } finally {
+    stopping = true;
     log(`stopping ${group.alive().length} running steps`);
     await group.stopAll(env.SLURM_JOB_ID);
     const steps = group.steps.map((s) => ({ name: s.plan.name, node: s.plan.node, exit: s.exit }));
