@@ -12,3 +12,7 @@ export * from './controller/index.js';
 export * from './orchestrator/index.js';
 export * from './report/index.js';
 export * from './launch/local/index.js';
+export * from './launch/slurm/index.js';
+export { apptainerExecArgv, apptainerPullArgv, containerFor } from './launch/containers.js';
+export { registerLaunchCommand, serverLaunchCommand, type LaunchCommand } from './launch/commands/index.js';
+export * from './launch/ray/index.js';
