@@ -182,7 +182,7 @@ export class Orchestrator extends OrchestratorEmitter {
       await writer.updateRun({
         ended_at: new Date().toISOString(),
         status,
-        exit_code: EXIT_CODES[status],
+        exit_code: this.exitCode(status),
         error,
         benchmarks: results.map((r) => ({ name: r.name, status: r.status })),
       });
@@ -230,11 +230,13 @@ export class Orchestrator extends OrchestratorEmitter {
       },
     );
     await this.phase('client-health', () => controller.verifyClientHealth(), clientEndpoints.join(', '));
+    const loggingOff = plan.logging?.enabled === false;
     const logging =
-      o.logging ?? (o.logSources?.length ? startDefaultLogging(o.logSources, plan.logging) : false);
+      o.logging ??
+      (o.logSources?.length && !loggingOff ? startDefaultLogging(o.logSources, plan.logging) : false);
     if (logging)
       this.stoppables.push({ name: 'logging', s: await this.phase('logging', () => logging(ctx)) });
-    else this.skip('logging', 'no log sources');
+    else this.skip('logging', loggingOff ? 'logging.enabled is false' : 'no log sources');
     this.emit('phase', {
       phase: 'benchmarks',
       state: 'start',
@@ -271,6 +273,12 @@ export class Orchestrator extends OrchestratorEmitter {
       }
     }
     this.emit('phase', { phase: 'benchmarks', state: 'done', elapsedMs: Date.now() - t0 });
+  }
+
+  /** Exit status for run.json: EXIT_CODES, or the abort reason's `exitCode` (143 for SIGTERM). */
+  exitCode(status: RunStatus): number {
+    const code = (this.abort.signal.reason as { exitCode?: unknown } | undefined)?.exitCode;
+    return status === 'interrupted' && typeof code === 'number' ? code : EXIT_CODES[status];
   }
 
   /** Stops everything the run started (reverse order); failures become warnings. */

@@ -3,4 +3,11 @@ export { attachProgress, type ProgressOptions } from './progress.js';
 export { createResultsDir, resultsDirName, utcStamp } from './results-dir.js';
 export { ResultsWriter } from './results-writer.js';
 export { renderSummaryMarkdown, renderSummaryTable, summaryRows } from './summary-table.js';
-export type { BenchmarkResult, BenchmarkStatus, ErrorInfo, RunRecord, RunResults, RunStatus } from './types.js';
+export type {
+  BenchmarkResult,
+  BenchmarkStatus,
+  ErrorInfo,
+  RunRecord,
+  RunResults,
+  RunStatus,
+} from './types.js';

@@ -1,0 +1,78 @@
+/**
+ * SIGTERM mid-run: `hpcbench run` stops the workload, keeps what was measured, writes the results
+ * (status interrupted), stops every child process and exits non-zero (143).
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selfCommand } from '../../src/util/self.js';
+import { readJson, recipe, Sandbox } from './helpers.js';
+
+let box: Sandbox;
+beforeAll(async () => {
+  box = await Sandbox.create();
+});
+afterAll(async () => {
+  await box.close();
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Polls until some records file of the run has at least one line (requests are being measured). */
+async function waitForRecords(base: string, deadline: number): Promise<string> {
+  while (Date.now() < deadline) {
+    const runs = await readdir(base).catch(() => [] as string[]);
+    for (const r of runs) {
+      const bdir = join(base, r, 'benchmarks');
+      for (const b of await readdir(bdir).catch(() => [] as string[])) {
+        for (const f of await readdir(join(bdir, b)).catch(() => [] as string[])) {
+          if (!f.startsWith('records-')) continue;
+          const text = await readFile(join(bdir, b, f), 'utf8').catch(() => '');
+          if (text.includes('\n')) return join(base, r);
+        }
+      }
+    }
+    await sleep(200);
+  }
+  throw new Error('no request records appeared');
+}
+
+describe('SIGTERM during hpcbench run', () => {
+  it('keeps partial results, stops its children and exits 143', async () => {
+    const file = await box.writeRecipe('long.yaml', recipe('long', { duration: '120s', warmup: '0s' }));
+    const self = selfCommand('run', file, '--results-dir', box.path('results'), '--quiet');
+    const cli = execa(self.command, self.args, { reject: false, all: true });
+    let run: string;
+    try {
+      run = await waitForRecords(box.path('results'), Date.now() + 60_000);
+      await sleep(1500);
+      cli.kill('SIGTERM');
+    } catch (err) {
+      cli.kill('SIGKILL');
+      throw err;
+    }
+    const res = await cli;
+    expect(res.exitCode, res.all).toBe(143);
+    expect(res.all).toMatch(/interrupted/);
+    const runJson = await readJson(join(run, 'run.json'));
+    expect(runJson).toMatchObject({ status: 'interrupted', exit_code: 143 });
+    expect(runJson.benchmarks[0].status).toBe('interrupted');
+    expect(Date.parse(runJson.ended_at) - Date.parse(runJson.started_at)).toBeLessThan(100_000);
+    const name = runJson.benchmarks[0].name;
+    const metrics = await readJson(join(run, 'benchmarks', name, 'metrics.json'));
+    expect(metrics.status).toBe('interrupted');
+    expect(metrics.aggregate.total_requests).toBeGreaterThan(0);
+    const summary = await readJson(join(run, 'summary.json'));
+    expect(summary.status).toBe('interrupted');
+    for (const pid of Object.values(runJson.pids as Record<string, number>)) expect(alive(pid)).toBe(false);
+  });
+});
