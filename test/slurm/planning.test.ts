@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { serverLaunchCommand } from '../../src/launch/commands/index.js';
 import { apptainerExecArgv, containerFor, missingImages } from '../../src/launch/containers.js';
 import { expandHostlist } from '../../src/launch/slurm/hostlist.js';
+import { planJob } from '../../src/launch/slurm/job-plan.js';
 import { planNodes } from '../../src/launch/slurm/node-plan.js';
 import type { SlurmRecipe } from '../../src/launch/slurm/recipe-view.js';
 import { renderSbatch, signalLead } from '../../src/launch/slurm/sbatch.js';
@@ -171,5 +172,29 @@ describe('renderSbatch', () => {
     expect(s).not.toContain('--exclusive');
     expect(s).toContain('#SBATCH --reservation=resv1');
     expect(s).toContain('#SBATCH --nodes=2');
+  });
+});
+
+describe('planJob', () => {
+  it('runs servers.command through sh with {host} and {port}, distinct ports per component', () => {
+    const r = recipe({
+      workload: { service: 'llamacpp', model: 'm' },
+      servers: { command: '/opt/llama/bin/llama-server -m /m.gguf --host {host} --port {port} -t 1' },
+      orchestration: { node_allocation: { servers: { nodes: 2 }, clients: { nodes: 2 } } },
+      monitoring: { enabled: false },
+    });
+    const plan = planJob(r, ['n1', 'n2', 'n3', 'n4'], {
+      resultsDir: '/r',
+      self: ['hb'],
+      addresses: { n1: '127.0.0.1', n2: '127.0.0.1' },
+    });
+    const servers = plan.steps.filter((s) => s.kind === 'server');
+    expect(servers.map((s) => s.argv)).toEqual([
+      ['/bin/sh', '-c', '/opt/llama/bin/llama-server -m /m.gguf --host 127.0.0.1 --port 8080 -t 1'],
+      ['/bin/sh', '-c', '/opt/llama/bin/llama-server -m /m.gguf --host 127.0.0.1 --port 8081 -t 1'],
+    ]);
+    expect(plan.serverEndpoints).toEqual(['127.0.0.1:8080', '127.0.0.1:8081']);
+    expect(plan.steps.filter((s) => s.kind === 'executor').map((s) => s.port)).toEqual([5000, 5001]);
+    expect(plan.steps.some((s) => s.kind === 'monitor')).toBe(false);
   });
 });

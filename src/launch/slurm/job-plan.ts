@@ -143,6 +143,14 @@ export function planJob(recipe: SlurmRecipe, nodeNames: string[], o: JobPlanOpti
       self: o.self,
     });
     healthPath = cmd.healthPath;
+    const custom = recipe.servers?.command;
+    if (typeof custom === 'string' && custom.trim()) {
+      cmd.argv = [
+        '/bin/sh',
+        '-c',
+        custom.replaceAll('{host}', addr(node)).replaceAll('{port}', String(port)),
+      ];
+    }
     serverEndpoints.push(`${addr(node)}:${port}`);
     steps.push(step('server', node, { port, ...resources(server), ...wrap(cmd.argv, cmd.env, server.gpus) }));
   });

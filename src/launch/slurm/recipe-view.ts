@@ -38,7 +38,12 @@ export interface SlurmRecipe {
   };
   resources?: { servers?: RoleResources; clients?: RoleResources; monitors?: RoleResources };
   workload: { service: string; model?: string; clients_per_node?: number };
-  servers?: { service_config?: Record<string, unknown>; port?: number };
+  servers?: {
+    service_config?: Record<string, unknown>;
+    port?: number;
+    /** A shell command that starts the server instead of the service's launch command; `{host}`, `{port}` filled in. */
+    command?: string;
+  };
   environment?: Record<string, string | number | boolean>;
   /** Per role (`service`, `clients`, `monitors`) an image; `container: none` runs binaries directly. */
   artifacts?: {
