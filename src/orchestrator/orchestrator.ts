@@ -77,10 +77,15 @@ export class Orchestrator extends OrchestratorEmitter {
   }
 
   /** Runs `fn` as a phase: start/done/failed events; rejects with RunInterrupted as soon as the run aborts. */
-  private async phase<T>(name: PhaseName, fn: () => Promise<T>, detail?: string): Promise<T> {
+  private async phase<T>(
+    name: PhaseName,
+    fn: () => Promise<T>,
+    detail?: string,
+    abortable = true,
+  ): Promise<T> {
     const t0 = Date.now();
     this.emit('phase', { phase: name, state: 'start', detail });
-    const signal = this.abort.signal;
+    const signal = abortable ? this.abort.signal : new AbortController().signal;
     let onAbort = () => {};
     const aborted = new Promise<never>((_, reject) => {
       onAbort = () => reject(new RunInterrupted(signal.reason));
@@ -178,17 +183,22 @@ export class Orchestrator extends OrchestratorEmitter {
       ...(error ? { error } : {}),
     };
     this.results = final;
-    await this.phase('results', async () => {
-      await writer.updateRun({
-        ended_at: new Date().toISOString(),
-        status,
-        exit_code: this.exitCode(status),
-        error,
-        benchmarks: results.map((r) => ({ name: r.name, status: r.status })),
-      });
-      const { per_client: _p, benchmarks: _b, summary: _m, ...totals } = final;
-      await writer.writeRunSummary(results, { totals });
-    }).catch((err) => this.warn(`writing results: ${(err as Error).message}`));
+    await this.phase(
+      'results',
+      async () => {
+        await writer.updateRun({
+          ended_at: new Date().toISOString(),
+          status,
+          exit_code: this.exitCode(status),
+          error,
+          benchmarks: results.map((r) => ({ name: r.name, status: r.status })),
+        });
+        const { per_client: _p, benchmarks: _b, summary: _m, ...totals } = final;
+        await writer.writeRunSummary(results, { totals });
+      },
+      undefined,
+      false,
+    ).catch((err) => this.warn(`writing results: ${(err as Error).message}`));
     await this.teardown();
     this.emit('done', final);
     if (status === 'failed') throw failure;
