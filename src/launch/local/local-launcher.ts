@@ -9,7 +9,7 @@ import { ClientHealthError, ConfigValidationError, ServerHealthError } from '../
 import { TOKEN_ENV } from '../../executor/protocol.js';
 import type { LogSource } from '../../logs/index.js';
 import type { OrchestratorOptions } from '../../orchestrator/options.js';
-import { Orchestrator } from '../../orchestrator/orchestrator.js';
+import { Orchestrator, RunInterrupted } from '../../orchestrator/orchestrator.js';
 import { planFromRecipe } from '../../orchestrator/recipe-plan.js';
 import type { RunPlan } from '../../orchestrator/run-plan.js';
 import { createResultsDir } from '../../report/results-dir.js';
@@ -129,6 +129,7 @@ export async function runLocal(opts: LocalRunOptions): Promise<LocalRunHandle> {
       );
     }
     const settled = await Promise.allSettled(starting);
+    if (opts.signal?.aborted) throw new RunInterrupted(opts.signal.reason);
     const failed = settled.find((r) => r.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
     const orchestrator = new Orchestrator({

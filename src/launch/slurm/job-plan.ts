@@ -125,7 +125,8 @@ export function planJob(recipe: SlurmRecipe, nodeNames: string[], o: JobPlanOpti
     ray = rayPlan(nodes.servers.map(addr), vllmDistributed(cfg)!, server);
     nodes.servers.forEach((node, i) => {
       const cmd = i === 0 ? ray!.head : ray!.workers[i - 1];
-      const w = wrap(cmd, recipeEnv(recipe), server.gpus);
+      // vLLM's workers find their node's address from VLLM_HOST_IP (several interfaces on HPC nodes).
+      const w = wrap(cmd, { ...recipeEnv(recipe), VLLM_HOST_IP: addr(node) }, server.gpus);
       steps.push(step(i === 0 ? 'ray-head' : 'ray-worker', node, { ...resources(server), ...w }));
     });
     serverNodes = nodes.servers.slice(0, 1);
@@ -152,7 +153,8 @@ export function planJob(recipe: SlurmRecipe, nodeNames: string[], o: JobPlanOpti
       ];
     }
     serverEndpoints.push(`${addr(node)}:${port}`);
-    steps.push(step('server', node, { port, ...resources(server), ...wrap(cmd.argv, cmd.env, server.gpus) }));
+    const env = ray ? { ...cmd.env, RAY_ADDRESS: ray.headAddress, VLLM_HOST_IP: addr(node) } : cmd.env;
+    steps.push(step('server', node, { port, ...resources(server), ...wrap(cmd.argv, env, server.gpus) }));
   });
 
   const client = roleResources(recipe, 'clients');
