@@ -1,0 +1,143 @@
+/**
+ * Ollama's POST /api/generate and /api/chat: NDJSON (`application/x-ndjson`) when `stream` is true (the
+ * default), one object per generated token, then a final `done:true` object with Ollama's statistics
+ * (durations in nanoseconds); one JSON object when `stream` is false.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { countTokens, tokenText } from '../../../util/tokenizer.js';
+import type { Engine } from './engine.js';
+import { isObject, isoNow, sendJson, tokenLimit } from './http-util.js';
+import type { Sequence, Sink } from './sequence.js';
+
+const ns = (ms: number): number => Math.max(0, Math.round(ms * 1e6));
+
+function promptOf(body: Record<string, unknown>, chat: boolean): number | string {
+  if (chat) {
+    const msgs = body.messages ?? [];
+    if (!Array.isArray(msgs)) return 'messages must be an array';
+    let n = 0;
+    for (const m of msgs) {
+      if (!isObject(m) || typeof m.role !== 'string') return 'each message needs a string role';
+      if (m.content !== undefined && typeof m.content !== 'string') return 'message content must be a string';
+      n += countTokens((m.content as string | undefined) ?? '');
+    }
+    return n;
+  }
+  if (body.prompt !== undefined && typeof body.prompt !== 'string') return 'prompt must be a string';
+  if (body.system !== undefined && typeof body.system !== 'string') return 'system must be a string';
+  return countTokens((body.prompt as string | undefined) ?? '') + countTokens((body.system as string) ?? '');
+}
+
+function stats(seq: Sequence): Record<string, unknown> {
+  const first = seq.firstTokenAt;
+  return {
+    done: true,
+    done_reason: seq.finishReason,
+    total_duration: ns(seq.endAt - seq.arrivedAt),
+    load_duration: ns(seq.loadMs),
+    prompt_eval_count: seq.promptTokens,
+    prompt_eval_duration: ns(first - seq.admittedAt - seq.loadMs),
+    eval_count: seq.emitted,
+    eval_duration: ns(seq.lastTokenAt - first),
+  };
+}
+
+class OllamaSink implements Sink {
+  private text = '';
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly chat: boolean,
+    private readonly stream: boolean,
+    private readonly model: string,
+  ) {}
+
+  token(seq: Sequence, k: number, last: boolean): void {
+    const t = tokenText(seq.id, k);
+    const res = this.res;
+    if (!this.stream) {
+      this.text += t;
+      if (last) sendJson(res, 200, this.final(seq, this.text));
+      return;
+    }
+    const head = `{"model":${this.model},"created_at":"${isoNow()}",`;
+    const piece = this.chat ? `"message":{"role":"assistant","content":"${t}"}` : `"response":"${t}"`;
+    res.write(`${head}${piece},"done":false}\n`);
+    if (last) res.end(`${JSON.stringify(this.final(seq, ''))}\n`);
+  }
+
+  abort(): void {
+    this.res.destroy();
+  }
+
+  private final(seq: Sequence, text: string): Record<string, unknown> {
+    const out: Record<string, unknown> = { model: seq.model, created_at: isoNow() };
+    if (this.chat) out.message = { role: 'assistant', content: text };
+    else out.response = text;
+    return { ...out, ...stats(seq), ...(this.chat ? {} : { context: [] }) };
+  }
+}
+
+export async function ollamaGenerate(
+  engine: Engine,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: unknown,
+  chat: boolean,
+): Promise<void> {
+  if (!isObject(body)) return sendJson(res, 400, { error: 'request body must be a JSON object' });
+  const model = body.model;
+  if (typeof model !== 'string' || model === '') return sendJson(res, 400, { error: 'model is required' });
+  if (!engine.models.get(model)) {
+    return sendJson(res, 404, { error: `model '${model}' not found, try pulling it first` });
+  }
+  if (body.stream !== undefined && typeof body.stream !== 'boolean') {
+    return sendJson(res, 400, { error: 'stream must be a boolean' });
+  }
+  const options = body.options ?? {};
+  if (!isObject(options)) return sendJson(res, 400, { error: 'options must be an object' });
+  const limit = tokenLimit(options.num_predict, 'options.num_predict', true);
+  if (typeof limit === 'string') return sendJson(res, 400, { error: limit });
+  const prompt = promptOf(body, chat);
+  if (typeof prompt === 'string') return sendJson(res, 400, { error: prompt });
+  const empty = chat
+    ? (body.messages as unknown[] | undefined)?.length === 0 || !body.messages
+    : !body.prompt;
+  if (empty) return loadOnly(engine, res, model, chat);
+  const stream = body.stream !== false;
+  const sink = new OllamaSink(res, chat, stream, JSON.stringify(model));
+  const clientId = req.headers['x-request-id'];
+  const r = engine.submit(
+    {
+      model,
+      protocol: 'ollama',
+      endpoint: chat ? '/api/chat' : '/api/generate',
+      stream,
+      promptTokens: prompt,
+      maxTokens: limit,
+      clientId: typeof clientId === 'string' ? clientId : undefined,
+    },
+    sink,
+  );
+  if (!r.ok) return sendJson(res, r.status, { error: r.message });
+  const seq = r.seq;
+  res.on('close', () => {
+    if (seq.state === 'queued' || seq.state === 'running') engine.cancel(seq);
+  });
+  if (stream) {
+    res.writeHead(200, { 'content-type': 'application/x-ndjson', 'x-hpcbench-request-id': String(seq.id) });
+    res.flushHeaders();
+  } else res.setHeader('x-hpcbench-request-id', String(seq.id));
+}
+
+/** An empty prompt loads the model and answers with `done_reason: "load"`, as Ollama does. */
+function loadOnly(engine: Engine, res: ServerResponse, model: string, chat: boolean): void {
+  const now = performance.now();
+  const readyAt = engine.models.load(model, now, engine.cfg.load_ms);
+  const wait = Math.max(0, readyAt - now);
+  setTimeout(() => {
+    const out: Record<string, unknown> = { model, created_at: isoNow() };
+    if (chat) out.message = { role: 'assistant', content: '' };
+    else out.response = '';
+    sendJson(res, 200, { ...out, done: true, done_reason: 'load' });
+  }, wait);
+}

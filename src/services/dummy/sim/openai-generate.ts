@@ -1,0 +1,188 @@
+/**
+ * vLLM's OpenAI-compatible POST /v1/completions and /v1/chat/completions: SSE `data:` chunks ending with
+ * `data: [DONE]` when `stream` is true (plus a usage chunk with empty choices when
+ * `stream_options.include_usage`), one JSON object otherwise.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { countTokens, tokenText } from '../../../util/tokenizer.js';
+import type { Engine } from './engine.js';
+import { isObject, sendJson, tokenLimit } from './http-util.js';
+import { type OpenAiErrorType, openaiError } from './openai-errors.js';
+import type { Sequence, Sink } from './sequence.js';
+
+type Bad = { error: string; type?: OpenAiErrorType; param?: string };
+
+function contentTokens(c: unknown): number | undefined {
+  if (typeof c === 'string') return countTokens(c);
+  if (c === null || c === undefined) return 0;
+  if (!Array.isArray(c)) return undefined;
+  let n = 0;
+  for (const p of c) {
+    if (!isObject(p) || (p.type === 'text' && typeof p.text !== 'string')) return undefined;
+    if (typeof p.text === 'string') n += countTokens(p.text);
+  }
+  return n;
+}
+
+function promptTokens(body: Record<string, unknown>, chat: boolean): number | Bad {
+  if (chat) {
+    const msgs = body.messages;
+    if (!Array.isArray(msgs) || msgs.length === 0) {
+      return { error: 'messages must be a non-empty array', param: 'messages' };
+    }
+    let n = 0;
+    for (const m of msgs) {
+      const t = isObject(m) && typeof m.role === 'string' ? contentTokens(m.content) : undefined;
+      if (t === undefined) return { error: 'each message needs a role and text content', param: 'messages' };
+      n += t;
+    }
+    return n;
+  }
+  const p = body.prompt;
+  if (typeof p === 'string') return countTokens(p);
+  if (Array.isArray(p) && p.length === 1 && typeof p[0] === 'string') return countTokens(p[0]);
+  if (Array.isArray(p) && p.length > 0 && p.every((x) => Number.isInteger(x))) return p.length;
+  if (Array.isArray(p) && p.length > 1) {
+    return { error: 'only one prompt per request is supported by the simulator', param: 'prompt' };
+  }
+  return { error: 'prompt must be a string, a list of one string, or a list of token ids', param: 'prompt' };
+}
+
+function usage(seq: Sequence): string {
+  const c = seq.emitted;
+  return `{"prompt_tokens":${seq.promptTokens},"total_tokens":${seq.promptTokens + c},"completion_tokens":${c}}`;
+}
+
+class OpenAiSink implements Sink {
+  private text = '';
+  private readonly head: string;
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly chat: boolean,
+    private readonly stream: boolean,
+    private readonly includeUsage: boolean,
+    private readonly id: string,
+    private readonly model: string,
+    private readonly created: number,
+  ) {
+    const object = chat ? 'chat.completion.chunk' : 'text_completion';
+    this.head = `data: {"id":"${id}","object":"${object}","created":${created},"model":${JSON.stringify(model)},"choices":[`;
+  }
+
+  token(seq: Sequence, k: number, last: boolean): void {
+    const t = tokenText(seq.id, k);
+    if (!this.stream) {
+      this.text += t;
+      if (last) this.whole(seq);
+      return;
+    }
+    const finish = last ? `"${seq.finishReason}"` : 'null';
+    let out = '';
+    if (this.chat) {
+      if (k === 0)
+        out = `${this.head}{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}\n\n`;
+      out += `${this.head}{"index":0,"delta":{"content":"${t}"},"logprobs":null,"finish_reason":${finish}}]}\n\n`;
+    } else {
+      out = `${this.head}{"index":0,"text":"${t}","logprobs":null,"finish_reason":${finish},"stop_reason":null}]}\n\n`;
+    }
+    if (!last) {
+      this.res.write(out);
+      return;
+    }
+    if (this.includeUsage) out += `${this.head}],"usage":${usage(seq)}}\n\n`;
+    this.res.end(`${out}data: [DONE]\n\n`);
+  }
+
+  abort(): void {
+    this.res.destroy();
+  }
+
+  private whole(seq: Sequence): void {
+    const choice = this.chat
+      ? {
+          index: 0,
+          message: { role: 'assistant', content: this.text },
+          logprobs: null,
+          finish_reason: seq.finishReason,
+        }
+      : { index: 0, text: this.text, logprobs: null, finish_reason: seq.finishReason, stop_reason: null };
+    sendJson(this.res, 200, {
+      id: this.id,
+      object: this.chat ? 'chat.completion' : 'text_completion',
+      created: this.created,
+      model: this.model,
+      choices: [choice],
+      usage: JSON.parse(usage(seq)),
+    });
+  }
+}
+
+export async function openaiGenerate(
+  engine: Engine,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: unknown,
+  chat: boolean,
+): Promise<void> {
+  if (!isObject(body)) return openaiError(res, 400, 'request body must be a JSON object');
+  const model = body.model ?? 'dummy-model';
+  if (typeof model !== 'string')
+    return openaiError(res, 400, 'model must be a string', 'BadRequestError', 'model');
+  if (!engine.models.get(model)) {
+    return openaiError(res, 404, `The model \`${model}\` does not exist.`, 'NotFoundError', 'model');
+  }
+  if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean') {
+    return openaiError(res, 400, 'stream must be a boolean', 'BadRequestError', 'stream');
+  }
+  if (body.n !== undefined && body.n !== null && body.n !== 1) {
+    return openaiError(res, 400, 'only n=1 is supported by the simulator', 'BadRequestError', 'n');
+  }
+  const limitKey = chat && body.max_completion_tokens != null ? 'max_completion_tokens' : 'max_tokens';
+  const limit = tokenLimit(body[limitKey], limitKey);
+  if (typeof limit === 'string') return openaiError(res, 400, limit, 'BadRequestError', limitKey);
+  const prompt = promptTokens(body, chat);
+  if (typeof prompt !== 'number') return openaiError(res, 400, prompt.error, 'BadRequestError', prompt.param);
+  const maxLen = engine.cfg.max_model_len;
+  if (prompt + (limit ?? 0) > maxLen) {
+    const msg = `This model's maximum context length is ${maxLen} tokens. However, you requested ${prompt + (limit ?? 0)} tokens (${prompt} in the messages, ${limit ?? 0} in the completion). Please reduce the length of the messages or completion.`;
+    return openaiError(res, 400, msg, 'BadRequestError', 'messages');
+  }
+  const so = body.stream_options;
+  const includeUsage = isObject(so) && so.include_usage === true;
+  const stream = body.stream === true;
+  const clientId = req.headers['x-request-id'];
+  const created = Math.floor(Date.now() / 1000);
+  const idBase = chat ? 'chatcmpl' : 'cmpl';
+  // The engine numbers requests by arrival; this one gets the next number.
+  const id = `${idBase}-${engine.stats.arrivals}`;
+  const sink = new OpenAiSink(res, chat, stream, includeUsage, id, model, created);
+  const r = engine.submit(
+    {
+      model,
+      protocol: 'openai',
+      endpoint: chat ? '/v1/chat/completions' : '/v1/completions',
+      stream,
+      promptTokens: prompt,
+      maxTokens: limit,
+      clientId: typeof clientId === 'string' ? clientId : undefined,
+    },
+    sink,
+  );
+  if (!r.ok) {
+    const type = r.status === 503 ? 'ServiceUnavailableError' : 'InternalServerError';
+    return openaiError(res, r.status, r.message, type);
+  }
+  const seq = r.seq;
+  res.on('close', () => {
+    if (seq.state === 'queued' || seq.state === 'running') engine.cancel(seq);
+  });
+  const headers = { 'x-request-id': id, 'x-hpcbench-request-id': String(seq.id) };
+  if (stream) {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      ...headers,
+    });
+    res.flushHeaders();
+  } else for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+}

@@ -1,0 +1,129 @@
+/**
+ * One shared timer for every stream: a binary min-heap of due times (performance.now() ms) and a single
+ * armed timer. setTimeout fires SPIN_MS early; the last stretch is covered by setImmediate turns (which
+ * still let I/O run) so chunks go out close to their modelled time without a timer per chunk.
+ */
+export interface Timed {
+  due: number;
+  heapIndex: number;
+}
+
+const SPIN_MS = 1.5;
+
+export class Scheduler<T extends Timed> {
+  private readonly heap: T[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+  private armedFor = Number.POSITIVE_INFINITY;
+  private running = false;
+  private readonly fire: (item: T, now: number) => void;
+
+  constructor(fire: (item: T, now: number) => void) {
+    this.fire = fire;
+  }
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  push(item: T): void {
+    const h = this.heap;
+    item.heapIndex = h.length;
+    h.push(item);
+    this.up(item.heapIndex);
+    if (!this.running && item.due < this.armedFor) this.arm();
+  }
+
+  remove(item: T): void {
+    const i = item.heapIndex;
+    const h = this.heap;
+    if (i < 0 || h[i] !== item) return;
+    const last = h.pop()!;
+    item.heapIndex = -1;
+    if (i < h.length) {
+      h[i] = last;
+      last.heapIndex = i;
+      this.down(i);
+      this.up(last.heapIndex);
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
+    this.armedFor = Number.POSITIVE_INFINITY;
+    this.heap.length = 0;
+  }
+
+  private arm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
+    const top = this.heap[0];
+    if (!top) {
+      this.armedFor = Number.POSITIVE_INFINITY;
+      return;
+    }
+    this.armedFor = top.due;
+    const delay = top.due - performance.now();
+    if (delay > SPIN_MS) this.timer = setTimeout(this.run, delay - SPIN_MS);
+    else this.immediate = setImmediate(this.run);
+  }
+
+  private readonly run = (): void => {
+    this.timer = undefined;
+    this.immediate = undefined;
+    this.running = true;
+    const h = this.heap;
+    let now = performance.now();
+    while (h.length > 0 && h[0].due <= now) {
+      const item = h[0];
+      const last = h.pop()!;
+      if (h.length > 0) {
+        h[0] = last;
+        last.heapIndex = 0;
+        this.down(0);
+      }
+      item.heapIndex = -1;
+      this.fire(item, now);
+      now = performance.now();
+    }
+    this.running = false;
+    this.arm();
+  };
+
+  private up(i: number): void {
+    const h = this.heap;
+    const item = h[i];
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (h[p].due <= item.due) break;
+      h[i] = h[p];
+      h[i].heapIndex = i;
+      i = p;
+    }
+    h[i] = item;
+    item.heapIndex = i;
+  }
+
+  private down(i: number): void {
+    const h = this.heap;
+    const n = h.length;
+    const item = h[i];
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && h[r].due < h[l].due ? r : l;
+      if (h[c].due >= item.due) break;
+      h[i] = h[c];
+      h[i].heapIndex = i;
+      i = c;
+    }
+    h[i] = item;
+    item.heapIndex = i;
+  }
+}

@@ -1,0 +1,111 @@
+/** One request inside the simulated engine, from arrival to its last chunk, with its ground-truth times. */
+import type { Timed } from './scheduler.js';
+
+export type SeqState = 'queued' | 'running' | 'done' | 'cancelled' | 'disconnected' | 'failed' | 'rejected';
+
+/** Writes a sequence's chunks to its client; called by the engine at each token's due time. */
+export interface Sink {
+  /** Token `k` is due now; `last` when it is the final one (the sink then ends the response). */
+  token(seq: Sequence, k: number, last: boolean): void;
+  /** Disconnect fault: the sink must cut the connection without a proper end. */
+  abort(seq: Sequence): void;
+}
+
+export interface SeqInit {
+  id: number;
+  model: string;
+  protocol: 'ollama' | 'openai';
+  endpoint: string;
+  stream: boolean;
+  promptTokens: number;
+  outputTokens: number;
+  finishReason: 'stop' | 'length';
+  arrivedAt: number;
+  clientId?: string;
+}
+
+export class Sequence implements Timed {
+  due = 0;
+  heapIndex = -1;
+  readonly id: number;
+  readonly model: string;
+  readonly protocol: 'ollama' | 'openai';
+  readonly endpoint: string;
+  readonly stream: boolean;
+  readonly promptTokens: number;
+  readonly outputTokens: number;
+  readonly finishReason: 'stop' | 'length';
+  readonly arrivedAt: number;
+  readonly clientId?: string;
+  state: SeqState = 'queued';
+  admittedAt = Number.NaN;
+  loadMs = 0;
+  prefillMs = 0;
+  endAt = Number.NaN;
+  emitted = 0;
+  /** Token index whose gap includes a stall (-1: none). */
+  stallAt = -1;
+  /** Token index at which the connection is cut (-1: none). */
+  disconnectAt = -1;
+  /** Modelled due time and actual write time of each chunk (performance.now() ms). */
+  modelled: Float64Array | undefined;
+  written: Float64Array | undefined;
+  sink: Sink | undefined;
+
+  constructor(init: SeqInit) {
+    this.id = init.id;
+    this.model = init.model;
+    this.protocol = init.protocol;
+    this.endpoint = init.endpoint;
+    this.stream = init.stream;
+    this.promptTokens = init.promptTokens;
+    this.outputTokens = init.outputTokens;
+    this.finishReason = init.finishReason;
+    this.arrivedAt = init.arrivedAt;
+    this.clientId = init.clientId;
+  }
+
+  get firstTokenAt(): number {
+    return this.written && this.emitted > 0 ? this.written[0] : Number.NaN;
+  }
+  get lastTokenAt(): number {
+    return this.written && this.emitted > 0 ? this.written[this.emitted - 1] : Number.NaN;
+  }
+}
+
+const epoch = (t: number): number | null =>
+  Number.isFinite(t) ? +(performance.timeOrigin + t).toFixed(3) : null;
+const ms = (t: number): number => +t.toFixed(3);
+
+/** The documented ground-truth record of one request (times in Unix epoch milliseconds). */
+export function traceJson(s: Sequence): Record<string, unknown> {
+  const n = s.emitted;
+  const modelled: (number | null)[] = new Array(n);
+  const written: (number | null)[] = new Array(n);
+  for (let k = 0; k < n; k++) {
+    modelled[k] = epoch(s.modelled![k]);
+    written[k] = epoch(s.written![k]);
+  }
+  return {
+    id: s.id,
+    client_request_id: s.clientId ?? null,
+    protocol: s.protocol,
+    endpoint: s.endpoint,
+    model: s.model,
+    stream: s.stream,
+    state: s.state,
+    prompt_tokens: s.promptTokens,
+    planned_output_tokens: s.outputTokens,
+    output_tokens: n,
+    finish_reason: s.state === 'done' ? s.finishReason : null,
+    arrived_ms: epoch(s.arrivedAt),
+    admitted_ms: epoch(s.admittedAt),
+    end_ms: epoch(s.endAt),
+    load_ms: ms(s.loadMs),
+    prefill_ms: ms(s.prefillMs),
+    stall_at_token: s.stallAt >= 0 ? s.stallAt : null,
+    disconnect_at_token: s.disconnectAt >= 0 ? s.disconnectAt : null,
+    chunk_modelled_ms: modelled,
+    chunk_written_ms: written,
+  };
+}
