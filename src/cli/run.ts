@@ -8,6 +8,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { runLocal } from '../launch/local/local-launcher.js';
 import { interruptOnSignals } from '../launch/local/signals.js';
 import { positiveSeconds } from '../orchestrator/flags.js';
+import { RunInterrupted } from '../orchestrator/orchestrator.js';
 import { attachProgress } from '../report/progress.js';
 import { renderSummaryTable } from '../report/summary-table.js';
 
@@ -43,6 +44,11 @@ export function register(program: Command): void {
           process.exitCode = signals.exitCode();
         }
       } catch (err) {
+        if (err instanceof RunInterrupted) {
+          process.stderr.write(`${err.message} before the benchmarks started\n`);
+          process.exitCode = signals.exitCode();
+          return;
+        }
         const runDir = (err as { runDir?: string }).runDir;
         if (runDir) process.stderr.write(`results (partial): ${runDir}\n`);
         throw err;
