@@ -16,3 +16,5 @@ export * from './launch/slurm/index.js';
 export { apptainerExecArgv, apptainerPullArgv, containerFor } from './launch/containers.js';
 export { registerLaunchCommand, serverLaunchCommand, type LaunchCommand } from './launch/commands/index.js';
 export * from './launch/ray/index.js';
+export { startDummyServer, parseDummyConfig, type DummyConfig, type DummyServer, type DummyServerOptions } from './services/dummy/sim/index.js';
+export { countTokens, generateText } from './util/tokenizer.js';

@@ -8,8 +8,9 @@ import { register as orchestrate } from './orchestrate.js';
 import { register as run } from './run.js';
 import { register as sbatch } from './sbatch.js';
 import { register as slurmJob } from './slurm-job.js';
+import { register as serve } from './serve.js';
 import { register as submit } from './submit.js';
 
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [monitor, logs, executor, sbatch, submit, cancel, slurmJob, run, orchestrate];
+export const commands: Register[] = [monitor, logs, executor, sbatch, submit, cancel, slurmJob, run, orchestrate, serve];
