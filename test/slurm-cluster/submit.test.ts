@@ -71,6 +71,9 @@ describe.runIf(ok)('hpcbench submit on the CI Slurm cluster', () => {
     expect(benchDirs.length).toBe(1);
     const metrics = json(join(dir, 'benchmarks', benchDirs[0], 'metrics.json'));
     expect(JSON.stringify(metrics)).toMatch(/n2/);
+    const summary = json(join(dir, 'benchmarks', benchDirs[0], 'summary.json'));
+    expect(summary.requests.ok).toBeGreaterThan(0);
+    expect(summary.requests.failed).toBe(0);
     for (const csv of ['n1-server.csv', 'n2-client.csv', 'n3-client.csv'])
       expect(existsSync(join(dir, 'monitor', csv)), csv).toBe(true);
     assertReadable(dir);
