@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { startExecutorPush } from '../../src/monitor/executor-push.js';
 import { Monitor } from '../../src/monitor/monitor.js';
 import { renderMonitorSample } from '../../src/monitor/monitor-metrics.js';
 import {
@@ -161,6 +162,47 @@ describe.runIf(prometheusAvailable())('dashboards against real Prometheus + Push
       });
     } finally {
       await m.stop();
+    }
+  });
+  it("every executors-dashboard query finds the executor's series (names as src/metrics/prometheus.ts renders them)", async () => {
+    let n = 0;
+    const push = startExecutorPush({
+      url: pgw.url,
+      labels: { instance: 'c1:5000', node: 'c1', service: 'dummy', run: 'prom-run' },
+      interval: 0.3,
+      render: () => {
+        n += 10;
+        return [
+          `dummy_requests_total ${n}`,
+          `dummy_errors_total 1`,
+          `dummy_output_tokens_total ${n * 20}`,
+          'dummy_request_latency_seconds 0.4',
+          'dummy_requests_per_second 9.5',
+          'dummy_output_tokens_per_second 190',
+          'dummy_ttft_seconds{quantile="0.99"} 0.05',
+          'dummy_e2e_latency_seconds{quantile="0.5"} 0.4',
+          'dummy_ttft_seconds_count 40',
+          '',
+        ].join('\n');
+      },
+    });
+    try {
+      const pending = new Set(exprs('grafana-executors.json').map(concrete));
+      const deadline = Date.now() + 40_000;
+      while (pending.size && Date.now() < deadline) {
+        for (const e of [...pending]) if ((await query(e)).data?.result.length) pending.delete(e);
+        if (pending.size) await new Promise((r) => setTimeout(r, 500));
+      }
+      expect([...pending]).toEqual([]);
+      const quantiles = (
+        await query(concrete(exprs('grafana-executors.json').find((e) => e.includes('quantile'))!))
+      ).data!.result;
+      expect(quantiles.map((r) => r.metric.__name__).sort()).toEqual([
+        'dummy_e2e_latency_seconds',
+        'dummy_ttft_seconds',
+      ]);
+    } finally {
+      await push.stop();
     }
   });
 });
