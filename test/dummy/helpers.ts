@@ -1,0 +1,51 @@
+/** Test helpers: a streaming client that timestamps every NDJSON line / SSE event as it arrives. */
+export interface StreamTiming {
+  status: number;
+  sent: number;
+  /** performance.now() when each generated chunk arrived. */
+  chunks: number[];
+  body: string;
+  error?: string;
+}
+
+/** POSTs `body` and timestamps each content line (Ollama NDJSON with done:false, or SSE data with text). */
+export async function timedStream(url: string, body: unknown): Promise<StreamTiming> {
+  const sent = performance.now();
+  const chunks: number[] = [];
+  let text = '';
+  let status = 0;
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    });
+    status = res.status;
+    const reader = res.body!.getReader();
+    const dec = new TextDecoder();
+    let pending = '';
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const now = performance.now();
+      const part = dec.decode(value, { stream: true });
+      text += part;
+      pending += part;
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const l of lines) {
+        if (l.includes('"done":false') || (l.startsWith('data: {') && /"(text|content)":"[^"]/.test(l)))
+          chunks.push(now);
+      }
+    }
+    return { status, sent, chunks, body: text };
+  } catch (err) {
+    return { status, sent, chunks, body: text, error: String((err as Error).cause ?? err) };
+  }
+}
+
+export const gaps = (t: number[]): number[] => t.slice(1).map((v, i) => v - t[i]);
+export const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
