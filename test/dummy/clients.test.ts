@@ -37,7 +37,7 @@ describe('ollama client', () => {
       prompt: 'Hello, world!',
       options: { num_predict: 5 },
     });
-    expect(countTokens(whole.response)).toBe(5);
+    expect(countTokens(whole.response ?? '')).toBe(5);
     expect(whole.done).toBe(true);
     expect(whole.done_reason).toBe('length');
     expect(whole.prompt_eval_count).toBe(4);
@@ -47,7 +47,7 @@ describe('ollama client', () => {
     const parts: string[] = [];
     let last: { done: boolean; eval_count: number } | undefined;
     for await (const part of await ollama.generate({ model: 'dummy-model', prompt: 'hi', stream: true })) {
-      if (!part.done) parts.push(part.response);
+      if (!part.done) parts.push(part.response ?? '');
       else last = part;
     }
     expect(parts.length).toBe(12); // configured output_tokens without num_predict
