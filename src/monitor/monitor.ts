@@ -9,9 +9,9 @@ import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { ConfigValidationError } from '../errors.js';
 import { type PeriodicPush, startPeriodicPush } from './executor-push.js';
+import { acquireGpuReader, type GpuReaderHandle } from './gpu-shared.js';
 import { type CsvLayout, csvHeader, csvRow, type MetricKind, type MonitorSample } from './monitor-csv.js';
 import { renderMonitorSample } from './monitor-metrics.js';
-import { NvidiaSmiReader } from './nvidia-smi.js';
 import { ProcSampler } from './proc-sampler.js';
 
 export interface MonitorOptions {
@@ -76,7 +76,7 @@ export class Monitor {
   readonly metrics: readonly MetricKind[];
   readonly node: string;
   private readonly proc = new ProcSampler();
-  private gpu?: NvidiaSmiReader;
+  private gpu?: GpuReaderHandle;
   private out?: WriteStream;
   private layout?: CsvLayout;
   private timer?: NodeJS.Timeout;
@@ -101,11 +101,11 @@ export class Monitor {
     if (this.out) throw new Error('Monitor already started');
     const fd = openOutput(this.outputFile); // fail on a bad path before starting anything
     if (this.metrics.includes('gpu')) {
-      this.gpu = new NvidiaSmiReader(this.interval * 1000, this.warn);
-      await this.gpu.start();
+      this.gpu = acquireGpuReader(this.interval * 1000, this.warn);
+      await this.gpu.ready;
     }
     await this.proc.baseline();
-    const gpuIndices = (this.gpu?.readings() ?? []).map((g) => g.index);
+    const gpuIndices = (this.gpu?.reader.readings() ?? []).map((g) => g.index);
     this.layout = { gpuIndices, metrics: this.metrics, node: this.node, role: this.options.role };
     this.out = createWriteStream('', { fd });
     this.out.on('error', (err) => this.warn(`writing ${this.outputFile}: ${err.message}`));
@@ -144,7 +144,7 @@ export class Monitor {
   }
 
   private async sample(): Promise<void> {
-    const s: MonitorSample = { timestamp: new Date().toISOString(), gpus: this.gpu?.readings() ?? [] };
+    const s: MonitorSample = { timestamp: new Date().toISOString(), gpus: this.gpu?.reader.readings() ?? [] };
     if (this.metrics.includes('cpu')) s.cpuPercent = await this.proc.sampleCpu();
     if (this.metrics.includes('ram')) {
       const mem = await this.proc.sampleMem();
@@ -169,7 +169,7 @@ export class Monitor {
     clearTimeout(this.timer);
     await this.ticking;
     this.out = undefined;
-    this.gpu?.stop();
+    this.gpu?.release();
     if (out) {
       out.end();
       await once(out, 'close');

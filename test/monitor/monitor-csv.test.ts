@@ -134,6 +134,26 @@ describe('Monitor CSV', () => {
     );
   });
 
+  it('monitors in one process share one nvidia-smi per interval', async () => {
+    process.env.PATH = `${FAKE_GPU_DIR}${delimiter}${savedPath}`;
+    const starts = join(dir, 'starts.txt');
+    process.env.FAKE_GPU_STARTS_FILE = starts;
+    const a = new Monitor({ outputFile: join(dir, 'a.csv'), interval: 0.2, role: 'server' });
+    const b = new Monitor({ outputFile: join(dir, 'b.csv'), interval: 0.2, role: 'client' });
+    await Promise.all([a.start(), b.start()]);
+    await sleep(600);
+    await a.stop();
+    await sleep(400); // b still gets fresh GPU lines after a stopped
+    const sb = await b.stop();
+    delete process.env.FAKE_GPU_STARTS_FILE;
+    expect(readFileSync(starts, 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(sb.gpus).toBe(2);
+    const rows = parseMonitorCsv(readFileSync(join(dir, 'b.csv'), 'utf8'));
+    const its = rows.map((r) => (r.gpu0_mem_used as number) - 1000);
+    expect(its.at(-1)!).toBeGreaterThan(its[0]);
+    expect(parseMonitorCsv(readFileSync(join(dir, 'a.csv'), 'utf8'))[0].gpu1_util).toBeDefined();
+  });
+
   it('samples only the metrics asked for', async () => {
     process.env.PATH = `${FAKE_GPU_DIR}${delimiter}${savedPath}`;
     const file = join(dir, 'metrics.csv');
