@@ -29,6 +29,7 @@ export interface DummyConfig {
   stall_ms: number;
   disconnect_rate: number;
   trace_capacity: number;
+  scheduler: 'shared' | 'timeout';
 }
 
 type Kind = 'int' | 'number' | 'rate' | 'enum' | 'list';
@@ -65,6 +66,7 @@ export const DUMMY_DEFAULTS: DummyConfig = {
   stall_ms: 1000,
   disconnect_rate: 0,
   trace_capacity: 10000,
+  scheduler: 'shared',
 };
 
 export const DUMMY_FIELDS: readonly FieldSpec[] = [
@@ -105,6 +107,12 @@ export const DUMMY_FIELDS: readonly FieldSpec[] = [
   { key: 'stall_ms', kind: 'number', min: 0, help: 'length of a stall (ms)' },
   { key: 'disconnect_rate', kind: 'rate', help: 'fraction of streamed requests cut off mid-stream' },
   { key: 'trace_capacity', kind: 'int', min: 0, help: 'request traces kept for GET /hpcbench/requests' },
+  {
+    key: 'scheduler',
+    kind: 'enum',
+    values: ['shared', 'timeout'],
+    help: 'chunk timing: one shared timer (default) or a setTimeout per chunk (for comparison)',
+  },
 ];
 
 /** Keys of `service_config` that other layers use and the simulator accepts without complaint. */

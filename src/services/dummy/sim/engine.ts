@@ -7,7 +7,7 @@
 import type { DummyConfig } from './config.js';
 import { ModelRegistry } from './models.js';
 import { sampleOutputTokens, seededRng } from './rng.js';
-import { Scheduler } from './scheduler.js';
+import { type ChunkScheduler, Scheduler, TimeoutScheduler } from './scheduler.js';
 import { type SeqInit, Sequence, type Sink } from './sequence.js';
 import { EngineStats } from './stats.js';
 
@@ -32,12 +32,15 @@ export class Engine {
   waiting = 0;
   private readonly queue: Sequence[] = [];
   private readonly traces: Sequence[] = [];
-  private readonly scheduler: Scheduler<Sequence>;
+  private readonly scheduler: ChunkScheduler<Sequence>;
 
   constructor(cfg: DummyConfig) {
     this.cfg = cfg;
     this.models = new ModelRegistry(cfg.models);
-    this.scheduler = new Scheduler<Sequence>(this.fire);
+    this.scheduler =
+      cfg.scheduler === 'timeout'
+        ? new TimeoutScheduler<Sequence>(this.fire)
+        : new Scheduler<Sequence>(this.fire);
   }
 
   /** Decode step (ms) with `batch` sequences running. */

@@ -6,11 +6,44 @@
 export interface Timed {
   due: number;
   heapIndex: number;
+  timer?: NodeJS.Timeout;
+}
+
+/** What the engine needs from a scheduler. */
+export interface ChunkScheduler<T extends Timed> {
+  push(item: T): void;
+  remove(item: T): void;
+  stop(): void;
+}
+
+/** The naive alternative, kept to measure against (`scheduler: timeout`): one setTimeout per chunk. */
+export class TimeoutScheduler<T extends Timed> implements ChunkScheduler<T> {
+  private readonly live = new Set<T>();
+  constructor(private readonly fire: (item: T, now: number) => void) {}
+  push(item: T): void {
+    this.live.add(item);
+    item.timer = setTimeout(
+      () => {
+        this.live.delete(item);
+        item.timer = undefined;
+        this.fire(item, performance.now());
+      },
+      Math.max(0, item.due - performance.now()),
+    );
+  }
+  remove(item: T): void {
+    if (item.timer) clearTimeout(item.timer);
+    item.timer = undefined;
+    this.live.delete(item);
+  }
+  stop(): void {
+    for (const item of this.live) this.remove(item);
+  }
 }
 
 const SPIN_MS = 1.5;
 
-export class Scheduler<T extends Timed> {
+export class Scheduler<T extends Timed> implements ChunkScheduler<T> {
   private readonly heap: T[] = [];
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;

@@ -27,6 +27,7 @@ export interface SeqInit {
 export class Sequence implements Timed {
   due = 0;
   heapIndex = -1;
+  timer: NodeJS.Timeout | undefined;
   readonly id: number;
   readonly model: string;
   readonly protocol: 'ollama' | 'openai';
