@@ -3,6 +3,8 @@ export * from './errors.js';
 export { VERSION } from './version.js';
 export type * from './loadgen/spec.js';
 export type * from './metrics/types.js';
+export * from './loadgen/index.js';
+export * from './metrics/index.js';
 export type * from './executor/protocol.js';
 export { Monitor, type MonitorOptions, startExecutorPush, startRunMonitoring, startServerMetricsScraper, deletePushgatewayGroups, deleteRunGroups } from './monitor/index.js';
 export { BaseLogCollector, TailerLogCollector, type LogSource, type CollectionResult, type LoggingSettings, parseLoggingConfig } from './logs/index.js';

@@ -40,11 +40,15 @@ export interface MetricsSnapshot {
   /** Epoch ms: measurement window start (after warmup) and end (last completion). */
   window_start?: number;
   window_end?: number;
+  /** Epoch ms of the last measured send (achieved rate = sent / (last_send − window_start)). */
+  last_send?: number;
   counters: Counters;
   errors_by_reason: Record<string, number>;
   /** Base64-encoded HdrHistograms (microseconds), per metric. */
   histograms: Partial<Record<LatencyMetric, string>>;
   windows: WindowSnapshot[];
+  /** Length of each entry of `windows`, seconds (window starts are multiples of it since the epoch). */
+  window_seconds?: number;
   /** Open loop only: requests/s this snapshot's executor(s) were asked to send. */
   requested_rps?: number;
   /** What the server itself reported (Ollama durations, /metrics deltas, simulator ground truth). */
@@ -83,4 +87,6 @@ export interface BenchmarkSummary {
   tokens: { prompt: number; output: number };
   /** Milliseconds. */
   latency_ms: Partial<Record<LatencyMetric, LatencyStats>>;
+  /** Server-reported sums (tokens from `usage`/Ollama, Ollama's durations) and rates derived from them. */
+  server_reported?: Record<string, number>;
 }

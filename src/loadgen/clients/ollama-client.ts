@@ -1,0 +1,131 @@
+/**
+ * Ollama native client: /api/generate and /api/chat, streamed as NDJSON (one JSON object per line) or a
+ * single JSON body. The final object (`done: true`) carries `prompt_eval_count`, `eval_count` and the
+ * nanosecond `*_duration` fields, kept as the server's own figures.
+ */
+
+import type { RequestRecord } from '../record.js';
+import { nowMs } from '../record.js';
+import type { Api, WorkloadSpec } from '../spec.js';
+import { type Exchange, runExchange } from './exchange.js';
+import { feedLines, flushLines } from './lines.js';
+import type { Targets } from './pools.js';
+import { addContent, contentChunk } from './token-estimate.js';
+import type { ParseState, RequestInput, ServiceClient } from './types.js';
+
+interface OllamaBody {
+  response?: string;
+  message?: { content?: string; thinking?: string };
+  thinking?: string;
+  done?: boolean;
+  error?: string;
+  prompt_eval_count?: number;
+  eval_count?: number;
+  total_duration?: number;
+  load_duration?: number;
+  prompt_eval_duration?: number;
+  eval_duration?: number;
+}
+
+function textOf(b: OllamaBody): string {
+  if (typeof b.response === 'string') return (b.thinking ?? '') + b.response;
+  const m = b.message;
+  return m ? (m.thinking ?? '') + (m.content ?? '') : '';
+}
+
+function applyFinal(rec: RequestRecord, b: OllamaBody): void {
+  if (typeof b.prompt_eval_count === 'number') rec.prompt_tokens_server = b.prompt_eval_count;
+  if (typeof b.eval_count === 'number') rec.output_tokens_server = b.eval_count;
+  rec.server_figures = {
+    prompt_eval_count: b.prompt_eval_count,
+    eval_count: b.eval_count,
+    total_duration_ns: b.total_duration,
+    load_duration_ns: b.load_duration,
+    prompt_eval_duration_ns: b.prompt_eval_duration,
+    eval_duration_ns: b.eval_duration,
+  };
+}
+
+function onLine(st: ParseState, line: string): void {
+  const t = nowMs();
+  const b = JSON.parse(line) as OllamaBody;
+  if (b.error !== undefined) {
+    st.error = 'server_error';
+    st.rec.error_detail = String(b.error).slice(0, 200);
+    return;
+  }
+  const text = textOf(b);
+  if (text.length > 0) contentChunk(st, text, t);
+  if (b.done) {
+    st.done = true;
+    applyFinal(st.rec, b);
+  }
+}
+
+const ndjsonExchange = (path: string, body: string): Exchange => ({
+  path,
+  body,
+  feed: (st, chunk) => feedLines(st, chunk, onLine),
+  finish: (st) => {
+    flushLines(st, onLine);
+    if (!st.done && !st.error) st.error = 'incomplete_stream';
+  },
+});
+
+const jsonExchange = (path: string, body: string): Exchange => ({
+  path,
+  body,
+  feed: (st, chunk) => {
+    st.buf += chunk;
+  },
+  finish: (st) => {
+    const b = JSON.parse(st.buf) as OllamaBody;
+    st.buf = '';
+    if (b.error !== undefined) {
+      st.error = 'server_error';
+      st.rec.error_detail = String(b.error).slice(0, 200);
+      return;
+    }
+    st.rec.last_token = nowMs();
+    const text = textOf(b);
+    if (text) addContent(st, text);
+    applyFinal(st.rec, b);
+  },
+});
+
+export class OllamaClient implements ServiceClient {
+  readonly api: Api;
+  readonly stream: boolean;
+  private readonly path: string;
+
+  constructor(
+    private readonly spec: WorkloadSpec,
+    private readonly targets: Targets,
+    api: 'generate' | 'chat',
+  ) {
+    this.api = api;
+    this.stream = spec.stream ?? true;
+    this.path = api === 'chat' ? '/api/chat' : '/api/generate';
+  }
+
+  body(input: RequestInput): string {
+    const req: Record<string, unknown> = {
+      model: this.spec.model,
+      stream: this.stream,
+      options: { num_predict: input.maxTokens },
+    };
+    if (this.api === 'chat') req.messages = [{ role: 'user', content: input.prompt }];
+    else req.prompt = input.prompt;
+    return JSON.stringify(req);
+  }
+
+  send(input: RequestInput, rec: RequestRecord, signal: AbortSignal): Promise<void> {
+    const body = this.body(input);
+    const ex = this.stream ? ndjsonExchange(this.path, body) : jsonExchange(this.path, body);
+    return runExchange(this.targets.pick(), ex, rec, signal);
+  }
+
+  close(): Promise<void> {
+    return this.targets.close();
+  }
+}

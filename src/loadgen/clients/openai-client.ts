@@ -1,0 +1,129 @@
+/**
+ * OpenAI-compatible client (vLLM, llama.cpp's llama-server, the simulator): /v1/completions and
+ * /v1/chat/completions, streamed as SSE with `stream_options.include_usage`, or a single JSON body.
+ * The SSE parser is a lean line splitter: each `data:` line is one event; `[DONE]` ends the stream.
+ */
+
+import type { RequestRecord } from '../record.js';
+import { nowMs } from '../record.js';
+import type { Api, WorkloadSpec } from '../spec.js';
+import { type Exchange, runExchange } from './exchange.js';
+import { feedLines, flushLines } from './lines.js';
+import type { Targets } from './pools.js';
+import { addContent, contentChunk } from './token-estimate.js';
+import type { ParseState, RequestInput, ServiceClient } from './types.js';
+
+interface Choice {
+  text?: string;
+  delta?: { content?: string | null; reasoning_content?: string | null };
+  message?: { content?: string | null; reasoning_content?: string | null };
+  finish_reason?: string | null;
+}
+interface OpenAiBody {
+  choices?: Choice[];
+  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  error?: unknown;
+}
+
+function choiceText(c: Choice | undefined): string {
+  if (!c) return '';
+  if (typeof c.text === 'string') return c.text;
+  const m = c.delta ?? c.message;
+  if (!m) return '';
+  return (m.reasoning_content ?? '') + (m.content ?? '');
+}
+
+function applyUsage(rec: RequestRecord, body: OpenAiBody): void {
+  const u = body.usage;
+  if (!u) return;
+  if (typeof u.prompt_tokens === 'number') rec.prompt_tokens_server = u.prompt_tokens;
+  if (typeof u.completion_tokens === 'number') rec.output_tokens_server = u.completion_tokens;
+}
+
+function applyError(st: ParseState, body: OpenAiBody): boolean {
+  if (body.error === undefined || body.error === null) return false;
+  st.error = 'server_error';
+  const e = body.error as { message?: string };
+  st.rec.error_detail = String(e?.message ?? JSON.stringify(body.error)).slice(0, 200);
+  return true;
+}
+
+function onSseLine(st: ParseState, line: string): void {
+  if (line.charCodeAt(0) !== 100 /* d */ || !line.startsWith('data:')) return;
+  const t = nowMs();
+  const payload = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
+  if (payload === '[DONE]') {
+    st.done = true;
+    return;
+  }
+  const body = JSON.parse(payload) as OpenAiBody;
+  if (applyError(st, body)) return;
+  const c = body.choices?.[0];
+  const text = choiceText(c);
+  if (text.length > 0) contentChunk(st, text, t);
+  if (c?.finish_reason) st.finished = true;
+  applyUsage(st.rec, body);
+}
+
+const sseExchange = (path: string, body: string): Exchange => ({
+  path,
+  body,
+  feed: (st, chunk) => feedLines(st, chunk, onSseLine),
+  finish: (st) => {
+    flushLines(st, onSseLine);
+    if (!st.done && !st.finished && !st.error) st.error = 'incomplete_stream';
+  },
+});
+
+const jsonExchange = (path: string, body: string): Exchange => ({
+  path,
+  body,
+  feed: (st, chunk) => {
+    st.buf += chunk;
+  },
+  finish: (st) => {
+    const parsed = JSON.parse(st.buf) as OpenAiBody;
+    st.buf = '';
+    if (applyError(st, parsed)) return;
+    const text = choiceText(parsed.choices?.[0]);
+    st.rec.last_token = nowMs();
+    if (text) addContent(st, text);
+    applyUsage(st.rec, parsed);
+  },
+});
+
+export class OpenAiClient implements ServiceClient {
+  readonly api: Api;
+  readonly stream: boolean;
+  private readonly path: string;
+
+  constructor(
+    private readonly spec: WorkloadSpec,
+    private readonly targets: Targets,
+    api: 'completions' | 'chat',
+  ) {
+    this.api = api;
+    this.stream = spec.stream ?? true;
+    this.path = api === 'chat' ? '/v1/chat/completions' : '/v1/completions';
+  }
+
+  body(input: RequestInput): string {
+    const s = this.spec;
+    const req: Record<string, unknown> = { model: s.model, max_tokens: input.maxTokens, stream: this.stream };
+    if (this.api === 'chat') req.messages = [{ role: 'user', content: input.prompt }];
+    else req.prompt = input.prompt;
+    if (this.stream) req.stream_options = { include_usage: true };
+    if (s.ignore_eos) req.ignore_eos = true;
+    return JSON.stringify(req);
+  }
+
+  send(input: RequestInput, rec: RequestRecord, signal: AbortSignal): Promise<void> {
+    const body = this.body(input);
+    const ex = this.stream ? sseExchange(this.path, body) : jsonExchange(this.path, body);
+    return runExchange(this.targets.pick(), ex, rec, signal);
+  }
+
+  close(): Promise<void> {
+    return this.targets.close();
+  }
+}

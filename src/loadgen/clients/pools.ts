@@ -1,0 +1,60 @@
+/**
+ * One undici `Pool` per target origin (keep-alive connections, no per-request setup), and the choice of
+ * origin per request according to `distribution_strategy`.
+ */
+import { Pool } from 'undici';
+import type { WorkloadSpec } from '../spec.js';
+
+export interface Target {
+  origin: string;
+  /** Path prefix of the server URL (e.g. `/proxy`), without a trailing slash. */
+  base: string;
+  pool: Pool;
+}
+
+function parse(url: string): { origin: string; base: string } {
+  const u = new URL(url);
+  return { origin: u.origin, base: u.pathname.replace(/\/+$/, '') };
+}
+
+export class Targets {
+  readonly list: Target[];
+  private next = 0;
+  private rand: number;
+
+  constructor(spec: WorkloadSpec, connections: number | null) {
+    const urls = spec.server_urls?.length ? spec.server_urls : [spec.server_url];
+    const pools = new Map<string, Pool>();
+    this.list = urls.map((url) => {
+      const { origin, base } = parse(url);
+      let pool = pools.get(origin);
+      if (!pool) {
+        pool = new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 60_000 });
+        pools.set(origin, pool);
+      }
+      return { origin, base, pool };
+    });
+    const strategy = spec.distribution_strategy ?? 'round-robin';
+    this.rand = ((spec.seed ?? 0) * 2654435761 + (spec.executor_index ?? 0) * 40503 + 1) >>> 0;
+    if (strategy === 'static') {
+      const fixed = this.list[(spec.executor_index ?? 0) % this.list.length];
+      this.pick = () => fixed;
+    } else if (strategy === 'random') {
+      this.pick = () => {
+        this.rand = (Math.imul(this.rand, 1664525) + 1013904223) >>> 0;
+        return this.list[this.rand % this.list.length];
+      };
+    }
+  }
+
+  /** round-robin (also all-to-all): every executor cycles through every server. */
+  pick = (): Target => {
+    const t = this.list[this.next];
+    this.next = (this.next + 1) % this.list.length;
+    return t;
+  };
+
+  async close(): Promise<void> {
+    await Promise.all([...new Set(this.list.map((t) => t.pool))].map((p) => p.close().catch(() => {})));
+  }
+}

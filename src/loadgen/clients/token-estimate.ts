@@ -1,0 +1,26 @@
+/**
+ * Incremental client-side output token estimate: counts each chunk with the shared tokenizer, without
+ * counting a word twice when it is split across chunks. Equals countTokens(full text).
+ */
+import { countTokens } from '../../util/tokenizer.js';
+import type { ParseState } from './types.js';
+
+function isWordCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c > 127;
+}
+
+export function addContent(st: ParseState, text: string): void {
+  let n = countTokens(text);
+  if (st.inWord && n > 0 && isWordCode(text.charCodeAt(0))) n--;
+  st.rec.output_tokens_client += n;
+  st.inWord = isWordCode(text.charCodeAt(text.length - 1));
+}
+
+/** Marks the arrival of a chunk carrying generated text. */
+export function contentChunk(st: ParseState, text: string, t: number): void {
+  const rec = st.rec;
+  if (rec.first_token === undefined) rec.first_token = t;
+  rec.last_token = t;
+  rec.chunks.push(t);
+  addContent(st, text);
+}

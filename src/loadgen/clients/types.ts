@@ -1,0 +1,39 @@
+/**
+ * What the load generator needs from a protocol client. The load generator owns this interface; clients
+ * (OpenAI-compatible, Ollama native) implement it. `send` never throws: every outcome lands in the record.
+ */
+import type { RequestRecord } from '../record.js';
+import type { Api } from '../spec.js';
+
+export interface RequestInput {
+  prompt: string;
+  maxTokens: number;
+  /** Client-side estimate of the prompt's tokens (src/util/tokenizer.ts). */
+  promptTokens: number;
+}
+
+export interface ServiceClient {
+  readonly api: Api;
+  readonly stream: boolean;
+  /**
+   * Sends one request and fills `rec`: server, first_token/last_token/chunks, end, status, http_status,
+   * error, token counts. `rec.sent` is set by the caller just before. Aborting `signal` with reason
+   * `'timeout'` makes the request an error (`timeout`); any other abort makes it `cancelled`.
+   */
+  send(input: RequestInput, rec: RequestRecord, signal: AbortSignal): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Per-request parse state shared by the stream parsers. */
+export interface ParseState {
+  rec: RequestRecord;
+  /** Whether the last content seen ended inside a word (for incremental token estimates). */
+  inWord: boolean;
+  /** Unparsed tail of the body (an incomplete line). */
+  buf: string;
+  /** The terminal marker was seen (`[DONE]`, Ollama's `done: true`). */
+  done: boolean;
+  /** A finish reason was seen. */
+  finished: boolean;
+  error?: string;
+}

@@ -1,0 +1,53 @@
+/**
+ * `loadPrompts(spec)`: the prompt set of a workload. Default: synthetic, 128 input and `max_tokens` (128)
+ * output tokens. File sources read local files only. max_tokens per prompt: `prompts.output_tokens` when
+ * given, else what the file gives (JSONL `max_tokens`, ShareGPT reply length), else `max_tokens`, else 128.
+ */
+import { countTokens } from '../../util/tokenizer.js';
+import { deriveSeed, mulberry32 } from '../schedule/rng.js';
+import type { WorkloadSpec } from '../spec.js';
+import { loadHellaswagRows } from './hellaswag.js';
+import { loadJsonlRows } from './jsonl.js';
+import { sampleLength, validateLength } from './lengths.js';
+import { loadSharegptRows } from './sharegpt.js';
+import { syntheticPrompts } from './synthetic.js';
+import type { Prompt, PromptSet, Row } from './types.js';
+
+export { loadHellaswagRows } from './hellaswag.js';
+export { loadJsonlRows } from './jsonl.js';
+export { sampleLength, validateLength } from './lengths.js';
+export { loadSharegptRows } from './sharegpt.js';
+export { syntheticPrompts } from './synthetic.js';
+export type { Prompt, PromptSet, Row } from './types.js';
+
+export const DEFAULT_TOKENS = 128;
+
+export function loadPrompts(spec: WorkloadSpec): PromptSet {
+  const src = spec.prompts ?? {
+    source: 'synthetic',
+    input_tokens: DEFAULT_TOKENS,
+    output_tokens: spec.max_tokens ?? DEFAULT_TOKENS,
+  };
+  const seed = deriveSeed(spec.seed ?? 0, 7);
+  if (src.source === 'synthetic') {
+    validateLength(src.input_tokens, 'workload.prompts.input_tokens');
+    validateLength(src.output_tokens, 'workload.prompts.output_tokens');
+    return syntheticPrompts(src.input_tokens, src.output_tokens, seed);
+  }
+  if (src.output_tokens !== undefined) validateLength(src.output_tokens, 'workload.prompts.output_tokens');
+  const rows: Row[] =
+    src.source === 'hellaswag'
+      ? loadHellaswagRows(src.path)
+      : src.source === 'sharegpt'
+        ? loadSharegptRows(src.path)
+        : loadJsonlRows(src.path);
+  const rng = mulberry32(seed);
+  const fallback = spec.max_tokens ?? DEFAULT_TOKENS;
+  const prompts: Prompt[] = rows.map((r) => ({
+    prompt: r.prompt,
+    maxTokens:
+      src.output_tokens !== undefined ? sampleLength(src.output_tokens, rng) : (r.maxTokens ?? fallback),
+    promptTokens: countTokens(r.prompt),
+  }));
+  return { size: prompts.length, get: (i) => prompts[i % prompts.length] };
+}

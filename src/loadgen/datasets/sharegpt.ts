@@ -1,0 +1,47 @@
+/**
+ * ShareGPT JSON: an array of `{ conversations: [{ from: 'human' | 'gpt', value }] }`. The prompt is the first
+ * human turn; the following gpt turn's token count becomes max_tokens (as vLLM's benchmark does).
+ * Entries without a human turn are skipped; a file where none is usable is E006.
+ */
+import { countTokens } from '../../util/tokenizer.js';
+import { datasetError, lineAt } from './file-errors.js';
+import { readDataset } from './read-file.js';
+import type { Row } from './types.js';
+
+interface Turn {
+  from?: unknown;
+  value?: unknown;
+}
+
+function parseJson(path: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const msg = (err as Error).message;
+    const m = /position (\d+)/.exec(msg);
+    throw datasetError(path, `malformed JSON: ${msg}`, m ? lineAt(text, Number(m[1])) : undefined);
+  }
+}
+
+export function loadSharegptRows(path: string): Row[] {
+  const data = parseJson(path, readDataset(path));
+  if (!Array.isArray(data)) throw datasetError(path, 'ShareGPT file must be a JSON array of conversations');
+  const rows: Row[] = [];
+  data.forEach((entry, i) => {
+    const conv = (entry as { conversations?: unknown })?.conversations;
+    if (!Array.isArray(conv))
+      throw datasetError(path, `entry ${i} has no "conversations" array (ShareGPT format)`);
+    const h = conv.findIndex(
+      (t: Turn) => (t?.from === 'human' || t?.from === 'user') && typeof t.value === 'string',
+    );
+    if (h < 0 || !(conv[h] as Turn).value) return;
+    const reply = conv[h + 1] as Turn | undefined;
+    const replyTokens = typeof reply?.value === 'string' ? countTokens(reply.value) : 0;
+    rows.push({
+      prompt: (conv[h] as Turn).value as string,
+      maxTokens: replyTokens > 0 ? replyTokens : undefined,
+    });
+  });
+  if (rows.length === 0) throw datasetError(path, 'no conversation with a human turn');
+  return rows;
+}

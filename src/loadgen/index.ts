@@ -1,0 +1,34 @@
+/** The load generator: request clients, arrival schedules, datasets and the run loop. */
+
+export {
+  connectionsFor,
+  createServiceClient,
+  OllamaClient,
+  OpenAiClient,
+  type RequestInput,
+  type ServiceClient,
+} from './clients/index.js';
+export {
+  DEFAULT_TOKENS,
+  loadHellaswagRows,
+  loadJsonlRows,
+  loadPrompts,
+  loadSharegptRows,
+  type Prompt,
+  type PromptSet,
+  sampleLength,
+  syntheticPrompts,
+} from './datasets/index.js';
+export { nowMs, type RequestRecord, type RequestStatus, recordToJson, type ServerFigures } from './record.js';
+export { type LoadOptions, type LoadRun, startLoad } from './run/load-run.js';
+export { LATE_MS } from './run/open-loop.js';
+export {
+  type ArrivalSchedule,
+  arrivalTimes,
+  buildSchedule,
+  executorMaxRequests,
+  executorSchedule,
+  type ScheduleOptions,
+  shareOf,
+} from './schedule/index.js';
+export type * from './spec.js';

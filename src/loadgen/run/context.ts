@@ -1,0 +1,167 @@
+/**
+ * The state one load run shares between its loops: the client, prompts, metrics recorder, records file,
+ * in-flight requests (for timeouts and cancellation), and the stop conditions.
+ */
+import type { MetricsRecorder } from '../../metrics/recorder.js';
+import type { ServiceClient } from '../clients/types.js';
+import type { PromptSet } from '../datasets/types.js';
+import { nowMs, type RequestRecord, recordToJson } from '../record.js';
+import type { WorkloadSpec } from '../spec.js';
+import type { RecordWriter } from './record-writer.js';
+
+interface InFlight {
+  ctrl: AbortController;
+  deadline: number;
+  measured: boolean;
+}
+
+export type Phase = 'warmup' | 'measuring' | 'draining' | 'done';
+
+export class RunContext {
+  readonly t0: number;
+  readonly warmupEnd: number;
+  /** Epoch ms after which nothing new is sent (Infinity when only max_requests stops the run). */
+  readonly measureEnd: number;
+  readonly inflight = new Set<InFlight>();
+  /** Measured requests issued so far (for max_requests and status). */
+  issuedMeasured = 0;
+  lastSend?: number;
+  stopping = false;
+  private seq = 0;
+  private promptIdx: number;
+  private readonly timeoutMs: number;
+  private readonly sweeper: NodeJS.Timeout;
+  private readonly sleepers = new Set<() => void>();
+  private slotWaiter?: () => void;
+
+  constructor(
+    readonly spec: WorkloadSpec,
+    readonly client: ServiceClient,
+    readonly prompts: PromptSet,
+    readonly recorder: MetricsRecorder,
+    readonly source: string,
+    readonly maxRequests: number | undefined,
+    readonly writer?: RecordWriter,
+    readonly onRecord?: (r: RequestRecord) => void,
+  ) {
+    this.t0 = nowMs();
+    this.warmupEnd = this.t0 + spec.warmup * 1000;
+    this.measureEnd =
+      spec.duration > 0 || maxRequests === undefined ? this.warmupEnd + spec.duration * 1000 : Infinity;
+    recorder.windowStart = this.warmupEnd;
+    const count = Math.max(1, spec.executor_count ?? 1);
+    this.promptIdx = Math.floor(((spec.executor_index ?? 0) * prompts.size) / count);
+    this.timeoutMs = (spec.request_timeout ?? 300) * 1000;
+    this.sweeper = setInterval(() => this.sweep(), 250);
+    this.sweeper.unref();
+  }
+
+  phase(now = nowMs()): Phase {
+    if (now < this.warmupEnd) return 'warmup';
+    if (!this.stopping && now < this.measureEnd && !this.quotaReached()) return 'measuring';
+    return 'draining';
+  }
+
+  quotaReached(): boolean {
+    return this.maxRequests !== undefined && this.issuedMeasured >= this.maxRequests;
+  }
+
+  /** Whether a request scheduled at `at` may still be sent. */
+  mayIssue(at: number): boolean {
+    return !this.stopping && at < this.measureEnd && !this.quotaReached();
+  }
+
+  /** Sends one request scheduled at `scheduled` and records its outcome. Never rejects. */
+  async issue(scheduled: number): Promise<void> {
+    const p = this.prompts.get(this.promptIdx++);
+    const measured = scheduled >= this.warmupEnd;
+    if (measured) this.issuedMeasured++;
+    const rec: RequestRecord = {
+      id: `${this.source}-${this.seq++}`,
+      benchmark: this.spec.benchmark,
+      executor: this.source,
+      warmup: !measured,
+      api: this.client.api,
+      stream: this.client.stream,
+      server: '',
+      scheduled,
+      sent: 0,
+      end: 0,
+      chunks: [],
+      status: 'error',
+      prompt_tokens_client: p.promptTokens,
+      output_tokens_client: 0,
+      prompt_tokens: 0,
+      output_tokens: 0,
+      tokens_source: 'client',
+    };
+    const f: InFlight = { ctrl: new AbortController(), deadline: 0, measured };
+    this.inflight.add(f);
+    rec.sent = nowMs();
+    f.deadline = rec.sent + this.timeoutMs;
+    if (measured) this.lastSend = rec.sent;
+    await this.client.send(p, rec, f.ctrl.signal);
+    this.inflight.delete(f);
+    if (measured) this.recorder.add(rec);
+    this.writer?.write(recordToJson(rec));
+    this.onRecord?.(rec);
+    const w = this.slotWaiter;
+    if (w) {
+      this.slotWaiter = undefined;
+      w();
+    }
+  }
+
+  /** Resolves when an in-flight request completes (or the run stops). */
+  slotFree(): Promise<void> {
+    return new Promise((resolve) => {
+      this.slotWaiter = resolve;
+    });
+  }
+
+  /** Resolves when no request is in flight. */
+  async drain(): Promise<void> {
+    while (this.inflight.size > 0) await this.slotFree();
+  }
+
+  /** Sleeps `ms`, waking early when the run stops. */
+  sleep(ms: number): Promise<void> {
+    if (ms <= 0 || this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(t);
+        this.sleepers.delete(done);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      this.sleepers.add(done);
+    });
+  }
+
+  private sweep(): void {
+    const now = nowMs();
+    for (const f of this.inflight) if (now > f.deadline) f.ctrl.abort('timeout');
+  }
+
+  /** Stops sending and cancels every in-flight request (they are recorded as cancelled). */
+  stop(): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    for (const s of [...this.sleepers]) s();
+    const w = this.slotWaiter;
+    this.slotWaiter = undefined;
+    w?.();
+    for (const f of this.inflight) f.ctrl.abort('stop');
+  }
+
+  /** Measured requests in flight now. */
+  inflightMeasured(): number {
+    let n = 0;
+    for (const f of this.inflight) if (f.measured) n++;
+    return n;
+  }
+
+  dispose(): void {
+    clearInterval(this.sweeper);
+  }
+}

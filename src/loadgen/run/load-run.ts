@@ -1,0 +1,110 @@
+/**
+ * `startLoad(spec)`: runs one workload on this executor (closed loop, or open loop when `target_rps` is
+ * set) and returns a handle with live status and snapshots. Configuration problems (dataset files, api
+ * choice) throw E006 synchronously; request failures are data.
+ */
+import type { StatusResponse } from '../../executor/protocol.js';
+import { MetricsRecorder } from '../../metrics/recorder.js';
+import type { MetricsSnapshot } from '../../metrics/types.js';
+import { createServiceClient } from '../clients/index.js';
+import { loadPrompts } from '../datasets/index.js';
+import type { RequestRecord } from '../record.js';
+import { executorMaxRequests, executorSchedule } from '../schedule/share.js';
+import type { WorkloadSpec } from '../spec.js';
+import { runClosedLoop } from './closed-loop.js';
+import { RunContext } from './context.js';
+import { runOpenLoop } from './open-loop.js';
+import { RecordWriter } from './record-writer.js';
+
+export interface LoadOptions {
+  /** Called with every finished request (warmup included), after it was recorded. */
+  onRecord?(r: RequestRecord): void;
+  /** Executor name: record ids, snapshot source. */
+  source?: string;
+  log?(msg: string): void;
+}
+
+export interface LoadRun {
+  /** Client loops started: users in closed loop; in open loop the concurrency cap, or 1 (the dispatcher). */
+  threads: number;
+  status(): Partial<StatusResponse>;
+  snapshot(): MetricsSnapshot;
+  /** Stops sending, cancels in-flight requests (counted as cancelled), resolves to the final snapshot. */
+  stop(): Promise<MetricsSnapshot>;
+  done: Promise<MetricsSnapshot>;
+}
+
+export function startLoad(spec: WorkloadSpec, opts: LoadOptions = {}): LoadRun {
+  const source = opts.source ?? `executor${spec.executor_index ?? 0}`;
+  const schedule = executorSchedule(spec);
+  const prompts = loadPrompts(spec);
+  const client = createServiceClient(spec);
+  const recorder = new MetricsRecorder({
+    benchmark: spec.benchmark,
+    source,
+    slo: spec.slo,
+    openLoop: schedule !== undefined,
+    requestedRps: schedule?.rate,
+    windowSeconds: spec.window_seconds,
+  });
+  const writer = spec.records_path ? new RecordWriter(spec.records_path) : undefined;
+  const ctx = new RunContext(
+    spec,
+    client,
+    prompts,
+    recorder,
+    source,
+    executorMaxRequests(spec),
+    writer,
+    opts.onRecord,
+  );
+  const threads = schedule ? (spec.max_concurrency ?? 1) : Math.max(1, spec.clients_per_node);
+  let finished = false;
+  let final: MetricsSnapshot | undefined;
+  const snapshot = (): MetricsSnapshot => {
+    if (final) return final;
+    const s = recorder.snapshot();
+    s.last_send = ctx.lastSend;
+    return s;
+  };
+  opts.log?.(
+    schedule
+      ? `open loop: ${schedule.rate.toFixed(3)} req/s ${schedule.distribution} to ${spec.server_url}`
+      : `closed loop: ${threads} users to ${spec.server_url}`,
+  );
+  const done = (async () => {
+    try {
+      if (schedule) await runOpenLoop(ctx, schedule);
+      else await runClosedLoop(ctx);
+      await ctx.drain();
+    } finally {
+      ctx.dispose();
+      finished = true;
+      await client.close();
+      await writer?.close();
+    }
+    final = snapshot();
+    recorder.destroy();
+    return final;
+  })();
+  return {
+    threads,
+    status: () => {
+      const c = recorder.counters;
+      return {
+        running: !finished,
+        phase: finished ? 'done' : ctx.phase(),
+        threads_active: finished ? 0 : threads,
+        requests_sent: c.sent + ctx.inflightMeasured(),
+        requests_ok: c.ok,
+        requests_failed: c.failed,
+      };
+    },
+    snapshot,
+    stop: async () => {
+      ctx.stop();
+      return done;
+    },
+    done,
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * Open loop: requests leave at the times of this executor's arrival schedule, whether or not earlier ones
+ * finished. A send more than LATE_MS after its scheduled time is counted late; with `max_concurrency`,
+ * arrivals wait for a free slot (and may become late); scheduled arrivals that could not be sent before the
+ * end of the measurement are counted as dropped. Latencies are also recorded from the scheduled time.
+ */
+
+import { nowMs } from '../record.js';
+import { buildSchedule, type ScheduleOptions } from '../schedule/arrivals.js';
+import type { RunContext } from './context.js';
+
+export const LATE_MS = 10;
+/** Sends issued back to back before yielding to the event loop when catching up. */
+const BATCH = 64;
+
+const yieldNow = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+export async function runOpenLoop(ctx: RunContext, opts: ScheduleOptions): Promise<void> {
+  const sched = buildSchedule(opts);
+  const cap = ctx.spec.max_concurrency;
+  let at = ctx.t0 + sched.next() * 1000;
+  let burst = 0;
+  while (ctx.mayIssue(at)) {
+    const now = nowMs();
+    if (at > now + 0.5) {
+      burst = 0;
+      await ctx.sleep(Math.max(1, Math.floor(at - now)));
+      continue;
+    }
+    if (cap !== undefined && ctx.inflight.size >= cap) {
+      await ctx.slotFree();
+      continue;
+    }
+    if (at >= ctx.warmupEnd && now - at > LATE_MS) ctx.recorder.late(now);
+    void ctx.issue(at);
+    at = ctx.t0 + sched.next() * 1000;
+    if (++burst >= BATCH) {
+      burst = 0;
+      await yieldNow();
+    }
+  }
+  // arrivals due before the end that were never sent (stop, or the concurrency cap held them back)
+  const end = Math.min(ctx.measureEnd, nowMs());
+  let dropped = 0;
+  while (at < end && at >= ctx.warmupEnd && !(ctx.maxRequests !== undefined && ctx.quotaReached())) {
+    dropped++;
+    at = ctx.t0 + sched.next() * 1000;
+    if (dropped > 10_000_000) break;
+  }
+  if (dropped > 0) ctx.recorder.dropped(nowMs(), dropped);
+}

@@ -1,0 +1,45 @@
+/**
+ * The metric definitions (docs/metrics.md), applied to one successful request. All values in ms.
+ *   TTFT = first content chunk − sent (streaming only)
+ *   E2E  = last content chunk − sent (non-streaming: complete response − sent)
+ *   TPOT = (E2E − TTFT) / (output_tokens − 1), only when output_tokens > 1 and TTFT exists
+ *   schedule lag = sent − scheduled; *_from_scheduled = the same latencies measured from `scheduled`
+ */
+import type { RequestRecord } from '../loadgen/record.js';
+import type { Slo } from '../loadgen/spec.js';
+
+export interface RequestMetrics {
+  ttft?: number;
+  e2e: number;
+  tpot?: number;
+  schedule_lag: number;
+  ttft_from_scheduled?: number;
+  e2e_from_scheduled: number;
+}
+
+export function deriveMetrics(r: RequestRecord): RequestMetrics {
+  const last = r.last_token ?? r.end;
+  const e2e = last - r.sent;
+  const ttft = r.first_token !== undefined ? r.first_token - r.sent : undefined;
+  const tpot = ttft !== undefined && r.output_tokens > 1 ? (e2e - ttft) / (r.output_tokens - 1) : undefined;
+  return {
+    ttft,
+    e2e,
+    tpot,
+    schedule_lag: r.sent - r.scheduled,
+    ttft_from_scheduled: r.first_token !== undefined ? r.first_token - r.scheduled : undefined,
+    e2e_from_scheduled: last - r.scheduled,
+  };
+}
+
+/**
+ * Goodput: a successful request meets every SLO given. A non-streaming request's first token arrives with
+ * the whole response, so its TTFT for SLO purposes is its E2E; a TPOT SLO holds when TPOT is undefined.
+ */
+export function meetsSlo(m: RequestMetrics, slo: Slo | undefined): boolean {
+  if (!slo) return true;
+  if (slo.ttft_ms !== undefined && (m.ttft ?? m.e2e) > slo.ttft_ms) return false;
+  if (slo.tpot_ms !== undefined && m.tpot !== undefined && m.tpot > slo.tpot_ms) return false;
+  if (slo.e2e_ms !== undefined && m.e2e > slo.e2e_ms) return false;
+  return true;
+}

@@ -1,0 +1,45 @@
+/**
+ * HdrHistogram helpers. Latencies are recorded as integer microseconds with 3 significant digits (every
+ * recorded value is kept within 0.1% of its true value), auto-resizing, so any latency fits. Snapshots carry
+ * histograms as compressed base64 (the HdrHistogram V2 encoding), which merge exactly by adding counts.
+ */
+import {
+  build,
+  decodeFromCompressedBase64,
+  encodeIntoCompressedBase64,
+  type Histogram,
+} from 'hdr-histogram-js';
+
+export const SIGNIFICANT_DIGITS = 3;
+
+export function newHistogram(): Histogram {
+  return build({ bitBucketSize: 32, numberOfSignificantValueDigits: SIGNIFICANT_DIGITS, autoResize: true });
+}
+
+/** Records a duration given in milliseconds (negative values, from clock skew, become 0). */
+export function recordMs(h: Histogram, ms: number): void {
+  h.recordValue(ms > 0 ? Math.round(ms * 1000) : 0);
+}
+
+export function encodeHistogram(h: Histogram): string {
+  return encodeIntoCompressedBase64(h);
+}
+
+export function decodeHistogram(b64: string): Histogram {
+  const h = decodeFromCompressedBase64(b64, 32, false);
+  // decoded histograms must keep growing when other histograms are added into them
+  h.autoResize = true;
+  return h;
+}
+
+/** Adds the encoded histograms into one histogram (undefined when none is given). */
+export function mergeEncoded(list: (string | undefined)[]): Histogram | undefined {
+  let acc: Histogram | undefined;
+  for (const b64 of list) {
+    if (!b64) continue;
+    const h = decodeHistogram(b64);
+    if (!acc) acc = h;
+    else acc.add(h);
+  }
+  return acc;
+}

@@ -1,0 +1,77 @@
+/**
+ * The exact merge: histograms are added bucket by bucket, counters and error reasons summed, windows
+ * merged by their (epoch-aligned) start. Percentiles of the result equal those over the union of all raw
+ * values within the histograms' precision; nothing is ever averaged.
+ */
+import { addCounters, addReasons, zeroCounters } from './counters.js';
+import { encodeHistogram, mergeEncoded } from './histogram.js';
+import { mergeServerReported } from './server-figures.js';
+import type { LatencyMetric, MetricsSnapshot, WindowSnapshot } from './types.js';
+
+type Encoded = Partial<Record<LatencyMetric, string>>;
+
+function mergeHistograms(list: Encoded[]): Encoded {
+  const keys = new Set<LatencyMetric>();
+  for (const h of list) for (const k of Object.keys(h)) keys.add(k as LatencyMetric);
+  const out: Encoded = {};
+  for (const k of keys) {
+    const h = mergeEncoded(list.map((e) => e[k]));
+    if (h) {
+      out[k] = encodeHistogram(h);
+      h.destroy();
+    }
+  }
+  return out;
+}
+
+function mergeWindows(snaps: MetricsSnapshot[]): WindowSnapshot[] {
+  const byStart = new Map<number, WindowSnapshot[]>();
+  for (const s of snaps) {
+    for (const w of s.windows ?? []) {
+      const list = byStart.get(w.start);
+      if (list) list.push(w);
+      else byStart.set(w.start, [w]);
+    }
+  }
+  return [...byStart.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([start, ws]) => ({
+      start,
+      counters: ws.reduce((c, w) => addCounters(c, w.counters), zeroCounters()),
+      histograms: ws.length === 1 ? { ...ws[0].histograms } : mergeHistograms(ws.map((w) => w.histograms)),
+    }));
+}
+
+const minOf = (v: (number | undefined)[]): number | undefined => {
+  const d = v.filter((x): x is number => x !== undefined);
+  return d.length ? Math.min(...d) : undefined;
+};
+const maxOf = (v: (number | undefined)[]): number | undefined => {
+  const d = v.filter((x): x is number => x !== undefined);
+  return d.length ? Math.max(...d) : undefined;
+};
+
+export function mergeSnapshots(snaps: MetricsSnapshot[]): MetricsSnapshot {
+  const counters = zeroCounters();
+  const errors: Record<string, number> = {};
+  for (const s of snaps) {
+    addCounters(counters, s.counters);
+    addReasons(errors, s.errors_by_reason);
+  }
+  const rps = snaps.map((s) => s.requested_rps).filter((x): x is number => x !== undefined);
+  const sources = snaps.map((s) => s.source).filter((x): x is string => !!x);
+  return {
+    source: sources.length ? sources.join(',') : undefined,
+    benchmark: snaps.find((s) => s.benchmark)?.benchmark,
+    window_start: minOf(snaps.map((s) => s.window_start)),
+    window_end: maxOf(snaps.map((s) => s.window_end)),
+    last_send: maxOf(snaps.map((s) => s.last_send)),
+    window_seconds: snaps.find((s) => s.window_seconds)?.window_seconds,
+    counters,
+    errors_by_reason: errors,
+    histograms: mergeHistograms(snaps.map((s) => s.histograms ?? {})),
+    windows: mergeWindows(snaps),
+    requested_rps: rps.length ? rps.reduce((a, b) => a + b, 0) : undefined,
+    server_reported: mergeServerReported(snaps.map((s) => s.server_reported)),
+  };
+}

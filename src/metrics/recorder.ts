@@ -1,0 +1,174 @@
+/**
+ * Records finished requests into histograms and counters: overall and per time window (windows are aligned
+ * to multiples of `windowSeconds` since the epoch, so windows of different executors line up when merged).
+ * Only measured requests count; warmup requests are ignored here. Memory is bounded: no record is kept,
+ * and a window's histograms are encoded and released when the next window opens.
+ */
+import type { Histogram } from 'hdr-histogram-js';
+import type { RequestRecord } from '../loadgen/record.js';
+import type { Slo } from '../loadgen/spec.js';
+import { zeroCounters } from './counters.js';
+import { deriveMetrics, meetsSlo } from './derive.js';
+import { encodeHistogram, newHistogram, recordMs } from './histogram.js';
+import { addServerFigures, type ServerSums } from './server-figures.js';
+import type { Counters, LatencyMetric, MetricsSnapshot, WindowSnapshot } from './types.js';
+
+export interface RecorderOptions {
+  benchmark?: string;
+  source?: string;
+  slo?: Slo;
+  /** Open loop: also record latencies from the scheduled time. */
+  openLoop?: boolean;
+  requestedRps?: number;
+  windowSeconds?: number;
+}
+
+const OVERALL: LatencyMetric[] = ['ttft', 'itl', 'tpot', 'e2e', 'schedule_lag'];
+const OPEN: LatencyMetric[] = ['ttft_from_scheduled', 'e2e_from_scheduled'];
+const WINDOWED: LatencyMetric[] = ['ttft', 'itl', 'tpot', 'e2e'];
+
+interface OpenWindow {
+  start: number;
+  counters: Counters;
+  hist: Partial<Record<LatencyMetric, Histogram>>;
+}
+
+export class MetricsRecorder {
+  readonly counters = zeroCounters();
+  readonly errors: Record<string, number> = {};
+  readonly server: ServerSums = {};
+  private readonly hist: Partial<Record<LatencyMetric, Histogram>> = {};
+  private readonly closed: WindowSnapshot[] = [];
+  private win?: OpenWindow;
+  private readonly windowMs: number;
+  windowStart?: number;
+  windowEnd?: number;
+
+  constructor(private readonly opts: RecorderOptions = {}) {
+    for (const m of opts.openLoop ? [...OVERALL, ...OPEN] : OVERALL) this.hist[m] = newHistogram();
+    this.windowMs = (opts.windowSeconds ?? 10) * 1000;
+  }
+
+  private window(at: number): OpenWindow {
+    const start = Math.floor(at / this.windowMs) * this.windowMs;
+    // completions arrive in time order; anything earlier than the open window joins it
+    if (this.win && this.win.start >= start) return this.win;
+    this.closeWindow();
+    const hist: OpenWindow['hist'] = {};
+    for (const m of WINDOWED) hist[m] = newHistogram();
+    this.win = { start, counters: zeroCounters(), hist };
+    return this.win;
+  }
+
+  private closeWindow(): void {
+    const w = this.win;
+    if (!w) return;
+    this.closed.push(encodeWindow(w));
+    for (const h of Object.values(w.hist)) h?.destroy();
+    this.win = undefined;
+  }
+
+  /** Counts a measured request that left later than its schedule allowed. */
+  late(at: number): void {
+    this.counters.late_sends++;
+    this.window(at).counters.late_sends++;
+  }
+
+  /** Counts a scheduled measured request that was never sent. */
+  dropped(at: number, n = 1): void {
+    this.counters.dropped_sends += n;
+    this.window(at).counters.dropped_sends += n;
+  }
+
+  /** Adds one finished measured request (ok, error or cancelled). */
+  add(r: RequestRecord): void {
+    const c = this.counters;
+    const w = this.window(r.end);
+    const wc = w.counters;
+    c.sent++;
+    wc.sent++;
+    if (this.windowEnd === undefined || r.end > this.windowEnd) this.windowEnd = r.end;
+    if (r.status !== 'ok') {
+      if (r.status === 'cancelled') {
+        c.cancelled++;
+        wc.cancelled++;
+      } else {
+        c.failed++;
+        wc.failed++;
+        const reason = r.error ?? 'unknown';
+        this.errors[reason] = (this.errors[reason] ?? 0) + 1;
+      }
+      return;
+    }
+    c.ok++;
+    wc.ok++;
+    c.prompt_tokens += r.prompt_tokens;
+    wc.prompt_tokens += r.prompt_tokens;
+    c.output_tokens += r.output_tokens;
+    wc.output_tokens += r.output_tokens;
+    addServerFigures(this.server, r);
+    const m = deriveMetrics(r);
+    if (meetsSlo(m, this.opts.slo)) {
+      c.good++;
+      wc.good++;
+    }
+    const h = this.hist;
+    const wh = w.hist;
+    recordMs(h.e2e!, m.e2e);
+    recordMs(wh.e2e!, m.e2e);
+    recordMs(h.schedule_lag!, m.schedule_lag);
+    if (m.ttft !== undefined) {
+      recordMs(h.ttft!, m.ttft);
+      recordMs(wh.ttft!, m.ttft);
+    }
+    if (m.tpot !== undefined) {
+      recordMs(h.tpot!, m.tpot);
+      recordMs(wh.tpot!, m.tpot);
+    }
+    if (this.opts.openLoop) {
+      recordMs(h.e2e_from_scheduled!, m.e2e_from_scheduled);
+      if (m.ttft_from_scheduled !== undefined) recordMs(h.ttft_from_scheduled!, m.ttft_from_scheduled);
+    }
+    const ch = r.chunks;
+    const itl = h.itl!;
+    const witl = wh.itl!;
+    for (let i = 1; i < ch.length; i++) {
+      const gap = ch[i] - ch[i - 1];
+      recordMs(itl, gap);
+      recordMs(witl, gap);
+    }
+  }
+
+  snapshot(): MetricsSnapshot {
+    const histograms: MetricsSnapshot['histograms'] = {};
+    for (const [k, h] of Object.entries(this.hist)) histograms[k as LatencyMetric] = encodeHistogram(h);
+    const windows = this.win ? [...this.closed, encodeWindow(this.win)] : [...this.closed];
+    return {
+      source: this.opts.source,
+      benchmark: this.opts.benchmark,
+      window_start: this.windowStart,
+      window_end: this.windowEnd,
+      window_seconds: this.windowMs / 1000,
+      counters: { ...this.counters },
+      errors_by_reason: { ...this.errors },
+      histograms,
+      windows,
+      requested_rps: this.opts.requestedRps,
+      server_reported: { ...this.server },
+    };
+  }
+
+  /** Frees the histograms' memory (the recorder is unusable afterwards). */
+  destroy(): void {
+    for (const h of Object.values(this.hist)) h?.destroy();
+    if (this.win) for (const h of Object.values(this.win.hist)) h?.destroy();
+  }
+}
+
+function encodeWindow(w: OpenWindow): WindowSnapshot {
+  const histograms: WindowSnapshot['histograms'] = {};
+  for (const [k, h] of Object.entries(w.hist)) {
+    if (h && h.totalCount > 0) histograms[k as LatencyMetric] = encodeHistogram(h);
+  }
+  return { start: w.start, counters: { ...w.counters }, histograms };
+}

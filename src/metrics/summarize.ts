@@ -1,0 +1,77 @@
+/** BenchmarkSummary from a (merged) snapshot: latency statistics in ms, rates over the measurement window. */
+import type { Histogram } from 'hdr-histogram-js';
+import { decodeHistogram } from './histogram.js';
+import { deriveServerRates } from './server-figures.js';
+import type { BenchmarkSummary, LatencyMetric, LatencyStats, MetricsSnapshot } from './types.js';
+
+/** Statistics of a microsecond histogram, in milliseconds. */
+export function latencyStats(h: Histogram): LatencyStats {
+  const ms = (us: number): number => us / 1000;
+  const n = h.totalCount;
+  if (n === 0) return { count: 0, mean: 0, min: 0, max: 0, std: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0 };
+  const p0 = h.getValueAtPercentile(0);
+  return {
+    count: n,
+    mean: ms(h.mean),
+    min: ms(p0 === 0 ? 0 : h.minNonZeroValue),
+    max: ms(h.maxValue),
+    std: ms(h.stdDeviation),
+    p50: ms(h.getValueAtPercentile(50)),
+    p90: ms(h.getValueAtPercentile(90)),
+    p95: ms(h.getValueAtPercentile(95)),
+    p99: ms(h.getValueAtPercentile(99)),
+    p999: ms(h.getValueAtPercentile(99.9)),
+  };
+}
+
+export function decodedStats(b64: string | undefined): LatencyStats | undefined {
+  if (!b64) return undefined;
+  const h = decodeHistogram(b64);
+  const s = latencyStats(h);
+  h.destroy();
+  return s;
+}
+
+/** Seconds of the measurement window: after warmup up to the last completion. */
+export function measuredSeconds(s: MetricsSnapshot): number {
+  if (s.window_start === undefined || s.window_end === undefined) return 0;
+  return Math.max(0, (s.window_end - s.window_start) / 1000);
+}
+
+export function summarize(snapshot: MetricsSnapshot, benchmark: string): BenchmarkSummary {
+  const c = snapshot.counters;
+  const secs = measuredSeconds(snapshot);
+  const per = (n: number): number => (secs > 0 ? n / secs : 0);
+  const latency: BenchmarkSummary['latency_ms'] = {};
+  for (const [k, b64] of Object.entries(snapshot.histograms ?? {})) {
+    const st = decodedStats(b64);
+    if (st && st.count > 0) latency[k as LatencyMetric] = st;
+  }
+  const summary: BenchmarkSummary = {
+    benchmark,
+    requests: { sent: c.sent, ok: c.ok, failed: c.failed, cancelled: c.cancelled },
+    errors_by_reason: { ...snapshot.errors_by_reason },
+    duration_s: secs,
+    throughput: {
+      requests_per_s: per(c.ok),
+      output_tokens_per_s: per(c.output_tokens),
+      total_tokens_per_s: per(c.prompt_tokens + c.output_tokens),
+      goodput_rps: per(c.good),
+    },
+    late_sends: c.late_sends,
+    dropped_sends: c.dropped_sends,
+    tokens: { prompt: c.prompt_tokens, output: c.output_tokens },
+    latency_ms: latency,
+  };
+  if (snapshot.requested_rps !== undefined) {
+    summary.requested_rps = snapshot.requested_rps;
+    const sendSecs =
+      snapshot.last_send !== undefined && snapshot.window_start !== undefined
+        ? (snapshot.last_send - snapshot.window_start) / 1000
+        : secs;
+    summary.achieved_rps = sendSecs > 0 ? c.sent / sendSecs : 0;
+  }
+  if (snapshot.server_reported && Object.keys(snapshot.server_reported).length > 0)
+    summary.server_reported = deriveServerRates(snapshot.server_reported);
+  return summary;
+}
