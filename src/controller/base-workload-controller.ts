@@ -24,6 +24,7 @@ import {
   transportToHpcError,
 } from '../services/base/http.js';
 import { aggregate } from './aggregate.js';
+import { defaultMetricsEngine } from './default-metrics.js';
 import type {
   AggregatedMetrics,
   ExecutorStatus,
@@ -75,8 +76,8 @@ export class BaseWorkloadController {
     return this.options.pollInterval ?? 1;
   }
 
-  protected async metricsEngine(): Promise<MetricsEngine> {
-    if (!this.metricsRef) throw new Error('no metrics engine: src/metrics is not wired in yet');
+  protected metricsEngine(): MetricsEngine {
+    this.metricsRef ??= defaultMetricsEngine;
     return this.metricsRef;
   }
 
@@ -233,7 +234,7 @@ export class BaseWorkloadController {
         metrics: await this.getJson<ExecutorMetrics>(t, '/metrics'),
       })),
     );
-    return aggregate(per, await this.metricsEngine(), this.benchmark);
+    return aggregate(per, this.metricsEngine(), this.benchmark);
   }
 
   /** POST /stop on every executor; returns true when all stopped (E007/E008/E005 otherwise). */

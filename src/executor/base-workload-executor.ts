@@ -12,6 +12,7 @@ import { isHpcBenchError } from '../errors.js';
 import type { WorkloadSpec } from '../loadgen/spec.js';
 import type { MetricsSnapshot } from '../metrics/types.js';
 import { bearerMatches } from './auth.js';
+import { defaultLoadEngine } from './default-engine.js';
 import { emptyExecutorMetrics } from './empty-metrics.js';
 import type { LoadEngine, LoadRunLike } from './load-engine.js';
 import {
@@ -71,8 +72,7 @@ export class BaseWorkloadExecutor {
   }
 
   protected engine(): LoadEngine {
-    if (!this.engineRef)
-      throw new Error('no load engine: the load generator (src/loadgen) is not wired in yet');
+    this.engineRef ??= defaultLoadEngine;
     return this.engineRef;
   }
 
