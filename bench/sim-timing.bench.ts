@@ -5,7 +5,7 @@
  * runs as `hpcbench serve dummy` in its own process, as it is deployed; the client here only drains streams.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { Agent, request } from 'undici';
@@ -69,14 +69,32 @@ async function drive(url: string, streams: number, seconds: number): Promise<num
   return done;
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 function pct(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function scenario(scheduler: string, streams: number, seconds: number): Promise<string> {
+export async function scenario(scheduler: string, streams: number, seconds: number): Promise<string> {
   const srv = await startServer(scheduler);
   try {
+    const cpu0 = cpuSeconds(srv.child.pid);
+    const own0 = process.cpuUsage();
+    const t0 = performance.now();
     const requests = await drive(srv.url, streams, seconds);
+    const wall = (performance.now() - t0) / 1000;
+    const serverCpuS = cpuSeconds(srv.child.pid) - cpu0;
+    const serverCpu = (100 * serverCpuS) / wall;
+    const own = process.cpuUsage(own0);
+    const clientCpu = (own.user + own.system) / 1e4 / wall;
     const res = await fetch(`${srv.url}/hpcbench/requests`);
     const traces = ((await res.json()) as { requests: Trace[] }).requests.filter((t) => t.state === 'done');
     const errs: number[] = [];
@@ -92,7 +110,7 @@ async function scenario(scheduler: string, streams: number, seconds: number): Pr
     const e = Float64Array.from(errs).sort();
     const l = Float64Array.from(late).sort();
     const f = (v: number) => v.toFixed(3);
-    return `| ${scheduler} | ${streams} | ${requests} | ${errs.length} | ${f(pct(e, 50))} | ${f(pct(e, 99))} | ${f(e[e.length - 1])} | ${f(e[0])} | ${f(pct(l, 50))} | ${f(pct(l, 99))} | ${f(l[l.length - 1])} |`;
+    return `| ${scheduler} | ${streams} | ${requests} | ${errs.length} | ${f(pct(e, 50))} | ${f(pct(e, 99))} | ${f(e[e.length - 1])} | ${f(e[0])} | ${f(pct(l, 50))} | ${f(pct(l, 99))} | ${f(l[l.length - 1])} | ${serverCpu.toFixed(0)}% | ${((serverCpuS * 1e6) / Math.max(1, late.length)).toFixed(1)} | ${clientCpu.toFixed(0)}% |`;
   } finally {
     srv.child.kill('SIGTERM');
     await srv.child;
@@ -114,10 +132,13 @@ const bench: Bench = {
       `no batch slowdown, ${TOKENS} tokens per request, streams back to back (OpenAI SSE, undici client in the`,
       'bench process on the same machine). "late" = write time − modelled time of each chunk. `shared` is the',
       'default one-timer scheduler; `timeout` is a setTimeout per chunk, kept for comparison.',
-      'Target: gap-error p99 ≤ 1 ms at 256 streams.',
+      'Target: gap-error p99 ≤ 1 ms at 256 streams. CPU columns: % of one core over the run.',
+      `Load average at start: ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')} (the machine is shared).`,
       '',
-      '| scheduler | streams | requests | gaps | gap err p50 | gap err p99 | gap err max | gap err min | late p50 | late p99 | late max |',
-      '|---|---|---|---|---|---|---|---|---|---|---|',
+      '| scheduler | streams | requests | gaps | gap err p50 | gap err p99 | gap err max | gap err min | late p50 | late p99 | late max | server CPU | server µs/chunk | client CPU |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
       ...rows,
     ].join('\n');
   },
