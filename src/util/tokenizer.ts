@@ -59,14 +59,18 @@ export function countTokens(text: string): number {
   return n;
 }
 
+const SPACED: readonly string[] = VOCABULARY.map((w) => ` ${w}`);
+const wordIndex = (stream: number, k: number): number =>
+  (stream * 31 + k * 7 + Math.floor((k * k) / 8)) % VOCABULARY.length;
+
 /** The word for token `k` of generated text number `stream` (deterministic). */
 export function tokenWord(stream: number, k: number): string {
-  return VOCABULARY[(stream * 31 + k * 7 + ((k * k) >> 3)) % VOCABULARY.length];
+  return VOCABULARY[wordIndex(stream, k)];
 }
 
 /** Token `k` of a generated text as a stream chunk: the word, with a leading space after the first one. */
 export function tokenText(stream: number, k: number): string {
-  return k === 0 ? tokenWord(stream, 0) : ` ${tokenWord(stream, k)}`;
+  return k === 0 ? VOCABULARY[wordIndex(stream, 0)] : SPACED[wordIndex(stream, k)];
 }
 
 /** Text of exactly `n` tokens; `stream` picks a different (still deterministic) word sequence. */
