@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../../src/launch/local/free-port.js';
 import { cancelJob } from '../../src/launch/slurm/job-watch.js';
 import { prepareJob, submitJob } from '../../src/launch/slurm/submit.js';
 import { requireCluster, waitForJob } from './cluster.js';
@@ -19,6 +20,8 @@ const PROBE = fileURLToPath(new URL('./probe-job.ts', import.meta.url));
 const PROBE_ARGV = [process.execPath, '--import', import.meta.resolve('tsx'), PROBE];
 
 async function submitProbe(hold: boolean) {
+  // The server's port: a free one (sbatch passes the environment on to the job).
+  process.env.HPCBENCH_SERVER_PORT = String(await freePort());
   const resultsDir = await mkdtemp(join(tmpdir(), 'hb-slurm-probe-'));
   const recipe = (await import('yaml')).parse(readFileSync(RECIPE, 'utf8'));
   const script = await prepareJob({ recipe, recipeFile: RECIPE, resultsDir, hpcbench: PROBE_ARGV });
@@ -40,13 +43,16 @@ function stepLog(resultsDir: string, name: string) {
 describe.runIf(ok)('srun steps on the CI Slurm cluster', () => {
   it('starts every component on its planned node and finds the executors', async () => {
     const { resultsDir, jobId } = await submitProbe(false);
-    const final = await waitForJob(jobId, 120_000);
+    const final = await waitForJob(jobId, 240_000);
     const out = readFileSync(join(resultsDir, 'slurm', `job-${jobId}.out`), 'utf8');
     expect(final.state, out).toBe('COMPLETED');
     const plan = JSON.parse(readFileSync(join(resultsDir, 'slurm', 'plan.json'), 'utf8'));
     expect(plan.nodes).toEqual({ servers: ['n1'], clients: ['n2', 'n3'], monitors: [] });
     const probe = JSON.parse(readFileSync(join(resultsDir, 'probe.json'), 'utf8'));
-    expect(probe.clientEndpoints).toEqual(['127.0.0.1:5000', '127.0.0.1:5001']);
+    // Executors picked free ports on the shared network stack and reported them through their ready files.
+    expect(probe.clientEndpoints).toHaveLength(2);
+    for (const e of probe.clientEndpoints) expect(e).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(new Set(probe.clientEndpoints).size).toBe(2);
     // Each executor answered from the node the plan gave it ($SLURMD_NODENAME inside its step).
     expect(probe.health.map((h: { node?: string }) => h.node)).toEqual(['n2', 'n3']);
     // Monitors ran on every node and wrote their CSV; each step has its own log.
@@ -70,12 +76,12 @@ describe.runIf(ok)('srun steps on the CI Slurm cluster', () => {
       expect(s.exit, `${s.name} exit`).toBe(0);
     }
     await rm(resultsDir, { recursive: true, force: true });
-  });
+  }, 300_000);
 
   it('on cancel, TERM reaches hpcbench in the job, which stops and records every step', async () => {
     const { resultsDir, jobId } = await submitProbe(true);
     const probeFile = join(resultsDir, 'probe.json');
-    const deadline = Date.now() + 90_000;
+    const deadline = Date.now() + 240_000;
     while (!existsSync(probeFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 300));
     expect(existsSync(probeFile)).toBe(true);
     const r = await cancelJob(jobId, 60);
@@ -88,5 +94,5 @@ describe.runIf(ok)('srun steps on the CI Slurm cluster', () => {
     const out = readFileSync(join(resultsDir, 'slurm', `job-${jobId}.out`), 'utf8');
     expect(out).toContain('received SIGTERM');
     await rm(resultsDir, { recursive: true, force: true });
-  });
+  }, 300_000);
 });

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../../src/launch/local/free-port.js';
 import { runCli } from '../helpers/cli.js';
 import { llamaPaths, requireLlama } from '../helpers/llama-server.js';
 import { requireCluster } from './cluster.js';
@@ -27,7 +28,7 @@ account: ci
 orchestration:
   mode: slurm
   node_allocation: { servers: { nodes: 1 }, clients: { nodes: 2 } }
-  job_config: { time_limit: "00:05:00", exclusive: false }
+  job_config: { time_limit: "00:05:00", exclusive: true }
 resources:
   servers: { gpus: 0, cpus_per_task: 1, mem_gb: 1 }
   clients: { gpus: 0, cpus_per_task: 1, mem_gb: 1 }
@@ -46,8 +47,10 @@ monitoring: { enabled: false }
 `,
     );
     const dir = join(base, 'run');
+    const env = { HPCBENCH_SERVER_PORT: String(await freePort()) };
     const r = await runCli(['submit', recipe, '--wait', '--results-dir', dir, '--interval', '1'], {
-      timeout: 240_000,
+      timeout: 290_000,
+      env,
     });
     expect(r.exitCode, String(r.all)).toBe(0);
     const plan = JSON.parse(readFileSync(join(dir, 'slurm', 'plan.json'), 'utf8'));
@@ -68,5 +71,5 @@ monitoring: { enabled: false }
     expect(summary.tokens.output).toBeGreaterThan(0);
     expect(existsSync(join(dir, 'summary.md'))).toBe(true);
     await rm(base, { recursive: true, force: true });
-  });
+  }, 300_000);
 });

@@ -194,7 +194,16 @@ describe('planJob', () => {
       ['/bin/sh', '-c', '/opt/llama/bin/llama-server -m /m.gguf --host 127.0.0.1 --port 8081 -t 1'],
     ]);
     expect(plan.serverEndpoints).toEqual(['127.0.0.1:8080', '127.0.0.1:8081']);
-    expect(plan.steps.filter((s) => s.kind === 'executor').map((s) => s.port)).toEqual([5000, 5001]);
+    // Executors pick free ports and report them (rendezvous) unless a base port is given.
+    expect(plan.steps.filter((s) => s.kind === 'executor').map((s) => s.port)).toEqual([0, 0]);
+    const fixed = planJob(r, ['n1', 'n2', 'n3', 'n4'], {
+      resultsDir: '/r',
+      self: ['hb'],
+      executorPort: 6000,
+      serverPort: 9000,
+    });
+    expect(fixed.steps.filter((s) => s.kind === 'executor').map((s) => s.port)).toEqual([6000, 6001]);
+    expect(fixed.serverEndpoints).toEqual(['n1:9000', 'n2:9001']);
     expect(plan.steps.some((s) => s.kind === 'monitor')).toBe(false);
   });
 });

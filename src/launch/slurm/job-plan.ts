@@ -2,7 +2,8 @@
  * What runs where inside the allocation: a pure function of the recipe, the job's nodes and their
  * addresses. Every component is one step on one node with its own port, its role's resources and its
  * own log files. Ports: emulated nodes on one machine share a network stack, so every component gets a
- * distinct port (server i: base + i, executor j: 5000 + j); on a real cluster that costs nothing.
+ * distinct port: server i listens on base + i, executors pick a free port and report it in their ready
+ * file (the rendezvous); on a real cluster that costs nothing.
  */
 
 import type { LogSource } from '../../logs/types.js';
@@ -52,7 +53,9 @@ export interface JobPlanOptions {
   self: string[];
   /** NodeAddr per node name (default: the name itself). */
   addresses?: Record<string, string>;
+  /** First executor port (executor j: + j). Default 0: every executor picks a free port and reports it in its ready file. */
   executorPort?: number;
+  /** First server port (server i: + i). Default `servers.port`, else the service's port. */
   serverPort?: number;
   monitorInterval?: number;
   pushgateway?: string;
@@ -60,8 +63,6 @@ export interface JobPlanOptions {
   runId?: string;
   file?: string;
 }
-
-export const DEFAULT_EXECUTOR_PORT = 5000;
 
 export function planJob(recipe: SlurmRecipe, nodeNames: string[], o: JobPlanOptions): JobPlan {
   const nodes = planNodes(nodeNames, recipe, o.file);
@@ -160,7 +161,7 @@ export function planJob(recipe: SlurmRecipe, nodeNames: string[], o: JobPlanOpti
   const client = roleResources(recipe, 'clients');
   const clientImage = containerFor(recipe, 'clients');
   nodes.clients.forEach((node, j) => {
-    const port = (o.executorPort ?? DEFAULT_EXECUTOR_PORT) + j;
+    const port = o.executorPort ? o.executorPort + j : 0;
     const readyFile = `${o.resultsDir}/slurm/rendezvous/executor-${node}.json`;
     let argv = [...o.self, 'executor', '--service', service, '--port', String(port)];
     argv.push('--host', addr(node), '--ready-file', readyFile, '--node', node);

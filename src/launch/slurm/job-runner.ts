@@ -67,12 +67,15 @@ export async function runSlurmJob(o: SlurmJobOptions): Promise<number> {
   const addresses = await nodeAddresses(nodes);
   // The orchestrator's run id is the results folder's name; monitors label their pushes with it.
   const runId = basename(o.resultsDir);
+  const port = (name: string) => (env[name] && Number(env[name]) > 0 ? Number(env[name]) : undefined);
   const plan = planJob(o.recipe, nodes, {
     resultsDir: o.resultsDir,
     self: o.self,
     addresses,
     runId,
     file: o.recipeFile,
+    serverPort: port('HPCBENCH_SERVER_PORT'),
+    executorPort: port('HPCBENCH_EXECUTOR_PORT'),
   });
   const slurmDir = join(o.resultsDir, 'slurm');
   await rm(join(slurmDir, 'rendezvous'), { recursive: true, force: true });

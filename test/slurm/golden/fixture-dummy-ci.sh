@@ -11,6 +11,7 @@
 #SBATCH --mem=1G
 #SBATCH --gres=gpu:1
 #SBATCH --time=00:05:00
+#SBATCH --exclusive
 #SBATCH --output=/scratch/hpcbench/results/slurm-ci-dummy_20260101T000000Z/slurm/job-%j.out
 #SBATCH --error=/scratch/hpcbench/results/slurm-ci-dummy_20260101T000000Z/slurm/job-%j.err
 #SBATCH --signal=B:TERM@75
