@@ -10,6 +10,7 @@
  */
 import { join } from 'node:path';
 import { TOKEN_ENV } from '../executor/protocol.js';
+import { mergeSnapshots, toExecutorMetrics } from '../metrics/index.js';
 import { ResultsWriter } from '../report/results-writer.js';
 import type { BenchmarkResult, RunResults, RunStatus } from '../report/types.js';
 import type { BaseServerManager } from '../services/base/base-server-manager.js';
@@ -49,8 +50,8 @@ export class Orchestrator extends OrchestratorEmitter {
   runDir?: string;
   /** The last results, also when run() threw. */
   results?: RunResults;
-  /** Merge functions for run-level latencies of a suite (src/metrics); optional. */
-  totalsEngine?: TotalsEngine;
+  /** Merge functions for the run-level latencies of a suite (exact merge of every benchmark's snapshot). */
+  totalsEngine: TotalsEngine = { mergeSnapshots, toExecutorMetrics };
   private readonly abort = new AbortController();
   private readonly stoppables: { name: string; s: Stoppable }[] = [];
 

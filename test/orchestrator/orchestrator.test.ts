@@ -174,4 +174,57 @@ describe('Orchestrator phases', () => {
     const runJson = JSON.parse(await readFile(join(o.runDir!, 'run.json'), 'utf8'));
     expect(runJson).toMatchObject({ status: 'interrupted', exit_code: 143 });
   });
+
+  it('runs a two-entry suite through two executors: metrics, records, totals and events', async () => {
+    const executors = [0, 1].map((i) =>
+      ServiceFactory.createWorkloadExecutor('dummy', 0, { token: 't', node: `c${i + 1}` }),
+    );
+    const ports = await Promise.all(executors.map(async (e) => (await e.listen()).port));
+    try {
+      const p = plan();
+      const spec = p.benchmarks[0].spec;
+      p.benchmarks = [
+        { name: 'one', spec: { ...spec, benchmark: 'one', duration: 1, clients_per_node: 1 } },
+        { name: 'two', spec: { ...spec, benchmark: 'two', duration: 1, clients_per_node: 3 } },
+      ];
+      const o = new Orchestrator({
+        serverNodes: ['s1'],
+        clientNodes: ['c1', 'c2'],
+        plan: p,
+        serverEndpoints: [sim.url],
+        clientEndpoints: ports.map((port) => `127.0.0.1:${port}`),
+        token: 't',
+        resultsDir: base,
+        pollInterval: 0.2,
+      });
+      const starts: string[] = [];
+      let progress = 0;
+      o.on('benchmark-start', (e) => starts.push(`${e.index + 1}/${e.total} ${e.name} x${e.executors}`));
+      o.on('benchmark-progress', () => progress++);
+      const results = await o.run();
+      expect(results.status).toBe('completed');
+      expect(starts).toEqual(['1/2 one x2', '2/2 two x2']);
+      expect(progress).toBeGreaterThan(0);
+      const [one, two] = results.benchmarks;
+      expect(one.metrics!.total_requests).toBeGreaterThan(0);
+      expect(two.metrics!.per_client.map((c) => c.node)).toEqual(['c1', 'c2']);
+      expect(results.total_requests).toBe(one.metrics!.total_requests + two.metrics!.total_requests);
+      expect(results.throughput_rps).toBeGreaterThan(0);
+      expect(results.p99_latency).toBeGreaterThanOrEqual(results.p50_latency);
+      expect(results.p50_latency).toBeGreaterThan(0);
+      const dir = join(o.runDir!, 'benchmarks', 'two');
+      const files = await readdir(dir);
+      expect(files).toEqual(
+        expect.arrayContaining(['metrics.json', 'summary.json', 'records-c1.jsonl', 'records-c2.jsonl']),
+      );
+      const records = (await readFile(join(dir, 'records-c1.jsonl'), 'utf8')).trim().split('\n');
+      expect(records.length).toBeGreaterThan(0);
+      const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8'));
+      expect(summary.latency_ms.ttft.count).toBeGreaterThan(0);
+      const runJson = JSON.parse(await readFile(join(o.runDir!, 'run.json'), 'utf8'));
+      expect(runJson).toMatchObject({ status: 'completed', exit_code: 0 });
+    } finally {
+      await Promise.all(executors.map((e) => e.close()));
+    }
+  });
 });
