@@ -19,7 +19,14 @@ export {
   sampleLength,
   syntheticPrompts,
 } from './datasets/index.js';
-export { nowMs, type RequestRecord, type RequestStatus, recordToJson, type ServerFigures } from './record.js';
+export {
+  newRecord,
+  nowMs,
+  type RequestRecord,
+  type RequestStatus,
+  recordToJson,
+  type ServerFigures,
+} from './record.js';
 export { type LoadOptions, type LoadRun, startLoad } from './run/load-run.js';
 export { LATE_MS } from './run/open-loop.js';
 export {

@@ -56,6 +56,26 @@ export interface RequestRecord {
   server_figures?: ServerFigures;
 }
 
+/** A record before sending: everything the caller knows; the client fills the rest. */
+export function newRecord(
+  f: Pick<RequestRecord, 'id' | 'benchmark' | 'executor' | 'warmup' | 'api' | 'stream' | 'scheduled'> & {
+    prompt_tokens_client: number;
+  },
+): RequestRecord {
+  return {
+    ...f,
+    server: '',
+    sent: 0,
+    end: 0,
+    chunks: [],
+    status: 'error',
+    output_tokens_client: 0,
+    prompt_tokens: 0,
+    output_tokens: 0,
+    tokens_source: 'client',
+  };
+}
+
 /** Current time as epoch milliseconds from the monotonic clock. */
 export const nowMs = (): number => performance.timeOrigin + performance.now();
 

@@ -13,13 +13,22 @@ interface Turn {
   value?: unknown;
 }
 
+/** Line of a JSON.parse error: from `position N`, else from the excerpt V8 quotes around the bad token. */
+function errorLine(text: string, msg: string): number | undefined {
+  const pos = /position (\d+)/.exec(msg);
+  if (pos) return lineAt(text, Number(pos[1]));
+  const ex = /^Unexpected token '(.)', (?:\.\.\.)?"([\s\S]*)"(?:\.\.\.)? is not valid JSON$/.exec(msg);
+  if (!ex) return undefined;
+  const at = text.indexOf(ex[2]);
+  return at < 0 ? undefined : lineAt(text, at + Math.max(0, ex[2].indexOf(ex[1])));
+}
+
 function parseJson(path: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
     const msg = (err as Error).message;
-    const m = /position (\d+)/.exec(msg);
-    throw datasetError(path, `malformed JSON: ${msg}`, m ? lineAt(text, Number(m[1])) : undefined);
+    throw datasetError(path, `malformed JSON: ${msg.split('\n')[0]}`, errorLine(text, msg));
   }
 }
 

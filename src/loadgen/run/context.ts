@@ -5,7 +5,7 @@
 import type { MetricsRecorder } from '../../metrics/recorder.js';
 import type { ServiceClient } from '../clients/types.js';
 import type { PromptSet } from '../datasets/types.js';
-import { nowMs, type RequestRecord, recordToJson } from '../record.js';
+import { newRecord, nowMs, type RequestRecord, recordToJson } from '../record.js';
 import type { WorkloadSpec } from '../spec.js';
 import type { RecordWriter } from './record-writer.js';
 
@@ -76,25 +76,16 @@ export class RunContext {
     const p = this.prompts.get(this.promptIdx++);
     const measured = scheduled >= this.warmupEnd;
     if (measured) this.issuedMeasured++;
-    const rec: RequestRecord = {
+    const rec = newRecord({
       id: `${this.source}-${this.seq++}`,
       benchmark: this.spec.benchmark,
       executor: this.source,
       warmup: !measured,
       api: this.client.api,
       stream: this.client.stream,
-      server: '',
       scheduled,
-      sent: 0,
-      end: 0,
-      chunks: [],
-      status: 'error',
       prompt_tokens_client: p.promptTokens,
-      output_tokens_client: 0,
-      prompt_tokens: 0,
-      output_tokens: 0,
-      tokens_source: 'client',
-    };
+    });
     const f: InFlight = { ctrl: new AbortController(), deadline: 0, measured };
     this.inflight.add(f);
     rec.sent = nowMs();

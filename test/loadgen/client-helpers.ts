@@ -1,0 +1,42 @@
+/** Sends one request through a client built from a minimal spec and returns its record. */
+import { createServiceClient } from '../../src/loadgen/clients/index.js';
+import { newRecord, nowMs, type RequestRecord } from '../../src/loadgen/record.js';
+import type { WorkloadSpec } from '../../src/loadgen/spec.js';
+
+export function spec(url: string, extra: Partial<WorkloadSpec> = {}): WorkloadSpec {
+  return {
+    benchmark: 't',
+    service: 'vllm',
+    server_url: url,
+    model: 'm',
+    duration: 1,
+    warmup: 0,
+    clients_per_node: 1,
+    ...extra,
+  };
+}
+
+export async function sendOne(
+  s: WorkloadSpec,
+  opts: { prompt?: string; maxTokens?: number; signal?: AbortSignal } = {},
+): Promise<RequestRecord> {
+  const client = createServiceClient(s);
+  const rec = newRecord({
+    id: 'x-1',
+    benchmark: s.benchmark,
+    executor: 'x',
+    warmup: false,
+    api: client.api,
+    stream: client.stream,
+    scheduled: nowMs(),
+    prompt_tokens_client: 3,
+  });
+  rec.sent = nowMs();
+  await client.send(
+    { prompt: opts.prompt ?? 'a b c', maxTokens: opts.maxTokens ?? 8, promptTokens: 3 },
+    rec,
+    opts.signal ?? new AbortController().signal,
+  );
+  await client.close();
+  return rec;
+}

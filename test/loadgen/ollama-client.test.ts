@@ -1,0 +1,111 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigValidationError } from '../../src/errors.js';
+import { createServiceClient } from '../../src/loadgen/clients/index.js';
+import { deriveMetrics } from '../../src/metrics/derive.js';
+import { sendOne, spec } from './client-helpers.js';
+import { ndjson, type StreamServer, startStreamServer } from './stream-server.js';
+
+let srv: StreamServer | undefined;
+afterEach(async () => {
+  await srv?.close();
+  srv = undefined;
+});
+
+const final = {
+  done: true,
+  response: '',
+  prompt_eval_count: 11,
+  eval_count: 3,
+  total_duration: 250_000_000,
+  load_duration: 1_000_000,
+  prompt_eval_duration: 20_000_000,
+  eval_duration: 150_000_000,
+};
+
+describe('Ollama client: NDJSON', () => {
+  it('/api/generate: chunks timed, server counts and nanosecond durations kept', async () => {
+    srv = await startStreamServer(() => ({
+      contentType: 'application/x-ndjson',
+      steps: [
+        { delay: 60, data: ndjson({ response: 'The', done: false }) },
+        // two objects in one write, the second split across writes
+        { delay: 50, data: `${ndjson({ response: ' cat', done: false })}{"respon` },
+        { delay: 50, data: `se":" sat","done":false}\n` },
+        { delay: 5, data: ndjson(final) },
+      ],
+    }));
+    const r = await sendOne(spec(srv.url, { service: 'ollama' }), { maxTokens: 3 });
+    expect(r.status).toBe('ok');
+    expect(r.api).toBe('generate');
+    expect(r.chunks).toHaveLength(3);
+    const m = deriveMetrics(r);
+    expect(m.ttft).toBeGreaterThanOrEqual(55);
+    expect(r.chunks[2] - r.chunks[1]).toBeGreaterThanOrEqual(40);
+    expect(r).toMatchObject({ prompt_tokens_server: 11, output_tokens_server: 3, output_tokens_client: 3 });
+    expect(r.server_figures).toEqual({
+      prompt_eval_count: 11,
+      eval_count: 3,
+      total_duration_ns: 250_000_000,
+      load_duration_ns: 1_000_000,
+      prompt_eval_duration_ns: 20_000_000,
+      eval_duration_ns: 150_000_000,
+    });
+    expect(srv.bodies[0]).toEqual({ model: 'm', prompt: 'a b c', stream: true, options: { num_predict: 3 } });
+  });
+
+  it('/api/chat streamed and non-streamed', async () => {
+    srv = await startStreamServer((path) =>
+      path === '/api/chat'
+        ? {
+            contentType: 'application/x-ndjson',
+            steps: [
+              { delay: 10, data: ndjson({ message: { role: 'assistant', content: 'hi' }, done: false }) },
+              { delay: 10, data: ndjson({ ...final, message: { role: 'assistant', content: '' } }) },
+            ],
+          }
+        : { status: 404, steps: [] },
+    );
+    const r = await sendOne(spec(srv.url, { service: 'ollama', api: 'chat' }));
+    expect(r.status).toBe('ok');
+    expect(r.chunks).toHaveLength(1);
+    await srv.close();
+    srv = await startStreamServer(() => ({
+      contentType: 'application/json',
+      steps: [{ delay: 30, data: JSON.stringify({ ...final, message: { content: 'a b c' } }) }],
+    }));
+    const n = await sendOne(spec(srv.url, { service: 'ollama', api: 'chat', stream: false }));
+    expect(n.status).toBe('ok');
+    expect(n.first_token).toBeUndefined();
+    expect(n.output_tokens).toBe(3);
+    expect(n.server_figures?.eval_duration_ns).toBe(150_000_000);
+  });
+
+  it('error objects and streams without done are failures', async () => {
+    srv = await startStreamServer((path) =>
+      path === '/api/chat'
+        ? { steps: [{ delay: 0, data: ndjson({ error: 'model not found' }) }] }
+        : { steps: [{ delay: 0, data: ndjson({ response: 'x', done: false }) }] },
+    );
+    expect(await sendOne(spec(srv.url, { service: 'ollama', api: 'chat' }))).toMatchObject({
+      status: 'error',
+      error: 'server_error',
+      error_detail: 'model not found',
+    });
+    expect(await sendOne(spec(srv.url, { service: 'ollama' }))).toMatchObject({
+      status: 'error',
+      error: 'incomplete_stream',
+    });
+  });
+
+  it('which client each service gets; impossible api choices are E006', () => {
+    const pick = (service: string, api?: 'completions' | 'chat' | 'generate') =>
+      createServiceClient(spec('http://127.0.0.1:9', { service, api }));
+    expect(pick('ollama')).toMatchObject({ api: 'generate', stream: true });
+    expect(pick('vllm').api).toBe('completions');
+    expect(pick('llamacpp', 'chat').api).toBe('chat');
+    expect(pick('dummy').constructor.name).toBe('OpenAiClient');
+    expect(pick('dummy', 'generate').constructor.name).toBe('OllamaClient');
+    expect(() => pick('ollama', 'completions')).toThrow(ConfigValidationError);
+    expect(() => pick('vllm', 'generate')).toThrow(/workload.api/);
+  });
+});

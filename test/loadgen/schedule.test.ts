@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { arrivalTimes, buildSchedule } from '../../src/loadgen/schedule/arrivals.js';
+import { executorMaxRequests, executorSchedule, shareOf } from '../../src/loadgen/schedule/share.js';
+import type { WorkloadSpec } from '../../src/loadgen/spec.js';
+
+const gaps = (t: number[]) => t.slice(1).map((v, i) => v - t[i]);
+const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+const sd = (v: number[]) => {
+  const m = mean(v);
+  return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1));
+};
+/** Arrivals before `t` seconds. */
+const countBefore = (opts: Parameters<typeof buildSchedule>[0], t: number) => {
+  const s = buildSchedule(opts);
+  let n = 0;
+  while (s.next() < t) n++;
+  return n;
+};
+
+describe('arrival schedules', () => {
+  it('constant: evenly spaced at 1/rate from the phase', () => {
+    const t = arrivalTimes({ distribution: 'constant', rate: 200, phase: 0.001 }, 1000);
+    expect(t[0]).toBeCloseTo(0.001, 12);
+    for (const g of gaps(t)) expect(g).toBeCloseTo(0.005, 12);
+    expect(countBefore({ distribution: 'constant', rate: 200 }, 10)).toBe(2000);
+  });
+
+  it('poisson: counts within 4 sigma of rate*T, exponential gaps (mean 1/rate, CV ~1), seeded', () => {
+    const rate = 500;
+    const T = 100;
+    for (const seed of [1, 2, 3]) {
+      const n = countBefore({ distribution: 'poisson', rate, seed }, T);
+      expect(Math.abs(n - rate * T)).toBeLessThan(4 * Math.sqrt(rate * T));
+    }
+    const g = gaps(arrivalTimes({ distribution: 'poisson', rate, seed: 9 }, 50_000));
+    expect(mean(g)).toBeGreaterThan(0.95 / rate);
+    expect(mean(g)).toBeLessThan(1.05 / rate);
+    expect(sd(g) / mean(g)).toBeGreaterThan(0.95);
+    expect(sd(g) / mean(g)).toBeLessThan(1.05);
+    // memoryless: P(gap > 1/rate) = e^-1
+    const over = g.filter((x) => x > 1 / rate).length / g.length;
+    expect(Math.abs(over - Math.exp(-1))).toBeLessThan(0.02);
+    expect(arrivalTimes({ distribution: 'poisson', rate, seed: 9 }, 100)).toEqual(
+      arrivalTimes({ distribution: 'poisson', rate, seed: 9 }, 100),
+    );
+    expect(arrivalTimes({ distribution: 'poisson', rate, seed: 10 }, 100)).not.toEqual(
+      arrivalTimes({ distribution: 'poisson', rate, seed: 9 }, 100),
+    );
+  });
+
+  it('burst: groups of mean size b at one instant, overall rate kept', () => {
+    const rate = 400;
+    const b = 8;
+    const t = arrivalTimes({ distribution: 'burst', rate, burstiness: b, seed: 4 }, 80_000);
+    const groups: number[] = [];
+    let size = 1;
+    for (let i = 1; i < t.length; i++) {
+      if (t[i] === t[i - 1]) size++;
+      else {
+        groups.push(size);
+        size = 1;
+      }
+    }
+    expect(mean(groups)).toBeGreaterThan(b * 0.93);
+    expect(mean(groups)).toBeLessThan(b * 1.07);
+    const n = countBefore({ distribution: 'burst', rate, burstiness: b, seed: 4 }, 100);
+    // variance of a compound Poisson count: (rate/b) * E[K^2] with geometric K: E[K^2] = b(2b-1)
+    const sigma = Math.sqrt((rate / b) * T2(b) * 100);
+    expect(Math.abs(n - rate * 100)).toBeLessThan(4 * sigma);
+    // much burstier than poisson: many zero gaps
+    expect(gaps(t).filter((g) => g === 0).length / t.length).toBeGreaterThan(0.8);
+    expect(
+      arrivalTimes({ distribution: 'burst', rate, burstiness: 1, seed: 4 }, 1000).every(
+        (v, i, a) => i === 0 || v > a[i - 1],
+      ),
+    ).toBe(true);
+  });
+
+  it('rejects a non-positive rate', () => {
+    expect(() => buildSchedule({ distribution: 'poisson', rate: 0 })).toThrow(/rate/);
+  });
+});
+
+function T2(b: number) {
+  return b * (2 * b - 1);
+}
+
+describe('split across executors', () => {
+  const base: WorkloadSpec = {
+    benchmark: 'b',
+    service: 'dummy',
+    server_url: 'http://127.0.0.1:1',
+    model: 'm',
+    duration: 10,
+    warmup: 0,
+    clients_per_node: 1,
+    target_rps: 300,
+    request_distribution: 'constant',
+    executor_count: 3,
+    max_requests: 100,
+  };
+  it('constant: the union of the executors is evenly spaced at the total rate', () => {
+    const all = [0, 1, 2]
+      .flatMap((i) => arrivalTimes(executorSchedule({ ...base, executor_index: i })!, 100))
+      .sort((a, b) => a - b);
+    for (const g of gaps(all)) expect(g).toBeCloseTo(1 / 300, 9);
+  });
+
+  it('poisson: each executor rate/count with its own seed; deterministic per index', () => {
+    const p = { ...base, request_distribution: 'poisson' as const, seed: 5 };
+    const s0 = executorSchedule({ ...p, executor_index: 0 })!;
+    const s1 = executorSchedule({ ...p, executor_index: 1 })!;
+    expect(s0.rate).toBe(100);
+    expect(s0.seed).not.toBe(s1.seed);
+    expect(executorSchedule({ ...p, executor_index: 1 })).toEqual(s1);
+    expect(executorSchedule({ ...p, target_rps: undefined })).toBeUndefined();
+  });
+
+  it('max_requests shares sum to the total', () => {
+    expect([0, 1, 2].map((i) => executorMaxRequests({ ...base, executor_index: i }))).toEqual([34, 33, 33]);
+    for (const total of [0, 1, 7, 1000]) {
+      expect([0, 1, 2, 3, 4].reduce((a, i) => a + shareOf(total, i, 5), 0)).toBe(total);
+    }
+  });
+});

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../src/loadgen/schedule/rng.js';
+import { mergeSnapshots } from '../../src/metrics/merge.js';
+import { MetricsRecorder } from '../../src/metrics/recorder.js';
+import { summarize } from '../../src/metrics/summarize.js';
+import type { LatencyStats, MetricsSnapshot } from '../../src/metrics/types.js';
+import { craft } from './records.js';
+
+const T = 1_700_000_000_000;
+
+/** Exact percentile of raw values, the way HdrHistogram defines it (smallest value covering p%). */
+function exact(sorted: number[], p: number): number {
+  const idx = Math.max(0, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[idx];
+}
+
+describe('exact merge across executors', () => {
+  it('merged percentiles equal those over the union of raw values within 1% (4 executors, different shapes)', () => {
+    const rng = mulberry32(42);
+    const shapes: (() => number)[] = [
+      () => 5 + rng() * 20, // uniform 5..25 ms
+      () => 50 * Math.exp(0.8 * Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng())), // lognormal
+      () => -Math.log(1 - rng()) * 200, // exponential, long tail
+      () => (rng() < 0.9 ? 2 + rng() : 2000 + rng() * 3000), // bimodal with 10% slow outliers
+    ];
+    const raw: number[] = [];
+    const rawTtft: number[] = [];
+    const snaps: MetricsSnapshot[] = shapes.map((draw, i) => {
+      const rec = new MetricsRecorder({ source: `n${i}`, windowSeconds: 1 });
+      rec.windowStart = T;
+      for (let k = 0; k < 5000 + i * 1000; k++) {
+        const e2e = draw();
+        const ttft = e2e / 4;
+        const sent = T + k;
+        raw.push(e2e);
+        rawTtft.push(ttft);
+        rec.add(craft({ sent, chunks: [sent + ttft, sent + e2e], output: 2 }));
+      }
+      return rec.snapshot();
+    });
+    const merged = mergeSnapshots(snaps);
+    const sum = summarize(merged, 'b');
+    raw.sort((a, b) => a - b);
+    rawTtft.sort((a, b) => a - b);
+    const check = (st: LatencyStats | undefined, values: number[]) => {
+      expect(st?.count).toBe(values.length);
+      for (const [p, key] of [
+        [50, 'p50'],
+        [90, 'p90'],
+        [95, 'p95'],
+        [99, 'p99'],
+        [99.9, 'p999'],
+      ] as const) {
+        const want = exact(values, p);
+        expect(Math.abs(st![key] - want) / want).toBeLessThan(0.01);
+      }
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      expect(Math.abs(st!.mean - mean) / mean).toBeLessThan(0.01);
+      expect(Math.abs(st!.max - values[values.length - 1]) / values[values.length - 1]).toBeLessThan(0.01);
+      // 1 µs is the smallest unit recorded
+      expect(Math.abs(st!.min - values[0])).toBeLessThan(0.001 + values[0] * 0.01);
+    };
+    check(sum.latency_ms.e2e, raw);
+    check(sum.latency_ms.ttft, rawTtft);
+    // averaging per-executor p99s would be far off: the merge is not an average
+    const avgP99 = snaps.map((s) => summarize(s, 'b').latency_ms.e2e!.p99).reduce((a, b) => a + b, 0) / 4;
+    expect(Math.abs(avgP99 - exact(raw, 99)) / exact(raw, 99)).toBeGreaterThan(0.1);
+    expect(merged.counters.ok).toBe(raw.length);
+    expect(merged.source).toBe('n0,n1,n2,n3');
+  });
+
+  it('counters, reasons, windows, rates and server figures add up', () => {
+    const mk = (i: number, rps: number) => {
+      const rec = new MetricsRecorder({
+        windowSeconds: 1,
+        openLoop: true,
+        requestedRps: rps,
+        source: `e${i}`,
+      });
+      rec.windowStart = T + i * 100;
+      const r = craft({ sent: T + 500, chunks: [T + 600 + i, T + 1500 + i], output: 2 });
+      r.output_tokens_server = 2;
+      r.tokens_source = 'server';
+      r.server_figures = { eval_count: 2, eval_duration_ns: 1e9 };
+      rec.add(r);
+      rec.add(craft({ sent: T + 10, end: T + 20, status: 'error', error: i ? 'timeout' : 'http_500' }));
+      rec.dropped(T + 1600, i + 1);
+      const s = rec.snapshot();
+      s.last_send = T + 900 + i;
+      return s;
+    };
+    const m = mergeSnapshots([mk(0, 10), mk(1, 20), mk(2, 30)]);
+    expect(m.counters).toMatchObject({ sent: 6, ok: 3, failed: 3, dropped_sends: 6, output_tokens: 6 });
+    expect(m.errors_by_reason).toEqual({ http_500: 1, timeout: 2 });
+    expect(m.requested_rps).toBe(60);
+    expect(m.window_start).toBe(T);
+    expect(m.last_send).toBe(T + 902);
+    expect(m.windows.map((w) => w.counters.sent).reduce((a, b) => a + b, 0)).toBe(6);
+    expect(m.windows.map((w) => w.start)).toEqual([...m.windows.map((w) => w.start)].sort((a, b) => a - b));
+    expect(m.server_reported).toMatchObject({
+      ollama_eval_count: 6,
+      ollama_eval_duration_ns: 3e9,
+      requests_with_server_tokens: 3,
+    });
+    const s = summarize(m, 'b');
+    expect(s.requested_rps).toBe(60);
+    expect(s.achieved_rps).toBeCloseTo(6 / 0.902, 6);
+    expect(s.server_reported?.ollama_eval_tokens_per_s).toBeCloseTo(2, 9);
+    expect(mergeSnapshots([]).counters.sent).toBe(0);
+  });
+});
