@@ -76,6 +76,11 @@ export class BaseWorkloadExecutor {
     return this.engineRef;
   }
 
+  /** The current (or last) workload as it was started, after validation and `prepareSpec`. */
+  get workload(): WorkloadSpec | undefined {
+    return this.current?.spec;
+  }
+
   get running(): boolean {
     return this.current !== undefined && this.current.endedAt === undefined;
   }

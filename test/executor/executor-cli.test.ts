@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
 import { spawnExecutor } from '../fixtures/spawn-executor.js';
+import { runCli } from '../helpers/cli.js';
 
 const plugin = fileURLToPath(new URL('../fixtures/plugins/acme-service.mjs', import.meta.url));
 
@@ -36,7 +36,10 @@ describe('hpcbench executor', () => {
     const ex = await spawnExecutor(['--service', 'acme', '--plugin', plugin, '--token-file', file]);
     try {
       expect(await (await fetch(`${ex.url}/health`)).json()).toMatchObject({ service: 'acme' });
-      const res = await fetch(`${ex.url}/stop`, { method: 'POST', headers: { authorization: 'Bearer from-file' } });
+      const res = await fetch(`${ex.url}/stop`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer from-file' },
+      });
       expect(res.status).toBe(200);
     } finally {
       await ex.stop();
@@ -47,7 +50,9 @@ describe('hpcbench executor', () => {
   it('prints E006 without a stack trace for an unknown service or a bad port', async () => {
     const r = await runCli(['executor', '--service', 'nope', '--port', '0']);
     expect(r.exitCode).toBe(1);
-    expect(String(r.stderr)).toMatch(/^E006: unknown service "nope"; registered services: dummy, llamacpp, ollama, vllm/);
+    expect(String(r.stderr)).toMatch(
+      /^E006: unknown service "nope"; registered services: dummy, llamacpp, ollama, vllm/,
+    );
     expect(String(r.stderr)).not.toMatch(/\n\s+at /);
     const p = await runCli(['executor', '--service', 'dummy', '--port', '70000']);
     expect(String(p.stderr)).toMatch(/E006: invalid --port/);

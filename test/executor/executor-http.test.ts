@@ -1,19 +1,41 @@
-/** The executor's REST API through Hono's app.request (no sockets), with a small injected load engine. */
-import { describe, expect, it } from 'vitest';
+/**
+ * The executor's REST API through Hono's app.request (no executor socket), running the real load generator
+ * against the real simulated service.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BaseWorkloadExecutor } from '../../src/executor/base-workload-executor.js';
+import { parseWorkloadSpec } from '../../src/executor/spec-schema.js';
+import { type DummyServer, startDummyServer } from '../../src/services/dummy/sim/index.js';
 import { ServiceFactory } from '../../src/services/factory.js';
-import { fakeLoadEngine } from '../fixtures/fake-load-engine.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON answers are checked field by field
 const j = async (r: Response | Promise<Response>): Promise<any> => (await r).json();
 
-const seedBody = {
-  server_url: 'http://node001:11434',
-  model: 'llama2',
-  duration: 30,
-  clients_per_node: 3,
-  warmup: 0,
-};
+let sim: DummyServer;
+let seedBody: Record<string, unknown>;
+beforeAll(async () => {
+  sim = await startDummyServer({ load_ms: 0, decode_step_ms: 2 });
+  seedBody = {
+    server_url: sim.url,
+    model: 'dummy-model',
+    duration: 30,
+    clients_per_node: 3,
+    warmup: 0,
+    max_tokens: 4,
+  };
+});
+afterAll(async () => {
+  await sim.close();
+});
+
+/** Polls until `check` holds (state, not a fixed sleep); fails after 20 s. */
+async function until(check: () => Promise<boolean> | boolean): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('condition not reached in 20 s');
+}
 
 function post(
   app: BaseWorkloadExecutor['app'],
@@ -31,8 +53,7 @@ function post(
 
 describe('BaseWorkloadExecutor REST API', () => {
   it('serves /health, starts a seed-style workload, reports status and metrics, stops with final metrics', async () => {
-    const engine = fakeLoadEngine();
-    const ex = ServiceFactory.createWorkloadExecutor('ollama', 0, { engine, node: 'node003' });
+    const ex = ServiceFactory.createWorkloadExecutor('ollama', 0, { node: 'node003' });
     const health = await ex.app.request('/health');
     expect(await j(health)).toMatchObject({
       service: 'ollama',
@@ -41,27 +62,31 @@ describe('BaseWorkloadExecutor REST API', () => {
       running: false,
     });
 
-    const idle = await await j(ex.app.request('/status'));
+    const idle = await j(ex.app.request('/status'));
     expect(idle).toMatchObject({ running: false, threads_active: 0 });
 
+    sim.engine.clearTraces();
     const start = await post(ex.app, '/start', { ...seedBody, duration: '2m' });
     expect(start.status).toBe(200);
     expect(await j(start)).toEqual({ status: 'started', threads: 3 });
-    expect(engine.started[0]).toMatchObject({
-      duration: 120,
-      service: 'ollama',
-      api: 'generate',
+
+    await until(async () => (await j(ex.app.request('/metrics'))).requests_total >= 3);
+    const status = await j(ex.app.request('/status'));
+    expect(status).toMatchObject({
+      running: true,
+      threads_active: 3,
       benchmark: 'default',
+      phase: 'measuring',
     });
-
-    await new Promise((r) => setTimeout(r, 100));
-    const status = await await j(ex.app.request('/status'));
-    expect(status).toMatchObject({ running: true, threads_active: 3, benchmark: 'default' });
     expect(status.elapsed_seconds).toBeGreaterThan(0);
+    // the ollama executor drives the simulator through Ollama's native API
+    expect(new Set(sim.engine.recentTraces().map((t) => `${t.protocol} ${t.endpoint}`))).toEqual(
+      new Set(['ollama /api/generate']),
+    );
 
-    const metrics = await await j(ex.app.request('/metrics'));
-    expect(metrics.requests_total).toBeGreaterThan(0);
+    const metrics = await j(ex.app.request('/metrics'));
     expect(metrics.snapshot.source).toBe('node003');
+    expect(metrics.latency.p50).toBeGreaterThan(0);
     const prom = await ex.app.request('/metrics/prometheus');
     expect(prom.headers.get('content-type')).toMatch(/text\/plain/);
     expect(await prom.text()).toMatch(/^ollama_requests_total \d+$/m);
@@ -70,11 +95,11 @@ describe('BaseWorkloadExecutor REST API', () => {
     const stopped = await j(stop);
     expect(stopped.status).toBe('stopped');
     expect(stopped.final_metrics.requests_total).toBeGreaterThanOrEqual(metrics.requests_total);
-    expect(await await j(ex.app.request('/status'))).toMatchObject({ running: false, phase: 'done' });
+    expect(await j(ex.app.request('/status'))).toMatchObject({ running: false, phase: 'done' });
   });
 
   it('answers 409 with the reason to a second /start while running, and accepts one after /stop', async () => {
-    const ex = ServiceFactory.createWorkloadExecutor('vllm', 0, { engine: fakeLoadEngine() });
+    const ex = ServiceFactory.createWorkloadExecutor('vllm', 0, {});
     expect((await post(ex.app, '/start', { ...seedBody, benchmark: 'b1' })).status).toBe(200);
     const again = await post(ex.app, '/start', seedBody);
     expect(again.status).toBe(409);
@@ -85,7 +110,7 @@ describe('BaseWorkloadExecutor REST API', () => {
   });
 
   it('validates /start bodies: 400 naming each bad field, 400 for broken JSON, 413 for huge bodies', async () => {
-    const ex = new BaseWorkloadExecutor(0, { engine: fakeLoadEngine(), maxBodyBytes: 4096 });
+    const ex = new BaseWorkloadExecutor(0, { maxBodyBytes: 4096 });
     const bad = await post(ex.app, '/start', { ...seedBody, clients_per_node: 0, server_url: 'node001' });
     expect(bad.status).toBe(400);
     const reason = (await j(bad)).error as string;
@@ -106,7 +131,6 @@ describe('BaseWorkloadExecutor REST API', () => {
 
   it('requires the bearer token on POST endpoints (401) but keeps /health and GETs open', async () => {
     const ex = ServiceFactory.createWorkloadExecutor('dummy', 0, {
-      engine: fakeLoadEngine(),
       token: 's3cret',
     });
     expect((await ex.app.request('/health')).status).toBe(200);
@@ -121,18 +145,66 @@ describe('BaseWorkloadExecutor REST API', () => {
   });
 
   it('ends the run by itself after the duration and reports it finished', async () => {
-    const ex = ServiceFactory.createWorkloadExecutor('llamacpp', 0, { engine: fakeLoadEngine() });
+    const ex = ServiceFactory.createWorkloadExecutor('llamacpp', 0, {});
     await post(ex.app, '/start', { ...seedBody, duration: 0.2 });
-    for (let i = 0; i < 100 && ex.running; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(await await j(ex.app.request('/status'))).toMatchObject({ running: false, phase: 'done' });
-    const m = await await j(ex.app.request('/metrics'));
+    await until(() => !ex.running);
+    expect(await j(ex.app.request('/status'))).toMatchObject({ running: false, phase: 'done' });
+    const m = await j(ex.app.request('/metrics'));
     expect(m.requests_total).toBeGreaterThan(0);
   });
 
   it('answers 404 with a JSON reason for unknown routes', async () => {
-    const ex = new BaseWorkloadExecutor(0, { engine: fakeLoadEngine() });
+    const ex = new BaseWorkloadExecutor(0, {});
     const res = await ex.app.request('/nope');
     expect(res.status).toBe(404);
     expect((await j(res)).error).toMatch(/GET \/nope/);
+  });
+
+  it("answers 400 with the load generator's reason when the workload cannot run (missing dataset, wrong api)", async () => {
+    const ex = ServiceFactory.createWorkloadExecutor('ollama', 0, {});
+    const noFile = await post(ex.app, '/start', {
+      ...seedBody,
+      prompts: { source: 'jsonl', path: '/nonexistent/p.jsonl' },
+    });
+    expect(noFile.status).toBe(400);
+    expect(await j(noFile)).toMatchObject({
+      code: 'E006',
+      error: expect.stringContaining('/nonexistent/p.jsonl'),
+    });
+    const wrongApi = await post(ex.app, '/start', { ...seedBody, api: 'completions' });
+    expect(wrongApi.status).toBe(400);
+    expect((await j(wrongApi)).error).toMatch(/workload.api: ollama speaks 'generate' or 'chat'/);
+    expect(ex.running).toBe(false);
+  });
+});
+
+describe('parseWorkloadSpec', () => {
+  it('fills the extensions in for a seed body and parses durations', () => {
+    const r = parseWorkloadSpec(
+      { server_url: 'http://n:1', model: 'm', duration: '2m', warmup: '30s' },
+      'vllm',
+    );
+    expect(r).toEqual({
+      ok: true,
+      spec: expect.objectContaining({
+        benchmark: 'default',
+        service: 'vllm',
+        duration: 120,
+        warmup: 30,
+        clients_per_node: 1,
+      }),
+    });
+  });
+
+  it('rejects an executor_index outside executor_count and unknown enum values, naming the field', () => {
+    const base = { server_url: 'http://n:1', model: 'm', duration: 1 };
+    expect(parseWorkloadSpec({ ...base, executor_index: 2, executor_count: 2 }, 'x')).toEqual({
+      ok: false,
+      error: expect.stringMatching(/executor_index: must be less than executor_count/),
+    });
+    expect(parseWorkloadSpec({ ...base, request_distribution: 'gaussian' }, 'x')).toEqual({
+      ok: false,
+      error: expect.stringMatching(/^invalid workload: request_distribution: /),
+    });
   });
 });
