@@ -19,12 +19,15 @@ export interface DummyServer {
   close(): Promise<void>;
 }
 
+const ignore = (): void => {};
+
 /** Starts the simulator; `port` 0 (the default) picks a free port. Options are validated like a recipe's. */
 export async function startDummyServer(options: DummyServerOptions = {}): Promise<DummyServer> {
   const { host = '127.0.0.1', port = 0, ...raw } = options;
   const cfg = parseDummyConfig(raw);
   const engine = new Engine(cfg);
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, noDelay: true }, (req, res) => {
+    res.on('error', ignore); // a client that went away is not the server's problem
     route(engine, req, res).catch((err: unknown) => {
       sendJson(res, 500, { error: `simulator internal error: ${(err as Error).message}` });
     });
