@@ -22,6 +22,7 @@ export async function runOpenLoop(ctx: RunContext, opts: ScheduleOptions): Promi
   let burst = 0;
   while (ctx.mayIssue(at)) {
     const now = nowMs();
+    if (now >= ctx.measureEnd) break;
     if (at > now + 0.5) {
       burst = 0;
       await ctx.sleep(Math.max(1, Math.floor(at - now)));

@@ -1,0 +1,189 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { startLoad } from '../../src/loadgen/run/load-run.js';
+import type { WorkloadSpec } from '../../src/loadgen/spec.js';
+import { summarize } from '../../src/metrics/summarize.js';
+import { type DummyServer, startDummyServer } from '../../src/services/dummy/sim/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'hpcbench-load-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let sim: DummyServer | undefined;
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
+
+interface Line {
+  warmup: boolean;
+  status: string;
+  scheduled: number;
+  sent: number;
+  end: number;
+  error?: string;
+  chunk_offsets_ms: number[];
+}
+const readRecords = (p: string): Line[] =>
+  readFileSync(p, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+
+const spec = (url: string, extra: Partial<WorkloadSpec>): WorkloadSpec => ({
+  benchmark: 'b',
+  service: 'dummy',
+  server_url: url,
+  model: 'dummy-model',
+  duration: 1,
+  warmup: 0,
+  clients_per_node: 1,
+  max_tokens: 8,
+  prompts: { source: 'synthetic', input_tokens: 16, output_tokens: 8 },
+  ...extra,
+});
+
+describe('closed loop against the simulator', () => {
+  it('users, warmup excluded, records file, sent = ok + failed + cancelled', async () => {
+    sim = await startDummyServer({ load_ms: 0, decode_step_ms: 2, seed: 1 });
+    const path = join(dir, 'closed.jsonl');
+    const seen: boolean[] = [];
+    const run = startLoad(
+      spec(sim.url, { clients_per_node: 3, warmup: 0.4, duration: 1, records_path: path }),
+      {
+        source: 'n1',
+        onRecord: (r) => seen.push(r.warmup),
+      },
+    );
+    expect(run.threads).toBe(3);
+    expect(run.status().phase).toBe('warmup');
+    const snap = await run.done;
+    expect(run.status()).toMatchObject({ running: false, phase: 'done' });
+    const lines = readRecords(path);
+    expect(lines.length).toBe(seen.length);
+    const measured = lines.filter((l) => !l.warmup);
+    expect(lines.some((l) => l.warmup)).toBe(true);
+    expect(snap.counters.sent).toBe(measured.length);
+    expect(snap.counters.sent).toBe(snap.counters.ok + snap.counters.failed + snap.counters.cancelled);
+    expect(snap.counters.ok).toBeGreaterThan(10);
+    expect(snap.counters.output_tokens).toBe(snap.counters.ok * 8);
+    for (const l of measured) expect(l.chunk_offsets_ms).toHaveLength(8);
+    // never more than 3 requests in flight (closed loop, one per user)
+    const events = lines.flatMap((l) => [
+      [l.sent, 1],
+      [l.end, -1],
+    ]);
+    events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let cur = 0;
+    let peak = 0;
+    for (const [, d] of events) peak = Math.max(peak, (cur += d));
+    expect(peak).toBeLessThanOrEqual(3);
+    expect(snap.window_start).toBeLessThanOrEqual(Math.min(...measured.map((l) => l.scheduled)));
+    const s = summarize(snap, 'b');
+    expect(s.latency_ms.ttft?.count).toBe(snap.counters.ok);
+    expect(s.latency_ms.itl?.count).toBe(snap.counters.ok * 7);
+    expect(s.throughput.requests_per_s).toBeGreaterThan(0);
+    expect(snap.source).toBe('n1');
+  });
+
+  it('think time between requests and max_requests split across executors', async () => {
+    sim = await startDummyServer({ load_ms: 0, decode_step_ms: 1 });
+    const path = join(dir, 'think.jsonl');
+    const snap = await startLoad(spec(sim.url, { sleep_seconds: 0.15, duration: 0.8, records_path: path }))
+      .done;
+    const lines = readRecords(path);
+    for (let i = 1; i < lines.length; i++)
+      expect(lines[i].sent - lines[i - 1].end).toBeGreaterThanOrEqual(145);
+    expect(snap.counters.sent).toBeLessThanOrEqual(6);
+    const capped = await startLoad(
+      spec(sim.url, {
+        clients_per_node: 4,
+        duration: 0,
+        max_requests: 21,
+        executor_count: 2,
+        executor_index: 0,
+      }),
+    ).done;
+    expect(capped.counters.sent).toBe(11);
+  });
+
+  it('stop() cancels in-flight requests, which count as cancelled', async () => {
+    sim = await startDummyServer({ load_ms: 0, decode_step_ms: 50 });
+    const run = startLoad(
+      spec(sim.url, { clients_per_node: 5, duration: 30, max_tokens: 1000, prompts: undefined }),
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    expect(run.status().requests_sent).toBe(5);
+    const t = Date.now();
+    const snap = await run.stop();
+    expect(Date.now() - t).toBeLessThan(5000);
+    expect(snap.counters).toMatchObject({ sent: 5, ok: 0, failed: 0, cancelled: 5 });
+    expect(summarize(snap, 'b').latency_ms.e2e).toBeUndefined();
+    expect(await run.done).toBe(snap);
+  });
+
+  it('server failures are counted by reason and excluded from latency', async () => {
+    sim = await startDummyServer({ load_ms: 0, decode_step_ms: 1, error_rate: 0.3, seed: 3 });
+    const snap = await startLoad(spec(sim.url, { clients_per_node: 2, duration: 0, max_requests: 60 })).done;
+    expect(snap.counters.sent).toBe(60);
+    expect(snap.counters.failed).toBeGreaterThan(5);
+    expect(Object.values(snap.errors_by_reason).reduce((a, b) => a + b, 0)).toBe(snap.counters.failed);
+    expect(summarize(snap, 'b').latency_ms.e2e?.count).toBe(snap.counters.ok);
+  });
+});
+
+describe('open loop against the simulator', () => {
+  it('sends on the constant schedule of this executor; latency from scheduled recorded', async () => {
+    sim = await startDummyServer({ load_ms: 0, decode_step_ms: 1 });
+    const path = join(dir, 'open.jsonl');
+    const run = startLoad(
+      spec(sim.url, {
+        target_rps: 80,
+        request_distribution: 'constant',
+        executor_count: 2,
+        executor_index: 1,
+        duration: 1.5,
+        records_path: path,
+      }),
+    );
+    const snap = await run.done;
+    const lines = readRecords(path);
+    expect(lines.length).toBe(60);
+    const t0 = lines[0].scheduled;
+    lines.forEach((l, i) => expect(l.scheduled - t0).toBeCloseTo(i * 25, 6));
+    expect(snap.counters.sent).toBe(60);
+    const s = summarize(snap, 'b');
+    expect(s.requested_rps).toBe(40);
+    expect(s.achieved_rps).toBeGreaterThan(36);
+    expect(s.achieved_rps).toBeLessThan(44);
+    expect(s.latency_ms.ttft_from_scheduled?.count).toBe(snap.counters.ok);
+    expect(s.latency_ms.e2e_from_scheduled!.mean).toBeGreaterThanOrEqual(s.latency_ms.e2e!.mean);
+  });
+
+  it('max_concurrency holds arrivals back: late and dropped sends are counted', async () => {
+    sim = await startDummyServer({ load_ms: 0, decode_step_ms: 40 });
+    const path = join(dir, 'capped.jsonl');
+    const snap = await startLoad(
+      spec(sim.url, {
+        target_rps: 50,
+        request_distribution: 'constant',
+        max_concurrency: 1,
+        duration: 1,
+        max_tokens: 5,
+        prompts: undefined,
+        records_path: path,
+      }),
+    ).done;
+    const lines = readRecords(path);
+    // each request takes ~200 ms, so one at a time is far below 50/s
+    expect(snap.counters.sent).toBeLessThan(15);
+    expect(snap.counters.late_sends).toBeGreaterThan(0);
+    expect(snap.counters.dropped_sends).toBeGreaterThan(30);
+    expect(snap.counters.sent + snap.counters.dropped_sends).toBe(50);
+    for (let i = 1; i < lines.length; i++) expect(lines[i].sent).toBeGreaterThanOrEqual(lines[i - 1].end - 1);
+    const s = summarize(snap, 'b');
+    expect(s.achieved_rps!).toBeLessThan(s.requested_rps! / 2);
+    expect(s.latency_ms.schedule_lag!.max).toBeGreaterThan(100);
+  });
+});
