@@ -77,7 +77,10 @@ describe('closed loop against the simulator', () => {
     events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     let cur = 0;
     let peak = 0;
-    for (const [, d] of events) peak = Math.max(peak, (cur += d));
+    for (const [, d] of events) {
+      cur += d;
+      peak = Math.max(peak, cur);
+    }
     expect(peak).toBeLessThanOrEqual(3);
     expect(snap.window_start).toBeLessThanOrEqual(Math.min(...measured.map((l) => l.scheduled)));
     const s = summarize(snap, 'b');
@@ -151,7 +154,7 @@ describe('open loop against the simulator', () => {
     const lines = readRecords(path);
     expect(lines.length).toBe(60);
     const t0 = lines[0].scheduled;
-    lines.forEach((l, i) => expect(l.scheduled - t0).toBeCloseTo(i * 25, 6));
+    for (const [i, l] of lines.entries()) expect(l.scheduled - t0).toBeCloseTo(i * 25, 6);
     expect(snap.counters.sent).toBe(60);
     const s = summarize(snap, 'b');
     expect(s.requested_rps).toBe(40);
