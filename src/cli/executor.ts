@@ -11,6 +11,7 @@ import { TOKEN_ENV } from '../executor/protocol.js';
 import { startExecutorPush } from '../monitor/executor-push.js';
 import { ServiceFactory } from '../services/factory.js';
 import { loadPlugins } from '../services/plugins.js';
+import { DURATION_HELP, parseDuration } from '../util/duration.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -28,6 +29,16 @@ function parsePort(value: string): number {
     ]);
   }
   return port;
+}
+
+function pushInterval(value: string): number {
+  const s = parseDuration(value);
+  if (s === undefined || s <= 0) {
+    throw new ConfigValidationError('invalid --push-interval', [
+      { severity: 'error', path: '--push-interval', message: `'${value}' is not ${DURATION_HELP} (> 0)` },
+    ]);
+  }
+  return s;
 }
 
 async function readToken(file: string | undefined): Promise<string | undefined> {
@@ -89,7 +100,7 @@ export function register(program: Command): void {
               service: opts.service,
               ...(opts.runId ? { run: opts.runId } : {}),
             },
-            interval: Number(opts.pushInterval) || 5,
+            interval: pushInterval(opts.pushInterval),
             render: () => executor.prometheusText(),
           })
         : undefined;
