@@ -11,6 +11,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { isHpcBenchError } from '../errors.js';
 import type { WorkloadSpec } from '../loadgen/spec.js';
 import type { MetricsSnapshot } from '../metrics/types.js';
+import { VERSION } from '../version.js';
 import { bearerMatches } from './auth.js';
 import { defaultLoadEngine } from './default-engine.js';
 import { emptyExecutorMetrics } from './empty-metrics.js';
@@ -127,6 +128,7 @@ export class BaseWorkloadExecutor {
         service: this.getServiceName(),
         status: 'ok',
         node: this.node,
+        version: VERSION,
         running: this.running,
       };
       return c.json(body);

@@ -11,7 +11,13 @@ import { BaseWorkloadController } from '../../src/controller/base-workload-contr
 import type { BaseWorkloadExecutor } from '../../src/executor/base-workload-executor.js';
 import { type DummyServer, startDummyServer } from '../../src/services/dummy/sim/index.js';
 import { ServiceFactory } from '../../src/services/factory.js';
-import { type Closable, refusedPort, silentServer } from '../fixtures/net-conditions.js';
+import {
+  type Closable,
+  json,
+  refusedPort,
+  scriptedServer,
+  silentServer,
+} from '../fixtures/net-conditions.js';
 
 const TOKEN = 'run-token-123';
 let sim: DummyServer;
@@ -178,5 +184,29 @@ describe('BaseWorkloadController', () => {
       message: expect.stringMatching(/still running after 0.2s on: c0/),
     });
     await c.stopWorkload();
+  });
+
+  it('E005 when an executor answers /metrics without a mergeable snapshot or with a broken body', async () => {
+    const seedStyle = await scriptedServer((req, res) => {
+      if (req.url === '/metrics') {
+        return json(res, 200, {
+          requests_total: 450,
+          errors_total: 2,
+          latency: { avg: 0.45, p50: 0.4, p90: 0.65, p99: 1.2 },
+          throughput_rps: 10,
+          elapsed_seconds: 45,
+        });
+      }
+      json(res, 500, { error: 'internal' });
+    });
+    others.push(seedStyle);
+    await expect(controller([seedStyle.url]).getMetrics()).rejects.toMatchObject({
+      code: 'E005',
+      message: 'executor c0: GET /metrics has no snapshot, so its metrics cannot be merged',
+    });
+    await expect(controller([seedStyle.url]).getStatus()).rejects.toMatchObject({
+      code: 'E005',
+      message: 'executor c0: GET /status answered HTTP 500: internal',
+    });
   });
 });
