@@ -1,0 +1,43 @@
+/** The shared chunk scheduler: fires items in due order, never before their time, and honours remove(). */
+import { describe, expect, it } from 'vitest';
+import { Scheduler, type Timed, TimeoutScheduler } from '../../src/services/dummy/sim/scheduler.js';
+
+interface Item extends Timed {
+  name: number;
+}
+
+for (const [label, make] of [
+  ['shared', (f: (i: Item, now: number) => void) => new Scheduler<Item>(f)],
+  ['timeout', (f: (i: Item, now: number) => void) => new TimeoutScheduler<Item>(f)],
+] as const) {
+  describe(`${label} scheduler`, () => {
+    it('fires every item once, in due order, not early; removed items never fire', async () => {
+      const fired: { name: number; late: number }[] = [];
+      let resolveAll: () => void;
+      const all = new Promise<void>((r) => {
+        resolveAll = r;
+      });
+      const s = make((item, now) => {
+        fired.push({ name: item.name, late: now - item.due });
+        if (fired.length === 40) resolveAll();
+      });
+      const t0 = performance.now();
+      const items: Item[] = Array.from({ length: 50 }, (_, i) => ({
+        name: i,
+        due: t0 + 5 + ((i * 37) % 50) * 2,
+        heapIndex: -1,
+      }));
+      for (const it of items) s.push(it);
+      for (const it of items.slice(0, 10)) s.remove(it);
+      await all;
+      await new Promise((r) => setTimeout(r, 30));
+      s.stop();
+      expect(fired.map((f) => f.name).sort((a, b) => a - b)).toEqual(items.slice(10).map((i) => i.name));
+      const dues = fired.map((f) => items[f.name].due);
+      if (label === 'shared') {
+        expect(dues).toEqual([...dues].sort((a, b) => a - b));
+        for (const f of fired) expect(f.late).toBeGreaterThanOrEqual(0);
+      }
+    });
+  });
+}
