@@ -20,3 +20,4 @@ export { registerLaunchCommand, serverLaunchCommand, type LaunchCommand } from '
 export * from './launch/ray/index.js';
 export { startDummyServer, parseDummyConfig, type DummyConfig, type DummyServer, type DummyServerOptions } from './services/dummy/sim/index.js';
 export { countTokens, generateText } from './util/tokenizer.js';
+export * from './recipe/index.js';

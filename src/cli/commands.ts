@@ -10,7 +10,9 @@ import { register as sbatch } from './sbatch.js';
 import { register as slurmJob } from './slurm-job.js';
 import { register as serve } from './serve.js';
 import { register as submit } from './submit.js';
+import { register as validate } from './validate.js';
+import { register as schema } from './schema.js';
 
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [monitor, logs, executor, sbatch, submit, cancel, slurmJob, run, orchestrate, serve];
+export const commands: Register[] = [monitor, logs, executor, sbatch, submit, cancel, slurmJob, run, orchestrate, serve, validate, schema];

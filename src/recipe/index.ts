@@ -1,0 +1,27 @@
+/** Recipes: the schema (the single source of the recipe types), loading, checking, defaults, benchmark expansion. */
+
+export { optionalSeconds, seconds } from './durations.js';
+export {
+  type BenchmarkPlan,
+  DUMMY_MODEL,
+  datasetFormat,
+  expandBenchmarks,
+  type PlanWorkload,
+  sweepPoints,
+} from './expand.js';
+export { recipeJsonSchema } from './json-schema.js';
+export {
+  checkRecipeText,
+  type LoadedRecipe,
+  loadRecipe,
+  parseRecipeText,
+  type RecipeCheck,
+  type RecipeOptions,
+  resolveRecipe,
+  validateRecipeFile,
+} from './load.js';
+export type { Duration } from './schema/primitives.js';
+export type { Recipe, RecipeInput } from './schema/recipe.js';
+export { recipeSchema } from './schema/recipe.js';
+export type { BenchmarkEntry, Sweep, Workload, WorkloadField } from './schema/workload.js';
+export { BUILTIN_SERVICES, knownServices } from './services.js';

@@ -1,0 +1,32 @@
+/** zod issues → ConfigIssues located in the source, each naming the field and what is allowed. */
+import type { z } from 'zod';
+import type { ConfigIssue } from '../errors.js';
+import { issueAt, type PathSegment, type RecipeSource } from './source.js';
+
+export function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
+  let v: unknown = data;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[seg];
+  }
+  return v;
+}
+
+function describe(issue: z.core.$ZodIssue, present: boolean): string {
+  const msg = issue.message;
+  if (!present && issue.code === 'invalid_type') return `required: ${msg.replace(/^required: /, '')}`;
+  if (issue.code === 'invalid_type' && /^Invalid input/.test(msg)) return `expected ${issue.expected}`;
+  return msg;
+}
+
+export function zodIssues(
+  src: RecipeSource,
+  error: z.ZodError,
+  prefix: readonly PathSegment[] = [],
+): ConfigIssue[] {
+  return error.issues.map((issue) => {
+    const path = [...prefix, ...(issue.path as PathSegment[])];
+    const present = valueAt(src.data, path) !== undefined;
+    return issueAt(src, 'error', path, describe(issue, present));
+  });
+}

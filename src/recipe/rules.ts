@@ -1,0 +1,160 @@
+/**
+ * Rules that span fields. They read the recipe as written (defaults not applied), defensively, so they
+ * run even when the schema found errors and every problem is reported at once.
+ */
+import type { ConfigIssue } from '../errors.js';
+import { has, type Loose, num, obj, str } from './loose.js';
+import { issueAt, type PathSegment, type RecipeSource } from './source.js';
+import { sweepRules } from './sweep-rules.js';
+
+export interface RuleContext {
+  src: RecipeSource;
+  data: Loose;
+  services: readonly string[];
+}
+
+type Push = (path: PathSegment[], message: string, severity?: ConfigIssue['severity']) => void;
+
+function slurmRules(d: Loose, service: string | undefined, err: Push): void {
+  const orch = obj(d.orchestration);
+  if (orch.mode !== 'slurm') return;
+  for (const k of ['partition', 'account'] as const)
+    if (!has(d, k)) err([k], `required for orchestration.mode slurm: the Slurm ${k} to submit to`);
+  const res = obj(d.resources);
+  if (!has(d, 'resources'))
+    err(['resources'], 'required for orchestration.mode slurm: resources.servers and resources.clients');
+  else
+    for (const role of ['servers', 'clients'] as const)
+      if (!has(res, role))
+        err(
+          ['resources', role],
+          `required for orchestration.mode slurm: {gpus, cpus_per_task, mem_gb} per ${role} node`,
+        );
+  if (!has(d, 'artifacts') && service !== 'dummy')
+    err(
+      ['artifacts'],
+      `required for orchestration.mode slurm with service ${service ?? '?'}: the server's container ` +
+        '(artifacts.container: a .sif path, or artifacts.service: {path, remote}), or `container: none` to run binaries directly',
+    );
+}
+
+function nodeRules(d: Loose, err: Push): void {
+  const orch = obj(d.orchestration);
+  const alloc = obj(orch.node_allocation);
+  const count = (role: string, dflt: number) =>
+    has(alloc, role) ? (num(obj(alloc[role]).nodes) ?? dflt) : role === 'monitors' ? 0 : dflt;
+  const servers = count('servers', 1);
+  const clients = count('clients', 1);
+  const monitors = count('monitors', 1);
+  const total = num(orch.total_nodes);
+  const sum = servers + clients + monitors;
+  if (total !== undefined && total !== sum)
+    err(
+      ['orchestration', 'total_nodes'],
+      `${total} does not match node_allocation: ${servers} servers + ${clients} clients + ${monitors} monitors = ${sum}; ` +
+        `set total_nodes: ${sum} (or leave it out: it defaults to the sum)`,
+    );
+  const jobNodes = total ?? sum;
+  for (const role of ['servers', 'clients', 'monitors']) {
+    const range = str(obj(alloc[role]).node_range);
+    if (!range || !/^[\d,\s-]+$/.test(range)) continue;
+    const idx = range.split(',').flatMap((p) => p.split('-').map((x) => Number(x.trim())));
+    const bad = idx.find((i) => Number.isInteger(i) && i >= jobNodes);
+    if (bad !== undefined)
+      err(
+        ['orchestration', 'node_allocation', role, 'node_range'],
+        `node index ${bad} is outside the job's ${jobNodes} nodes (0-${jobNodes - 1})`,
+      );
+  }
+  const cl = obj(alloc.clients);
+  if (cl.distribution_strategy === 'static' && !has(cl, 'target_mapping'))
+    err(
+      ['orchestration', 'node_allocation', 'clients', 'target_mapping'],
+      'required for distribution_strategy static: [{client_group, server_endpoints}]',
+    );
+  if (has(cl, 'target_mapping') && cl.distribution_strategy !== 'static')
+    err(
+      ['orchestration', 'node_allocation', 'clients', 'target_mapping'],
+      'only used with distribution_strategy: static',
+      'warning',
+    );
+}
+
+function serviceRules(ctx: RuleContext, w: Loose, path: PathSegment[], err: Push): void {
+  const service = str(w.service);
+  if (service === undefined) return;
+  if (!ctx.services.includes(service)) {
+    const plugins = Array.isArray(ctx.data.plugins) && ctx.data.plugins.length > 0;
+    const msg = `unknown service "${service}"${w.component === undefined || w.component === 'inference' ? ' (not an inference service hpcbench knows)' : ''}; registered services: ${ctx.services.join(', ')}`;
+    if (plugins)
+      err([...path, 'service'], `${msg}; expected to be registered by the recipe's plugins`, 'warning');
+    else err([...path, 'service'], `${msg} (a plugin adds more: see docs/extending.md)`);
+  }
+  if (w.api === 'generate' && (service === 'vllm' || service === 'llamacpp'))
+    err(
+      [...path, 'api'],
+      `${service} speaks the OpenAI API: use completions or chat (generate is Ollama's native API)`,
+    );
+}
+
+function workloadRules(ctx: RuleContext, err: Push): void {
+  const w = obj(ctx.data.workload);
+  const service = str(w.service);
+  serviceRules(ctx, w, ['workload'], err);
+  if (!has(w, 'model') && service !== undefined && service !== 'dummy')
+    err(['workload', 'model'], `required for service ${service}: the model to benchmark (e.g. llama2:7b)`);
+  const aliases = ['clients_per_node', 'num_threads', 'concurrency'].filter((k) => has(w, k));
+  if (aliases.length > 1)
+    err(['workload', aliases[1]], `give only one of ${aliases.join(', ')} (they are the same setting)`);
+  const suite = Array.isArray(w.benchmark_suite) ? w.benchmark_suite : [];
+  const seen = new Map<string, number>();
+  suite.forEach((e, i) => {
+    const entry = obj(e);
+    const name = str(entry.name);
+    if (name !== undefined) {
+      if (seen.has(name))
+        err(
+          ['workload', 'benchmark_suite', i, 'name'],
+          `duplicate benchmark name "${name}" (also entry ${seen.get(name)})`,
+        );
+      else seen.set(name, i);
+    }
+    if (has(entry, 'service')) serviceRules(ctx, entry, ['workload', 'benchmark_suite', i], err);
+    const al = ['clients_per_node', 'num_threads', 'concurrency'].filter((k) => has(entry, k));
+    if (al.length > 1) err(['workload', 'benchmark_suite', i, al[1]], `give only one of ${al.join(', ')}`);
+  });
+  for (const [i, x] of [w, ...suite.map(obj)].entries()) {
+    const at: PathSegment[] = i === 0 ? ['workload'] : ['workload', 'benchmark_suite', i - 1];
+    const rps = has(x, 'target_rps') || has(w, 'target_rps');
+    if (has(x, 'request_distribution') && x.request_distribution !== 'constant' && !rps)
+      err(
+        [...at, 'request_distribution'],
+        'applies to open loop only: set target_rps (requests/s across all client nodes)',
+      );
+    if (has(x, 'burstiness') && (x.request_distribution ?? w.request_distribution) !== 'burst')
+      err([...at, 'burstiness'], 'only used with request_distribution: burst', 'warning');
+  }
+  sweepRules(ctx, w, err);
+}
+
+function serverRules(d: Loose, err: Push): void {
+  const s = obj(d.servers);
+  if (has(s, 'endpoints') && has(s, 'command'))
+    err(
+      ['servers', 'command'],
+      'give either servers.endpoints (attach to running servers) or servers.command (start one), not both',
+    );
+}
+
+export function crossFieldRules(ctx: RuleContext): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  const push: Push = (path, message, severity = 'error') =>
+    out.push(issueAt(ctx.src, severity, path, message));
+  slurmRules(ctx.data, str(obj(ctx.data.workload).service), push);
+  nodeRules(ctx.data, push);
+  workloadRules(ctx, push);
+  serverRules(ctx.data, push);
+  return out;
+}
+
+export type { Push };

@@ -1,0 +1,116 @@
+/**
+ * The `workload` section: what every executor runs. `workloadFields` are the fields without defaults
+ * (a `benchmark_suite` entry may override any of them); `workloadSchema` adds the defaults.
+ */
+import { z } from 'zod';
+import {
+  duration,
+  lengthSpec,
+  nonEmpty,
+  nonNegativeNumber,
+  positiveInt,
+  positiveNumber,
+} from './primitives.js';
+
+export const DATASET_FORMATS = ['hellaswag', 'sharegpt', 'jsonl'] as const;
+
+export const datasetSchema = z.union(
+  [
+    nonEmpty,
+    z.object({
+      path: nonEmpty,
+      format: z.enum(DATASET_FORMATS, { error: `expected one of ${DATASET_FORMATS.join(', ')}` }).optional(),
+    }),
+  ],
+  { error: `expected a file path or {path, format: ${DATASET_FORMATS.join(' | ')}}` },
+);
+
+export const sloSchema = z.object({
+  ttft_ms: positiveNumber.optional(),
+  tpot_ms: positiveNumber.optional(),
+  e2e_ms: positiveNumber.optional(),
+});
+
+/** Every workload field a suite entry or a sweep may set. */
+export const workloadFields = {
+  component: z.literal('inference', { error: 'hpcbench benchmarks inference services: use "inference"' }),
+  service: nonEmpty.meta({
+    description: 'registered service name: dummy, ollama, vllm, llamacpp or a plugin',
+  }),
+  model: nonEmpty,
+  duration,
+  warmup: duration,
+  clients_per_node: positiveInt.meta({ description: 'closed loop: concurrent users per client node' }),
+  sleep_seconds: nonNegativeNumber.meta({ description: 'closed loop think time between requests' }),
+  api: z.enum(['completions', 'chat', 'generate'], { error: 'expected one of completions, chat, generate' }),
+  stream: z.boolean({ error: 'expected true or false' }),
+  target_rps: positiveNumber.meta({ description: 'open loop: requests/s across all client nodes' }),
+  request_distribution: z.enum(['constant', 'poisson', 'burst'], {
+    error: 'expected one of constant, poisson, burst',
+  }),
+  burstiness: z.number({ error: 'expected a number' }).min(1, 'must be at least 1 (mean requests per burst)'),
+  max_concurrency: positiveInt,
+  max_requests: positiveInt,
+  prompt_len: lengthSpec.meta({ description: 'synthetic prompt length in tokens (or a distribution)' }),
+  gen_tokens: lengthSpec.meta({ description: 'output tokens per request (max_tokens) or a distribution' }),
+  dataset: datasetSchema,
+  ignore_eos: z.boolean({ error: 'expected true or false' }),
+  slo: sloSchema,
+  seed: z.int({ error: 'expected a whole number' }),
+  request_timeout: duration,
+  window: duration.meta({ description: 'time-series window of the per-window histograms' }),
+};
+
+export type WorkloadField = keyof typeof workloadFields;
+
+/** Old names still accepted: `num_threads` (suite entries of the first version), `concurrency`. */
+export const WORKLOAD_ALIASES: Record<string, WorkloadField> = {
+  num_threads: 'clients_per_node',
+  concurrency: 'clients_per_node',
+};
+
+const optionalFields = Object.fromEntries(
+  Object.entries(workloadFields).map(([k, s]) => [k, s.optional()]),
+) as { [K in WorkloadField]: z.ZodOptional<(typeof workloadFields)[K]> };
+
+export const benchmarkEntrySchema = z.object({
+  name: z
+    .string({ error: 'expected a name' })
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._=,+-]*$/,
+      'a name of letters, digits and . _ = , + - (used as a folder name)',
+    ),
+  ...optionalFields,
+  num_threads: positiveInt.optional().meta({ description: 'alias of clients_per_node (first version)' }),
+  concurrency: positiveInt.optional().meta({ description: 'alias of clients_per_node' }),
+});
+export type BenchmarkEntry = z.infer<typeof benchmarkEntrySchema>;
+
+/** `sweep:` lists of values per workload field; `mode` cross (every combination) or zip (position by position). */
+export const sweepSchema = z
+  .object({ mode: z.enum(['cross', 'zip'], { error: 'expected cross or zip' }).default('cross') })
+  .catchall(
+    z
+      .array(z.unknown(), { error: 'expected a list of values, e.g. [1, 8, 32]' })
+      .min(1, 'expected at least one value'),
+  );
+export type Sweep = z.infer<typeof sweepSchema>;
+
+export const workloadSchema = z.object({
+  ...optionalFields,
+  component: workloadFields.component.default('inference'),
+  service: workloadFields.service,
+  duration: workloadFields.duration,
+  warmup: workloadFields.warmup.default('30s'),
+  api: workloadFields.api.optional(),
+  stream: workloadFields.stream.default(true),
+  sleep_seconds: workloadFields.sleep_seconds.default(0),
+  request_distribution: workloadFields.request_distribution.default('constant'),
+  num_threads: positiveInt.optional().meta({ description: 'alias of clients_per_node (first version)' }),
+  concurrency: positiveInt.optional().meta({ description: 'alias of clients_per_node' }),
+  benchmark_suite: z
+    .array(benchmarkEntrySchema, { error: 'expected a list of {name, ...overrides}' })
+    .optional(),
+  sweep: sweepSchema.optional(),
+});
+export type Workload = z.infer<typeof workloadSchema>;

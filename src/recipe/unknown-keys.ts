@@ -1,0 +1,70 @@
+/**
+ * Keys the schema does not know are warnings (the first version ignored them too), with "did you mean"
+ * when a known key is close. The walk follows the published JSON Schema, so it cannot drift from the
+ * zod schema: `properties` are the known keys, `additionalProperties` (a schema) allows any key.
+ */
+import type { ConfigIssue } from '../errors.js';
+import { issueAt, type PathSegment, type RecipeSource } from './source.js';
+import { closest } from './suggest.js';
+
+export interface JsonSchemaNode {
+  type?: string | string[];
+  properties?: Record<string, JsonSchemaNode>;
+  additionalProperties?: JsonSchemaNode | boolean;
+  items?: JsonSchemaNode;
+  anyOf?: JsonSchemaNode[];
+  oneOf?: JsonSchemaNode[];
+}
+
+function objectBranch(s: JsonSchemaNode): JsonSchemaNode | undefined {
+  if (s.properties || s.additionalProperties !== undefined || s.type === 'object') return s;
+  for (const b of [...(s.anyOf ?? []), ...(s.oneOf ?? [])]) {
+    const o = objectBranch(b);
+    if (o) return o;
+  }
+  return undefined;
+}
+
+function arrayBranch(s: JsonSchemaNode): JsonSchemaNode | undefined {
+  if (s.items) return s;
+  for (const b of [...(s.anyOf ?? []), ...(s.oneOf ?? [])]) {
+    const a = arrayBranch(b);
+    if (a) return a;
+  }
+  return undefined;
+}
+
+export function unknownKeys(
+  src: RecipeSource,
+  schema: JsonSchemaNode,
+  value: unknown = src.data,
+  path: PathSegment[] = [],
+): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  if (Array.isArray(value)) {
+    const items = arrayBranch(schema)?.items;
+    if (items) for (const [i, v] of value.entries()) out.push(...unknownKeys(src, items, v, [...path, i]));
+    return out;
+  }
+  if (value === null || typeof value !== 'object') return out;
+  const obj = objectBranch(schema);
+  if (!obj) return out;
+  const props = obj.properties ?? {};
+  const extra = obj.additionalProperties;
+  for (const [key, v] of Object.entries(value)) {
+    const child = props[key] ?? (typeof extra === 'object' ? extra : undefined);
+    if (child) {
+      out.push(...unknownKeys(src, child, v, [...path, key]));
+      continue;
+    }
+    if (extra === true) continue;
+    const names = Object.keys(props);
+    const hint = closest(key, names);
+    const where = path.length ? 'here' : 'at the top level';
+    const message = hint
+      ? `unknown key "${key}", ignored; did you mean "${hint}"?`
+      : `unknown key "${key}", ignored; known keys ${where}: ${names.join(', ')}`;
+    out.push(issueAt(src, 'warning', [...path, key], message, { key: true }));
+  }
+  return out;
+}

@@ -1,0 +1,118 @@
+/**
+ * Plausibility warnings: settings that are valid but probably not what the user meant. They never fail
+ * validation. The thresholds and the reasoning behind them are in docs/recipe-reference.md.
+ */
+import type { ConfigIssue } from '../errors.js';
+import { has, type Loose, num, obj, secs, str } from './loose.js';
+import { issueAt, type PathSegment, type RecipeSource } from './source.js';
+
+/** Highest plausible open-loop rate per server, requests/s, by service (see docs/recipe-reference.md). */
+export function plausibleRatePerServer(service: string, env: Loose): number | undefined {
+  if (service === 'ollama') return 10 * (Number(env.OLLAMA_NUM_PARALLEL) || 4);
+  if (service === 'llamacpp') return 100;
+  if (service === 'vllm') return 2000;
+  return undefined;
+}
+/** Requests/s one executor process sustains (docs/BENCHMARKS.md target). */
+export const EXECUTOR_MAX_RPS = 10_000;
+export const MIN_DURATION_S = 10;
+/** Closed loop: fewer concurrent requests per vLLM server than this measures latency, not capacity. */
+export const MIN_BATCHING_CONCURRENCY = 8;
+const DEFAULT_WARMUP_S = 30;
+
+export function plausibilityWarnings(src: RecipeSource, d: Loose): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  const warn = (path: PathSegment[], message: string) => out.push(issueAt(src, 'warning', path, message));
+  const alloc = obj(obj(d.orchestration).node_allocation);
+  const serverNodes = num(obj(alloc.servers).nodes) ?? 1;
+  const clientNodes = num(obj(alloc.clients).nodes) ?? 1;
+  const w = obj(d.workload);
+  const suite = (Array.isArray(w.benchmark_suite) ? w.benchmark_suite : []).map(obj);
+
+  const gpus = num(obj(obj(d.resources).clients).gpus);
+  if (gpus !== undefined && gpus > 0)
+    warn(
+      ['resources', 'clients', 'gpus'],
+      `${gpus} GPU(s) per client node: load generators do not use GPUs; usually 0`,
+    );
+
+  const runs: { at: PathSegment[]; x: Loose }[] = [
+    { at: ['workload'], x: w },
+    ...suite.map((x, i) => ({ at: ['workload', 'benchmark_suite', i] as PathSegment[], x })),
+  ];
+  for (const { at, x } of runs) {
+    if (at.length > 1 && !has(x, 'duration') && !has(x, 'warmup')) continue;
+    const dur = secs(x.duration ?? w.duration);
+    const warm = secs(x.warmup ?? w.warmup) ?? DEFAULT_WARMUP_S;
+    const field = has(x, 'duration') ? 'duration' : 'warmup';
+    if (dur !== undefined && dur < MIN_DURATION_S)
+      warn(
+        [...at, field],
+        `very short measurement (${dur} s, under ${MIN_DURATION_S} s): few samples, noisy percentiles`,
+      );
+    else if (dur !== undefined && dur < warm)
+      warn([...at, field], `the measurement (${dur} s) is shorter than the warmup (${warm} s)`);
+  }
+
+  const sweepRps = obj(w.sweep).target_rps;
+  const rates: { at: PathSegment[]; rps: number; service: string }[] = [];
+  const base = str(w.service) ?? '';
+  for (const { at, x } of runs) {
+    const r = num(x.target_rps);
+    if (r !== undefined) rates.push({ at: [...at, 'target_rps'], rps: r, service: str(x.service) ?? base });
+  }
+  if (Array.isArray(sweepRps))
+    sweepRps.forEach((r, i) => {
+      if (typeof r === 'number')
+        rates.push({ at: ['workload', 'sweep', 'target_rps', i], rps: r, service: base });
+    });
+  for (const { at, rps, service } of rates) {
+    const limit = plausibleRatePerServer(service, obj(d.environment));
+    const perServer = rps / serverNodes;
+    if (limit !== undefined && perServer > limit)
+      warn(
+        at,
+        `${rps} requests/s over ${serverNodes} ${service} server(s) is ${perServer.toFixed(0)}/s each: implausible for ${service} (about ${limit}/s per server at most${service === 'ollama' ? ': Ollama serves OLLAMA_NUM_PARALLEL requests at a time, 4 by default' : ''}); the run would measure queueing, not the server`,
+      );
+    else if (rps / clientNodes > EXECUTOR_MAX_RPS)
+      warn(
+        at,
+        `${rps} requests/s over ${clientNodes} client node(s) is more than one executor sends (about ${EXECUTOR_MAX_RPS}/s): add client nodes`,
+      );
+  }
+
+  const openLoop = rates.length > 0;
+  const cpnPath: PathSegment[] = has(w, 'clients_per_node')
+    ? ['workload', 'clients_per_node']
+    : ['orchestration', 'node_allocation', 'clients', 'clients_per_node'];
+  const cpn =
+    num(w.clients_per_node ?? w.num_threads ?? w.concurrency) ??
+    num(obj(alloc.clients).clients_per_node) ??
+    1;
+  if (!openLoop && suite.length === 0 && w.sweep === undefined && base === 'vllm') {
+    const per = (cpn * clientNodes) / serverNodes;
+    if (per < MIN_BATCHING_CONCURRENCY)
+      warn(
+        cpnPath,
+        `${cpn} per node × ${clientNodes} client node(s) = ${cpn * clientNodes} concurrent requests for ${serverNodes} vllm server(s) (${per} each): may be too few for good load; a continuous-batching server needs at least ${MIN_BATCHING_CONCURRENCY} per server to show its capacity`,
+      );
+  }
+
+  const anyOf = (k: string) => has(w, k) || suite.some((x) => has(x, k)) || has(obj(w.sweep), k);
+  if (base && base !== 'dummy' && !anyOf('prompt_len') && !anyOf('dataset'))
+    warn(
+      ['workload'],
+      'no prompt_len or dataset: synthetic prompts of 128 tokens are used; set prompt_len (and gen_tokens) to match your use case',
+    );
+  if (has(obj(w.slo), 'ttft_ms') && w.stream === false)
+    warn(
+      ['workload', 'slo', 'ttft_ms'],
+      'TTFT needs streaming (stream: true); without it only e2e_ms can be met',
+    );
+  if (has(w, 'max_concurrency') && !openLoop)
+    warn(
+      ['workload', 'max_concurrency'],
+      'caps open-loop load only (target_rps); closed loop is already bounded by clients_per_node',
+    );
+  return out;
+}
