@@ -37,8 +37,8 @@ function shellcheck(file: string) {
   execFileSync('shellcheck', ['-s', 'bash', '-S', 'style', file], { encoding: 'utf8' });
 }
 
-describe('job scripts and step plans', () => {
-  const recipes = goldenRecipes();
+describe('job scripts and step plans', async () => {
+  const recipes = await goldenRecipes();
   it('covers the original recipes', () => {
     expect(recipes.filter((r) => r.name.startsWith('original-')).length).toBeGreaterThanOrEqual(2);
   });

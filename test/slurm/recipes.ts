@@ -1,8 +1,8 @@
 /** Recipes the golden tests render: the original users' recipes, examples/, and this folder's fixtures. */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parse } from 'yaml';
 import type { SlurmRecipe } from '../../src/launch/slurm/recipe-view.js';
+import { loadRecipe } from '../../src/recipe/index.js';
 
 export const ORIGINAL_DIR = '/work/shared/reference/original/recipes';
 const here = new URL('.', import.meta.url).pathname;
@@ -15,22 +15,25 @@ export interface NamedRecipe {
   recipe: SlurmRecipe;
 }
 
-function yamlIn(dir: string, prefix: string): NamedRecipe[] {
+/** Every recipe file of a folder, loaded (validated, defaults filled in) by the recipe loader. */
+async function recipesIn(dir: string, prefix: string): Promise<NamedRecipe[]> {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir)
+  const files = readdirSync(dir)
     .filter((f) => /\.(ya?ml|json)$/.test(f))
-    .sort()
-    .map((f) => {
-      const file = join(dir, f);
-      return {
-        name: `${prefix}-${basename(f).replace(/\.(ya?ml|json)$/, '')}`,
-        file,
-        recipe: parse(readFileSync(file, 'utf8')),
-      };
-    });
+    .sort();
+  const out: NamedRecipe[] = [];
+  for (const f of files) {
+    const file = join(dir, f);
+    const name = `${prefix}-${basename(f).replace(/\.(ya?ml|json)$/, '')}`;
+    out.push({ name, file, recipe: (await loadRecipe(file)).recipe });
+  }
+  return out;
 }
 
-export function goldenRecipes(): NamedRecipe[] {
-  const examples = yamlIn(EXAMPLES_DIR, 'example').filter((r) => r.recipe?.workload?.service);
-  return [...yamlIn(ORIGINAL_DIR, 'original'), ...examples, ...yamlIn(FIXTURES_DIR, 'fixture')];
+export async function goldenRecipes(): Promise<NamedRecipe[]> {
+  return [
+    ...(await recipesIn(ORIGINAL_DIR, 'original')),
+    ...(await recipesIn(EXAMPLES_DIR, 'example')),
+    ...(await recipesIn(FIXTURES_DIR, 'fixture')),
+  ];
 }

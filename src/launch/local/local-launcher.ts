@@ -5,6 +5,8 @@
  * stops every child by PID at the end, also on errors and on abort.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ClientHealthError, ConfigValidationError, ServerHealthError } from '../../errors.js';
 import { TOKEN_ENV } from '../../executor/protocol.js';
 import type { LogSource } from '../../logs/index.js';
@@ -70,6 +72,7 @@ export async function runLocal(opts: LocalRunOptions): Promise<LocalRunHandle> {
   };
   process.once('exit', killAll);
   const timeout = opts.startTimeout ?? 60;
+  await mkdir(join(runDir, 'launch'), { recursive: true });
   try {
     const servers = planServers(plan, layout);
     const serverEndpoints: string[] = [];
@@ -83,7 +86,8 @@ export async function runLocal(opts: LocalRunOptions): Promise<LocalRunHandle> {
       let spec = s.child;
       let port: number | undefined;
       if (s.needsPort) {
-        port = await freePort();
+        const fixed = plan.servers?.port;
+        port = fixed ? fixed + i : await freePort();
         spec = withPort(spec, port);
       }
       const child = new ManagedChild(spec);

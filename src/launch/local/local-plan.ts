@@ -77,9 +77,12 @@ export function planServers(plan: RunPlan, layout: LocalLayout): PlannedServer[]
   });
 }
 
-/** `servers.command` with its `{port}` filled in. */
-export function withPort(child: ChildSpec, port: number): ChildSpec {
-  return { ...child, args: child.args.map((a) => a.replaceAll('{port}', String(port))) };
+/** `servers.command` with its `{port}` and `{host}` filled in. */
+export function withPort(child: ChildSpec, port: number, host = '127.0.0.1'): ChildSpec {
+  return {
+    ...child,
+    args: child.args.map((a) => a.replaceAll('{port}', String(port)).replaceAll('{host}', host)),
+  };
 }
 
 export function planExecutors(

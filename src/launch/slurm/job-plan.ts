@@ -8,6 +8,7 @@
 
 import type { LogSource } from '../../logs/types.js';
 import { monitorCsvPath } from '../../monitor/run-monitoring.js';
+import { parseDuration } from '../../util/duration.js';
 import { defaultServicePort, serverLaunchCommand, vllmDistributed } from '../commands/index.js';
 import { recipeEnv } from '../commands/types.js';
 import { apptainerExecArgv, containerFor } from '../containers.js';
@@ -57,7 +58,9 @@ export interface JobPlanOptions {
   executorPort?: number;
   /** First server port (server i: + i). Default `servers.port`, else the service's port. */
   serverPort?: number;
+  /** Monitor sampling interval, seconds (default `monitoring.interval`, else 5). */
   monitorInterval?: number;
+  /** Pushgateway (default `monitoring.pushgateway`). */
   pushgateway?: string;
   /** Run label for monitors (Pushgateway grouping). */
   runId?: string;
@@ -87,6 +90,8 @@ export function planJob(recipe: SlurmRecipe, nodeNames: string[], o: JobPlanOpti
   const steps: StepPlan[] = [];
   const service = recipe.workload.service;
 
+  const interval = o.monitorInterval ?? parseDuration(recipe.monitoring?.interval) ?? 5;
+  const pushgateway = pushgatewayUrl(o.pushgateway ?? recipe.monitoring?.pushgateway);
   if (recipe.monitoring?.enabled ?? true) {
     const roleOf = (n: string) =>
       nodes.servers.includes(n) ? 'server' : nodes.clients.includes(n) ? 'client' : 'monitor';
@@ -102,9 +107,9 @@ export function planJob(recipe: SlurmRecipe, nodeNames: string[], o: JobPlanOpti
         '--node',
         node,
       ];
-      argv.push('--role', roleOf(node), '--interval', String(o.monitorInterval ?? 5));
+      argv.push('--role', roleOf(node), '--interval', String(interval));
       if (o.runId) argv.push('--run-id', o.runId);
-      if (o.pushgateway) argv.push('--pushgateway', o.pushgateway);
+      if (pushgateway) argv.push('--pushgateway', pushgateway);
       steps.push(step('monitor', node, { cpus: 1, gpus: gpusOf(node), memMb: 256, argv, env: {} }));
     }
   }
@@ -165,6 +170,7 @@ export function planJob(recipe: SlurmRecipe, nodeNames: string[], o: JobPlanOpti
     const readyFile = `${o.resultsDir}/slurm/rendezvous/executor-${node}.json`;
     let argv = [...o.self, 'executor', '--service', service, '--port', String(port)];
     argv.push('--host', addr(node), '--ready-file', readyFile, '--node', node);
+    for (const p of recipe.plugins ?? []) argv.push('--plugin', p);
     if (clientImage) {
       argv = apptainerExecArgv(clientImage.image, ['node', ...argv.slice(1)], {
         gpu: client.gpus > 0,
@@ -174,6 +180,13 @@ export function planJob(recipe: SlurmRecipe, nodeNames: string[], o: JobPlanOpti
     steps.push(step('executor', node, { port, ...resources(client), argv, env: {}, readyFile }));
   });
   return { nodes, steps, serverEndpoints, healthPath, ray };
+}
+
+/** `host`, `host:port` or a URL → a URL (Pushgateway port 9091 by default). */
+export function pushgatewayUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  if (/^https?:\/\//.test(value)) return value;
+  return /:\d+$/.test(value) ? `http://${value}` : `http://${value}:9091`;
 }
 
 function resources(r: { cpus: number; gpus: number; memGb: number }) {

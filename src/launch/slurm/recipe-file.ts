@@ -1,43 +1,16 @@
 /**
- * Reading a recipe for the Slurm commands and checking the fields they need, with E006 errors that
- * name the file and the field. (Full validation is `hpcbench validate`.)
+ * Reading a recipe for the Slurm commands: the recipe loader (validation with file:line:column, E006 on
+ * errors, defaults filled in); warnings are reported, not fatal.
  */
-import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
-import { ConfigValidationError } from '../../errors.js';
-import type { SlurmRecipe } from './recipe-view.js';
 
-export async function loadSlurmRecipe(file: string): Promise<SlurmRecipe> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new ConfigValidationError(`cannot read recipe ${file}: ${(err as Error).message}`, [], {
-      cause: err,
-    });
-  }
-  let doc: unknown;
-  try {
-    doc = parse(text);
-  } catch (err) {
-    throw new ConfigValidationError(`${file}: not valid YAML/JSON: ${(err as Error).message}`, [], {
-      cause: err,
-    });
-  }
-  const r = doc as Partial<SlurmRecipe> | null;
-  const problems: { path: string; message: string }[] = [];
-  if (!r || typeof r !== 'object') problems.push({ path: '', message: 'must be a mapping' });
-  else {
-    if (typeof r.scenario !== 'string' || !r.scenario)
-      problems.push({ path: 'scenario', message: 'required: a name' });
-    if (typeof r.workload?.service !== 'string')
-      problems.push({ path: 'workload.service', message: 'required: a service name' });
-  }
-  if (problems.length) {
-    throw new ConfigValidationError(
-      `${file}: ${problems.map((p) => `${p.path || '(root)'}: ${p.message}`).join('; ')}`,
-      problems.map((p) => ({ severity: 'error' as const, file, ...p })),
-    );
-  }
-  return r as SlurmRecipe;
+import { formatConfigIssue } from '../../errors.js';
+import { loadRecipe, type Recipe } from '../../recipe/index.js';
+
+export async function loadSlurmRecipe(
+  file: string,
+  warn: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+): Promise<Recipe> {
+  const loaded = await loadRecipe(file);
+  for (const w of loaded.warnings) warn(formatConfigIssue(w));
+  return loaded.recipe;
 }

@@ -53,6 +53,8 @@ export interface SlurmRecipe {
   };
   binds?: string[];
   monitoring?: { enabled?: boolean; interval?: number | string; pushgateway?: string };
+  /** Service plugin modules: executors load them too (`--plugin`). */
+  plugins?: string[];
 }
 
 export type Role = 'servers' | 'clients' | 'monitors';
