@@ -1,70 +1,96 @@
 /**
  * A recipe (file or object) → the orchestrator's RunPlan. Loading, validation (E006 with file:line and
- * the field's path), defaults and benchmark_suite / sweep expansion are src/recipe's; this maps the
- * resolved recipe onto what the orchestrator and the local launcher read.
+ * the field's path), defaults and benchmark_suite / sweep expansion are src/recipe's; this loads the
+ * recipe's plugins first (so their services validate and run) and maps the resolved recipe onto what the
+ * orchestrator and the local launcher read.
  */
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parse } from 'yaml';
 import { ConfigValidationError } from '../errors.js';
 import { parseLoggingConfig } from '../logs/index.js';
+import {
+  expandBenchmarks,
+  type LoadedRecipe,
+  loadRecipe,
+  type Recipe,
+  resolveRecipe,
+} from '../recipe/index.js';
+import { loadPlugins } from '../services/plugins.js';
 import { parseDuration } from '../util/duration.js';
 import type { BenchmarkPlanLike, RunPlan } from './run-plan.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: the resolved recipe type lives in src/recipe
-type AnyRecipe = any;
-
-interface RecipeModule {
-  loadRecipe(file: string): Promise<unknown>;
-  expandBenchmarks(recipe: unknown): BenchmarkPlanLike[];
-  resolveRecipe?(raw: unknown, file?: string): unknown;
+/** The `plugins` list as written (read before validation: plugins register the services it checks). */
+function pluginList(raw: unknown): string[] {
+  const list = (raw as { plugins?: unknown } | null)?.plugins;
+  return Array.isArray(list) ? list.filter((p): p is string => typeof p === 'string') : [];
 }
 
-async function recipeModule(): Promise<RecipeModule> {
-  const path = '../recipe/index.js';
-  return (await import(path)) as RecipeModule;
-}
-
-function unwrap(loaded: unknown): AnyRecipe {
-  const l = loaded as { recipe?: unknown };
-  return l && typeof l === 'object' && 'recipe' in l && l.recipe ? l.recipe : loaded;
+async function rawDocument(file: string): Promise<unknown> {
+  try {
+    return parse(await readFile(file, 'utf8'));
+  } catch {
+    return undefined; // loadRecipe reports unreadable files and parse errors with their line
+  }
 }
 
 export async function planFromRecipe(src: { configFile?: string; recipe?: unknown }): Promise<RunPlan> {
-  const mod = await recipeModule();
-  let recipe: AnyRecipe;
-  if (src.configFile) recipe = unwrap(await mod.loadRecipe(src.configFile));
-  else if (src.recipe !== undefined && mod.resolveRecipe) recipe = unwrap(mod.resolveRecipe(src.recipe));
-  else if (src.recipe !== undefined) recipe = src.recipe;
-  else throw new ConfigValidationError('the orchestrator needs a recipe: give configFile or recipe');
-  return planFromResolved(recipe, mod.expandBenchmarks(recipe), src.configFile);
+  let loaded: LoadedRecipe;
+  let plugins: string[];
+  if (src.configFile) {
+    const baseDir = dirname(resolve(src.configFile));
+    plugins = pluginList(await rawDocument(src.configFile)).map((p) =>
+      isAbsolute(p) ? p : resolve(baseDir, p),
+    );
+    await loadPlugins(plugins);
+    loaded = await loadRecipe(src.configFile);
+  } else if (src.recipe !== undefined) {
+    plugins = pluginList(src.recipe).map((p) => resolve(p));
+    await loadPlugins(plugins);
+    loaded = resolveRecipe(src.recipe);
+  } else {
+    throw new ConfigValidationError('the orchestrator needs a recipe: give configFile or recipe');
+  }
+  return planFromResolved(loaded, expandBenchmarks(loaded.recipe), src.configFile, plugins);
 }
 
 /** Maps a resolved recipe and its expanded benchmarks onto a RunPlan (pure). */
 export function planFromResolved(
-  recipe: AnyRecipe,
+  loaded: Pick<LoadedRecipe, 'recipe' | 'raw'>,
   benchmarks: BenchmarkPlanLike[],
   recipeFile?: string,
+  plugins: string[] = [],
 ): RunPlan {
-  const alloc = recipe.orchestration?.node_allocation ?? {};
-  const mon = recipe.monitoring ?? {};
+  const recipe: Recipe = loaded.recipe;
+  const alloc = recipe.orchestration.node_allocation;
+  const mon = recipe.monitoring;
+  // Monitoring runs when the recipe has a monitoring section not switched off (its default is on, but a
+  // recipe without the section gets none), or when the caller asks for it (--enable-monitoring).
+  const wroteMonitoring = (loaded.raw as { monitoring?: unknown } | null)?.monitoring !== undefined;
   return {
-    scenario: String(recipe.scenario),
-    service: String(recipe.workload.service),
+    scenario: recipe.scenario,
+    service: recipe.workload.service,
     serverConfig: {
-      health_check: recipe.servers?.health_check,
-      service_config: recipe.servers?.service_config,
+      health_check: recipe.servers.health_check,
+      service_config: recipe.servers.service_config,
       model: recipe.workload.model,
     },
     benchmarks,
     resolved: recipe,
     recipeFile,
-    clientNodes: alloc.clients?.nodes,
-    serverNodes: alloc.servers?.nodes,
-    distributionStrategy: alloc.clients?.distribution_strategy ?? recipe.distribution_strategy,
-    mode: recipe.orchestration?.mode,
-    servers: { endpoints: recipe.servers?.endpoints, command: recipe.servers?.command },
-    plugins: recipe.plugins,
+    clientNodes: alloc.clients.nodes,
+    serverNodes: alloc.servers.nodes,
+    distributionStrategy: alloc.clients.distribution_strategy,
+    mode: recipe.orchestration.mode,
+    servers: {
+      endpoints: recipe.servers.endpoints,
+      command: recipe.servers.command,
+      port: recipe.servers.port,
+    },
+    plugins,
     monitoring: {
-      enabled: mon.enabled === true,
-      interval: parseDuration(mon.interval ?? mon.scrape_interval) ?? undefined,
+      enabled: wroteMonitoring && mon.enabled,
+      interval: parseDuration(mon.interval),
       pushgateway: mon.pushgateway,
     },
     logging: parseLoggingConfig(recipe.logging, recipeFile),

@@ -31,7 +31,7 @@ export interface RunPlan {
   /** `orchestration.mode` (`local`, `slurm`). */
   mode?: string;
   /** How the local launcher gets servers: attach to `endpoints`, run `command` ({port}), else the simulator. */
-  servers?: { endpoints?: string[]; command?: string };
+  servers?: { endpoints?: string[]; command?: string; port?: number };
   /** Service plugin modules to load (executors get them as --plugin). */
   plugins?: string[];
   monitoring?: { enabled?: boolean; interval?: number; pushgateway?: string };

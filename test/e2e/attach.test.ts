@@ -58,5 +58,5 @@ describe('hpcbench orchestrate (attach mode)', () => {
     expect(sum).toBe(metrics.aggregate.total_requests);
     // the executors are still running: attach mode leaves what it did not start
     expect(a.child.running && b.child.running && sim.child.running).toBe(true);
-  });
+  }, 240_000);
 });

@@ -82,7 +82,7 @@ describe('error codes end to end', () => {
     const { res, results } = await orchestrate([`127.0.0.1:${port}`], ['127.0.0.1:1'], fast('e001'));
     expectCode(res, 'E001', new RegExp(`127\\.0\\.0\\.1:${port}.*connection refused`));
     await expectRunJson(results, 'E001');
-  });
+  }, 240_000);
 
   it('E002: a workload executor is down', async () => {
     const port = await freePort();
@@ -93,7 +93,7 @@ describe('error codes end to end', () => {
     );
     expectCode(res, 'E002', /executor.*127\.0\.0\.1.*connection refused/);
     await expectRunJson(results, 'E002');
-  });
+  }, 240_000);
 
   it('E003: the model is not served', async () => {
     const { res, results } = await orchestrate(
@@ -103,7 +103,7 @@ describe('error codes end to end', () => {
     );
     expectCode(res, 'E003', /no-such-model/);
     await expectRunJson(results, 'E003');
-  });
+  }, 240_000);
 
   it('E004: the executor rejects the start (wrong bearer token)', async () => {
     const ex = await box.startExecutor('e004', 'right-token');
@@ -117,7 +117,7 @@ describe('error codes end to end', () => {
     );
     expectCode(res, 'E004', /e004.*401|bearer token/);
     await expectRunJson(results, 'E004');
-  });
+  }, 240_000);
 
   it('E005: an executor reports metrics that cannot be merged (a seed-version executor without snapshots)', async () => {
     const ready = box.path('v1.ready.json');
@@ -137,7 +137,7 @@ describe('error codes end to end', () => {
     );
     expectCode(res, 'E005', /snapshot/);
     await expectRunJson(results, 'E005');
-  });
+  }, 240_000);
 
   it('E006: a bad recipe, before anything starts', async () => {
     const file = await box.writeRecipe(
@@ -148,7 +148,7 @@ describe('error codes end to end', () => {
     expectCode(res, 'E006', /workload\.duration/);
     expect(res.stderr).toContain('bad.yaml');
     expect(existsSync(box.path('results-bad'))).toBe(false);
-  });
+  }, 240_000);
 
   it('E007: an executor stops answering mid-run (SIGSTOP)', async () => {
     const ex = await box.startExecutor('e007', 'tok');
@@ -169,7 +169,7 @@ describe('error codes end to end', () => {
     } finally {
       ex.child.signal('SIGCONT');
     }
-  });
+  }, 240_000);
 
   it('E008: an executor dies mid-run (connection refused)', async () => {
     const ex = await box.startExecutor('e008', 'tok');
@@ -186,7 +186,7 @@ describe('error codes end to end', () => {
     );
     expectCode(res, 'E008', /127\.0\.0\.1.*connection refused/);
     await expectRunJson(results, 'E008');
-  });
+  }, 240_000);
 });
 
 /** The seed's (v1) executor API: the right JSON shapes, but /metrics without a mergeable snapshot. */

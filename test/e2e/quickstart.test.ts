@@ -66,5 +66,5 @@ describe('Quick start: hpcbench run examples/quickstart.yaml', () => {
     expect(logs).toContain('server-1-server.log');
     expect(logs).toContain('client-1-executor.log');
     expect((await stat(join(run, 'logs', 'client-1-executor.log'))).size).toBeGreaterThan(0);
-  });
+  }, 240_000);
 });

@@ -74,5 +74,5 @@ describe('SIGTERM during hpcbench run', () => {
     const summary = await readJson(join(run, 'summary.json'));
     expect(summary.status).toBe('interrupted');
     for (const pid of Object.values(runJson.pids as Record<string, number>)) expect(alive(pid)).toBe(false);
-  });
+  }, 240_000);
 });

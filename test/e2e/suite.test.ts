@@ -54,5 +54,5 @@ describe('benchmark_suite', () => {
         0,
       ),
     );
-  });
+  }, 240_000);
 });

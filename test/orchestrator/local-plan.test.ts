@@ -36,9 +36,12 @@ describe('local launch plan', () => {
   it('attaches to servers.endpoints and runs servers.command with {port}', () => {
     const attach = planServers({ ...base, servers: { endpoints: ['http://127.0.0.1:8000'] } }, layout);
     expect(attach).toEqual([{ node: 'server-1', endpoint: 'http://127.0.0.1:8000' }]);
-    const [cmd] = planServers({ ...base, servers: { command: 'llama-server --port {port}' } }, layout);
+    const [cmd] = planServers(
+      { ...base, servers: { command: 'llama-server --host {host} --port {port}' } },
+      layout,
+    );
     expect(cmd.needsPort).toBe(true);
-    expect(withPort(cmd.child!, 4321).args).toEqual(['-c', 'llama-server --port 4321']);
+    expect(withPort(cmd.child!, 4321).args).toEqual(['-c', 'llama-server --host 127.0.0.1 --port 4321']);
   });
 
   it('starts one executor per client node, with the token in the environment and its own log', () => {
