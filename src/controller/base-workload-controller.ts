@@ -21,6 +21,7 @@ import {
   type HttpResult,
   httpText,
   parseJson,
+  TransportError,
   transportToHpcError,
 } from '../services/base/http.js';
 import { aggregate } from './aggregate.js';
@@ -90,13 +91,18 @@ export class BaseWorkloadController {
   ): Promise<HttpResult> {
     const headers: Record<string, string> = {};
     if (method === 'POST' && this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    const url = joinUrl(target.url, path);
+    const options = { method, headers, body, timeout: this.requestTimeout };
     try {
-      return await httpText(joinUrl(target.url, path), {
-        method,
-        headers,
-        body,
-        timeout: this.requestTimeout,
-      });
+      try {
+        return await httpText(url, options);
+      } catch (err) {
+        // A GET on a kept-alive socket the executor closed fails with a reset: ask once more on a fresh
+        // connection, so the error says what the executor's state is (answering, or refused).
+        if (method !== 'GET' || !(err instanceof TransportError) || err.kind !== 'network') throw err;
+        if (err.message === 'connection refused') throw err;
+        return await httpText(url, options);
+      }
     } catch (err) {
       throw transportToHpcError(err, `executor ${target.node} (${target.url}${path})`);
     }
