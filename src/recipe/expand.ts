@@ -6,6 +6,7 @@
  */
 import type { PromptSource, WorkloadSpec } from '../loadgen/spec.js';
 import { optionalSeconds, seconds } from './durations.js';
+import { DUMMY_MODEL } from './resolve.js';
 import type { Recipe } from './schema/recipe.js';
 import {
   type BenchmarkEntry,
@@ -28,8 +29,6 @@ export interface BenchmarkPlan {
   spec: PlanWorkload;
 }
 
-/** The model a `dummy` run asks for when the recipe names none. */
-export const DUMMY_MODEL = 'dummy-model';
 const DEFAULT_TOKENS = 128;
 
 type Fields = Partial<Workload> & Record<string, unknown>;

@@ -3,7 +3,6 @@
 export { optionalSeconds, seconds } from './durations.js';
 export {
   type BenchmarkPlan,
-  DUMMY_MODEL,
   datasetFormat,
   expandBenchmarks,
   type PlanWorkload,
@@ -20,6 +19,7 @@ export {
   resolveRecipe,
   validateRecipeFile,
 } from './load.js';
+export { DUMMY_MODEL } from './resolve.js';
 export type { Duration } from './schema/primitives.js';
 export type { Recipe, RecipeInput } from './schema/recipe.js';
 export { recipeSchema } from './schema/recipe.js';

@@ -1,6 +1,9 @@
 /** Defaults that depend on other fields, applied after the schema's own defaults. */
 import type { Recipe } from './schema/recipe.js';
 
+/** The model a `dummy` run asks for when the recipe names none (the simulator serves any name). */
+export const DUMMY_MODEL = 'dummy-model';
+
 export function resolveDefaults(r: Recipe): Recipe {
   const w = r.workload;
   const alloc = r.orchestration.node_allocation;
@@ -10,6 +13,10 @@ export function resolveDefaults(r: Recipe): Recipe {
   return {
     ...r,
     orchestration: { ...r.orchestration, total_nodes: r.orchestration.total_nodes ?? sum },
-    workload: { ...workload, clients_per_node: cpn },
+    workload: {
+      ...workload,
+      clients_per_node: cpn,
+      model: workload.model ?? (workload.service === 'dummy' ? DUMMY_MODEL : undefined),
+    },
   };
 }

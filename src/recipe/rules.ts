@@ -123,9 +123,12 @@ function workloadRules(ctx: RuleContext, err: Push): void {
     const al = ['clients_per_node', 'num_threads', 'concurrency'].filter((k) => has(entry, k));
     if (al.length > 1) err(['workload', 'benchmark_suite', i, al[1]], `give only one of ${al.join(', ')}`);
   });
+  const anyOpenLoop =
+    has(w, 'target_rps') || suite.some((e) => has(obj(e), 'target_rps')) || has(obj(w.sweep), 'target_rps');
   for (const [i, x] of [w, ...suite.map(obj)].entries()) {
     const at: PathSegment[] = i === 0 ? ['workload'] : ['workload', 'benchmark_suite', i - 1];
-    const rps = has(x, 'target_rps') || has(w, 'target_rps');
+    const rps =
+      i === 0 ? anyOpenLoop : has(x, 'target_rps') || has(w, 'target_rps') || has(obj(w.sweep), 'target_rps');
     if (has(x, 'request_distribution') && x.request_distribution !== 'constant' && !rps)
       err(
         [...at, 'request_distribution'],

@@ -16,13 +16,24 @@ export interface JsonSchemaNode {
   oneOf?: JsonSchemaNode[];
 }
 
-function objectBranch(s: JsonSchemaNode): JsonSchemaNode | undefined {
-  if (s.properties || s.additionalProperties !== undefined || s.type === 'object') return s;
-  for (const b of [...(s.anyOf ?? []), ...(s.oneOf ?? [])]) {
-    const o = objectBranch(b);
-    if (o) return o;
+function objectBranches(s: JsonSchemaNode): JsonSchemaNode[] {
+  if (s.properties || s.additionalProperties !== undefined || s.type === 'object') return [s];
+  return [...(s.anyOf ?? []), ...(s.oneOf ?? [])].flatMap(objectBranches);
+}
+
+/** Of a union's object shapes, the one that knows most of the value's keys. */
+function objectBranch(s: JsonSchemaNode, value: object): JsonSchemaNode | undefined {
+  let best: JsonSchemaNode | undefined;
+  let bestMissing = Number.POSITIVE_INFINITY;
+  for (const b of objectBranches(s)) {
+    const known = b.properties ?? {};
+    const missing = b.additionalProperties ? 0 : Object.keys(value).filter((k) => !(k in known)).length;
+    if (missing < bestMissing) {
+      best = b;
+      bestMissing = missing;
+    }
   }
-  return undefined;
+  return best;
 }
 
 function arrayBranch(s: JsonSchemaNode): JsonSchemaNode | undefined {
@@ -47,7 +58,7 @@ export function unknownKeys(
     return out;
   }
   if (value === null || typeof value !== 'object') return out;
-  const obj = objectBranch(schema);
+  const obj = objectBranch(schema, value);
   if (!obj) return out;
   const props = obj.properties ?? {};
   const extra = obj.additionalProperties;
