@@ -27,23 +27,31 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Polls until some records file of the run has at least one line (requests are being measured). */
-async function waitForRecords(base: string, deadline: number): Promise<string> {
+/**
+ * Waits until the run measures: run.json names the executors and the first benchmark runs, and the
+ * executors' GET /status report completed requests. Returns the run folder.
+ */
+async function waitForRequests(base: string, deadline: number): Promise<string> {
   while (Date.now() < deadline) {
-    const runs = await readdir(base).catch(() => [] as string[]);
-    for (const r of runs) {
-      const bdir = join(base, r, 'benchmarks');
-      for (const b of await readdir(bdir).catch(() => [] as string[])) {
-        for (const f of await readdir(join(bdir, b)).catch(() => [] as string[])) {
-          if (!f.startsWith('records-')) continue;
-          const text = await readFile(join(bdir, b, f), 'utf8').catch(() => '');
-          if (text.includes('\n')) return join(base, r);
-        }
+    const [run] = await readdir(base).catch(() => [] as string[]);
+    const runJson = run
+      ? await readFile(join(base, run, 'run.json'), 'utf8').then(JSON.parse, () => undefined)
+      : undefined;
+    if (runJson?.benchmarks?.[0]?.status === 'running') {
+      let ok = 0;
+      for (const ep of runJson.client_endpoints as string[]) {
+        const url = ep.startsWith('http') ? ep : `http://${ep}`;
+        const s = (await fetch(`${url}/status`).then(
+          (r) => r.json(),
+          () => undefined,
+        )) as { requests_ok?: number } | undefined;
+        ok += s?.requests_ok ?? 0;
       }
+      if (ok > 0) return join(base, run);
     }
     await sleep(200);
   }
-  throw new Error('no request records appeared');
+  throw new Error('the run never measured a request');
 }
 
 describe('SIGTERM during hpcbench run', () => {
@@ -53,7 +61,7 @@ describe('SIGTERM during hpcbench run', () => {
     const cli = execa(self.command, self.args, { reject: false, all: true });
     let run: string;
     try {
-      run = await waitForRecords(box.path('results'), Date.now() + 60_000);
+      run = await waitForRequests(box.path('results'), Date.now() + 90_000);
       await sleep(1500);
       cli.kill('SIGTERM');
     } catch (err) {
@@ -71,6 +79,10 @@ describe('SIGTERM during hpcbench run', () => {
     const metrics = await readJson(join(run, 'benchmarks', name, 'metrics.json'));
     expect(metrics.status).toBe('interrupted');
     expect(metrics.aggregate.total_requests).toBeGreaterThan(0);
+    const records = (await readdir(join(run, 'benchmarks', name))).filter((f) => f.startsWith('records-'));
+    expect(records.length).toBe(2);
+    const lines = (await readFile(join(run, 'benchmarks', name, records[0]), 'utf8')).trim().split('\n');
+    expect(lines.length).toBeGreaterThan(0);
     const summary = await readJson(join(run, 'summary.json'));
     expect(summary.status).toBe('interrupted');
     for (const pid of Object.values(runJson.pids as Record<string, number>)) expect(alive(pid)).toBe(false);
