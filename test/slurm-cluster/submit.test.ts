@@ -15,10 +15,14 @@ import { requireCluster, waitForJob } from './cluster.js';
 const ok = requireCluster();
 const FIXTURE = new URL('../slurm/fixtures/dummy-ci.yaml', import.meta.url);
 
-async function recipeWith(duration: string): Promise<{ dir: string; recipe: string }> {
+async function recipeWith(
+  duration: string,
+  timeLimit = '00:05:00',
+): Promise<{ dir: string; recipe: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'hb-slurm-run-'));
   const recipe = join(dir, 'recipe.yaml');
-  writeFileSync(recipe, readFileSync(FIXTURE, 'utf8').replace('duration: 4s', `duration: ${duration}`));
+  const text = readFileSync(FIXTURE, 'utf8').replace('duration: 4s', `duration: ${duration}`);
+  writeFileSync(recipe, text.replace('time_limit: "00:05:00"', `time_limit: "${timeLimit}"`));
   return { dir: join(dir, 'run'), recipe };
 }
 
@@ -113,6 +117,29 @@ describe.runIf(ok)('hpcbench submit on the CI Slurm cluster', () => {
     expect(['COMPLETED', 'FAILED', 'CANCELLED']).toContain(final.state);
     const run = json(join(dir, 'run.json'));
     expect(run.status).toBe('interrupted');
+    assertReadable(dir);
+    const steps = json(join(dir, 'slurm', 'steps.json'));
+    for (const s of steps.steps) expect(s.exit, s.name).not.toBeUndefined();
+    await rm(join(dir, '..'), { recursive: true, force: true });
+  }, 300_000);
+
+  it('a job that reaches its time limit gets TERM first (--signal) and writes its results', async () => {
+    // A three-minute job for a five-minute benchmark: Slurm sends TERM to the batch shell 45 s (a quarter
+    // of the limit) or up to 60 s earlier than that before the end, i.e. 75-135 s after the start, well
+    // after the ~30 s startup; hpcbench stops the workload and writes what it has.
+    const { dir, recipe } = await recipeWith('5m', '00:03:00');
+    const r = await runCli(['submit', recipe, '--wait', '--results-dir', dir, '--interval', '1'], {
+      timeout: 290_000,
+      env: await portEnv(),
+    });
+    const jobId = String(r.stdout).split('\n')[0];
+    const out = readFileSync(join(dir, 'slurm', `job-${jobId}.out`), 'utf8');
+    expect(out).toContain('received SIGTERM');
+    expect(readFileSync(join(dir, 'slurm', 'job.sbatch'), 'utf8')).toContain('#SBATCH --signal=B:TERM@45');
+    const run = json(join(dir, 'run.json'));
+    expect(run.status).toBe('interrupted');
+    expect(out).toMatch(/benchmark \S+: \d+s/);
+    expect(r.exitCode).not.toBe(0);
     assertReadable(dir);
     const steps = json(join(dir, 'slurm', 'steps.json'));
     for (const s of steps.steps) expect(s.exit, s.name).not.toBeUndefined();

@@ -104,6 +104,7 @@ export async function runSlurmJob(o: SlurmJobOptions): Promise<number> {
   const token = randomBytes(24).toString('hex');
   let status = 1;
   let stopping = false;
+  let started = false;
   try {
     await pullImages(o.recipe, log);
     const byKind = (k: StepPlan['kind']) => plan.steps.filter((s) => s.kind === k);
@@ -121,6 +122,7 @@ export async function runSlurmJob(o: SlurmJobOptions): Promise<number> {
     const ready = await waitForExecutors(executors, o.readyTimeout ?? 180, abort.signal);
     const clientEndpoints = ready.map((a) => `${a.host}:${a.port}`);
     log(`executors ready: ${clientEndpoints.join(', ')}; servers: ${plan.serverEndpoints.join(', ')}`);
+    started = true;
     status = await o.orchestrate({
       recipe: o.recipe,
       recipeFile: o.recipeFile,
@@ -136,6 +138,15 @@ export async function runSlurmJob(o: SlurmJobOptions): Promise<number> {
     });
     if (abort.signal.aborted && status === 0) status = 143;
     return status;
+  } catch (err) {
+    // TERM before the phases began (e.g. the time limit while servers were starting): nothing was
+    // measured; stop cleanly with the interrupted status instead of a misleading startup error.
+    if (!started && abort.signal.aborted) {
+      log(`interrupted before the benchmarks started: ${(err as Error).message}`);
+      status = 130;
+      return status;
+    }
+    throw err;
   } finally {
     stopping = true;
     log(`stopping ${group.alive().length} running steps`);
