@@ -8,12 +8,41 @@ import {
   decodeFromCompressedBase64,
   encodeIntoCompressedBase64,
   type Histogram,
+  initWebAssemblySync,
 } from 'hdr-histogram-js';
 
 export const SIGNIFICANT_DIGITS = 3;
 
 export function newHistogram(): Histogram {
   return build({ bitBucketSize: 32, numberOfSignificantValueDigits: SIGNIFICANT_DIGITS, autoResize: true });
+}
+
+let wasm: boolean | undefined;
+
+/** Whether hdr-histogram-js's WebAssembly build is usable here (compiled once, on first use). */
+export function wasmAvailable(): boolean {
+  if (wasm === undefined) {
+    try {
+      initWebAssemblySync();
+      wasm = true;
+    } catch {
+      wasm = false;
+    }
+  }
+  return wasm;
+}
+
+/**
+ * A histogram for the recording hot path: the WebAssembly implementation when available (measured 2-6x
+ * faster per recordValue than the JavaScript one here, see docs/BENCHMARKS.md). It must be destroy()ed.
+ */
+export function newRecordingHistogram(): Histogram {
+  return build({
+    bitBucketSize: 32,
+    numberOfSignificantValueDigits: SIGNIFICANT_DIGITS,
+    autoResize: true,
+    useWebAssembly: wasmAvailable(),
+  });
 }
 
 /** Records a duration given in milliseconds (negative values, from clock skew, become 0). */

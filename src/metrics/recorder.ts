@@ -9,7 +9,7 @@ import type { RequestRecord } from '../loadgen/record.js';
 import type { Slo } from '../loadgen/spec.js';
 import { zeroCounters } from './counters.js';
 import { deriveMetrics, meetsSlo } from './derive.js';
-import { encodeHistogram, newHistogram, recordMs } from './histogram.js';
+import { encodeHistogram, newRecordingHistogram, recordMs } from './histogram.js';
 import { addServerFigures, type ServerSums } from './server-figures.js';
 import type { Counters, LatencyMetric, MetricsSnapshot, WindowSnapshot } from './types.js';
 
@@ -45,7 +45,7 @@ export class MetricsRecorder {
   windowEnd?: number;
 
   constructor(private readonly opts: RecorderOptions = {}) {
-    for (const m of opts.openLoop ? [...OVERALL, ...OPEN] : OVERALL) this.hist[m] = newHistogram();
+    for (const m of opts.openLoop ? [...OVERALL, ...OPEN] : OVERALL) this.hist[m] = newRecordingHistogram();
     this.windowMs = (opts.windowSeconds ?? 10) * 1000;
   }
 
@@ -55,7 +55,7 @@ export class MetricsRecorder {
     if (this.win && this.win.start >= start) return this.win;
     this.closeWindow();
     const hist: OpenWindow['hist'] = {};
-    for (const m of WINDOWED) hist[m] = newHistogram();
+    for (const m of WINDOWED) hist[m] = newRecordingHistogram();
     this.win = { start, counters: zeroCounters(), hist };
     return this.win;
   }

@@ -40,13 +40,16 @@ export async function runOpenLoop(ctx: RunContext, opts: ScheduleOptions): Promi
       await yieldNow();
     }
   }
-  // arrivals due before the end that were never sent (stop, or the concurrency cap held them back)
+  // measured arrivals due before the end that were never sent (stop, overload, or the concurrency cap)
   const end = Math.min(ctx.measureEnd, nowMs());
   let dropped = 0;
-  while (at < end && at >= ctx.warmupEnd && !(ctx.maxRequests !== undefined && ctx.quotaReached())) {
-    dropped++;
+  let quota = ctx.maxRequests === undefined ? Infinity : ctx.maxRequests - ctx.issuedMeasured;
+  while (at < end && quota > 0 && dropped < 10_000_000) {
+    if (at >= ctx.warmupEnd) {
+      dropped++;
+      quota--;
+    }
     at = ctx.t0 + sched.next() * 1000;
-    if (dropped > 10_000_000) break;
   }
   if (dropped > 0) ctx.recorder.dropped(nowMs(), dropped);
 }
