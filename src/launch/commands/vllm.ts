@@ -24,13 +24,15 @@ export const vllmCommand: CommandBuilder = (ctx) => {
   const cfg = serviceConfig(ctx.recipe);
   const model = String(cfg.model ?? ctx.recipe.workload.model ?? '');
   const dist = vllmDistributed(cfg);
+  // Parallel sizes apply on one node too (tensor parallel over its GPUs); Ray only when distributed.
+  const sizes = cfg.distributed as VllmDistributed | undefined;
   const argv = [String(cfg.binary ?? 'vllm'), 'serve', model, '--host', ctx.host, '--port', String(ctx.port)];
   argv.push('--max-model-len', String(numberOr(cfg.max_model_len, 2048)));
   argv.push('--gpu-memory-utilization', String(numberOr(cfg.gpu_memory_utilization, 0.9)));
   if (cfg.enforce_eager === true) argv.push('--enforce-eager');
   if (cfg.trust_remote_code === true) argv.push('--trust-remote-code');
-  const tp = numberOr(dist?.tensor_parallel_size ?? cfg.tensor_parallel_size, 1);
-  const pp = numberOr(dist?.pipeline_parallel_size ?? cfg.pipeline_parallel_size, 1);
+  const tp = numberOr(sizes?.tensor_parallel_size ?? cfg.tensor_parallel_size, 1);
+  const pp = numberOr(sizes?.pipeline_parallel_size ?? cfg.pipeline_parallel_size, 1);
   argv.push('--tensor-parallel-size', String(tp), '--pipeline-parallel-size', String(pp));
   if (dist) argv.push('--distributed-executor-backend', dist.backend ?? 'ray');
   if (typeof cfg.served_model_name === 'string') argv.push('--served-model-name', cfg.served_model_name);

@@ -1,0 +1,8 @@
+#!/bin/bash
+# Steps hpcbench slurm-job starts inside the allocation (monitors, Ray, servers, then executors).
+# servers: mel2001  clients: mel2002,mel2003  monitors: -
+# orchestrator targets: 10.3.0.10:11500 (health /health)
+srun --overlap -N1 -n1 -w mel2001 --job-name=server-mel2001 --cpus-per-task=1 --mem=4096M --output=/scratch/hpcbench/results/quickstart_20260101T000000Z/logs/server-mel2001.out --error=/scratch/hpcbench/results/quickstart_20260101T000000Z/logs/server-mel2001.err --kill-on-bad-exit=1 /opt/node/bin/node /opt/hpcbench/bin/hpcbench.js serve dummy --host 10.3.0.10 --port 11500 &
+srun --overlap -N1 -n1 -w mel2002 --job-name=executor-mel2002 --cpus-per-task=1 --mem=4096M --output=/scratch/hpcbench/results/quickstart_20260101T000000Z/logs/executor-mel2002.out --error=/scratch/hpcbench/results/quickstart_20260101T000000Z/logs/executor-mel2002.err --kill-on-bad-exit=1 /opt/node/bin/node /opt/hpcbench/bin/hpcbench.js executor --service dummy --port 0 --host 10.3.1.11 --ready-file /scratch/hpcbench/results/quickstart_20260101T000000Z/slurm/rendezvous/executor-mel2002.json --node mel2002 &
+srun --overlap -N1 -n1 -w mel2003 --job-name=executor-mel2003 --cpus-per-task=1 --mem=4096M --output=/scratch/hpcbench/results/quickstart_20260101T000000Z/logs/executor-mel2003.out --error=/scratch/hpcbench/results/quickstart_20260101T000000Z/logs/executor-mel2003.err --kill-on-bad-exit=1 /opt/node/bin/node /opt/hpcbench/bin/hpcbench.js executor --service dummy --port 0 --host 10.3.2.12 --ready-file /scratch/hpcbench/results/quickstart_20260101T000000Z/slurm/rendezvous/executor-mel2003.json --node mel2003 &
+wait
