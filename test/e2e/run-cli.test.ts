@@ -1,0 +1,53 @@
+/** `hpcbench run` details: slurm recipes point to `hpcbench submit`, --quiet, monitoring into the results folder. */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasStackTrace, onlyRunDir, readJson, recipe, runCli, Sandbox } from './helpers.js';
+
+let box: Sandbox;
+beforeAll(async () => {
+  box = await Sandbox.create();
+});
+afterAll(async () => {
+  await box.close();
+});
+
+describe('hpcbench run', () => {
+  it('refuses a mode: slurm recipe with a pointer to hpcbench submit (E006, nothing started)', async () => {
+    const res = await runCli(['run', 'examples/vllm-slurm.yaml', '--results-dir', box.path('r-slurm')]);
+    expect(res.exitCode).toBe(1);
+    expect(res.stderr).toMatch(
+      /^E006: .*orchestration\.mode is 'slurm'.*hpcbench submit examples\/vllm-slurm\.yaml/m,
+    );
+    expect(res.stderr).toContain('--local');
+    expect(hasStackTrace(res.all)).toBe(false);
+    await expect(readdir(box.path('r-slurm'))).rejects.toThrow();
+  });
+
+  it('--quiet prints no progress; monitoring from the recipe writes CSVs into the results folder', async () => {
+    const file = await box.writeRecipe(
+      'mon.yaml',
+      recipe(
+        'mon',
+        { duration: '2s', warmup: '0s' },
+        {
+          monitoring: { enabled: true, interval: 0.5 },
+          servers: { health_check: { timeout: 20, interval: 0.2 } },
+        },
+      ),
+    );
+    const res = await runCli(['run', file, '--quiet', '--results-dir', box.path('r-mon')], {
+      timeout: 180_000,
+    });
+    expect(res.exitCode, res.all).toBe(0);
+    expect(res.stderr).not.toMatch(/benchmark 1\/1|✓ server-health/);
+    expect(res.stdout).toMatch(/^default\s+completed/m);
+    const run = await onlyRunDir(box.path('r-mon'));
+    expect(await readdir(join(run, 'monitor'))).toEqual(
+      expect.arrayContaining(['server-1-server.csv', 'client-1-client.csv', 'client-2-client.csv']),
+    );
+    expect(await readdir(run)).toContain('benchmark_metrics.csv');
+    const runJson = await readJson(join(run, 'run.json'));
+    expect(Object.keys(runJson.pids)).toHaveLength(3);
+  }, 240_000);
+});
