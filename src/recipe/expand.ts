@@ -53,7 +53,7 @@ interface Point {
 }
 
 /** The points of a sweep, in order. */
-export function sweepPoints(sweep: Workload['sweep']): Point[] {
+export function sweepPoints(sweep: { mode?: string; [field: string]: unknown } | undefined): Point[] {
   if (!sweep) return [];
   const axes = Object.entries(sweep).filter(([k]) => k !== 'mode') as [string, unknown[]][];
   const point = (picks: [string, unknown][]): Point => ({

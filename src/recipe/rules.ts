@@ -129,7 +129,7 @@ function workloadRules(ctx: RuleContext, err: Push): void {
     const at: PathSegment[] = i === 0 ? ['workload'] : ['workload', 'benchmark_suite', i - 1];
     const rps =
       i === 0 ? anyOpenLoop : has(x, 'target_rps') || has(w, 'target_rps') || has(obj(w.sweep), 'target_rps');
-    if (has(x, 'request_distribution') && x.request_distribution !== 'constant' && !rps)
+    if ((x.request_distribution === 'poisson' || x.request_distribution === 'burst') && !rps)
       err(
         [...at, 'request_distribution'],
         'applies to open loop only: set target_rps (requests/s across all client nodes)',

@@ -21,7 +21,9 @@ export function sweepRules(ctx: RuleContext, w: Loose, err: Push): void {
     err(['workload', 'sweep'], 'lists no field: e.g. sweep: { clients_per_node: [1, 8, 32] }');
     return;
   }
-  const allowed = Object.keys(workloadFields).filter((k) => !NOT_SWEEPABLE.has(k));
+  const allowed = [...Object.keys(workloadFields), ...Object.keys(WORKLOAD_ALIASES)].filter(
+    (k) => !NOT_SWEEPABLE.has(k),
+  );
   for (const [key, values] of axes) {
     const field = sweepField(key);
     if (!field || NOT_SWEEPABLE.has(field)) {

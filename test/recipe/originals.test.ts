@@ -17,7 +17,10 @@ describe('recipes/ (real users) validate', () => {
     expect(errors(issues)).toEqual([]);
     const { recipe } = await loadRecipe(recipes('logging_meluxina.yaml'));
     expect(recipe.logging).toMatchObject({ type: 'tailer', create_jsonl: true, flush_interval: 3 });
-    expect(recipe.artifacts?.python).toEqual({ path: 'python_3_12_3_v2.sif', remote: 'docker://python:3.12.3-slim' });
+    expect(recipe.artifacts?.python).toEqual({
+      path: 'python_3_12_3_v2.sif',
+      remote: 'docker://python:3.12.3-slim',
+    });
     expect(recipe.environment).toEqual({ OLLAMA_NUM_PARALLEL: '4', OLLAMA_MAX_QUEUE: '512' });
     expect(recipe.workload.clients_per_node).toBe(5);
     expect(recipe.orchestration.total_nodes).toBe(4);
@@ -36,7 +39,12 @@ describe('recipes/ (real users) validate', () => {
       ['latency_c10', 10, 0.01],
       ['throughput_c10_nosleep', 10, 0],
     ]);
-    expect(plans[0].workload).toMatchObject({ duration: 900, warmup: 120, model: 'llama2', service: 'ollama' });
+    expect(plans[0].workload).toMatchObject({
+      duration: 900,
+      warmup: 120,
+      model: 'llama2',
+      service: 'ollama',
+    });
   });
 });
 
@@ -49,7 +57,10 @@ describe('test_recipes/', () => {
     const issues = await validateRecipeFile(tests('minimal_valid.yaml'));
     expect(errors(issues)).toEqual([]);
     expect(warnings(issues)).toHaveLength(1);
-    expect(issues[0]).toMatchObject({ path: 'orchestration.node_allocation.clients.clients_per_node', line: 14 });
+    expect(issues[0]).toMatchObject({
+      path: 'orchestration.node_allocation.clients.clients_per_node',
+      line: 14,
+    });
     expect(issues[0].message).toMatch(/too few for good load/);
   });
 
@@ -71,7 +82,10 @@ describe('test_recipes/', () => {
     expect(byPath['orchestration.total_nodes'].message).toMatch(/3 servers \+ 4 clients \+ 1 monitors = 8/);
     // lines 20-22: negative GPUs, cpus 0, mem 0
     expect(byPath['resources.servers.gpus']).toMatchObject({ line: 20, message: 'must be 0 or more' });
-    expect(byPath['resources.servers.cpus_per_task']).toMatchObject({ line: 21, message: 'must be at least 1' });
+    expect(byPath['resources.servers.cpus_per_task']).toMatchObject({
+      line: 21,
+      message: 'must be at least 1',
+    });
     expect(byPath['resources.servers.mem_gb']).toMatchObject({ line: 22, message: 'must be at least 1' });
     // line 23: missing resources.clients
     expect(byPath['resources.clients'].message).toMatch(/required/);

@@ -1,0 +1,156 @@
+/** benchmark_suite and sweep expansion into the WorkloadSpecs the executors run. */
+import { describe, expect, it } from 'vitest';
+import { expandBenchmarks, resolveRecipe, sweepPoints } from '../../src/recipe/index.js';
+import { localRecipe } from './helpers.js';
+
+const plans = (workload: Record<string, unknown>, rest: Record<string, unknown> = {}) =>
+  expandBenchmarks(resolveRecipe(localRecipe(workload, rest)).recipe);
+
+describe('expandBenchmarks', () => {
+  it('one default benchmark with seconds, synthetic prompts and the seed fields', () => {
+    const [p, ...more] = plans({
+      duration: '2m',
+      warmup: 10,
+      clients_per_node: 3,
+      prompt_len: 256,
+      gen_tokens: 64,
+    });
+    expect(more).toEqual([]);
+    expect(p.name).toBe('default');
+    expect(p.workload).toEqual({
+      benchmark: 'default',
+      service: 'dummy',
+      model: 'dummy-model',
+      duration: 120,
+      warmup: 10,
+      clients_per_node: 3,
+      sleep_seconds: 0,
+      stream: true,
+      request_distribution: 'constant',
+      prompts: { source: 'synthetic', input_tokens: 256, output_tokens: 64 },
+      max_tokens: 64,
+      distribution_strategy: 'round-robin',
+    });
+    expect(p.spec).toBe(p.workload);
+  });
+
+  it('suite entries override any workload field, in order; num_threads is clients_per_node', () => {
+    const ps = plans({
+      target_rps: 5,
+      request_distribution: 'poisson',
+      benchmark_suite: [
+        { name: 'slow', num_threads: 2, duration: '30s' },
+        { name: 'burst', request_distribution: 'burst', burstiness: 4, slo: { ttft_ms: 200 } },
+      ],
+    });
+    expect(ps.map((p) => p.name)).toEqual(['slow', 'burst']);
+    expect(ps[0].workload).toMatchObject({
+      clients_per_node: 2,
+      duration: 30,
+      target_rps: 5,
+      request_distribution: 'poisson',
+    });
+    expect(ps[1].workload).toMatchObject({
+      duration: 20,
+      request_distribution: 'burst',
+      burstiness: 4,
+      slo: { ttft_ms: 200 },
+    });
+    expect(ps[1].workload).not.toHaveProperty('name');
+  });
+
+  it('datasets map onto prompts; the format comes from the recipe or the file name', () => {
+    const p = (dataset: unknown) => plans({ dataset, gen_tokens: 32 })[0].workload.prompts;
+    expect(p('data/hellaswag_val.jsonl')).toEqual({
+      source: 'hellaswag',
+      path: 'data/hellaswag_val.jsonl',
+      output_tokens: 32,
+    });
+    expect(p('sg.json')).toEqual({ source: 'sharegpt', path: 'sg.json', output_tokens: 32 });
+    expect(p('p.jsonl')).toMatchObject({ source: 'jsonl' });
+    expect(p({ path: 'x.txt', format: 'sharegpt' })).toMatchObject({ source: 'sharegpt', path: 'x.txt' });
+  });
+
+  it('a length distribution passes through; max_tokens only for a fixed gen_tokens', () => {
+    const dist = { dist: 'uniform', min: 16, max: 64 };
+    const [p] = plans({ prompt_len: { dist: 'normal', mean: 100, std: 10 }, gen_tokens: dist });
+    expect(p.workload.prompts).toEqual({
+      source: 'synthetic',
+      input_tokens: { dist: 'normal', mean: 100, std: 10 },
+      output_tokens: dist,
+    });
+    expect(p.workload).not.toHaveProperty('max_tokens');
+  });
+});
+
+describe('sweeps', () => {
+  it('cross: every combination, the first field slowest, named field=value', () => {
+    const ps = plans({ sweep: { concurrency: [1, 8], target_rps: [10, 20, 40] } });
+    expect(ps.map((p) => p.name)).toEqual([
+      'concurrency=1,target_rps=10',
+      'concurrency=1,target_rps=20',
+      'concurrency=1,target_rps=40',
+      'concurrency=8,target_rps=10',
+      'concurrency=8,target_rps=20',
+      'concurrency=8,target_rps=40',
+    ]);
+    expect(ps[4].workload).toMatchObject({
+      benchmark: 'concurrency=8,target_rps=20',
+      clients_per_node: 8,
+      target_rps: 20,
+    });
+  });
+
+  it('zip: the i-th values together', () => {
+    const ps = plans({ sweep: { mode: 'zip', clients_per_node: [1, 4, 16], gen_tokens: [16, 64, 256] } });
+    expect(ps.map((p) => [p.name, p.workload.clients_per_node, p.workload.max_tokens])).toEqual([
+      ['clients_per_node=1,gen_tokens=16', 1, 16],
+      ['clients_per_node=4,gen_tokens=64', 4, 64],
+      ['clients_per_node=16,gen_tokens=256', 16, 256],
+    ]);
+  });
+
+  it('a suite with a sweep sweeps each entry', () => {
+    const ps = plans({
+      benchmark_suite: [
+        { name: 'chat', api: 'chat' },
+        { name: 'gen', api: 'generate' },
+      ],
+      sweep: { concurrency: [1, 2] },
+    });
+    expect(ps.map((p) => `${p.name}:${p.workload.api}:${p.workload.clients_per_node}`)).toEqual([
+      'chat_concurrency=1:chat:1',
+      'chat_concurrency=2:chat:2',
+      'gen_concurrency=1:generate:1',
+      'gen_concurrency=2:generate:2',
+    ]);
+  });
+
+  it('durations and distributions in names; duplicate names get a suffix', () => {
+    expect(
+      sweepPoints({
+        mode: 'zip',
+        duration: ['30s', '1m'],
+        prompt_len: [{ dist: 'uniform', min: 1, max: 9 }, 5],
+      }).map((p) => p.name),
+    ).toEqual(['duration=30s,prompt_len=uniform-1-9', 'duration=1m,prompt_len=5']);
+    expect(plans({ sweep: { concurrency: [2, 2] } }).map((p) => p.name)).toEqual([
+      'concurrency=2',
+      'concurrency=2_2',
+    ]);
+  });
+
+  it('invalid sweep keys and values are errors naming the value', () => {
+    expect(() => resolveRecipe(localRecipe({ sweep: { concurency: [1], target_rps: [5, -1] } }))).toThrow(
+      expect.objectContaining({
+        issues: [
+          expect.objectContaining({
+            path: 'workload.sweep.concurency',
+            message: expect.stringMatching(/not a workload field; did you mean "concurrency"/),
+          }),
+          expect.objectContaining({ path: 'workload.sweep.target_rps[1]', message: 'must be > 0' }),
+        ],
+      }),
+    );
+  });
+});
