@@ -71,9 +71,10 @@ describe.runIf(ok)('srun steps on the CI Slurm cluster', () => {
     expect(steps.steps.map((s: { name: string }) => s.name).sort()).toEqual(
       ['executor-n2', 'executor-n3', 'monitor-n1', 'monitor-n2', 'monitor-n3', 'server-n1'].sort(),
     );
-    // Monitors and executors got TERM through Slurm and exited cleanly (not cancelled with KILL).
+    // Monitors and executors got TERM through Slurm (scancel --signal=TERM), not a cancelled step's KILL
+    // (137): 0 once their handler runs, 143 if TERM came while the process was still starting.
     for (const s of steps.steps.filter((x: { name: string }) => !x.name.startsWith('server-'))) {
-      expect(s.exit, `${s.name} exit`).toBe(0);
+      expect([0, 143], `${s.name} exit ${s.exit}`).toContain(s.exit);
     }
     await rm(resultsDir, { recursive: true, force: true });
   }, 300_000);
