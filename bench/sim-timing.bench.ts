@@ -2,14 +2,15 @@
  * The simulator's own timing error: for every pair of consecutive chunks of a request, the actual gap
  * between their writes minus the modelled gap (from the service's ground-truth traces), at 1 and at 256
  * concurrent streams, with the shared scheduler and with a setTimeout per chunk for comparison. The server
- * runs as `hpcbench serve dummy` in its own process, as it is deployed; the client here only drains streams.
+ * runs in its own process, as deployed; the client here only drains streams.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { Agent, request } from 'undici';
-import { selfCommand } from '../src/util/self.js';
+import { startDummyServer } from '../src/services/dummy/sim/index.js';
 import type { Bench } from './index.js';
 
 const STEP_MS = 20;
@@ -21,28 +22,33 @@ interface Trace {
   chunk_written_ms: number[];
 }
 
-async function startServer(scheduler: string, factor: number) {
+/**
+ * Runs the simulator in its own process, as `hpcbench serve dummy` does (same startDummyServer, same
+ * options), but through this file's `--serve-child` mode: the full CLI imports every command, so an
+ * unrelated half-finished command elsewhere must not stop the benchmark.
+ */
+async function startServer(scheduler: string, factor: number, spin: number) {
   const dir = mkdtempSync(join(tmpdir(), 'hpcbench-bench-'));
   const ready = join(dir, 'ready.json');
-  const flags = [
-    '--load-ms',
-    '0',
-    '--decode-step-ms',
-    String(STEP_MS),
-    '--decode-batch-factor',
-    String(factor),
-  ];
-  flags.push(
-    '--max-num-seqs',
-    '1024',
-    '--max-queue',
-    '1024',
-    '--trace-capacity',
-    '100000',
-    '--scheduler',
+  const options = {
+    load_ms: 0,
+    decode_step_ms: STEP_MS,
+    decode_batch_factor: factor,
+    max_num_seqs: 1024,
+    max_queue: 1024,
+    trace_capacity: 100_000,
     scheduler,
-  );
-  const { command, args } = selfCommand('serve', 'dummy', '--port', '0', '--ready-file', ready, ...flags);
+    spin_ms: spin,
+  };
+  const command = process.execPath;
+  const args = [
+    '--import',
+    'tsx',
+    fileURLToPath(import.meta.url),
+    '--serve-child',
+    JSON.stringify(options),
+    ready,
+  ];
   const child = execa(command, args, { reject: false, stdio: ['ignore', 'ignore', 'inherit'] });
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -95,8 +101,9 @@ export async function scenario(
   streams: number,
   seconds: number,
   factor = 0,
+  spin = 1,
 ): Promise<string> {
-  const srv = await startServer(scheduler, factor);
+  const srv = await startServer(scheduler, factor, spin);
   try {
     const cpu0 = cpuSeconds(srv.child.pid);
     const own0 = process.cpuUsage();
@@ -122,7 +129,7 @@ export async function scenario(
     const e = Float64Array.from(errs).sort();
     const l = Float64Array.from(late).sort();
     const f = (v: number) => v.toFixed(3);
-    return `| ${scheduler} | ${factor} | ${streams} | ${requests} | ${errs.length} | ${f(pct(e, 50))} | ${f(pct(e, 99))} | ${f(e[e.length - 1])} | ${f(e[0])} | ${f(pct(l, 50))} | ${f(pct(l, 99))} | ${f(l[l.length - 1])} | ${serverCpu.toFixed(0)}% | ${((serverCpuS * 1e6) / Math.max(1, late.length)).toFixed(1)} | ${clientCpu.toFixed(0)}% | ${loadavg()[0].toFixed(1)} |`;
+    return `| ${scheduler === 'shared' ? `shared, spin ${spin} ms` : scheduler} | ${factor} | ${streams} | ${requests} | ${errs.length} | ${f(pct(e, 50))} | ${f(pct(e, 99))} | ${f(e[e.length - 1])} | ${f(e[0])} | ${f(pct(l, 50))} | ${f(pct(l, 99))} | ${f(l[l.length - 1])} | ${serverCpu.toFixed(0)}% | ${((serverCpuS * 1e6) / Math.max(1, late.length)).toFixed(1)} | ${clientCpu.toFixed(0)}% | ${loadavg()[0].toFixed(1)} |`;
   } finally {
     srv.child.kill('SIGTERM');
     await srv.child;
@@ -139,13 +146,14 @@ const bench: Bench = {
       rows.push(await scenario(scheduler, 256, 10));
     }
     rows.push(await scenario('shared', 256, 10, 0.02));
+    rows.push(await scenario('shared', 256, 10, 0.02, 0));
     return [
-      'Timing error of the simulated service itself (`hpcbench serve dummy`, own process): for consecutive chunks',
+      'Timing error of the simulated service itself (startDummyServer in its own process, as `hpcbench serve dummy` runs it): for consecutive chunks',
       `of one request, (actual gap between their writes) − (modelled gap), in ms. Model: decode step ${STEP_MS} ms`,
       `(batch factor 0: no slowdown with the batch, the hardest case, 12,800 chunks/s at 256 streams; 0.02: a`,
       `GPU-like slowdown), ${TOKENS} tokens per request, streams back to back (OpenAI SSE, undici client in the`,
       'bench process on the same machine). "late" = write time − modelled time of each chunk. `shared` is the',
-      'default one-timer scheduler; `timeout` is a setTimeout per chunk, kept for comparison.',
+      'default one-timer scheduler (busy-waits the last `spin_ms` before a chunk is due); `timeout` is a setTimeout per chunk, kept for comparison.',
       'Target: gap-error p99 ≤ 1 ms at 256 streams. CPU columns: % of one core over the run.',
       `Load average at start: ${loadavg()
         .map((x) => x.toFixed(2))
@@ -158,3 +166,15 @@ const bench: Bench = {
   },
 };
 export default bench;
+
+/** `--serve-child OPTIONS_JSON READY_FILE`: the server process of a scenario; stops on SIGTERM. */
+async function serveChild(options: string, ready: string): Promise<void> {
+  const server = await startDummyServer(JSON.parse(options));
+  writeFileSync(`${ready}.tmp`, JSON.stringify({ url: server.url, port: server.port, pid: process.pid }));
+  renameSync(`${ready}.tmp`, ready);
+  await new Promise((resolve) => process.once('SIGTERM', resolve));
+  await server.close();
+}
+
+const i = process.argv.indexOf('--serve-child');
+if (i > 0) await serveChild(process.argv[i + 1], process.argv[i + 2]);

@@ -49,3 +49,15 @@ export const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 };
+
+/** Polls the simulator's /metrics until the running/waiting gauges satisfy `ok` (10 s at most). */
+export async function until(url: string, ok: (running: number, waiting: number) => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const text = await fetch(`${url}/metrics`).then((r) => r.text());
+    const g = (name: string) => Number(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1]);
+    if (ok(g('vllm:num_requests_running'), g('vllm:num_requests_waiting'))) return;
+    if (Date.now() > deadline) throw new Error('simulator never reached the expected running/waiting counts');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

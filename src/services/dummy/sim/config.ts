@@ -30,6 +30,7 @@ export interface DummyConfig {
   disconnect_rate: number;
   trace_capacity: number;
   scheduler: 'shared' | 'timeout';
+  spin_ms: number;
 }
 
 type Kind = 'int' | 'number' | 'rate' | 'enum' | 'list';
@@ -67,6 +68,7 @@ export const DUMMY_DEFAULTS: DummyConfig = {
   disconnect_rate: 0,
   trace_capacity: 10000,
   scheduler: 'shared',
+  spin_ms: 1,
 };
 
 export const DUMMY_FIELDS: readonly FieldSpec[] = [
@@ -112,6 +114,12 @@ export const DUMMY_FIELDS: readonly FieldSpec[] = [
     kind: 'enum',
     values: ['shared', 'timeout'],
     help: 'chunk timing: one shared timer (default) or a setTimeout per chunk (for comparison)',
+  },
+  {
+    key: 'spin_ms',
+    kind: 'number',
+    min: 0,
+    help: 'busy-wait window before a due chunk (ms): precision vs CPU',
   },
 ];
 

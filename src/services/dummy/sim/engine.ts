@@ -40,7 +40,7 @@ export class Engine {
     this.scheduler =
       cfg.scheduler === 'timeout'
         ? new TimeoutScheduler<Sequence>(this.fire)
-        : new Scheduler<Sequence>(this.fire);
+        : new Scheduler<Sequence>(this.fire, cfg.spin_ms);
   }
 
   /** Decode step (ms) with `batch` sequences running. */

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { countTokens, tokenText } from '../../../util/tokenizer.js';
 import type { Engine } from './engine.js';
 import { isObject, isoNow, sendJson, tokenLimit } from './http-util.js';
-import type { Sequence, Sink } from './sequence.js';
+import { cut, type Sequence, type Sink } from './sequence.js';
 
 const ns = (ms: number): number => Math.max(0, Math.round(ms * 1e6));
 
@@ -28,17 +28,20 @@ function promptOf(body: Record<string, unknown>, chat: boolean): number | string
   return countTokens((body.prompt as string | undefined) ?? '') + countTokens((body.system as string) ?? '');
 }
 
+/** Ollama's statistics, from the model's own timeline (modelled times: what the simulated GPU did). */
 function stats(seq: Sequence): Record<string, unknown> {
-  const first = seq.firstTokenAt;
+  const m = seq.modelled!;
+  const first = m[0];
+  const last = m[seq.emitted - 1];
   return {
     done: true,
     done_reason: seq.finishReason,
-    total_duration: ns(seq.endAt - seq.arrivedAt),
+    total_duration: ns(last - seq.arrivedAt),
     load_duration: ns(seq.loadMs),
     prompt_eval_count: seq.promptTokens,
-    prompt_eval_duration: ns(first - seq.admittedAt - seq.loadMs),
+    prompt_eval_duration: ns(seq.prefillMs),
     eval_count: seq.emitted,
-    eval_duration: ns(seq.lastTokenAt - first),
+    eval_duration: ns(last - first),
   };
 }
 
@@ -66,7 +69,7 @@ class OllamaSink implements Sink {
   }
 
   abort(): void {
-    this.res.destroy();
+    cut(this.res);
   }
 
   private final(seq: Sequence, text: string): Record<string, unknown> {

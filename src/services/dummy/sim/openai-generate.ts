@@ -8,7 +8,7 @@ import { countTokens, tokenText } from '../../../util/tokenizer.js';
 import type { Engine } from './engine.js';
 import { isObject, sendJson, tokenLimit } from './http-util.js';
 import { type OpenAiErrorType, openaiError } from './openai-errors.js';
-import type { Sequence, Sink } from './sequence.js';
+import { cut, type Sequence, type Sink } from './sequence.js';
 
 type Bad = { error: string; type?: OpenAiErrorType; param?: string };
 
@@ -94,7 +94,7 @@ class OpenAiSink implements Sink {
   }
 
   abort(): void {
-    this.res.destroy();
+    cut(this.res);
   }
 
   private whole(seq: Sequence): void {

@@ -1,7 +1,8 @@
 /**
  * One shared timer for every stream: a binary min-heap of due times (performance.now() ms) and a single
- * armed timer. setTimeout fires SPIN_MS early; the last stretch is covered by setImmediate turns (which
- * still let I/O run) so chunks go out close to their modelled time without a timer per chunk.
+ * armed timer. setTimeout fires `spinMs` early; the last stretch is covered by setImmediate turns (which
+ * still let I/O run) so chunks go out close to their modelled time without a timer per chunk. spinMs
+ * trades CPU for precision (Node timers have millisecond granularity): 0 never busy-waits.
  */
 export interface Timed {
   due: number;
@@ -41,8 +42,6 @@ export class TimeoutScheduler<T extends Timed> implements ChunkScheduler<T> {
   }
 }
 
-const SPIN_MS = 1.5;
-
 export class Scheduler<T extends Timed> implements ChunkScheduler<T> {
   private readonly heap: T[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -50,9 +49,11 @@ export class Scheduler<T extends Timed> implements ChunkScheduler<T> {
   private armedFor = Number.POSITIVE_INFINITY;
   private running = false;
   private readonly fire: (item: T, now: number) => void;
+  private readonly spinMs: number;
 
-  constructor(fire: (item: T, now: number) => void) {
+  constructor(fire: (item: T, now: number) => void, spinMs = 1) {
     this.fire = fire;
+    this.spinMs = spinMs;
   }
 
   get size(): number {
@@ -102,7 +103,7 @@ export class Scheduler<T extends Timed> implements ChunkScheduler<T> {
     }
     this.armedFor = top.due;
     const delay = top.due - performance.now();
-    if (delay > SPIN_MS) this.timer = setTimeout(this.run, delay - SPIN_MS);
+    if (delay > this.spinMs) this.timer = setTimeout(this.run, delay - this.spinMs);
     else this.immediate = setImmediate(this.run);
   }
 

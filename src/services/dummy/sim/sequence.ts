@@ -1,4 +1,5 @@
 /** One request inside the simulated engine, from arrival to its last chunk, with its ground-truth times. */
+import type { ServerResponse } from 'node:http';
 import type { Timed } from './scheduler.js';
 
 export type SeqState = 'queued' | 'running' | 'done' | 'cancelled' | 'disconnected' | 'failed' | 'rejected';
@@ -72,6 +73,13 @@ export class Sequence implements Timed {
   get lastTokenAt(): number {
     return this.written && this.emitted > 0 ? this.written[this.emitted - 1] : Number.NaN;
   }
+}
+
+/** Disconnect fault: close the connection after what was written is flushed, without ending the body. */
+export function cut(res: ServerResponse): void {
+  const socket = res.socket;
+  if (socket && !socket.destroyed) socket.end();
+  else res.destroy();
 }
 
 const epoch = (t: number): number | null =>
