@@ -119,6 +119,7 @@ export class Orchestrator extends OrchestratorEmitter {
     const plan = await this.phase('recipe', () =>
       o.plan ? Promise.resolve(o.plan) : planFromRecipe({ configFile: o.configFile, recipe: o.recipe }),
     );
+    for (const w of plan.warnings ?? []) this.warn(w);
     const manager = ServiceFactory.createServerManager(plan.service, plan.serverConfig, {
       onProgress: (p) => this.emit('prepare-progress', p),
     });

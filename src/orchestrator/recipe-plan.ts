@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { ConfigValidationError } from '../errors.js';
+import { ConfigValidationError, formatConfigIssue } from '../errors.js';
 import { parseLoggingConfig } from '../logs/index.js';
 import {
   expandBenchmarks,
@@ -51,7 +51,9 @@ export async function planFromRecipe(src: { configFile?: string; recipe?: unknow
   } else {
     throw new ConfigValidationError('the orchestrator needs a recipe: give configFile or recipe');
   }
-  return planFromResolved(loaded, expandBenchmarks(loaded.recipe), src.configFile, plugins);
+  const plan = planFromResolved(loaded, expandBenchmarks(loaded.recipe), src.configFile, plugins);
+  plan.warnings = loaded.warnings.map((w) => formatConfigIssue(w).replace(': warning: ', ': '));
+  return plan;
 }
 
 /** Maps a resolved recipe and its expanded benchmarks onto a RunPlan (pure). */

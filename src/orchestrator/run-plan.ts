@@ -36,4 +36,6 @@ export interface RunPlan {
   plugins?: string[];
   monitoring?: { enabled?: boolean; interval?: number; pushgateway?: string };
   logging?: LoggingSettings;
+  /** Recipe warnings (unknown keys, plausibility), shown as `warning` events. */
+  warnings?: string[];
 }
