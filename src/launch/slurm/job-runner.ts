@@ -8,14 +8,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { execa } from 'execa';
-import { ConfigValidationError, ServicePreparationError, TimeoutExceededError } from '../../errors.js';
+import { ConfigValidationError, ServicePreparationError } from '../../errors.js';
 import type { LogSource } from '../../logs/types.js';
-import { apptainerPullArgv, containerFor, missingImages } from '../containers.js';
-import { RayClusterManager } from '../ray/ray-cluster-manager.js';
-import { type JobPlan, planJob, planLogSources, type StepPlan, srunArgv } from './job-plan.js';
+import { apptainerPullArgv, missingImages } from '../containers.js';
+import { type JobPlan, planJob, planLogSources, type StepPlan } from './job-plan.js';
+import { startRay } from './ray-steps.js';
 import type { SlurmRecipe } from './recipe-view.js';
 import { waitForExecutors } from './rendezvous.js';
-import { jobResources, roleResources } from './resources.js';
+import { jobResources } from './resources.js';
 import { jobHostnames, nodeAddresses } from './scontrol.js';
 import { StepGroup } from './steps.js';
 
@@ -176,60 +176,4 @@ async function pullImages(recipe: SlurmRecipe, log: (l: string) => void): Promis
       );
     }
   }
-}
-
-/** Ray head + workers as steps, then wait on `ray status` (run on the head, in its container). */
-async function startRay(
-  plan: JobPlan,
-  recipe: SlurmRecipe,
-  group: StepGroup,
-  env: NodeJS.ProcessEnv,
-  log: (l: string) => void,
-) {
-  const ray = plan.ray!;
-  const server = roleResources(recipe, 'servers');
-  const stepFor = (argv: string[]) => plan.steps.find((s) => s.argv.join(' ').endsWith(argv.join(' ')))!;
-  const head = stepFor(ray.head);
-  const image = containerFor(recipe, 'servers');
-  const manager = new RayClusterManager({
-    head: { node: head.node, ip: head.address },
-    workers: plan.steps.filter((s) => s.kind === 'ray-worker').map((s) => ({ node: s.node, ip: s.address })),
-    numCpusPerNode: server.cpus,
-    numGpusPerNode: ray.expect.gpus / ray.expect.nodes,
-    runner: {
-      start: async (node, argv) => {
-        const s = plan.steps.find(
-          (p) => p.node === node && (p.kind === 'ray-head' || p.kind === 'ray-worker'),
-        );
-        group.start(s ?? stepFor(argv));
-      },
-      exec: async (argv) => {
-        const statusStep: StepPlan = {
-          ...head,
-          name: `ray-status-${head.node}`,
-          cpus: 1,
-          gpus: 0,
-          memMb: 256,
-          argv: image ? ['apptainer', 'exec', image.image, ...argv] : argv,
-          stdout: '/dev/stdout',
-          stderr: '/dev/stderr',
-        };
-        const [cmd, ...args] = srunArgv(statusStep, false).filter(
-          (a) => !a.startsWith('--output=') && !a.startsWith('--error='),
-        );
-        const r = await execa(cmd, args, { reject: false, env });
-        return { stdout: String(r.stdout), stderr: String(r.stderr), exitCode: r.exitCode ?? 1 };
-      },
-    },
-  });
-  const port = Number(ray.headAddress.split(':').pop());
-  log(`starting Ray head on ${head.node} (${ray.headAddress})`);
-  if (!(await manager.startHeadNode(port))) {
-    throw new TimeoutExceededError(
-      `Ray head on ${head.node} did not answer \`ray status\`: ${manager.lastStatus.trim().slice(-300)}`,
-    );
-  }
-  await manager.connectWorker(ray.headAddress);
-  await manager.waitUntilReady();
-  log(`Ray cluster ready: ${ray.expect.nodes} nodes, ${ray.expect.gpus} GPUs`);
 }
