@@ -19,6 +19,8 @@ import { plausibilityWarnings } from './warnings.js';
 export interface RecipeOptions {
   /** Service names registered besides the built-in ones and the ServiceFactory's. */
   extraServices?: string[];
+  /** Environment for checks that depend on it (SLURM_JOB_NUM_NODES); default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -62,7 +64,7 @@ export function checkSource(src: RecipeSource, opts: RecipeOptions = {}): Recipe
   if (!parsed.success) issues.push(...zodIssues(src, parsed.error));
   issues.push(...unknownKeys(src, schemaForWalk()));
   issues.push(...crossFieldRules({ src, data: obj(data), services: knownServices(opts.extraServices) }));
-  issues.push(...plausibilityWarnings(src, obj(data)));
+  issues.push(...plausibilityWarnings(src, obj(data), opts.env));
   issues.sort(byPosition);
   const failed = issues.some((i) => i.severity === 'error');
   return { raw: data, issues, recipe: parsed.success && !failed ? resolveDefaults(parsed.data) : undefined };

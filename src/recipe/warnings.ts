@@ -20,7 +20,30 @@ export const MIN_DURATION_S = 10;
 export const MIN_BATCHING_CONCURRENCY = 8;
 const DEFAULT_WARMUP_S = 30;
 
-export function plausibilityWarnings(src: RecipeSource, d: Loose): ConfigIssue[] {
+/** Inside a Slurm allocation (SLURM_JOB_NUM_NODES set): a recipe asking for more nodes cannot place its roles. */
+function allocationWarning(
+  d: Loose,
+  env: NodeJS.ProcessEnv,
+  warn: (p: PathSegment[], m: string) => void,
+): void {
+  const have = Number(env.SLURM_JOB_NUM_NODES);
+  if (!Number.isInteger(have) || have <= 0) return;
+  const orch = obj(d.orchestration);
+  const alloc = obj(orch.node_allocation);
+  const n = (role: string, dflt: number) => num(obj(alloc[role]).nodes) ?? (has(alloc, role) ? 1 : dflt);
+  const want = num(orch.total_nodes) ?? n('servers', 1) + n('clients', 1) + n('monitors', 0);
+  if (want > have)
+    warn(
+      has(orch, 'total_nodes') ? ['orchestration', 'total_nodes'] : ['orchestration', 'node_allocation'],
+      `the recipe needs ${want} nodes but this Slurm allocation (job ${env.SLURM_JOB_ID ?? '?'}) has ${have}`,
+    );
+}
+
+export function plausibilityWarnings(
+  src: RecipeSource,
+  d: Loose,
+  env: NodeJS.ProcessEnv = process.env,
+): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   const warn = (path: PathSegment[], message: string) => out.push(issueAt(src, 'warning', path, message));
   const alloc = obj(obj(d.orchestration).node_allocation);
@@ -29,6 +52,7 @@ export function plausibilityWarnings(src: RecipeSource, d: Loose): ConfigIssue[]
   const w = obj(d.workload);
   const suite = (Array.isArray(w.benchmark_suite) ? w.benchmark_suite : []).map(obj);
 
+  allocationWarning(d, env, warn);
   const gpus = num(obj(obj(d.resources).clients).gpus);
   if (gpus !== undefined && gpus > 0)
     warn(

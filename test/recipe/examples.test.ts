@@ -15,7 +15,7 @@ describe('examples/', () => {
   });
 
   it.each(files)('%s validates without errors or warnings', async (f) => {
-    expect(await validateRecipeFile(join(DIR, f))).toEqual([]);
+    expect(await validateRecipeFile(join(DIR, f), { env: {} })).toEqual([]);
   });
 
   it('quickstart: local, dummy, 1 server, 2 clients, one run of about 15 s including warmup', async () => {

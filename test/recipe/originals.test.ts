@@ -8,12 +8,14 @@ import { expandBenchmarks, loadRecipe, validateRecipeFile } from '../../src/reci
 const ORIGINAL = '/work/shared/reference/original';
 const recipes = (f: string) => join(ORIGINAL, 'recipes', f);
 const tests = (f: string) => join(ORIGINAL, 'test_recipes', f);
+/** Outside any Slurm allocation, whatever the test runner's environment. */
+const NO_SLURM = { env: {} };
 const errors = (issues: ConfigIssue[]) => issues.filter((i) => i.severity === 'error');
 const warnings = (issues: ConfigIssue[]) => issues.filter((i) => i.severity === 'warning');
 
 describe('recipes/ (real users) validate', () => {
   it('logging_meluxina.yaml: valid, resolves its logging and artifacts', async () => {
-    const issues = await validateRecipeFile(recipes('logging_meluxina.yaml'));
+    const issues = await validateRecipeFile(recipes('logging_meluxina.yaml'), NO_SLURM);
     expect(errors(issues)).toEqual([]);
     const { recipe } = await loadRecipe(recipes('logging_meluxina.yaml'));
     expect(recipe.logging).toMatchObject({ type: 'tailer', create_jsonl: true, flush_interval: 3 });
@@ -27,7 +29,7 @@ describe('recipes/ (real users) validate', () => {
   });
 
   it('ollama_meluxina.yaml: valid with a warning for GPUs on client nodes; the suite maps num_threads', async () => {
-    const issues = await validateRecipeFile(recipes('ollama_meluxina.yaml'));
+    const issues = await validateRecipeFile(recipes('ollama_meluxina.yaml'), NO_SLURM);
     expect(errors(issues)).toEqual([]);
     const gpu = warnings(issues).find((w) => w.path === 'resources.clients.gpus');
     expect(gpu).toMatchObject({ line: 33, column: 11 });
@@ -50,11 +52,11 @@ describe('recipes/ (real users) validate', () => {
 
 describe('test_recipes/', () => {
   it('perfect.yaml: no errors, no warnings', async () => {
-    expect(await validateRecipeFile(tests('perfect.yaml'))).toEqual([]);
+    expect(await validateRecipeFile(tests('perfect.yaml'), NO_SLURM)).toEqual([]);
   });
 
   it('minimal_valid.yaml: valid, with the "too few for good load" warning on clients_per_node (line 14)', async () => {
-    const issues = await validateRecipeFile(tests('minimal_valid.yaml'));
+    const issues = await validateRecipeFile(tests('minimal_valid.yaml'), NO_SLURM);
     expect(errors(issues)).toEqual([]);
     expect(warnings(issues)).toHaveLength(1);
     expect(issues[0]).toMatchObject({
@@ -65,7 +67,7 @@ describe('test_recipes/', () => {
   });
 
   it('ollama_test.yaml: valid, with a plausibility warning for 400 requests/s on Ollama', async () => {
-    const issues = await validateRecipeFile(tests('ollama_test.yaml'));
+    const issues = await validateRecipeFile(tests('ollama_test.yaml'), NO_SLURM);
     expect(errors(issues)).toEqual([]);
     expect(warnings(issues)).toHaveLength(1);
     expect(issues[0]).toMatchObject({ path: 'workload.target_rps', line: 36, column: 15 });
@@ -73,7 +75,7 @@ describe('test_recipes/', () => {
   });
 
   it('errors_only.yaml: fails with every error its comments name', async () => {
-    const issues = await validateRecipeFile(tests('errors_only.yaml'));
+    const issues = await validateRecipeFile(tests('errors_only.yaml'), NO_SLURM);
     const byPath = Object.fromEntries(errors(issues).map((i) => [i.path, i]));
     // line 4: missing account
     expect(byPath.account.message).toMatch(/required for orchestration.mode slurm/);
@@ -106,7 +108,7 @@ describe('test_recipes/', () => {
   });
 
   it('invalid.yaml: a YAML parse error with its line', async () => {
-    const issues = await validateRecipeFile(tests('invalid.yaml'));
+    const issues = await validateRecipeFile(tests('invalid.yaml'), NO_SLURM);
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatchObject({ severity: 'error', line: 2, file: tests('invalid.yaml') });
     expect(issues[0].message).toMatch(/invalid YAML.*quote/i);

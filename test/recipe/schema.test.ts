@@ -257,6 +257,26 @@ describe('plausibility warnings', () => {
     });
   });
 
+  it('more nodes than the Slurm allocation this runs in', () => {
+    const r = localRecipe(
+      {},
+      {
+        orchestration: {
+          mode: 'local',
+          total_nodes: 3,
+          node_allocation: { servers: { nodes: 1 }, clients: { nodes: 2 } },
+        },
+      },
+    );
+    expect(warningsOf(check(r, { env: { SLURM_JOB_NUM_NODES: '3' } }).issues)).toEqual([]);
+    expect(warningsOf(check(r, { env: { SLURM_JOB_NUM_NODES: '2', SLURM_JOB_ID: '7' } }).issues)).toEqual([
+      expect.objectContaining({
+        path: 'orchestration.total_nodes',
+        message: 'the recipe needs 3 nodes but this Slurm allocation (job 7) has 2',
+      }),
+    ]);
+  });
+
   it('Ollama: the plausible rate follows OLLAMA_NUM_PARALLEL', () => {
     const r = localRecipe({ service: 'ollama', model: 'm', prompt_len: 8, target_rps: 60 });
     expect(warningsOf(check(r).issues)).toHaveLength(1);
