@@ -27,6 +27,11 @@ export function register(program: Command): void {
     .option('--interval <seconds>', 'seconds between job state polls with --wait', '2')
     .action(async (file, opts) => {
       const recipe = await loadSlurmRecipe(file);
+      if (recipe.orchestration?.mode && recipe.orchestration.mode !== 'slurm') {
+        process.stderr.write(
+          `note: ${file}: orchestration.mode is '${recipe.orchestration.mode}'; submitting it as a Slurm job anyway\n`,
+        );
+      }
       const resultsDir = resolve(opts.resultsDir ?? (await createResultsDir('results', recipe.scenario)));
       const script = await prepareJob({
         recipe,
