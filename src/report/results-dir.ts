@@ -1,6 +1,7 @@
 /** Naming of the results folder: `results/<scenario>_<UTC time YYYYmmddTHHMMSSZ>/`. */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ConfigValidationError } from '../errors.js';
 
 /** `20261128T105501Z` for a date (UTC). */
 export function utcStamp(date: Date): string {
@@ -25,6 +26,25 @@ export function resultsDirName(scenario: string, date: Date): string {
  * `-2`, `-3`, ... suffixes rather than sharing a folder.
  */
 export async function createResultsDir(base: string, scenario: string, date = new Date()): Promise<string> {
+  try {
+    return await makeRunDir(base, scenario, date);
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new ConfigValidationError(
+      `cannot create the results folder under ${base}: ${why}`,
+      [
+        {
+          severity: 'error',
+          path: '--results-dir',
+          message: `${base} must be a folder this user can write to`,
+        },
+      ],
+      { cause: err },
+    );
+  }
+}
+
+async function makeRunDir(base: string, scenario: string, date: Date): Promise<string> {
   await mkdir(base, { recursive: true });
   const name = resultsDirName(scenario, date);
   for (let i = 1; ; i++) {

@@ -7,7 +7,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ClientHealthError, ConfigValidationError, ServerHealthError } from '../../errors.js';
+import {
+  ClientHealthError,
+  ConfigValidationError,
+  type HpcBenchError,
+  isHpcBenchError,
+  ServerHealthError,
+} from '../../errors.js';
 import { TOKEN_ENV } from '../../executor/protocol.js';
 import type { LogSource } from '../../logs/index.js';
 import type { OrchestratorOptions } from '../../orchestrator/options.js';
@@ -158,6 +164,16 @@ export async function runLocal(opts: LocalRunOptions): Promise<LocalRunHandle> {
       const results = await orchestrator.run();
       return { plan, runDir, results };
     } catch (err) {
+      const dead = children.filter((c) => !c.running);
+      if (dead.length > 0 && isHpcBenchError(err)) {
+        const which = dead.map(
+          (c) => `${c.spec.name} exited (${c.exitSignal ?? `code ${c.exitCode}`}); see ${c.spec.logFile}`,
+        );
+        const Cls = err.constructor as new (m: string, o?: object) => HpcBenchError;
+        throw Object.assign(new Cls(`${err.message} [${which.join('; ')}]`, { cause: err, hint: err.hint }), {
+          runDir,
+        });
+      }
       throw Object.assign(err as object, { runDir });
     }
   } finally {
