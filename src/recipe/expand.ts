@@ -3,6 +3,7 @@
  * workload), or one per `sweep` point (named `field=value[,field=value]`), or both (each suite entry
  * swept: `entry_field=value`); a single `default` benchmark otherwise. Sweep `mode: cross` runs every
  * combination (the first field varies slowest), `zip` runs the i-th value of every list together.
+ * `repetitions: N` (N > 1) runs the whole list N times, names suffixed `_rep1` ... `_repN`.
  */
 import type { PromptSource, WorkloadSpec } from '../loadgen/spec.js';
 import { optionalSeconds, seconds } from './durations.js';
@@ -143,12 +144,16 @@ export function expandBenchmarks(recipe: Recipe): BenchmarkPlan[] {
     used.add(name);
     return name;
   };
-  for (const e of entries) {
-    const merged: Fields = { ...base, ...e.fields };
-    if (!points.length) out.push(plan(unique(e.name ?? 'default'), merged, recipe));
-    for (const p of points) {
-      const name = e.name ? `${e.name}_${p.name}` : p.name;
-      out.push(plan(unique(name), { ...merged, ...p.fields }, recipe));
+  const reps = recipe.repetitions ?? 1;
+  for (let rep = 1; rep <= reps; rep++) {
+    const suffix = reps > 1 ? `_rep${rep}` : '';
+    for (const e of entries) {
+      const merged: Fields = { ...base, ...e.fields };
+      if (!points.length) out.push(plan(unique(`${e.name ?? 'default'}${suffix}`), merged, recipe));
+      for (const p of points) {
+        const name = e.name ? `${e.name}_${p.name}` : p.name;
+        out.push(plan(unique(`${name}${suffix}`), { ...merged, ...p.fields }, recipe));
+      }
     }
   }
   return out;

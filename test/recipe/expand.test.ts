@@ -140,6 +140,12 @@ describe('sweeps', () => {
     ]);
   });
 
+  it('repetitions run the whole list again, suffixed _repN', () => {
+    const ps = plans({ benchmark_suite: [{ name: 'a' }, { name: 'b' }] }, { repetitions: 2 });
+    expect(ps.map((p) => p.name)).toEqual(['a_rep1', 'b_rep1', 'a_rep2', 'b_rep2']);
+    expect(ps[2].workload.benchmark).toBe('a_rep2');
+  });
+
   it('invalid sweep keys and values are errors naming the value', () => {
     expect(() => resolveRecipe(localRecipe({ sweep: { concurency: [1], target_rps: [5, -1] } }))).toThrow(
       expect.objectContaining({
