@@ -15,7 +15,10 @@ export function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
 function describe(issue: z.core.$ZodIssue, present: boolean): string {
   const msg = issue.message;
   if (!present && issue.code === 'invalid_type') return `required: ${msg.replace(/^required: /, '')}`;
-  if (issue.code === 'invalid_type' && /^Invalid input/.test(msg)) return `expected ${issue.expected}`;
+  if (issue.code === 'invalid_type' && /^Invalid input/.test(msg)) {
+    const names: Record<string, string> = { object: 'a mapping', array: 'a list', record: 'a mapping' };
+    return `expected ${names[issue.expected] ?? issue.expected}`;
+  }
   return msg;
 }
 

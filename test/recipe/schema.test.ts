@@ -131,6 +131,13 @@ describe('errors', () => {
     ]);
   });
 
+  it('a section of the wrong shape says what it must be', () => {
+    expect(errorsOf(check('scenario: s\nworkload: 5\n').issues)).toEqual([
+      expect.objectContaining({ path: 'workload', line: 2, column: 11, message: 'expected a mapping' }),
+    ]);
+    expect(errorsOf(check(localRecipe({}, { binds: 'a:b' })).issues)[0].message).toMatch(/list of bind mounts/);
+  });
+
   it('a missing required field points at its parent and says it is required', () => {
     const { issues } = check('scenario: s\nworkload:\n  duration: 1m\n');
     expect(errorsOf(issues)).toEqual([
