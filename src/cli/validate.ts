@@ -4,14 +4,16 @@
  * Errors → E006 and exit 1; warnings alone → exit 0.
  */
 import type { Command } from '@commander-js/extra-typings';
-import { ConfigValidationError, type ConfigIssue, formatConfigIssue } from '../errors.js';
+import { type ConfigIssue, ConfigValidationError, formatConfigIssue } from '../errors.js';
 import { validateRecipeFile } from '../recipe/index.js';
 import { loadPlugins } from '../services/plugins.js';
 
 export function register(program: Command): void {
   program
     .command('validate')
-    .description('check recipe files: every error and warning with file:line:column, the field and what is allowed')
+    .description(
+      'check recipe files: every error and warning with file:line:column, the field and what is allowed',
+    )
     .argument('<files...>', 'recipe files (YAML or JSON)')
     .option('--service <names...>', 'service names registered elsewhere, accepted besides the built-in ones')
     .option('--plugin <paths...>', 'service plugin modules to load first (their services become known)')
