@@ -1,7 +1,8 @@
 /** `hpcbench run` details: slurm recipes point to `hpcbench submit`, --quiet, monitoring into the results folder. */
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selfCommand } from '../../src/util/self.js';
 import { hasStackTrace, onlyRunDir, readJson, recipe, runCli, Sandbox } from './helpers.js';
 
 let box: Sandbox;
@@ -49,5 +50,48 @@ describe('hpcbench run', () => {
     expect(await readdir(run)).toContain('benchmark_metrics.csv');
     const runJson = await readJson(join(run, 'run.json'));
     expect(Object.keys(runJson.pids)).toHaveLength(3);
+  }, 240_000);
+
+  it('servers.command: starts the command with {host} and {port} filled in, and stops it at the end', async () => {
+    const self = selfCommand('serve', 'dummy', '--host', '{host}', '--port', '{port}');
+    const command = [self.command, ...self.args].map((a) => JSON.stringify(a)).join(' ');
+    const file = await box.writeRecipe(
+      'cmd.yaml',
+      recipe(
+        'cmd',
+        { duration: '2s', warmup: '0s' },
+        { servers: { command, health_check: { timeout: 60, interval: 0.2 } } },
+      ),
+    );
+    const res = await runCli(['run', file, '--quiet', '--results-dir', box.path('r-cmd')], {
+      timeout: 180_000,
+    });
+    expect(res.exitCode, res.all).toBe(0);
+    const run = await onlyRunDir(box.path('r-cmd'));
+    const runJson = await readJson(join(run, 'run.json'));
+    expect(runJson.server_endpoints[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const log = await readFile(join(run, 'logs', 'server-1-server.log'), 'utf8');
+    expect(log).toContain(runJson.server_endpoints[0].replace('http://', ''));
+    const metrics = await readJson(join(run, 'benchmarks', runJson.benchmarks[0].name, 'metrics.json'));
+    expect(metrics.aggregate.total_requests).toBeGreaterThan(0);
+    // the whole process group was stopped: nothing answers on the server's port any more
+    await expect(fetch(`${runJson.server_endpoints[0]}/health`)).rejects.toThrow();
+  }, 240_000);
+
+  it('a servers.command that exits: E001 names the exited server and its log', async () => {
+    const file = await box.writeRecipe(
+      'cmdfail.yaml',
+      recipe(
+        'cmdfail',
+        {},
+        { servers: { command: 'echo no such server; exit 3', health_check: { timeout: 2, interval: 0.2 } } },
+      ),
+    );
+    const res = await runCli(['run', file, '--quiet', '--results-dir', box.path('r-cmdfail')], {
+      timeout: 180_000,
+    });
+    expect(res.exitCode).toBe(1);
+    expect(res.stderr).toMatch(/^E001: .*server-1 \(dummy\) exited \(code 3\); see .*server-1-server\.log/m);
+    expect(hasStackTrace(res.all)).toBe(false);
   }, 240_000);
 });
