@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrepareProgress } from '../../src/services/base/types.js';
 import { ServiceFactory } from '../../src/services/factory.js';
 import type { Backend } from './backend.js';
+import { clientChecks } from './client-checks.js';
 import { getText, postJson, postNdjson } from './wire.js';
 
 interface Final {
@@ -120,5 +121,7 @@ export function ollamaConformance(label: string, start: () => Promise<Backend>):
       expect(last?.done).toBe(true);
       expect(last?.eval_count).toBeGreaterThan(0);
     });
+
+    clientChecks(() => b, 'ollama', ['generate', 'chat'], true);
   });
 }

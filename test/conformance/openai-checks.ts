@@ -9,6 +9,7 @@ import { ServicePreparationError } from '../../src/errors.js';
 import { parsePrometheusText } from '../../src/monitor/prom-text.js';
 import { ServiceFactory } from '../../src/services/factory.js';
 import type { Backend, OpenAiBackendInfo } from './backend.js';
+import { clientChecks } from './client-checks.js';
 import { getText, postJson, postSse } from './wire.js';
 
 interface Usage {
@@ -152,6 +153,8 @@ export function openAiConformance(
       expect(chunks).toBeGreaterThan(0);
       checkUsage(usage, info);
     });
+
+    clientChecks(() => b, info.service, ['completions', 'chat'], info.runsToMaxTokens);
 
     it('/metrics parses as Prometheus text and counts the generated tokens', async () => {
       const before = await generatedTokens(b.url, info.generatedTokensMetric);
