@@ -66,6 +66,8 @@ export function plausibilityWarnings(
   ];
   for (const { at, x } of runs) {
     if (at.length > 1 && !has(x, 'duration') && !has(x, 'warmup')) continue;
+    // the workload's own values matter only when some entry runs with them
+    if (at.length === 1 && suite.length > 0 && suite.every((e) => has(e, 'duration'))) continue;
     const dur = secs(x.duration ?? w.duration);
     const warm = secs(x.warmup ?? w.warmup) ?? DEFAULT_WARMUP_S;
     const field = has(x, 'duration') ? 'duration' : 'warmup';

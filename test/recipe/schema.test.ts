@@ -135,7 +135,9 @@ describe('errors', () => {
     expect(errorsOf(check('scenario: s\nworkload: 5\n').issues)).toEqual([
       expect.objectContaining({ path: 'workload', line: 2, column: 11, message: 'expected a mapping' }),
     ]);
-    expect(errorsOf(check(localRecipe({}, { binds: 'a:b' })).issues)[0].message).toMatch(/list of bind mounts/);
+    expect(errorsOf(check(localRecipe({}, { binds: 'a:b' })).issues)[0].message).toMatch(
+      /list of bind mounts/,
+    );
   });
 
   it('a missing required field points at its parent and says it is required', () => {
@@ -254,6 +256,13 @@ describe('plausibility warnings', () => {
     expect(warningsOf(check(localRecipe({ duration: '20s', warmup: '1m' })).issues)[0].message).toMatch(
       /shorter than the warmup/,
     );
+  });
+
+  it('a short workload duration that every suite entry overrides is no warning', () => {
+    const r = localRecipe({ duration: '2s', benchmark_suite: [{ name: 'a', duration: '1m' }] });
+    expect(warningsOf(check(r).issues)).toEqual([]);
+    const short = localRecipe({ benchmark_suite: [{ name: 'a', duration: '3s' }] });
+    expect(warningsOf(check(short).issues)[0].path).toBe('workload.benchmark_suite[0].duration');
   });
 
   it('a rate above what the client executors can send', () => {
