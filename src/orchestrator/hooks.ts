@@ -24,6 +24,8 @@ export function startDefaultMonitoring(o: OrchestratorOptions): (ctx: HookContex
     const interval = o.monitorInterval ?? ctx.plan.monitoring?.interval ?? 5;
     const pushUrl = pushgatewayUrl(o.pushgatewayNode ?? ctx.plan.monitoring?.pushgateway);
     const output = o.monitorOutput ?? 'benchmark_metrics.csv';
+    const pushInterval = ctx.plan.monitoring?.pushInterval;
+    const keepGroups = ctx.plan.monitoring?.keepGroups;
     const own = new Monitor({
       outputFile: isAbsolute(output) ? output : join(ctx.runDir, output),
       interval,
@@ -31,6 +33,8 @@ export function startDefaultMonitoring(o: OrchestratorOptions): (ctx: HookContex
       role: 'orchestrator',
       labels: { run: ctx.runId },
       prometheusPushgatewayUrl: pushUrl,
+      prometheusPushInterval: pushInterval,
+      keepPushgatewayGroup: keepGroups,
       onWarning: ctx.warn,
     });
     await own.start();
@@ -44,6 +48,8 @@ export function startDefaultMonitoring(o: OrchestratorOptions): (ctx: HookContex
       nodes,
       interval,
       pushgatewayUrl: pushUrl,
+      pushInterval,
+      keepGroups,
       serverTargets: ctx.serverUrls.map((url, i) => ({
         url,
         service: ctx.plan.service,

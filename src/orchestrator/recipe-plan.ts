@@ -94,6 +94,8 @@ export function planFromResolved(
       enabled: wroteMonitoring && mon.enabled,
       interval: parseDuration(mon.interval),
       pushgateway: mon.pushgateway,
+      pushInterval: parseDuration(mon.push_interval),
+      keepGroups: mon.keep_pushgateway_groups,
     },
     logging: parseLoggingConfig(recipe.logging, recipeFile),
   };

@@ -34,7 +34,14 @@ export interface RunPlan {
   servers?: { endpoints?: string[]; command?: string; port?: number };
   /** Service plugin modules to load (executors get them as --plugin). */
   plugins?: string[];
-  monitoring?: { enabled?: boolean; interval?: number; pushgateway?: string };
+  monitoring?: {
+    enabled?: boolean;
+    interval?: number;
+    pushgateway?: string;
+    /** Seconds between Pushgateway pushes. */
+    pushInterval?: number;
+    keepGroups?: boolean;
+  };
   logging?: LoggingSettings;
   /** Recipe warnings (unknown keys, plausibility), shown as `warning` events. */
   warnings?: string[];
