@@ -1,0 +1,53 @@
+/**
+ * The recipe types meet the contracts other modules read: the Slurm launcher's `SlurmRecipe` view and the
+ * orchestrator's `BenchmarkPlanLike` / `planFromRecipe` (these assignments are checked by tsc).
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { SlurmRecipe } from '../../src/launch/slurm/recipe-view.js';
+import { planFromRecipe, planFromResolved } from '../../src/orchestrator/index.js';
+import type { BenchmarkPlanLike } from '../../src/orchestrator/run-plan.js';
+import { expandBenchmarks, loadRecipe } from '../../src/recipe/index.js';
+
+const ORIGINAL = '/work/shared/reference/original/recipes';
+
+describe('contracts', () => {
+  it('a loaded recipe is a SlurmRecipe; its benchmarks are BenchmarkPlanLike', async () => {
+    const loaded = await loadRecipe(join(ORIGINAL, 'ollama_meluxina.yaml'));
+    const { recipe } = loaded;
+    const slurm: SlurmRecipe = recipe;
+    const plans: BenchmarkPlanLike[] = expandBenchmarks(recipe);
+    expect(slurm.orchestration?.node_allocation?.servers?.nodes).toBe(2);
+    const run = planFromResolved(loaded, plans);
+    expect(run).toMatchObject({
+      scenario: 'ollama-meluxina-test',
+      service: 'ollama',
+      serverNodes: 2,
+      clientNodes: 2,
+    });
+    expect(run.serverConfig).toMatchObject({
+      model: 'llama2',
+      health_check: { endpoint: '/api/tags', timeout: 300 },
+    });
+    expect(run.benchmarks.map((b) => b.name)).toEqual([
+      'latency_c1',
+      'latency_c10',
+      'throughput_c10_nosleep',
+    ]);
+  });
+
+  it('the orchestrator loads recipe files and objects through src/recipe (E006 for a bad one)', async () => {
+    const fromFile = await planFromRecipe({ configFile: join(ORIGINAL, 'logging_meluxina.yaml') });
+    expect(fromFile.benchmarks).toHaveLength(1);
+    expect(fromFile.benchmarks[0].spec).toMatchObject({ duration: 120, warmup: 30, clients_per_node: 5 });
+    const fromObject = await planFromRecipe({
+      recipe: { scenario: 'o', workload: { service: 'dummy', duration: '20s' } },
+    });
+    expect(fromObject.benchmarks[0].spec).toMatchObject({ model: 'dummy-model', duration: 20 });
+    await expect(
+      planFromRecipe({ recipe: { scenario: 'o', workload: { service: 'nope', duration: 1 } } }),
+    ).rejects.toMatchObject({
+      code: 'E006',
+    });
+  });
+});
