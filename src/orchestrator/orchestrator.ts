@@ -131,7 +131,7 @@ export class Orchestrator extends OrchestratorEmitter {
       : await ResultsWriter.create(o.resultsDir ?? 'results', plan.scenario);
     this.runDir = writer.dir;
     const runId = writer.dir.split(/[\\/]/).pop() ?? plan.scenario;
-    await writer.writeRecipe(plan.recipeFile, plan.resolved);
+    await writer.writeRecipe(plan.recipeFile, plan.resolved, o.recipe);
     await writer.startRun({
       hpcbench_version: VERSION,
       scenario: plan.scenario,

@@ -45,11 +45,16 @@ export class ResultsWriter {
     return join(this.dir, 'logs');
   }
 
-  /** Copies the recipe file verbatim (`recipe.yaml` / `recipe.json`) and writes the resolved form. */
-  async writeRecipe(recipeFile: string | undefined, resolved: unknown): Promise<void> {
+  /**
+   * Copies the recipe file verbatim (`recipe.yaml` / `recipe.json`), or writes a recipe given as an object
+   * to `recipe.json`, and writes the resolved form.
+   */
+  async writeRecipe(recipeFile: string | undefined, resolved: unknown, given?: unknown): Promise<void> {
     if (recipeFile) {
       const ext = extname(recipeFile).toLowerCase() || '.yaml';
       await copyFile(recipeFile, join(this.dir, `recipe${ext}`));
+    } else if (given !== undefined) {
+      await writeJsonAtomic(join(this.dir, 'recipe.json'), given);
     }
     await writeJsonAtomic(join(this.dir, 'recipe.resolved.json'), resolved);
   }

@@ -227,4 +227,37 @@ describe('Orchestrator phases', () => {
       await Promise.all(executors.map((e) => e.close()));
     }
   });
+
+  it('takes a recipe object (seed-style programmatic use) and keeps it as recipe.json', async () => {
+    const recipe = {
+      scenario: 'object-recipe',
+      workload: { service: 'dummy', duration: '1s', warmup: 0 },
+      servers: { health_check: { timeout: 0.5, interval: 0.1 } },
+    };
+    const o = new Orchestrator({
+      serverNodes: ['127.0.0.1'],
+      clientNodes: ['127.0.0.1'],
+      recipe,
+      serverPort: await freePort(),
+      clientPort: await freePort(),
+      resultsDir: base,
+    });
+    const { err, runJson } = await runExpectingError(o);
+    expect(err.code).toBe('E001');
+    expect(runJson.scenario).toBe('object-recipe');
+    expect(JSON.parse(await readFile(join(o.runDir!, 'recipe.json'), 'utf8'))).toEqual(recipe);
+    const resolved = JSON.parse(await readFile(join(o.runDir!, 'recipe.resolved.json'), 'utf8'));
+    expect(resolved.orchestration.mode).toBe('local');
+  });
+
+  it('a bad recipe object is E006 before any results folder exists', async () => {
+    const o = new Orchestrator({
+      serverNodes: ['a'],
+      clientNodes: ['b'],
+      recipe: { scenario: 'bad', workload: { service: 'dummy', duration: 'soon' } },
+      resultsDir: join(base, 'never'),
+    });
+    await expect(o.run()).rejects.toMatchObject({ code: 'E006' });
+    expect(o.runDir).toBeUndefined();
+  });
 });
