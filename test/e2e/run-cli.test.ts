@@ -94,4 +94,28 @@ describe('hpcbench run', () => {
     expect(res.stderr).toMatch(/^E001: .*server-1 \(dummy\) exited \(code 3\); see .*server-1-server\.log/m);
     expect(hasStackTrace(res.all)).toBe(false);
   }, 240_000);
+
+  it('servers.service_config reaches the simulated server (measured ITL follows decode_step_ms)', async () => {
+    const file = await box.writeRecipe(
+      'sc.yaml',
+      recipe(
+        'sc',
+        { duration: '2s', warmup: '0s', clients_per_node: 1, gen_tokens: 20 },
+        {
+          servers: {
+            service_config: { decode_step_ms: 40, load_ms: 0 },
+            health_check: { timeout: 60, interval: 0.2 },
+          },
+        },
+      ),
+    );
+    const res = await runCli(['run', file, '--quiet', '--results-dir', box.path('r-sc')], {
+      timeout: 180_000,
+    });
+    expect(res.exitCode, res.all).toBe(0);
+    const run = await onlyRunDir(box.path('r-sc'));
+    const summary = await readJson(join(run, 'benchmarks', 'default', 'summary.json'));
+    expect(summary.latency_ms.itl.p50).toBeGreaterThan(30);
+    expect(summary.latency_ms.itl.p50).toBeLessThan(80);
+  }, 240_000);
 });
