@@ -41,7 +41,7 @@ describe.runIf(ok)('hpcbench run against a real llama-server (OpenAI client path
   }, 120_000);
   afterAll(async () => {
     await server?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    if (dir && !process.env.KEEP_E2E_DIR) await rm(dir, { recursive: true, force: true });
   });
 
   it('writes requests, TTFT, ITL, tokens/s and the server-reported /metrics to the results folder', async () => {
@@ -54,7 +54,8 @@ describe.runIf(ok)('hpcbench run against a real llama-server (OpenAI client path
         model: server.model,
         api: 'completions',
         stream: true,
-        max_tokens: MAX_TOKENS,
+        prompt_len: 32,
+        gen_tokens: MAX_TOKENS,
         duration: '4s',
         warmup: '1s',
         clients_per_node: 2,
