@@ -87,4 +87,25 @@ describe('SIGTERM during hpcbench run', () => {
     expect(summary.status).toBe('interrupted');
     for (const pid of Object.values(runJson.pids as Record<string, number>)) expect(alive(pid)).toBe(false);
   }, 240_000);
+
+  it('SIGKILL of hpcbench itself: the watchdog stops the orphaned children', async () => {
+    const file = await box.writeRecipe('killed.yaml', recipe('killed', { duration: '120s', warmup: '0s' }));
+    const base = box.path('results-killed');
+    const self = selfCommand('run', file, '--results-dir', base, '--quiet');
+    const cli = execa(self.command, self.args, { reject: false });
+    let run: string;
+    try {
+      run = await waitForRequests(base, Date.now() + 90_000);
+    } finally {
+      cli.kill('SIGKILL');
+    }
+    await cli;
+    const runJson = await readJson(join(run, 'run.json'));
+    expect(runJson.status).toBe('running'); // nothing could be written after SIGKILL
+    const pids = Object.values(runJson.pids as Record<string, number>);
+    expect(pids).toHaveLength(3);
+    const deadline = Date.now() + 30_000;
+    while (pids.some(alive) && Date.now() < deadline) await sleep(250);
+    expect(pids.filter(alive)).toEqual([]);
+  }, 240_000);
 });

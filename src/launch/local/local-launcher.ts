@@ -26,6 +26,7 @@ import { selfCommand } from '../../util/self.js';
 import { ManagedChild } from './child.js';
 import { freePort } from './free-port.js';
 import { planExecutors, planServers, withPort } from './local-plan.js';
+import { startOrphanWatchdog, type Watchdog } from './watchdog.js';
 
 export interface LocalRunOptions {
   recipeFile: string;
@@ -78,6 +79,7 @@ export async function runLocal(opts: LocalRunOptions): Promise<LocalRunHandle> {
   };
   process.once('exit', killAll);
   const timeout = opts.startTimeout ?? 60;
+  let watchdog: Watchdog | undefined;
   await mkdir(join(runDir, 'launch'), { recursive: true });
   try {
     const servers = planServers(plan, layout);
@@ -138,6 +140,7 @@ export async function runLocal(opts: LocalRunOptions): Promise<LocalRunHandle> {
         ),
       );
     }
+    watchdog = startOrphanWatchdog(children.flatMap((c) => (c.pid === undefined ? [] : [c.pid])));
     const settled = await Promise.allSettled(starting);
     if (opts.signal?.aborted) throw new RunInterrupted(opts.signal.reason);
     const failed = settled.find((r) => r.status === 'rejected');
@@ -177,6 +180,7 @@ export async function runLocal(opts: LocalRunOptions): Promise<LocalRunHandle> {
       throw Object.assign(err as object, { runDir });
     }
   } finally {
+    watchdog?.stop();
     await Promise.all(children.map((c) => c.stop()));
     process.removeListener('exit', killAll);
   }
