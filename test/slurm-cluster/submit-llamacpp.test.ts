@@ -39,9 +39,11 @@ workload:
   duration: 5s
   warmup: 1s
   clients_per_node: 1
+  prompt_len: 32
+  gen_tokens: 16
 servers:
   health_check: { timeout: 60, interval: 1 }
-  service_config: { binary: ${JSON.stringify(bin)}, model_path: ${JSON.stringify(model)}, threads: 1, alias: tiny, ctx_size: 512 }
+  service_config: { binary: ${JSON.stringify(bin)}, model_path: ${JSON.stringify(model)}, threads: 1, alias: tiny, ctx_size: 2048 }
 artifacts: { container: none }
 monitoring: { enabled: false }
 `,
@@ -68,6 +70,9 @@ monitoring: { enabled: false }
     const bench = readdirSync(join(dir, 'benchmarks'))[0];
     const summary = JSON.parse(readFileSync(join(dir, 'benchmarks', bench, 'summary.json'), 'utf8'));
     expect(summary.requests.ok).toBeGreaterThan(0);
+    // A few requests can meet a connection llama-server (cpp-httplib) has just closed after its
+    // keep-alive limit (UND_ERR_SOCKET); the launcher's part is that nearly all of them succeed.
+    expect(summary.requests.failed).toBeLessThan(summary.requests.ok / 5);
     expect(summary.tokens.output).toBeGreaterThan(0);
     expect(existsSync(join(dir, 'summary.md'))).toBe(true);
     await rm(base, { recursive: true, force: true });
