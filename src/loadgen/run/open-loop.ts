@@ -2,7 +2,8 @@
  * Open loop: requests leave at the times of this executor's arrival schedule, whether or not earlier ones
  * finished. A send more than LATE_MS after its scheduled time is counted late; with `max_concurrency`,
  * arrivals wait for a free slot (and may become late); scheduled arrivals that could not be sent before the
- * end of the measurement are counted as dropped. Latencies are also recorded from the scheduled time.
+ * end of the measurement are counted as dropped; warmup arrivals still unsent when the measurement begins
+ * are skipped (not counted). Latencies are also recorded from the scheduled time.
  */
 
 import { nowMs } from '../record.js';
@@ -23,6 +24,11 @@ export async function runOpenLoop(ctx: RunContext, opts: ScheduleOptions): Promi
   while (ctx.mayIssue(at)) {
     const now = nowMs();
     if (now >= ctx.measureEnd) break;
+    if (at < ctx.warmupEnd && now >= ctx.warmupEnd) {
+      // a warmup backlog is not worth sending once the measurement began: skip it
+      at = ctx.t0 + sched.next() * 1000;
+      continue;
+    }
     if (at > now + 0.5) {
       burst = 0;
       await ctx.sleep(Math.max(1, Math.floor(at - now)));
