@@ -108,7 +108,15 @@ export async function scenario(
     const cpu0 = cpuSeconds(srv.child.pid);
     const own0 = process.cpuUsage();
     const t0 = performance.now();
+    const probe = execa(process.execPath, [
+      '--import',
+      'tsx',
+      fileURLToPath(import.meta.url),
+      '--probe-child',
+      String(seconds),
+    ]);
     const requests = await drive(srv.url, streams, seconds);
+    const floor = JSON.parse((await probe).stdout) as { p99: number };
     const wall = (performance.now() - t0) / 1000;
     const serverCpuS = cpuSeconds(srv.child.pid) - cpu0;
     const serverCpu = (100 * serverCpuS) / wall;
@@ -129,7 +137,7 @@ export async function scenario(
     const e = Float64Array.from(errs).sort();
     const l = Float64Array.from(late).sort();
     const f = (v: number) => v.toFixed(3);
-    const row = `| ${scheduler === 'shared' ? `shared, spin ${spin} ms` : scheduler} | ${factor} | ${streams} | ${requests} | ${errs.length} | ${f(pct(e, 50))} | ${f(pct(e, 99))} | ${f(e[e.length - 1])} | ${f(e[0])} | ${f(pct(l, 50))} | ${f(pct(l, 99))} | ${f(l[l.length - 1])} | ${serverCpu.toFixed(0)}% | ${((serverCpuS * 1e6) / Math.max(1, late.length)).toFixed(1)} | ${clientCpu.toFixed(0)}% | ${loadavg()[0].toFixed(1)} |`;
+    const row = `| ${scheduler === 'shared' ? `shared, spin ${spin} ms` : scheduler} | ${factor} | ${streams} | ${requests} | ${errs.length} | ${f(pct(e, 50))} | ${f(pct(e, 99))} | ${f(e[e.length - 1])} | ${f(e[0])} | ${f(pct(l, 50))} | ${f(pct(l, 99))} | ${f(l[l.length - 1])} | ${serverCpu.toFixed(0)}% | ${((serverCpuS * 1e6) / Math.max(1, late.length)).toFixed(1)} | ${clientCpu.toFixed(0)}% | ${loadavg()[0].toFixed(1)} | ${f(floor.p99)} |`;
     return { row, p99: pct(e, 99) };
   } finally {
     srv.child.kill('SIGTERM');
@@ -162,11 +170,13 @@ const bench: Bench = {
       `GPU-like slowdown), ${TOKENS} tokens per request, streams back to back (OpenAI SSE, undici client in the`,
       'bench process on the same machine). "late" = write time − modelled time of each chunk. `shared` is the',
       'default one-timer scheduler (busy-waits the last `spin_ms` before a chunk is due); `timeout` is a setTimeout per chunk, kept for comparison.',
-      'Target: gap-error p99 ≤ 1 ms at 256 streams. CPU columns: % of one core over the run.',
+      'Target: gap-error p99 ≤ 1 ms at 256 streams. CPU columns: % of one core over the run. "idle probe": an',
+      'otherwise idle Node process running alongside, sleeping 5 ms at a time: p99 of how late it woke, i.e. the',
+      "machine's own scheduling noise during that row (other people's jobs share the 2 cores).",
       `Load average at start: ${startLoad} (the machine is shared).`,
       '',
-      '| scheduler | batch factor | streams | requests | gaps | gap err p50 | gap err p99 | gap err max | gap err min | late p50 | late p99 | late max | server CPU | server µs/chunk | client CPU | load avg (1 min, at end) |',
-      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+      '| scheduler | batch factor | streams | requests | gaps | gap err p50 | gap err p99 | gap err max | gap err min | late p50 | late p99 | late max | server CPU | server µs/chunk | client CPU | load avg (1 min, at end) | idle probe late p99 |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
       ...rows,
       '',
       `Target (gap-error p99 ≤ 1 ms at 256 streams, default scheduler): batch factor 0: ${verdict(hard)}; batch factor 0.02: ${verdict(gpu)}.`,
@@ -184,5 +194,23 @@ async function serveChild(options: string, ready: string): Promise<void> {
   await server.close();
 }
 
+/**
+ * `--probe-child SECONDS`: the machine's noise floor. An otherwise idle process sleeps 5 ms at a time and
+ * prints how late it woke up (ms, p50/p99/max as JSON): no simulator can be more punctual than this.
+ */
+async function probeChild(seconds: number): Promise<void> {
+  const late: number[] = [];
+  const end = performance.now() + seconds * 1000;
+  while (performance.now() < end) {
+    const t = performance.now();
+    await new Promise((r) => setTimeout(r, 5));
+    late.push(performance.now() - t - 5);
+  }
+  const l = Float64Array.from(late).sort();
+  process.stdout.write(JSON.stringify({ p50: pct(l, 50), p99: pct(l, 99), max: l[l.length - 1] }));
+}
+
 const i = process.argv.indexOf('--serve-child');
 if (i > 0) await serveChild(process.argv[i + 1], process.argv[i + 2]);
+const j = process.argv.indexOf('--probe-child');
+if (j > 0) await probeChild(Number(process.argv[j + 1]));
