@@ -31,6 +31,11 @@ export function register(program: Command): void {
     .option('--grep <regex>', 'only lines matching this regular expression')
     .option('--follow', 'keep printing new lines until interrupted')
     .action(async (runDir, opts) => {
+      // `hpcbench logs RUN | head`: a closed pipe ends the command quietly.
+      process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EPIPE') process.exit(0);
+        throw err;
+      });
       const filter: LogFilter = { node: opts.node, component: opts.component, grep: regex(opts.grep) };
       const file = findAggregatedLog(runDir);
       const follower = new FileFollower(file, (line) => {
