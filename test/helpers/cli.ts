@@ -1,8 +1,8 @@
 /** Run the hpcbench CLI from the TypeScript sources (no build needed) and capture its output. */
-import { execa, type Options } from 'execa';
+import { execa, type Options, type Result } from 'execa';
 import { selfCommand } from '../../src/util/self.js';
 
-export async function runCli(args: string[], options: Options = {}) {
+export async function runCli(args: string[], options: Options = {}): Promise<Result> {
   const { command, args: full } = selfCommand(...args);
-  return execa(command, full, { reject: false, all: true, ...options });
+  return execa(command, full, { reject: false, all: true, ...options }) as Promise<Result>;
 }
