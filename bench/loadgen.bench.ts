@@ -21,6 +21,7 @@ import type { Bench } from './index.js';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const MEM_REQUESTS = Number(process.env.BENCH_MEM_REQUESTS ?? 1_000_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// every phase first runs warmUp() on fresh processes; each measured workload has 1 s of warmup besides
 const f = (v: number | undefined, d = 2) => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d));
 
 interface Proc {
@@ -93,6 +94,21 @@ async function runWorkload(
   return { snap: m.snapshot!, summary: summarize(m.snapshot!, 'bench') };
 }
 
+/** Fresh processes are several times slower for their first seconds (JIT, heap growth): warm both up. */
+async function warmUp(exec: Proc, sim: Proc): Promise<void> {
+  for (const stream of [false, true]) {
+    await runWorkload(exec, {
+      server_url: sim.url,
+      duration: 6,
+      warmup: 0,
+      clients_per_node: 32,
+      stream,
+      max_tokens: stream ? 32 : 1,
+      prompts: { source: 'synthetic', input_tokens: 16, output_tokens: stream ? 32 : 1 },
+    });
+  }
+}
+
 async function autocannon(url: string, body: string, connections: number): Promise<number> {
   const bin = join(process.cwd(), 'node_modules', '.bin', 'autocannon');
   const args = ['-c', String(connections), '-d', String(SECONDS), '-m', 'POST', '-j'];
@@ -107,6 +123,7 @@ async function throughput(): Promise<string[]> {
   const exec = await spawnSelf(['executor', '--service', 'dummy']);
   const out: string[] = [];
   try {
+    await warmUp(exec, sim);
     const ns = await runWorkload(exec, {
       server_url: sim.url,
       duration: SECONDS,
@@ -156,6 +173,7 @@ async function scheduleLag(): Promise<string[]> {
   const sim = await startSim(['--decode-step-ms', '0.01', '--trace-capacity', '0']);
   const exec = await spawnSelf(['executor', '--service', 'dummy']);
   try {
+    await warmUp(exec, sim);
     const rows: string[] = [];
     for (const dist of ['constant', 'poisson'] as const) {
       const { summary: s } = await runWorkload(exec, {
@@ -200,6 +218,8 @@ async function ttftError(): Promise<string[]> {
     const dir = mkdtempSync(join(tmpdir(), 'hpcbench-ttft-'));
     try {
       const path = join(dir, 'records.jsonl');
+      await warmUp(exec, sim);
+      await fetch(`${sim.url}/hpcbench/requests`, { method: 'DELETE' });
       await runWorkload(exec, {
         server_url: sim.url,
         duration: SECONDS,
