@@ -45,6 +45,8 @@ export interface RequestRecord {
   error?: string;
   /** Failure detail (server message, truncated). */
   error_detail?: string;
+  /** 1 when the request was sent again after a kept-alive connection closed before any response. */
+  retries?: number;
   prompt_tokens_server?: number;
   output_tokens_server?: number;
   prompt_tokens_client: number;

@@ -38,6 +38,26 @@ function finalizeTokens(rec: RequestRecord): void {
   rec.tokens_source = rec.output_tokens_server !== undefined ? 'server' : 'client';
 }
 
+function requestOnce(target: Target, ex: Exchange, rec: RequestRecord, signal: AbortSignal) {
+  return target.pool.request({
+    path: target.base + ex.path,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-request-id': rec.id },
+    body: ex.body,
+    signal,
+  });
+}
+
+/**
+ * A kept-alive connection the server closed without saying so (llama.cpp's server does this now and
+ * then): the request fails before any response header arrives and the server never saw it. Such a
+ * request is sent again once, on a fresh connection; its latency still counts from the first `sent`.
+ */
+function isStaleSocket(err: unknown, signal: AbortSignal): boolean {
+  const code = (err as { code?: string })?.code;
+  return !signal.aborted && (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET');
+}
+
 export async function runExchange(
   target: Target,
   ex: Exchange,
@@ -47,12 +67,10 @@ export async function runExchange(
   rec.server = target.origin;
   const st: ParseState = { rec, inWord: false, buf: '', done: false, finished: false };
   try {
-    const res = await target.pool.request({
-      path: target.base + ex.path,
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': rec.id },
-      body: ex.body,
-      signal,
+    const res = await requestOnce(target, ex, rec, signal).catch((err) => {
+      if (!isStaleSocket(err, signal)) throw err;
+      rec.retries = 1;
+      return requestOnce(target, ex, rec, signal);
     });
     rec.http_status = res.statusCode;
     if (res.statusCode >= 400) {
