@@ -1,23 +1,45 @@
 /** hpcbench's programmatic API. */
-export * from './errors.js';
-export { VERSION } from './version.js';
-export type * from './loadgen/spec.js';
-export type * from './metrics/types.js';
-export * from './loadgen/index.js';
-export * from './metrics/index.js';
-export type * from './executor/protocol.js';
-export { Monitor, type MonitorOptions, startExecutorPush, startRunMonitoring, startServerMetricsScraper, deletePushgatewayGroups, deleteRunGroups } from './monitor/index.js';
-export { BaseLogCollector, TailerLogCollector, type LogSource, type CollectionResult, type LoggingSettings, parseLoggingConfig } from './logs/index.js';
-export * from './services/index.js';
-export * from './executor/index.js';
+
 export * from './controller/index.js';
-export * from './orchestrator/index.js';
-export * from './report/index.js';
-export * from './launch/local/index.js';
-export * from './launch/slurm/index.js';
+export * from './errors.js';
+export * from './executor/index.js';
+export type * from './executor/protocol.js';
+export { type LaunchCommand, registerLaunchCommand, serverLaunchCommand } from './launch/commands/index.js';
 export { apptainerExecArgv, apptainerPullArgv, containerFor } from './launch/containers.js';
-export { registerLaunchCommand, serverLaunchCommand, type LaunchCommand } from './launch/commands/index.js';
+export * from './launch/local/index.js';
 export * from './launch/ray/index.js';
-export { startDummyServer, parseDummyConfig, type DummyConfig, type DummyServer, type DummyServerOptions } from './services/dummy/sim/index.js';
-export { countTokens, generateText } from './util/tokenizer.js';
+export * from './launch/slurm/index.js';
+export * from './loadgen/index.js';
+export type * from './loadgen/spec.js';
+export {
+  BaseLogCollector,
+  type CollectionResult,
+  type LoggingSettings,
+  type LogSource,
+  parseLoggingConfig,
+  TailerLogCollector,
+} from './logs/index.js';
+export * from './metrics/index.js';
+export type * from './metrics/types.js';
+export {
+  deletePushgatewayGroups,
+  deleteRunGroups,
+  Monitor,
+  type MonitorOptions,
+  startExecutorPush,
+  startRunMonitoring,
+  startServerMetricsScraper,
+} from './monitor/index.js';
+export * from './orchestrator/index.js';
 export * from './recipe/index.js';
+export * from './report/index.js';
+export {
+  type DummyConfig,
+  type DummyServer,
+  type DummyServerOptions,
+  parseDummyConfig,
+  startDummyServer,
+} from './services/dummy/sim/index.js';
+export * from './services/index.js';
+export { countTokens, generateText } from './util/tokenizer.js';
+export { VERSION } from './version.js';

@@ -7,12 +7,25 @@ import { register as monitor } from './monitor.js';
 import { register as orchestrate } from './orchestrate.js';
 import { register as run } from './run.js';
 import { register as sbatch } from './sbatch.js';
-import { register as slurmJob } from './slurm-job.js';
+import { register as schema } from './schema.js';
 import { register as serve } from './serve.js';
+import { register as slurmJob } from './slurm-job.js';
 import { register as submit } from './submit.js';
 import { register as validate } from './validate.js';
-import { register as schema } from './schema.js';
 
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [monitor, logs, executor, sbatch, submit, cancel, slurmJob, run, orchestrate, serve, validate, schema];
+export const commands: Register[] = [
+  monitor,
+  logs,
+  executor,
+  sbatch,
+  submit,
+  cancel,
+  slurmJob,
+  run,
+  orchestrate,
+  serve,
+  validate,
+  schema,
+];

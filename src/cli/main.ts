@@ -23,7 +23,9 @@ export function reportError(err: unknown): number {
     if (process.env.HPCBENCH_DEBUG && err.stack) process.stderr.write(`${err.stack}\n`);
     return 1;
   }
-  process.stderr.write(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   return 2;
 }
 

@@ -44,8 +44,6 @@ export class TailerLogCollector extends BaseLogCollector {
   private polling: Promise<void> = Promise.resolve();
   private flushing: Promise<void> = Promise.resolve();
   private deployed = false;
-  /** Read time stamped on the lines of the file being read. */
-  private now = new Date().toISOString();
   private collecting = false;
 
   constructor(private readonly options: TailerOptions) {
@@ -127,7 +125,6 @@ export class TailerLogCollector extends BaseLogCollector {
 
   private async pollAll(): Promise<void> {
     for (const f of this.followed) {
-      this.now = new Date().toISOString(); // one timestamp per file read, not per line
       await f.follower.poll().catch(() => {});
     }
   }
@@ -164,7 +161,6 @@ export class TailerLogCollector extends BaseLogCollector {
     clearInterval(this.flushTimer);
     await this.polling;
     for (const f of this.followed) {
-      this.now = new Date().toISOString();
       await f.follower.close().catch(() => {});
     }
     await this.flushing;
