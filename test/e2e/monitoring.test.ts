@@ -62,11 +62,16 @@ describe.runIf(available)('orchestrate with monitoring and a Pushgateway', () =>
       { env: { HPCBENCH_TOKEN: token }, timeout: 180_000 },
     );
     // While the run goes: the monitors' groups appear on the Pushgateway, labelled with the run id.
+    // Each monitor pushes on its own schedule: poll until every role has pushed (or the run is over).
     let seen: { role?: string; run?: string }[] = [];
-    for (let i = 0; i < 150 && seen.length === 0; i++) {
+    const roles = () => new Set(seen.map((l) => l.role)).size;
+    for (let i = 0; i < 150 && roles() < 3; i++) {
       const metrics = await pushedMetrics(pgw.url).catch(() => []);
-      seen = metrics.filter((m) => m.labels.job === 'hpcbench_monitor' && m.labels.run).map((m) => m.labels);
-      if (seen.length === 0) await sleep(200);
+      const now = metrics
+        .filter((m) => m.labels.job === 'hpcbench_monitor' && m.labels.run)
+        .map((m) => m.labels);
+      if (now.length >= seen.length) seen = now;
+      if (roles() < 3) await sleep(200);
     }
     const res = await running;
     expect(res.exitCode, res.all).toBe(0);
