@@ -97,6 +97,7 @@ export function register(program: Command): void {
             labels: {
               instance: `${node}:${actual}`,
               node,
+              role: 'client',
               service: opts.service,
               ...(opts.runId ? { run: opts.runId } : {}),
             },

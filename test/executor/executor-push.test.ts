@@ -35,7 +35,7 @@ async function until<T>(get: () => Promise<T | undefined>, ms = 20_000): Promise
 }
 
 describe.skipIf(!available)('executor pushes to a Pushgateway', () => {
-  it('pushes <service>_requests_total labelled with node and run, and deletes its group on exit', async () => {
+  it('pushes <service>_requests_total labelled with node, role=client and run, and deletes its group on exit', async () => {
     const ex = await spawnExecutor([
       '--service',
       'dummy',
@@ -67,6 +67,7 @@ describe.skipIf(!available)('executor pushes to a Pushgateway', () => {
       expect(metric.labels).toMatchObject({
         job: 'hpcbench_executor',
         node: 'pushnode',
+        role: 'client',
         run: 'r42',
         service: 'dummy',
       });
