@@ -63,6 +63,8 @@ export function register(program: Command): void {
                 nodes: [],
                 interval: 5,
                 pushgatewayUrl: recipe.monitoring?.pushgateway,
+                // The job runner deletes the run's groups once every step has stopped (runSlurmJob).
+                keepGroups: true,
                 serverTargets: hook.serverUrls.map((url) => ({ url, service: recipe.workload.service })),
                 onWarning: hook.warn,
               }),

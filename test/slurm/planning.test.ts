@@ -3,6 +3,7 @@ import { serverLaunchCommand } from '../../src/launch/commands/index.js';
 import { apptainerExecArgv, containerFor, missingImages } from '../../src/launch/containers.js';
 import { expandHostlist } from '../../src/launch/slurm/hostlist.js';
 import { planJob } from '../../src/launch/slurm/job-plan.js';
+import { pushgatewayCleanupUrl } from '../../src/launch/slurm/job-runner.js';
 import { planNodes } from '../../src/launch/slurm/node-plan.js';
 import type { SlurmRecipe } from '../../src/launch/slurm/recipe-view.js';
 import { renderSbatch, signalLead } from '../../src/launch/slurm/sbatch.js';
@@ -205,5 +206,37 @@ describe('planJob', () => {
     expect(fixed.steps.filter((s) => s.kind === 'executor').map((s) => s.port)).toEqual([6000, 6001]);
     expect(fixed.serverEndpoints).toEqual(['n1:9000', 'n2:9001']);
     expect(plan.steps.some((s) => s.kind === 'monitor')).toBe(false);
+  });
+});
+
+describe('Pushgateway groups at the end of the job', () => {
+  it('deletes the run groups unless monitoring.keep_pushgateway_groups is true', () => {
+    expect(pushgatewayCleanupUrl(recipe())).toBeUndefined();
+    expect(pushgatewayCleanupUrl(recipe({ monitoring: { pushgateway: 'mel0001' } }))).toBe(
+      'http://mel0001:9091',
+    );
+    expect(
+      pushgatewayCleanupUrl(
+        recipe({ monitoring: { pushgateway: 'mel0001', keep_pushgateway_groups: false } }),
+      ),
+    ).toBe('http://mel0001:9091');
+    expect(
+      pushgatewayCleanupUrl(
+        recipe({ monitoring: { pushgateway: 'mel0001', keep_pushgateway_groups: true } }),
+      ),
+    ).toBeUndefined();
+  });
+
+  it('monitor steps keep their group on exit only when the recipe keeps groups', () => {
+    const opts = { resultsDir: '/r', self: ['hpcbench'], runId: 'r1' };
+    const monitors = (keep: boolean) =>
+      planJob(
+        recipe({ monitoring: { pushgateway: 'mel0001', keep_pushgateway_groups: keep } }),
+        ['a', 'b', 'c', 'd'],
+        opts,
+      ).steps.filter((s) => s.kind === 'monitor');
+    expect(monitors(false).every((s) => !s.argv.includes('--keep-groups'))).toBe(true);
+    expect(monitors(true).length).toBeGreaterThan(0);
+    expect(monitors(true).every((s) => s.argv.includes('--keep-groups'))).toBe(true);
   });
 });

@@ -110,6 +110,7 @@ export function planJob(recipe: SlurmRecipe, nodeNames: string[], o: JobPlanOpti
       argv.push('--role', roleOf(node), '--interval', String(interval));
       if (o.runId) argv.push('--run-id', o.runId);
       if (pushgateway) argv.push('--pushgateway', pushgateway);
+      if (pushgateway && recipe.monitoring?.keep_pushgateway_groups) argv.push('--keep-groups');
       steps.push(step('monitor', node, { cpus: 1, gpus: gpusOf(node), memMb: 256, argv, env: {} }));
     }
   }

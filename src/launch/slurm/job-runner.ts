@@ -10,8 +10,9 @@ import { basename, join } from 'node:path';
 import { execa } from 'execa';
 import { ConfigValidationError, ServicePreparationError } from '../../errors.js';
 import type { LogSource } from '../../logs/types.js';
+import { deleteRunGroups } from '../../monitor/pushgateway.js';
 import { apptainerPullArgv, missingImages } from '../containers.js';
-import { type JobPlan, planJob, planLogSources, type StepPlan } from './job-plan.js';
+import { type JobPlan, planJob, planLogSources, pushgatewayUrl, type StepPlan } from './job-plan.js';
 import { startRay } from './ray-steps.js';
 import type { SlurmRecipe } from './recipe-view.js';
 import { waitForExecutors } from './rendezvous.js';
@@ -151,6 +152,15 @@ export async function runSlurmJob(o: SlurmJobOptions): Promise<number> {
     stopping = true;
     log(`stopping ${group.alive().length} running steps`);
     await group.stopAll(env.SLURM_JOB_ID);
+    // Every step has stopped (no monitor pushes any more): remove the run's Pushgateway groups.
+    const cleanup = pushgatewayCleanupUrl(o.recipe);
+    if (cleanup) {
+      await deleteRunGroups(cleanup, runId).then(
+        (n) => log(`deleted ${n} Pushgateway groups of run ${runId}`),
+        (err) =>
+          log(`warning: could not delete the Pushgateway groups of run ${runId}: ${(err as Error).message}`),
+      );
+    }
     const steps = group.steps.map((s) => ({ name: s.plan.name, node: s.plan.node, exit: s.exit }));
     await writeFile(join(slurmDir, 'steps.json'), `${JSON.stringify({ status, steps }, null, 2)}\n`).catch(
       () => {},
@@ -159,6 +169,15 @@ export async function runSlurmJob(o: SlurmJobOptions): Promise<number> {
     process.off('SIGINT', int);
     log(`done (status ${status})`);
   }
+}
+
+/**
+ * The Pushgateway whose groups of this run are deleted at the end of the job, or undefined when the
+ * recipe has none or sets `monitoring.keep_pushgateway_groups: true`.
+ */
+export function pushgatewayCleanupUrl(recipe: SlurmRecipe): string | undefined {
+  if (recipe.monitoring?.keep_pushgateway_groups) return undefined;
+  return pushgatewayUrl(recipe.monitoring?.pushgateway);
 }
 
 async function pullImages(recipe: SlurmRecipe, log: (l: string) => void): Promise<void> {

@@ -52,7 +52,12 @@ export interface SlurmRecipe {
     [role: string]: ContainerArtifact | string | undefined;
   };
   binds?: string[];
-  monitoring?: { enabled?: boolean; interval?: number | string; pushgateway?: string };
+  monitoring?: {
+    enabled?: boolean;
+    interval?: number | string;
+    pushgateway?: string;
+    keep_pushgateway_groups?: boolean;
+  };
   /** Service plugin modules: executors load them too (`--plugin`). */
   plugins?: string[];
 }
