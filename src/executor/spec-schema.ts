@@ -55,6 +55,7 @@ export const workloadSpecSchema = z.looseObject({
     .optional(),
   max_tokens: positiveInt.optional(),
   ignore_eos: z.boolean().optional(),
+  num_gpu: z.number().int().min(-1).optional(),
   slo: z
     .object({ ttft_ms: z.number().positive(), tpot_ms: z.number().positive(), e2e_ms: z.number().positive() })
     .partial()

@@ -58,6 +58,8 @@ export interface WorkloadSpec {
   /** Default max_tokens when the prompt source gives none. */
   max_tokens?: number;
   ignore_eos?: boolean;
+  /** Ollama only: `options.num_gpu` of every request (layers offloaded to the GPU), from `servers.service_config.gpu_layers`. */
+  num_gpu?: number;
   slo?: Slo;
   seed?: number;
   /** Position of this executor among all executors (0-based) and their number: splits rates and seeds. */

@@ -77,7 +77,7 @@ export function planFromResolved(
       service_config: recipe.servers.service_config,
       model: recipe.workload.model,
     },
-    benchmarks,
+    benchmarks: withOllamaOptions(recipe, benchmarks),
     resolved: recipe,
     recipeFile,
     clientNodes: alloc.clients.nodes,
@@ -99,4 +99,14 @@ export function planFromResolved(
     },
     logging: parseLoggingConfig(recipe.logging, recipeFile),
   };
+}
+
+/**
+ * Ollama has no server flag for `servers.service_config.gpu_layers`: it is a per-request option, so every
+ * benchmark's spec carries it as `num_gpu` (sent as `options.num_gpu`).
+ */
+function withOllamaOptions(recipe: Recipe, benchmarks: BenchmarkPlanLike[]): BenchmarkPlanLike[] {
+  const layers = (recipe.servers.service_config as Record<string, unknown> | undefined)?.gpu_layers;
+  if (recipe.workload.service !== 'ollama' || typeof layers !== 'number') return benchmarks;
+  return benchmarks.map((b) => ({ ...b, spec: { ...b.spec, num_gpu: layers } }));
 }

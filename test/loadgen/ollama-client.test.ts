@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigValidationError } from '../../src/errors.js';
 import { createServiceClient } from '../../src/loadgen/clients/index.js';
 import { deriveMetrics } from '../../src/metrics/derive.js';
+import { planFromRecipe } from '../../src/orchestrator/index.js';
 import { sendOne, spec } from './client-helpers.js';
 import { ndjson, type StreamServer, startStreamServer } from './stream-server.js';
 
@@ -107,5 +108,31 @@ describe('Ollama client: NDJSON', () => {
     expect(pick('dummy', 'generate').constructor.name).toBe('OllamaClient');
     expect(() => pick('ollama', 'completions')).toThrow(ConfigValidationError);
     expect(() => pick('vllm', 'generate')).toThrow(/workload.api/);
+  });
+});
+
+describe('Ollama gpu_layers → options.num_gpu', () => {
+  it('the plan carries servers.service_config.gpu_layers as num_gpu and the client sends it', async () => {
+    const plan = await planFromRecipe({
+      recipe: {
+        scenario: 'o',
+        workload: { service: 'ollama', model: 'llama3', duration: 5 },
+        servers: { service_config: { gpu_layers: 20 } },
+      },
+    });
+    expect(plan.benchmarks[0].spec.num_gpu).toBe(20);
+    const without = await planFromRecipe({
+      recipe: { scenario: 'o', workload: { service: 'ollama', model: 'llama3', duration: 5 } },
+    });
+    expect(without.benchmarks[0].spec.num_gpu).toBeUndefined();
+
+    srv = await startStreamServer(() => ({
+      contentType: 'application/x-ndjson',
+      steps: [{ delay: 1, data: ndjson(final) }],
+    }));
+    await sendOne(spec(srv.url, { service: 'ollama', num_gpu: 20 }), { maxTokens: 3 });
+    await sendOne(spec(srv.url, { service: 'ollama' }), { maxTokens: 3 });
+    expect(srv.bodies[0]).toMatchObject({ options: { num_predict: 3, num_gpu: 20 } });
+    expect(srv.bodies[1]).toEqual({ model: 'm', prompt: 'a b c', stream: true, options: { num_predict: 3 } });
   });
 });

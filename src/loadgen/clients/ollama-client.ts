@@ -112,7 +112,10 @@ export class OllamaClient implements ServiceClient {
     const req: Record<string, unknown> = {
       model: this.spec.model,
       stream: this.stream,
-      options: { num_predict: input.maxTokens },
+      options: {
+        num_predict: input.maxTokens,
+        ...(this.spec.num_gpu !== undefined ? { num_gpu: this.spec.num_gpu } : {}),
+      },
     };
     if (this.api === 'chat') req.messages = [{ role: 'user', content: input.prompt }];
     else req.prompt = input.prompt;
