@@ -10,7 +10,7 @@ import { interruptOnSignals } from '../launch/local/signals.js';
 import { positiveSeconds } from '../orchestrator/flags.js';
 import { RunInterrupted } from '../orchestrator/orchestrator.js';
 import { attachProgress } from '../report/progress.js';
-import { renderSummaryTable } from '../report/summary-table.js';
+import { allFailedNote, renderSummaryTable } from '../report/summary-table.js';
 
 export function register(program: Command): void {
   program
@@ -39,6 +39,11 @@ export function register(program: Command): void {
         });
         process.stdout.write(`\n${renderSummaryTable(results.benchmarks)}`);
         process.stdout.write(`results: ${runDir}\n`);
+        // Completed, but some benchmark had no successful request: the data is kept, the exit status says so.
+        if (results.status === 'completed' && results.benchmarks.some((b) => allFailedNote(b))) {
+          process.stderr.write('a benchmark had no successful request (see the warnings above): exit 3\n');
+          process.exitCode = 3;
+        }
         if (results.status === 'interrupted') {
           process.stderr.write(`run interrupted (${signals.received ?? 'aborted'}): partial results kept\n`);
           process.exitCode = signals.exitCode();

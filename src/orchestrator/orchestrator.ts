@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { TOKEN_ENV } from '../executor/protocol.js';
 import { mergeSnapshots, toExecutorMetrics } from '../metrics/index.js';
 import { ResultsWriter } from '../report/results-writer.js';
+import { allFailedNote } from '../report/summary-table.js';
 import type { BenchmarkResult, RunResults, RunStatus } from '../report/types.js';
 import type { BaseServerManager } from '../services/base/base-server-manager.js';
 import { ServiceFactory } from '../services/factory.js';
@@ -271,6 +272,8 @@ export class Orchestrator extends OrchestratorEmitter {
         total: plan.benchmarks.length,
       });
       results[index] = result;
+      const allFailed = allFailedNote(result);
+      if (allFailed) this.warn(allFailed);
       await writer.writeBenchmark(result);
       await writer.updateRun({ benchmarks: results.map((r) => ({ name: r.name, status: r.status })) });
       this.emit('benchmark-done', { ...result, index, total: plan.benchmarks.length });

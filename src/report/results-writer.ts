@@ -14,7 +14,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from './json-file.js';
 import { createResultsDir, safeName } from './results-dir.js';
-import { renderSummaryMarkdown } from './summary-table.js';
+import { allFailedNote, renderSummaryMarkdown } from './summary-table.js';
 import type { BenchmarkResult, RunRecord } from './types.js';
 
 export class ResultsWriter {
@@ -126,6 +126,10 @@ export class ResultsWriter {
       `status: ${run?.status ?? 'unknown'}${run?.error ? ` (${run.error.code ?? 'error'}: ${run.error.message})` : ''}`,
       `started ${run?.started_at ?? '?'}, ended ${run?.ended_at ?? '(running)'}`,
       `servers: ${(run?.server_endpoints ?? []).join(', ') || '-'}; clients: ${(run?.client_nodes ?? []).join(', ') || '-'}`,
+      ...results.flatMap((r) => {
+        const note = allFailedNote(r);
+        return note ? [`warning: ${note}`] : [];
+      }),
     ];
     await writeFileAtomic(
       join(this.dir, 'summary.md'),

@@ -49,6 +49,19 @@ export function summaryRows(results: BenchmarkResult[]): string[][] {
   });
 }
 
+/**
+ * `benchmark X: all N requests failed: http_400 ×N — see records` for a benchmark that finished with a
+ * summary and no successful request; undefined otherwise. Such a run still completes (failures are data).
+ */
+export function allFailedNote(r: BenchmarkResult): string | undefined {
+  const s = r.summary;
+  if (!s || s.requests.ok > 0) return undefined;
+  const reasons = Object.entries(s.errors_by_reason ?? {})
+    .map(([why, n]) => `${why} ×${n}`)
+    .join(', ');
+  return `benchmark ${r.name}: all ${s.requests.sent} requests failed${reasons ? `: ${reasons}` : ''} — see records`;
+}
+
 /** Aligned plain-text table (latencies in ms). */
 export function renderSummaryTable(results: BenchmarkResult[]): string {
   const rows = [HEADER, ...summaryRows(results)];
@@ -60,6 +73,10 @@ export function renderSummaryTable(results: BenchmarkResult[]): string {
     Object.entries(r.summary?.errors_by_reason ?? {}).map(([why, n]) => `  ${r.name}: ${n} x ${why}`),
   );
   if (errors.length > 0) out.push('errors:', ...errors);
+  for (const r of results) {
+    const note = allFailedNote(r);
+    if (note) out.push(`warning: ${note}`);
+  }
   return `${out.join('\n')}\n(latencies in ms)\n`;
 }
 

@@ -119,3 +119,25 @@ describe('hpcbench run', () => {
     expect(summary.latency_ms.itl.p50).toBeLessThan(80);
   }, 240_000);
 });
+
+describe('hpcbench run: every request failed', () => {
+  it('completes with a warning and a summary line, and exits 3 (error_rate: 1)', async () => {
+    const file = await box.writeRecipe(
+      'allfail.yaml',
+      recipe(
+        'allfail',
+        { duration: '2s', warmup: '0s' },
+        { servers: { service_config: { error_rate: 1 }, health_check: { timeout: 20, interval: 0.2 } } },
+      ),
+    );
+    const res = await runCli(['run', file, '--results-dir', box.path('r-allfail')], { timeout: 180_000 });
+    expect(res.exitCode, res.all).toBe(3);
+    expect(res.stdout).toMatch(/^default\s+completed/m);
+    expect(res.all).toMatch(/benchmark default: all \d+ requests failed: http_500 ×\d+ — see records/);
+    const run = await onlyRunDir(box.path('r-allfail'));
+    expect((await readJson(join(run, 'run.json'))).status).toBe('completed');
+    expect(await readFile(join(run, 'summary.md'), 'utf8')).toMatch(
+      /warning: benchmark default: all \d+ requests failed/,
+    );
+  }, 240_000);
+});
