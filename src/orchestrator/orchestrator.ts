@@ -8,8 +8,10 @@
  * the CLI) stops the workload, keeps what was measured and resolves with status `interrupted`; any other
  * failure is written to run.json and rethrown as its typed error.
  */
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { TOKEN_ENV } from '../executor/protocol.js';
+import type { LogSource } from '../logs/types.js';
 import { mergeSnapshots, toExecutorMetrics } from '../metrics/index.js';
 import { ResultsWriter } from '../report/results-writer.js';
 import { allFailedNote } from '../report/summary-table.js';
@@ -22,6 +24,7 @@ import { OrchestratorEmitter, type PhaseName } from './events.js';
 import { startDefaultLogging, startDefaultMonitoring } from './hooks.js';
 import type { HookContext, OrchestratorOptions, Stoppable } from './options.js';
 import { planFromRecipe } from './recipe-plan.js';
+import { attachRunLog } from './run-log.js';
 import type { RunPlan } from './run-plan.js';
 import { runTotals, type TotalsEngine } from './run-totals.js';
 
@@ -49,6 +52,8 @@ export class Orchestrator extends OrchestratorEmitter {
   readonly timeout: number;
   /** The results folder, once the run created it. */
   runDir?: string;
+  /** The log sources collected: the options' plus the orchestrator's own log. */
+  private logSources?: LogSource[];
   /** The last results, also when run() threw. */
   results?: RunResults;
   /** Merge functions for the run-level latencies of a suite (exact merge of every benchmark's snapshot). */
@@ -116,6 +121,15 @@ export class Orchestrator extends OrchestratorEmitter {
   };
 
   async run(): Promise<RunResults> {
+    const runLog = attachRunLog(this);
+    try {
+      return await this.runLogged(runLog);
+    } finally {
+      runLog.close();
+    }
+  }
+
+  private async runLogged(runLog: ReturnType<typeof attachRunLog>): Promise<RunResults> {
     const o = this.options;
     const plan = await this.phase('recipe', () =>
       o.plan ? Promise.resolve(o.plan) : planFromRecipe({ configFile: o.configFile, recipe: o.recipe }),
@@ -131,6 +145,13 @@ export class Orchestrator extends OrchestratorEmitter {
       ? new ResultsWriter(o.runDir)
       : await ResultsWriter.create(o.resultsDir ?? 'results', plan.scenario);
     this.runDir = writer.dir;
+    const orchestratorLog = runLog.open(writer.dir);
+    // The orchestrator's own log is aggregated with the components' logs (component `orchestrator`).
+    if (o.logSources?.length)
+      this.logSources = [
+        ...o.logSources,
+        { node: hostname(), component: 'orchestrator', containerName: 'orchestrator', path: orchestratorLog },
+      ];
     const runId = writer.dir.split(/[\\/]/).pop() ?? plan.scenario;
     await writer.writeRecipe(plan.recipeFile, plan.resolved, o.recipe);
     await writer.startRun({
@@ -246,7 +267,7 @@ export class Orchestrator extends OrchestratorEmitter {
     const loggingOff = plan.logging?.enabled === false;
     const logging =
       o.logging ??
-      (o.logSources?.length && !loggingOff ? startDefaultLogging(o.logSources, plan.logging) : false);
+      (this.logSources?.length && !loggingOff ? startDefaultLogging(this.logSources, plan.logging) : false);
     if (logging)
       this.stoppables.push({ name: 'logging', s: await this.phase('logging', () => logging(ctx)) });
     else this.skip('logging', loggingOff ? 'logging.enabled is false' : 'no log sources');

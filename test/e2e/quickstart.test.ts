@@ -66,5 +66,12 @@ describe('Quick start: hpcbench run examples/quickstart.yaml', () => {
     expect(logs).toContain('server-1-server.log');
     expect(logs).toContain('client-1-executor.log');
     expect((await stat(join(run, 'logs', 'client-1-executor.log'))).size).toBeGreaterThan(0);
+    // issue 6: aggregated.jsonl holds server, executor (client) and orchestrator lines
+    expect(logs).toContain('orchestrator.log');
+    const components = new Set(
+      (await readLines(join(run, 'logs', 'aggregated.jsonl'))).map((l) => JSON.parse(l).component),
+    );
+    expect([...components]).toEqual(expect.arrayContaining(['server', 'orchestrator']));
+    expect(components.has('client') || components.has('executor'), [...components].join(',')).toBe(true);
   }, 240_000);
 });
