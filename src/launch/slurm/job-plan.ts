@@ -34,7 +34,10 @@ export interface StepPlan {
   env: Record<string, string>;
   stdout: string;
   stderr: string;
-  /** Executors write their real address here when they listen. */
+  /**
+   * A file whose content means the step is ready: executors write their real address here when they
+   * listen; a monitor's CSV gets its header once sampling has started.
+   */
   readyFile?: string;
 }
 
@@ -99,19 +102,15 @@ export function planJob(recipe: SlurmRecipe, nodeNames: string[], o: JobPlanOpti
     const gpusOf = (n: string) =>
       roleResources(recipe, `${roleOf(n)}s` as 'servers' | 'clients' | 'monitors').gpus;
     for (const node of [...nodes.servers, ...nodes.clients, ...nodes.monitors]) {
-      const argv = [
-        ...o.self,
-        'monitor',
-        '--output',
-        monitorCsvPath(o.resultsDir, node, roleOf(node)),
-        '--node',
-        node,
-      ];
+      const csv = monitorCsvPath(o.resultsDir, node, roleOf(node));
+      const argv = [...o.self, 'monitor', '--output', csv, '--node', node];
       argv.push('--role', roleOf(node), '--interval', String(interval));
       if (o.runId) argv.push('--run-id', o.runId);
       if (pushgateway) argv.push('--pushgateway', pushgateway);
       if (pushgateway && recipe.monitoring?.keep_pushgateway_groups) argv.push('--keep-groups');
-      steps.push(step('monitor', node, { cpus: 1, gpus: gpusOf(node), memMb: 256, argv, env: {} }));
+      steps.push(
+        step('monitor', node, { cpus: 1, gpus: gpusOf(node), memMb: 256, argv, env: {}, readyFile: csv }),
+      );
     }
   }
 

@@ -15,7 +15,7 @@ import { apptainerPullArgv, missingImages } from '../containers.js';
 import { type JobPlan, planJob, planLogSources, pushgatewayUrl, type StepPlan } from './job-plan.js';
 import { startRay } from './ray-steps.js';
 import type { SlurmRecipe } from './recipe-view.js';
-import { waitForExecutors } from './rendezvous.js';
+import { waitForExecutors, waitForMonitors } from './rendezvous.js';
 import { jobResources } from './resources.js';
 import { jobHostnames, nodeAddresses } from './scontrol.js';
 import { StepGroup } from './steps.js';
@@ -109,7 +109,10 @@ export async function runSlurmJob(o: SlurmJobOptions): Promise<number> {
   try {
     await pullImages(o.recipe, log);
     const byKind = (k: StepPlan['kind']) => plan.steps.filter((s) => s.kind === k);
-    for (const s of byKind('monitor')) group.start(s);
+    const monitors = byKind('monitor').map((s) => group.start(s));
+    // Samples should cover the whole run: let the monitors start before anything else (bounded).
+    const late = await waitForMonitors(monitors, Math.min(o.readyTimeout ?? 180, 60), abort.signal);
+    if (late.length) log(`warning: monitors not sampling yet, going on without waiting: ${late.join(', ')}`);
     if (plan.ray) await startRay(plan, o.recipe, group, env, log);
     for (const s of byKind('server')) group.start(s);
     const executors = byKind('executor').map((s) => group.start(s, { HPCBENCH_TOKEN: token }));

@@ -1,7 +1,8 @@
 /**
  * Executors announce where they listen by writing a ready file into the shared results folder
  * (`hpcbench executor --ready-file F`). The job waits for every file (polling the shared filesystem),
- * failing fast when an executor's step ends first.
+ * failing fast when an executor's step ends first. Monitors are ready once their CSV has its header: the
+ * job waits for them (bounded) so that samples cover the whole run, but never fails for a monitor.
  */
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -74,4 +75,28 @@ export async function waitForExecutors(
     }
     await sleep(250);
   }
+}
+
+/**
+ * Waits until every monitor step's CSV has content (sampling started) or the step ended, for at most
+ * `timeoutSeconds`; returns the names of the monitors that were not ready (the run goes on without them).
+ */
+export async function waitForMonitors(
+  steps: RunningStep[],
+  timeoutSeconds: number,
+  signal?: AbortSignal,
+): Promise<string[]> {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  let waiting = steps;
+  while (waiting.length && !signal?.aborted && Date.now() <= deadline) {
+    const done = await Promise.all(
+      waiting.map(
+        async (s) =>
+          s.exit !== undefined || (await readFile(s.plan.readyFile!, 'utf8').catch(() => '')) !== '',
+      ),
+    );
+    waiting = waiting.filter((_, i) => !done[i]);
+    if (waiting.length) await sleep(250);
+  }
+  return waiting.map((s) => s.plan.name);
 }
