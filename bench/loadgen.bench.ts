@@ -13,7 +13,7 @@ import type { ExecutorMetrics, StatusResponse } from '../src/executor/protocol.j
 import type { WorkloadSpec } from '../src/loadgen/spec.js';
 import { mergeSnapshots } from '../src/metrics/merge.js';
 import { MetricsRecorder } from '../src/metrics/recorder.js';
-import { latencyStats, summarize } from '../src/metrics/summarize.js';
+import { summarize } from '../src/metrics/summarize.js';
 import type { BenchmarkSummary, MetricsSnapshot } from '../src/metrics/types.js';
 import { selfCommand } from '../src/util/self.js';
 import type { Bench } from './index.js';
@@ -204,74 +204,6 @@ async function scheduleLag(): Promise<string[]> {
   }
 }
 
-interface Trace {
-  client_request_id: string | null;
-  arrived_ms: number;
-  chunk_written_ms: (number | null)[];
-}
-
-async function ttftError(): Promise<string[]> {
-  const rows: string[] = [];
-  for (const streams of [1, 256]) {
-    const sim = await startSim(['--decode-step-ms', '20', '--trace-capacity', '200000']);
-    const exec = await spawnSelf(['executor', '--service', 'dummy']);
-    const dir = mkdtempSync(join(tmpdir(), 'hpcbench-ttft-'));
-    try {
-      const path = join(dir, 'records.jsonl');
-      await warmUp(exec, sim);
-      await fetch(`${sim.url}/hpcbench/requests`, { method: 'DELETE' });
-      await runWorkload(exec, {
-        server_url: sim.url,
-        duration: SECONDS,
-        clients_per_node: streams,
-        max_tokens: 20,
-        prompts: { source: 'synthetic', input_tokens: 16, output_tokens: 20 },
-        records_path: path,
-      });
-      const traces = await json<{ requests: Trace[] }>(`${sim.url}/hpcbench/requests`);
-      const byId = new Map(traces.requests.map((t) => [t.client_request_id, t]));
-      const err = build({ numberOfSignificantValueDigits: 3 });
-      const delivery = build({ numberOfSignificantValueDigits: 3 });
-      let matched = 0;
-      let negative = 0;
-      for (const line of readFileSync(path, 'utf8').split('\n')) {
-        if (!line) continue;
-        const r = JSON.parse(line) as { id: string; warmup: boolean; sent: number; first_token?: number };
-        const t = byId.get(r.id);
-        const first = t?.chunk_written_ms[0];
-        if (r.warmup || !t || r.first_token === undefined || first == null) continue;
-        matched++;
-        const e = r.first_token - r.sent - (first - t.arrived_ms);
-        if (e < 0) negative++;
-        err.recordValue(Math.max(0, Math.round(e * 1000)));
-        delivery.recordValue(Math.max(0, Math.round((r.first_token - first) * 1000)));
-      }
-      const s = latencyStats(err);
-      const d = latencyStats(delivery);
-      rows.push(
-        `| ${streams} | ${matched} | ${f(s.p50, 3)} | ${f(s.p99, 3)} | ${f(s.max, 3)} | ${negative} | ${f(d.p50, 3)} | ${f(d.p99, 3)} |`,
-      );
-    } finally {
-      await stopProc(exec);
-      await stopProc(sim);
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
-  return [
-    '### TTFT measurement error vs the simulator ground truth (decode step 20 ms, 20 tokens, closed loop)',
-    '',
-    'error = client TTFT (first content chunk parsed − sent) − server TTFT (first chunk written − request',
-    'arrived, from `GET /hpcbench/requests`); it is the request and first-chunk transit plus parsing.',
-    '"delivery" = client parse time − server write time of the first chunk (cross-process clocks).',
-    'Target: error p99 ≤ 1 ms at 256 streams.',
-    '',
-    '| streams | requests | error p50 ms | error p99 ms | error max ms | negative | delivery p50 ms | delivery p99 ms |',
-    '|---|---|---|---|---|---|---|---|',
-    ...rows,
-    '',
-  ];
-}
-
 async function memory(): Promise<string[]> {
   const sim = await startSim(['--decode-step-ms', '0.01', '--trace-capacity', '0']);
   const exec = await spawnSelf(['executor', '--service', 'dummy']);
@@ -428,7 +360,6 @@ export const bench: Bench = {
     parts.push(...histogramModes(), ...mergeCost());
     parts.push(...(await throughput()));
     parts.push(...(await scheduleLag()));
-    parts.push(...(await ttftError()));
     parts.push(...(await memory()));
     parts.push(
       `Load average at the end: ${loadavg()
