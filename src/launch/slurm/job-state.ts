@@ -71,8 +71,13 @@ export async function jobState(jobId: string): Promise<JobState | undefined> {
   const sc = await execa('scontrol', ['show', 'job', '-o', jobId], { reject: false });
   const fromScontrol = sc.exitCode === 0 ? parseScontrolJob(sc.stdout) : undefined;
   if (fromScontrol) return fromScontrol;
+  return (await sacctState(jobId)) ?? fromSqueue;
+}
+
+/** The job as accounting (slurmdbd) recorded it; undefined without accounting or before it is recorded. */
+export async function sacctState(jobId: string): Promise<JobState | undefined> {
   const sa = await execa('sacct', ['-n', '-X', '-P', '-j', jobId, '-o', 'State,ExitCode,NodeList'], {
     reject: false,
   });
-  return (sa.exitCode === 0 ? parseSacct(sa.stdout) : undefined) ?? fromSqueue;
+  return sa.exitCode === 0 ? parseSacct(sa.stdout) : undefined;
 }
