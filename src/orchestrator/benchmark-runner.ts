@@ -8,6 +8,8 @@ import type { ExecutorStatus } from '../controller/types.js';
 import { isHpcBenchError } from '../errors.js';
 import type { WorkloadSpec } from '../loadgen/spec.js';
 import type { BenchmarkResult } from '../report/types.js';
+import { rebaseRates } from '../serverstats/view.js';
+import type { ServerWindowTracker } from '../serverstats/window-tracker.js';
 import type { OrchestratorEmitter } from './events.js';
 import type { BenchmarkPlanLike } from './run-plan.js';
 
@@ -21,6 +23,18 @@ export interface BenchmarkRunContext {
   signal: AbortSignal;
   index: number;
   total: number;
+  /** Scrapes the servers' /metrics at the start and end of the measurement window (`server_metrics`). */
+  serverWindow?: ServerWindowTracker;
+}
+
+/** Whether every executor has left warmup (by its phase, or by elapsed time when it reports none). */
+export function leftWarmup(statuses: ExecutorStatus[], warmup: number): boolean {
+  return (
+    statuses.length > 0 &&
+    statuses.every(({ status }) =>
+      status.phase !== undefined ? status.phase !== 'warmup' : status.elapsed_seconds >= warmup,
+    )
+  );
 }
 
 export function errorInfo(err: unknown): { code?: string; message: string } {
@@ -86,18 +100,44 @@ export async function runBenchmark(
   });
   let started = false;
   let failure: unknown;
+  const window = ctx.serverWindow;
+  let warmupSeen = !(spec.warmup > 0);
+  const sawStatuses = (s: ExecutorStatus[]): void => {
+    if (warmupSeen || !leftWarmup(s, spec.warmup)) return;
+    warmupSeen = true;
+    // Seen only once everything finished: keep the start before the workload (warmup included, noted).
+    if (s.some((x) => x.status.running)) void window?.begin('warmup-end');
+  };
+  let stopWarmupWatch = (): void => {};
   try {
     if (ctx.signal.aborted) throw ctx.signal.reason;
+    // The window starts now when there is no warmup (exact: every request the servers see is measured);
+    // else this is the fallback start, replaced when the executors are seen leaving warmup.
+    await window?.begin('benchmark-start');
     await controller.startWorkload(spec as WorkloadSpec & Record<string, unknown>);
     started = true;
+    if (window && !warmupSeen) stopWarmupWatch = watchWarmupEnd(controller, spec.warmup, sawStatuses);
     const statuses = await controller.waitForCompletion({
       timeout: spec.warmup + spec.duration + ctx.timeout,
       signal: ctx.signal,
-      onStatus: (s) => progress(ctx, plan.name, s),
+      onStatus: (s) => {
+        progress(ctx, plan.name, s);
+        sawStatuses(s);
+      },
     });
+    stopWarmupWatch();
     await controller.stopWorkload();
+    const serverView = window?.end().catch((err: unknown) => {
+      ctx.events.emit('warning', `server metrics of ${plan.name}: ${(err as Error).message}`);
+      return undefined;
+    });
     result.metrics = await controller.getMetrics();
     result.summary = result.metrics.summary;
+    const scraped = await serverView;
+    const server = scraped && rebaseRates(scraped, result.summary?.duration_s ?? 0);
+    if (server && server.window.start_trigger === 'benchmark-start' && spec.warmup > 0)
+      server.notes.push('no executor was seen leaving warmup while running: this window includes the warmup');
+    if (server) result.server_metrics = server;
     const failures = statuses.flatMap((s) => {
       const why = (s.status as { error?: unknown }).error;
       return why ? [`${s.node}: ${String(why)}`] : [];
@@ -105,6 +145,8 @@ export async function runBenchmark(
     if (failures.length > 0) ctx.events.emit('warning', `benchmark ${plan.name}: ${failures.join('; ')}`);
     result.status = ctx.signal.aborted ? 'interrupted' : 'completed';
   } catch (err) {
+    stopWarmupWatch();
+    window?.cancel();
     result.status = ctx.signal.aborted ? 'interrupted' : 'failed';
     result.error = errorInfo(err);
     if (started) await salvage(controller, result);
@@ -112,6 +154,37 @@ export async function runBenchmark(
   }
   result.ended_at = new Date().toISOString();
   return { result, failure };
+}
+
+/**
+ * Asks the executors' status just after their warmup should have ended (and a little later, then every
+ * 250 ms until seen), so the server window starts close to the client's instead of up to a status poll later.
+ */
+function watchWarmupEnd(
+  controller: BaseWorkloadController,
+  warmup: number,
+  onStatus: (s: ExecutorStatus[]) => void,
+): () => void {
+  const handle = { t: undefined as NodeJS.Timeout | undefined, stopped: false };
+  let tries = 0;
+  const check = (): void => {
+    if (handle.stopped) return;
+    void controller
+      .getStatus()
+      .then((s) => {
+        onStatus(s);
+        return leftWarmup(s, warmup);
+      })
+      .catch(() => false)
+      .then((left) => {
+        if (!left && !handle.stopped && ++tries < 20) handle.t = setTimeout(check, tries < 3 ? 20 : 250);
+      });
+  };
+  handle.t = setTimeout(check, warmup * 1000 + 10);
+  return () => {
+    handle.stopped = true;
+    clearTimeout(handle.t);
+  };
 }
 
 /** After a failure mid-benchmark: stop the executors and keep whatever metrics they still give. */

@@ -63,6 +63,11 @@ export interface OrchestratorOptions {
   monitoring?: ((ctx: HookContext) => Promise<Stoppable>) | false;
   /** Replaces the default log collection when given; `false` disables. */
   logging?: ((ctx: HookContext) => Promise<Stoppable>) | false;
+  /**
+   * Per benchmark, scrape each server's Prometheus /metrics at the start and end of the measurement window
+   * (gauges every `gaugeInterval` s, default 1) into `server_metrics` (vllm, llamacpp, dummy). Default on.
+   */
+  serverMetrics?: boolean | { gaugeInterval?: number };
   /** Seconds between executor status polls while a benchmark runs. Default 1. */
   pollInterval?: number;
   /** Seconds the executors' health is retried. Default min(timeout, 30). */

@@ -16,6 +16,7 @@ import { mergeSnapshots, toExecutorMetrics } from '../metrics/index.js';
 import { ResultsWriter } from '../report/results-writer.js';
 import { allFailedNote } from '../report/summary-table.js';
 import type { BenchmarkResult, RunResults, RunStatus } from '../report/types.js';
+import { ServerWindowTracker } from '../serverstats/window-tracker.js';
 import type { BaseServerManager } from '../services/base/base-server-manager.js';
 import { ServiceFactory } from '../services/factory.js';
 import { VERSION } from '../version.js';
@@ -277,6 +278,7 @@ export class Orchestrator extends OrchestratorEmitter {
       detail: `${plan.benchmarks.length} benchmark(s)`,
     });
     const t0 = Date.now();
+    const serverWindow = this.serverWindowFactory(manager, ctx.serverUrls);
     for (const [index, b] of plan.benchmarks.entries()) {
       if (this.abort.signal.aborted) break;
       results[index].status = 'running';
@@ -291,6 +293,7 @@ export class Orchestrator extends OrchestratorEmitter {
         signal: this.abort.signal,
         index,
         total: plan.benchmarks.length,
+        serverWindow: serverWindow?.(b.name, b.spec.server_urls),
       });
       results[index] = result;
       const allFailed = allFailedNote(result);
@@ -309,6 +312,29 @@ export class Orchestrator extends OrchestratorEmitter {
       }
     }
     this.emit('phase', { phase: 'benchmarks', state: 'done', elapsedMs: Date.now() - t0 });
+  }
+
+  /**
+   * Per benchmark, a tracker of the servers' /metrics over its measurement window, when the service has
+   * /metrics and `serverMetrics` is not false. Warnings are given once per run.
+   */
+  private serverWindowFactory(
+    manager: BaseServerManager,
+    serverUrls: string[],
+  ): ((benchmark: string, urls?: string[]) => ServerWindowTracker) | undefined {
+    const opt = this.options.serverMetrics ?? true;
+    const metricsPath = manager.getMetricsPath();
+    if (opt === false || !metricsPath) return undefined;
+    const groundTruthPath = manager.getGroundTruthPath();
+    const warned = new Set<string>();
+    return (benchmark, urls) =>
+      new ServerWindowTracker({
+        targets: (urls?.length ? urls : serverUrls).map((url) => ({ url, metricsPath, groundTruthPath })),
+        warn: this.warn,
+        warned,
+        benchmark,
+        gaugeInterval: typeof opt === 'object' ? opt.gaugeInterval : undefined,
+      });
   }
 
   /** Exit status for run.json: EXIT_CODES, or the abort reason's `exitCode` (143 for SIGTERM). */

@@ -5,7 +5,7 @@
  *   recipe.resolved.json       the recipe with defaults filled in
  *   run.json                   version, nodes, endpoints, start/end, status, error (rewritten as it goes)
  *   benchmarks/<name>/metrics.json   aggregate (seed shape) + per client + merged snapshot
- *   benchmarks/<name>/summary.json   the exact BenchmarkSummary
+ *   benchmarks/<name>/summary.json   the exact BenchmarkSummary (+ server_metrics, the servers' own view)
  *   benchmarks/<name>/records-<node>.jsonl   raw per-request records, appended by each executor
  *   summary.json, summary.md   run-level summary
  *   logs/, monitor/            component logs and monitoring (written by their owners)
@@ -95,12 +95,14 @@ export class ResultsWriter {
       aggregate,
       per_client: per_client ?? [],
       snapshot,
+      ...(result.server_metrics ? { server_metrics: result.server_metrics } : {}),
       error: result.error,
     });
     await writeJsonAtomic(join(dir, 'summary.json'), {
       benchmark: result.name,
       status: result.status,
       ...(result.summary ?? {}),
+      ...(result.server_metrics ? { server_metrics: result.server_metrics } : {}),
       ...(result.error ? { error: result.error } : {}),
     });
   }
@@ -119,6 +121,7 @@ export class ResultsWriter {
         name: r.name,
         status: r.status,
         summary: r.summary,
+        server_metrics: r.server_metrics,
         error: r.error,
       })),
     });

@@ -1,6 +1,8 @@
 /**
  * The end-of-run summary as a table (pure functions): one row per benchmark with throughput, TTFT / ITL /
- * E2E p50 and p99 (ms) and errors. Rendered as aligned text for the terminal and as Markdown.
+ * E2E p50 and p99 (ms) and errors. When servers reported their own figures (`server_metrics`), the
+ * servers' output tokens/s and TTFT p50 stand beside the client's (`srv` columns). Rendered as aligned
+ * text for the terminal and as Markdown.
  */
 import type { BenchmarkSummary, LatencyMetric } from '../metrics/types.js';
 import type { BenchmarkResult } from './types.js';
@@ -20,6 +22,9 @@ const HEADER = [
   'E2E p99',
 ];
 
+const SRV_NOTE =
+  "the servers' own figures over the window (/metrics deltas; ~ = estimated from histogram buckets; simulated service: exact ground truth)";
+
 function num(n: number | undefined, digits: number): string {
   return n === undefined || !Number.isFinite(n) ? '-' : n.toFixed(digits);
 }
@@ -29,7 +34,30 @@ function pct(s: BenchmarkSummary | undefined, metric: LatencyMetric, p: 'p50' | 
   return stats && stats.count > 0 ? num(stats[p], 1) : '-';
 }
 
+/** Whether any result carries the servers' own figures (the table then has `srv` columns). */
+function hasServerColumns(results: BenchmarkResult[]): boolean {
+  return results.some((r) => r.server_metrics !== undefined);
+}
+
+function header(results: BenchmarkResult[]): string[] {
+  if (!hasServerColumns(results)) return HEADER;
+  const h = [...HEADER];
+  h.splice(h.indexOf('TTFT p50') + 1, 0, 'srv TTFT p50');
+  h.splice(h.indexOf('out tok/s') + 1, 0, 'srv tok/s');
+  return h;
+}
+
+/** The server's TTFT p50: exact from the simulator's ground truth, else `~` + the histogram bucket estimate. */
+function serverTtft(r: BenchmarkResult): string {
+  const m = r.server_metrics;
+  const exact = m?.ground_truth?.latency_ms.ttft;
+  if (exact) return num(exact.p50, 1);
+  const est = m?.latency_ms.ttft;
+  return est && Number.isFinite(est.p50) ? `~${num(est.p50, 1)}` : '-';
+}
+
 export function summaryRows(results: BenchmarkResult[]): string[][] {
+  const srv = hasServerColumns(results);
   return results.map((r) => {
     const s = r.summary;
     return [
@@ -39,7 +67,9 @@ export function summaryRows(results: BenchmarkResult[]): string[][] {
       s ? String(s.requests.failed) : '-',
       num(s?.throughput.requests_per_s, 2),
       num(s?.throughput.output_tokens_per_s, 1),
+      ...(srv ? [num(r.server_metrics?.rates.output_tokens_per_s, 1)] : []),
       pct(s, 'ttft', 'p50'),
+      ...(srv ? [serverTtft(r)] : []),
       pct(s, 'ttft', 'p99'),
       pct(s, 'itl', 'p50'),
       pct(s, 'itl', 'p99'),
@@ -64,8 +94,9 @@ export function allFailedNote(r: BenchmarkResult): string | undefined {
 
 /** Aligned plain-text table (latencies in ms). */
 export function renderSummaryTable(results: BenchmarkResult[]): string {
-  const rows = [HEADER, ...summaryRows(results)];
-  const widths = HEADER.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const head = header(results);
+  const rows = [head, ...summaryRows(results)];
+  const widths = head.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const line = (r: string[]) =>
     r.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
   const out = [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)];
@@ -77,7 +108,8 @@ export function renderSummaryTable(results: BenchmarkResult[]): string {
     const note = allFailedNote(r);
     if (note) out.push(`warning: ${note}`);
   }
-  return `${out.join('\n')}\n(latencies in ms)\n`;
+  const srv = hasServerColumns(results) ? `; srv = ${SRV_NOTE}` : '';
+  return `${out.join('\n')}\n(latencies in ms${srv})\n`;
 }
 
 /** The same table in Markdown, for summary.md. */
@@ -87,17 +119,19 @@ export function renderSummaryMarkdown(
   notes: string[] = [],
 ): string {
   const rows = summaryRows(results);
+  const head = header(results);
   const md = [
     `# ${title}`,
     '',
     ...notes.map((n) => `- ${n}`),
     ...(notes.length ? [''] : []),
-    `| ${HEADER.join(' | ')} |`,
-    `|${HEADER.map((_, i) => (i < 2 ? ' --- ' : ' ---: ')).join('|')}|`,
+    `| ${head.join(' | ')} |`,
+    `|${head.map((_, i) => (i < 2 ? ' --- ' : ' ---: ')).join('|')}|`,
     ...rows.map((r) => `| ${r.join(' | ')} |`),
     '',
     'Latencies in milliseconds. TTFT = first content chunk − sent; ITL = gaps between content chunks;',
     'E2E = last content chunk − sent. Throughput over the measurement window (after warmup).',
+    ...(hasServerColumns(results) ? [`srv = ${SRV_NOTE}.`] : []),
   ];
   const errors = results.flatMap((r) =>
     Object.entries(r.summary?.errors_by_reason ?? {}).map(([why, n]) => `- ${r.name}: ${n} × ${why}`),

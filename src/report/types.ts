@@ -6,8 +6,9 @@
 import type { AggregatedMetrics, ClientMetrics } from '../controller/types.js';
 import type { WorkloadSpec } from '../loadgen/spec.js';
 import type { BenchmarkSummary } from '../metrics/types.js';
+import type { ServerMetricsView } from '../serverstats/types.js';
 
-export type { AggregatedMetrics, ClientMetrics };
+export type { AggregatedMetrics, ClientMetrics, ServerMetricsView };
 
 export type BenchmarkStatus = 'pending' | 'running' | 'completed' | 'failed' | 'interrupted';
 export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted';
@@ -26,6 +27,12 @@ export interface BenchmarkResult {
   spec?: WorkloadSpec;
   metrics?: AggregatedMetrics;
   summary?: BenchmarkSummary;
+  /**
+   * The servers' own view of the measurement window (their Prometheus /metrics deltas, and the simulated
+   * service's ground truth), beside the client's `summary`. Absent when the service has no /metrics or no
+   * server could be scraped.
+   */
+  server_metrics?: ServerMetricsView;
   error?: ErrorInfo;
 }
 

@@ -94,12 +94,17 @@ export interface ServerMetricsView {
   counters: Partial<Record<CounterKey, number>>;
   /** Requests by `finished_reason` (vLLM), deltas. */
   finished_reasons?: Record<string, number>;
+  /**
+   * What the rates divide by: `client-window`, the client's measurement window (`summary.duration_s`, so
+   * both tokens/s compare like for like), or `scrape-window` (`window.duration_s`) when there is none.
+   */
+  rate_basis: 'client-window' | 'scrape-window';
   rates: {
-    /** Δgeneration tokens / window seconds. */
+    /** Δgeneration tokens / rate_basis seconds. */
     output_tokens_per_s?: number;
-    /** Δ(prompt + generation) tokens / window seconds. */
+    /** Δ(prompt + generation) tokens / rate_basis seconds. */
     total_tokens_per_s?: number;
-    /** Δrequests succeeded / window seconds. */
+    /** Δrequests succeeded / rate_basis seconds. */
     requests_per_s?: number;
     /** llama.cpp: Δtokens_predicted / Δtokens_predicted_seconds (the server's own decode speed). */
     decode_tokens_per_s?: number;

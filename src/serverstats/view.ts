@@ -132,6 +132,40 @@ function gauges(ticks: (Scrape | undefined)[][], all: Scrape[]): ServerMetricsVi
   return out;
 }
 
+/**
+ * Rates from the window's counter deltas over `secs` seconds; llama.cpp's own decode / prefill speeds
+ * (tokens over the seconds it spent on them) do not depend on `secs`.
+ */
+export function serverRates(
+  counters: ServerMetricsView['counters'],
+  secs: number,
+): ServerMetricsView['rates'] {
+  const per = (n: number | undefined) => (n !== undefined && secs > 0 ? n / secs : undefined);
+  const rates: ServerMetricsView['rates'] = {};
+  const setRate = (k: keyof ServerMetricsView['rates'], v: number | undefined) => {
+    if (v !== undefined && Number.isFinite(v)) rates[k] = v;
+  };
+  setRate('output_tokens_per_s', per(counters.generation_tokens));
+  if (counters.generation_tokens !== undefined || counters.prompt_tokens !== undefined)
+    setRate('total_tokens_per_s', per((counters.generation_tokens ?? 0) + (counters.prompt_tokens ?? 0)));
+  setRate('requests_per_s', per(counters.requests_succeeded));
+  if (counters.generation_seconds)
+    setRate('decode_tokens_per_s', (counters.generation_tokens ?? 0) / counters.generation_seconds);
+  if (counters.prompt_seconds)
+    setRate('prefill_tokens_per_s', (counters.prompt_tokens ?? 0) / counters.prompt_seconds);
+  return rates;
+}
+
+/**
+ * Re-bases the view's rates on the client's measurement window (`duration_s` of the benchmark summary),
+ * so that server and client tokens/s divide by the same seconds. The scrape-to-scrape window also holds
+ * the idle time before the first request and after the last completion (up to one status poll).
+ */
+export function rebaseRates(view: ServerMetricsView, clientSeconds: number): ServerMetricsView {
+  if (!(clientSeconds > 0)) return view;
+  return { ...view, rate_basis: 'client-window', rates: serverRates(view.counters, clientSeconds) };
+}
+
 /** The view over every server that was scraped at both ends; undefined when none was. */
 export function computeServerView(input: ViewInput): ServerMetricsView | undefined {
   const usable = (s: ServerWindowInput): s is ServerWindowInput & { start: Scrape; end: Scrape } =>
@@ -200,19 +234,7 @@ export function computeServerView(input: ViewInput): ServerMetricsView | undefin
   const startAt = Math.min(...ok.map((s) => s.start.at));
   const endAt = Math.max(...ends.map((s) => s.at));
   const secs = Math.max(0, (endAt - startAt) / 1000);
-  const per = (n: number | undefined) => (n !== undefined && secs > 0 ? n / secs : undefined);
-  const rates: ServerMetricsView['rates'] = {};
-  const setRate = (k: keyof ServerMetricsView['rates'], v: number | undefined) => {
-    if (v !== undefined && Number.isFinite(v)) rates[k] = v;
-  };
-  setRate('output_tokens_per_s', per(counters.generation_tokens));
-  if (counters.generation_tokens !== undefined || counters.prompt_tokens !== undefined)
-    setRate('total_tokens_per_s', per((counters.generation_tokens ?? 0) + (counters.prompt_tokens ?? 0)));
-  setRate('requests_per_s', per(counters.requests_succeeded));
-  if (counters.generation_seconds)
-    setRate('decode_tokens_per_s', (counters.generation_tokens ?? 0) / counters.generation_seconds);
-  if (counters.prompt_seconds)
-    setRate('prefill_tokens_per_s', (counters.prompt_tokens ?? 0) / counters.prompt_seconds);
+  const rates = serverRates(counters, secs);
 
   for (const i of info) {
     const r = resets.get(i.url);
@@ -243,6 +265,7 @@ export function computeServerView(input: ViewInput): ServerMetricsView | undefin
     servers: info,
     counters,
     ...(finished && Object.keys(finished).length > 0 ? { finished_reasons: finished } : {}),
+    rate_basis: 'scrape-window',
     rates,
     latency_ms,
     gauges: gauges(input.ticks ?? [ok.map((s) => s.start), ends], ends),

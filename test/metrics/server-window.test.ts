@@ -13,7 +13,7 @@ import {
   mergeBuckets,
   parseScrape,
 } from '../../src/serverstats/prom-delta.js';
-import { computeServerView } from '../../src/serverstats/view.js';
+import { computeServerView, rebaseRates } from '../../src/serverstats/view.js';
 
 /** A vLLM-style exposition: two engines, a TTFT histogram with buckets 0.1, 0.5, 1 (seconds). */
 function vllm(o: {
@@ -169,9 +169,16 @@ describe('computeServerView', () => {
     expect(view.counters.requests_aborted).toBe(1);
     expect(view.counters.preemptions).toBe(2);
     expect(view.finished_reasons).toEqual({ stop: 8, length: 2, abort: 1 });
+    expect(view.rate_basis).toBe('scrape-window');
     expect(view.rates.output_tokens_per_s).toBe(40);
     expect(view.rates.requests_per_s).toBe(1);
     expect(view.rates.total_tokens_per_s).toBe(45);
+    // On the client's measurement window (8 s of the 10 s between scrapes): same deltas, its seconds.
+    const rebased = rebaseRates(view, 8);
+    expect(rebased.rate_basis).toBe('client-window');
+    expect(rebased.rates.output_tokens_per_s).toBe(50);
+    expect(rebased.counters).toEqual(view.counters);
+    expect(rebaseRates(view, 0)).toBe(view);
     const ttft = view.latency_ms.ttft;
     expect(ttft?.metric).toBe('vllm:time_to_first_token_seconds');
     expect(ttft?.estimate).toBe('bucket');

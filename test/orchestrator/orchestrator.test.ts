@@ -221,6 +221,17 @@ describe('Orchestrator phases', () => {
       expect(records.length).toBeGreaterThan(0);
       const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8'));
       expect(summary.latency_ms.ttft.count).toBeGreaterThan(0);
+      // The simulator's own figures over each window beside the client's: no warmup and a closed loop
+      // that drains, so every request the server finished in the window is a measured one.
+      for (const b of [one, two]) {
+        const server = b.server_metrics;
+        expect(server?.window.start_trigger).toBe('benchmark-start');
+        expect(server?.counters.generation_tokens).toBe(b.summary?.tokens.output);
+        expect(server?.counters.requests_succeeded).toBe(b.summary?.requests.ok);
+        expect(server?.ground_truth?.requests).toBe(b.summary?.requests.ok);
+        expect(server?.ground_truth?.output_tokens).toBe(b.summary?.tokens.output);
+      }
+      expect(summary.server_metrics.latency_ms.ttft.estimate).toBe('bucket');
       const runJson = JSON.parse(await readFile(join(o.runDir!, 'run.json'), 'utf8'));
       expect(runJson).toMatchObject({ status: 'completed', exit_code: 0 });
     } finally {

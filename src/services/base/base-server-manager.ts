@@ -70,6 +70,16 @@ export abstract class BaseServerManager {
     return this.healthCheck.endpoint ?? this.getDefaultHealthPath();
   }
 
+  /** Path of the server's Prometheus metrics (e.g. `/metrics`); undefined when it has none (the default). */
+  getMetricsPath(): string | undefined {
+    return undefined;
+  }
+
+  /** Path of the server's own per-request record, when it keeps one (the simulated service). */
+  getGroundTruthPath(): string | undefined {
+    return undefined;
+  }
+
   /** Base URL (`http://host:port`) of an endpoint given as `host:port`, `host` or a URL. */
   baseUrl(endpoint: string): string {
     return endpointUrl(endpoint, this.getDefaultPort());

@@ -14,6 +14,12 @@ export class DummyServerManager extends OpenAiServerManager {
   getDefaultPort(): number {
     return 8000;
   }
+  override getMetricsPath(): string {
+    return '/metrics';
+  }
+  override getGroundTruthPath(): string {
+    return '/hpcbench/requests';
+  }
   getDefaultHealthPath(): string {
     return '/health';
   }

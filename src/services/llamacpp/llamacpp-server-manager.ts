@@ -12,6 +12,9 @@ export class LlamacppServerManager extends OpenAiServerManager {
   getDefaultPort(): number {
     return 8080;
   }
+  override getMetricsPath(): string {
+    return '/metrics';
+  }
   getDefaultHealthPath(): string {
     return '/health';
   }

@@ -23,6 +23,9 @@ export class VllmServerManager extends OpenAiServerManager {
   getDefaultPort(): number {
     return 8000;
   }
+  override getMetricsPath(): string {
+    return '/metrics';
+  }
   getDefaultHealthPath(): string {
     return '/health';
   }
