@@ -50,6 +50,8 @@ export interface ServerScrapeInfo {
   error?: string;
   /** A counter went down during the window: the server restarted; its deltas count from zero. */
   reset?: string[];
+  /** This server's part of `counters.generation_tokens`. */
+  generation_tokens?: number;
 }
 
 export interface ExactLatency {

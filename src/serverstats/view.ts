@@ -236,10 +236,16 @@ export function computeServerView(input: ViewInput): ServerMetricsView | undefin
   const secs = Math.max(0, (endAt - startAt) / 1000);
   const rates = serverRates(counters, secs);
 
-  for (const i of info) {
+  const genName = pick(COUNTER_NAMES.generation_tokens, ends);
+  input.servers.forEach((s, idx) => {
+    const i = info[idx] as ServerScrapeInfo;
+    if (genName && usable(s)) {
+      const d = counterDelta(s.start, s.end, genName);
+      if (d) i.generation_tokens = d.delta;
+    }
     const r = resets.get(i.url);
     if (r) i.reset = r;
-  }
+  });
   const families = [
     ...new Set(
       ends.flatMap((s) => s.samples.map((x) => /^(vllm|llamacpp):/.exec(x.name)?.[1] ?? '').filter(Boolean)),

@@ -110,7 +110,9 @@ describe.runIf(ok)('hpcbench run against a real llama-server (OpenAI client path
     const srv = summary.server_metrics;
     expect(srv, 'summary.json has server_metrics').toBeDefined();
     expect(srv.families).toEqual(['llamacpp']);
-    expect(srv.servers).toEqual([{ url: server.url, scraped: true }]);
+    expect(srv.servers).toEqual([
+      { url: server.url, scraped: true, generation_tokens: summary.tokens.output },
+    ]);
     expect(srv.window.start_trigger).toBe('benchmark-start');
     expect(srv.counters.generation_tokens).toBe(summary.tokens.output);
     expect(srv.counters.prompt_tokens).toBeGreaterThan(0);

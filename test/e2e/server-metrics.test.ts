@@ -1,6 +1,6 @@
 /**
  * Server-reported figures beside the client's, end to end: `hpcbench run` against the simulated service
- * (which serves vLLM's /metrics names and keeps per-request ground truth). Each benchmark's summary.json
+ * (two servers, which serve vLLM's /metrics names and keep per-request ground truth). Each benchmark's summary.json
  * and metrics.json carry `server_metrics`; the console table and summary.md get `srv` columns.
  * Without warmup, in a closed loop that drains, the window's server counts equal the client's exactly;
  * with warmup, the window starts when the executors leave it, so it does not include the warmup.
@@ -25,16 +25,23 @@ describe('server_metrics in the results', () => {
   it("keeps the simulator's /metrics deltas and ground truth per benchmark beside the client's", async () => {
     const file = await box.writeRecipe(
       'server-metrics.yaml',
-      recipe('server-metrics', {
-        api: 'completions',
-        stream: true,
-        gen_tokens: GEN,
-        prompt_len: 16,
-        benchmark_suite: [
-          { name: 'exact', duration: '2s', warmup: '0s' },
-          { name: 'warm', duration: '2s', warmup: '2s' },
-        ],
-      }),
+      recipe(
+        'server-metrics',
+        {
+          api: 'completions',
+          stream: true,
+          gen_tokens: GEN,
+          prompt_len: 16,
+          benchmark_suite: [
+            { name: 'exact', duration: '2s', warmup: '0s' },
+            { name: 'warm', duration: '2s', warmup: '2s' },
+          ],
+        },
+        {
+          // Two simulated servers: the server view sums both.
+          orchestration: { mode: 'local', node_allocation: { servers: { nodes: 2 }, clients: { nodes: 2 } } },
+        },
+      ),
     );
     const res = await runCli(['run', file, '--results-dir', box.path('results')], { timeout: 180_000 });
     expect(res.exitCode, res.all).toBe(0);
@@ -55,8 +62,13 @@ describe('server_metrics in the results', () => {
     expect(srv.source).toBe('prometheus');
     expect(srv.families).toEqual(['vllm']);
     expect(srv.window.start_trigger).toBe('benchmark-start');
-    expect(srv.servers).toHaveLength(1);
-    expect(srv.servers[0].scraped).toBe(true);
+    expect(srv.servers).toHaveLength(2);
+    expect(srv.servers.map((x: Json) => x.scraped)).toEqual([true, true]);
+    // both servers got load, and the sum is over both
+    for (const x of srv.servers) expect(x.generation_tokens).toBeGreaterThan(0);
+    expect(srv.servers[0].generation_tokens + srv.servers[1].generation_tokens).toBe(
+      srv.counters.generation_tokens,
+    );
     expect(srv.counters.generation_tokens).toBe(s.tokens.output);
     expect(srv.counters.prompt_tokens).toBe(s.tokens.prompt);
     expect(srv.counters.requests_succeeded).toBe(s.requests.ok);

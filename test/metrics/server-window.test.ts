@@ -194,6 +194,7 @@ describe('computeServerView', () => {
     });
     expect(view.gauges.kv_cache_usage?.max).toBeCloseTo(0.3, 12);
     expect(view.servers.map((s) => s.scraped)).toEqual([true, true, false]);
+    expect(view.servers.map((s) => s.generation_tokens)).toEqual([300, 100, undefined]);
     expect(view.servers[2]?.error).toMatch(/HTTP 500/);
     expect(view.notes.join(' ')).toMatch(/bucket estimates/);
   });

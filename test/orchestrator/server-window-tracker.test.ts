@@ -71,6 +71,7 @@ describe('ServerWindowTracker', () => {
     const view = await t.end();
     expect(view?.counters.generation_tokens).toBe(25);
     expect(view?.servers[0]?.reset).toEqual(['vllm:generation_tokens_total']);
+    expect(view?.servers[0]?.generation_tokens).toBe(25);
   });
 
   it('begin(warmup-end) replaces the start scrape; no server at all gives no view', async () => {
