@@ -2,8 +2,10 @@
  * `npm run bench [-- NAME...]`: runs every bench/*.bench.ts in turn (or those whose name matches an
  * argument) and rewrites each one's own section of docs/BENCHMARKS.md, leaving the other sections alone.
  * A bench file default-exports (or exports as `bench`) `{ name, run(): Promise<string> }`; run() returns
- * the section's markdown. The machine and the command go at the top of every section.
+ * the section's markdown. The machine and the command go at the top of every section. dist/ is built
+ * first: benchmarks that start hpcbench processes run the built code (builtCommand), as users do.
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -22,6 +24,23 @@ Produced by \`npm run bench\` (bench/index.ts): every \`bench/*.bench.ts\` rewri
 (between its \`<!-- bench:NAME -->\` markers); run one with \`npm run bench -- NAME\`. Numbers are from the
 machine named in each section; they are recorded as measured, targets met or not.
 `;
+
+const root = join(here, '..');
+
+/**
+ * Compiles src/ into dist/ (tsconfig.build.json), so benchmarks that start hpcbench processes measure the
+ * built JavaScript users run (`node bin/hpcbench.js`), not the sources through tsx. BENCH_NO_BUILD=1 skips it.
+ */
+export function buildDist(): void {
+  if (process.env.BENCH_NO_BUILD === '1') return;
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+}
+
+/** The command line that starts the built CLI (dist/, see buildDist) with `cliArgs`. */
+export function builtCommand(...cliArgs: string[]): { command: string; args: string[] } {
+  return { command: process.execPath, args: [join(root, 'bin', 'hpcbench.js'), ...cliArgs] };
+}
 
 export function machine(): string {
   const c = cpus();
@@ -51,6 +70,8 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  process.stderr.write('building dist/ (the benchmarks run the built code) ...\n');
+  buildDist();
   for (const file of files) {
     const mod = (await import(pathToFileURL(join(here, file)).href)) as { default?: Bench; bench?: Bench };
     const bench = mod.default ?? mod.bench;

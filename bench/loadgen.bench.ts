@@ -15,8 +15,7 @@ import { mergeSnapshots } from '../src/metrics/merge.js';
 import { MetricsRecorder } from '../src/metrics/recorder.js';
 import { summarize } from '../src/metrics/summarize.js';
 import type { BenchmarkSummary, MetricsSnapshot } from '../src/metrics/types.js';
-import { selfCommand } from '../src/util/self.js';
-import type { Bench } from './index.js';
+import { type Bench, builtCommand } from './index.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const MEM_REQUESTS = Number(process.env.BENCH_MEM_REQUESTS ?? 1_000_000);
@@ -34,7 +33,7 @@ interface Proc {
 async function spawnSelf(args: string[]): Promise<Proc> {
   const dir = mkdtempSync(join(tmpdir(), 'hpcbench-bench-'));
   const ready = join(dir, 'ready.json');
-  const { command, args: a } = selfCommand(...args, '--port', '0', '--ready-file', ready);
+  const { command, args: a } = builtCommand(...args, '--port', '0', '--ready-file', ready);
   const child = execa(command, a, { reject: false, stdio: ['ignore', 'ignore', 'pipe'] });
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -65,6 +64,18 @@ function startSim(extra: string[]): Promise<Proc> {
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+
+/** CPU time (user + system) the process has used so far, in ms (/proc/PID/stat, USER_HZ 100). */
+function cpuMs(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
+
+function lineCount(path: string): number {
+  let n = 0;
+  for (const line of readFileSync(path, 'utf8').split('\n')) if (line) n++;
+  return n;
 }
 
 async function json<T>(url: string, init?: RequestInit): Promise<T> {
@@ -109,21 +120,33 @@ async function warmUp(exec: Proc, sim: Proc): Promise<void> {
   }
 }
 
-async function autocannon(url: string, body: string, connections: number): Promise<number> {
+async function autocannon(
+  url: string,
+  body: string,
+  connections: number,
+): Promise<{ rps: number; requests: number }> {
   const bin = join(process.cwd(), 'node_modules', '.bin', 'autocannon');
   const args = ['-c', String(connections), '-d', String(SECONDS), '-m', 'POST', '-j'];
   args.push('-H', 'content-type=application/json', '-b', body, url);
   const r = await execa(bin, args, { reject: false });
-  const out = JSON.parse(r.stdout) as { requests: { average: number }; non2xx: number; errors: number };
-  return out.requests.average;
+  const out = JSON.parse(r.stdout) as {
+    requests: { average: number; total: number };
+    non2xx: number;
+    errors: number;
+  };
+  return { rps: out.requests.average, requests: out.requests.total };
 }
 
 async function throughput(): Promise<string[]> {
   const sim = await startSim(['--decode-step-ms', '0.01', '--trace-capacity', '0']);
   const exec = await spawnSelf(['executor', '--service', 'dummy']);
+  const dir = mkdtempSync(join(tmpdir(), 'hpcbench-ns-'));
   const out: string[] = [];
   try {
     await warmUp(exec, sim);
+    // as users run it: every request's record goes to the JSONL file
+    const records = join(dir, 'records.jsonl');
+    const cpu0 = [cpuMs(exec.pid), cpuMs(sim.pid)];
     const ns = await runWorkload(exec, {
       server_url: sim.url,
       duration: SECONDS,
@@ -131,19 +154,27 @@ async function throughput(): Promise<string[]> {
       stream: false,
       max_tokens: 1,
       prompts: { source: 'synthetic', input_tokens: 16, output_tokens: 1 },
+      records_path: records,
     });
+    const all = lineCount(records); // warmup included, as the CPU time is
+    const execUs = ((cpuMs(exec.pid) - cpu0[0]) * 1000) / all;
+    const simUs = ((cpuMs(sim.pid) - cpu0[1]) * 1000) / all;
     const body = JSON.stringify({ model: 'dummy-model', prompt: 'hello world', max_tokens: 1 });
+    const simAc0 = cpuMs(sim.pid);
     const ac = await autocannon(`${sim.url}/v1/completions`, body, 64);
+    const simAcUs = ((cpuMs(sim.pid) - simAc0) * 1000) / (ac.requests || 1);
     const rps = ns.summary.throughput.requests_per_s;
     out.push(
-      '### Non-streaming requests/s (one executor process, 64 users, max_tokens 1)',
+      '### Non-streaming requests/s (one executor process, 64 users, max_tokens 1, records written)',
       '',
-      '| client | requests/s | failed | E2E p50 ms | E2E p99 ms |',
-      '|---|---|---|---|---|',
-      `| hpcbench executor | ${f(rps, 0)} | ${ns.summary.requests.failed} | ${f(ns.summary.latency_ms.e2e?.p50)} | ${f(ns.summary.latency_ms.e2e?.p99)} |`,
-      `| autocannon (64 connections) | ${f(ac, 0)} | | | |`,
+      '| client | requests/s | failed | E2E p50 ms | E2E p99 ms | client CPU µs/request | simulator CPU µs/request |',
+      '|---|---|---|---|---|---|---|',
+      `| hpcbench executor | ${f(rps, 0)} | ${ns.summary.requests.failed} | ${f(ns.summary.latency_ms.e2e?.p50)} | ${f(ns.summary.latency_ms.e2e?.p99)} | ${f(execUs, 0)} | ${f(simUs, 0)} |`,
+      `| autocannon (64 connections) | ${f(ac.rps, 0)} | | | | | ${f(simAcUs, 0)} |`,
       '',
-      `Executor / autocannon = ${f(rps / ac)} (target ≥ 0.5); target ≥ 10,000 requests/s: ${rps >= 10_000 ? 'met' : 'not met'}.`,
+      `Executor / autocannon = ${f(rps / ac.rps)} (target ≥ 0.5); target ≥ 10,000 requests/s: ${rps >= 10_000 ? 'met' : 'not met'}.`,
+      'CPU µs/request: user + system CPU time of the process (/proc/PID/stat) over the run (warmup included)',
+      'divided by the requests it handled; less noisy than requests/s on a shared machine.',
       '',
     );
     const st = await runWorkload(exec, {
@@ -165,6 +196,7 @@ async function throughput(): Promise<string[]> {
   } finally {
     await stopProc(exec);
     await stopProc(sim);
+    rmSync(dir, { recursive: true, force: true });
   }
   return out;
 }
