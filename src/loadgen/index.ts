@@ -1,6 +1,7 @@
 /** The load generator: request clients, arrival schedules, datasets and the run loop. */
 
 export {
+  type CancelSignal,
   connectionsFor,
   createServiceClient,
   OllamaClient,

@@ -126,6 +126,29 @@ describe('closed loop against the simulator', () => {
     expect(await run.done).toBe(snap);
   });
 
+  it('request_timeout: a request unanswered that long is an error (timeout), recorded in full', async () => {
+    sim = await startDummyServer({ load_ms: 0, decode_step_ms: 5000 });
+    const path = join(dir, 'timeout.jsonl');
+    const snap = await startLoad(
+      spec(sim.url, {
+        clients_per_node: 2,
+        duration: 0.1,
+        request_timeout: 0.3,
+        max_tokens: 100,
+        prompts: undefined,
+        records_path: path,
+      }),
+    ).done;
+    expect(snap.counters).toMatchObject({ sent: 2, ok: 0, failed: 2, cancelled: 0 });
+    expect(snap.errors_by_reason).toEqual({ timeout: 2 });
+    const lines = readRecords(path);
+    expect(lines).toHaveLength(2);
+    for (const l of lines) {
+      expect(l).toMatchObject({ status: 'error', error: 'timeout', warmup: false });
+      expect(l.end - l.sent).toBeGreaterThanOrEqual(300);
+    }
+  });
+
   it('server failures are counted by reason and excluded from latency', async () => {
     sim = await startDummyServer({ load_ms: 0, decode_step_ms: 1, error_rate: 0.3, seed: 3 });
     const snap = await startLoad(spec(sim.url, { clients_per_node: 2, duration: 0, max_requests: 60 })).done;

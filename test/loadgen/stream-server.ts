@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 export interface Step {
   /** Delay before writing this piece, ms. */
   delay: number;
-  data: string;
+  /** Text, or raw bytes (e.g. half of a multi-byte character). */
+  data: string | Buffer;
 }
 
 export interface Script {

@@ -1,15 +1,22 @@
 /**
- * One HTTP exchange on a target's pool: status, body streamed through a parser, errors classified into
- * reasons. Shared by the OpenAI and Ollama clients.
+ * One HTTP exchange on a target's pool, through undici's dispatch API: the response arrives in callbacks
+ * (no response stream, no async iteration, no promise per body piece), so the per-request cost is small.
+ * A streamed body is decoded and handed to the protocol parser piece by piece as it arrives (each chunk is
+ * timed when parsed); a non-streaming or error body is collected and decoded once at the end. Failures are
+ * classified into reasons. Shared by the OpenAI and Ollama clients.
  */
+import { TextDecoder } from 'node:util';
+import type { Dispatcher } from 'undici';
 import { nowMs, type RequestRecord } from '../record.js';
 import type { Target } from './pools.js';
-import type { ParseState } from './types.js';
+import type { CancelSignal, ParseState } from './types.js';
 
+/** How one protocol reads a response body; a constant per client (the request body is passed apart). */
 export interface Exchange {
   path: string;
-  body: string;
-  /** Called with each decoded piece of the response body. */
+  /** true: `feed` gets each decoded piece as it arrives; false: the whole body is in `st.buf` for `finish`. */
+  streamed: boolean;
+  /** Called with each decoded piece of a streamed response body. */
   feed(st: ParseState, chunk: string): void;
   /** Called once after the body ended (not on failures). */
   finish(st: ParseState): void;
@@ -17,7 +24,10 @@ export interface Exchange {
 
 const DETAIL_MAX = 200;
 
-function reasonOf(err: unknown, signal: AbortSignal): { reason: string; cancelled: boolean; detail: string } {
+function reasonOf(
+  err: unknown,
+  signal: CancelSignal,
+): { reason: string; cancelled: boolean; detail: string } {
   const e = err as { code?: string; name?: string; message?: string };
   const detail = String(e?.message ?? err).slice(0, DETAIL_MAX);
   if (signal.aborted) {
@@ -38,65 +48,166 @@ function finalizeTokens(rec: RequestRecord): void {
   rec.tokens_source = rec.output_tokens_server !== undefined ? 'server' : 'client';
 }
 
-function requestOnce(target: Target, ex: Exchange, rec: RequestRecord, signal: AbortSignal) {
-  return target.pool.request({
-    path: target.base + ex.path,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-request-id': rec.id },
-    body: ex.body,
-    signal,
-  });
-}
-
 /**
  * A kept-alive connection the server closed without saying so (llama.cpp's server does this now and
  * then): the request fails before any response header arrives and the server never saw it. Such a
  * request is sent again once, on a fresh connection; its latency still counts from the first `sent`.
  */
-function isStaleSocket(err: unknown, signal: AbortSignal): boolean {
+function isStaleSocket(err: unknown): boolean {
   const code = (err as { code?: string })?.code;
-  return !signal.aborted && (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET');
+  return code === 'UND_ERR_SOCKET' || code === 'ECONNRESET';
 }
 
-export async function runExchange(
-  target: Target,
-  ex: Exchange,
-  rec: RequestRecord,
-  signal: AbortSignal,
-): Promise<void> {
-  rec.server = target.origin;
-  const st: ParseState = { rec, inWord: false, buf: '', done: false, finished: false };
-  try {
-    const res = await requestOnce(target, ex, rec, signal).catch((err) => {
-      if (!isStaleSocket(err, signal)) throw err;
-      rec.retries = 1;
-      return requestOnce(target, ex, rec, signal);
-    });
-    rec.http_status = res.statusCode;
-    if (res.statusCode >= 400) {
-      const text = await res.body.text().catch(() => '');
+function decodeAll(parts: Buffer[]): string {
+  if (parts.length === 0) return '';
+  return (parts.length === 1 ? parts[0] : Buffer.concat(parts)).toString('utf8');
+}
+
+/** undici handler for one request; resolves `done` exactly once, whatever happens. */
+class ExchangeHandler implements Dispatcher.DispatchHandler {
+  private ctrl?: Dispatcher.DispatchController;
+  private status = 0;
+  /** Body pieces kept for decoding at the end (non-streaming and error responses). */
+  private parts?: Buffer[];
+  /** Created only when a streamed piece ends inside a multi-byte character. */
+  private decoder?: TextDecoder;
+  private settled = false;
+  private readonly st: ParseState;
+  private readonly onAbort = (): void => {
+    this.ctrl?.abort(new Error(`aborted (${String(this.signal.reason)})`));
+  };
+
+  constructor(
+    private readonly target: Target,
+    private readonly ex: Exchange,
+    private readonly body: string,
+    private readonly rec: RequestRecord,
+    private readonly signal: CancelSignal,
+    private readonly done: () => void,
+  ) {
+    this.st = { rec, inWord: false, buf: '', done: false, finished: false };
+  }
+
+  start(): void {
+    this.rec.server = this.target.origin;
+    if (this.signal.aborted) {
+      this.fail(new Error(`aborted (${String(this.signal.reason)})`));
+      return;
+    }
+    this.signal.addEventListener('abort', this.onAbort);
+    this.dispatch();
+  }
+
+  private dispatch(): void {
+    this.target.pool.dispatch(
+      {
+        path: this.target.base + this.ex.path,
+        method: 'POST',
+        headers: ['content-type', 'application/json', 'x-request-id', this.rec.id],
+        body: this.body,
+      },
+      this,
+    );
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.ctrl = controller;
+    // aborted while waiting for a connection
+    if (this.signal.aborted) this.onAbort();
+  }
+
+  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number): void {
+    if (statusCode < 200) return; // informational (1xx): the real answer follows
+    this.status = statusCode;
+    this.rec.http_status = statusCode;
+    if (statusCode >= 400 || !this.ex.streamed) this.parts = [];
+  }
+
+  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.settled) return;
+    if (this.parts) {
+      this.parts.push(chunk);
+      return;
+    }
+    // a piece ending in an ASCII byte holds only whole characters; otherwise keep the decoder's state
+    if (this.decoder === undefined && chunk[chunk.length - 1] >= 0x80) this.decoder = new TextDecoder();
+    const text = this.decoder ? this.decoder.decode(chunk, { stream: true }) : chunk.toString('utf8');
+    try {
+      this.ex.feed(this.st, text);
+    } catch (err) {
+      // a malformed piece ends the request; undici then reports onResponseError, which is ignored
+      this.fail(err);
+      this.ctrl?.abort(err as Error);
+    }
+  }
+
+  onResponseEnd(): void {
+    if (this.settled) return;
+    const rec = this.rec;
+    if (this.status >= 400) {
       rec.end = nowMs();
       rec.status = 'error';
-      rec.error = `http_${res.statusCode}`;
-      rec.error_detail = text.slice(0, DETAIL_MAX);
-    } else {
-      const dec = new TextDecoder();
-      for await (const chunk of res.body) ex.feed(st, dec.decode(chunk as Uint8Array, { stream: true }));
-      const tail = dec.decode();
-      if (tail) ex.feed(st, tail);
-      ex.finish(st);
+      rec.error = `http_${this.status}`;
+      rec.error_detail = decodeAll(this.parts ?? []).slice(0, DETAIL_MAX);
+      this.settle();
+      return;
+    }
+    try {
+      const st = this.st;
+      if (this.parts) st.buf = decodeAll(this.parts);
+      else if (this.decoder) {
+        const tail = this.decoder.decode();
+        if (tail) this.ex.feed(st, tail);
+      }
+      this.ex.finish(st);
       rec.end = nowMs();
       if (st.error) {
         rec.status = 'error';
         rec.error = st.error;
       } else rec.status = 'ok';
+      this.settle();
+    } catch (err) {
+      this.fail(err);
     }
-  } catch (err) {
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    if (this.settled) return;
+    if (this.status === 0 && this.rec.retries === undefined && !this.signal.aborted && isStaleSocket(err)) {
+      this.rec.retries = 1;
+      this.ctrl = undefined;
+      queueMicrotask(() => this.dispatch());
+      return;
+    }
+    this.fail(err);
+  }
+
+  private fail(err: unknown): void {
+    if (this.settled) return;
+    const rec = this.rec;
     rec.end = nowMs();
-    const r = reasonOf(err, signal);
+    const r = reasonOf(err, this.signal);
     rec.status = r.cancelled ? 'cancelled' : 'error';
     if (!r.cancelled) rec.error = r.reason;
     rec.error_detail = r.detail;
+    this.settle();
   }
-  finalizeTokens(rec);
+
+  private settle(): void {
+    this.settled = true;
+    this.signal.removeEventListener('abort', this.onAbort);
+    finalizeTokens(this.rec);
+    this.done();
+  }
+}
+
+/** Sends `body` to the target with the exchange's path and fills `rec`; never rejects. */
+export function runExchange(
+  target: Target,
+  ex: Exchange,
+  body: string,
+  rec: RequestRecord,
+  signal: CancelSignal,
+): Promise<void> {
+  return new Promise((resolve) => new ExchangeHandler(target, ex, body, rec, signal, resolve).start());
 }

@@ -13,7 +13,7 @@ import type { ServiceClient } from './types.js';
 export { OllamaClient } from './ollama-client.js';
 export { OpenAiClient } from './openai-client.js';
 export { Targets } from './pools.js';
-export type { RequestInput, ServiceClient } from './types.js';
+export type { CancelSignal, RequestInput, ServiceClient } from './types.js';
 
 /** Connections per origin: closed loop one per user; open loop `max_concurrency`, else unbounded. */
 export function connectionsFor(spec: WorkloadSpec): number | null {

@@ -11,7 +11,7 @@ import { type Exchange, runExchange } from './exchange.js';
 import { feedLines, flushLines } from './lines.js';
 import type { Targets } from './pools.js';
 import { addContent, contentChunk } from './token-estimate.js';
-import type { ParseState, RequestInput, ServiceClient } from './types.js';
+import type { CancelSignal, ParseState, RequestInput, ServiceClient } from './types.js';
 
 interface OllamaBody {
   response?: string;
@@ -62,9 +62,9 @@ function onLine(st: ParseState, line: string): void {
   }
 }
 
-const ndjsonExchange = (path: string, body: string): Exchange => ({
+const ndjsonExchange = (path: string): Exchange => ({
   path,
-  body,
+  streamed: true,
   feed: (st, chunk) => feedLines(st, chunk, onLine),
   finish: (st) => {
     flushLines(st, onLine);
@@ -72,12 +72,10 @@ const ndjsonExchange = (path: string, body: string): Exchange => ({
   },
 });
 
-const jsonExchange = (path: string, body: string): Exchange => ({
+const jsonExchange = (path: string): Exchange => ({
   path,
-  body,
-  feed: (st, chunk) => {
-    st.buf += chunk;
-  },
+  streamed: false,
+  feed: () => {},
   finish: (st) => {
     const b = JSON.parse(st.buf) as OllamaBody;
     st.buf = '';
@@ -96,7 +94,7 @@ const jsonExchange = (path: string, body: string): Exchange => ({
 export class OllamaClient implements ServiceClient {
   readonly api: Api;
   readonly stream: boolean;
-  private readonly path: string;
+  private readonly exchange: Exchange;
 
   constructor(
     private readonly spec: WorkloadSpec,
@@ -105,7 +103,8 @@ export class OllamaClient implements ServiceClient {
   ) {
     this.api = api;
     this.stream = spec.stream ?? true;
-    this.path = api === 'chat' ? '/api/chat' : '/api/generate';
+    const path = api === 'chat' ? '/api/chat' : '/api/generate';
+    this.exchange = this.stream ? ndjsonExchange(path) : jsonExchange(path);
   }
 
   body(input: RequestInput): string {
@@ -122,10 +121,8 @@ export class OllamaClient implements ServiceClient {
     return JSON.stringify(req);
   }
 
-  send(input: RequestInput, rec: RequestRecord, signal: AbortSignal): Promise<void> {
-    const body = this.body(input);
-    const ex = this.stream ? ndjsonExchange(this.path, body) : jsonExchange(this.path, body);
-    return runExchange(this.targets.pick(), ex, rec, signal);
+  send(input: RequestInput, rec: RequestRecord, signal: CancelSignal): Promise<void> {
+    return runExchange(this.targets.pick(), this.exchange, this.body(input), rec, signal);
   }
 
   close(): Promise<void> {

@@ -11,7 +11,7 @@ import { type Exchange, runExchange } from './exchange.js';
 import { feedLines, flushLines } from './lines.js';
 import type { Targets } from './pools.js';
 import { addContent, contentChunk } from './token-estimate.js';
-import type { ParseState, RequestInput, ServiceClient } from './types.js';
+import type { CancelSignal, ParseState, RequestInput, ServiceClient } from './types.js';
 
 interface Choice {
   text?: string;
@@ -65,9 +65,9 @@ function onSseLine(st: ParseState, line: string): void {
   applyUsage(st.rec, body);
 }
 
-const sseExchange = (path: string, body: string): Exchange => ({
+const sseExchange = (path: string): Exchange => ({
   path,
-  body,
+  streamed: true,
   feed: (st, chunk) => feedLines(st, chunk, onSseLine),
   finish: (st) => {
     flushLines(st, onSseLine);
@@ -75,12 +75,10 @@ const sseExchange = (path: string, body: string): Exchange => ({
   },
 });
 
-const jsonExchange = (path: string, body: string): Exchange => ({
+const jsonExchange = (path: string): Exchange => ({
   path,
-  body,
-  feed: (st, chunk) => {
-    st.buf += chunk;
-  },
+  streamed: false,
+  feed: () => {},
   finish: (st) => {
     const parsed = JSON.parse(st.buf) as OpenAiBody;
     st.buf = '';
@@ -95,32 +93,35 @@ const jsonExchange = (path: string, body: string): Exchange => ({
 export class OpenAiClient implements ServiceClient {
   readonly api: Api;
   readonly stream: boolean;
-  private readonly path: string;
+  private readonly exchange: Exchange;
+  /** The request body's fixed fields as JSON, without the opening brace. */
+  private readonly fixed: string;
 
   constructor(
-    private readonly spec: WorkloadSpec,
+    spec: WorkloadSpec,
     private readonly targets: Targets,
     api: 'completions' | 'chat',
   ) {
     this.api = api;
     this.stream = spec.stream ?? true;
-    this.path = api === 'chat' ? '/v1/chat/completions' : '/v1/completions';
+    const path = api === 'chat' ? '/v1/chat/completions' : '/v1/completions';
+    this.exchange = this.stream ? sseExchange(path) : jsonExchange(path);
+    const fixed: Record<string, unknown> = { model: spec.model, stream: this.stream };
+    if (this.stream) fixed.stream_options = { include_usage: true };
+    if (spec.ignore_eos) fixed.ignore_eos = true;
+    this.fixed = JSON.stringify(fixed).slice(1);
   }
 
+  /** The request body: the fixed fields are serialized once, only the prompt and max_tokens per request. */
   body(input: RequestInput): string {
-    const s = this.spec;
-    const req: Record<string, unknown> = { model: s.model, max_tokens: input.maxTokens, stream: this.stream };
-    if (this.api === 'chat') req.messages = [{ role: 'user', content: input.prompt }];
-    else req.prompt = input.prompt;
-    if (this.stream) req.stream_options = { include_usage: true };
-    if (s.ignore_eos) req.ignore_eos = true;
-    return JSON.stringify(req);
+    const prompt = JSON.stringify(input.prompt);
+    const text =
+      this.api === 'chat' ? `"messages":[{"role":"user","content":${prompt}}]` : `"prompt":${prompt}`;
+    return `{"max_tokens":${JSON.stringify(input.maxTokens)},${text},${this.fixed}`;
   }
 
-  send(input: RequestInput, rec: RequestRecord, signal: AbortSignal): Promise<void> {
-    const body = this.body(input);
-    const ex = this.stream ? sseExchange(this.path, body) : jsonExchange(this.path, body);
-    return runExchange(this.targets.pick(), ex, rec, signal);
+  send(input: RequestInput, rec: RequestRecord, signal: CancelSignal): Promise<void> {
+    return runExchange(this.targets.pick(), this.exchange, this.body(input), rec, signal);
   }
 
   close(): Promise<void> {

@@ -12,6 +12,18 @@ export interface RequestInput {
   promptTokens: number;
 }
 
+/**
+ * What `send` needs of a cancellation signal. An `AbortSignal` is one; the load generator passes a lighter
+ * object of its own (no AbortController per request).
+ */
+export interface CancelSignal {
+  readonly aborted: boolean;
+  /** `'timeout'` makes the request an error (`timeout`); anything else makes it `cancelled`. */
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: () => void): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 export interface ServiceClient {
   readonly api: Api;
   readonly stream: boolean;
@@ -20,7 +32,7 @@ export interface ServiceClient {
    * error, token counts. `rec.sent` is set by the caller just before. Aborting `signal` with reason
    * `'timeout'` makes the request an error (`timeout`); any other abort makes it `cancelled`.
    */
-  send(input: RequestInput, rec: RequestRecord, signal: AbortSignal): Promise<void>;
+  send(input: RequestInput, rec: RequestRecord, signal: CancelSignal): Promise<void>;
   close(): Promise<void>;
 }
 

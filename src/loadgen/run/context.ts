@@ -3,16 +3,43 @@
  * in-flight requests (for timeouts and cancellation), and the stop conditions.
  */
 import type { MetricsRecorder } from '../../metrics/recorder.js';
-import type { ServiceClient } from '../clients/types.js';
+import type { CancelSignal, ServiceClient } from '../clients/types.js';
 import type { PromptSet } from '../datasets/types.js';
 import { newRecord, nowMs, type RequestRecord, recordToJson } from '../record.js';
 import type { WorkloadSpec } from '../spec.js';
 import type { RecordWriter } from './record-writer.js';
 
-interface InFlight {
-  ctrl: AbortController;
-  deadline: number;
-  measured: boolean;
+/**
+ * A request in flight: its deadline, and the cancellation signal handed to the client (a plain object with
+ * one listener slot: cheaper per request than an AbortController, an EventTarget).
+ */
+class InFlight implements CancelSignal {
+  aborted = false;
+  reason: unknown = undefined;
+  deadline = 0;
+  private listener?: () => void;
+  private more?: (() => void)[];
+
+  constructor(readonly measured: boolean) {}
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    if (this.listener === undefined) this.listener = listener;
+    else if (this.more) this.more.push(listener);
+    else this.more = [listener];
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    if (this.listener === listener) this.listener = undefined;
+    else if (this.more) this.more = this.more.filter((l) => l !== listener);
+  }
+
+  abort(reason: 'timeout' | 'stop'): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.listener?.();
+    if (this.more) for (const l of this.more) l();
+  }
 }
 
 export type Phase = 'warmup' | 'measuring' | 'draining' | 'done';
@@ -86,12 +113,12 @@ export class RunContext {
       scheduled,
       prompt_tokens_client: p.promptTokens,
     });
-    const f: InFlight = { ctrl: new AbortController(), deadline: 0, measured };
+    const f = new InFlight(measured);
     this.inflight.add(f);
     rec.sent = nowMs();
     f.deadline = rec.sent + this.timeoutMs;
     if (measured) this.lastSend = rec.sent;
-    await this.client.send(p, rec, f.ctrl.signal);
+    await this.client.send(p, rec, f);
     this.inflight.delete(f);
     if (measured) this.recorder.add(rec);
     this.writer?.write(recordToJson(rec));
@@ -131,7 +158,7 @@ export class RunContext {
 
   private sweep(): void {
     const now = nowMs();
-    for (const f of this.inflight) if (now > f.deadline) f.ctrl.abort('timeout');
+    for (const f of this.inflight) if (now > f.deadline) f.abort('timeout');
   }
 
   /** Stops sending and cancels every in-flight request (they are recorded as cancelled). */
@@ -142,7 +169,7 @@ export class RunContext {
     const w = this.slotWaiter;
     this.slotWaiter = undefined;
     w?.();
-    for (const f of this.inflight) f.ctrl.abort('stop');
+    for (const f of this.inflight) f.abort('stop');
   }
 
   /** Measured requests in flight now. */
