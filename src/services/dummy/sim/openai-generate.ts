@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { countTokens, tokenText } from '../../../util/tokenizer.js';
 import type { Engine } from './engine.js';
-import { isObject, sendJson, tokenLimit } from './http-util.js';
+import { isObject, tokenLimit } from './http-util.js';
 import { type OpenAiErrorType, openaiError } from './openai-errors.js';
 import { cut, type Sequence, type Sink } from './sequence.js';
 
@@ -97,23 +97,27 @@ class OpenAiSink implements Sink {
     cut(this.res);
   }
 
+  /**
+   * The non-streamed answer, written as a string (no object built, parsed or stringified) with all its
+   * headers in one writeHead.
+   */
   private whole(seq: Sequence): void {
+    const res = this.res;
+    if (res.headersSent || res.destroyed) return;
+    const content = JSON.stringify(this.text);
+    const finish = `"finish_reason":"${seq.finishReason}"`;
     const choice = this.chat
-      ? {
-          index: 0,
-          message: { role: 'assistant', content: this.text },
-          logprobs: null,
-          finish_reason: seq.finishReason,
-        }
-      : { index: 0, text: this.text, logprobs: null, finish_reason: seq.finishReason, stop_reason: null };
-    sendJson(this.res, 200, {
-      id: this.id,
-      object: this.chat ? 'chat.completion' : 'text_completion',
-      created: this.created,
-      model: this.model,
-      choices: [choice],
-      usage: JSON.parse(usage(seq)),
+      ? `{"index":0,"message":{"role":"assistant","content":${content}},"logprobs":null,${finish}}`
+      : `{"index":0,"text":${content},"logprobs":null,${finish},"stop_reason":null}`;
+    const object = this.chat ? 'chat.completion' : 'text_completion';
+    const body = `{"id":"${this.id}","object":"${object}","created":${this.created},"model":${JSON.stringify(this.model)},"choices":[${choice}],"usage":${usage(seq)}}`;
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      'x-request-id': this.id,
+      'x-hpcbench-request-id': String(seq.id),
     });
+    res.end(body);
   }
 }
 
@@ -184,5 +188,6 @@ export async function openaiGenerate(
       ...headers,
     });
     res.flushHeaders();
-  } else for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  }
+  // a non-streamed answer writes its headers with its body (OpenAiSink.whole)
 }
