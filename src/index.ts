@@ -33,6 +33,7 @@ export {
 export * from './orchestrator/index.js';
 export * from './recipe/index.js';
 export * from './report/index.js';
+export * from './serverstats/index.js';
 export {
   type DummyConfig,
   type DummyServer,
