@@ -20,6 +20,8 @@ export interface SubmitRequest {
   /** max_tokens / num_predict; undefined: sampled from the configured distribution. */
   maxTokens?: number;
   clientId?: string;
+  /** performance.now() when the request reached the HTTP layer (default: now). */
+  arrivedAt?: number;
 }
 
 export type SubmitResult = { ok: true; seq: Sequence } | { ok: false; status: 500 | 503; message: string };
@@ -63,7 +65,9 @@ export class Engine {
     const room = Math.max(1, cfg.max_model_len - req.promptTokens);
     const outputTokens = Math.max(1, Math.min(req.maxTokens ?? sampled, room));
     const finishReason = req.maxTokens !== undefined || outputTokens < sampled ? 'length' : 'stop';
-    const seq = new Sequence({ ...req, id, outputTokens, finishReason, arrivedAt: performance.now() });
+    const submittedAt = performance.now();
+    const arrivedAt = Math.min(req.arrivedAt ?? submittedAt, submittedAt);
+    const seq = new Sequence({ ...req, id, outputTokens, finishReason, arrivedAt, submittedAt });
     seq.sink = sink;
     if (outputTokens > 1 && stallDraw < cfg.stall_rate)
       seq.stallAt = 1 + Math.floor(rng() * (outputTokens - 1));

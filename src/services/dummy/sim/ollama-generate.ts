@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { countTokens, tokenText } from '../../../util/tokenizer.js';
+import { ChunkStream } from './chunk-stream.js';
 import type { Engine } from './engine.js';
 import { isObject, isoNow, sendJson, tokenLimit } from './http-util.js';
 import { cut, type Sequence, type Sink } from './sequence.js';
@@ -46,6 +47,8 @@ function stats(seq: Sequence): Record<string, unknown> {
 }
 
 class OllamaSink implements Sink {
+  /** The streamed body, once the headers are sent. */
+  out: ChunkStream | undefined;
   private text = '';
   constructor(
     private readonly res: ServerResponse,
@@ -64,12 +67,14 @@ class OllamaSink implements Sink {
     }
     const head = `{"model":${this.model},"created_at":"${isoNow()}",`;
     const piece = this.chat ? `"message":{"role":"assistant","content":"${t}"}` : `"response":"${t}"`;
-    res.write(`${head}${piece},"done":false}\n`);
-    if (last) res.end(`${JSON.stringify(this.final(seq, ''))}\n`);
+    const line = `${head}${piece},"done":false}\n`;
+    if (last) this.out!.end(`${line}${JSON.stringify(this.final(seq, ''))}\n`);
+    else this.out!.write(line);
   }
 
   abort(): void {
-    cut(this.res);
+    if (this.out) this.out.cut();
+    else cut(this.res);
   }
 
   private final(seq: Sequence, text: string): Record<string, unknown> {
@@ -86,6 +91,7 @@ export async function ollamaGenerate(
   res: ServerResponse,
   body: unknown,
   chat: boolean,
+  arrivedAt = performance.now(),
 ): Promise<void> {
   if (!isObject(body)) return sendJson(res, 400, { error: 'request body must be a JSON object' });
   const model = body.model;
@@ -118,6 +124,7 @@ export async function ollamaGenerate(
       promptTokens: prompt,
       maxTokens: limit,
       clientId: typeof clientId === 'string' ? clientId : undefined,
+      arrivedAt,
     },
     sink,
   );
@@ -127,8 +134,10 @@ export async function ollamaGenerate(
     if (seq.state === 'queued' || seq.state === 'running') engine.cancel(seq);
   });
   if (stream) {
-    res.writeHead(200, { 'content-type': 'application/x-ndjson', 'x-hpcbench-request-id': String(seq.id) });
-    res.flushHeaders();
+    sink.out = ChunkStream.open(res, {
+      'content-type': 'application/x-ndjson',
+      'x-hpcbench-request-id': String(seq.id),
+    });
   } else res.setHeader('x-hpcbench-request-id', String(seq.id));
 }
 

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { countTokens, tokenText } from '../../../util/tokenizer.js';
+import { ChunkStream } from './chunk-stream.js';
 import type { Engine } from './engine.js';
 import { isObject, tokenLimit } from './http-util.js';
 import { type OpenAiErrorType, openaiError } from './openai-errors.js';
@@ -54,6 +55,8 @@ function usage(seq: Sequence): string {
 }
 
 class OpenAiSink implements Sink {
+  /** The streamed body, once the headers are sent. */
+  out: ChunkStream | undefined;
   private text = '';
   private readonly head: string;
   constructor(
@@ -86,15 +89,16 @@ class OpenAiSink implements Sink {
       out = `${this.head}{"index":0,"text":"${t}","logprobs":null,"finish_reason":${finish},"stop_reason":null}]}\n\n`;
     }
     if (!last) {
-      this.res.write(out);
+      this.out!.write(out);
       return;
     }
     if (this.includeUsage) out += `${this.head}],"usage":${usage(seq)}}\n\n`;
-    this.res.end(`${out}data: [DONE]\n\n`);
+    this.out!.end(`${out}data: [DONE]\n\n`);
   }
 
   abort(): void {
-    cut(this.res);
+    if (this.out) this.out.cut();
+    else cut(this.res);
   }
 
   /**
@@ -127,6 +131,7 @@ export async function openaiGenerate(
   res: ServerResponse,
   body: unknown,
   chat: boolean,
+  arrivedAt = performance.now(),
 ): Promise<void> {
   if (!isObject(body)) return openaiError(res, 400, 'request body must be a JSON object');
   const model = body.model ?? 'dummy-model';
@@ -169,6 +174,7 @@ export async function openaiGenerate(
       promptTokens: prompt,
       maxTokens: limit,
       clientId: typeof clientId === 'string' ? clientId : undefined,
+      arrivedAt,
     },
     sink,
   );
@@ -180,14 +186,13 @@ export async function openaiGenerate(
   res.on('close', () => {
     if (seq.state === 'queued' || seq.state === 'running') engine.cancel(seq);
   });
-  const headers = { 'x-request-id': id, 'x-hpcbench-request-id': String(seq.id) };
+  // a non-streamed answer writes its headers itself (whole)
   if (stream) {
-    res.writeHead(200, {
+    sink.out = ChunkStream.open(res, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
-      ...headers,
+      'x-request-id': id,
+      'x-hpcbench-request-id': String(seq.id),
     });
-    res.flushHeaders();
   }
-  // a non-streamed answer writes its headers with its body (OpenAiSink.whole)
 }

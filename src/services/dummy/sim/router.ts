@@ -37,7 +37,13 @@ function models(engine: Engine, res: ServerResponse): void {
   sendJson(res, 200, { object: 'list', data });
 }
 
-async function post(engine: Engine, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function post(
+  engine: Engine,
+  path: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  arrivedAt: number,
+): Promise<void> {
   const openai = OPENAI_POST.has(path);
   const r = await readJson(req);
   if (!r.ok) {
@@ -52,13 +58,13 @@ async function post(engine: Engine, path: string, req: IncomingMessage, res: Ser
   }
   switch (path) {
     case '/v1/completions':
-      return openaiGenerate(engine, req, res, r.body, false);
+      return openaiGenerate(engine, req, res, r.body, false, arrivedAt);
     case '/v1/chat/completions':
-      return openaiGenerate(engine, req, res, r.body, true);
+      return openaiGenerate(engine, req, res, r.body, true, arrivedAt);
     case '/api/generate':
-      return ollamaGenerate(engine, req, res, r.body, false);
+      return ollamaGenerate(engine, req, res, r.body, false, arrivedAt);
     case '/api/chat':
-      return ollamaGenerate(engine, req, res, r.body, true);
+      return ollamaGenerate(engine, req, res, r.body, true, arrivedAt);
     case '/api/show':
       return ollamaShow(engine, res, r.body);
     case '/api/pull':
@@ -88,7 +94,13 @@ function get(engine: Engine, path: string, res: ServerResponse) {
   }
 }
 
-export async function route(engine: Engine, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** `arrivedAt` (performance.now()): when the request reached the HTTP layer, the ground truth's arrival. */
+export async function route(
+  engine: Engine,
+  req: IncomingMessage,
+  res: ServerResponse,
+  arrivedAt = performance.now(),
+): Promise<void> {
   const method = req.method ?? 'GET';
   const url = new URL(req.url ?? '/', 'http://sim');
   const path = url.pathname;
@@ -96,7 +108,7 @@ export async function route(engine: Engine, req: IncomingMessage, res: ServerRes
   const isGet = method === 'GET' || method === 'HEAD';
   if (isGet && (OPENAI_GET.has(path) || OLLAMA_GET.has(path))) return get(engine, path, res);
   if (method === 'POST' && (OPENAI_POST.has(path) || OLLAMA_POST.has(path)))
-    return post(engine, path, req, res);
+    return post(engine, path, req, res, arrivedAt);
   if (method === 'DELETE' && path === '/api/delete') {
     const r = await readJson(req);
     return r.ok ? ollamaDelete(engine, res, r.body) : sendJson(res, r.status, { error: r.message });

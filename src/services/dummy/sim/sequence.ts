@@ -21,7 +21,10 @@ export interface SeqInit {
   promptTokens: number;
   outputTokens: number;
   finishReason: 'stop' | 'length';
+  /** The request reached the HTTP layer (head parsed): the ground truth's arrival. */
   arrivedAt: number;
+  /** The engine got it: body read and parsed, routed, validated. */
+  submittedAt: number;
   clientId?: string;
 }
 
@@ -38,6 +41,7 @@ export class Sequence implements Timed {
   readonly outputTokens: number;
   readonly finishReason: 'stop' | 'length';
   readonly arrivedAt: number;
+  readonly submittedAt: number;
   readonly clientId?: string;
   state: SeqState = 'queued';
   admittedAt = Number.NaN;
@@ -64,6 +68,7 @@ export class Sequence implements Timed {
     this.outputTokens = init.outputTokens;
     this.finishReason = init.finishReason;
     this.arrivedAt = init.arrivedAt;
+    this.submittedAt = init.submittedAt;
     this.clientId = init.clientId;
   }
 
@@ -108,6 +113,7 @@ export function traceJson(s: Sequence): Record<string, unknown> {
     output_tokens: n,
     finish_reason: s.state === 'done' ? s.finishReason : null,
     arrived_ms: epoch(s.arrivedAt),
+    submitted_ms: epoch(s.submittedAt),
     admitted_ms: epoch(s.admittedAt),
     end_ms: epoch(s.endAt),
     load_ms: ms(s.loadMs),

@@ -27,8 +27,10 @@ export async function startDummyServer(options: DummyServerOptions = {}): Promis
   const cfg = parseDummyConfig(raw);
   const engine = new Engine(cfg);
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, noDelay: true }, (req, res) => {
+    // The ground truth's arrival: the request reached the HTTP layer (head parsed), before its body is read.
+    const arrivedAt = performance.now();
     res.on('error', ignore); // a client that went away is not the server's problem
-    route(engine, req, res).catch((err: unknown) => {
+    route(engine, req, res, arrivedAt).catch((err: unknown) => {
       sendJson(res, 500, { error: `simulator internal error: ${(err as Error).message}` });
     });
   });
