@@ -130,7 +130,7 @@ describe('cancellation', () => {
 });
 
 describe('request bodies', () => {
-  it('completions and chat bodies carry exactly the workload fields', async () => {
+  it('OpenAI and Ollama bodies carry exactly the workload fields', async () => {
     srv = await startStreamServer(() => ({
       contentType: 'application/json',
       steps: [{ delay: 0, data: JSON.stringify({ choices: [{ text: 'x' }] }) }],
@@ -155,6 +155,18 @@ describe('request bodies', () => {
       stream_options: { include_usage: true },
       messages: [{ role: 'user', content: prompt }],
     });
+    await sendOne(spec(srv.url, { service: 'ollama', api: 'chat', stream: false, num_gpu: 20 }), {
+      prompt,
+      maxTokens: 5,
+    });
+    await sendOne(spec(srv.url, { service: 'ollama', stream: true }), { prompt, maxTokens: 2 });
+    expect(srv.bodies[2]).toEqual({
+      model: 'm',
+      stream: false,
+      options: { num_predict: 5, num_gpu: 20 },
+      messages: [{ role: 'user', content: prompt }],
+    });
+    expect(srv.bodies[3]).toEqual({ model: 'm', stream: true, options: { num_predict: 2 }, prompt });
     expect(srv.headers[0]['content-type']).toBe('application/json');
     expect(srv.headers[0]['x-request-id']).toBe('x-1');
   });

@@ -95,9 +95,12 @@ export class OllamaClient implements ServiceClient {
   readonly api: Api;
   readonly stream: boolean;
   private readonly exchange: Exchange;
+  /** The body up to num_predict's value, and the num_gpu option (or ''), serialized once. */
+  private readonly head: string;
+  private readonly gpu: string;
 
   constructor(
-    private readonly spec: WorkloadSpec,
+    spec: WorkloadSpec,
     private readonly targets: Targets,
     api: 'generate' | 'chat',
   ) {
@@ -105,20 +108,16 @@ export class OllamaClient implements ServiceClient {
     this.stream = spec.stream ?? true;
     const path = api === 'chat' ? '/api/chat' : '/api/generate';
     this.exchange = this.stream ? ndjsonExchange(path) : jsonExchange(path);
+    this.head = `{"model":${JSON.stringify(spec.model)},"stream":${this.stream},"options":{"num_predict":`;
+    this.gpu = spec.num_gpu !== undefined ? `,"num_gpu":${JSON.stringify(spec.num_gpu)}` : '';
   }
 
+  /** The request body: model, stream and num_gpu are serialized once, the prompt and num_predict per request. */
   body(input: RequestInput): string {
-    const req: Record<string, unknown> = {
-      model: this.spec.model,
-      stream: this.stream,
-      options: {
-        num_predict: input.maxTokens,
-        ...(this.spec.num_gpu !== undefined ? { num_gpu: this.spec.num_gpu } : {}),
-      },
-    };
-    if (this.api === 'chat') req.messages = [{ role: 'user', content: input.prompt }];
-    else req.prompt = input.prompt;
-    return JSON.stringify(req);
+    const prompt = JSON.stringify(input.prompt);
+    const text =
+      this.api === 'chat' ? `"messages":[{"role":"user","content":${prompt}}]` : `"prompt":${prompt}`;
+    return `${this.head}${JSON.stringify(input.maxTokens)}${this.gpu}},${text}}`;
   }
 
   send(input: RequestInput, rec: RequestRecord, signal: CancelSignal): Promise<void> {
