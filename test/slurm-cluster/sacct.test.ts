@@ -26,7 +26,9 @@ function requireAccounting(): boolean {
 }
 
 function sbatch(...args: string[]): string {
-  const r = spawnSync('sbatch', ['--parsable', '-N1', '-w', 'n2', '--output=/dev/null', ...args], { encoding: 'utf8' });
+  const r = spawnSync('sbatch', ['--parsable', '-N1', '-w', 'n2', '--output=/dev/null', ...args], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`sbatch failed: ${r.stderr}`);
   return r.stdout.trim().split(';')[0];
 }
