@@ -29,7 +29,7 @@ export interface RequestRecord {
   server: string;
   /** When the schedule wanted it sent (closed loop: when its user became ready). */
   scheduled: number;
-  /** Just before the request was handed to the HTTP client. */
+  /** Just before the request's bytes were written to its connection (after any wait for a free one). */
   sent: number;
   /** First chunk carrying generated text (streaming only). */
   first_token?: number;

@@ -112,6 +112,8 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.ctrl = controller;
+    // undici writes the request right after this, on its connection: `sent` (a retry keeps the first)
+    if (this.rec.retries === undefined) this.rec.sent = nowMs();
     // aborted while waiting for a connection
     if (this.signal.aborted) this.onAbort();
   }
