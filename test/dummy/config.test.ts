@@ -53,6 +53,10 @@ describe('parseDummyConfig', () => {
     );
     expect(issues('fast')[0].path).toBe('servers.service_config');
     expect(issues({ seed: 1.5 })[0].path).toBe('servers.service_config.seed');
+    expect(issues({ spin_share: 2 })[0]).toMatchObject({
+      path: 'servers.service_config.spin_share',
+      message: expect.stringMatching(/from 0 to 1/),
+    });
   });
 });
 

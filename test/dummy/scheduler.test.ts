@@ -43,25 +43,35 @@ for (const [label, make] of [
 }
 
 describe('shared scheduler busy-waiting', () => {
-  it('is capped at its share of a core when items are always due within the spin window', async () => {
+  /** 20 streams, one chunk per ms each, spread: one due every 50 µs, so a 1 ms window is never empty. */
+  async function dense(spinShare: number): Promise<{ spun: number; elapsed: number; fired: number }> {
     let n = 0;
+    const t0 = performance.now();
+    const end = t0 + 400;
     const s = new Scheduler<Item>(
       (item) => {
         n++;
         if (performance.now() < end) s.push({ name: item.name, due: item.due + 1, heapIndex: -1 });
       },
       1,
-      0.2,
+      spinShare,
     );
-    const t0 = performance.now();
-    const end = t0 + 400;
-    // 20 streams, one chunk per ms each, spread: one due every 50 µs, so the 1 ms window is never empty
     for (let i = 0; i < 20; i++) s.push({ name: i, due: t0 + i * 0.05, heapIndex: -1 });
     await new Promise((r) => setTimeout(r, 450));
     s.stop();
-    const elapsed = performance.now() - t0;
-    expect(n).toBeGreaterThan(100);
+    return { spun: s.spunMs, elapsed: performance.now() - t0, fired: n };
+  }
+
+  it('is capped at its share of a core when items are always due within the spin window', async () => {
+    const r = await dense(0.2);
+    expect(r.fired).toBeGreaterThan(100);
     // burst + share × time, plus the last busy-wait turn, charged after it ran (generous: shared machine)
-    expect(s.spunMs).toBeLessThanOrEqual(20 + 0.2 * elapsed + 25);
+    expect(r.spun).toBeLessThanOrEqual(20 + 0.2 * r.elapsed + 25);
+  });
+
+  it('spin_share 0 never busy-waits', async () => {
+    const r = await dense(0);
+    expect(r.fired).toBeGreaterThan(100);
+    expect(r.spun).toBe(0);
   });
 });

@@ -31,6 +31,7 @@ export interface DummyConfig {
   trace_capacity: number;
   scheduler: 'shared' | 'timeout';
   spin_ms: number;
+  spin_share: number;
 }
 
 type Kind = 'int' | 'number' | 'rate' | 'enum' | 'list';
@@ -69,6 +70,7 @@ export const DUMMY_DEFAULTS: DummyConfig = {
   trace_capacity: 10000,
   scheduler: 'shared',
   spin_ms: 1,
+  spin_share: 0.2,
 };
 
 export const DUMMY_FIELDS: readonly FieldSpec[] = [
@@ -120,6 +122,11 @@ export const DUMMY_FIELDS: readonly FieldSpec[] = [
     kind: 'number',
     min: 0,
     help: 'busy-wait window before a due chunk (ms): precision vs CPU',
+  },
+  {
+    key: 'spin_share',
+    kind: 'rate',
+    help: 'most of a core spent busy-waiting (0: never, 1: uncapped)',
   },
 ];
 

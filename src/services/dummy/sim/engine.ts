@@ -42,7 +42,7 @@ export class Engine {
     this.scheduler =
       cfg.scheduler === 'timeout'
         ? new TimeoutScheduler<Sequence>(this.fire)
-        : new Scheduler<Sequence>(this.fire, cfg.spin_ms);
+        : new Scheduler<Sequence>(this.fire, cfg.spin_ms, cfg.spin_share);
   }
 
   /** Decode step (ms) with `batch` sequences running. */

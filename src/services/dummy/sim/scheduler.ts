@@ -5,14 +5,12 @@
  * trades CPU for precision (Node timers have millisecond granularity): 0 never busy-waits.
  *
  * Busy-waiting is capped at `spinShare` of a core (a token bucket: the budget refills at spinShare ms per
- * ms, holds at most SPIN_BURST_MS). Few streams spin freely; many streams (a chunk due every few tens of
- * µs, so the window is almost never empty) would spin all the time, costing a core and, on a shared
- * machine, losing the CPU scheduler's favour (a process that never sleeps is preempted for milliseconds):
- * measured at 256 streams, uncapped spinning made chunks later, not earlier. Past the budget, the timer
- * alone (about a millisecond late at most).
+ * ms, holds at most SPIN_BURST_MS; 1: uncapped). Few streams spin freely; many streams (a chunk due every
+ * few tens of µs, so the window is almost never empty) would spin all the time: a whole core, and on a
+ * shared one the process that never sleeps gets preempted for milliseconds (measured: chunks later, not
+ * earlier). Past the budget, the timer alone (about a millisecond late at most).
  */
 const SPIN_BURST_MS = 20;
-export const DEFAULT_SPIN_SHARE = 0.2;
 
 export interface Timed {
   due: number;
@@ -68,7 +66,7 @@ export class Scheduler<T extends Timed> implements ChunkScheduler<T> {
   /** Total time spent busy-waiting (ms). */
   spunMs = 0;
 
-  constructor(fire: (item: T, now: number) => void, spinMs = 1, spinShare = DEFAULT_SPIN_SHARE) {
+  constructor(fire: (item: T, now: number) => void, spinMs = 1, spinShare = 0.2) {
     this.fire = fire;
     this.spinMs = spinMs;
     this.spinShare = spinShare;
@@ -129,8 +127,9 @@ export class Scheduler<T extends Timed> implements ChunkScheduler<T> {
     }
     if (delay > 0) {
       this.budget = Math.min(SPIN_BURST_MS, this.budget + (now - this.refilledAt) * this.spinShare);
+      if (this.spinShare <= 0) this.budget = 0;
       this.refilledAt = now;
-      if (this.budget <= 0) {
+      if (this.budget <= 0 && this.spinShare < 1) {
         this.timer = setTimeout(this.run, delay);
         return;
       }
