@@ -29,7 +29,7 @@ const CLIENT_CPU = '0';
  * Runs the simulator in its own process with the built CLI (`hpcbench serve dummy --config ...`, as
  * users run it; `npm run bench` builds dist/ first), pinned to SIM_CPU when `pinned`.
  */
-async function startServer(scheduler: string, factor: number, spin: number, pinned: boolean) {
+async function startServer(scheduler: string, factor: number, spin: number, share: number, pinned: boolean) {
   const dir = mkdtempSync(join(tmpdir(), 'hpcbench-bench-'));
   const ready = join(dir, 'ready.json');
   const options = {
@@ -41,6 +41,7 @@ async function startServer(scheduler: string, factor: number, spin: number, pinn
     trace_capacity: 100_000,
     scheduler,
     spin_ms: spin,
+    spin_share: share,
   };
   const { command, args } = builtCommand(
     'serve',
@@ -119,13 +120,15 @@ export interface Scenario {
   factor?: number;
   /** spin_ms (default 1) */
   spin?: number;
+  /** spin_share (default 0.2) */
+  share?: number;
   /** Simulator on SIM_CPU, client and probe on CLIENT_CPU (default: both left to the OS). */
   pinned?: boolean;
 }
 
 export async function scenario(sc: Scenario): Promise<{ row: string; p99: number }> {
-  const { scheduler, streams, seconds, factor = 0, spin = 1, pinned = false } = sc;
-  const srv = await startServer(scheduler, factor, spin, pinned);
+  const { scheduler, streams, seconds, factor = 0, spin = 1, share = 0.2, pinned = false } = sc;
+  const srv = await startServer(scheduler, factor, spin, share, pinned);
   if (pinned) await pinSelf(CLIENT_CPU);
   try {
     const cpu0 = cpuSeconds(srv.pid);
@@ -154,7 +157,7 @@ export async function scenario(sc: Scenario): Promise<{ row: string; p99: number
     const e = Float64Array.from(errs).sort();
     const l = Float64Array.from(late).sort();
     const f = (v: number) => v.toFixed(3);
-    const row = `| ${scheduler === 'shared' ? `shared, spin ${spin} ms` : scheduler} | ${pinned ? 'pinned' : 'shared'} | ${factor} | ${streams} | ${requests} | ${errs.length} | ${f(pct(e, 50))} | ${f(pct(e, 99))} | ${f(e[e.length - 1])} | ${f(e[0])} | ${f(pct(l, 50))} | ${f(pct(l, 99))} | ${f(l[l.length - 1])} | ${serverCpu.toFixed(0)}% | ${((serverCpuS * 1e6) / Math.max(1, late.length)).toFixed(1)} | ${clientCpu.toFixed(0)}% | ${loadavg()[0].toFixed(1)} | ${f(floor.p99)} |`;
+    const row = `| ${scheduler === 'shared' ? `shared, spin ${spin} ms${spin > 0 && share !== 0.2 ? ` (share ${share})` : ''}` : scheduler} | ${pinned ? 'pinned' : 'shared'} | ${factor} | ${streams} | ${requests} | ${errs.length} | ${f(pct(e, 50))} | ${f(pct(e, 99))} | ${f(e[e.length - 1])} | ${f(e[0])} | ${f(pct(l, 50))} | ${f(pct(l, 99))} | ${f(l[l.length - 1])} | ${serverCpu.toFixed(0)}% | ${((serverCpuS * 1e6) / Math.max(1, late.length)).toFixed(1)} | ${clientCpu.toFixed(0)}% | ${loadavg()[0].toFixed(1)} | ${f(floor.p99)} |`;
     return { row, p99: pct(e, 99) };
   } finally {
     if (pinned) await pinSelf(`0-${cpus().length - 1}`);
@@ -186,6 +189,9 @@ const bench: Bench = {
       results.push(
         await scenario({ scheduler: 'shared', streams: 256, seconds: 10, factor: 0.02, pinned: true }),
       );
+      results.push(
+        await scenario({ scheduler: 'shared', streams: 256, seconds: 10, share: 1, pinned: true }),
+      );
     }
     const rows = results.map((r) => r.row);
     const hard = results[1].p99;
@@ -206,7 +212,8 @@ const bench: Bench = {
       "machine's own scheduling noise during that row (other people's jobs share the 2 cores). Placement `pinned`:",
       `simulator on CPU ${SIM_CPU}, the bench's client and the probe on CPU ${CLIENT_CPU} (taskset), so the two do not fight`,
       'over a core (others still may); `shared`: left to the OS. Busy-waiting is capped at 20% of a core (see',
-      'docs/simulated-service.md), so `spin 1 ms` at 256 streams spins only part of the time.',
+      'docs/simulated-service.md; `spin_share`, default 0.2), so `spin 1 ms` at 256 streams spins only part of the',
+      'time; `(share 1)` is uncapped.',
       `Load average at start: ${startLoad} (the machine is shared).`,
       '',
       '| scheduler | placement | batch factor | streams | requests | gaps | gap err p50 | gap err p99 | gap err max | gap err min | late p50 | late p99 | late max | server CPU | server µs/chunk | client CPU | load avg (1 min, at end) | idle probe late p99 |',
