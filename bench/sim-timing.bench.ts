@@ -21,9 +21,14 @@ interface Trace {
   chunk_written_ms: number[];
 }
 
-/** CPUs for a pinned row: the simulator on SIM_CPU, the driving client (this process) and the probe on CLIENT_CPU. */
-const SIM_CPU = '1';
-const CLIENT_CPU = '0';
+/**
+ * CPUs for a pinned row (taskset lists): the simulator on the upper half of the cores (SIM_CPU), the
+ * driving client and the probe on the lower half (CLIENT_CPU); on 2 cores, one each.
+ */
+const half = Math.max(1, Math.floor(cpus().length / 2));
+const range = (a: number, b: number) => (a === b ? String(a) : `${a}-${b}`);
+export const CLIENT_CPU = range(0, half - 1);
+export const SIM_CPU = range(half, Math.max(half, cpus().length - 1));
 
 /**
  * Runs the simulator in its own process with the built CLI (`hpcbench serve dummy --config ...`, as

@@ -13,7 +13,7 @@ import { execa, type ResultPromise } from 'execa';
 import type { StatusResponse } from '../src/executor/protocol.js';
 import type { WorkloadSpec } from '../src/loadgen/spec.js';
 import { type Bench, builtCommand } from './index.js';
-import { canPin, idleProbe } from './sim-timing.bench.js';
+import { CLIENT_CPU, canPin, idleProbe, SIM_CPU } from './sim-timing.bench.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const STEP_MS = 20;
@@ -195,7 +195,7 @@ export const bench: Bench = {
       .join(' ');
     const places: Placement[] = [{ name: 'shared' }];
     const pinnable = await canPin();
-    if (pinnable) places.push({ name: 'pinned', sim: '1', client: '0' });
+    if (pinnable) places.push({ name: 'pinned', sim: SIM_CPU, client: CLIENT_CPU });
     const rows: string[] = [];
     for (const place of places) {
       rows.push(await row(1, place, 'spread'));
@@ -222,7 +222,9 @@ export const bench: Bench = {
       '  read, JSON parse, routing, validation) and **sim late** (`chunk_written_ms[0] − chunk_modelled_ms[0]`:',
       "  the simulator's own punctuality).",
       '- **shared**: both processes free to run on any core (with each other and with whatever else runs).',
-      '  **pinned**: simulator on CPU 1, executor on CPU 0 (taskset); the idle probe then runs on CPU 0 too.',
+      `  **pinned**: simulator on CPU ${SIM_CPU}, executor on CPU ${CLIENT_CPU} (taskset; the idle probe then runs on CPU`,
+      `  ${CLIENT_CPU} too). Every thread of a process is confined to its cores, V8's GC helpers included: on a 2-core`,
+      '  machine that lengthens pauses, and a pinned process cannot move away from other work on its core.',
       '- CPU µs/chunk: CPU time (user + system, /proc) of each process during the measured workload over the',
       '  chunks the simulator wrote. **idle probe**: an otherwise idle Node process sleeping 5 ms at a time',
       "  alongside: p99 of how late it woke, the machine's own scheduling noise (other people's jobs share it).",
