@@ -5,16 +5,10 @@
  * the section's markdown. The machine and the command go at the top of every section. dist/ is built
  * first: benchmarks that start hpcbench processes run the built code (builtCommand), as users do.
  */
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-
-export interface Bench {
-  name: string;
-  run(): Promise<string>;
-}
+import { type Bench, buildDist, machine, replaceSection } from './lib.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const doc = join(here, '..', 'docs', 'BENCHMARKS.md');
@@ -24,40 +18,6 @@ Produced by \`npm run bench\` (bench/index.ts): every \`bench/*.bench.ts\` rewri
 (between its \`<!-- bench:NAME -->\` markers); run one with \`npm run bench -- NAME\`. Numbers are from the
 machine named in each section; they are recorded as measured, targets met or not.
 `;
-
-const root = join(here, '..');
-
-/**
- * Compiles src/ into dist/ (tsconfig.build.json), so benchmarks that start hpcbench processes measure the
- * built JavaScript users run (`node bin/hpcbench.js`), not the sources through tsx. BENCH_NO_BUILD=1 skips it.
- */
-export function buildDist(): void {
-  if (process.env.BENCH_NO_BUILD === '1') return;
-  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
-}
-
-/** The command line that starts the built CLI (dist/, see buildDist) with `cliArgs`. */
-export function builtCommand(...cliArgs: string[]): { command: string; args: string[] } {
-  return { command: process.execPath, args: [join(root, 'bin', 'hpcbench.js'), ...cliArgs] };
-}
-
-export function machine(): string {
-  const c = cpus();
-  const gib = (totalmem() / 2 ** 30).toFixed(1);
-  return `${c[0]?.model.trim() ?? 'unknown CPU'}, ${c.length} cores, ${gib} GiB RAM, Node ${process.version}, ${process.platform}/${process.arch}`;
-}
-
-/** Replaces (or appends) the section between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->`. */
-export function replaceSection(text: string, name: string, body: string): string {
-  const open = `<!-- bench:${name} -->`;
-  const close = `<!-- /bench:${name} -->`;
-  const block = `${open}\n${body.trim()}\n${close}`;
-  const a = text.indexOf(open);
-  const b = text.indexOf(close);
-  if (a >= 0 && b > a) return text.slice(0, a) + block + text.slice(b + close.length);
-  return `${text.trimEnd()}\n\n${block}\n`;
-}
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

@@ -15,7 +15,7 @@ import { mergeSnapshots } from '../src/metrics/merge.js';
 import { MetricsRecorder } from '../src/metrics/recorder.js';
 import { summarize } from '../src/metrics/summarize.js';
 import type { BenchmarkSummary, MetricsSnapshot } from '../src/metrics/types.js';
-import { type Bench, builtCommand } from './index.js';
+import { type Bench, builtCommand } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const MEM_REQUESTS = Number(process.env.BENCH_MEM_REQUESTS ?? 1_000_000);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { Agent, request } from 'undici';
-import { type Bench, builtCommand } from './index.js';
+import { type Bench, builtCommand } from './lib.js';
 
 const STEP_MS = 20;
 const TOKENS = 100;

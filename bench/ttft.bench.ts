@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import type { StatusResponse } from '../src/executor/protocol.js';
 import type { WorkloadSpec } from '../src/loadgen/spec.js';
-import { type Bench, builtCommand } from './index.js';
+import { type Bench, builtCommand } from './lib.js';
 import { CLIENT_CPU, canPin, idleProbe, SIM_CPU } from './sim-timing.bench.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
