@@ -1,8 +1,10 @@
 /**
  * The end-of-run summary as a table (pure functions): one row per benchmark with throughput, TTFT / ITL /
  * E2E p50 and p99 (ms) and errors. When servers reported their own figures (`server_metrics`), the
- * servers' output tokens/s and TTFT p50 stand beside the client's (`srv` columns). Rendered as aligned
- * text for the terminal and as Markdown.
+ * servers' output tokens/s and TTFT p50 stand beside the client's (`srv` columns). Open-loop benchmarks add
+ * requested/s, achieved/s, dropped and late sends and E2E p99 from the scheduled time; benchmarks with
+ * `workload.slo` add goodput/s (each group only when some benchmark needs it). An open-loop benchmark that
+ * missed its target rate gets a warning line under the table. Rendered as aligned text and as Markdown.
  */
 import type { BenchmarkSummary, LatencyMetric } from '../metrics/types.js';
 import type { BenchmarkResult } from './types.js';
@@ -25,6 +27,11 @@ const HEADER = [
 const SRV_NOTE =
   "the servers' own figures over the window (/metrics deltas; ~ = estimated from histogram buckets; simulated service: exact ground truth)";
 
+const OPEN_LOOP_NOTE =
+  'Open loop: requested/s = target rate, achieved/s = sends per second, dropped = scheduled sends never made, ' +
+  'late = sends that left after their scheduled time; E2E sched = last content chunk − scheduled time.';
+const GOODPUT_NOTE = 'goodput/s = requests per second meeting every SLO in workload.slo.';
+
 function num(n: number | undefined, digits: number): string {
   return n === undefined || !Number.isFinite(n) ? '-' : n.toFixed(digits);
 }
@@ -39,12 +46,55 @@ function hasServerColumns(results: BenchmarkResult[]): boolean {
   return results.some((r) => r.server_metrics !== undefined);
 }
 
+/** Open loop: the summary carries the requested rate. */
+function isOpenLoop(r: BenchmarkResult): boolean {
+  return r.summary?.requested_rps !== undefined;
+}
+
+function hasOpenLoopColumns(results: BenchmarkResult[]): boolean {
+  return results.some(isOpenLoop);
+}
+
+function hasSlo(r: BenchmarkResult): boolean {
+  return r.spec?.slo !== undefined;
+}
+
+function hasGoodputColumn(results: BenchmarkResult[]): boolean {
+  return results.some(hasSlo);
+}
+
+const OPEN_LOOP_HEADER = ['requested/s', 'achieved/s', 'dropped', 'late', 'E2E sched p99'];
+
 function header(results: BenchmarkResult[]): string[] {
-  if (!hasServerColumns(results)) return HEADER;
   const h = [...HEADER];
-  h.splice(h.indexOf('TTFT p50') + 1, 0, 'srv TTFT p50');
-  h.splice(h.indexOf('out tok/s') + 1, 0, 'srv tok/s');
+  if (hasServerColumns(results)) {
+    h.splice(h.indexOf('TTFT p50') + 1, 0, 'srv TTFT p50');
+    h.splice(h.indexOf('out tok/s') + 1, 0, 'srv tok/s');
+  }
+  if (hasOpenLoopColumns(results)) h.push(...OPEN_LOOP_HEADER);
+  if (hasGoodputColumn(results)) h.push('goodput/s');
   return h;
+}
+
+/** Achieved below this share of the requested rate (or any dropped send) = the target rate was not met. */
+const MET_SHARE = 0.9;
+
+/**
+ * `benchmark X: target rate not met: requested 200.00/s, achieved 12.70/s, 570 dropped, 3 late — ...` for an
+ * open-loop benchmark whose achieved rate is below 90% of the requested one or that dropped sends;
+ * undefined otherwise.
+ */
+export function rateNotMetNote(r: BenchmarkResult): string | undefined {
+  const s = r.summary;
+  if (!s || s.requested_rps === undefined) return undefined;
+  const achieved = s.achieved_rps ?? 0;
+  const short = s.requested_rps > 0 && achieved < MET_SHARE * s.requested_rps;
+  if (!short && s.dropped_sends === 0) return undefined;
+  return (
+    `benchmark ${r.name}: target rate not met: requested ${num(s.requested_rps, 2)}/s, achieved ` +
+    `${num(achieved, 2)}/s, ${s.dropped_sends} dropped, ${s.late_sends} late — the client or server ` +
+    'could not keep up; quote latencies from the scheduled time (E2E sched), not from the send'
+  );
 }
 
 /** The server's TTFT p50: exact from the simulator's ground truth, else `~` + the histogram bucket estimate. */
@@ -58,8 +108,20 @@ function serverTtft(r: BenchmarkResult): string {
 
 export function summaryRows(results: BenchmarkResult[]): string[][] {
   const srv = hasServerColumns(results);
+  const open = hasOpenLoopColumns(results);
+  const slo = hasGoodputColumn(results);
   return results.map((r) => {
     const s = r.summary;
+    const openCells =
+      s && isOpenLoop(r)
+        ? [
+            num(s.requested_rps, 2),
+            num(s.achieved_rps, 2),
+            String(s.dropped_sends),
+            String(s.late_sends),
+            pct(s, 'e2e_from_scheduled', 'p99'),
+          ]
+        : OPEN_LOOP_HEADER.map(() => '-');
     return [
       r.name,
       r.status,
@@ -75,6 +137,8 @@ export function summaryRows(results: BenchmarkResult[]): string[][] {
       pct(s, 'itl', 'p99'),
       pct(s, 'e2e', 'p50'),
       pct(s, 'e2e', 'p99'),
+      ...(open ? openCells : []),
+      ...(slo ? [hasSlo(r) ? num(s?.throughput.goodput_rps, 2) : '-'] : []),
     ];
   });
 }
@@ -100,6 +164,10 @@ export function renderSummaryTable(results: BenchmarkResult[]): string {
   const line = (r: string[]) =>
     r.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
   const out = [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)];
+  for (const r of results) {
+    const rate = rateNotMetNote(r);
+    if (rate) out.push(`warning: ${rate}`);
+  }
   const errors = results.flatMap((r) =>
     Object.entries(r.summary?.errors_by_reason ?? {}).map(([why, n]) => `  ${r.name}: ${n} x ${why}`),
   );
@@ -109,7 +177,8 @@ export function renderSummaryTable(results: BenchmarkResult[]): string {
     if (note) out.push(`warning: ${note}`);
   }
   const srv = hasServerColumns(results) ? `; srv = ${SRV_NOTE}` : '';
-  return `${out.join('\n')}\n(latencies in ms${srv})\n`;
+  const sched = hasOpenLoopColumns(results) ? '; E2E sched = from the scheduled send time' : '';
+  return `${out.join('\n')}\n(latencies in ms${srv}${sched})\n`;
 }
 
 /** The same table in Markdown, for summary.md. */
@@ -120,6 +189,10 @@ export function renderSummaryMarkdown(
 ): string {
   const rows = summaryRows(results);
   const head = header(results);
+  const warnings = results.flatMap((r) => {
+    const note = rateNotMetNote(r);
+    return note ? [`**warning:** ${note}`] : [];
+  });
   const md = [
     `# ${title}`,
     '',
@@ -128,10 +201,13 @@ export function renderSummaryMarkdown(
     `| ${head.join(' | ')} |`,
     `|${head.map((_, i) => (i < 2 ? ' --- ' : ' ---: ')).join('|')}|`,
     ...rows.map((r) => `| ${r.join(' | ')} |`),
+    ...(warnings.length ? ['', ...warnings] : []),
     '',
     'Latencies in milliseconds. TTFT = first content chunk − sent; ITL = gaps between content chunks;',
     'E2E = last content chunk − sent. Throughput over the measurement window (after warmup).',
     ...(hasServerColumns(results) ? [`srv = ${SRV_NOTE}.`] : []),
+    ...(hasOpenLoopColumns(results) ? [OPEN_LOOP_NOTE] : []),
+    ...(hasGoodputColumn(results) ? [GOODPUT_NOTE] : []),
   ];
   const errors = results.flatMap((r) =>
     Object.entries(r.summary?.errors_by_reason ?? {}).map(([why, n]) => `- ${r.name}: ${n} × ${why}`),

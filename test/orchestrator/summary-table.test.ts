@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { renderSummaryMarkdown, renderSummaryTable, summaryRows } from '../../src/report/summary-table.js';
+import type { BenchmarkSummary } from '../../src/metrics/types.js';
+import {
+  rateNotMetNote,
+  renderSummaryMarkdown,
+  renderSummaryTable,
+  summaryRows,
+} from '../../src/report/summary-table.js';
 import type { BenchmarkResult } from '../../src/report/types.js';
 import type { ServerMetricsView } from '../../src/serverstats/types.js';
 import { sampleSummary } from './fixtures.js';
@@ -95,5 +101,96 @@ describe('summary table', () => {
     expect(renderSummaryMarkdown('t', results)).toContain(
       '| sim | completed | 9 | 1 | 5.00 | 45.0 | 44.0 | 12.3 | 10.0 |',
     );
+  });
+
+  describe('open loop and SLO', () => {
+    const openLoop = (name: string, over: Partial<BenchmarkSummary> = {}): BenchmarkSummary => ({
+      ...sampleSummary(name),
+      requested_rps: 200,
+      achieved_rps: 12.7,
+      dropped_sends: 570,
+      late_sends: 31,
+      latency_ms: {
+        ...sampleSummary(name).latency_ms,
+        e2e_from_scheduled: { ...sampleSummary(name).latency_ms.e2e!, p50: 2260, p99: 4321.04 },
+      },
+      ...over,
+    });
+
+    it('has no open-loop, goodput or warning output for closed-loop runs without an SLO', () => {
+      const results = [{ name: 'a', status: 'completed' as const, summary: sampleSummary('a') }];
+      expect(summaryRows(results)[0]).toHaveLength(12);
+      const text = renderSummaryTable(results);
+      const md = renderSummaryMarkdown('t', results);
+      for (const out of [text, md]) {
+        expect(out).not.toMatch(/requested\/s|achieved\/s|goodput|E2E sched|target rate not met/);
+      }
+    });
+
+    it('shows requested/s, achieved/s, dropped, late and E2E sched p99, and warns when the target was missed', () => {
+      const results: BenchmarkResult[] = [
+        { name: 'overload', status: 'completed', summary: openLoop('overload') },
+        { name: 'closed', status: 'completed', summary: sampleSummary('closed') },
+      ];
+      const rows = summaryRows(results);
+      expect(rows[0].slice(12)).toEqual(['200.00', '12.70', '570', '31', '4321.0']);
+      expect(rows[1].slice(12)).toEqual(['-', '-', '-', '-', '-']);
+      const text = renderSummaryTable(results);
+      const lines = text.split('\n');
+      expect(lines[0]).toMatch(/E2E p99\s+requested\/s\s+achieved\/s\s+dropped\s+late\s+E2E sched p99$/);
+      expect(lines[0].length).toBe(lines[2].length);
+      // the warning sits right under the table rows, before the error listing
+      expect(lines[4]).toMatch(
+        /^warning: benchmark overload: target rate not met: requested 200\.00\/s, achieved 12\.70\/s, 570 dropped, 31 late/,
+      );
+      expect(lines[4]).toMatch(/scheduled time/);
+      expect(text).not.toMatch(/benchmark closed: target rate/);
+      const md = renderSummaryMarkdown('t', results);
+      expect(md).toContain('| E2E p99 | requested/s | achieved/s | dropped | late | E2E sched p99 |');
+      expect(md).toContain('| 100.0 | 250.0 | 200.00 | 12.70 | 570 | 31 | 4321.0 |');
+      expect(md).toMatch(
+        /\| closed \|.*\| - \| - \| - \| - \| - \|\n\n\*\*warning:\*\* benchmark overload: target rate not met/,
+      );
+    });
+
+    it('warns on dropped sends even at the full rate, and not at all when the rate was met without drops', () => {
+      const dropped = openLoop('d', { achieved_rps: 199, dropped_sends: 2 });
+      const met = openLoop('m', { achieved_rps: 180.5, dropped_sends: 0, late_sends: 4 });
+      const short = openLoop('s', { achieved_rps: 179.9, dropped_sends: 0 });
+      expect(rateNotMetNote({ name: 'd', status: 'completed', summary: dropped })).toMatch(/2 dropped/);
+      expect(rateNotMetNote({ name: 'm', status: 'completed', summary: met })).toBeUndefined();
+      expect(rateNotMetNote({ name: 's', status: 'completed', summary: short })).toMatch(
+        /achieved 179\.90\/s/,
+      );
+      const text = renderSummaryTable([{ name: 'm', status: 'completed', summary: met }]);
+      expect(text).toMatch(/requested\/s/);
+      expect(text).not.toMatch(/target rate not met/);
+      expect(renderSummaryMarkdown('t', [{ name: 'm', status: 'completed', summary: met }])).not.toMatch(
+        /warning/,
+      );
+    });
+
+    it('adds goodput/s only for benchmarks with workload.slo', () => {
+      const withSlo = {
+        ...sampleSummary('slo'),
+        throughput: { ...sampleSummary('slo').throughput, goodput_rps: 3.25 },
+      };
+      const results: BenchmarkResult[] = [
+        {
+          name: 'slo',
+          status: 'completed',
+          summary: withSlo,
+          spec: { slo: { ttft_ms: 50 } } as BenchmarkResult['spec'],
+        },
+        { name: 'plain', status: 'completed', summary: { ...withSlo, benchmark: 'plain' } },
+      ];
+      const rows = summaryRows(results);
+      expect(rows[0].slice(12)).toEqual(['3.25']);
+      expect(rows[1].slice(12)).toEqual(['-']);
+      expect(renderSummaryTable(results).split('\n')[0]).toMatch(/E2E p99\s+goodput\/s$/);
+      const md = renderSummaryMarkdown('t', results);
+      expect(md).toContain('| 250.0 | 3.25 |');
+      expect(md).toMatch(/goodput\/s = requests per second meeting every SLO/);
+    });
   });
 });
