@@ -27,6 +27,12 @@ const OVERALL: LatencyMetric[] = ['ttft', 'itl', 'tpot', 'e2e', 'schedule_lag'];
 const OPEN: LatencyMetric[] = ['ttft_from_scheduled', 'e2e_from_scheduled'];
 const WINDOWED: LatencyMetric[] = ['ttft', 'itl', 'tpot', 'e2e'];
 
+/**
+ * Open loop: a measured request whose bytes left more than LATE_MS after its scheduled time is a late send
+ * (judged from its record, `sent − scheduled`, the same difference as schedule lag, whatever its status).
+ */
+export const LATE_MS = 10;
+
 interface OpenWindow {
   start: number;
   counters: Counters;
@@ -68,12 +74,6 @@ export class MetricsRecorder {
     this.win = undefined;
   }
 
-  /** Counts a measured request that left later than its schedule allowed. */
-  late(at: number): void {
-    this.counters.late_sends++;
-    this.window(at).counters.late_sends++;
-  }
-
   /** Counts a scheduled measured request that was never sent. */
   dropped(at: number, n = 1): void {
     this.counters.dropped_sends += n;
@@ -88,6 +88,11 @@ export class MetricsRecorder {
     c.sent++;
     wc.sent++;
     if (this.windowEnd === undefined || r.end > this.windowEnd) this.windowEnd = r.end;
+    // late sends: in the request's completion window, like every other counter
+    if (this.opts.openLoop && r.sent - r.scheduled > LATE_MS) {
+      c.late_sends++;
+      wc.late_sends++;
+    }
     if (r.status !== 'ok') {
       if (r.status === 'cancelled') {
         c.cancelled++;

@@ -2,8 +2,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { ServiceClient } from '../../src/loadgen/clients/types.js';
+import { nowMs, type RequestRecord } from '../../src/loadgen/record.js';
+import { RunContext } from '../../src/loadgen/run/context.js';
 import { startLoad } from '../../src/loadgen/run/load-run.js';
+import { runOpenLoop } from '../../src/loadgen/run/open-loop.js';
+import { executorSchedule } from '../../src/loadgen/schedule/share.js';
 import type { WorkloadSpec } from '../../src/loadgen/spec.js';
+import { LATE_MS, MetricsRecorder } from '../../src/metrics/recorder.js';
 import { summarize } from '../../src/metrics/summarize.js';
 import { type DummyServer, startDummyServer } from '../../src/services/dummy/sim/index.js';
 
@@ -219,5 +225,67 @@ describe('open loop against the simulator', () => {
     const s = summarize(snap, 'b');
     expect(s.achieved_rps!).toBeLessThan(s.requested_rps! / 2);
     expect(s.latency_ms.schedule_lag!.max).toBeGreaterThan(100);
+  });
+});
+
+/**
+ * A client whose connection write happens `acceptMs` after `send` is called (a server slow to accept the
+ * connection): like the real clients, it stamps `sent` when the bytes go out, then answers at once.
+ */
+function slowAcceptClient(acceptMs: number): ServiceClient {
+  return {
+    api: 'completions',
+    stream: true,
+    async send(_input, rec) {
+      await new Promise((r) => setTimeout(r, acceptMs));
+      rec.sent = nowMs();
+      rec.first_token = rec.last_token = rec.end = nowMs();
+      rec.chunks = [rec.first_token];
+      rec.status = 'ok';
+      rec.output_tokens = rec.output_tokens_client = 1;
+    },
+    close: async () => {},
+  };
+}
+
+const onePrompt = { size: 1, get: () => ({ prompt: 'p', maxTokens: 1, promptTokens: 1 }) };
+
+async function openLoopWith(client: ServiceClient, extra: Partial<WorkloadSpec>) {
+  const s = spec('http://127.0.0.1:1', {
+    target_rps: 40,
+    request_distribution: 'constant',
+    duration: 0.5,
+    ...extra,
+  });
+  const recorder = new MetricsRecorder({ openLoop: true, windowSeconds: 1 });
+  const records: RequestRecord[] = [];
+  const ctx = new RunContext(s, client, onePrompt, recorder, 'x', undefined, undefined, (r) =>
+    records.push(r),
+  );
+  await runOpenLoop(ctx, executorSchedule(s)!);
+  await ctx.drain();
+  ctx.dispose();
+  const snap = recorder.snapshot();
+  recorder.destroy();
+  return { snap, records };
+}
+
+describe('open loop: late sends judged from the record', () => {
+  it('a server slow to accept makes sends issued on time late: counted from sent − scheduled', async () => {
+    const { snap, records } = await openLoopWith(slowAcceptClient(30), {});
+    expect(records.length).toBe(snap.counters.sent);
+    expect(snap.counters.sent).toBeGreaterThan(5);
+    // every bytes-out time is >= 30 ms after its schedule, although the loop issued each one on time
+    for (const r of records) expect(r.sent - r.scheduled).toBeGreaterThan(LATE_MS);
+    expect(snap.counters.late_sends).toBe(snap.counters.sent);
+    expect(snap.windows.reduce((a, w) => a + w.counters.late_sends, 0)).toBe(snap.counters.late_sends);
+  });
+
+  it('late_sends equals the records with schedule lag > LATE_MS (warmup excluded)', async () => {
+    const { snap, records } = await openLoopWith(slowAcceptClient(0), { warmup: 0.2 });
+    const measured = records.filter((r) => !r.warmup);
+    expect(records.some((r) => r.warmup)).toBe(true);
+    expect(snap.counters.sent).toBe(measured.length);
+    expect(snap.counters.late_sends).toBe(measured.filter((r) => r.sent - r.scheduled > LATE_MS).length);
   });
 });

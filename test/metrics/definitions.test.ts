@@ -81,8 +81,8 @@ describe('metric definitions on crafted records', () => {
     const rec = new MetricsRecorder({ windowSeconds: 1, openLoop: true, requestedRps: 5 });
     const W = Math.floor(T / 1000) * 1000;
     rec.add(craft({ sent: W + 100, chunks: [W + 200, W + 300], output: 2 }));
-    rec.add(craft({ sent: W + 900, chunks: [W + 950, W + 1200], output: 2 }));
-    rec.late(W + 1300);
+    // late (sent 20 ms after its schedule): counted in its completion window
+    rec.add(craft({ scheduled: W + 880, sent: W + 900, chunks: [W + 950, W + 1200], output: 2 }));
     rec.add(craft({ sent: W + 2500, chunks: [W + 2600], output: 1 }));
     const s = rec.snapshot();
     expect(s.windows.map((w) => [w.start - W, w.counters.ok, w.counters.late_sends])).toEqual([
