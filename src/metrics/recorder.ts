@@ -25,7 +25,7 @@ export interface RecorderOptions {
 
 const OVERALL: LatencyMetric[] = ['ttft', 'itl', 'tpot', 'e2e', 'schedule_lag'];
 const OPEN: LatencyMetric[] = ['ttft_from_scheduled', 'e2e_from_scheduled'];
-const WINDOWED: LatencyMetric[] = ['ttft', 'itl', 'tpot', 'e2e'];
+const WINDOWED: LatencyMetric[] = ['ttft', 'itl', 'tpot', 'e2e', 'schedule_lag'];
 
 /**
  * Open loop: a measured request whose bytes left more than LATE_MS after its scheduled time is a late send
@@ -122,6 +122,7 @@ export class MetricsRecorder {
     recordMs(h.e2e!, m.e2e);
     recordMs(wh.e2e!, m.e2e);
     recordMs(h.schedule_lag!, m.schedule_lag);
+    recordMs(wh.schedule_lag!, m.schedule_lag);
     if (m.ttft !== undefined) {
       recordMs(h.ttft!, m.ttft);
       recordMs(wh.ttft!, m.ttft);
