@@ -3,6 +3,7 @@ export { attachProgress, type ProgressOptions } from './progress.js';
 export { createResultsDir, resultsDirName, utcStamp } from './results-dir.js';
 export { ResultsWriter } from './results-writer.js';
 export { renderSummaryMarkdown, renderSummaryTable, summaryRows } from './summary-table.js';
+export { TIMESERIES_HEADER, timeseriesCsv } from './timeseries.js';
 export type {
   BenchmarkResult,
   BenchmarkStatus,

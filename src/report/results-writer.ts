@@ -6,6 +6,7 @@
  *   run.json                   version, nodes, endpoints, start/end, status, error (rewritten as it goes)
  *   benchmarks/<name>/metrics.json   aggregate (seed shape) + per client + merged snapshot
  *   benchmarks/<name>/summary.json   the exact BenchmarkSummary (+ server_metrics, the servers' own view)
+ *   benchmarks/<name>/timeseries.csv per time window: counters, rates, p50/p99 latencies (decoded windows)
  *   benchmarks/<name>/records-<node>.jsonl   raw per-request records, appended by each executor
  *   summary.json, summary.md   run-level summary
  *   logs/, monitor/            component logs and monitoring (written by their owners)
@@ -15,6 +16,7 @@ import { extname, join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from './json-file.js';
 import { createResultsDir, safeName } from './results-dir.js';
 import { allFailedNote, renderSummaryMarkdown } from './summary-table.js';
+import { timeseriesCsv } from './timeseries.js';
 import type { BenchmarkResult, RunRecord } from './types.js';
 
 export class ResultsWriter {
@@ -82,7 +84,7 @@ export class ResultsWriter {
     await mkdir(this.benchmarkDir(name), { recursive: true });
   }
 
-  /** metrics.json (aggregate + per client) and summary.json of one benchmark. */
+  /** metrics.json (aggregate + per client), summary.json and timeseries.csv of one benchmark. */
   async writeBenchmark(result: BenchmarkResult): Promise<void> {
     const dir = this.benchmarkDir(result.name);
     const { summary: _s, snapshot, per_client, ...aggregate } = result.metrics ?? { per_client: [] };
@@ -105,6 +107,7 @@ export class ResultsWriter {
       ...(result.server_metrics ? { server_metrics: result.server_metrics } : {}),
       ...(result.error ? { error: result.error } : {}),
     });
+    await writeFileAtomic(join(dir, 'timeseries.csv'), timeseriesCsv(snapshot));
   }
 
   /** The run-level summary.json and summary.md. */
