@@ -37,6 +37,31 @@ const readRecords = (p: string): Line[] =>
     .filter(Boolean)
     .map((l) => JSON.parse(l));
 
+/** Most intervals [from, to] open at once (an interval ending when another begins does not overlap it). */
+function peakInFlight(intervals: [number, number][]): number {
+  const events = intervals.flatMap(([a, b]) => [
+    [a, 1],
+    [b, -1],
+  ]);
+  events.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  let cur = 0;
+  let peak = 0;
+  for (const [, d] of events) {
+    cur += d;
+    peak = Math.max(peak, cur);
+  }
+  return peak;
+}
+
+/** Peak concurrency the simulator saw, from its ground truth (arrival → end of every request). */
+async function peakAtServer(url: string): Promise<number> {
+  const tr = (await (await fetch(`${url}/hpcbench/requests`)).json()) as {
+    requests: { arrived_ms: number; end_ms: number }[];
+  };
+  expect(tr.requests.length).toBeGreaterThan(0);
+  return peakInFlight(tr.requests.map((r) => [r.arrived_ms, r.end_ms]));
+}
+
 const spec = (url: string, extra: Partial<WorkloadSpec>): WorkloadSpec => ({
   benchmark: 'b',
   service: 'dummy',
@@ -75,19 +100,10 @@ describe('closed loop against the simulator', () => {
     expect(snap.counters.ok).toBeGreaterThan(10);
     expect(snap.counters.output_tokens).toBe(snap.counters.ok * 8);
     for (const l of measured) expect(l.chunk_offsets_ms).toHaveLength(8);
-    // never more than 3 requests in flight (closed loop, one per user)
-    const events = lines.flatMap((l) => [
-      [l.sent, 1],
-      [l.end, -1],
-    ]);
-    events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    let cur = 0;
-    let peak = 0;
-    for (const [, d] of events) {
-      cur += d;
-      peak = Math.max(peak, cur);
-    }
-    expect(peak).toBeLessThanOrEqual(3);
+    // exactly 3 requests in flight at the peak (closed loop, one per user): as the client saw them, and at
+    // the server (the simulator's own arrival and end times)
+    expect(peakInFlight(lines.map((l) => [l.sent, l.end]))).toBe(3);
+    expect(await peakAtServer(sim.url)).toBe(3);
     expect(snap.window_start).toBeLessThanOrEqual(Math.min(...measured.map((l) => l.scheduled)));
     const s = summarize(snap, 'b');
     expect(s.latency_ms.ttft?.count).toBe(snap.counters.ok);
@@ -99,12 +115,19 @@ describe('closed loop against the simulator', () => {
   it('think time between requests and max_requests split across executors', async () => {
     sim = await startDummyServer({ load_ms: 0, decode_step_ms: 1 });
     const path = join(dir, 'think.jsonl');
-    const snap = await startLoad(spec(sim.url, { sleep_seconds: 0.15, duration: 0.8, records_path: path }))
+    const snap = await startLoad(spec(sim.url, { sleep_seconds: 0.3, duration: 1.5, records_path: path }))
       .done;
-    const lines = readRecords(path);
-    for (let i = 1; i < lines.length; i++)
-      expect(lines[i].sent - lines[i - 1].end).toBeGreaterThanOrEqual(145);
-    expect(snap.counters.sent).toBeLessThanOrEqual(6);
+    const lines = readRecords(path).sort((a, b) => a.sent - b.sent);
+    expect(lines.length).toBe(snap.counters.sent);
+    // one user: each gap is the think time, not less, and not a second one (slack < the think time)
+    for (let i = 1; i < lines.length; i++) {
+      const gap = lines[i].sent - lines[i - 1].end;
+      expect(gap).toBeGreaterThanOrEqual(299);
+      expect(gap).toBeLessThan(300 + 250);
+    }
+    // every cycle lasts >= 300 ms, so at most 5 sends start within the 1.5 s
+    expect(snap.counters.sent).toBeLessThanOrEqual(5);
+    expect(snap.counters.sent).toBeGreaterThanOrEqual(3);
     const capped = await startLoad(
       spec(sim.url, {
         clients_per_node: 4,
@@ -269,6 +292,72 @@ async function openLoopWith(client: ServiceClient, extra: Partial<WorkloadSpec>)
   recorder.destroy();
   return { snap, records };
 }
+
+describe('open loop: max_requests and warmup', () => {
+  it('max_requests: sent + dropped is exactly this executor share when arrivals outnumber it', async () => {
+    sim = await startDummyServer({ load_ms: 0, decode_step_ms: 1 });
+    // no time limit: the quota stops the run, every send made, none dropped
+    const quota = await startLoad(
+      spec(sim.url, {
+        target_rps: 200,
+        request_distribution: 'constant',
+        duration: 0,
+        max_requests: 21,
+        executor_count: 2,
+        executor_index: 0,
+      }),
+    ).done;
+    expect(quota.counters).toMatchObject({ sent: 11, dropped_sends: 0 });
+    await sim.close();
+    // 50 arrivals in 1 s, but one slow request at a time: the unsent ones are dropped up to the share only
+    sim = await startDummyServer({ load_ms: 0, decode_step_ms: 40 });
+    const capped = await startLoad(
+      spec(sim.url, {
+        target_rps: 100,
+        request_distribution: 'constant',
+        max_concurrency: 1,
+        duration: 1,
+        max_tokens: 5,
+        prompts: undefined,
+        max_requests: 20,
+        executor_count: 2,
+        executor_index: 1,
+      }),
+    ).done;
+    expect(capped.counters.sent).toBeLessThan(10);
+    expect(capped.counters.sent + capped.counters.dropped_sends).toBe(10);
+  });
+
+  it('warmup: arrivals before its end are sent and written but excluded from counters and histograms', async () => {
+    sim = await startDummyServer({ load_ms: 0, decode_step_ms: 1 });
+    const path = join(dir, 'open-warmup.jsonl');
+    const snap = await startLoad(
+      spec(sim.url, {
+        target_rps: 40,
+        request_distribution: 'constant',
+        warmup: 0.5,
+        duration: 0.5,
+        records_path: path,
+      }),
+    ).done;
+    const lines = readRecords(path);
+    const warm = lines.filter((l) => l.warmup);
+    const measured = lines.filter((l) => !l.warmup);
+    expect(warm.length).toBeGreaterThan(5);
+    for (const l of warm) expect(l.scheduled).toBeLessThan(snap.window_start!);
+    for (const l of measured) expect(l.scheduled).toBeGreaterThanOrEqual(snap.window_start!);
+    // arrivals k * 25 ms for k = 20..39 are measured: each sent or dropped, none of the warmup ones
+    expect(snap.counters.sent + snap.counters.dropped_sends).toBe(20);
+    expect(snap.counters.sent).toBe(measured.length);
+    const ok = measured.filter((l) => l.status === 'ok').length;
+    expect(snap.counters.ok).toBe(ok);
+    const s = summarize(snap, 'b');
+    for (const m of ['e2e', 'ttft', 'schedule_lag', 'e2e_from_scheduled'] as const)
+      expect(s.latency_ms[m]?.count).toBe(ok);
+    expect(s.latency_ms.itl?.count).toBe(ok * 7);
+    expect(snap.windows.reduce((a, w) => a + w.counters.sent, 0)).toBe(measured.length);
+  });
+});
 
 describe('open loop: late sends judged from the record', () => {
   it('a server slow to accept makes sends issued on time late: counted from sent − scheduled', async () => {

@@ -76,6 +76,42 @@ describe('arrival schedules', () => {
     ).toBe(true);
   });
 
+  it('burst: seeded (same seed, same times; another seed, other times)', () => {
+    const opts = { distribution: 'burst' as const, rate: 100, burstiness: 4 };
+    const a = arrivalTimes({ ...opts, seed: 7 }, 2000);
+    expect(arrivalTimes({ ...opts, seed: 7 }, 2000)).toEqual(a);
+    const b = arrivalTimes({ ...opts, seed: 8 }, 2000);
+    expect(b).not.toEqual(a);
+    // not merely shifted or one value apart: most times differ
+    expect(a.filter((t, i) => t !== b[i]).length).toBeGreaterThan(1900);
+    // the same seed with another burstiness is another schedule
+    expect(arrivalTimes({ ...opts, seed: 7, burstiness: 8 }, 2000)).not.toEqual(a);
+  });
+
+  it('burst: the burstiness factor b sets the gap dispersion, CV = sqrt(2b - 1) (> 1 for b > 1)', () => {
+    const rate = 200;
+    const cv = (b: number) => {
+      const g = gaps(arrivalTimes({ distribution: 'burst', rate, burstiness: b, seed: 11 }, 200_000));
+      // the mean gap is 1/rate whatever b: the rate is kept
+      expect(Math.abs(mean(g) * rate - 1)).toBeLessThan(0.05);
+      return sd(g) / mean(g);
+    };
+    const got = [1, 2, 4, 16].map(cv);
+    // gaps are 0 within a burst (probability 1 - 1/b), else exponential with mean b/rate
+    [1, 2, 4, 16].forEach((b, i) => {
+      expect(Math.abs(got[i] - Math.sqrt(2 * b - 1)) / Math.sqrt(2 * b - 1)).toBeLessThan(0.08);
+    });
+    expect(got[0]).toBeLessThan(1.05); // b = 1 is poisson
+    for (let i = 1; i < got.length; i++) {
+      expect(got[i]).toBeGreaterThan(1.3);
+      expect(got[i]).toBeGreaterThan(got[i - 1] * 1.3);
+    }
+    // default burstiness is 4
+    expect(arrivalTimes({ distribution: 'burst', rate, seed: 3 }, 500)).toEqual(
+      arrivalTimes({ distribution: 'burst', rate, burstiness: 4, seed: 3 }, 500),
+    );
+  });
+
   it('rejects a non-positive rate', () => {
     expect(() => buildSchedule({ distribution: 'poisson', rate: 0 })).toThrow(/rate/);
   });

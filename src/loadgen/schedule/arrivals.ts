@@ -5,6 +5,8 @@
  *   poisson:  exponential gaps with mean 1/rate
  *   burst:    bursts arrive as a Poisson process of rate rate/b; each burst sends a geometric number of
  *             requests with mean b (the burstiness factor, >= 1) at the same instant. b = 1 is poisson.
+ *             A gap is 0 with probability 1 − 1/b, else exponential with mean b/rate: mean gap 1/rate,
+ *             coefficient of variation sqrt(2b − 1) (poisson: 1).
  */
 import type { RequestDistribution } from '../spec.js';
 import { exponential, mulberry32 } from './rng.js';
