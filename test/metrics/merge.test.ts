@@ -56,6 +56,9 @@ describe('exact merge across executors', () => {
       }
       const mean = values.reduce((a, b) => a + b, 0) / values.length;
       expect(Math.abs(st!.mean - mean) / mean).toBeLessThan(0.01);
+      // std: the population standard deviation of the union (what HdrHistogram reports), not an average
+      const std = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length);
+      expect(Math.abs(st!.std - std) / std).toBeLessThan(0.01);
       expect(Math.abs(st!.max - values[values.length - 1]) / values[values.length - 1]).toBeLessThan(0.01);
       // 1 µs is the smallest unit recorded
       expect(Math.abs(st!.min - values[0])).toBeLessThan(0.001 + values[0] * 0.01);
@@ -65,6 +68,9 @@ describe('exact merge across executors', () => {
     // averaging per-executor p99s would be far off: the merge is not an average
     const avgP99 = snaps.map((s) => summarize(s, 'b').latency_ms.e2e!.p99).reduce((a, b) => a + b, 0) / 4;
     expect(Math.abs(avgP99 - exact(raw, 99)) / exact(raw, 99)).toBeGreaterThan(0.1);
+    // nor is the std the average of the executors' stds (the union also spreads between their means)
+    const avgStd = snaps.map((s) => summarize(s, 'b').latency_ms.e2e!.std).reduce((a, b) => a + b, 0) / 4;
+    expect(Math.abs(avgStd - sum.latency_ms.e2e!.std) / sum.latency_ms.e2e!.std).toBeGreaterThan(0.1);
     expect(merged.counters.ok).toBe(raw.length);
     expect(merged.source).toBe('n0,n1,n2,n3');
   });
