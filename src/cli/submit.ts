@@ -3,13 +3,17 @@
  * submit it with `sbatch --parsable` and print the job id. With --wait, follow the job and the run's
  * progress until it ends, print the summary and exit with the run's status.
  */
-import { resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
+import { ConfigValidationError, formatConfigIssue } from '../errors.js';
 import { watchJob } from '../launch/slurm/job-watch.js';
 import { loadSlurmRecipe } from '../launch/slurm/recipe-file.js';
 import { jobErrorTail, runStatus, runSummaryText } from '../launch/slurm/run-outcome.js';
 import { hpcbenchArgv } from '../launch/slurm/self-argv.js';
 import { prepareJob, submitJob } from '../launch/slurm/submit.js';
+import { RECIPE_ORIGIN_FILE } from '../orchestrator/recipe-plan.js';
+import { checkRecipeDatasets } from '../recipe/index.js';
 import { createResultsDir } from '../report/results-dir.js';
 import { VERSION } from '../version.js';
 
@@ -27,6 +31,7 @@ export function register(program: Command): void {
     .option('--interval <seconds>', 'seconds between job state polls with --wait', '2')
     .action(async (file, opts) => {
       const recipe = await loadSlurmRecipe(file);
+      await checkSlurmDatasets(file);
       if (recipe.orchestration?.mode && recipe.orchestration.mode !== 'slurm') {
         process.stderr.write(
           `note: ${file}: orchestration.mode is '${recipe.orchestration.mode}'; submitting it as a Slurm job anyway\n`,
@@ -40,6 +45,12 @@ export function register(program: Command): void {
         hpcbench: hpcbenchArgv(),
         version: VERSION,
       });
+      // The job reads the recipe's copy in <results>/slurm/; relative dataset paths stay relative to the
+      // recipe's own folder.
+      await writeFile(
+        join(resultsDir, 'slurm', RECIPE_ORIGIN_FILE),
+        `${JSON.stringify({ recipe: resolve(file), dataset_base_dir: dirname(resolve(file)) }, null, 2)}\n`,
+      );
       const job = await submitJob(script, resultsDir, file, opts.sbatchArg ?? []);
       process.stdout.write(`${job.jobId}\n`);
       process.stderr.write(`submitted job ${job.jobId}; results in ${resultsDir}\n`);
@@ -61,4 +72,22 @@ export function register(program: Command): void {
       process.stderr.write(`job ${job.jobId} ${final.state}; run status ${status}\n`);
       process.exitCode = status;
     });
+}
+
+/**
+ * Dataset files of a recipe submitted to Slurm: a missing file is a warning (paths may be node-local and
+ * absent on the login node), a readable malformed one is E006 before anything is submitted.
+ */
+export async function checkSlurmDatasets(
+  file: string,
+  warn: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+): Promise<void> {
+  const issues = await checkRecipeDatasets(file, { missingDataset: 'warning' });
+  for (const w of issues.filter((i) => i.severity === 'warning')) warn(formatConfigIssue(w));
+  const errors = issues.filter((i) => i.severity === 'error');
+  if (errors.length)
+    throw new ConfigValidationError(
+      `invalid recipe ${file}: ${errors.length} dataset error${errors.length === 1 ? '' : 's'}`,
+      errors,
+    );
 }

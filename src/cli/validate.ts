@@ -1,12 +1,56 @@
 /**
- * `hpcbench validate FILE... [--service NAME...] [--plugin PATH...] [--json]`: checks recipes and prints
- * every problem of every file at once, one per line: `file:line:col: error|warning: path: message`.
- * Errors → E006 and exit 1; warnings alone → exit 0.
+ * `hpcbench validate FILE... [--service NAME...] [--plugin PATH...] [--list] [--json]`: checks recipes and
+ * prints every problem of every file at once, one per line: `file:line:col: error|warning: path: message`.
+ * Dataset files the benchmarks use are read too (a missing one is a warning for `mode: slurm` recipes).
+ * With --list, each valid recipe's expanded benchmarks follow in run order. Errors → E006 and exit 1;
+ * warnings alone → exit 0.
  */
 import type { Command } from '@commander-js/extra-typings';
 import { type ConfigIssue, ConfigValidationError, formatConfigIssue } from '../errors.js';
-import { validateRecipeFile } from '../recipe/index.js';
+import { type BenchmarkPlan, checkRecipeFile, expandBenchmarks } from '../recipe/index.js';
 import { loadPlugins } from '../services/plugins.js';
+
+interface ListedBenchmark {
+  name: string;
+  mode: 'closed' | 'open';
+  clients_per_node?: number;
+  target_rps?: number;
+  request_distribution?: string;
+  duration: number;
+  prompts: string;
+}
+
+function listed(p: BenchmarkPlan): ListedBenchmark {
+  const w = p.workload;
+  const open = w.target_rps !== undefined;
+  const src = w.prompts;
+  const prompts = !src
+    ? 'synthetic'
+    : src.source === 'synthetic'
+      ? `synthetic ${JSON.stringify(src.input_tokens)}->${JSON.stringify(src.output_tokens)} tokens`
+      : `${src.source} ${src.path}`;
+  return {
+    name: p.name,
+    mode: open ? 'open' : 'closed',
+    ...(open
+      ? { target_rps: w.target_rps, request_distribution: w.request_distribution ?? 'constant' }
+      : { clients_per_node: w.clients_per_node }),
+    duration: w.duration,
+    prompts,
+  };
+}
+
+function listText(list: ListedBenchmark[]): string {
+  const width = Math.max(...list.map((b) => b.name.length));
+  const rows = list.map((b, i) => {
+    const load =
+      b.mode === 'open'
+        ? `open   target_rps=${b.target_rps} (${b.request_distribution})`
+        : `closed users=${b.clients_per_node}/client node`;
+    return `  ${String(i + 1).padStart(String(list.length).length)}. ${b.name.padEnd(width)}  ${load}  duration=${b.duration}s  ${b.prompts}`;
+  });
+  return `${list.length} benchmark(s), in run order:\n${rows.join('\n')}\n`;
+}
 
 export function register(program: Command): void {
   program
@@ -17,22 +61,30 @@ export function register(program: Command): void {
     .argument('<files...>', 'recipe files (YAML or JSON)')
     .option('--service <names...>', 'service names registered elsewhere, accepted besides the built-in ones')
     .option('--plugin <paths...>', 'service plugin modules to load first (their services become known)')
+    .option('--list', 'also list the benchmarks each valid recipe expands to, in run order')
     .option('--json', 'print the issues as JSON ({file, issues}[]) instead of text')
     .action(async (files, opts) => {
       if (opts.plugin?.length) await loadPlugins(opts.plugin, { field: '--plugin' });
-      const results: { file: string; issues: ConfigIssue[] }[] = [];
-      for (const file of files)
-        results.push({ file, issues: await validateRecipeFile(file, { extraServices: opts.service }) });
+      const results: { file: string; issues: ConfigIssue[]; benchmarks?: ListedBenchmark[] }[] = [];
+      for (const file of files) {
+        const check = await checkRecipeFile(file, { extraServices: opts.service, checkDatasets: true });
+        const benchmarks =
+          opts.list && check.recipe
+            ? expandBenchmarks(check.recipe, { baseDir: check.baseDir }).map(listed)
+            : undefined;
+        results.push({ file, issues: check.issues, ...(benchmarks ? { benchmarks } : {}) });
+      }
       const count = (s: ConfigIssue['severity']) =>
         results.reduce((n, r) => n + r.issues.filter((i) => i.severity === s).length, 0);
       if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
       else
-        for (const { file, issues } of results) {
+        for (const { file, issues, benchmarks } of results) {
           for (const issue of issues) process.stdout.write(`${formatConfigIssue(issue)}\n`);
           const errors = issues.filter((i) => i.severity === 'error').length;
           const warnings = issues.length - errors;
           const verdict = errors ? `${errors} error(s)` : 'valid';
           process.stdout.write(`${file}: ${verdict}${warnings ? `, ${warnings} warning(s)` : ''}\n`);
+          if (benchmarks) process.stdout.write(listText(benchmarks));
         }
       const errors = count('error');
       if (errors > 0) {

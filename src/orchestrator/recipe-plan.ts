@@ -5,7 +5,7 @@
  * orchestrator and the local launcher read.
  */
 import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { ConfigValidationError, formatConfigIssue } from '../errors.js';
 import { parseLoggingConfig } from '../logs/index.js';
@@ -26,6 +26,23 @@ function pluginList(raw: unknown): string[] {
   return Array.isArray(list) ? list.filter((p): p is string => typeof p === 'string') : [];
 }
 
+/**
+ * Written by `hpcbench submit` beside the recipe's copy in `<results>/slurm/`: `{recipe, dataset_base_dir}`,
+ * the submitted file and its folder, which relative dataset paths resolve against inside the job.
+ */
+export const RECIPE_ORIGIN_FILE = 'recipe-origin.json';
+
+/** Folder relative dataset paths of a recipe file resolve against: its own, or the submitted original's. */
+async function datasetBaseDir(file: string): Promise<string> {
+  try {
+    const origin = JSON.parse(await readFile(join(dirname(resolve(file)), RECIPE_ORIGIN_FILE), 'utf8'));
+    if (typeof origin?.dataset_base_dir === 'string') return origin.dataset_base_dir;
+  } catch {
+    // no origin file: a recipe in its own folder
+  }
+  return dirname(resolve(file));
+}
+
 async function rawDocument(file: string): Promise<unknown> {
   try {
     return parse(await readFile(file, 'utf8'));
@@ -43,15 +60,20 @@ export async function planFromRecipe(src: { configFile?: string; recipe?: unknow
       isAbsolute(p) ? p : resolve(baseDir, p),
     );
     await loadPlugins(plugins);
-    loaded = await loadRecipe(src.configFile);
+    // Dataset files are read now (E006 before any server starts), relative paths from the recipe's folder.
+    loaded = await loadRecipe(src.configFile, {
+      checkDatasets: true,
+      baseDir: await datasetBaseDir(src.configFile),
+    });
   } else if (src.recipe !== undefined) {
     plugins = pluginList(src.recipe).map((p) => resolve(p));
     await loadPlugins(plugins);
-    loaded = resolveRecipe(src.recipe);
+    loaded = resolveRecipe(src.recipe, undefined, { checkDatasets: true });
   } else {
     throw new ConfigValidationError('the orchestrator needs a recipe: give configFile or recipe');
   }
-  const plan = planFromResolved(loaded, expandBenchmarks(loaded.recipe), src.configFile, plugins);
+  const benchmarks = expandBenchmarks(loaded.recipe, { baseDir: loaded.baseDir });
+  const plan = planFromResolved(loaded, benchmarks, src.configFile, plugins);
   plan.warnings = loaded.warnings.map((w) => formatConfigIssue(w).replace(': warning: ', ': '));
   return plan;
 }

@@ -5,6 +5,7 @@
  * combination (the first field varies slowest), `zip` runs the i-th value of every list together.
  * `repetitions: N` (N > 1) runs the whole list N times, names suffixed `_rep1` ... `_repN`.
  */
+import { isAbsolute, resolve } from 'node:path';
 import type { PromptSource, WorkloadSpec } from '../loadgen/spec.js';
 import { optionalSeconds, seconds } from './durations.js';
 import { DUMMY_MODEL } from './resolve.js';
@@ -15,6 +16,7 @@ import {
   WORKLOAD_ALIASES,
   type Workload,
 } from './schema/workload.js';
+import type { PathSegment } from './source.js';
 import { sweepField } from './sweep-rules.js';
 
 /** What every executor runs for one benchmark, less the per-run fields the orchestrator fills in. */
@@ -30,10 +32,24 @@ export interface BenchmarkPlan {
   spec: PlanWorkload;
 }
 
+export interface ExpandOptions {
+  /**
+   * Folder that relative `dataset` paths are resolved against (the recipe file's folder); the plans then
+   * carry absolute paths. Without it, paths stay as written (relative to the process's cwd).
+   */
+  baseDir?: string;
+}
+
+/** A plan and where in the recipe its dataset was named (`['workload', 'dataset']`, a suite entry's, a sweep value). */
+export interface BenchmarkPlanWithOrigin extends BenchmarkPlan {
+  datasetField?: PathSegment[];
+}
+
 const DEFAULT_TOKENS = 128;
 
 type Fields = Partial<Workload> & Record<string, unknown>;
 
+/** A suite entry's fields, aliases mapped; `null` stays (it unsets the base workload's field when merged). */
 function overrides(entry: Record<string, unknown>): Fields {
   const out: Fields = {};
   for (const [k, v] of Object.entries(entry)) {
@@ -51,33 +67,36 @@ function label(v: unknown): string {
 interface Point {
   name: string;
   fields: Fields;
+  /** Position of each axis's value in its list (by field as written). */
+  index: Record<string, number>;
 }
 
 /** The points of a sweep, in order. */
 export function sweepPoints(sweep: { mode?: string; [field: string]: unknown } | undefined): Point[] {
   if (!sweep) return [];
   const axes = Object.entries(sweep).filter(([k]) => k !== 'mode') as [string, unknown[]][];
-  const point = (picks: [string, unknown][]): Point => ({
+  type Pick = [string, unknown, number];
+  const point = (picks: Pick[]): Point => ({
     name: picks.map(([k, v]) => `${k}=${label(v)}`).join(','),
     fields: Object.fromEntries(picks.map(([k, v]) => [sweepField(k) ?? k, v])),
+    index: Object.fromEntries(picks.map(([k, , i]) => [k, i])),
   });
   if (sweep.mode === 'zip') {
     const n = Math.min(...axes.map(([, vs]) => vs.length));
-    return Array.from({ length: n }, (_, i) => point(axes.map(([k, vs]) => [k, vs[i]])));
+    return Array.from({ length: n }, (_, i) => point(axes.map(([k, vs]) => [k, vs[i], i])));
   }
-  let combos: [string, unknown][][] = [[]];
-  for (const [k, vs] of axes)
-    combos = combos.flatMap((c) => vs.map((v) => [...c, [k, v] as [string, unknown]]));
+  let combos: Pick[][] = [[]];
+  for (const [k, vs] of axes) combos = combos.flatMap((c) => vs.map((v, i) => [...c, [k, v, i] as Pick]));
   return combos.map(point);
 }
 
-function prompts(w: Fields): PromptSource {
+function prompts(w: Fields, baseDir: string | undefined): PromptSource {
   const ds = w.dataset;
-  if (ds !== undefined) {
+  if (ds !== undefined && ds !== null) {
     const d = typeof ds === 'string' ? { path: ds, format: undefined } : ds;
     return {
       source: d.format ?? datasetFormat(d.path),
-      path: d.path,
+      path: baseDir !== undefined && !isAbsolute(d.path) ? resolve(baseDir, d.path) : d.path,
       ...(w.gen_tokens !== undefined ? { output_tokens: w.gen_tokens } : {}),
     };
   }
@@ -95,7 +114,7 @@ export function datasetFormat(path: string): (typeof DATASET_FORMATS)[number] {
   return base.endsWith('.json') ? 'sharegpt' : 'jsonl';
 }
 
-function toSpec(name: string, w: Fields, recipe: Recipe): PlanWorkload {
+function toSpec(name: string, w: Fields, recipe: Recipe, baseDir: string | undefined): PlanWorkload {
   const spec: PlanWorkload = {
     benchmark: name,
     service: w.service as string,
@@ -111,7 +130,7 @@ function toSpec(name: string, w: Fields, recipe: Recipe): PlanWorkload {
     burstiness: w.burstiness,
     max_concurrency: w.max_concurrency,
     max_requests: w.max_requests,
-    prompts: prompts(w),
+    prompts: prompts(w, baseDir),
     max_tokens: typeof w.gen_tokens === 'number' ? w.gen_tokens : undefined,
     ignore_eos: w.ignore_eos,
     slo: w.slo,
@@ -124,19 +143,33 @@ function toSpec(name: string, w: Fields, recipe: Recipe): PlanWorkload {
   return spec;
 }
 
-function plan(name: string, w: Fields, recipe: Recipe): BenchmarkPlan {
-  const spec = toSpec(name, w, recipe);
-  return { name, workload: spec, spec };
+/** `{...base, ...entry}` where an entry's `null` removes the field ("not set"). */
+function merge(base: Fields, over: Fields): Fields {
+  const out: Fields = { ...base, ...over };
+  for (const k of Object.keys(out)) if (out[k] === null) delete out[k];
+  return out;
 }
 
-/** The benchmarks of a resolved recipe (from loadRecipe / parseRecipeText), in the order they run. */
-export function expandBenchmarks(recipe: Recipe): BenchmarkPlan[] {
+/**
+ * The benchmarks of a resolved recipe (from loadRecipe / parseRecipeText), in the order they run. With
+ * `baseDir`, relative dataset paths are resolved against it (loadRecipe's `baseDir`: the recipe's folder).
+ */
+export function expandBenchmarks(recipe: Recipe, opts: ExpandOptions = {}): BenchmarkPlan[] {
+  return expandWithOrigins(recipe, opts).map(({ datasetField: _d, ...p }) => p);
+}
+
+/** As expandBenchmarks, each plan also telling which recipe field named its dataset. */
+export function expandWithOrigins(recipe: Recipe, opts: ExpandOptions = {}): BenchmarkPlanWithOrigin[] {
   const { benchmark_suite: suite, sweep, ...base } = recipe.workload;
   const points = sweepPoints(sweep);
-  const entries: { name?: string; fields: Fields }[] = suite?.length
-    ? suite.map((e: BenchmarkEntry) => ({ name: e.name, fields: overrides(e) }))
+  const entries: { name?: string; fields: Fields; at?: PathSegment[] }[] = suite?.length
+    ? suite.map((e: BenchmarkEntry, i) => ({
+        name: e.name,
+        fields: overrides(e),
+        at: ['workload', 'benchmark_suite', i],
+      }))
     : [{ fields: {} }];
-  const out: BenchmarkPlan[] = [];
+  const out: BenchmarkPlanWithOrigin[] = [];
   const used = new Set<string>();
   const unique = (n: string) => {
     let name = n;
@@ -144,15 +177,25 @@ export function expandBenchmarks(recipe: Recipe): BenchmarkPlan[] {
     used.add(name);
     return name;
   };
+  const datasetKey = sweep ? Object.keys(sweep).find((k) => sweepField(k) === 'dataset') : undefined;
+  const make = (name: string, w: Fields, field: PathSegment[] | undefined): BenchmarkPlanWithOrigin => {
+    const spec = toSpec(name, w, recipe, opts.baseDir);
+    const p: BenchmarkPlanWithOrigin = { name, workload: spec, spec };
+    if (spec.prompts && spec.prompts.source !== 'synthetic') p.datasetField = field;
+    return p;
+  };
   const reps = recipe.repetitions ?? 1;
   for (let rep = 1; rep <= reps; rep++) {
     const suffix = reps > 1 ? `_rep${rep}` : '';
     for (const e of entries) {
-      const merged: Fields = { ...base, ...e.fields };
-      if (!points.length) out.push(plan(unique(`${e.name ?? 'default'}${suffix}`), merged, recipe));
+      const merged = merge(base as Fields, e.fields);
+      const field: PathSegment[] =
+        e.at && e.fields.dataset !== undefined ? [...e.at, 'dataset'] : ['workload', 'dataset'];
+      if (!points.length) out.push(make(unique(`${e.name ?? 'default'}${suffix}`), merged, field));
       for (const p of points) {
         const name = e.name ? `${e.name}_${p.name}` : p.name;
-        out.push(plan(unique(`${name}${suffix}`), { ...merged, ...p.fields }, recipe));
+        const at: PathSegment[] = datasetKey ? ['workload', 'sweep', datasetKey, p.index[datasetKey]] : field;
+        out.push(make(unique(`${name}${suffix}`), merge(merged, p.fields), at));
       }
     }
   }

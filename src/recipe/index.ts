@@ -1,15 +1,21 @@
 /** Recipes: the schema (the single source of the recipe types), loading, checking, defaults, benchmark expansion. */
 
+export { type DatasetCheckOptions, datasetIssues } from './datasets.js';
 export { optionalSeconds, seconds } from './durations.js';
 export {
   type BenchmarkPlan,
+  type BenchmarkPlanWithOrigin,
   datasetFormat,
+  type ExpandOptions,
   expandBenchmarks,
+  expandWithOrigins,
   type PlanWorkload,
   sweepPoints,
 } from './expand.js';
 export { recipeJsonSchema } from './json-schema.js';
 export {
+  checkRecipeDatasets,
+  checkRecipeFile,
   checkRecipeText,
   type LoadedRecipe,
   loadRecipe,

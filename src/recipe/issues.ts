@@ -1,6 +1,7 @@
 /** zod issues → ConfigIssues located in the source, each naming the field and what is allowed. */
 import type { z } from 'zod';
 import type { ConfigIssue } from '../errors.js';
+import { UNSETTABLE_FIELDS } from './schema/workload.js';
 import { issueAt, type PathSegment, type RecipeSource } from './source.js';
 
 export function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
@@ -29,7 +30,10 @@ export function zodIssues(
 ): ConfigIssue[] {
   return error.issues.map((issue) => {
     const path = [...prefix, ...(issue.path as PathSegment[])];
-    const present = valueAt(src.data, path) !== undefined;
-    return issueAt(src, 'error', path, describe(issue, present));
+    const value = valueAt(src.data, path);
+    let message = describe(issue, value !== undefined);
+    if (value === null && path.length === 4 && path[1] === 'benchmark_suite')
+      message = `null cannot unset this field (it always has a value; null unsets only ${UNSETTABLE_FIELDS.join(', ')}): ${message}`;
+    return issueAt(src, 'error', path, message);
   });
 }

@@ -4,7 +4,9 @@
  * warnings (unknown keys, plausibility) never fail.
  */
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { type ConfigIssue, ConfigValidationError } from '../errors.js';
+import { datasetIssues } from './datasets.js';
 import { zodIssues } from './issues.js';
 import { schemaForWalk } from './json-schema.js';
 import { obj } from './loose.js';
@@ -21,6 +23,21 @@ export interface RecipeOptions {
   extraServices?: string[];
   /** Environment for checks that depend on it (SLURM_JOB_NUM_NODES); default process.env. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Folder relative `dataset` paths resolve against. Default: the recipe file's folder for loadRecipe /
+   * validateRecipeFile, the process's cwd for recipe text and objects.
+   */
+  baseDir?: string;
+  /**
+   * Also read every dataset file the benchmarks use (with the executor's loaders); problems become issues
+   * at the recipe's dataset field. Default off.
+   */
+  checkDatasets?: boolean;
+  /**
+   * Severity of a dataset file that does not exist. Default: warning when orchestration.mode is slurm
+   * (node-local paths need not exist where the recipe is checked), else error.
+   */
+  missingDataset?: 'error' | 'warning';
 }
 
 /**
@@ -30,6 +47,8 @@ export interface RecipeOptions {
  */
 export interface LoadedRecipe {
   file: string;
+  /** Folder relative dataset paths resolve against: `expandBenchmarks(recipe, { baseDir })`. */
+  baseDir: string;
   recipe: Recipe;
   raw: unknown;
   warnings: ConfigIssue[];
@@ -65,12 +84,26 @@ export function checkSource(src: RecipeSource, opts: RecipeOptions = {}): Recipe
   issues.push(...unknownKeys(src, schemaForWalk()));
   issues.push(...crossFieldRules({ src, data: obj(data), services: knownServices(opts.extraServices) }));
   issues.push(...plausibilityWarnings(src, obj(data), opts.env));
+  const resolved = parsed.success ? resolveDefaults(parsed.data) : undefined;
+  // Datasets are read whenever the schema passed, so that they are reported with the other rules' errors.
+  if (resolved && opts.checkDatasets) {
+    const missing = opts.missingDataset ?? (resolved.orchestration.mode === 'slurm' ? 'warning' : 'error');
+    issues.push(...datasetIssues(src, resolved, { baseDir: baseDirOf(opts), missing }));
+  }
   issues.sort(byPosition);
   const failed = issues.some((i) => i.severity === 'error');
-  return { raw: data, issues, recipe: parsed.success && !failed ? resolveDefaults(parsed.data) : undefined };
+  return { raw: data, issues, recipe: failed ? undefined : resolved };
 }
 
-function loaded(file: string, check: RecipeCheck): LoadedRecipe {
+function baseDirOf(opts: RecipeOptions | undefined): string {
+  return resolve(opts?.baseDir ?? '.');
+}
+
+function fileOpts(path: string, opts: RecipeOptions = {}): RecipeOptions {
+  return { ...opts, baseDir: opts.baseDir ?? dirname(resolve(path)) };
+}
+
+function loaded(file: string, check: RecipeCheck, opts?: RecipeOptions): LoadedRecipe {
   const errors = check.issues.filter((i) => i.severity === 'error');
   if (!check.recipe || errors.length) {
     const n = errors.length;
@@ -78,6 +111,7 @@ function loaded(file: string, check: RecipeCheck): LoadedRecipe {
   }
   return {
     file,
+    baseDir: baseDirOf(opts),
     recipe: check.recipe,
     raw: check.raw,
     warnings: check.issues.filter((i) => i.severity === 'warning'),
@@ -91,12 +125,12 @@ export function checkRecipeText(text: string, file: string, opts?: RecipeOptions
 
 /** Parses and checks recipe text; throws ConfigValidationError (E006) listing every error. */
 export function parseRecipeText(text: string, file: string, opts?: RecipeOptions): LoadedRecipe {
-  return loaded(file, checkRecipeText(text, file, opts));
+  return loaded(file, checkRecipeText(text, file, opts), opts);
 }
 
 /** Checks a recipe given as an object (no line numbers); throws E006 listing every error. */
 export function resolveRecipe(raw: unknown, file = '(recipe object)', opts?: RecipeOptions): LoadedRecipe {
-  return loaded(file, checkSource(sourceFromObject(raw, file), opts));
+  return loaded(file, checkSource(sourceFromObject(raw, file), opts), opts);
 }
 
 async function readRecipe(path: string): Promise<string | ConfigIssue> {
@@ -109,16 +143,43 @@ async function readRecipe(path: string): Promise<string | ConfigIssue> {
   }
 }
 
-/** Reads, checks and resolves a recipe file; throws ConfigValidationError (E006) listing every error. */
+/**
+ * Reads, checks and resolves a recipe file (relative dataset paths: from the file's folder; with
+ * `checkDatasets`, every dataset file is read too); throws ConfigValidationError (E006) listing every error. */
 export async function loadRecipe(path: string, opts?: RecipeOptions): Promise<LoadedRecipe> {
   const text = await readRecipe(path);
   if (typeof text !== 'string') throw new ConfigValidationError(text.message, [text]);
-  return parseRecipeText(text, path, opts);
+  return parseRecipeText(text, path, fileOpts(path, opts));
 }
 
 /** Every problem of a recipe file (errors and warnings); never throws for bad content or a missing file. */
 export async function validateRecipeFile(path: string, opts?: RecipeOptions): Promise<ConfigIssue[]> {
+  return (await checkRecipeFile(path, opts)).issues;
+}
+
+/** As validateRecipeFile, with the resolved recipe when it has no error, and the dataset base folder. */
+export async function checkRecipeFile(
+  path: string,
+  opts?: RecipeOptions,
+): Promise<RecipeCheck & { baseDir: string }> {
+  const o = fileOpts(path, opts);
   const text = await readRecipe(path);
-  if (typeof text !== 'string') return [text];
-  return checkRecipeText(text, path, opts).issues;
+  if (typeof text !== 'string') return { raw: undefined, issues: [text], baseDir: baseDirOf(o) };
+  return { ...checkRecipeText(text, path, o), baseDir: baseDirOf(o) };
+}
+
+/**
+ * Only the dataset issues of a recipe file (for commands that loaded it already): every dataset file its
+ * benchmarks use, read with the executor's loaders. Empty when the recipe itself does not parse.
+ */
+export async function checkRecipeDatasets(path: string, opts?: RecipeOptions): Promise<ConfigIssue[]> {
+  const o = fileOpts(path, opts);
+  const text = await readRecipe(path);
+  if (typeof text !== 'string') return [];
+  const src = parseSource(text, path);
+  const parsed = src.parseErrors.length ? undefined : recipeSchema.safeParse(src.data);
+  if (!parsed?.success) return [];
+  const recipe = resolveDefaults(parsed.data);
+  const missing = o.missingDataset ?? (recipe.orchestration.mode === 'slurm' ? 'warning' : 'error');
+  return datasetIssues(src, recipe, { baseDir: baseDirOf(o), missing });
 }

@@ -125,18 +125,38 @@ function workloadRules(ctx: RuleContext, err: Push): void {
   });
   const anyOpenLoop =
     has(w, 'target_rps') || suite.some((e) => has(obj(e), 'target_rps')) || has(obj(w.sweep), 'target_rps');
-  for (const [i, x] of [w, ...suite.map(obj)].entries()) {
-    const at: PathSegment[] = i === 0 ? ['workload'] : ['workload', 'benchmark_suite', i - 1];
-    const rps =
-      i === 0 ? anyOpenLoop : has(x, 'target_rps') || has(w, 'target_rps') || has(obj(w.sweep), 'target_rps');
-    if ((x.request_distribution === 'poisson' || x.request_distribution === 'burst') && !rps)
-      err(
-        [...at, 'request_distribution'],
-        'applies to open loop only: set target_rps (requests/s across all client nodes)',
-      );
-    if (has(x, 'burstiness') && (x.request_distribution ?? w.request_distribution) !== 'burst')
+  // A suite entry is checked as merged with the base workload: its own value, else the base's; `null`
+  // ("not set") hides the base's value.
+  const sweepRps = has(obj(w.sweep), 'target_rps');
+  const baseDist = w.request_distribution;
+  if ((baseDist === 'poisson' || baseDist === 'burst') && !anyOpenLoop)
+    err(
+      ['workload', 'request_distribution'],
+      'applies to open loop only: set target_rps (requests/s across all client nodes)',
+    );
+  if (has(w, 'burstiness') && baseDist !== 'burst')
+    err(['workload', 'burstiness'], 'only used with request_distribution: burst', 'warning');
+  suite.map(obj).forEach((x, i) => {
+    const at: PathSegment[] = ['workload', 'benchmark_suite', i];
+    const own = (k: string) => k in x && x[k] !== undefined;
+    const rps = (own('target_rps') ? has(x, 'target_rps') : has(w, 'target_rps')) || sweepRps;
+    const dist = own('request_distribution') ? x.request_distribution : baseDist;
+    if ((dist === 'poisson' || dist === 'burst') && !rps) {
+      if (own('request_distribution'))
+        err(
+          [...at, 'request_distribution'],
+          'applies to open loop only: set target_rps (requests/s across all client nodes)',
+        );
+      else if (x.target_rps === null)
+        err(
+          [...at, 'target_rps'],
+          `null makes this entry closed loop, but request_distribution ${String(dist)} (from workload) applies to open loop only: also set request_distribution: constant here`,
+        );
+    }
+    const bursty = own('burstiness') ? has(x, 'burstiness') : false;
+    if (bursty && dist !== 'burst')
       err([...at, 'burstiness'], 'only used with request_distribution: burst', 'warning');
-  }
+  });
   sweepRules(ctx, w, err);
 }
 

@@ -167,4 +167,27 @@ describe('dataset files', () => {
     const empty = file('empty.jsonl', '\n\n');
     expect(e006(() => loadPrompts(spec({ source: 'jsonl', path: empty }))).message).toContain('no rows');
   });
+
+  it('HellaSwag: a malformed JSON line is E006 naming file:line', () => {
+    const hs = file('hellaswag-cut.jsonl', '{"ctx":"A man sits"}\n{"ctx": "cut\n{"ctx":"fine"}\n');
+    const err = e006(() => loadPrompts(spec({ source: 'hellaswag', path: hs })));
+    expect(err.message).toContain(`${hs}:2`);
+    expect(err.message).toContain('malformed JSON');
+    expect(err.issues[0]).toMatchObject({ file: hs, line: 2 });
+  });
+
+  it('ShareGPT: entries without a human turn are skipped; none usable at all is E006', () => {
+    const conv = (...turns: [string, string][]) => ({
+      conversations: turns.map(([from, value]) => ({ from, value })),
+    });
+    const mixed = file(
+      'sg-mixed.json',
+      JSON.stringify([conv(['gpt', 'orphan reply']), conv(['human', 'a question'], ['gpt', 'an answer'])]),
+    );
+    expect(all(spec({ source: 'sharegpt', path: mixed })).map((p) => p.prompt)).toEqual(['a question']);
+    const none = file('sg-none.json', JSON.stringify([conv(['gpt', 'x']), conv(['system', 'y'])]));
+    expect(e006(() => loadPrompts(spec({ source: 'sharegpt', path: none }))).message).toContain(
+      'no conversation with a human turn',
+    );
+  });
 });

@@ -1,7 +1,9 @@
 /** `hpcbench validate` and `hpcbench schema` through the real CLI. */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfCommand } from '../../src/util/self.js';
@@ -16,8 +18,15 @@ afterAll(async () => {
 });
 
 async function cli(...args: string[]) {
+  return cliIn(undefined, ...args);
+}
+
+/** The CLI started from another working directory (tsx, when used, by absolute path). */
+async function cliIn(cwd: string | undefined, ...args: string[]) {
   const self = selfCommand(...args);
-  const r = await execa(self.command, self.args, { reject: false, timeout: 60_000 });
+  const tsx = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
+  const argv = self.args.map((a) => (a === 'tsx' ? tsx : a));
+  const r = await execa(self.command, argv, { reject: false, timeout: 60_000, cwd });
   return { code: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
@@ -64,6 +73,136 @@ describe('hpcbench validate', () => {
     const r = await cli('validate', file, '--service', 'triton', '--json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([{ file, issues: [] }]);
+  });
+});
+
+describe('dataset files are read at validate and run time', () => {
+  const suiteRecipe = (dataset: string, extra = '') =>
+    [
+      'scenario: ds',
+      extra,
+      'workload:',
+      '  service: dummy',
+      '  duration: 20s',
+      '  warmup: 1s',
+      '  benchmark_suite:',
+      '    - name: synthetic',
+      '    - name: from-file',
+      `      dataset: ${dataset}`, // line 9 when `extra` is empty
+    ]
+      .filter((l) => l !== '')
+      .join('\n');
+
+  it('validate: bad JSON on line 2 of a suite entry dataset → E006 naming both files and the field', async () => {
+    const sub = join(dir, 'bad-ds');
+    await mkdir(sub, { recursive: true });
+    await writeFile(join(sub, 'prompts.jsonl'), '{"prompt":"ok"}\n{"prompt": oops}\n');
+    const file = join(sub, 'r.yaml');
+    await writeFile(file, suiteRecipe('prompts.jsonl'));
+    const r = await cli('validate', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^E006: /m);
+    expect(r.stdout).toContain(
+      `${file}:9:16: error: workload.benchmark_suite[1].dataset: dataset ${join(sub, 'prompts.jsonl')}:2: malformed JSON`,
+    );
+    expect(r.stdout).toMatch(/"prompt"/); // what the format allows
+    expect(r.stderr + r.stdout).not.toMatch(/\bat .+:\d+:\d+\)?$/m);
+  });
+
+  it('validate: a missing dataset is E006 naming it; for a slurm recipe it is a warning', async () => {
+    const file = join(dir, 'missing-ds.yaml');
+    await writeFile(file, suiteRecipe('nowhere/p.jsonl'));
+    const r = await cli('validate', file);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      `error: workload.benchmark_suite[1].dataset: dataset ${join(dir, 'nowhere/p.jsonl')}: file not found`,
+    );
+    expect(r.stderr).toMatch(/^E006: /m);
+    const slurm = join(dir, 'missing-ds-slurm.yaml');
+    await writeFile(
+      slurm,
+      suiteRecipe(
+        'nowhere/p.jsonl',
+        'partition: p\naccount: a\nresources: {servers: {gpus: 0}, clients: {gpus: 0}}\norchestration: {mode: slurm}',
+      ),
+    );
+    const w = await cli('validate', slurm);
+    expect(w.code, w.stdout + w.stderr).toBe(0);
+    expect(w.stdout).toMatch(
+      /warning: workload\.benchmark_suite\[1\]\.dataset: dataset .*nowhere\/p\.jsonl: file not found/,
+    );
+    // `hpcbench sbatch` of it: the missing (node-local) file is a warning, a malformed one is E006
+    const sb = await cli('sbatch', slurm);
+    expect(sb.code, sb.stderr).toBe(0);
+    expect(sb.stderr).toMatch(/warning: workload\.benchmark_suite\[1\]\.dataset: .*file not found/);
+    await mkdir(join(dir, 'nowhere'), { recursive: true });
+    await writeFile(join(dir, 'nowhere/p.jsonl'), '{"text": "no prompt"}\n');
+    const bad = await cli('sbatch', slurm);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^E006: /m);
+    expect(bad.stderr).toContain(`${join(dir, 'nowhere/p.jsonl')}:1: each row needs`);
+    expect(bad.stdout).not.toContain('#SBATCH');
+  });
+
+  it('run: a malformed dataset is E006 before any server starts (no results folder)', async () => {
+    const sub = join(dir, 'run-bad');
+    await mkdir(sub, { recursive: true });
+    await writeFile(join(sub, 'hellaswag_val.jsonl'), '{"ctx":"a"}\n{"ctx": \n');
+    const file = join(sub, 'r.yaml');
+    await writeFile(file, suiteRecipe('hellaswag_val.jsonl'));
+    const results = join(sub, 'results');
+    const r = await cli('run', file, '--results-dir', results, '--quiet');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^E006: /m);
+    expect(r.stderr).toContain(
+      `workload.benchmark_suite[1].dataset: dataset ${join(sub, 'hellaswag_val.jsonl')}:2:`,
+    );
+    expect(existsSync(results)).toBe(false);
+  });
+
+  it('relative dataset paths resolve from the recipe folder, not the cwd; --list shows the plan', async () => {
+    const sub = join(dir, 'rel', 'recipes');
+    await mkdir(join(sub, 'data'), { recursive: true });
+    await writeFile(join(sub, 'data', 'p.jsonl'), '{"prompt":"hello"}\n');
+    await writeFile(
+      join(sub, 'sweep.yaml'),
+      [
+        'scenario: rel',
+        'workload:',
+        '  service: dummy',
+        '  duration: 20s',
+        '  warmup: 1s',
+        '  target_rps: 4',
+        '  benchmark_suite:',
+        '    - name: file',
+        '      dataset: data/p.jsonl',
+        '    - name: closed',
+        '      target_rps: null',
+        '  sweep:',
+        '    clients_per_node: [1, 8]',
+      ].join('\n'),
+    );
+    const r = await cliIn(join(dir, 'rel'), 'validate', 'recipes/sweep.yaml', '--list');
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('recipes/sweep.yaml: valid');
+    const listed = r.stdout.split('\n').filter((l) => /^\s+\d+\. /.test(l));
+    expect(listed).toHaveLength(4);
+    expect(listed[0]).toMatch(
+      /1\. file_clients_per_node=1\s+open\s+target_rps=4 \(constant\)\s+duration=20s\s+jsonl /,
+    );
+    expect(listed[0]).toContain(join(sub, 'data', 'p.jsonl'));
+    expect(listed[3]).toMatch(
+      /4\. closed_clients_per_node=8\s+closed users=8\/client node\s+duration=20s\s+synthetic 128->128 tokens/,
+    );
+    const json = await cliIn(join(dir, 'rel'), 'validate', 'recipes/sweep.yaml', '--list', '--json');
+    expect(
+      JSON.parse(json.stdout)[0].benchmarks.map((b: { name: string; mode: string }) => [b.name, b.mode]),
+    ).toEqual([
+      ['file_clients_per_node=1', 'open'],
+      ['file_clients_per_node=8', 'open'],
+      ['closed_clients_per_node=1', 'closed'],
+      ['closed_clients_per_node=8', 'closed'],
+    ]);
   });
 });
 

@@ -160,3 +160,90 @@ describe('sweeps', () => {
     );
   });
 });
+
+describe('relative dataset paths', () => {
+  const recipe = () =>
+    resolveRecipe(
+      localRecipe({
+        dataset: 'data/p.jsonl',
+        benchmark_suite: [
+          { name: 'rel' },
+          { name: 'abs', dataset: '/srv/data/hellaswag.jsonl' },
+          { name: 'obj', dataset: { path: 'sg.txt', format: 'sharegpt' } },
+        ],
+      }),
+    ).recipe;
+
+  it('resolve against baseDir (the recipe file folder); absolute paths stay as written', () => {
+    const ps = expandBenchmarks(recipe(), { baseDir: '/home/u/recipes' });
+    expect(ps.map((p) => p.workload.prompts)).toEqual([
+      { source: 'jsonl', path: '/home/u/recipes/data/p.jsonl' },
+      { source: 'hellaswag', path: '/srv/data/hellaswag.jsonl' },
+      { source: 'sharegpt', path: '/home/u/recipes/sg.txt' },
+    ]);
+  });
+
+  it('without baseDir they stay as written', () => {
+    expect(expandBenchmarks(recipe())[0].workload.prompts).toMatchObject({ path: 'data/p.jsonl' });
+  });
+});
+
+describe('null in a suite entry unsets a base workload field', () => {
+  it('target_rps: null makes an open-loop base closed loop for that entry only', () => {
+    const ps = plans({
+      target_rps: 20,
+      burstiness: 2,
+      request_distribution: 'constant',
+      dataset: 'p.jsonl',
+      benchmark_suite: [
+        { name: 'open' },
+        { name: 'closed', target_rps: null, burstiness: null, clients_per_node: 4 },
+        { name: 'synthetic', dataset: null, prompt_len: 64 },
+      ],
+    });
+    expect(ps[0].workload).toMatchObject({ target_rps: 20, burstiness: 2 });
+    expect(ps[1].workload).not.toHaveProperty('target_rps');
+    expect(ps[1].workload).not.toHaveProperty('burstiness');
+    expect(ps[1].workload.clients_per_node).toBe(4);
+    expect(ps[2].workload.prompts).toEqual({ source: 'synthetic', input_tokens: 64, output_tokens: 128 });
+    expect(ps[2].workload.target_rps).toBe(20);
+  });
+
+  it('the cross-field rules see the merged entry: a poisson base needs target_rps', () => {
+    const base = { target_rps: 20, request_distribution: 'poisson' };
+    expect(() =>
+      resolveRecipe(localRecipe({ ...base, benchmark_suite: [{ name: 'c', target_rps: null }] })),
+    ).toThrow(
+      expect.objectContaining({
+        issues: [
+          expect.objectContaining({
+            path: 'workload.benchmark_suite[0].target_rps',
+            message: expect.stringMatching(/closed loop.*request_distribution poisson.*open loop only/),
+          }),
+        ],
+      }),
+    );
+    const ok = plans({
+      ...base,
+      benchmark_suite: [{ name: 'c', target_rps: null, request_distribution: 'constant' }],
+    });
+    expect(ok[0].workload).toMatchObject({ request_distribution: 'constant' });
+    expect(ok[0].workload).not.toHaveProperty('target_rps');
+  });
+
+  it('fields that always have a value cannot be unset', () => {
+    expect(() =>
+      resolveRecipe(localRecipe({ benchmark_suite: [{ name: 'x', duration: null, service: null }] })),
+    ).toThrow(
+      expect.objectContaining({
+        issues: [
+          expect.objectContaining({
+            path: 'workload.benchmark_suite[0].service',
+            message: expect.stringMatching(/^null cannot unset this field .*target_rps/),
+          }),
+          expect.objectContaining({ path: 'workload.benchmark_suite[0].duration' }),
+        ],
+      }),
+    );
+  });
+});

@@ -73,6 +73,37 @@ const optionalFields = Object.fromEntries(
   Object.entries(workloadFields).map(([k, s]) => [k, s.optional()]),
 ) as { [K in WorkloadField]: z.ZodOptional<(typeof workloadFields)[K]> };
 
+/**
+ * Fields a suite entry may unset with `null` ("not set" for that entry, e.g. `target_rps: null` makes an
+ * open-loop base closed loop): the optional fields without a default. The others always have a value.
+ */
+export const UNSETTABLE_FIELDS = [
+  'api',
+  'target_rps',
+  'burstiness',
+  'max_concurrency',
+  'max_requests',
+  'prompt_len',
+  'gen_tokens',
+  'dataset',
+  'ignore_eos',
+  'slo',
+  'seed',
+  'request_timeout',
+  'window',
+] as const satisfies readonly WorkloadField[];
+
+const entryFields = Object.fromEntries(
+  Object.entries(workloadFields).map(([k, s]) => [
+    k,
+    (UNSETTABLE_FIELDS as readonly string[]).includes(k) ? s.nullable().optional() : s.optional(),
+  ]),
+) as {
+  [K in WorkloadField]: K extends (typeof UNSETTABLE_FIELDS)[number]
+    ? z.ZodOptional<z.ZodNullable<(typeof workloadFields)[K]>>
+    : z.ZodOptional<(typeof workloadFields)[K]>;
+};
+
 export const benchmarkEntrySchema = z.object({
   name: z
     .string({ error: 'expected a name' })
@@ -80,7 +111,7 @@ export const benchmarkEntrySchema = z.object({
       /^[A-Za-z0-9][A-Za-z0-9._=,+-]*$/,
       'a name of letters, digits and . _ = , + - (used as a folder name)',
     ),
-  ...optionalFields,
+  ...entryFields,
   num_threads: positiveInt.optional().meta({ description: 'alias of clients_per_node (first version)' }),
   concurrency: positiveInt.optional().meta({ description: 'alias of clients_per_node' }),
 });
