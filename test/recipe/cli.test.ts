@@ -144,6 +144,25 @@ describe('dataset files are read at validate and run time', () => {
     expect(bad.stdout).not.toContain('#SBATCH');
   });
 
+  it('run --local of a slurm recipe: a missing dataset is E006 here (not the login-node warning)', async () => {
+    const file = join(dir, 'local-slurm.yaml');
+    await writeFile(
+      file,
+      suiteRecipe(
+        'nothere.jsonl',
+        'partition: p\naccount: a\nresources: {servers: {gpus: 0}, clients: {gpus: 0}}\norchestration: {mode: slurm}',
+      ),
+    );
+    const results = join(dir, 'local-slurm-results');
+    const r = await cli('run', '--local', file, '--results-dir', results, '--quiet');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^E006: /m);
+    expect(r.stderr).toContain(
+      `workload.benchmark_suite[1].dataset: dataset ${join(dir, 'nothere.jsonl')}: file not found`,
+    );
+    expect(existsSync(results)).toBe(false);
+  });
+
   it('run: a malformed dataset is E006 before any server starts (no results folder)', async () => {
     const sub = join(dir, 'run-bad');
     await mkdir(sub, { recursive: true });

@@ -1,8 +1,9 @@
 /** Dataset files checked with the recipe: issues at the field that named the file, each file read once. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { planFromRecipe, RECIPE_ORIGIN_FILE } from '../../src/orchestrator/recipe-plan.js';
 import { checkRecipeText, resolveRecipe } from '../../src/recipe/index.js';
 import { localRecipe } from './helpers.js';
 
@@ -75,5 +76,35 @@ describe('dataset checks', () => {
       resolveRecipe(localRecipe({ dataset: join(dir, 'gone.jsonl') }), undefined, { checkDatasets: true }),
     ).toThrow(/1 error/);
     expect(resolveRecipe(localRecipe({ dataset: join(dir, 'gone.jsonl') })).recipe).toBeDefined();
+  });
+});
+
+describe('planFromRecipe (run, orchestrate, the Slurm job)', () => {
+  const recipe = yaml(['workload:', '  service: dummy', '  duration: 60s', '  dataset: good.jsonl']);
+
+  it('gives the executors the dataset path resolved against the recipe folder', async () => {
+    writeFileSync(join(dir, 'plan.yaml'), recipe);
+    const plan = await planFromRecipe({ configFile: join(dir, 'plan.yaml') });
+    expect(plan.benchmarks[0].spec.prompts).toEqual({ source: 'jsonl', path: join(dir, 'good.jsonl') });
+  });
+
+  it("a submitted copy in <results>/slurm/ resolves against the original recipe's folder", async () => {
+    const slurm = join(dir, 'results', 'slurm');
+    mkdirSync(slurm, { recursive: true });
+    writeFileSync(join(slurm, 'recipe.yaml'), recipe);
+    writeFileSync(
+      join(slurm, RECIPE_ORIGIN_FILE),
+      JSON.stringify({ recipe: join(dir, 'plan.yaml'), dataset_base_dir: dir }),
+    );
+    const plan = await planFromRecipe({ configFile: join(slurm, 'recipe.yaml') });
+    expect(plan.benchmarks[0].spec.prompts).toMatchObject({ path: join(dir, 'good.jsonl') });
+  });
+
+  it('a malformed dataset is E006 before a plan exists', async () => {
+    writeFileSync(join(dir, 'plan-bad.yaml'), recipe.replace('good.jsonl', 'bad.jsonl'));
+    await expect(planFromRecipe({ configFile: join(dir, 'plan-bad.yaml') })).rejects.toMatchObject({
+      code: 'E006',
+      issues: [expect.objectContaining({ path: 'workload.dataset', line: 5 })],
+    });
   });
 });
