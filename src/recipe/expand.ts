@@ -7,6 +7,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import type { PromptSource, WorkloadSpec } from '../loadgen/spec.js';
+import { safeName } from '../report/results-dir.js';
 import { optionalSeconds, seconds } from './durations.js';
 import { DUMMY_MODEL } from './resolve.js';
 import type { Recipe } from './schema/recipe.js';
@@ -171,10 +172,11 @@ export function expandWithOrigins(recipe: Recipe, opts: ExpandOptions = {}): Ben
     : [{ fields: {} }];
   const out: BenchmarkPlanWithOrigin[] = [];
   const used = new Set<string>();
+  // unique as folder names too: `a=1` and `a,1` both become benchmarks/a_1/
   const unique = (n: string) => {
     let name = n;
-    for (let i = 2; used.has(name); i++) name = `${n}_${i}`;
-    used.add(name);
+    for (let i = 2; used.has(safeName(name)); i++) name = `${n}_${i}`;
+    used.add(safeName(name));
     return name;
   };
   const datasetKey = sweep ? Object.keys(sweep).find((k) => sweepField(k) === 'dataset') : undefined;

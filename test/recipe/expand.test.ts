@@ -1,6 +1,7 @@
 /** benchmark_suite and sweep expansion into the WorkloadSpecs the executors run. */
 import { describe, expect, it } from 'vitest';
 import { expandBenchmarks, resolveRecipe, sweepPoints } from '../../src/recipe/index.js';
+import { safeName } from '../../src/report/results-dir.js';
 import { localRecipe } from './helpers.js';
 
 const plans = (workload: Record<string, unknown>, rest: Record<string, unknown> = {}) =>
@@ -138,6 +139,12 @@ describe('sweeps', () => {
       'concurrency=2',
       'concurrency=2_2',
     ]);
+  });
+
+  it('names that would share a results folder after sanitising get a suffix', () => {
+    const ps = plans({ benchmark_suite: [{ name: 'a=1' }, { name: 'a_1' }, { name: 'a,1' }] });
+    expect(ps.map((p) => p.name)).toEqual(['a=1', 'a_1_2', 'a,1_3']);
+    expect(new Set(ps.map((p) => safeName(p.name))).size).toBe(3);
   });
 
   it('repetitions run the whole list again, suffixed _repN', () => {
