@@ -3,8 +3,7 @@
  * submit it with `sbatch --parsable` and print the job id. With --wait, follow the job and the run's
  * progress until it ends, print the summary and exit with the run's status.
  */
-import { writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { ConfigValidationError, formatConfigIssue } from '../errors.js';
 import { watchJob } from '../launch/slurm/job-watch.js';
@@ -12,7 +11,6 @@ import { loadSlurmRecipe } from '../launch/slurm/recipe-file.js';
 import { jobErrorTail, runStatus, runSummaryText } from '../launch/slurm/run-outcome.js';
 import { hpcbenchArgv } from '../launch/slurm/self-argv.js';
 import { prepareJob, submitJob } from '../launch/slurm/submit.js';
-import { RECIPE_ORIGIN_FILE } from '../orchestrator/recipe-plan.js';
 import { checkRecipeDatasets } from '../recipe/index.js';
 import { createResultsDir } from '../report/results-dir.js';
 import { VERSION } from '../version.js';
@@ -45,12 +43,6 @@ export function register(program: Command): void {
         hpcbench: hpcbenchArgv(),
         version: VERSION,
       });
-      // The job reads the recipe's copy in <results>/slurm/; relative dataset paths stay relative to the
-      // recipe's own folder.
-      await writeFile(
-        join(resultsDir, 'slurm', RECIPE_ORIGIN_FILE),
-        `${JSON.stringify({ recipe: resolve(file), dataset_base_dir: dirname(resolve(file)) }, null, 2)}\n`,
-      );
       const job = await submitJob(script, resultsDir, file, opts.sbatchArg ?? []);
       process.stdout.write(`${job.jobId}\n`);
       process.stderr.write(`submitted job ${job.jobId}; results in ${resultsDir}\n`);

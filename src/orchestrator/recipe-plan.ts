@@ -27,7 +27,7 @@ function pluginList(raw: unknown): string[] {
 }
 
 /**
- * Written by `hpcbench submit` beside the recipe's copy in `<results>/slurm/`: `{recipe, dataset_base_dir}`,
+ * Written by `hpcbench submit` (prepareJob) beside the recipe's copy in `<results>/slurm/`: `{recipe, dataset_base_dir}`,
  * the submitted file and its folder, which relative dataset paths resolve against inside the job.
  */
 export const RECIPE_ORIGIN_FILE = 'recipe-origin.json';

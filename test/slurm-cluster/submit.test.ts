@@ -50,6 +50,12 @@ function assertReadable(dir: string) {
 describe.runIf(ok)('hpcbench submit on the CI Slurm cluster', () => {
   it('submit --wait runs the simulated service on n1 with load from n2 and n3 to completion', async () => {
     const { dir, recipe } = await recipeWith('4s');
+    // a dataset named relative to the recipe's folder (the job reads a copy of the recipe in run/slurm/)
+    writeFileSync(join(dir, '..', 'prompts.jsonl'), '{"prompt": "one two three", "max_tokens": 3}\n');
+    writeFileSync(
+      recipe,
+      readFileSync(recipe, 'utf8').replace('  warmup: 1s', '  warmup: 1s\n  dataset: prompts.jsonl'),
+    );
     const r = await runCli(['submit', recipe, '--wait', '--results-dir', dir, '--interval', '1'], {
       timeout: 240_000,
     });
@@ -85,6 +91,7 @@ describe.runIf(ok)('hpcbench submit on the CI Slurm cluster', () => {
     const summary = json(join(dir, 'benchmarks', benchDirs[0], 'summary.json'));
     expect(summary.requests.ok).toBeGreaterThan(0);
     expect(summary.requests.failed).toBe(0);
+    expect(summary.tokens.output / summary.requests.ok).toBe(3); // the dataset's max_tokens
     for (const csv of ['n1-server.csv', 'n2-client.csv', 'n3-client.csv'])
       expect(existsSync(join(dir, 'monitor', csv)), csv).toBe(true);
     assertReadable(dir);

@@ -4,9 +4,10 @@
  * records the job id so that `hpcbench cancel RUN_DIR` and `submit --wait` can find it.
  */
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { HpcBenchError } from '../../errors.js';
+import { RECIPE_ORIGIN_FILE } from '../../orchestrator/recipe-plan.js';
 import { resultsDirName } from '../../report/results-dir.js';
 import type { SlurmRecipe } from './recipe-view.js';
 import { renderSbatch } from './sbatch.js';
@@ -33,11 +34,17 @@ export interface PrepareOptions {
   version?: string;
 }
 
-/** Creates the results folder with `slurm/recipe.<ext>` and `slurm/job.sbatch`; returns the script path. */
+/**
+ * Creates the results folder with `slurm/recipe.<ext>`, `slurm/recipe-origin.json` (the original's path
+ * and folder: relative dataset paths inside the job resolve against that folder, not `slurm/`) and
+ * `slurm/job.sbatch`; returns the script path.
+ */
 export async function prepareJob(o: PrepareOptions): Promise<string> {
   const slurmDir = join(o.resultsDir, 'slurm');
   await mkdir(slurmDir, { recursive: true });
   await copyFile(o.recipeFile, join(slurmDir, `recipe${extname(o.recipeFile) || '.yaml'}`));
+  const origin = { recipe: resolve(o.recipeFile), dataset_base_dir: dirname(resolve(o.recipeFile)) };
+  await writeFile(join(slurmDir, RECIPE_ORIGIN_FILE), `${JSON.stringify(origin, null, 2)}\n`);
   const script = renderSbatch(o.recipe, {
     resultsDir: o.resultsDir,
     hpcbench: o.hpcbench,
