@@ -28,7 +28,7 @@ function listed(p: BenchmarkPlan): ListedBenchmark {
     ? 'synthetic'
     : src.source === 'synthetic'
       ? `synthetic ${JSON.stringify(src.input_tokens)}->${JSON.stringify(src.output_tokens)} tokens`
-      : `${src.source} ${src.path}`;
+      : `${src.source} ${src.path}${src.output_tokens !== undefined ? ` ->${JSON.stringify(src.output_tokens)} tokens` : ''}`;
   return {
     name: p.name,
     mode: open ? 'open' : 'closed',
@@ -41,13 +41,16 @@ function listed(p: BenchmarkPlan): ListedBenchmark {
 }
 
 function listText(list: ListedBenchmark[]): string {
+  const loads = list.map((b) =>
+    b.mode === 'open'
+      ? `open   target_rps=${b.target_rps} (${b.request_distribution})`
+      : `closed users=${b.clients_per_node}/client node`,
+  );
   const width = Math.max(...list.map((b) => b.name.length));
+  const loadWidth = Math.max(...loads.map((l) => l.length));
   const rows = list.map((b, i) => {
-    const load =
-      b.mode === 'open'
-        ? `open   target_rps=${b.target_rps} (${b.request_distribution})`
-        : `closed users=${b.clients_per_node}/client node`;
-    return `  ${String(i + 1).padStart(String(list.length).length)}. ${b.name.padEnd(width)}  ${load}  duration=${b.duration}s  ${b.prompts}`;
+    const n = String(i + 1).padStart(String(list.length).length);
+    return `  ${n}. ${b.name.padEnd(width)}  ${loads[i].padEnd(loadWidth)}  duration=${b.duration}s  ${b.prompts}`;
   });
   return `${list.length} benchmark(s), in run order:\n${rows.join('\n')}\n`;
 }
