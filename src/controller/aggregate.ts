@@ -32,6 +32,7 @@ export function aggregate(
       throughput_rps: m.throughput_rps,
       elapsed_seconds: m.elapsed_seconds,
       summary: engine.summarize(snap, benchmark),
+      snapshot: snap,
     };
   });
   const merged = engine.mergeSnapshots(snaps);

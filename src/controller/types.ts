@@ -21,6 +21,8 @@ export interface ClientMetrics {
   throughput_rps: number;
   elapsed_seconds: number;
   summary?: BenchmarkSummary;
+  /** This executor's own snapshot (kept in memory for run totals; not written to metrics.json). */
+  snapshot?: MetricsSnapshot;
 }
 
 /** `getMetrics()`: the seed's shape (latencies in seconds) computed from the exact merge of snapshots. */

@@ -95,7 +95,7 @@ export class ResultsWriter {
       ended_at: result.ended_at,
       spec: result.spec,
       aggregate,
-      per_client: per_client ?? [],
+      per_client: (per_client ?? []).map(({ snapshot: _n, ...c }) => c),
       snapshot,
       ...(result.server_metrics ? { server_metrics: result.server_metrics } : {}),
       error: result.error,
