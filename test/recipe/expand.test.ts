@@ -141,6 +141,14 @@ describe('sweeps', () => {
     ]);
   });
 
+  it("a sweep's value wins over the suite entry's for the same field", () => {
+    const ps = plans({ benchmark_suite: [{ name: 'e', gen_tokens: 5 }], sweep: { gen_tokens: [7, 9] } });
+    expect(ps.map((p) => [p.name, p.workload.max_tokens])).toEqual([
+      ['e_gen_tokens=7', 7],
+      ['e_gen_tokens=9', 9],
+    ]);
+  });
+
   it('names that would share a results folder after sanitising get a suffix', () => {
     const ps = plans({ benchmark_suite: [{ name: 'a=1' }, { name: 'a_1' }, { name: 'a,1' }] });
     expect(ps.map((p) => p.name)).toEqual(['a=1', 'a_1_2', 'a,1_3']);
