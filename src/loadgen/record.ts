@@ -6,6 +6,9 @@ import type { Api } from './spec.js';
 
 export type RequestStatus = 'ok' | 'error' | 'cancelled';
 
+/** Which source the record's token counts used (see `RequestRecord.tokens_source`). */
+export type TokensSource = 'server' | 'client' | 'mixed';
+
 /** What the server itself reported for one request (Ollama's final NDJSON object; OpenAI `usage`). */
 export interface ServerFigures {
   prompt_eval_count?: number;
@@ -51,10 +54,15 @@ export interface RequestRecord {
   output_tokens_server?: number;
   prompt_tokens_client: number;
   output_tokens_client: number;
-  /** The counts used in statistics: the server's when it reported them, else the client's estimates. */
+  /** The counts used in statistics: each the server's when it reported it, else the client's estimate. */
   prompt_tokens: number;
   output_tokens: number;
-  tokens_source: 'server' | 'client';
+  /**
+   * Where the two counts came from: `server` both reported by the server, `client` both estimated,
+   * `mixed` one of each (e.g. Ollama leaves out `prompt_eval_count` for a cached prompt); which one is
+   * the server's shows in `prompt_tokens_server` / `output_tokens_server` (present = used).
+   */
+  tokens_source: TokensSource;
   server_figures?: ServerFigures;
 }
 

@@ -12,8 +12,10 @@ function add(s: ServerSums, k: string, v: number | undefined): void {
 }
 
 export function addServerFigures(s: ServerSums, r: RequestRecord): void {
-  if (r.tokens_source === 'server') add(s, 'requests_with_server_tokens', 1);
-  else add(s, 'requests_with_client_tokens', 1);
+  const src = r.tokens_source;
+  if (src === 'server') add(s, 'requests_with_server_tokens', 1);
+  else if (src === 'client') add(s, 'requests_with_client_tokens', 1);
+  else add(s, 'requests_with_mixed_tokens', 1);
   add(s, 'server_prompt_tokens', r.prompt_tokens_server);
   add(s, 'server_output_tokens', r.output_tokens_server);
   add(s, 'client_prompt_tokens', r.prompt_tokens_client);

@@ -43,6 +43,7 @@ describe('Ollama client: NDJSON', () => {
     expect(m.ttft).toBeGreaterThanOrEqual(55);
     expect(r.chunks[2] - r.chunks[1]).toBeGreaterThanOrEqual(40);
     expect(r).toMatchObject({ prompt_tokens_server: 11, output_tokens_server: 3, output_tokens_client: 3 });
+    expect(r).toMatchObject({ prompt_tokens: 11, output_tokens: 3, tokens_source: 'server' });
     expect(r.server_figures).toEqual({
       prompt_eval_count: 11,
       eval_count: 3,
@@ -79,6 +80,43 @@ describe('Ollama client: NDJSON', () => {
     expect(n.first_token).toBeUndefined();
     expect(n.output_tokens).toBe(3);
     expect(n.server_figures?.eval_duration_ns).toBe(150_000_000);
+  });
+
+  it('a count the server left out is the client estimate; tokens_source says mixed, or client for none', async () => {
+    // Ollama leaves out prompt_eval_count when the prompt was cached
+    const { prompt_eval_count: _p, ...cachedPrompt } = final;
+    const finals = [
+      { ...cachedPrompt, eval_count: 7 },
+      { ...final, eval_count: undefined },
+      { ...cachedPrompt, eval_count: undefined },
+    ];
+    let n = 0;
+    srv = await startStreamServer(() => ({
+      contentType: 'application/x-ndjson',
+      steps: [
+        { delay: 1, data: ndjson({ response: 'The cat sat on', done: false }) },
+        { delay: 1, data: ndjson(finals[n++]) },
+      ],
+    }));
+    const s = spec(srv.url, { service: 'ollama' });
+    // the client estimates: prompt 3 ('a b c'), output 4
+    const onlyOutput = await sendOne(s);
+    expect(onlyOutput).toMatchObject({ status: 'ok', output_tokens_client: 4, output_tokens_server: 7 });
+    expect(onlyOutput.prompt_tokens_server).toBeUndefined();
+    expect(onlyOutput).toMatchObject({ prompt_tokens: 3, output_tokens: 7, tokens_source: 'mixed' });
+    const onlyPrompt = await sendOne(s);
+    expect(onlyPrompt.output_tokens_server).toBeUndefined();
+    expect(onlyPrompt).toMatchObject({ prompt_tokens_server: 11, prompt_tokens: 11, output_tokens: 4 });
+    expect(onlyPrompt.tokens_source).toBe('mixed');
+    const neither = await sendOne(s);
+    expect(neither.prompt_tokens_server).toBeUndefined();
+    expect(neither.output_tokens_server).toBeUndefined();
+    expect(neither).toMatchObject({
+      status: 'ok',
+      prompt_tokens: 3,
+      output_tokens: 4,
+      tokens_source: 'client',
+    });
   });
 
   it('error objects and streams without done are failures', async () => {

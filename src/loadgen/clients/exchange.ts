@@ -42,10 +42,14 @@ function reasonOf(
   return { reason: 'network_error', cancelled: false, detail };
 }
 
+/** Each count: the server's when it reported it, else the client's estimate; `tokens_source` says which. */
 function finalizeTokens(rec: RequestRecord): void {
-  rec.prompt_tokens = rec.prompt_tokens_server ?? rec.prompt_tokens_client;
-  rec.output_tokens = rec.output_tokens_server ?? rec.output_tokens_client;
-  rec.tokens_source = rec.output_tokens_server !== undefined ? 'server' : 'client';
+  const ps = rec.prompt_tokens_server;
+  const os = rec.output_tokens_server;
+  rec.prompt_tokens = ps ?? rec.prompt_tokens_client;
+  rec.output_tokens = os ?? rec.output_tokens_client;
+  rec.tokens_source =
+    ps !== undefined ? (os !== undefined ? 'server' : 'mixed') : os !== undefined ? 'mixed' : 'client';
 }
 
 /**
