@@ -6,6 +6,7 @@
  * `workload.slo` add goodput/s (each group only when some benchmark needs it). An open-loop benchmark that
  * missed its target rate gets a warning line under the table. Rendered as aligned text and as Markdown.
  */
+import { LATE_MS } from '../metrics/recorder.js';
 import type { BenchmarkSummary, LatencyMetric } from '../metrics/types.js';
 import type { BenchmarkResult } from './types.js';
 
@@ -29,7 +30,7 @@ const SRV_NOTE =
 
 const OPEN_LOOP_NOTE =
   'Open loop: requested/s = target rate, achieved/s = sends per second, dropped = scheduled sends never made, ' +
-  'late = sends that left after their scheduled time; E2E sched = last content chunk − scheduled time.';
+  `late = sends that left more than ${LATE_MS} ms after their scheduled time; E2E sched = last content chunk − scheduled time.`;
 const GOODPUT_NOTE = 'goodput/s = requests per second meeting every SLO in workload.slo.';
 
 function num(n: number | undefined, digits: number): string {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LATE_MS } from '../../src/metrics/recorder.js';
 import type { BenchmarkSummary } from '../../src/metrics/types.js';
 import {
   rateNotMetNote,
@@ -148,6 +149,8 @@ describe('summary table', () => {
       const md = renderSummaryMarkdown('t', results);
       expect(md).toContain('| E2E p99 | requested/s | achieved/s | dropped | late | E2E sched p99 |');
       expect(md).toContain('| 100.0 | 250.0 | 200.00 | 12.70 | 570 | 31 | 4321.0 |');
+      // the note defines late as the recorder counts it: more than LATE_MS after the scheduled time
+      expect(md).toContain(`late = sends that left more than ${LATE_MS} ms after their scheduled time`);
       expect(md).toMatch(
         /\| closed \|.*\| - \| - \| - \| - \| - \|\n\n\*\*warning:\*\* benchmark overload: target rate not met/,
       );
