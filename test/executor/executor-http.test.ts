@@ -95,6 +95,15 @@ describe('BaseWorkloadExecutor REST API', () => {
     const stopped = await j(stop);
     expect(stopped.status).toBe('stopped');
     expect(stopped.final_metrics.requests_total).toBeGreaterThanOrEqual(metrics.requests_total);
+    // Ollama's own per-request figures, summed over the ok requests (max_tokens 4 each)
+    const snap = stopped.final_metrics.snapshot;
+    const srv = snap.server_reported;
+    expect(snap.counters.ok).toBeGreaterThan(0);
+    expect(srv.ollama_requests).toBe(snap.counters.ok);
+    expect(srv.ollama_eval_duration_ns).toBeGreaterThan(0);
+    expect(srv.ollama_eval_count).toBe(snap.counters.output_tokens);
+    expect(srv.ollama_eval_count).toBe(4 * snap.counters.ok);
+    expect(srv.requests_with_server_tokens).toBe(snap.counters.ok);
     expect(await j(ex.app.request('/status'))).toMatchObject({ running: false, phase: 'done' });
   });
 

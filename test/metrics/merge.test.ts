@@ -114,4 +114,86 @@ describe('exact merge across executors', () => {
     expect(s.server_reported?.ollama_eval_tokens_per_s).toBeCloseTo(2, 9);
     expect(mergeSnapshots([]).counters.sent).toBe(0);
   });
+
+  it('every server_reported key: summed over ok requests by the recorder, added by the merge, rates derived', () => {
+    // per executor: an Ollama request with both counts, one with a cached prompt (no prompt_eval_count),
+    // an OpenAI-style request with `usage`, one with client estimates only, and a failure (left out)
+    const mk = (i: number) => {
+      const rec = new MetricsRecorder({ source: `e${i}` });
+      rec.windowStart = T;
+      const both = craft({ sent: T, chunks: [T + 10, T + 20], output: 4, prompt: 9 });
+      Object.assign(both, {
+        prompt_tokens_server: 10,
+        output_tokens_server: 5,
+        prompt_tokens: 10,
+        output_tokens: 5,
+        tokens_source: 'server',
+        server_figures: {
+          prompt_eval_count: 10,
+          eval_count: 5,
+          total_duration_ns: 300e6,
+          load_duration_ns: 50e6,
+          prompt_eval_duration_ns: 20e6,
+          eval_duration_ns: 200e6,
+        },
+      });
+      rec.add(both);
+      const cached = craft({ sent: T, chunks: [T + 10, T + 20], output: 3, prompt: 7 });
+      Object.assign(cached, {
+        output_tokens_server: 3,
+        output_tokens: 3,
+        tokens_source: 'mixed',
+        server_figures: {
+          eval_count: 3,
+          total_duration_ns: 100e6,
+          load_duration_ns: 0,
+          // Ollama omits a zero prompt_eval_count and prompt_eval_duration alike
+          eval_duration_ns: 100e6,
+        },
+      });
+      rec.add(cached);
+      const usage = craft({ sent: T, chunks: [T + 10, T + 20], output: 6, prompt: 8 });
+      Object.assign(usage, {
+        prompt_tokens_server: 8,
+        output_tokens_server: 6,
+        prompt_tokens: 8,
+        output_tokens: 6,
+        tokens_source: 'server',
+      });
+      rec.add(usage);
+      rec.add(craft({ sent: T, chunks: [T + 10], output: 2, prompt: 5 }));
+      const failed = craft({ sent: T, end: T + 5, status: 'error', error: 'http_500', prompt: 100 });
+      Object.assign(failed, { prompt_tokens_server: 100, tokens_source: 'mixed' });
+      failed.server_figures = { eval_count: 100, eval_duration_ns: 1 };
+      rec.add(failed);
+      return rec.snapshot();
+    };
+    const one = {
+      requests_with_server_tokens: 2,
+      requests_with_mixed_tokens: 1,
+      requests_with_client_tokens: 1,
+      server_prompt_tokens: 18,
+      server_output_tokens: 14,
+      client_prompt_tokens: 9 + 7 + 8 + 5,
+      client_output_tokens: 4 + 3 + 6 + 2,
+      ollama_requests: 2,
+      ollama_prompt_eval_count: 10,
+      ollama_eval_count: 8,
+      ollama_total_duration_ns: 400e6,
+      ollama_load_duration_ns: 50e6,
+      ollama_prompt_eval_duration_ns: 20e6,
+      ollama_eval_duration_ns: 300e6,
+    };
+    const snaps = [mk(0), mk(1), mk(2)];
+    expect(snaps[0].server_reported).toEqual(one);
+    const merged = mergeSnapshots(snaps);
+    const three = Object.fromEntries(Object.entries(one).map(([k, v]) => [k, 3 * v]));
+    expect(merged.server_reported).toEqual(three);
+    expect(summarize(merged, 'b').server_reported).toEqual({
+      ...three,
+      // Σ eval_count / Σ eval_duration: 24 / 0.9 s; Σ prompt_eval_count / Σ prompt_eval_duration: 30 / 0.06 s
+      ollama_eval_tokens_per_s: 24 / 0.9,
+      ollama_prompt_eval_tokens_per_s: 30 / 0.06,
+    });
+  });
 });
