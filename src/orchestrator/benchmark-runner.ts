@@ -23,6 +23,11 @@ export interface BenchmarkRunContext {
   signal: AbortSignal;
   index: number;
   total: number;
+  /**
+   * Per executor (by index), the server URLs it sends to (`distribution_strategy: static` with
+   * `target_mapping`); it gets them as `server_urls`, the first as `server_url`.
+   */
+  executorTargets?: string[][];
   /** Scrapes the servers' /metrics at the start and end of the measurement window (`server_metrics`). */
   serverWindow?: ServerWindowTracker;
 }
@@ -114,7 +119,16 @@ export async function runBenchmark(
     // The window starts now when there is no warmup (exact: every request the servers see is measured);
     // else this is the fallback start, replaced when the executors are seen leaving warmup.
     await window?.begin('benchmark-start');
-    await controller.startWorkload(spec as WorkloadSpec & Record<string, unknown>);
+    const targets = ctx.executorTargets;
+    await controller.startWorkload(
+      spec as WorkloadSpec & Record<string, unknown>,
+      targets
+        ? {
+            perExecutor: (_t, i) =>
+              targets[i] ? { server_url: targets[i][0], server_urls: targets[i] } : {},
+          }
+        : {},
+    );
     started = true;
     if (window && !warmupSeen) stopWarmupWatch = watchWarmupEnd(controller, spec.warmup, sawStatuses);
     const statuses = await controller.waitForCompletion({

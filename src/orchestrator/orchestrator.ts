@@ -28,6 +28,7 @@ import { planFromRecipe } from './recipe-plan.js';
 import { attachRunLog } from './run-log.js';
 import type { RunPlan } from './run-plan.js';
 import { runTotals, type TotalsEngine } from './run-totals.js';
+import { pinnedTargets, resolveTargetMapping } from './target-mapping.js';
 
 /** Thrown inside the run when its signal aborts; never escapes run(). */
 export class RunInterrupted extends Error {
@@ -240,6 +241,7 @@ export class Orchestrator extends OrchestratorEmitter {
     results: BenchmarkResult[],
   ): Promise<void> {
     const o = this.options;
+    const executorTargets = await this.staticTargets(plan, ctx, clientEndpoints, writer);
     const healthTimeout = manager.healthCheck.timeout;
     await this.phase(
       'server-health',
@@ -288,6 +290,7 @@ export class Orchestrator extends OrchestratorEmitter {
         controller,
         events: this,
         serverUrls: ctx.serverUrls,
+        executorTargets,
         recordsPath: join(writer.benchmarkDir(b.name), 'records-{node}.jsonl'),
         timeout: this.timeout,
         signal: this.abort.signal,
@@ -312,6 +315,42 @@ export class Orchestrator extends OrchestratorEmitter {
       }
     }
     this.emit('phase', { phase: 'benchmarks', state: 'done', elapsedMs: Date.now() - t0 });
+  }
+
+  /**
+   * `distribution_strategy: static`: each executor's servers from `target_mapping` (E006 before anything
+   * else runs when it does not fit the run's executors and servers), written to run.json as
+   * `target_mapping`. Undefined for the other strategies (every executor gets every server).
+   */
+  private async staticTargets(
+    plan: RunPlan,
+    ctx: HookContext,
+    clientEndpoints: string[],
+    writer: ResultsWriter,
+  ): Promise<string[][] | undefined> {
+    if (plan.distributionStrategy !== 'static') return undefined;
+    let urls: string[][];
+    if (plan.targetMapping) {
+      const resolved = resolveTargetMapping({
+        mapping: plan.targetMapping,
+        clientNodes: ctx.clientNodes,
+        clientEndpoints,
+        serverNodes: ctx.serverNodes,
+        serverUrls: ctx.serverUrls,
+        attach: (this.options.mode ?? 'attach') === 'attach',
+        file: plan.recipeFile,
+      });
+      for (const w of resolved.warnings) this.warn(w);
+      urls = resolved.urls;
+    } else urls = pinnedTargets(ctx.clientNodes.length, ctx.serverUrls);
+    await writer.updateRun({
+      target_mapping: ctx.clientNodes.map((node, i) => ({
+        executor: node,
+        endpoint: clientEndpoints[i],
+        server_urls: urls[i],
+      })),
+    });
+    return urls;
   }
 
   /**

@@ -105,6 +105,7 @@ export function planFromResolved(
     clientNodes: alloc.clients.nodes,
     serverNodes: alloc.servers.nodes,
     distributionStrategy: alloc.clients.distribution_strategy,
+    ...(alloc.clients.target_mapping ? { targetMapping: alloc.clients.target_mapping } : {}),
     mode: recipe.orchestration.mode,
     servers: {
       endpoints: recipe.servers.endpoints,

@@ -28,6 +28,8 @@ export interface RunPlan {
   clientNodes?: number;
   serverNodes?: number;
   distributionStrategy?: WorkloadSpec['distribution_strategy'];
+  /** `target_mapping` for `static`: executor groups → server URLs / node names (src/orchestrator/target-mapping.ts). */
+  targetMapping?: { client_group: string; server_endpoints: string[] }[];
   /** `orchestration.mode` (`local`, `slurm`). */
   mode?: string;
   /** How the local launcher gets servers: attach to `endpoints`, run `command` ({port}), else the simulator. */

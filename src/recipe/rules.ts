@@ -78,6 +78,34 @@ function nodeRules(d: Loose, err: Push): void {
       'only used with distribution_strategy: static',
       'warning',
     );
+  targetMappingRules(cl.target_mapping, err);
+}
+
+/** Shape checks of `target_mapping` that need no run (names are checked against the run's nodes at its start). */
+function targetMappingRules(mapping: unknown, err: Push): void {
+  if (!Array.isArray(mapping)) return;
+  const path: PathSegment[] = ['orchestration', 'node_allocation', 'clients', 'target_mapping'];
+  if (mapping.length === 0)
+    err(path, 'empty: give one {client_group, server_endpoints} per group of executors');
+  const seen = new Map<string, number>();
+  for (const [i, raw] of mapping.entries()) {
+    const g = obj(raw);
+    const group = str(g.client_group);
+    if (group !== undefined) {
+      const prev = seen.get(group);
+      if (prev !== undefined)
+        err(
+          [...path, i, 'client_group'],
+          `"${group}" is already target_mapping[${prev}]: merge their server_endpoints`,
+        );
+      else seen.set(group, i);
+    }
+    if (Array.isArray(g.server_endpoints) && g.server_endpoints.length === 0)
+      err(
+        [...path, i, 'server_endpoints'],
+        'empty: list server URLs (http://host:port) or server node names (local mode: server-1, server-2, ...)',
+      );
+  }
 }
 
 function serviceRules(ctx: RuleContext, w: Loose, path: PathSegment[], err: Push): void {

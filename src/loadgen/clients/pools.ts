@@ -1,6 +1,9 @@
 /**
  * One undici `Pool` per target origin (keep-alive connections, no per-request setup), and the choice of
  * origin per request according to `distribution_strategy`.
+ *
+ * `static` needs nothing here: the orchestrator resolves the recipe's `target_mapping` and gives each
+ * executor only its own servers as `server_urls`, which it cycles through like `round-robin`.
  */
 import { Pool } from 'undici';
 import type { WorkloadSpec } from '../spec.js';
@@ -36,10 +39,7 @@ export class Targets {
     });
     const strategy = spec.distribution_strategy ?? 'round-robin';
     this.rand = ((spec.seed ?? 0) * 2654435761 + (spec.executor_index ?? 0) * 40503 + 1) >>> 0;
-    if (strategy === 'static') {
-      const fixed = this.list[(spec.executor_index ?? 0) % this.list.length];
-      this.pick = () => fixed;
-    } else if (strategy === 'random') {
+    if (strategy === 'random') {
       this.pick = () => {
         this.rand = (Math.imul(this.rand, 1664525) + 1013904223) >>> 0;
         return this.list[this.rand % this.list.length];
@@ -47,7 +47,7 @@ export class Targets {
     }
   }
 
-  /** round-robin (also all-to-all): every executor cycles through every server. */
+  /** round-robin, all-to-all and static: the executor cycles through its `server_urls`. */
   pick = (): Target => {
     const t = this.list[this.next];
     this.next = (this.next + 1) % this.list.length;

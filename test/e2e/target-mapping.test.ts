@@ -1,0 +1,94 @@
+/**
+ * `distribution_strategy: static` + `target_mapping` in a real local run: two simulated servers started by
+ * the test (so their ground truth outlives the run), two executors, a crossed mapping (client-1 → server-2
+ * by node name, client-2 → server-1 by URL). Each simulator's own record of the requests it served
+ * (GET /hpcbench/requests, `client_request_id` = the executor's record id `<node>-<seq>`) must show only
+ * its mapped executor.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasStackTrace, onlyRunDir, readJson, recipe, runCli, Sandbox } from './helpers.js';
+
+let box: Sandbox;
+beforeAll(async () => {
+  box = await Sandbox.create();
+});
+afterAll(async () => {
+  await box.close();
+});
+
+function staticRecipe(name: string, endpoints: string[], target_mapping: unknown) {
+  return recipe(
+    name,
+    { duration: '2s', warmup: '0s', clients_per_node: 2 },
+    {
+      orchestration: {
+        mode: 'local',
+        node_allocation: {
+          servers: { nodes: 2 },
+          clients: { nodes: 2, distribution_strategy: 'static', target_mapping },
+        },
+      },
+      servers: { endpoints, health_check: { timeout: 20, interval: 0.2 } },
+    },
+  );
+}
+
+async function servedBy(url: string): Promise<string[]> {
+  const res = await fetch(`${url}/hpcbench/requests`);
+  const body = (await res.json()) as { requests: { client_request_id: string | null }[] };
+  return body.requests.map((r) => String(r.client_request_id));
+}
+
+const executorOf = (id: string) => id.replace(/-\d+$/, '');
+
+describe('static distribution with target_mapping', () => {
+  it('sends each executor only to its mapped server (crossed mapping, node name and URL)', async () => {
+    const [s1, s2] = await Promise.all([box.startSim('sim1'), box.startSim('sim2')]);
+    const file = await box.writeRecipe(
+      'static.yaml',
+      staticRecipe(
+        'static',
+        [s1.url, s2.url],
+        [
+          { client_group: 'client-1', server_endpoints: ['server-2'] },
+          { client_group: 'client-2', server_endpoints: [s1.url] },
+        ],
+      ),
+    );
+    const res = await runCli(['run', file, '--quiet', '--results-dir', box.path('r-static')], {
+      timeout: 180_000,
+    });
+    expect(res.exitCode, res.all).toBe(0);
+    const [on1, on2] = await Promise.all([servedBy(s1.url), servedBy(s2.url)]);
+    expect(on1.length).toBeGreaterThan(0);
+    expect(on2.length).toBeGreaterThan(0);
+    expect(new Set(on1.map(executorOf))).toEqual(new Set(['client-2']));
+    expect(new Set(on2.map(executorOf))).toEqual(new Set(['client-1']));
+    const runJson = await readJson(join(await onlyRunDir(box.path('r-static')), 'run.json'));
+    expect(runJson.target_mapping.map((m: { executor: string; server_urls: string[] }) => m)).toMatchObject([
+      { executor: 'client-1', server_urls: [s2.url] },
+      { executor: 'client-2', server_urls: [s1.url] },
+    ]);
+  }, 240_000);
+
+  it('an executor in no client_group is E006 before any benchmark runs', async () => {
+    const s1 = await box.startSim('sim3');
+    const file = await box.writeRecipe(
+      'partial.yaml',
+      staticRecipe('partial', [s1.url], [{ client_group: 'client-1', server_endpoints: ['server-1'] }]),
+    );
+    const res = await runCli(['run', file, '--quiet', '--results-dir', box.path('r-partial')], {
+      timeout: 180_000,
+    });
+    expect(res.exitCode).toBe(1);
+    expect(res.stderr).toMatch(
+      /^E006: .*partial\.yaml: orchestration\.node_allocation\.clients\.target_mapping: executor client-2 is in no client_group \(groups: "client-1"\)/m,
+    );
+    expect(hasStackTrace(res.all)).toBe(false);
+    expect(await servedBy(s1.url)).toEqual([]);
+    const runJson = await readJson(join(await onlyRunDir(box.path('r-partial')), 'run.json'));
+    expect(runJson).toMatchObject({ status: 'failed', error: { code: 'E006' } });
+    expect(runJson.benchmarks).toEqual([{ name: 'default', status: 'pending' }]);
+  }, 240_000);
+});
