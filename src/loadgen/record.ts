@@ -9,7 +9,10 @@ export type RequestStatus = 'ok' | 'error' | 'cancelled';
 /** Which source the record's token counts used (see `RequestRecord.tokens_source`). */
 export type TokensSource = 'server' | 'client' | 'mixed';
 
-/** What the server itself reported for one request (Ollama's final NDJSON object; OpenAI `usage`). */
+/**
+ * Ollama's own figures for one request, from its final object (`done: true`). Only the Ollama client sets
+ * them; an OpenAI-compatible `usage` fills only `prompt_tokens_server` / `output_tokens_server`.
+ */
 export interface ServerFigures {
   prompt_eval_count?: number;
   eval_count?: number;

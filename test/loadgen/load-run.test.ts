@@ -220,6 +220,8 @@ describe('open loop against the simulator', () => {
     expect(s.requested_rps).toBe(40);
     expect(s.achieved_rps).toBeGreaterThan(25);
     expect(s.achieved_rps).toBeLessThan(44);
+    // achieved_rps divides by the last measured send as its record has it (written to the connection)
+    expect(snap.last_send).toBe(Math.max(...lines.filter((l) => !l.warmup).map((l) => l.sent)));
     expect(s.latency_ms.ttft_from_scheduled?.count).toBe(snap.counters.ok);
     expect(s.latency_ms.e2e_from_scheduled!.mean).toBeGreaterThanOrEqual(s.latency_ms.e2e!.mean);
   });

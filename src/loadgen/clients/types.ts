@@ -28,8 +28,11 @@ export interface ServiceClient {
   readonly api: Api;
   readonly stream: boolean;
   /**
-   * Sends one request and fills `rec`: server, first_token/last_token/chunks, end, status, http_status,
-   * error, token counts. `rec.sent` is set by the caller just before. Aborting `signal` with reason
+   * Sends one request and fills `rec`: server, sent, first_token/last_token/chunks, end, status,
+   * http_status, error, token counts. The caller stamps `rec.sent` just before the call (the request's
+   * timeout runs from there); the client stamps it again when the request's bytes are written to its
+   * connection, after any wait for a free one (a retry keeps the first write's stamp), so the caller's
+   * stamp stays only when the request never reached a connection. Aborting `signal` with reason
    * `'timeout'` makes the request an error (`timeout`); any other abort makes it `cancelled`.
    */
   send(input: RequestInput, rec: RequestRecord, signal: CancelSignal): Promise<void>;

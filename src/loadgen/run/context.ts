@@ -52,6 +52,10 @@ export class RunContext {
   readonly inflight = new Set<InFlight>();
   /** Measured requests issued so far (for max_requests and status). */
   issuedMeasured = 0;
+  /**
+   * Latest `sent` of a measured request that finished (achieved_rps = sent / (lastSend − window start)):
+   * the record's final stamp, taken when its bytes were written to the connection, like schedule lag.
+   */
   lastSend?: number;
   stopping = false;
   private seq = 0;
@@ -117,10 +121,13 @@ export class RunContext {
     this.inflight.add(f);
     rec.sent = nowMs();
     f.deadline = rec.sent + this.timeoutMs;
-    if (measured) this.lastSend = rec.sent;
     await this.client.send(p, rec, f);
     this.inflight.delete(f);
-    if (measured) this.recorder.add(rec);
+    if (measured) {
+      // the final `sent`: re-stamped at the connection write (the stamp above when it never got one)
+      if (this.lastSend === undefined || rec.sent > this.lastSend) this.lastSend = rec.sent;
+      this.recorder.add(rec);
+    }
     this.writer?.write(recordToJson(rec));
     this.onRecord?.(rec);
     const w = this.slotWaiter;
