@@ -3,10 +3,13 @@
  * the test (so their ground truth outlives the run), two executors, a crossed mapping (client-1 → server-2
  * by node name, client-2 → server-1 by URL). Each simulator's own record of the requests it served
  * (GET /hpcbench/requests, `client_request_id` = the executor's record id `<node>-<seq>`) must show only
- * its mapped executor.
+ * its mapped executor. On the CI Slurm cluster (.ci/slurm-up.sh; skipped without it unless CI=true): the
+ * mapping by hostname, resolved inside the job, decides which server node gets the load.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/launch/local/free-port.js';
+import { requireCluster } from '../slurm-cluster/cluster.js';
 import { hasStackTrace, onlyRunDir, readJson, recipe, runCli, Sandbox } from './helpers.js';
 
 let box: Sandbox;
@@ -91,4 +94,59 @@ describe('static distribution with target_mapping', () => {
     expect(runJson).toMatchObject({ status: 'failed', error: { code: 'E006' } });
     expect(runJson.benchmarks).toEqual([{ name: 'default', status: 'pending' }]);
   }, 240_000);
+});
+
+describe.runIf(requireCluster())('static distribution with target_mapping in a Slurm job', () => {
+  it('maps the executor on n3 to the server on n2 by hostname (n1 gets nothing)', async () => {
+    const file = await box.writeRecipe('slurm-static.yaml', {
+      scenario: 'slurm-static',
+      partition: 'debug',
+      account: 'ci',
+      orchestration: {
+        mode: 'slurm',
+        total_nodes: 3,
+        node_allocation: {
+          servers: { nodes: 2 },
+          clients: {
+            nodes: 1,
+            distribution_strategy: 'static',
+            target_mapping: [{ client_group: 'n3', server_endpoints: ['n2'] }],
+          },
+        },
+        job_config: { time_limit: '00:05:00', exclusive: true },
+      },
+      resources: {
+        servers: { gpus: 0, cpus_per_task: 1, mem_gb: 1 },
+        clients: { gpus: 0, cpus_per_task: 1, mem_gb: 1 },
+      },
+      workload: {
+        component: 'inference',
+        service: 'dummy',
+        model: 'dummy-model',
+        duration: '3s',
+        warmup: '0s',
+        clients_per_node: 2,
+      },
+    });
+    const dir = box.path('r-slurm');
+    const res = await runCli(['submit', file, '--wait', '--results-dir', dir, '--interval', '1'], {
+      timeout: 240_000,
+      env: { HPCBENCH_SERVER_PORT: String(await freePort()) },
+    });
+    expect(res.exitCode, res.all).toBe(0);
+    const run = await readJson(join(dir, 'run.json'));
+    expect(run).toMatchObject({ status: 'completed', server_nodes: ['n1', 'n2'], client_nodes: ['n3'] });
+    const n2 = run.server_endpoints[1];
+    const metrics = await readJson(join(dir, 'benchmarks', run.benchmarks[0].name, 'metrics.json'));
+    expect(metrics.aggregate.total_requests).toBeGreaterThan(0);
+    const tokens = Object.fromEntries(
+      metrics.server_metrics.servers.map((s: { url: string; generation_tokens?: number }) => [
+        s.url,
+        s.generation_tokens ?? 0,
+      ]),
+    );
+    expect(tokens[n2]).toBeGreaterThan(0);
+    expect(tokens[run.server_endpoints[0]]).toBe(0);
+    expect(run.target_mapping).toMatchObject([{ executor: 'n3', server_urls: [n2] }]);
+  }, 300_000);
 });
