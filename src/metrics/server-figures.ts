@@ -1,7 +1,8 @@
 /**
- * What servers reported about themselves, summed per snapshot (`snapshot.server_reported`), so results show
- * the server's figures beside the client's: token counts from `usage` / Ollama, Ollama's nanosecond
- * durations, and how many requests used server vs client-estimated token counts.
+ * What servers reported about themselves in their responses, summed over the ok measured requests per
+ * snapshot (`snapshot.server_reported`), so results show the server's figures beside the client's: token
+ * counts from `usage` / Ollama, Ollama's nanosecond durations, and how many requests used server,
+ * client-estimated or mixed token counts (`tokens_source`). Every key is defined in docs/metrics.md.
  */
 import type { RequestRecord } from '../loadgen/record.js';
 
