@@ -3,6 +3,7 @@ import { ConfigValidationError } from '../../src/errors.js';
 import { createServiceClient } from '../../src/loadgen/clients/index.js';
 import { deriveMetrics } from '../../src/metrics/derive.js';
 import { planFromRecipe } from '../../src/orchestrator/index.js';
+import { countTokens } from '../../src/util/tokenizer.js';
 import { sendOne, spec } from './client-helpers.js';
 import { ndjson, type StreamServer, startStreamServer } from './stream-server.js';
 
@@ -116,6 +117,67 @@ describe('Ollama client: NDJSON', () => {
       prompt_tokens: 3,
       output_tokens: 4,
       tokens_source: 'client',
+    });
+  });
+
+  it('thinking text is generated text: a chunk of its own, timed and counted (generate and chat)', async () => {
+    srv = await startStreamServer((path) => ({
+      contentType: 'application/x-ndjson',
+      steps:
+        path === '/api/chat'
+          ? [
+              {
+                delay: 1,
+                data: ndjson({
+                  message: { role: 'assistant', content: '', thinking: 'let me' },
+                  done: false,
+                }),
+              },
+              { delay: 30, data: ndjson({ message: { role: 'assistant', content: 'yes' }, done: false }) },
+              { delay: 1, data: ndjson({ ...final, message: { role: 'assistant', content: '' } }) },
+            ]
+          : [
+              { delay: 1, data: ndjson({ response: '', thinking: 'hmm so', done: false }) },
+              { delay: 30, data: ndjson({ response: '', thinking: ' then', done: false }) },
+              { delay: 1, data: ndjson({ response: 'Hi', done: false }) },
+              { delay: 1, data: ndjson(final) },
+            ],
+    }));
+    const g = await sendOne(spec(srv.url, { service: 'ollama' }));
+    expect(g.status).toBe('ok');
+    // two thinking-only objects and one response object: three chunks, the first one is the first token
+    expect(g.chunks).toHaveLength(3);
+    expect(g.first_token).toBe(g.chunks[0]);
+    expect(g.chunks[1] - g.chunks[0]).toBeGreaterThanOrEqual(20);
+    // the estimate counts the thinking text too: that of the whole text the chunks carry
+    expect(g.output_tokens_client).toBe(countTokens('hmm so thenHi'));
+    expect(g.output_tokens_client).toBeGreaterThan(countTokens('Hi'));
+    const c = await sendOne(spec(srv.url, { service: 'ollama', api: 'chat' }));
+    expect(c.status).toBe('ok');
+    expect(c.chunks).toHaveLength(2);
+    expect(c.output_tokens_client).toBe(countTokens('let meyes'));
+    expect(c.output_tokens_client).toBeGreaterThan(countTokens('yes'));
+  });
+
+  it('/api/generate non-streamed: one JSON body, no chunks, the response time as last_token', async () => {
+    srv = await startStreamServer(() => ({
+      contentType: 'application/json',
+      steps: [{ delay: 30, data: JSON.stringify({ ...final, response: 'one two three', eval_count: 5 }) }],
+    }));
+    const r = await sendOne(spec(srv.url, { service: 'ollama', stream: false }), { maxTokens: 5 });
+    expect(r).toMatchObject({ status: 'ok', api: 'generate', stream: false, chunks: [] });
+    expect(r.first_token).toBeUndefined();
+    expect(r.last_token).toBeGreaterThanOrEqual(r.sent + 25);
+    expect(r.end).toBeGreaterThanOrEqual(r.last_token!);
+    expect(r).toMatchObject({ output_tokens_client: 3, output_tokens_server: 5, output_tokens: 5 });
+    expect(r).toMatchObject({ prompt_tokens: 11, tokens_source: 'server' });
+    expect(r.server_figures?.total_duration_ns).toBe(250_000_000);
+    expect(deriveMetrics(r).e2e).toBe(r.last_token! - r.sent);
+    expect(srv.bodies[0]).toEqual({
+      model: 'm',
+      prompt: 'a b c',
+      stream: false,
+      options: { num_predict: 5 },
     });
   });
 
