@@ -1,6 +1,13 @@
 /** Resolution of `target_mapping` against a run's executors and servers, and its E006 errors. */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigValidationError } from '../../src/errors.js';
+import { freePort } from '../../src/launch/local/free-port.js';
+import type { PhaseEvent } from '../../src/orchestrator/events.js';
+import { Orchestrator } from '../../src/orchestrator/orchestrator.js';
+import type { RunPlan } from '../../src/orchestrator/run-plan.js';
 import { pinnedTargets, resolveTargetMapping } from '../../src/orchestrator/target-mapping.js';
 
 const local = {
@@ -110,5 +117,59 @@ describe('resolveTargetMapping', () => {
 
   it('without a mapping (programmatic plans), executor i is pinned to server i mod n', () => {
     expect(pinnedTargets(3, ['a', 'b'])).toEqual([['a'], ['b'], ['a']]);
+  });
+});
+
+describe('Orchestrator with distribution_strategy static', () => {
+  it('a mapping that does not fit the run is E006 before server health, recorded in run.json', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'hpcbench-tm-'));
+    try {
+      const closed = async () => `127.0.0.1:${await freePort()}`;
+      const plan: RunPlan = {
+        scenario: 'tm',
+        service: 'dummy',
+        serverConfig: { health_check: { timeout: 1, interval: 0.1 }, model: 'dummy-model' },
+        benchmarks: [
+          {
+            name: 'b1',
+            spec: {
+              benchmark: 'b1',
+              service: 'dummy',
+              model: 'dummy-model',
+              duration: 1,
+              warmup: 0,
+              clients_per_node: 1,
+            },
+          },
+        ],
+        resolved: { scenario: 'tm' },
+        distributionStrategy: 'static',
+        targetMapping: [{ client_group: 'n[2-3]', server_endpoints: ['n9'] }],
+      };
+      const o = new Orchestrator({
+        serverNodes: ['n1'],
+        clientNodes: ['n2', 'n4'],
+        plan,
+        serverEndpoints: [await closed()],
+        clientEndpoints: [await closed(), await closed()],
+        resultsDir: base,
+        mode: 'slurm',
+      });
+      const phases: string[] = [];
+      o.on('phase', (e: PhaseEvent) => phases.push(`${e.phase}:${e.state}`));
+      const err = await o.run().then(
+        () => undefined,
+        (e: unknown) => e as ConfigValidationError,
+      );
+      expect(err).toBeInstanceOf(ConfigValidationError);
+      expect(err!.message).toContain('executor n4 is in no client_group (groups: "n[2-3]")');
+      expect(err!.message).toContain('"n9" is neither a server node of this run (n1)');
+      expect(phases).not.toContain('server-health:start');
+      const runJson = JSON.parse(await readFile(join(o.runDir!, 'run.json'), 'utf8'));
+      expect(runJson).toMatchObject({ status: 'failed', error: { code: 'E006' } });
+      expect(runJson.benchmarks).toEqual([{ name: 'b1', status: 'pending' }]);
+    } finally {
+      await rm(base, { recursive: true, force: true });
+    }
   });
 });

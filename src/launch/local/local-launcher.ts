@@ -20,12 +20,13 @@ import type { OrchestratorOptions } from '../../orchestrator/options.js';
 import { Orchestrator, RunInterrupted } from '../../orchestrator/orchestrator.js';
 import { planFromRecipe } from '../../orchestrator/recipe-plan.js';
 import type { RunPlan } from '../../orchestrator/run-plan.js';
+import { resolveTargetMapping } from '../../orchestrator/target-mapping.js';
 import { createResultsDir } from '../../report/results-dir.js';
 import type { RunResults } from '../../report/types.js';
 import { selfCommand } from '../../util/self.js';
 import { ManagedChild } from './child.js';
 import { freePort } from './free-port.js';
-import { planExecutors, planServers, withPort } from './local-plan.js';
+import { localClientNodes, localServerNodes, planExecutors, planServers, withPort } from './local-plan.js';
 import { startOrphanWatchdog, type Watchdog } from './watchdog.js';
 
 export interface LocalRunOptions {
@@ -64,6 +65,18 @@ export async function loadLocalPlan(recipeFile: string, local = false): Promise<
         },
       ],
     );
+  }
+  if (plan.distributionStrategy === 'static' && plan.targetMapping) {
+    // The executors' and servers' names are known before anything starts: a mapping that does not fit is
+    // E006 now (the orchestrator resolves it again with the real URLs once the servers run).
+    const serverNodes = localServerNodes(plan);
+    resolveTargetMapping({
+      mapping: plan.targetMapping,
+      clientNodes: localClientNodes(plan),
+      serverNodes,
+      serverUrls: serverNodes.map((n) => `http://${n}.invalid`),
+      file: recipeFile,
+    });
   }
   return plan;
 }

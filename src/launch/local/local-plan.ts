@@ -29,15 +29,26 @@ export const logFile = (runDir: string, node: string, component: string) =>
 const readyFile = (runDir: string, node: string, component: string) =>
   join(runDir, 'launch', `${node}-${component}.ready.json`);
 
+/** Node names of a local run's servers (`server-1`, ...): one per `servers.endpoints` entry, else per server node. */
+export function localServerNodes(plan: RunPlan): string[] {
+  const endpoints = plan.servers?.endpoints;
+  const count = endpoints && endpoints.length > 0 ? endpoints.length : Math.max(1, plan.serverNodes ?? 1);
+  return Array.from({ length: count }, (_, i) => `server-${i + 1}`);
+}
+
+/** Node names of a local run's executors (`client-1`, ...): one per client node. */
+export function localClientNodes(plan: RunPlan): string[] {
+  return Array.from({ length: Math.max(1, plan.clientNodes ?? 1) }, (_, i) => `client-${i + 1}`);
+}
+
 export function planServers(plan: RunPlan, layout: LocalLayout): PlannedServer[] {
   const host = layout.host ?? '127.0.0.1';
   const endpoints = plan.servers?.endpoints;
+  const names = localServerNodes(plan);
   if (endpoints && endpoints.length > 0) {
-    return endpoints.map((endpoint, i) => ({ node: `server-${i + 1}`, endpoint }));
+    return endpoints.map((endpoint, i) => ({ node: names[i], endpoint }));
   }
-  const count = Math.max(1, plan.serverNodes ?? 1);
-  return Array.from({ length: count }, (_, i) => {
-    const node = `server-${i + 1}`;
+  return names.map((node) => {
     const command = plan.servers?.command;
     if (command) {
       return {
@@ -91,9 +102,7 @@ export function planExecutors(
   token: string,
 ): { node: string; child: ChildSpec }[] {
   const host = layout.host ?? '127.0.0.1';
-  const count = Math.max(1, plan.clientNodes ?? 1);
-  return Array.from({ length: count }, (_, i) => {
-    const node = `client-${i + 1}`;
+  return localClientNodes(plan).map((node) => {
     const ready = readyFile(layout.runDir, node, 'executor');
     const args = [
       'executor',
