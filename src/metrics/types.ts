@@ -40,7 +40,7 @@ export interface MetricsSnapshot {
   /** Epoch ms: measurement window start (after warmup) and end (last completion). */
   window_start?: number;
   window_end?: number;
-  /** Epoch ms of the last measured send (achieved rate = sent / (last_send − window_start)). */
+  /** Epoch ms of the latest `sent` stamp (connection write) of a finished measured request (achieved rate = sent / (last_send − window_start)). */
   last_send?: number;
   counters: Counters;
   errors_by_reason: Record<string, number>;
