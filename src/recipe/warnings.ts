@@ -135,10 +135,17 @@ export function plausibilityWarnings(
       ['workload', 'slo', 'ttft_ms'],
       'TTFT needs streaming (stream: true); without it only e2e_ms can be met',
     );
-  if (has(w, 'max_concurrency') && !openLoop)
+  const capNote = 'caps open-loop load only (target_rps); closed loop is already bounded by clients_per_node';
+  if (has(w, 'max_concurrency') && !openLoop) warn(['workload', 'max_concurrency'], capNote);
+  // a suite entry that unsets target_rps runs closed loop with the workload's (or its own) max_concurrency
+  const sweepOpen = has(obj(w.sweep), 'target_rps');
+  suite.forEach((x, i) => {
+    const cap = 'max_concurrency' in x ? x.max_concurrency : w.max_concurrency; // null in x unsets
+    if (!openLoop || sweepOpen || x.target_rps !== null || cap === undefined || cap === null) return;
     warn(
-      ['workload', 'max_concurrency'],
-      'caps open-loop load only (target_rps); closed loop is already bounded by clients_per_node',
+      ['workload', 'benchmark_suite', i, 'target_rps'],
+      `this entry runs closed loop; max_concurrency ${capNote}`,
     );
+  });
   return out;
 }

@@ -265,6 +265,33 @@ describe('plausibility warnings', () => {
     expect(warningsOf(check(short).issues)[0].path).toBe('workload.benchmark_suite[0].duration');
   });
 
+  it('max_concurrency on a closed-loop run, also a suite entry that unsets target_rps', () => {
+    expect(warningsOf(check(localRecipe({ max_concurrency: 4 })).issues)).toEqual([
+      expect.objectContaining({
+        path: 'workload.max_concurrency',
+        message: expect.stringMatching(/caps open-loop/),
+      }),
+    ]);
+    const suite = localRecipe({
+      target_rps: 5,
+      max_concurrency: 4,
+      benchmark_suite: [{ name: 'open' }, { name: 'closed', target_rps: null }],
+    });
+    expect(warningsOf(check(suite).issues)).toEqual([
+      expect.objectContaining({
+        path: 'workload.benchmark_suite[1].target_rps',
+        message: expect.stringMatching(/this entry runs closed loop; max_concurrency caps open-loop/),
+      }),
+    ]);
+    // the entry's own max_concurrency: null unsets the cap too
+    const unset = localRecipe({
+      target_rps: 5,
+      max_concurrency: 4,
+      benchmark_suite: [{ name: 'closed', target_rps: null, max_concurrency: null }],
+    });
+    expect(warningsOf(check(unset).issues)).toEqual([]);
+  });
+
   it('a rate above what the client executors can send', () => {
     const { issues } = check(localRecipe({ target_rps: 50_000 }));
     expect(warningsOf(issues)[0]).toMatchObject({
