@@ -5,12 +5,10 @@
  * unless --local is given. Ctrl-C / SIGTERM keeps what was measured and exits 130 / 143.
  */
 import type { Command } from '@commander-js/extra-typings';
-import { ConfigValidationError } from '../errors.js';
 import { runLocal } from '../launch/local/local-launcher.js';
 import { interruptOnSignals } from '../launch/local/signals.js';
 import { positiveSeconds } from '../orchestrator/flags.js';
 import { RunInterrupted } from '../orchestrator/orchestrator.js';
-import { checkRecipeDatasets } from '../recipe/index.js';
 import { attachProgress } from '../report/progress.js';
 import { allFailedNote, renderSummaryTable } from '../report/summary-table.js';
 
@@ -25,9 +23,6 @@ export function register(program: Command): void {
     .option('--timeout <seconds>', 'seconds for control operations and grace after each benchmark', '600')
     .action(async (recipe, opts) => {
       const timeout = positiveSeconds('--timeout', opts.timeout);
-      // A slurm recipe's datasets may be node-local (a missing one is only a warning when it is loaded);
-      // run here with --local, every dataset file must exist on this machine.
-      if (opts.local) await requireLocalDatasets(recipe);
       const signals = interruptOnSignals((sig) =>
         process.stderr.write(`\n${sig}: stopping the workload and writing results (again to exit now)\n`),
       );
@@ -66,15 +61,4 @@ export function register(program: Command): void {
         signals.dispose();
       }
     });
-}
-
-async function requireLocalDatasets(file: string): Promise<void> {
-  const errors = (await checkRecipeDatasets(file, { missingDataset: 'error' })).filter(
-    (i) => i.severity === 'error',
-  );
-  if (errors.length)
-    throw new ConfigValidationError(
-      `invalid recipe ${file}: ${errors.length} dataset error${errors.length === 1 ? '' : 's'}`,
-      errors,
-    );
 }

@@ -10,7 +10,7 @@ import { renderSbatch } from '../launch/slurm/sbatch.js';
 import { hpcbenchArgv } from '../launch/slurm/self-argv.js';
 import { defaultResultsDir } from '../launch/slurm/submit.js';
 import { VERSION } from '../version.js';
-import { checkSlurmDatasets } from './submit.js';
+import { SLURM_DATASETS } from './submit.js';
 
 export function register(program: Command): void {
   program
@@ -20,8 +20,7 @@ export function register(program: Command): void {
     .option('--results-dir <dir>', 'results folder the job writes to (default results/<scenario>_<UTC time>)')
     .option('--plan [nodelist]', 'also print the srun steps for a node list (default node[1-N])')
     .action(async (file, opts) => {
-      const recipe = await loadSlurmRecipe(file);
-      await checkSlurmDatasets(file);
+      const recipe = await loadSlurmRecipe(file, SLURM_DATASETS);
       const resultsDir = opts.resultsDir ?? defaultResultsDir(recipe.scenario);
       const self = hpcbenchArgv();
       process.stdout.write(renderSbatch(recipe, { resultsDir, hpcbench: self, version: VERSION, file }));

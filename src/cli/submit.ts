@@ -5,15 +5,16 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
-import { ConfigValidationError, formatConfigIssue } from '../errors.js';
 import { watchJob } from '../launch/slurm/job-watch.js';
 import { loadSlurmRecipe } from '../launch/slurm/recipe-file.js';
 import { jobErrorTail, runStatus, runSummaryText } from '../launch/slurm/run-outcome.js';
 import { hpcbenchArgv } from '../launch/slurm/self-argv.js';
 import { prepareJob, submitJob } from '../launch/slurm/submit.js';
-import { checkRecipeDatasets } from '../recipe/index.js';
 import { createResultsDir } from '../report/results-dir.js';
 import { VERSION } from '../version.js';
+
+/** Dataset files are read before submitting: missing is a warning (node-local paths), malformed E006. */
+export const SLURM_DATASETS = { checkDatasets: true, missingDataset: 'warning' } as const;
 
 export function register(program: Command): void {
   program
@@ -28,8 +29,7 @@ export function register(program: Command): void {
     .option('--sbatch-arg <arg...>', 'extra sbatch options, e.g. --sbatch-arg=--begin=now+1hour')
     .option('--interval <seconds>', 'seconds between job state polls with --wait', '2')
     .action(async (file, opts) => {
-      const recipe = await loadSlurmRecipe(file);
-      await checkSlurmDatasets(file);
+      const recipe = await loadSlurmRecipe(file, SLURM_DATASETS);
       if (recipe.orchestration?.mode && recipe.orchestration.mode !== 'slurm') {
         process.stderr.write(
           `note: ${file}: orchestration.mode is '${recipe.orchestration.mode}'; submitting it as a Slurm job anyway\n`,
@@ -64,22 +64,4 @@ export function register(program: Command): void {
       process.stderr.write(`job ${job.jobId} ${final.state}; run status ${status}\n`);
       process.exitCode = status;
     });
-}
-
-/**
- * Dataset files of a recipe submitted to Slurm: a missing file is a warning (paths may be node-local and
- * absent on the login node), a readable malformed one is E006 before anything is submitted.
- */
-export async function checkSlurmDatasets(
-  file: string,
-  warn: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
-): Promise<void> {
-  const issues = await checkRecipeDatasets(file, { missingDataset: 'warning' });
-  for (const w of issues.filter((i) => i.severity === 'warning')) warn(formatConfigIssue(w));
-  const errors = issues.filter((i) => i.severity === 'error');
-  if (errors.length)
-    throw new ConfigValidationError(
-      `invalid recipe ${file}: ${errors.length} dataset error${errors.length === 1 ? '' : 's'}`,
-      errors,
-    );
 }

@@ -51,7 +51,12 @@ async function rawDocument(file: string): Promise<unknown> {
   }
 }
 
-export async function planFromRecipe(src: { configFile?: string; recipe?: unknown }): Promise<RunPlan> {
+export async function planFromRecipe(src: {
+  configFile?: string;
+  recipe?: unknown;
+  /** Severity of a missing dataset file (default: warning for slurm recipes, else error). */
+  missingDataset?: 'error' | 'warning';
+}): Promise<RunPlan> {
   let loaded: LoadedRecipe;
   let plugins: string[];
   if (src.configFile) {
@@ -63,6 +68,7 @@ export async function planFromRecipe(src: { configFile?: string; recipe?: unknow
     // Dataset files are read now (E006 before any server starts), relative paths from the recipe's folder.
     loaded = await loadRecipe(src.configFile, {
       checkDatasets: true,
+      missingDataset: src.missingDataset,
       baseDir: await datasetBaseDir(src.configFile),
     });
   } else if (src.recipe !== undefined) {

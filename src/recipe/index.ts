@@ -14,7 +14,6 @@ export {
 } from './expand.js';
 export { recipeJsonSchema } from './json-schema.js';
 export {
-  checkRecipeDatasets,
   checkRecipeFile,
   checkRecipeText,
   type LoadedRecipe,

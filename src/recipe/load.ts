@@ -167,19 +167,3 @@ export async function checkRecipeFile(
   if (typeof text !== 'string') return { raw: undefined, issues: [text], baseDir: baseDirOf(o) };
   return { ...checkRecipeText(text, path, o), baseDir: baseDirOf(o) };
 }
-
-/**
- * Only the dataset issues of a recipe file (for commands that loaded it already): every dataset file its
- * benchmarks use, read with the executor's loaders. Empty when the recipe itself does not parse.
- */
-export async function checkRecipeDatasets(path: string, opts?: RecipeOptions): Promise<ConfigIssue[]> {
-  const o = fileOpts(path, opts);
-  const text = await readRecipe(path);
-  if (typeof text !== 'string') return [];
-  const src = parseSource(text, path);
-  const parsed = src.parseErrors.length ? undefined : recipeSchema.safeParse(src.data);
-  if (!parsed?.success) return [];
-  const recipe = resolveDefaults(parsed.data);
-  const missing = o.missingDataset ?? (recipe.orchestration.mode === 'slurm' ? 'warning' : 'error');
-  return datasetIssues(src, recipe, { baseDir: baseDirOf(o), missing });
-}

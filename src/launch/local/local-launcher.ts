@@ -52,7 +52,12 @@ export interface LocalRunHandle {
 
 /** Loads the recipe and checks that it may run locally (E006 otherwise). */
 export async function loadLocalPlan(recipeFile: string, local = false): Promise<RunPlan> {
-  const plan = await planFromRecipe({ configFile: recipeFile });
+  // A slurm recipe's missing dataset is only a warning when it is loaded (node-local paths); run here with
+  // --local, every dataset file must exist on this machine.
+  const plan = await planFromRecipe({
+    configFile: recipeFile,
+    ...(local ? { missingDataset: 'error' } : {}),
+  });
   if (plan.mode === 'slurm' && !local) {
     throw new ConfigValidationError(
       `${recipeFile}: orchestration.mode is 'slurm': submit it to the cluster with \`hpcbench submit ${recipeFile}\`, or run it on this machine with \`hpcbench run --local ${recipeFile}\``,
