@@ -1,5 +1,6 @@
 /** The load generator: request clients, arrival schedules, datasets and the run loop. */
 
+export { LATE_MS } from '../metrics/recorder.js';
 export {
   type CancelSignal,
   connectionsFor,
@@ -29,7 +30,6 @@ export {
   type ServerFigures,
 } from './record.js';
 export { type LoadOptions, type LoadRun, startLoad } from './run/load-run.js';
-export { LATE_MS } from './run/open-loop.js';
 export {
   type ArrivalSchedule,
   arrivalTimes,

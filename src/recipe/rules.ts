@@ -166,7 +166,7 @@ function workloadRules(ctx: RuleContext, err: Push): void {
     err(['workload', 'burstiness'], 'only used with request_distribution: burst', 'warning');
   suite.map(obj).forEach((x, i) => {
     const at: PathSegment[] = ['workload', 'benchmark_suite', i];
-    const own = (k: string) => k in x && x[k] !== undefined;
+    const own = (k: string) => x[k] !== undefined; // null counts: it unsets the base's value
     const rps = (own('target_rps') ? has(x, 'target_rps') : has(w, 'target_rps')) || sweepRps;
     const dist = own('request_distribution') ? x.request_distribution : baseDist;
     if ((dist === 'poisson' || dist === 'burst') && !rps) {
@@ -181,8 +181,7 @@ function workloadRules(ctx: RuleContext, err: Push): void {
           `null makes this entry closed loop, but request_distribution ${String(dist)} (from workload) applies to open loop only: also set request_distribution: constant here`,
         );
     }
-    const bursty = own('burstiness') ? has(x, 'burstiness') : false;
-    if (bursty && dist !== 'burst')
+    if (has(x, 'burstiness') && dist !== 'burst')
       err([...at, 'burstiness'], 'only used with request_distribution: burst', 'warning');
   });
   sweepRules(ctx, w, err);

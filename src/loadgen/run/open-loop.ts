@@ -6,12 +6,9 @@
  * are skipped (not counted). Latencies are also recorded from the scheduled time.
  */
 
-import { LATE_MS } from '../../metrics/recorder.js';
 import { nowMs } from '../record.js';
 import { buildSchedule, type ScheduleOptions } from '../schedule/arrivals.js';
 import type { RunContext } from './context.js';
-
-export { LATE_MS };
 
 /** Sends issued back to back before yielding to the event loop when catching up. */
 const BATCH = 64;
