@@ -1,16 +1,15 @@
 /** hpcbench's programmatic API. */
 
+export * from './contracts/index.js';
 export * from './controller/index.js';
 export * from './errors.js';
 export * from './executor/index.js';
-export type * from './executor/protocol.js';
 export { type LaunchCommand, registerLaunchCommand, serverLaunchCommand } from './launch/commands/index.js';
 export { apptainerExecArgv, apptainerPullArgv, containerFor } from './launch/containers.js';
 export * from './launch/local/index.js';
 export * from './launch/ray/index.js';
 export * from './launch/slurm/index.js';
 export * from './loadgen/index.js';
-export type * from './loadgen/spec.js';
 export {
   BaseLogCollector,
   type CollectionResult,

@@ -5,6 +5,15 @@
  * connections E008.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type {
+  ExecutorMetrics,
+  HealthResponse,
+  MetricsSnapshot,
+  StartRequest,
+  StartResponse,
+  StatusResponse,
+  WorkloadSpec,
+} from '../contracts/index.js';
 import {
   ClientHealthError,
   HpcBenchError,
@@ -12,9 +21,6 @@ import {
   TimeoutExceededError,
   WorkloadStartError,
 } from '../errors.js';
-import type { ExecutorMetrics, HealthResponse, StartResponse, StatusResponse } from '../executor/protocol.js';
-import type { WorkloadSpec } from '../loadgen/spec.js';
-import type { MetricsSnapshot } from '../metrics/types.js';
 import { endpointUrl, joinUrl } from '../services/base/endpoint.js';
 import {
   errorReason,
@@ -34,8 +40,8 @@ import type {
   WorkloadControllerOptions,
 } from './types.js';
 
-/** A workload as the seed wrote it (durations may be strings) or a full WorkloadSpec. */
-export type WorkloadConfig = Partial<WorkloadSpec> & Record<string, unknown>;
+/** A workload as the seed wrote it (durations may be strings, flat load fields) or a full WorkloadSpec. */
+export type WorkloadConfig = StartRequest;
 
 export interface StartOptions {
   /** Per-executor overrides (e.g. `records_path`); `{node}` in `records_path` is replaced anyway. */

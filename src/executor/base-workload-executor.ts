@@ -8,20 +8,19 @@ import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { isHpcBenchError } from '../errors.js';
-import type { WorkloadSpec } from '../loadgen/spec.js';
-import type { MetricsSnapshot } from '../metrics/types.js';
-import { VERSION } from '../version.js';
-import { bearerMatches } from './auth.js';
-import { defaultLoadEngine } from './default-engine.js';
-import { emptyExecutorMetrics } from './empty-metrics.js';
-import type { LoadEngine, LoadRunLike } from './load-engine.js';
+import type { MetricsSnapshot, WorkloadSpec } from '../contracts/index.js';
 import {
   type ExecutorMetrics,
   type HealthResponse,
   MAX_BODY_BYTES,
   type StatusResponse,
-} from './protocol.js';
+} from '../contracts/index.js';
+import { isHpcBenchError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { bearerMatches } from './auth.js';
+import { defaultLoadEngine } from './default-engine.js';
+import { emptyExecutorMetrics } from './empty-metrics.js';
+import type { LoadEngine, LoadRunLike } from './load-engine.js';
 import { parseWorkloadSpec } from './spec-schema.js';
 
 export interface WorkloadExecutorOptions {

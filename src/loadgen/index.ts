@@ -21,14 +21,7 @@ export {
   sampleLength,
   syntheticPrompts,
 } from './datasets/index.js';
-export {
-  newRecord,
-  nowMs,
-  type RequestRecord,
-  type RequestStatus,
-  recordToJson,
-  type ServerFigures,
-} from './record.js';
+export { newRecord, nowMs, recordToJson } from './record.js';
 export { type LoadOptions, type LoadRun, startLoad } from './run/load-run.js';
 export {
   type ArrivalSchedule,
@@ -39,4 +32,3 @@ export {
   type ScheduleOptions,
   shareOf,
 } from './schedule/index.js';
-export type * from './spec.js';

@@ -5,8 +5,7 @@
  *   TPOT = (E2E − TTFT) / (output_tokens − 1), only when output_tokens > 1 and TTFT exists
  *   schedule lag = sent − scheduled; *_from_scheduled = the same latencies measured from `scheduled`
  */
-import type { RequestRecord } from '../loadgen/record.js';
-import type { Slo } from '../loadgen/spec.js';
+import type { RequestRecord, Slo } from '../contracts/index.js';
 
 export interface RequestMetrics {
   ttft?: number;

@@ -6,8 +6,9 @@
  * elapsed seconds summed over the suite, its latencies from the exact merge of that node's snapshots and
  * its throughput over its summed elapsed time.
  */
+
+import type { MetricsSnapshot } from '../contracts/index.js';
 import type { AggregatedMetrics, ClientMetrics } from '../controller/types.js';
-import type { MetricsSnapshot } from '../metrics/types.js';
 import type { BenchmarkResult } from '../report/types.js';
 
 export type RunTotals = Omit<AggregatedMetrics, 'summary' | 'snapshot'> &

@@ -6,8 +6,10 @@
  * `workload.slo` add goodput/s (each group only when some benchmark needs it). An open-loop benchmark that
  * missed its target rate gets a warning line under the table. Rendered as aligned text and as Markdown.
  */
+
+import type { LatencyMetric } from '../contracts/index.js';
 import { LATE_MS } from '../metrics/recorder.js';
-import type { BenchmarkSummary, LatencyMetric } from '../metrics/types.js';
+import type { BenchmarkSummary } from '../metrics/types.js';
 import type { BenchmarkResult } from './types.js';
 
 const HEADER = [

@@ -3,8 +3,8 @@
  * `throughput_rps`, `per_client`, ...) per benchmark and for the whole run, plus exact summaries.
  */
 
+import type { WorkloadSpec } from '../contracts/index.js';
 import type { AggregatedMetrics, ClientMetrics } from '../controller/types.js';
-import type { WorkloadSpec } from '../loadgen/spec.js';
 import type { BenchmarkSummary } from '../metrics/types.js';
 import type { ServerMetricsView } from '../serverstats/types.js';
 

@@ -39,7 +39,11 @@ describe('contracts', () => {
   it('the orchestrator loads recipe files and objects through src/recipe (E006 for a bad one)', async () => {
     const fromFile = await planFromRecipe({ configFile: join(ORIGINAL, 'logging_meluxina.yaml') });
     expect(fromFile.benchmarks).toHaveLength(1);
-    expect(fromFile.benchmarks[0].spec).toMatchObject({ duration: 120, warmup: 30, clients_per_node: 5 });
+    expect(fromFile.benchmarks[0].spec).toMatchObject({
+      duration: 120,
+      warmup: 30,
+      load: { mode: 'closed', clients_per_node: 5 },
+    });
     const fromObject = await planFromRecipe({
       recipe: { scenario: 'o', workload: { service: 'dummy', duration: '20s' } },
     });

@@ -4,9 +4,8 @@
  * nanosecond `*_duration` fields, kept as the server's own figures.
  */
 
-import type { RequestRecord } from '../record.js';
+import type { Api, RequestRecord, WorkloadSpec } from '../../contracts/index.js';
 import { nowMs } from '../record.js';
-import type { Api, WorkloadSpec } from '../spec.js';
 import { type Exchange, runExchange } from './exchange.js';
 import { feedLines, flushLines } from './lines.js';
 import type { Targets } from './pools.js';

@@ -3,6 +3,7 @@
  * between requests. A request's `scheduled` time is when its user became ready, so schedule lag measures
  * the load generator's own delay.
  */
+import type { ClosedLoop } from '../../contracts/index.js';
 import { nowMs } from '../record.js';
 import type { RunContext } from './context.js';
 
@@ -15,9 +16,9 @@ async function user(ctx: RunContext, thinkMs: number): Promise<void> {
   }
 }
 
-export async function runClosedLoop(ctx: RunContext): Promise<void> {
-  const thinkMs = (ctx.spec.sleep_seconds ?? 0) * 1000;
+export async function runClosedLoop(ctx: RunContext, load: ClosedLoop): Promise<void> {
+  const thinkMs = (load.sleep_seconds ?? 0) * 1000;
   const users: Promise<void>[] = [];
-  for (let i = 0; i < Math.max(1, ctx.spec.clients_per_node); i++) users.push(user(ctx, thinkMs));
+  for (let i = 0; i < Math.max(1, load.clients_per_node); i++) users.push(user(ctx, thinkMs));
   await Promise.all(users);
 }
