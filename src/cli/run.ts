@@ -5,6 +5,7 @@
  * unless --local is given. Ctrl-C / SIGTERM keeps what was measured and exits 130 / 143.
  */
 import type { Command } from '@commander-js/extra-typings';
+import { failedThresholds, renderThresholdTable, THRESHOLDS_FAILED_EXIT } from '../decide/evaluate.js';
 import { runLocal } from '../launch/local/local-launcher.js';
 import { interruptOnSignals } from '../launch/local/signals.js';
 import { positiveSeconds } from '../orchestrator/flags.js';
@@ -38,7 +39,13 @@ export function register(program: Command): void {
           },
         });
         process.stdout.write(`\n${renderSummaryTable(results.benchmarks)}`);
+        process.stdout.write(renderThresholdTable(results.benchmarks));
         process.stdout.write(`results: ${runDir}\n`);
+        const failed = failedThresholds(results.benchmarks);
+        if (results.status === 'completed' && failed > 0) {
+          process.stderr.write(`${failed} threshold(s) failed (see the table above): exit 99\n`);
+          process.exitCode = THRESHOLDS_FAILED_EXIT;
+        }
         // Completed, but some benchmark had no successful request: the data is kept, the exit status says so.
         if (results.status === 'completed' && results.benchmarks.some((b) => allFailedNote(b))) {
           process.stderr.write('a benchmark had no successful request (see the warnings above): exit 3\n');

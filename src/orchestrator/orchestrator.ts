@@ -10,6 +10,7 @@
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { failedThresholds, THRESHOLDS_FAILED_EXIT } from '../decide/evaluate.js';
 import { TOKEN_ENV } from '../executor/protocol.js';
 import type { LogSource } from '../logs/types.js';
 import { mergeSnapshots, toExecutorMetrics } from '../metrics/index.js';
@@ -215,7 +216,7 @@ export class Orchestrator extends OrchestratorEmitter {
         await writer.updateRun({
           ended_at: new Date().toISOString(),
           status,
-          exit_code: this.exitCode(status),
+          exit_code: this.exitCode(status, results),
           error,
           benchmarks: results.map((r) => ({ name: r.name, status: r.status })),
         });
@@ -376,9 +377,13 @@ export class Orchestrator extends OrchestratorEmitter {
       });
   }
 
-  /** Exit status for run.json: EXIT_CODES, or the abort reason's `exitCode` (143 for SIGTERM). */
-  exitCode(status: RunStatus): number {
+  /**
+   * Exit status for run.json: EXIT_CODES, the abort reason's `exitCode` (143 for SIGTERM), or 99 for a
+   * completed run with a failed threshold.
+   */
+  exitCode(status: RunStatus, results: readonly BenchmarkResult[] = []): number {
     const code = (this.abort.signal.reason as { exitCode?: unknown } | undefined)?.exitCode;
+    if (status === 'completed' && failedThresholds(results) > 0) return THRESHOLDS_FAILED_EXIT;
     return status === 'interrupted' && typeof code === 'number' ? code : EXIT_CODES[status];
   }
 

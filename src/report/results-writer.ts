@@ -13,6 +13,7 @@
  */
 import { copyFile, mkdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { failedThresholds, renderThresholdMarkdown, thresholdsPassed } from '../decide/evaluate.js';
 import { writeFileAtomic, writeJsonAtomic } from './json-file.js';
 import { createResultsDir, safeName } from './results-dir.js';
 import { allFailedNote, renderSummaryMarkdown } from './summary-table.js';
@@ -105,6 +106,7 @@ export class ResultsWriter {
       status: result.status,
       ...(result.summary ?? {}),
       ...(result.server_metrics ? { server_metrics: result.server_metrics } : {}),
+      ...(result.thresholds ? { thresholds: result.thresholds } : {}),
       ...(result.error ? { error: result.error } : {}),
     });
     await writeFileAtomic(join(dir, 'timeseries.csv'), timeseriesCsv(snapshot));
@@ -120,11 +122,15 @@ export class ResultsWriter {
       started_at: run?.started_at,
       ended_at: run?.ended_at,
       ...extra,
+      ...(results.some((r) => r.thresholds)
+        ? { thresholds: { failed: failedThresholds(results), passed: thresholdsPassed(results) } }
+        : {}),
       benchmarks: results.map((r) => ({
         name: r.name,
         status: r.status,
         summary: r.summary,
         server_metrics: r.server_metrics,
+        ...(r.thresholds ? { thresholds: r.thresholds } : {}),
         error: r.error,
       })),
     });
@@ -139,7 +145,10 @@ export class ResultsWriter {
     ];
     await writeFileAtomic(
       join(this.dir, 'summary.md'),
-      renderSummaryMarkdown(`hpcbench: ${run?.scenario ?? 'run'}`, results, notes),
+      renderSummaryMarkdown(`hpcbench: ${run?.scenario ?? 'run'}`, results, notes) +
+        withBlankLine(renderThresholdMarkdown(results)),
     );
   }
 }
+
+const withBlankLine = (section: string) => (section ? `\n${section}` : '');
