@@ -46,10 +46,12 @@ describe('recipe thresholds', () => {
     const summary = await readJson(join(run, 'summary.json'));
     expect(summary.thresholds).toEqual({ failed: 1, passed: 3 });
     const strict = summary.benchmarks.find((b: { name: string }) => b.name === 'strict');
-    expect(strict.thresholds.map((t: { condition: string; pass: boolean }) => [t.condition, t.pass])).toEqual([
-      ['error_rate < 1%', true],
-      ['ttft.p50 < 1us', false],
-    ]);
+    expect(strict.thresholds.map((t: { condition: string; pass: boolean }) => [t.condition, t.pass])).toEqual(
+      [
+        ['error_rate < 1%', true],
+        ['ttft.p50 < 1us', false],
+      ],
+    );
     expect(strict.thresholds[1].actual).toBe(strict.summary.latency_ms.ttft.p50);
     const own = await readJson(join(run, 'benchmarks', 'strict', 'summary.json'));
     expect(own.thresholds).toEqual(strict.thresholds);
