@@ -12,7 +12,7 @@ import { logProgress } from '../launch/slurm/progress.js';
 import { loadSlurmRecipe } from '../launch/slurm/recipe-file.js';
 import { hpcbenchArgv } from '../launch/slurm/self-argv.js';
 import { startRunMonitoring } from '../monitor/run-monitoring.js';
-import { EXIT_CODES, Orchestrator } from '../orchestrator/orchestrator.js';
+import { Orchestrator } from '../orchestrator/orchestrator.js';
 
 async function submittedRecipe(resultsDir: string): Promise<string> {
   const dir = join(resultsDir, 'slurm');
@@ -71,7 +71,7 @@ export function register(program: Command): void {
           });
           logProgress(orchestrator, log);
           const results = await orchestrator.run();
-          return EXIT_CODES[results.status];
+          return results.exit_code;
         },
       });
     });
