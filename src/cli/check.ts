@@ -4,15 +4,11 @@
  * conditions the recipe gave each benchmark (kept in its summary.json) are evaluated again.
  */
 import type { Command } from '@commander-js/extra-typings';
-import {
-  evaluateThresholds,
-  failedThresholds,
-  renderThresholdTable,
-  THRESHOLDS_FAILED_EXIT,
-} from '../decide/evaluate.js';
+import { evaluateThresholds, failedThresholds, renderThresholdTable } from '../decide/evaluate.js';
 import { readRun } from '../decide/run-dir.js';
 import { parseThreshold } from '../decide/threshold.js';
 import { type ConfigIssue, ConfigValidationError } from '../errors.js';
+import { EXIT_CODES } from '../exit-codes.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -48,6 +44,6 @@ export function register(program: Command): void {
       const failed = failedThresholds(benchmarks);
       if (opts.json) process.stdout.write(`${JSON.stringify({ run: dir, failed, benchmarks }, null, 2)}\n`);
       else process.stdout.write(renderThresholdTable(benchmarks));
-      if (failed) process.exitCode = THRESHOLDS_FAILED_EXIT;
+      if (failed) process.exitCode = EXIT_CODES.thresholds;
     });
 }

@@ -84,8 +84,8 @@ export function register(program: Command): void {
         process.stdout.write(
           `throughput_rps: ${results.throughput_rps.toFixed(3)}\nresults: ${results.results_dir}\n`,
         );
-        if (results.status === 'interrupted') process.exitCode = signals.exitCode();
-        else process.exitCode = orchestrator.exitCode(results.status, results.benchmarks);
+        if (results.reason) process.stderr.write(`run ${results.status}: ${results.reason}\n`);
+        process.exitCode = results.exit_code;
       } catch (err) {
         if (orchestrator.runDir) process.stderr.write(`results (partial): ${orchestrator.runDir}\n`);
         throw err;

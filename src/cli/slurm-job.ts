@@ -74,7 +74,7 @@ export function register(program: Command): void {
           const results = await orchestrator.run();
           const table = renderThresholdTable(results.benchmarks);
           if (table) process.stdout.write(table);
-          return orchestrator.exitCode(results.status, results.benchmarks);
+          return results.exit_code;
         },
       });
     });

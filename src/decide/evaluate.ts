@@ -6,9 +6,6 @@
 import type { FigureUnit, SummaryFile } from './figures.js';
 import { holds, type Operator, parseThreshold } from './threshold.js';
 
-/** Exit code of a completed run whose thresholds did not all pass (k6's convention). */
-export const THRESHOLDS_FAILED_EXIT = 99;
-
 export interface ThresholdResult {
   /** The condition as written. */
   condition: string;
