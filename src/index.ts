@@ -4,6 +4,7 @@ export * from './contracts/index.js';
 export * from './controller/index.js';
 export * from './errors.js';
 export * from './executor/index.js';
+export * from './exit-codes.js';
 export { type LaunchCommand, registerLaunchCommand, serverLaunchCommand } from './launch/commands/index.js';
 export { apptainerExecArgv, apptainerPullArgv, containerFor } from './launch/containers.js';
 export * from './launch/local/index.js';

@@ -70,6 +70,11 @@ export const workloadFields = {
   seed: z.int({ error: 'expected a whole number' }),
   request_timeout: positiveDuration,
   window: positiveDuration.meta({ description: 'time-series window of the per-window histograms' }),
+  max_error_rate: z
+    .number({ error: 'expected a fraction between 0 and 1, e.g. 0.05' })
+    .min(0, 'must be between 0 and 1')
+    .max(1, 'must be between 0 and 1')
+    .meta({ description: 'failed / (ok + failed) above which a benchmark is degraded (default 0.05)' }),
 };
 
 /** Closed loop: `clients_per_node` users per executor, each sending one request at a time. */
@@ -173,6 +178,8 @@ export const workloadSpecSchema = z.object({
   request_timeout: positiveSeconds.optional(),
   /** Time-series window of the per-window histograms, seconds. */
   window_seconds: positiveSeconds.optional(),
+  /** Orchestrator only: failed / (ok + failed) above which the benchmark is degraded (default 0.05). */
+  max_error_rate: workloadFields.max_error_rate.optional(),
   /** Directory where the executor appends raw per-request records (JSONL). */
   records_path: nonEmpty.optional(),
 });

@@ -21,7 +21,7 @@ import {
   TimeoutExceededError,
   WorkloadStartError,
 } from '../errors.js';
-import { endpointUrl, joinUrl } from '../services/base/endpoint.js';
+import { endpointUrl, joinUrl } from '../util/endpoint.js';
 import {
   errorReason,
   type HttpResult,
@@ -29,7 +29,7 @@ import {
   parseJson,
   TransportError,
   transportToHpcError,
-} from '../services/base/http.js';
+} from '../util/http.js';
 import { aggregate } from './aggregate.js';
 import { defaultMetricsEngine } from './default-metrics.js';
 import type {
@@ -264,15 +264,5 @@ export class BaseWorkloadController {
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
     return true;
-  }
-
-  /** Snapshots of the last getMetrics-able state, per node (for results files). */
-  async getSnapshots(): Promise<{ node: string; snapshot?: MetricsSnapshot }[]> {
-    return Promise.all(
-      this.executors.map(async (t) => ({
-        node: t.node,
-        snapshot: (await this.getJson<ExecutorMetrics>(t, '/metrics')).snapshot,
-      })),
-    );
   }
 }

@@ -7,6 +7,7 @@
 import type { WorkloadSpec } from '../contracts/index.js';
 import type { BaseWorkloadController } from '../controller/base-workload-controller.js';
 import type { ExecutorStatus } from '../controller/types.js';
+import { evaluateThresholds } from '../decide/evaluate.js';
 import { isHpcBenchError } from '../errors.js';
 import type { BenchmarkResult } from '../report/types.js';
 import { rebaseRates } from '../serverstats/view.js';
@@ -168,6 +169,11 @@ export async function runBenchmark(
     if (!ctx.signal.aborted) failure = err;
   }
   result.ended_at = new Date().toISOString();
+  if (plan.thresholds?.length)
+    result.thresholds = evaluateThresholds(plan.thresholds, {
+      ...result.summary,
+      server_metrics: result.server_metrics,
+    });
   return { result, failure };
 }
 
