@@ -6,9 +6,10 @@
 import type { AggregatedMetrics, ClientMetrics } from '../controller/types.js';
 import type { WorkloadSpec } from '../loadgen/spec.js';
 import type { BenchmarkSummary } from '../metrics/types.js';
+import type { EnergyReport } from '../monitor/energy.js';
 import type { ServerMetricsView } from '../serverstats/types.js';
 
-export type { AggregatedMetrics, ClientMetrics, ServerMetricsView };
+export type { AggregatedMetrics, ClientMetrics, EnergyReport, ServerMetricsView };
 
 export type BenchmarkStatus = 'pending' | 'running' | 'completed' | 'failed' | 'interrupted';
 export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted';
@@ -33,6 +34,8 @@ export interface BenchmarkResult {
    * server could be scraped.
    */
   server_metrics?: ServerMetricsView;
+  /** The measurement window's energy on the server nodes (monitors with GPU power or RAPL; docs/metrics.md). */
+  energy?: EnergyReport;
   error?: ErrorInfo;
 }
 
