@@ -8,8 +8,8 @@ import { ConfigValidationError } from '../errors.js';
 import { interruptOnSignals } from '../launch/local/signals.js';
 import { portNumber, positiveSeconds } from '../orchestrator/flags.js';
 import { EXIT_CODES, Orchestrator } from '../orchestrator/orchestrator.js';
-import { attachProgress } from '../report/progress.js';
 import { renderSummaryTable } from '../report/summary-table.js';
+import { attachProgress } from './progress.js';
 
 /** `node` or `node:port`: the node name and, when a port is given, the endpoint. */
 function splitNodes(nodes: string[], port: number): { names: string[]; endpoints: string[] } {

@@ -9,8 +9,8 @@ import { runLocal } from '../launch/local/local-launcher.js';
 import { interruptOnSignals } from '../launch/local/signals.js';
 import { positiveSeconds } from '../orchestrator/flags.js';
 import { RunInterrupted } from '../orchestrator/orchestrator.js';
-import { attachProgress } from '../report/progress.js';
 import { allFailedNote, renderSummaryTable } from '../report/summary-table.js';
+import { attachProgress } from './progress.js';
 
 export function register(program: Command): void {
   program

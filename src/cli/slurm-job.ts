@@ -8,11 +8,11 @@ import { join, resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { ConfigValidationError } from '../errors.js';
 import { runSlurmJob } from '../launch/slurm/job-runner.js';
-import { logProgress } from '../launch/slurm/progress.js';
 import { loadSlurmRecipe } from '../launch/slurm/recipe-file.js';
 import { hpcbenchArgv } from '../launch/slurm/self-argv.js';
 import { startRunMonitoring } from '../monitor/run-monitoring.js';
 import { EXIT_CODES, Orchestrator } from '../orchestrator/orchestrator.js';
+import { logProgress } from './slurm-progress.js';
 
 async function submittedRecipe(resultsDir: string): Promise<string> {
   const dir = join(resultsDir, 'slurm');

@@ -15,7 +15,7 @@ import {
 import type { ExecutorMetrics, HealthResponse, StartResponse, StatusResponse } from '../executor/protocol.js';
 import type { WorkloadSpec } from '../loadgen/spec.js';
 import type { MetricsSnapshot } from '../metrics/types.js';
-import { endpointUrl, joinUrl } from '../services/base/endpoint.js';
+import { endpointUrl, joinUrl } from '../util/endpoint.js';
 import {
   errorReason,
   type HttpResult,
@@ -23,7 +23,7 @@ import {
   parseJson,
   TransportError,
   transportToHpcError,
-} from '../services/base/http.js';
+} from '../util/http.js';
 import { aggregate } from './aggregate.js';
 import { defaultMetricsEngine } from './default-metrics.js';
 import type {

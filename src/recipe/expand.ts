@@ -7,7 +7,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import type { PromptSource, WorkloadSpec } from '../loadgen/spec.js';
-import { safeName } from '../report/results-dir.js';
+import { safeName } from '../util/names.js';
 import { optionalSeconds, seconds } from './durations.js';
 import { DUMMY_MODEL } from './resolve.js';
 import type { Recipe } from './schema/recipe.js';

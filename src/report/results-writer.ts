@@ -14,8 +14,9 @@
  */
 import { copyFile, mkdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { safeName } from '../util/names.js';
 import { writeFileAtomic, writeJsonAtomic } from './json-file.js';
-import { createResultsDir, safeName } from './results-dir.js';
+import { createResultsDir } from './results-dir.js';
 import { allFailedNote, renderSummaryMarkdown } from './summary-table.js';
 import { timeseriesCsv } from './timeseries.js';
 import type { BenchmarkResult, RunRecord } from './types.js';

@@ -1,7 +1,7 @@
 /** benchmark_suite and sweep expansion into the WorkloadSpecs the executors run. */
 import { describe, expect, it } from 'vitest';
 import { expandBenchmarks, resolveRecipe, sweepPoints } from '../../src/recipe/index.js';
-import { safeName } from '../../src/report/results-dir.js';
+import { safeName } from '../../src/util/names.js';
 import { localRecipe } from './helpers.js';
 
 const plans = (workload: Record<string, unknown>, rest: Record<string, unknown> = {}) =>
