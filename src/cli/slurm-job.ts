@@ -11,7 +11,7 @@ import { runSlurmJob } from '../launch/slurm/job-runner.js';
 import { loadSlurmRecipe } from '../launch/slurm/recipe-file.js';
 import { hpcbenchArgv } from '../launch/slurm/self-argv.js';
 import { startRunMonitoring } from '../monitor/run-monitoring.js';
-import { EXIT_CODES, Orchestrator } from '../orchestrator/orchestrator.js';
+import { Orchestrator } from '../orchestrator/orchestrator.js';
 import { logProgress } from './slurm-progress.js';
 
 async function submittedRecipe(resultsDir: string): Promise<string> {
@@ -71,7 +71,7 @@ export function register(program: Command): void {
           });
           logProgress(orchestrator, log);
           const results = await orchestrator.run();
-          return EXIT_CODES[results.status];
+          return results.exit_code;
         },
       });
     });

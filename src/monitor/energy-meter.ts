@@ -34,7 +34,9 @@ export async function readNodeSeries(dir: string): Promise<NodeSeries[]> {
     // A row being written has no newline yet: parse complete lines only.
     const complete = text.slice(0, text.lastIndexOf('\n') + 1);
     const stem = f.replace(/\.csv$/, '');
-    const s = nodeSeries(parseMonitorCsv(complete), { node: stem, role: stem.split('-').pop() ?? '' });
+    const header = complete.slice(0, complete.indexOf('\n')).split(',');
+    const fallback = { node: stem, role: stem.split('-').pop() ?? '' };
+    const s = nodeSeries(parseMonitorCsv(complete), fallback, header);
     const prev = byHost.get(s.host);
     if (!prev || rolePriority(s.role) < rolePriority(prev.role)) byHost.set(s.host, s);
   }

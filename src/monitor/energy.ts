@@ -77,10 +77,14 @@ export interface NodeSeries {
   times: number[];
 }
 
-/** Builds a node's series from parsed monitor CSV records (`parseMonitorCsv`). */
+/**
+ * Builds a node's series from parsed monitor CSV records (`parseMonitorCsv`); `columns` (the header) tells
+ * which GPUs and counters the node has before its first sample.
+ */
 export function nodeSeries(
   records: Record<string, string | number | undefined>[],
   fallback: { node: string; role: string },
+  columns: readonly string[] = Object.keys(records[0] ?? {}),
 ): NodeSeries {
   const first = records[0] ?? {};
   const node = String(first.node ?? fallback.node);
@@ -91,12 +95,12 @@ export function nodeSeries(
     gpus: new Map(),
     times: [],
   };
-  const gpuCols = Object.keys(first)
+  const gpuCols = columns
     .map((k) => /^gpu(\d+)_power_W$/.exec(k))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => ({ index: Number(m[1]), col: m[0] }));
   for (const g of gpuCols) s.gpus.set(g.index, []);
-  const hasCpu = 'cpu_energy_J' in first;
+  const hasCpu = columns.includes('cpu_energy_J');
   if (hasCpu) s.cpu = [];
   for (const r of records) {
     const t = Date.parse(String(r.timestamp));

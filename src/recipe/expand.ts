@@ -138,6 +138,7 @@ function toSpec(name: string, w: Fields, recipe: Recipe, baseDir: string | undef
     seed: w.seed,
     request_timeout: optionalSeconds(w.request_timeout, 'workload.request_timeout'),
     window_seconds: optionalSeconds(w.window, 'workload.window'),
+    max_error_rate: w.max_error_rate,
     distribution_strategy: recipe.orchestration.node_allocation.clients.distribution_strategy,
   };
   for (const k of Object.keys(spec) as (keyof PlanWorkload)[]) if (spec[k] === undefined) delete spec[k];

@@ -17,7 +17,7 @@ import { extname, join } from 'node:path';
 import { safeName } from '../util/names.js';
 import { writeFileAtomic, writeJsonAtomic } from './json-file.js';
 import { createResultsDir } from './results-dir.js';
-import { allFailedNote, renderSummaryMarkdown } from './summary-table.js';
+import { renderSummaryMarkdown, statusNote } from './summary-table.js';
 import { timeseriesCsv } from './timeseries.js';
 import type { BenchmarkResult, RunRecord } from './types.js';
 
@@ -100,11 +100,13 @@ export class ResultsWriter {
       per_client: (per_client ?? []).map(({ snapshot: _n, ...c }) => c),
       snapshot,
       ...(result.server_metrics ? { server_metrics: result.server_metrics } : {}),
+      ...(result.reason ? { reason: result.reason } : {}),
       error: result.error,
     });
     await writeJsonAtomic(join(dir, 'summary.json'), {
       benchmark: result.name,
       status: result.status,
+      ...(result.reason ? { reason: result.reason } : {}),
       ...(result.summary ?? {}),
       ...(result.server_metrics ? { server_metrics: result.server_metrics } : {}),
       ...(result.energy ? { energy: result.energy } : {}),
@@ -131,6 +133,7 @@ export class ResultsWriter {
       benchmarks: results.map((r) => ({
         name: r.name,
         status: r.status,
+        ...(r.reason ? { reason: r.reason } : {}),
         summary: r.summary,
         server_metrics: r.server_metrics,
         ...(r.energy ? { energy: r.energy } : {}),
@@ -138,11 +141,11 @@ export class ResultsWriter {
       })),
     });
     const notes = [
-      `status: ${run?.status ?? 'unknown'}${run?.error ? ` (${run.error.code ?? 'error'}: ${run.error.message})` : ''}`,
+      `status: ${run?.status ?? 'unknown'}${run?.error ? ` (${run.error.code ?? 'error'}: ${run.error.message})` : run?.reason ? ` (${run.reason})` : ''}`,
       `started ${run?.started_at ?? '?'}, ended ${run?.ended_at ?? '(running)'}`,
       `servers: ${(run?.server_endpoints ?? []).join(', ') || '-'}; clients: ${(run?.client_nodes ?? []).join(', ') || '-'}`,
       ...results.flatMap((r) => {
-        const note = allFailedNote(r);
+        const note = statusNote(r);
         return note ? [`warning: ${note}`] : [];
       }),
     ];

@@ -104,3 +104,19 @@ describe('nodeSeries + nodeEnergy + energyReport', () => {
     expect(r.j_per_request).toBeUndefined();
   });
 });
+
+describe('readNodeSeries', () => {
+  it('a CSV with only its header already says which GPUs and counters the node has', async () => {
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { readNodeSeries } = await import('../../src/monitor/energy-meter.js');
+    const dir = await mkdtemp(join(tmpdir(), 'series-'));
+    await writeFile(join(dir, 'n1-server.csv'), 'timestamp,gpu0_power_W,cpu_energy_J,node,role,host\n');
+    const [s] = await readNodeSeries(dir);
+    expect([...s.gpus.keys()]).toEqual([0]);
+    expect(s.cpu).toEqual([]);
+    expect(s.role).toBe('server');
+    await rm(dir, { recursive: true, force: true });
+  });
+});

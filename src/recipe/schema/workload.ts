@@ -59,6 +59,11 @@ export const workloadFields = {
   seed: z.int({ error: 'expected a whole number' }),
   request_timeout: duration,
   window: duration.meta({ description: 'time-series window of the per-window histograms' }),
+  max_error_rate: z
+    .number({ error: 'expected a fraction between 0 and 1, e.g. 0.05' })
+    .min(0, 'must be between 0 and 1')
+    .max(1, 'must be between 0 and 1')
+    .meta({ description: 'failed / (ok + failed) above which a benchmark is degraded (default 0.05)' }),
 };
 
 export type WorkloadField = keyof typeof workloadFields;
