@@ -4,6 +4,7 @@
  */
 
 import type { AggregatedMetrics, ClientMetrics } from '../controller/types.js';
+import type { ThresholdResult } from '../decide/evaluate.js';
 import type { WorkloadSpec } from '../loadgen/spec.js';
 import type { BenchmarkSummary } from '../metrics/types.js';
 import type { ServerMetricsView } from '../serverstats/types.js';
@@ -33,6 +34,8 @@ export interface BenchmarkResult {
    * server could be scraped.
    */
   server_metrics?: ServerMetricsView;
+  /** The recipe's thresholds evaluated on this benchmark's figures (src/decide/). */
+  thresholds?: ThresholdResult[];
   /** Why the benchmark is `failed`, `degraded` or `interrupted` (src/orchestrator/verdict.ts). */
   reason?: string;
   error?: ErrorInfo;
