@@ -10,9 +10,10 @@
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { failedThresholds } from '../decide/evaluate.js';
 import { isHpcBenchError } from '../errors.js';
 import { TOKEN_ENV } from '../executor/protocol.js';
-import { exitCodeForStatus } from '../exit-codes.js';
+import { EXIT_CODES, exitCodeForStatus } from '../exit-codes.js';
 import type { LogSource } from '../logs/types.js';
 import { mergeSnapshots, toExecutorMetrics } from '../metrics/index.js';
 import { ResultsWriter } from '../report/results-writer.js';
@@ -197,7 +198,11 @@ export class Orchestrator extends OrchestratorEmitter {
     const reason = verdict.reason ?? error?.message;
     for (const r of results)
       if (r.status === 'pending' || r.status === 'running') r.status = interrupted ? 'interrupted' : r.status;
-    const exitCode = this.exitCode(status, failed && !isHpcBenchError(failure));
+    const exitCode = this.exitCode(
+      status,
+      failed && !isHpcBenchError(failure),
+      failedThresholds(results) > 0,
+    );
     const final: RunResults = {
       ...runTotals(results, this.totalsEngine),
       scenario: plan.scenario,
@@ -407,10 +412,11 @@ export class Orchestrator extends OrchestratorEmitter {
 
   /**
    * The exit code for run.json and the process (src/exit-codes.ts); interrupted: the abort reason's
-   * `exitCode` (143 for SIGTERM) when it carries one.
+   * `exitCode` (143 for SIGTERM) when it carries one; completed with a failed threshold: 99.
    */
-  exitCode(status: RunStatus, internal = false): number {
+  exitCode(status: RunStatus, internal = false, thresholdsFailed = false): number {
     const code = (this.abort.signal.reason as { exitCode?: unknown } | undefined)?.exitCode;
+    if (status === 'completed' && thresholdsFailed) return EXIT_CODES.thresholds;
     return status === 'interrupted' && typeof code === 'number'
       ? code
       : exitCodeForStatus(status, { internal });

@@ -14,6 +14,7 @@
  */
 import { copyFile, mkdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { failedThresholds, renderThresholdMarkdown, thresholdsPassed } from '../decide/evaluate.js';
 import { safeName } from '../util/names.js';
 import { writeFileAtomic, writeJsonAtomic } from './json-file.js';
 import { createResultsDir } from './results-dir.js';
@@ -110,6 +111,7 @@ export class ResultsWriter {
       ...(result.summary ?? {}),
       ...(result.server_metrics ? { server_metrics: result.server_metrics } : {}),
       ...(result.energy ? { energy: result.energy } : {}),
+      ...(result.thresholds ? { thresholds: result.thresholds } : {}),
       ...(result.error ? { error: result.error } : {}),
     });
     await writeFileAtomic(join(dir, 'timeseries.csv'), timeseriesCsv(snapshot));
@@ -130,6 +132,9 @@ export class ResultsWriter {
       started_at: run?.started_at,
       ended_at: run?.ended_at,
       ...extra,
+      ...(results.some((r) => r.thresholds)
+        ? { thresholds: { failed: failedThresholds(results), passed: thresholdsPassed(results) } }
+        : {}),
       benchmarks: results.map((r) => ({
         name: r.name,
         status: r.status,
@@ -137,6 +142,7 @@ export class ResultsWriter {
         summary: r.summary,
         server_metrics: r.server_metrics,
         ...(r.energy ? { energy: r.energy } : {}),
+        ...(r.thresholds ? { thresholds: r.thresholds } : {}),
         error: r.error,
       })),
     });
@@ -151,7 +157,10 @@ export class ResultsWriter {
     ];
     await writeFileAtomic(
       join(this.dir, 'summary.md'),
-      renderSummaryMarkdown(`hpcbench: ${run?.scenario ?? 'run'}`, results, notes),
+      renderSummaryMarkdown(`hpcbench: ${run?.scenario ?? 'run'}`, results, notes) +
+        withBlankLine(renderThresholdMarkdown(results)),
     );
   }
 }
+
+const withBlankLine = (section: string) => (section ? `\n${section}` : '');

@@ -4,6 +4,7 @@
  */
 
 import type { AggregatedMetrics, ClientMetrics } from '../controller/types.js';
+import type { ThresholdResult } from '../decide/evaluate.js';
 import type { WorkloadSpec } from '../loadgen/spec.js';
 import type { BenchmarkSummary } from '../metrics/types.js';
 import type { EnergyReport } from '../monitor/energy.js';
@@ -36,6 +37,8 @@ export interface BenchmarkResult {
   server_metrics?: ServerMetricsView;
   /** The measurement window's energy on the server nodes (monitors with GPU power or RAPL; docs/metrics.md). */
   energy?: EnergyReport;
+  /** The recipe's thresholds evaluated on this benchmark's figures (src/decide/). */
+  thresholds?: ThresholdResult[];
   /** Why the benchmark is `failed`, `degraded` or `interrupted` (src/orchestrator/verdict.ts). */
   reason?: string;
   error?: ErrorInfo;
