@@ -5,8 +5,8 @@
  */
 
 import type { WorkloadSpec } from '../../contracts/index.js';
+import { deriveSeed, mulberry32 } from '../../util/rng.js';
 import { countTokens } from '../../util/tokenizer.js';
-import { deriveSeed, mulberry32 } from '../schedule/rng.js';
 import { loadHellaswagRows } from './hellaswag.js';
 import { loadJsonlRows } from './jsonl.js';
 import { sampleLength, validateLength } from './lengths.js';

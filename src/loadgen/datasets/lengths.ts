@@ -5,7 +5,7 @@
 
 import type { LengthSpec } from '../../contracts/index.js';
 import { ConfigValidationError } from '../../errors.js';
-import { normal, type Rng } from '../schedule/rng.js';
+import { normal, type Rng } from '../../util/rng.js';
 
 export function sampleLength(spec: LengthSpec, rng: Rng): number {
   if (typeof spec === 'number') return Math.max(1, Math.round(spec));

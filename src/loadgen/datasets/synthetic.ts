@@ -5,8 +5,8 @@
  */
 
 import type { LengthSpec } from '../../contracts/index.js';
+import { mulberry32 } from '../../util/rng.js';
 import { generateText } from '../../util/tokenizer.js';
-import { mulberry32 } from '../schedule/rng.js';
 import { sampleLength } from './lengths.js';
 import type { Prompt, PromptSet } from './types.js';
 
