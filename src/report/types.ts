@@ -7,6 +7,7 @@ import type { AggregatedMetrics, ClientMetrics } from '../controller/types.js';
 import type { WorkloadSpec } from '../loadgen/spec.js';
 import type { BenchmarkSummary } from '../metrics/types.js';
 import type { ServerMetricsView } from '../serverstats/types.js';
+import type { BenchmarkParameters } from './params.js';
 
 export type { AggregatedMetrics, ClientMetrics, ServerMetricsView };
 
@@ -25,6 +26,8 @@ export interface BenchmarkResult {
   ended_at?: string;
   /** The spec sent to the executors (without per-executor fields). */
   spec?: WorkloadSpec;
+  /** The spec as flat columns (load mode, users per executor and in total, rate, lengths, ...). */
+  parameters?: BenchmarkParameters;
   metrics?: AggregatedMetrics;
   summary?: BenchmarkSummary;
   /**
