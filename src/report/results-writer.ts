@@ -16,11 +16,13 @@
  */
 import { copyFile, mkdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { failedThresholds, renderThresholdMarkdown, thresholdsPassed } from '../decide/evaluate.js';
+import { safeName } from '../util/names.js';
 import { benchmarksCsv } from './benchmarks-csv.js';
 import { writeFileAtomic, writeJsonAtomic } from './json-file.js';
 import { varyingParameters } from './params.js';
-import { createResultsDir, safeName } from './results-dir.js';
-import { allFailedNote, renderSummaryMarkdown } from './summary-table.js';
+import { createResultsDir } from './results-dir.js';
+import { renderSummaryMarkdown, statusNote } from './summary-table.js';
 import { timeseriesCsv } from './timeseries.js';
 import type { BenchmarkResult, RunRecord } from './types.js';
 import { writeHtmlReport } from './write-report.js';
@@ -152,14 +154,17 @@ export class ResultsWriter {
       per_client: (per_client ?? []).map(({ snapshot: _n, ...c }) => c),
       snapshot,
       ...(result.server_metrics ? { server_metrics: result.server_metrics } : {}),
+      ...(result.reason ? { reason: result.reason } : {}),
       error: result.error,
     });
     await writeJsonAtomic(join(dir, 'summary.json'), {
       benchmark: result.name,
       status: result.status,
+      ...(result.reason ? { reason: result.reason } : {}),
       ...(result.parameters ? { parameters: result.parameters } : {}),
       ...(result.summary ?? {}),
       ...(result.server_metrics ? { server_metrics: result.server_metrics } : {}),
+      ...(result.thresholds ? { thresholds: result.thresholds } : {}),
       ...(result.error ? { error: result.error } : {}),
     });
     await writeFileAtomic(join(dir, 'timeseries.csv'), timeseriesCsv(snapshot));
@@ -176,12 +181,17 @@ export class ResultsWriter {
         started_at: run?.started_at,
         ended_at: run?.ended_at,
         totals: summaryTotals(results, seedTotals),
+        ...(results.some((r) => r.thresholds)
+          ? { thresholds: { failed: failedThresholds(results), passed: thresholdsPassed(results) } }
+          : {}),
         benchmarks: results.map((r) => ({
           name: r.name,
           status: r.status,
+          ...(r.reason ? { reason: r.reason } : {}),
           parameters: r.parameters,
           summary: r.summary,
           server_metrics: r.server_metrics,
+          ...(r.thresholds ? { thresholds: r.thresholds } : {}),
           error: r.error,
         })),
       });
@@ -192,17 +202,18 @@ export class ResultsWriter {
       );
     if (!this.formats.includes('md')) return;
     const notes = [
-      `status: ${run?.status ?? 'unknown'}${run?.error ? ` (${run.error.code ?? 'error'}: ${run.error.message})` : ''}`,
+      `status: ${run?.status ?? 'unknown'}${run?.error ? ` (${run.error.code ?? 'error'}: ${run.error.message})` : run?.reason ? ` (${run.reason})` : ''}`,
       `started ${run?.started_at ?? '?'}, ended ${run?.ended_at ?? '(running)'}`,
       `servers: ${(run?.server_endpoints ?? []).join(', ') || '-'}; clients: ${(run?.client_nodes ?? []).join(', ') || '-'}`,
       ...results.flatMap((r) => {
-        const note = allFailedNote(r);
+        const note = statusNote(r);
         return note ? [`warning: ${note}`] : [];
       }),
     ];
     await writeFileAtomic(
       join(this.dir, 'summary.md'),
-      renderSummaryMarkdown(`hpcbench: ${run?.scenario ?? 'run'}`, results, notes),
+      renderSummaryMarkdown(`hpcbench: ${run?.scenario ?? 'run'}`, results, notes) +
+        withBlankLine(renderThresholdMarkdown(results)),
     );
   }
 
@@ -213,3 +224,5 @@ export class ResultsWriter {
     return writeHtmlReport(this.dir);
   }
 }
+
+const withBlankLine = (section: string) => (section ? `\n${section}` : '');

@@ -10,7 +10,7 @@ import type { WorkloadSpec } from '../loadgen/spec.js';
 import type { LogRecord } from '../logs/types.js';
 import type { BenchmarkSummary, MetricsSnapshot } from '../metrics/types.js';
 import type { ServerMetricsView } from '../serverstats/types.js';
-import { safeName } from './results-dir.js';
+import { safeName } from '../util/names.js';
 import type { BenchmarkStatus, ErrorInfo, RunRecord } from './types.js';
 
 export interface CsvTable {
