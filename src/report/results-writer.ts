@@ -7,6 +7,7 @@
  *   benchmarks/<name>/metrics.json   aggregate (seed shape) + per client + merged snapshot
  *   benchmarks/<name>/summary.json   the exact BenchmarkSummary (+ server_metrics, the servers' own view)
  *   benchmarks/<name>/timeseries.csv per time window: counters, rates, p50/p99 latencies (decoded windows)
+ *   benchmarks/<name>/power.csv      per node and monitor sample in the window: GPU and CPU power (energy)
  *   benchmarks/<name>/records-<node>.jsonl   raw per-request records, appended by each executor
  *   summary.json, summary.md   run-level summary (reporting.formats json, md)
  *   benchmarks.csv             one row per benchmark: parameters and headline metrics (csv)
@@ -164,10 +165,16 @@ export class ResultsWriter {
       ...(result.parameters ? { parameters: result.parameters } : {}),
       ...(result.summary ?? {}),
       ...(result.server_metrics ? { server_metrics: result.server_metrics } : {}),
+      ...(result.energy ? { energy: result.energy } : {}),
       ...(result.thresholds ? { thresholds: result.thresholds } : {}),
       ...(result.error ? { error: result.error } : {}),
     });
     await writeFileAtomic(join(dir, 'timeseries.csv'), timeseriesCsv(snapshot));
+  }
+
+  /** A benchmark's power.csv (the power time series behind its energy). */
+  async writePower(benchmark: string, csv: string): Promise<void> {
+    await writeFileAtomic(join(this.benchmarkDir(benchmark), 'power.csv'), csv);
   }
 
   /** The run-level summary.json, summary.md and benchmarks.csv (each when `formats` has it). */
@@ -191,6 +198,7 @@ export class ResultsWriter {
           parameters: r.parameters,
           summary: r.summary,
           server_metrics: r.server_metrics,
+          ...(r.energy ? { energy: r.energy } : {}),
           ...(r.thresholds ? { thresholds: r.thresholds } : {}),
           error: r.error,
         })),
