@@ -8,7 +8,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type {
   ExecutorMetrics,
   HealthResponse,
-  MetricsSnapshot,
   StartRequest,
   StartResponse,
   StatusResponse,

@@ -4,7 +4,7 @@
  * nanosecond `*_duration` fields, kept as the server's own figures.
  */
 
-import type { Api, RequestRecord, WorkloadSpec } from '../../contracts/index.js';
+import type { RequestRecord, WorkloadSpec } from '../../contracts/index.js';
 import { nowMs } from '../record.js';
 import { type Exchange, stampChunk } from './exchange.js';
 import { feedLines, flushLines } from './lines.js';

@@ -4,7 +4,7 @@
  * The SSE parser is a lean line splitter: each `data:` line is one event; `[DONE]` ends the stream.
  */
 
-import type { Api, RequestRecord, WorkloadSpec } from '../../contracts/index.js';
+import type { RequestRecord, WorkloadSpec } from '../../contracts/index.js';
 import { nowMs } from '../record.js';
 import { type Exchange, stampChunk } from './exchange.js';
 import { feedLines, flushLines } from './lines.js';
