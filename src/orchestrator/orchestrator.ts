@@ -10,12 +10,14 @@
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { failedThresholds } from '../decide/evaluate.js';
+import { isHpcBenchError } from '../errors.js';
 import { TOKEN_ENV } from '../executor/protocol.js';
+import { EXIT_CODES, exitCodeForStatus } from '../exit-codes.js';
 import type { LogSource } from '../logs/types.js';
 import { mergeSnapshots, toExecutorMetrics } from '../metrics/index.js';
 import { ResultsWriter } from '../report/results-writer.js';
-import { allFailedNote } from '../report/summary-table.js';
-import type { BenchmarkResult, RunResults, RunStatus } from '../report/types.js';
+import type { BenchmarkResult, BenchmarkStatus, RunResults, RunStatus } from '../report/types.js';
 import { ServerWindowTracker } from '../serverstats/window-tracker.js';
 import type { BaseServerManager } from '../services/base/base-server-manager.js';
 import { ServiceFactory } from '../services/factory.js';
@@ -29,6 +31,7 @@ import { attachRunLog } from './run-log.js';
 import type { RunPlan } from './run-plan.js';
 import { runTotals, type TotalsEngine } from './run-totals.js';
 import { pinnedTargets, resolveTargetMapping } from './target-mapping.js';
+import { applyVerdict, benchmarkVerdict, runVerdict } from './verdict.js';
 
 /** Thrown inside the run when its signal aborts; never escapes run(). */
 export class RunInterrupted extends Error {
@@ -39,13 +42,6 @@ export class RunInterrupted extends Error {
     this.name = 'RunInterrupted';
   }
 }
-
-export const EXIT_CODES: Record<RunStatus, number> = {
-  running: 1,
-  completed: 0,
-  failed: 1,
-  interrupted: 130,
-};
 
 /** The typed failure (E001-E003) of a check that returns one, thrown. */
 function throwFailure(failure: Error | undefined): void {
@@ -194,21 +190,30 @@ export class Orchestrator extends OrchestratorEmitter {
       failure = err;
     }
     const interrupted = this.abort.signal.aborted;
-    const status: RunStatus =
-      failure && !(failure instanceof RunInterrupted) ? 'failed' : interrupted ? 'interrupted' : 'completed';
+    const failed = failure !== undefined && !(failure instanceof RunInterrupted);
+    const verdict = runVerdict(results, { failure: failed, interrupted });
+    const status = verdict.status;
     const error =
-      status === 'failed'
-        ? errorInfo(failure)
-        : status === 'interrupted'
-          ? { message: new RunInterrupted(this.abort.signal.reason).message }
+      status === 'interrupted'
+        ? { message: new RunInterrupted(this.abort.signal.reason).message }
+        : failed
+          ? errorInfo(failure)
           : undefined;
+    const reason = verdict.reason ?? error?.message;
     for (const r of results)
       if (r.status === 'pending' || r.status === 'running') r.status = interrupted ? 'interrupted' : r.status;
+    const exitCode = this.exitCode(
+      status,
+      failed && !isHpcBenchError(failure),
+      failedThresholds(results) > 0,
+    );
     const final: RunResults = {
       ...runTotals(results, this.totalsEngine),
       scenario: plan.scenario,
       run_id: runId,
       status,
+      exit_code: exitCode,
+      ...(reason ? { reason } : {}),
       results_dir: writer.dir,
       benchmarks: results,
       ...(error ? { error } : {}),
@@ -220,9 +225,10 @@ export class Orchestrator extends OrchestratorEmitter {
         await writer.updateRun({
           ended_at: new Date().toISOString(),
           status,
-          exit_code: this.exitCode(status),
+          exit_code: exitCode,
+          ...(reason ? { reason } : {}),
           error,
-          benchmarks: results.map((r) => ({ name: r.name, status: r.status })),
+          benchmarks: benchmarkEntries(results),
         });
         const { per_client: _p, benchmarks: _b, summary: _m, ...totals } = final;
         await writer.writeRunSummary(results, { totals });
@@ -232,7 +238,7 @@ export class Orchestrator extends OrchestratorEmitter {
     ).catch((err) => this.warn(`writing results: ${(err as Error).message}`));
     await this.teardown();
     this.emit('done', final);
-    if (status === 'failed') throw failure;
+    if (failed) throw failure;
     return final;
   }
 
@@ -298,7 +304,7 @@ export class Orchestrator extends OrchestratorEmitter {
       if (this.abort.signal.aborted) break;
       results[index].status = 'running';
       await writer.prepareBenchmark(b.name);
-      await writer.updateRun({ benchmarks: results.map((r) => ({ name: r.name, status: r.status })) });
+      await writer.updateRun({ benchmarks: benchmarkEntries(results) });
       const { result, failure } = await runBenchmark(b, {
         controller,
         events: this,
@@ -311,11 +317,15 @@ export class Orchestrator extends OrchestratorEmitter {
         total: plan.benchmarks.length,
         serverWindow: serverWindow?.(b.name, b.spec.server_urls),
       });
+      if (result.status === 'completed')
+        applyVerdict(result, benchmarkVerdict(result, { maxErrorRate: b.spec.max_error_rate }));
+      else if (result.status === 'failed' && !result.reason && result.error)
+        result.reason = result.error.message;
       results[index] = result;
-      const allFailed = allFailedNote(result);
-      if (allFailed) this.warn(allFailed);
+      if (result.status === 'failed' || result.status === 'degraded')
+        this.warn(`benchmark ${result.name} ${result.status}: ${result.reason}`);
       await writer.writeBenchmark(result);
-      await writer.updateRun({ benchmarks: results.map((r) => ({ name: r.name, status: r.status })) });
+      await writer.updateRun({ benchmarks: benchmarkEntries(results) });
       this.emit('benchmark-done', { ...result, index, total: plan.benchmarks.length });
       if (failure) {
         this.emit('phase', {
@@ -389,10 +399,16 @@ export class Orchestrator extends OrchestratorEmitter {
       });
   }
 
-  /** Exit status for run.json: EXIT_CODES, or the abort reason's `exitCode` (143 for SIGTERM). */
-  exitCode(status: RunStatus): number {
+  /**
+   * The exit code for run.json and the process (src/exit-codes.ts); interrupted: the abort reason's
+   * `exitCode` (143 for SIGTERM) when it carries one; completed with a failed threshold: 99.
+   */
+  exitCode(status: RunStatus, internal = false, thresholdsFailed = false): number {
     const code = (this.abort.signal.reason as { exitCode?: unknown } | undefined)?.exitCode;
-    return status === 'interrupted' && typeof code === 'number' ? code : EXIT_CODES[status];
+    if (status === 'completed' && thresholdsFailed) return EXIT_CODES.thresholds;
+    return status === 'interrupted' && typeof code === 'number'
+      ? code
+      : exitCodeForStatus(status, { internal });
   }
 
   /** Stops everything the run started (reverse order); failures become warnings. */
@@ -409,4 +425,11 @@ export class Orchestrator extends OrchestratorEmitter {
     this.stoppables.length = 0;
     this.emit('phase', { phase: 'teardown', state: 'done', elapsedMs: Date.now() - t0 });
   }
+}
+
+/** run.json's `benchmarks`: name, status and the reason when there is one. */
+function benchmarkEntries(
+  results: BenchmarkResult[],
+): { name: string; status: BenchmarkStatus; reason?: string }[] {
+  return results.map((r) => ({ name: r.name, status: r.status, ...(r.reason ? { reason: r.reason } : {}) }));
 }

@@ -13,10 +13,11 @@
  */
 import { copyFile, mkdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { failedThresholds, renderThresholdMarkdown, thresholdsPassed } from '../decide/evaluate.js';
 import { safeName } from '../util/names.js';
 import { writeFileAtomic, writeJsonAtomic } from './json-file.js';
 import { createResultsDir } from './results-dir.js';
-import { allFailedNote, renderSummaryMarkdown } from './summary-table.js';
+import { renderSummaryMarkdown, statusNote } from './summary-table.js';
 import { timeseriesCsv } from './timeseries.js';
 import type { BenchmarkResult, RunRecord } from './types.js';
 
@@ -99,13 +100,16 @@ export class ResultsWriter {
       per_client: (per_client ?? []).map(({ snapshot: _n, ...c }) => c),
       snapshot,
       ...(result.server_metrics ? { server_metrics: result.server_metrics } : {}),
+      ...(result.reason ? { reason: result.reason } : {}),
       error: result.error,
     });
     await writeJsonAtomic(join(dir, 'summary.json'), {
       benchmark: result.name,
       status: result.status,
+      ...(result.reason ? { reason: result.reason } : {}),
       ...(result.summary ?? {}),
       ...(result.server_metrics ? { server_metrics: result.server_metrics } : {}),
+      ...(result.thresholds ? { thresholds: result.thresholds } : {}),
       ...(result.error ? { error: result.error } : {}),
     });
     await writeFileAtomic(join(dir, 'timeseries.csv'), timeseriesCsv(snapshot));
@@ -121,26 +125,34 @@ export class ResultsWriter {
       started_at: run?.started_at,
       ended_at: run?.ended_at,
       ...extra,
+      ...(results.some((r) => r.thresholds)
+        ? { thresholds: { failed: failedThresholds(results), passed: thresholdsPassed(results) } }
+        : {}),
       benchmarks: results.map((r) => ({
         name: r.name,
         status: r.status,
+        ...(r.reason ? { reason: r.reason } : {}),
         summary: r.summary,
         server_metrics: r.server_metrics,
+        ...(r.thresholds ? { thresholds: r.thresholds } : {}),
         error: r.error,
       })),
     });
     const notes = [
-      `status: ${run?.status ?? 'unknown'}${run?.error ? ` (${run.error.code ?? 'error'}: ${run.error.message})` : ''}`,
+      `status: ${run?.status ?? 'unknown'}${run?.error ? ` (${run.error.code ?? 'error'}: ${run.error.message})` : run?.reason ? ` (${run.reason})` : ''}`,
       `started ${run?.started_at ?? '?'}, ended ${run?.ended_at ?? '(running)'}`,
       `servers: ${(run?.server_endpoints ?? []).join(', ') || '-'}; clients: ${(run?.client_nodes ?? []).join(', ') || '-'}`,
       ...results.flatMap((r) => {
-        const note = allFailedNote(r);
+        const note = statusNote(r);
         return note ? [`warning: ${note}`] : [];
       }),
     ];
     await writeFileAtomic(
       join(this.dir, 'summary.md'),
-      renderSummaryMarkdown(`hpcbench: ${run?.scenario ?? 'run'}`, results, notes),
+      renderSummaryMarkdown(`hpcbench: ${run?.scenario ?? 'run'}`, results, notes) +
+        withBlankLine(renderThresholdMarkdown(results)),
     );
   }
 }
+
+const withBlankLine = (section: string) => (section ? `\n${section}` : '');
