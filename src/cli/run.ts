@@ -9,9 +9,9 @@ import { failedThresholds, renderThresholdTable } from '../decide/evaluate.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { runLocal } from '../launch/local/local-launcher.js';
 import { interruptOnSignals } from '../launch/local/signals.js';
-import { positiveSeconds } from '../orchestrator/flags.js';
 import { RunInterrupted } from '../orchestrator/orchestrator.js';
 import { renderSummaryTable } from '../report/summary-table.js';
+import { positiveSeconds } from './flags.js';
 import { attachProgress } from './progress.js';
 
 export function register(program: Command): void {

@@ -23,6 +23,7 @@ import type { BaseServerManager } from '../services/base/base-server-manager.js'
 import { ServiceFactory } from '../services/factory.js';
 import { VERSION } from '../version.js';
 import { errorInfo, runBenchmark } from './benchmark-runner.js';
+import { idleSeconds, type RunEnergy, startRunEnergy } from './energy.js';
 import { OrchestratorEmitter, type PhaseName } from './events.js';
 import { startDefaultLogging, startDefaultMonitoring } from './hooks.js';
 import type { HookContext, OrchestratorOptions, Stoppable } from './options.js';
@@ -298,6 +299,7 @@ export class Orchestrator extends OrchestratorEmitter {
       state: 'start',
       detail: `${plan.benchmarks.length} benchmark(s)`,
     });
+    const energy = monitoring ? await this.energyPhase(plan, ctx) : undefined;
     const t0 = Date.now();
     const serverWindow = this.serverWindowFactory(manager, ctx.serverUrls);
     for (const [index, b] of plan.benchmarks.entries()) {
@@ -322,6 +324,11 @@ export class Orchestrator extends OrchestratorEmitter {
       else if (result.status === 'failed' && !result.reason && result.error)
         result.reason = result.error.message;
       results[index] = result;
+      const power = await energy?.measure(result).catch((err: Error) => {
+        this.warn(`energy of ${b.name}: ${err.message}`);
+        return undefined;
+      });
+      if (power) await writer.writePower(b.name, power);
       if (result.status === 'failed' || result.status === 'degraded')
         this.warn(`benchmark ${result.name} ${result.status}: ${result.reason}`);
       await writer.writeBenchmark(result);
@@ -338,6 +345,23 @@ export class Orchestrator extends OrchestratorEmitter {
       }
     }
     this.emit('phase', { phase: 'benchmarks', state: 'done', elapsedMs: Date.now() - t0 });
+  }
+
+  /** The idle baseline and per-benchmark energy, when the monitors report power (src/orchestrator/energy.ts). */
+  private async energyPhase(plan: RunPlan, ctx: HookContext): Promise<RunEnergy | undefined> {
+    const interval = this.options.monitorInterval ?? plan.monitoring?.interval ?? 5;
+    const idle = this.options.idleBaseline ?? idleSeconds(interval);
+    const t0 = Date.now();
+    this.emit('phase', { phase: 'idle-baseline', state: 'start', detail: `${idle}s` });
+    const energy = await startRunEnergy({
+      runDir: ctx.runDir,
+      idle,
+      signal: this.abort.signal,
+      warn: this.warn,
+    });
+    if (energy) this.emit('phase', { phase: 'idle-baseline', state: 'done', elapsedMs: Date.now() - t0 });
+    else this.skip('idle-baseline', 'no GPU power or CPU energy readings');
+    return energy;
   }
 
   /**

@@ -7,6 +7,7 @@
  *   benchmarks/<name>/metrics.json   aggregate (seed shape) + per client + merged snapshot
  *   benchmarks/<name>/summary.json   the exact BenchmarkSummary (+ server_metrics, the servers' own view)
  *   benchmarks/<name>/timeseries.csv per time window: counters, rates, p50/p99 latencies (decoded windows)
+ *   benchmarks/<name>/power.csv      per node and monitor sample in the window: GPU and CPU power (energy)
  *   benchmarks/<name>/records-<node>.jsonl   raw per-request records, appended by each executor
  *   summary.json, summary.md   run-level summary
  *   logs/, monitor/            component logs and monitoring (written by their owners)
@@ -109,10 +110,16 @@ export class ResultsWriter {
       ...(result.reason ? { reason: result.reason } : {}),
       ...(result.summary ?? {}),
       ...(result.server_metrics ? { server_metrics: result.server_metrics } : {}),
+      ...(result.energy ? { energy: result.energy } : {}),
       ...(result.thresholds ? { thresholds: result.thresholds } : {}),
       ...(result.error ? { error: result.error } : {}),
     });
     await writeFileAtomic(join(dir, 'timeseries.csv'), timeseriesCsv(snapshot));
+  }
+
+  /** A benchmark's power.csv (the power time series behind its energy). */
+  async writePower(benchmark: string, csv: string): Promise<void> {
+    await writeFileAtomic(join(this.benchmarkDir(benchmark), 'power.csv'), csv);
   }
 
   /** The run-level summary.json and summary.md. */
@@ -134,6 +141,7 @@ export class ResultsWriter {
         ...(r.reason ? { reason: r.reason } : {}),
         summary: r.summary,
         server_metrics: r.server_metrics,
+        ...(r.energy ? { energy: r.energy } : {}),
         ...(r.thresholds ? { thresholds: r.thresholds } : {}),
         error: r.error,
       })),
