@@ -16,8 +16,11 @@ export {
   type CollectionResult,
   type LoggingSettings,
   type LogSource,
+  type LogSourceInput,
   parseLoggingConfig,
+  type SeedLogSource,
   TailerLogCollector,
+  toLogSource,
 } from './logs/index.js';
 export * from './metrics/index.js';
 export type * from './metrics/types.js';
@@ -26,6 +29,7 @@ export {
   deleteRunGroups,
   Monitor,
   type MonitorOptions,
+  type SeedMonitorOptions,
   startExecutorPush,
   startRunMonitoring,
   startServerMetricsScraper,

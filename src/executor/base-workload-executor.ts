@@ -8,14 +8,16 @@ import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { MetricsSnapshot, WorkloadSpec } from '../contracts/index.js';
 import {
   type ExecutorMetrics,
   type HealthResponse,
   MAX_BODY_BYTES,
+  type MetricsSnapshot,
   type StatusResponse,
+  type WorkloadSpec,
 } from '../contracts/index.js';
 import { isHpcBenchError } from '../errors.js';
+import type { ClosedLoopWorkload, UserContext } from '../loadgen/index.js';
 import { VERSION } from '../version.js';
 import { bearerMatches } from './auth.js';
 import { defaultLoadEngine } from './default-engine.js';
@@ -65,6 +67,14 @@ export class BaseWorkloadExecutor {
   getServiceName(): string {
     return 'base';
   }
+
+  /**
+   * The per-user hook (the seed's `_run_benchmark(workload_config, thread_id)`): when a subclass defines
+   * it, the load generator calls it once per user (`threadId` 0 .. clients_per_node−1, closed loop only)
+   * instead of its own request loop; `user` sends or measures requests (see loadgen/run/user-hook.ts and
+   * docs/extending.md).
+   */
+  runBenchmark?(workload: ClosedLoopWorkload, threadId: number, user: UserContext): Promise<void>;
 
   /** Per-service adjustments of a validated spec (e.g. the default `api`). */
   protected prepareSpec(spec: WorkloadSpec): WorkloadSpec {
@@ -178,7 +188,8 @@ export class BaseWorkloadExecutor {
   async start(spec: WorkloadSpec): Promise<{ status: 'started'; threads: number }> {
     const engine = this.engine();
     if (this.running) throw new Error('a workload is already running');
-    const run = engine.startLoad(spec, { source: this.node, log: (m) => this.log(m) });
+    const hook = this.runBenchmark?.bind(this);
+    const run = engine.startLoad(spec, { source: this.node, log: (m) => this.log(m), runUser: hook });
     const cur: Current = { spec, run, startedAt: Date.now() };
     this.current = cur;
     this.log(`started benchmark ${spec.benchmark}: ${run.threads} client loops against ${spec.server_url}`);

@@ -26,6 +26,13 @@ export {
 export { newRecord, nowMs, recordToJson } from './record.js';
 export { type LoadOptions, type LoadRun, startLoad } from './run/load-run.js';
 export {
+  type ClosedLoopWorkload,
+  defaultUser,
+  type MeasureFn,
+  type RunUser,
+  type UserContext,
+} from './run/user-hook.js';
+export {
   type ArrivalSchedule,
   arrivalTimes,
   buildSchedule,

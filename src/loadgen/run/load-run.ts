@@ -4,6 +4,7 @@
  * choice) throw E006 synchronously; request failures are data.
  */
 import type { MetricsSnapshot, RequestRecord, StatusResponse, WorkloadSpec } from '../../contracts/index.js';
+import { ConfigValidationError } from '../../errors.js';
 import { MetricsRecorder } from '../../metrics/recorder.js';
 import { createServiceClient } from '../clients/index.js';
 import { loadPrompts } from '../datasets/index.js';
@@ -12,6 +13,7 @@ import { runClosedLoop } from './closed-loop.js';
 import { RunContext } from './context.js';
 import { runOpenLoop } from './open-loop.js';
 import { RecordWriter } from './record-writer.js';
+import type { RunUser } from './user-hook.js';
 
 export interface LoadOptions {
   /** Called with every finished request (warmup included), after it was recorded. */
@@ -19,6 +21,8 @@ export interface LoadOptions {
   /** Executor name: record ids, snapshot source. */
   source?: string;
   log?(msg: string): void;
+  /** The per-user hook (closed loop only; see user-hook.ts). */
+  runUser?: RunUser;
 }
 
 export interface LoadRun {
@@ -34,6 +38,15 @@ export interface LoadRun {
 export function startLoad(spec: WorkloadSpec, opts: LoadOptions = {}): LoadRun {
   const source = opts.source ?? `executor${spec.executor_index ?? 0}`;
   const schedule = executorSchedule(spec);
+  if (schedule && opts.runUser)
+    throw new ConfigValidationError('workload.target_rps: this executor runs a per-user hook (closed loop)', [
+      {
+        severity: 'error',
+        path: 'workload.target_rps',
+        message:
+          'its service runs users (clients_per_node, sleep_seconds), not an open-loop rate; remove target_rps',
+      },
+    ]);
   const prompts = loadPrompts(spec);
   const client = createServiceClient(spec);
   const recorder = new MetricsRecorder({
@@ -73,7 +86,7 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions = {}): LoadRun {
   const done = (async () => {
     try {
       if (load.mode === 'open' && schedule) await runOpenLoop(ctx, schedule, load);
-      else if (load.mode === 'closed') await runClosedLoop(ctx, load);
+      else if (load.mode === 'closed') await runClosedLoop(ctx, load, opts.runUser);
       await ctx.drain();
     } finally {
       ctx.dispose();
