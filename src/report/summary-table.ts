@@ -64,9 +64,17 @@ function hasGoodputColumn(results: BenchmarkResult[]): boolean {
   return results.some(hasSlo);
 }
 
+/** Some benchmark has measured energy (GPU power on the server nodes): `GPU W` and `tok/J` columns. */
+function hasEnergyColumns(results: BenchmarkResult[]): boolean {
+  return results.some((r) => (r.energy?.energy_j ?? 0) > 0);
+}
+
+const ENERGY_NOTE =
+  "GPU W / tok/J = the server nodes' average GPU power and output tokens per joule over the measurement window (docs/metrics.md, Energy)";
+
 const OPEN_LOOP_HEADER = ['requested/s', 'achieved/s', 'dropped', 'late', 'E2E sched p99'];
 
-function header(results: BenchmarkResult[]): string[] {
+export function summaryHeader(results: BenchmarkResult[]): string[] {
   const h = [...HEADER];
   if (hasServerColumns(results)) {
     h.splice(h.indexOf('TTFT p50') + 1, 0, 'srv TTFT p50');
@@ -74,6 +82,7 @@ function header(results: BenchmarkResult[]): string[] {
   }
   if (hasOpenLoopColumns(results)) h.push(...OPEN_LOOP_HEADER);
   if (hasGoodputColumn(results)) h.push('goodput/s');
+  if (hasEnergyColumns(results)) h.push('GPU W', 'tok/J');
   return h;
 }
 
@@ -111,6 +120,7 @@ export function summaryRows(results: BenchmarkResult[]): string[][] {
   const srv = hasServerColumns(results);
   const open = hasOpenLoopColumns(results);
   const slo = hasGoodputColumn(results);
+  const energy = hasEnergyColumns(results);
   return results.map((r) => {
     const s = r.summary;
     const openCells =
@@ -140,6 +150,7 @@ export function summaryRows(results: BenchmarkResult[]): string[][] {
       pct(s, 'e2e', 'p99'),
       ...(open ? openCells : []),
       ...(slo ? [hasSlo(r) ? num(s?.throughput.goodput_rps, 2) : '-'] : []),
+      ...(energy ? [num(r.energy?.avg_power_w, 0), num(r.energy?.output_tokens_per_j, 3)] : []),
     ];
   });
 }
@@ -156,7 +167,7 @@ export function statusNote(r: BenchmarkResult): string | undefined {
 
 /** Aligned plain-text table (latencies in ms). */
 export function renderSummaryTable(results: BenchmarkResult[]): string {
-  const head = header(results);
+  const head = summaryHeader(results);
   const rows = [head, ...summaryRows(results)];
   const widths = head.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const line = (r: string[]) =>
@@ -176,7 +187,8 @@ export function renderSummaryTable(results: BenchmarkResult[]): string {
   }
   const srv = hasServerColumns(results) ? `; srv = ${SRV_NOTE}` : '';
   const sched = hasOpenLoopColumns(results) ? '; E2E sched = from the scheduled send time' : '';
-  return `${out.join('\n')}\n(latencies in ms${srv}${sched})\n`;
+  const joules = hasEnergyColumns(results) ? `; ${ENERGY_NOTE}` : '';
+  return `${out.join('\n')}\n(latencies in ms${srv}${sched}${joules})\n`;
 }
 
 /** The same table in Markdown, for summary.md. */
@@ -186,7 +198,7 @@ export function renderSummaryMarkdown(
   notes: string[] = [],
 ): string {
   const rows = summaryRows(results);
-  const head = header(results);
+  const head = summaryHeader(results);
   const warnings = results.flatMap((r) => {
     const note = rateNotMetNote(r);
     return note ? [`**warning:** ${note}`] : [];
@@ -206,6 +218,7 @@ export function renderSummaryMarkdown(
     ...(hasServerColumns(results) ? [`srv = ${SRV_NOTE}.`] : []),
     ...(hasOpenLoopColumns(results) ? [OPEN_LOOP_NOTE] : []),
     ...(hasGoodputColumn(results) ? [GOODPUT_NOTE] : []),
+    ...(hasEnergyColumns(results) ? [`${ENERGY_NOTE}.`] : []),
   ];
   const errors = results.flatMap((r) =>
     Object.entries(r.summary?.errors_by_reason ?? {}).map(([why, n]) => `- ${r.name}: ${n} × ${why}`),
