@@ -7,9 +7,9 @@ import type { Command } from '@commander-js/extra-typings';
 import { renderThresholdTable } from '../decide/evaluate.js';
 import { ConfigValidationError } from '../errors.js';
 import { interruptOnSignals } from '../launch/local/signals.js';
-import { portNumber, positiveSeconds } from '../orchestrator/flags.js';
 import { Orchestrator } from '../orchestrator/orchestrator.js';
 import { renderSummaryTable } from '../report/summary-table.js';
+import { portNumber, positiveSeconds } from './flags.js';
 import { attachProgress } from './progress.js';
 
 /** `node` or `node:port`: the node name and, when a port is given, the endpoint. */
@@ -44,7 +44,10 @@ export function register(program: Command): void {
       "this node's monitor CSV (relative to the results folder)",
       'benchmark_metrics.csv',
     )
-    .option('--results-dir <dir>', 'folder for the results folder of this run', 'results')
+    .option(
+      '--results-dir <dir>',
+      'base folder for the results folder of this run (default: reporting.output_directory, else results)',
+    )
     .option('--quiet', 'no progress output')
     .action(async (opts) => {
       const serverPort = portNumber('--server-port', opts.serverPort);

@@ -9,9 +9,9 @@ import { failedThresholds, renderThresholdTable } from '../decide/evaluate.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { runLocal } from '../launch/local/local-launcher.js';
 import { interruptOnSignals } from '../launch/local/signals.js';
-import { positiveSeconds } from '../orchestrator/flags.js';
 import { RunInterrupted } from '../orchestrator/orchestrator.js';
 import { renderSummaryTable } from '../report/summary-table.js';
+import { positiveSeconds } from './flags.js';
 import { attachProgress } from './progress.js';
 
 export function register(program: Command): void {
@@ -19,7 +19,10 @@ export function register(program: Command): void {
     .command('run')
     .description('run a benchmark recipe on this machine (servers and executors as local processes)')
     .argument('<recipe>', 'recipe file (YAML or JSON)')
-    .option('--results-dir <dir>', 'folder for the results folder of this run', 'results')
+    .option(
+      '--results-dir <dir>',
+      'base folder for the results folder of this run (default: reporting.output_directory, else results)',
+    )
     .option('--quiet', 'no progress output (the summary table and results path are still printed)')
     .option('--local', "run a recipe whose orchestration.mode is 'slurm' on this machine")
     .option('--timeout <seconds>', 'seconds for control operations and grace after each benchmark', '600')

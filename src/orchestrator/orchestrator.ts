@@ -16,13 +16,15 @@ import { TOKEN_ENV } from '../executor/protocol.js';
 import { EXIT_CODES, exitCodeForStatus } from '../exit-codes.js';
 import type { LogSource } from '../logs/types.js';
 import { mergeSnapshots, toExecutorMetrics } from '../metrics/index.js';
-import { ResultsWriter } from '../report/results-writer.js';
+import { benchmarkParameters } from '../report/params.js';
+import { type ReportFormat, ResultsWriter } from '../report/results-writer.js';
 import type { BenchmarkResult, BenchmarkStatus, RunResults, RunStatus } from '../report/types.js';
 import { ServerWindowTracker } from '../serverstats/window-tracker.js';
 import type { BaseServerManager } from '../services/base/base-server-manager.js';
 import { ServiceFactory } from '../services/factory.js';
 import { VERSION } from '../version.js';
 import { errorInfo, runBenchmark } from './benchmark-runner.js';
+import { idleSeconds, type RunEnergy, startRunEnergy } from './energy.js';
 import { OrchestratorEmitter, type PhaseName } from './events.js';
 import { startDefaultLogging, startDefaultMonitoring } from './hooks.js';
 import type { HookContext, OrchestratorOptions, Stoppable } from './options.js';
@@ -141,7 +143,11 @@ export class Orchestrator extends OrchestratorEmitter {
     const clientEndpoints = o.clientEndpoints ?? o.clientNodes.map((n) => `${n}:${this.clientPort}`);
     const writer = o.runDir
       ? new ResultsWriter(o.runDir)
-      : await ResultsWriter.create(o.resultsDir ?? 'results', plan.scenario);
+      : await ResultsWriter.create(
+          o.resultsDir ?? plan.reporting?.outputDirectory ?? 'results',
+          plan.scenario,
+        );
+    if (plan.reporting) writer.formats = plan.reporting.formats.filter((f): f is ReportFormat => f !== 'pdf');
     this.runDir = writer.dir;
     const orchestratorLog = runLog.open(writer.dir);
     // The orchestrator's own log is aggregated with the components' logs (component `orchestrator`).
@@ -225,13 +231,19 @@ export class Orchestrator extends OrchestratorEmitter {
           error,
           benchmarks: benchmarkEntries(results),
         });
-        const { per_client: _p, benchmarks: _b, summary: _m, ...totals } = final;
-        await writer.writeRunSummary(results, { totals });
+        await writer.writeRunSummary(results, final);
       },
       undefined,
       false,
     ).catch((err) => this.warn(`writing results: ${(err as Error).message}`));
     await this.teardown();
+    // Last, so that the monitors' and logs' final lines are in it.
+    await writer
+      .writeReport()
+      .then((path) => {
+        if (path) this.emit('report', path);
+      })
+      .catch((err) => this.warn(`writing report.html: ${(err as Error).message}`));
     this.emit('done', final);
     if (failed) throw failure;
     return final;
@@ -285,6 +297,7 @@ export class Orchestrator extends OrchestratorEmitter {
       state: 'start',
       detail: `${plan.benchmarks.length} benchmark(s)`,
     });
+    const energy = monitoring ? await this.energyPhase(plan, ctx) : undefined;
     const t0 = Date.now();
     const serverWindow = this.serverWindowFactory(manager, ctx.serverUrls);
     for (const [index, b] of plan.benchmarks.entries()) {
@@ -304,11 +317,17 @@ export class Orchestrator extends OrchestratorEmitter {
         total: plan.benchmarks.length,
         serverWindow: serverWindow?.(b.name, b.spec.server_urls),
       });
+      result.parameters = benchmarkParameters(result.spec ?? b.spec, clientEndpoints.length);
       if (result.status === 'completed')
         applyVerdict(result, benchmarkVerdict(result, { maxErrorRate: b.spec.max_error_rate }));
       else if (result.status === 'failed' && !result.reason && result.error)
         result.reason = result.error.message;
       results[index] = result;
+      const power = await energy?.measure(result).catch((err: Error) => {
+        this.warn(`energy of ${b.name}: ${err.message}`);
+        return undefined;
+      });
+      if (power) await writer.writePower(b.name, power);
       if (result.status === 'failed' || result.status === 'degraded')
         this.warn(`benchmark ${result.name} ${result.status}: ${result.reason}`);
       await writer.writeBenchmark(result);
@@ -325,6 +344,23 @@ export class Orchestrator extends OrchestratorEmitter {
       }
     }
     this.emit('phase', { phase: 'benchmarks', state: 'done', elapsedMs: Date.now() - t0 });
+  }
+
+  /** The idle baseline and per-benchmark energy, when the monitors report power (src/orchestrator/energy.ts). */
+  private async energyPhase(plan: RunPlan, ctx: HookContext): Promise<RunEnergy | undefined> {
+    const interval = this.options.monitorInterval ?? plan.monitoring?.interval ?? 5;
+    const idle = this.options.idleBaseline ?? idleSeconds(interval);
+    const t0 = Date.now();
+    this.emit('phase', { phase: 'idle-baseline', state: 'start', detail: `${idle}s` });
+    const energy = await startRunEnergy({
+      runDir: ctx.runDir,
+      idle,
+      signal: this.abort.signal,
+      warn: this.warn,
+    });
+    if (energy) this.emit('phase', { phase: 'idle-baseline', state: 'done', elapsedMs: Date.now() - t0 });
+    else this.skip('idle-baseline', 'no GPU power or CPU energy readings');
+    return energy;
   }
 
   /**
