@@ -52,15 +52,21 @@ describe('hpcbench validate', () => {
     expect(r.stderr).not.toMatch(/\bat .+:\d+:\d+\)?$/m);
   });
 
-  it('warnings alone exit 0; unknown keys say "did you mean"', async () => {
+  it('warnings alone exit 0; a near-miss key is an error with "did you mean"; --strict fails on warnings', async () => {
     const file = join(dir, 'typo.yaml');
     await writeFile(file, 'scenario: t\nworkload:\n  service: dummy\n  duration: 20s\n  warmpu: 5s\n');
-    const r = await cli('validate', file, `${ORIGINAL}/test_recipes/ollama_test.yaml`);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain(
-      `${file}:5:3: warning: workload.warmpu: unknown key "warmpu", ignored; did you mean "warmup"?`,
+    const typo = await cli('validate', file);
+    expect(typo.code).toBe(1);
+    expect(typo.stdout).toContain(
+      `${file}:5:3: error: workload.warmpu: unknown key "warmpu"; did you mean "warmup"?`,
     );
+    const original = `${ORIGINAL}/test_recipes/ollama_test.yaml`;
+    const r = await cli('validate', original);
+    expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/ollama_test\.yaml:36:15: warning: workload\.target_rps: /);
+    const strict = await cli('validate', '--strict', original);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toMatch(/ollama_test\.yaml:36:15: error: workload\.target_rps: /);
   });
 
   it('--service adds names registered elsewhere; --json prints the issues', async () => {
