@@ -4,6 +4,7 @@ export * from './controller/index.js';
 export * from './errors.js';
 export * from './executor/index.js';
 export type * from './executor/protocol.js';
+export * from './exit-codes.js';
 export { type LaunchCommand, registerLaunchCommand, serverLaunchCommand } from './launch/commands/index.js';
 export { apptainerExecArgv, apptainerPullArgv, containerFor } from './launch/containers.js';
 export * from './launch/local/index.js';

@@ -5,6 +5,7 @@
  */
 import { Command } from '@commander-js/extra-typings';
 import { isHpcBenchError } from '../errors.js';
+import { EXIT_CODES } from '../exit-codes.js';
 import { VERSION } from '../version.js';
 import { commands } from './commands.js';
 
@@ -21,12 +22,12 @@ export function reportError(err: unknown): number {
   if (isHpcBenchError(err)) {
     process.stderr.write(`${err.format()}\n`);
     if (process.env.HPCBENCH_DEBUG && err.stack) process.stderr.write(`${err.stack}\n`);
-    return 1;
+    return EXIT_CODES.failure;
   }
   process.stderr.write(
     `internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
   );
-  return 2;
+  return EXIT_CODES.internal;
 }
 
 export async function main(argv: string[] = process.argv): Promise<void> {

@@ -5,12 +5,14 @@
  * unless --local is given. Ctrl-C / SIGTERM keeps what was measured and exits 130 / 143.
  */
 import type { Command } from '@commander-js/extra-typings';
+import { failedThresholds, renderThresholdTable } from '../decide/evaluate.js';
+import { EXIT_CODES } from '../exit-codes.js';
 import { runLocal } from '../launch/local/local-launcher.js';
 import { interruptOnSignals } from '../launch/local/signals.js';
-import { positiveSeconds } from '../orchestrator/flags.js';
 import { RunInterrupted } from '../orchestrator/orchestrator.js';
-import { attachProgress } from '../report/progress.js';
-import { allFailedNote, renderSummaryTable } from '../report/summary-table.js';
+import { renderSummaryTable } from '../report/summary-table.js';
+import { positiveSeconds } from './flags.js';
+import { attachProgress } from './progress.js';
 
 export function register(program: Command): void {
   program
@@ -45,16 +47,17 @@ export function register(program: Command): void {
           },
         });
         process.stdout.write(`\n${renderSummaryTable(results.benchmarks)}`);
+        process.stdout.write(renderThresholdTable(results.benchmarks));
         process.stdout.write(`results: ${runDir}\n`);
-        // Completed, but some benchmark had no successful request: the data is kept, the exit status says so.
-        if (results.status === 'completed' && results.benchmarks.some((b) => allFailedNote(b))) {
-          process.stderr.write('a benchmark had no successful request (see the warnings above): exit 3\n');
-          process.exitCode = 3;
-        }
-        if (results.status === 'interrupted') {
+        if (results.exit_code === EXIT_CODES.thresholds)
+          process.stderr.write(
+            `${failedThresholds(results.benchmarks)} threshold(s) failed (see the table above): exit 99\n`,
+          );
+        if (results.status === 'interrupted')
           process.stderr.write(`run interrupted (${signals.received ?? 'aborted'}): partial results kept\n`);
-          process.exitCode = signals.exitCode();
-        }
+        else if (results.reason) process.stderr.write(`run ${results.status}: ${results.reason}\n`);
+        // The same code as run.json's exit_code (src/exit-codes.ts).
+        process.exitCode = results.exit_code;
       } catch (err) {
         if (err instanceof RunInterrupted) {
           process.stderr.write(`${err.message} before the benchmarks started\n`);

@@ -1,6 +1,5 @@
 /** `hpcbench sbatch RECIPE`: print the Slurm job script of a recipe (and, with --plan, its steps). */
 import type { Command } from '@commander-js/extra-typings';
-import { expandHostlist } from '../launch/slurm/hostlist.js';
 import { planJob } from '../launch/slurm/job-plan.js';
 import { totalNodes } from '../launch/slurm/node-plan.js';
 import { renderPlan } from '../launch/slurm/plan-text.js';
@@ -9,6 +8,7 @@ import { jobResources } from '../launch/slurm/resources.js';
 import { renderSbatch } from '../launch/slurm/sbatch.js';
 import { hpcbenchArgv } from '../launch/slurm/self-argv.js';
 import { defaultResultsDir } from '../launch/slurm/submit.js';
+import { expandHostlist } from '../util/hostlist.js';
 import { VERSION } from '../version.js';
 import { SLURM_DATASETS } from './submit.js';
 

@@ -6,13 +6,14 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
+import { renderThresholdTable } from '../decide/evaluate.js';
 import { ConfigValidationError } from '../errors.js';
 import { runSlurmJob } from '../launch/slurm/job-runner.js';
-import { logProgress } from '../launch/slurm/progress.js';
 import { loadSlurmRecipe } from '../launch/slurm/recipe-file.js';
 import { hpcbenchArgv } from '../launch/slurm/self-argv.js';
 import { startRunMonitoring } from '../monitor/run-monitoring.js';
-import { EXIT_CODES, Orchestrator } from '../orchestrator/orchestrator.js';
+import { Orchestrator } from '../orchestrator/orchestrator.js';
+import { logProgress } from './slurm-progress.js';
 
 async function submittedRecipe(resultsDir: string): Promise<string> {
   const dir = join(resultsDir, 'slurm');
@@ -71,7 +72,9 @@ export function register(program: Command): void {
           });
           logProgress(orchestrator, log);
           const results = await orchestrator.run();
-          return EXIT_CODES[results.status];
+          const table = renderThresholdTable(results.benchmarks);
+          if (table) process.stdout.write(table);
+          return results.exit_code;
         },
       });
     });

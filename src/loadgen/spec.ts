@@ -69,6 +69,8 @@ export interface WorkloadSpec {
   request_timeout?: number;
   /** Time-series window for per-window histograms, seconds. */
   window_seconds?: number;
+  /** Orchestrator only: failed / (ok + failed) above which the benchmark is degraded (default 0.05). */
+  max_error_rate?: number;
   /** Directory where the executor appends raw per-request records (JSONL); optional. */
   records_path?: string;
 }

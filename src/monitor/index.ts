@@ -1,4 +1,12 @@
 /** Monitoring: per-node GPU/CPU/RAM sampling, Pushgateway pushes, server-metrics scraping. */
+
+export {
+  type GaugeFamily,
+  type ParsedExposition,
+  type PromSample,
+  parsePrometheusText,
+  renderPrometheusText,
+} from '../util/prom-text.js';
 export {
   type PeriodicPush,
   type PeriodicPushOptions,
@@ -9,13 +17,6 @@ export { Monitor, type MonitorOptions, type MonitorSummary } from './monitor.js'
 export { csvHeader, type MetricKind, type MonitorSample, parseMonitorCsv } from './monitor-csv.js';
 export { type GpuSample, NvidiaSmiReader, parseGpuLine } from './nvidia-smi.js';
 export { cpuPercent, ProcSampler, parseMeminfo, parseProcStat } from './proc-sampler.js';
-export {
-  type GaugeFamily,
-  type ParsedExposition,
-  type PromSample,
-  parsePrometheusText,
-  renderPrometheusText,
-} from './prom-text.js';
 export {
   deleteGroup,
   deletePushgatewayGroups,

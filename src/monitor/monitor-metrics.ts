@@ -1,7 +1,8 @@
 /** A monitor sample as Prometheus gauges (what `Monitor` pushes to the Pushgateway). */
+
+import { type GaugeFamily, renderPrometheusText } from '../util/prom-text.js';
 import type { MonitorSample } from './monitor-csv.js';
 import type { GpuSample } from './nvidia-smi.js';
-import { type GaugeFamily, renderPrometheusText } from './prom-text.js';
 
 function gpuFamily(
   gpus: GpuSample[],

@@ -6,7 +6,7 @@
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { parsePrometheusText } from './prom-text.js';
+import { parsePrometheusText } from '../util/prom-text.js';
 
 export interface ServerMetricsRow {
   ts: string;

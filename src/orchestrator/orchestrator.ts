@@ -10,17 +10,20 @@
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { failedThresholds } from '../decide/evaluate.js';
+import { isHpcBenchError } from '../errors.js';
 import { TOKEN_ENV } from '../executor/protocol.js';
+import { EXIT_CODES, exitCodeForStatus } from '../exit-codes.js';
 import type { LogSource } from '../logs/types.js';
 import { mergeSnapshots, toExecutorMetrics } from '../metrics/index.js';
 import { ResultsWriter } from '../report/results-writer.js';
-import { allFailedNote } from '../report/summary-table.js';
-import type { BenchmarkResult, RunResults, RunStatus } from '../report/types.js';
+import type { BenchmarkResult, BenchmarkStatus, RunResults, RunStatus } from '../report/types.js';
 import { ServerWindowTracker } from '../serverstats/window-tracker.js';
 import type { BaseServerManager } from '../services/base/base-server-manager.js';
 import { ServiceFactory } from '../services/factory.js';
 import { VERSION } from '../version.js';
 import { errorInfo, runBenchmark } from './benchmark-runner.js';
+import { idleSeconds, type RunEnergy, startRunEnergy } from './energy.js';
 import { OrchestratorEmitter, type PhaseName } from './events.js';
 import { startDefaultLogging, startDefaultMonitoring } from './hooks.js';
 import type { HookContext, OrchestratorOptions, Stoppable } from './options.js';
@@ -29,6 +32,7 @@ import { attachRunLog } from './run-log.js';
 import type { RunPlan } from './run-plan.js';
 import { runTotals, type TotalsEngine } from './run-totals.js';
 import { pinnedTargets, resolveTargetMapping } from './target-mapping.js';
+import { applyVerdict, benchmarkVerdict, runVerdict } from './verdict.js';
 
 /** Thrown inside the run when its signal aborts; never escapes run(). */
 export class RunInterrupted extends Error {
@@ -39,13 +43,6 @@ export class RunInterrupted extends Error {
     this.name = 'RunInterrupted';
   }
 }
-
-export const EXIT_CODES: Record<RunStatus, number> = {
-  running: 1,
-  completed: 0,
-  failed: 1,
-  interrupted: 130,
-};
 
 export class Orchestrator extends OrchestratorEmitter {
   readonly options: OrchestratorOptions;
@@ -189,21 +186,30 @@ export class Orchestrator extends OrchestratorEmitter {
       failure = err;
     }
     const interrupted = this.abort.signal.aborted;
-    const status: RunStatus =
-      failure && !(failure instanceof RunInterrupted) ? 'failed' : interrupted ? 'interrupted' : 'completed';
+    const failed = failure !== undefined && !(failure instanceof RunInterrupted);
+    const verdict = runVerdict(results, { failure: failed, interrupted });
+    const status = verdict.status;
     const error =
-      status === 'failed'
-        ? errorInfo(failure)
-        : status === 'interrupted'
-          ? { message: new RunInterrupted(this.abort.signal.reason).message }
+      status === 'interrupted'
+        ? { message: new RunInterrupted(this.abort.signal.reason).message }
+        : failed
+          ? errorInfo(failure)
           : undefined;
+    const reason = verdict.reason ?? error?.message;
     for (const r of results)
       if (r.status === 'pending' || r.status === 'running') r.status = interrupted ? 'interrupted' : r.status;
+    const exitCode = this.exitCode(
+      status,
+      failed && !isHpcBenchError(failure),
+      failedThresholds(results) > 0,
+    );
     const final: RunResults = {
       ...runTotals(results, this.totalsEngine),
       scenario: plan.scenario,
       run_id: runId,
       status,
+      exit_code: exitCode,
+      ...(reason ? { reason } : {}),
       results_dir: writer.dir,
       benchmarks: results,
       ...(error ? { error } : {}),
@@ -215,9 +221,10 @@ export class Orchestrator extends OrchestratorEmitter {
         await writer.updateRun({
           ended_at: new Date().toISOString(),
           status,
-          exit_code: this.exitCode(status),
+          exit_code: exitCode,
+          ...(reason ? { reason } : {}),
           error,
-          benchmarks: results.map((r) => ({ name: r.name, status: r.status })),
+          benchmarks: benchmarkEntries(results),
         });
         const { per_client: _p, benchmarks: _b, summary: _m, ...totals } = final;
         await writer.writeRunSummary(results, { totals });
@@ -227,7 +234,7 @@ export class Orchestrator extends OrchestratorEmitter {
     ).catch((err) => this.warn(`writing results: ${(err as Error).message}`));
     await this.teardown();
     this.emit('done', final);
-    if (status === 'failed') throw failure;
+    if (failed) throw failure;
     return final;
   }
 
@@ -279,13 +286,14 @@ export class Orchestrator extends OrchestratorEmitter {
       state: 'start',
       detail: `${plan.benchmarks.length} benchmark(s)`,
     });
+    const energy = monitoring ? await this.energyPhase(plan, ctx) : undefined;
     const t0 = Date.now();
     const serverWindow = this.serverWindowFactory(manager, ctx.serverUrls);
     for (const [index, b] of plan.benchmarks.entries()) {
       if (this.abort.signal.aborted) break;
       results[index].status = 'running';
       await writer.prepareBenchmark(b.name);
-      await writer.updateRun({ benchmarks: results.map((r) => ({ name: r.name, status: r.status })) });
+      await writer.updateRun({ benchmarks: benchmarkEntries(results) });
       const { result, failure } = await runBenchmark(b, {
         controller,
         events: this,
@@ -298,11 +306,20 @@ export class Orchestrator extends OrchestratorEmitter {
         total: plan.benchmarks.length,
         serverWindow: serverWindow?.(b.name, b.spec.server_urls),
       });
+      if (result.status === 'completed')
+        applyVerdict(result, benchmarkVerdict(result, { maxErrorRate: b.spec.max_error_rate }));
+      else if (result.status === 'failed' && !result.reason && result.error)
+        result.reason = result.error.message;
       results[index] = result;
-      const allFailed = allFailedNote(result);
-      if (allFailed) this.warn(allFailed);
+      const power = await energy?.measure(result).catch((err: Error) => {
+        this.warn(`energy of ${b.name}: ${err.message}`);
+        return undefined;
+      });
+      if (power) await writer.writePower(b.name, power);
+      if (result.status === 'failed' || result.status === 'degraded')
+        this.warn(`benchmark ${result.name} ${result.status}: ${result.reason}`);
       await writer.writeBenchmark(result);
-      await writer.updateRun({ benchmarks: results.map((r) => ({ name: r.name, status: r.status })) });
+      await writer.updateRun({ benchmarks: benchmarkEntries(results) });
       this.emit('benchmark-done', { ...result, index, total: plan.benchmarks.length });
       if (failure) {
         this.emit('phase', {
@@ -315,6 +332,23 @@ export class Orchestrator extends OrchestratorEmitter {
       }
     }
     this.emit('phase', { phase: 'benchmarks', state: 'done', elapsedMs: Date.now() - t0 });
+  }
+
+  /** The idle baseline and per-benchmark energy, when the monitors report power (src/orchestrator/energy.ts). */
+  private async energyPhase(plan: RunPlan, ctx: HookContext): Promise<RunEnergy | undefined> {
+    const interval = this.options.monitorInterval ?? plan.monitoring?.interval ?? 5;
+    const idle = this.options.idleBaseline ?? idleSeconds(interval);
+    const t0 = Date.now();
+    this.emit('phase', { phase: 'idle-baseline', state: 'start', detail: `${idle}s` });
+    const energy = await startRunEnergy({
+      runDir: ctx.runDir,
+      idle,
+      signal: this.abort.signal,
+      warn: this.warn,
+    });
+    if (energy) this.emit('phase', { phase: 'idle-baseline', state: 'done', elapsedMs: Date.now() - t0 });
+    else this.skip('idle-baseline', 'no GPU power or CPU energy readings');
+    return energy;
   }
 
   /**
@@ -376,10 +410,16 @@ export class Orchestrator extends OrchestratorEmitter {
       });
   }
 
-  /** Exit status for run.json: EXIT_CODES, or the abort reason's `exitCode` (143 for SIGTERM). */
-  exitCode(status: RunStatus): number {
+  /**
+   * The exit code for run.json and the process (src/exit-codes.ts); interrupted: the abort reason's
+   * `exitCode` (143 for SIGTERM) when it carries one; completed with a failed threshold: 99.
+   */
+  exitCode(status: RunStatus, internal = false, thresholdsFailed = false): number {
     const code = (this.abort.signal.reason as { exitCode?: unknown } | undefined)?.exitCode;
-    return status === 'interrupted' && typeof code === 'number' ? code : EXIT_CODES[status];
+    if (status === 'completed' && thresholdsFailed) return EXIT_CODES.thresholds;
+    return status === 'interrupted' && typeof code === 'number'
+      ? code
+      : exitCodeForStatus(status, { internal });
   }
 
   /** Stops everything the run started (reverse order); failures become warnings. */
@@ -396,4 +436,11 @@ export class Orchestrator extends OrchestratorEmitter {
     this.stoppables.length = 0;
     this.emit('phase', { phase: 'teardown', state: 'done', elapsedMs: Date.now() - t0 });
   }
+}
+
+/** run.json's `benchmarks`: name, status and the reason when there is one. */
+function benchmarkEntries(
+  results: BenchmarkResult[],
+): { name: string; status: BenchmarkStatus; reason?: string }[] {
+  return results.map((r) => ({ name: r.name, status: r.status, ...(r.reason ? { reason: r.reason } : {}) }));
 }

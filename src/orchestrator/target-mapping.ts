@@ -14,7 +14,7 @@
  * it) with a warning outside attach mode: the run does not health-check, prepare or scrape it.
  */
 import { type ConfigIssue, ConfigValidationError } from '../errors.js';
-import { expandHostlist } from '../launch/slurm/hostlist.js';
+import { expandHostlist } from '../util/hostlist.js';
 
 export interface TargetGroup {
   client_group: string;

@@ -1,5 +1,4 @@
 /** The results folder and the terminal/Markdown summaries. */
-export { attachProgress, type ProgressOptions } from './progress.js';
 export { createResultsDir, resultsDirName, utcStamp } from './results-dir.js';
 export { ResultsWriter } from './results-writer.js';
 export { renderSummaryMarkdown, renderSummaryTable, summaryRows } from './summary-table.js';

@@ -2,6 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigValidationError } from '../errors.js';
+import { safeName } from '../util/names.js';
 
 /** `20261128T105501Z` for a date (UTC). */
 export function utcStamp(date: Date): string {
@@ -9,12 +10,6 @@ export function utcStamp(date: Date): string {
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z');
-}
-
-/** A file-system safe version of a scenario or benchmark name. */
-export function safeName(name: string): string {
-  const cleaned = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '');
-  return cleaned || 'run';
 }
 
 export function resultsDirName(scenario: string, date: Date): string {

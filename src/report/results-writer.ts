@@ -7,15 +7,18 @@
  *   benchmarks/<name>/metrics.json   aggregate (seed shape) + per client + merged snapshot
  *   benchmarks/<name>/summary.json   the exact BenchmarkSummary (+ server_metrics, the servers' own view)
  *   benchmarks/<name>/timeseries.csv per time window: counters, rates, p50/p99 latencies (decoded windows)
+ *   benchmarks/<name>/power.csv      per node and monitor sample in the window: GPU and CPU power (energy)
  *   benchmarks/<name>/records-<node>.jsonl   raw per-request records, appended by each executor
  *   summary.json, summary.md   run-level summary
  *   logs/, monitor/            component logs and monitoring (written by their owners)
  */
 import { copyFile, mkdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { failedThresholds, renderThresholdMarkdown, thresholdsPassed } from '../decide/evaluate.js';
+import { safeName } from '../util/names.js';
 import { writeFileAtomic, writeJsonAtomic } from './json-file.js';
-import { createResultsDir, safeName } from './results-dir.js';
-import { allFailedNote, renderSummaryMarkdown } from './summary-table.js';
+import { createResultsDir } from './results-dir.js';
+import { renderSummaryMarkdown, statusNote } from './summary-table.js';
 import { timeseriesCsv } from './timeseries.js';
 import type { BenchmarkResult, RunRecord } from './types.js';
 
@@ -98,16 +101,25 @@ export class ResultsWriter {
       per_client: (per_client ?? []).map(({ snapshot: _n, ...c }) => c),
       snapshot,
       ...(result.server_metrics ? { server_metrics: result.server_metrics } : {}),
+      ...(result.reason ? { reason: result.reason } : {}),
       error: result.error,
     });
     await writeJsonAtomic(join(dir, 'summary.json'), {
       benchmark: result.name,
       status: result.status,
+      ...(result.reason ? { reason: result.reason } : {}),
       ...(result.summary ?? {}),
       ...(result.server_metrics ? { server_metrics: result.server_metrics } : {}),
+      ...(result.energy ? { energy: result.energy } : {}),
+      ...(result.thresholds ? { thresholds: result.thresholds } : {}),
       ...(result.error ? { error: result.error } : {}),
     });
     await writeFileAtomic(join(dir, 'timeseries.csv'), timeseriesCsv(snapshot));
+  }
+
+  /** A benchmark's power.csv (the power time series behind its energy). */
+  async writePower(benchmark: string, csv: string): Promise<void> {
+    await writeFileAtomic(join(this.benchmarkDir(benchmark), 'power.csv'), csv);
   }
 
   /** The run-level summary.json and summary.md. */
@@ -120,26 +132,35 @@ export class ResultsWriter {
       started_at: run?.started_at,
       ended_at: run?.ended_at,
       ...extra,
+      ...(results.some((r) => r.thresholds)
+        ? { thresholds: { failed: failedThresholds(results), passed: thresholdsPassed(results) } }
+        : {}),
       benchmarks: results.map((r) => ({
         name: r.name,
         status: r.status,
+        ...(r.reason ? { reason: r.reason } : {}),
         summary: r.summary,
         server_metrics: r.server_metrics,
+        ...(r.energy ? { energy: r.energy } : {}),
+        ...(r.thresholds ? { thresholds: r.thresholds } : {}),
         error: r.error,
       })),
     });
     const notes = [
-      `status: ${run?.status ?? 'unknown'}${run?.error ? ` (${run.error.code ?? 'error'}: ${run.error.message})` : ''}`,
+      `status: ${run?.status ?? 'unknown'}${run?.error ? ` (${run.error.code ?? 'error'}: ${run.error.message})` : run?.reason ? ` (${run.reason})` : ''}`,
       `started ${run?.started_at ?? '?'}, ended ${run?.ended_at ?? '(running)'}`,
       `servers: ${(run?.server_endpoints ?? []).join(', ') || '-'}; clients: ${(run?.client_nodes ?? []).join(', ') || '-'}`,
       ...results.flatMap((r) => {
-        const note = allFailedNote(r);
+        const note = statusNote(r);
         return note ? [`warning: ${note}`] : [];
       }),
     ];
     await writeFileAtomic(
       join(this.dir, 'summary.md'),
-      renderSummaryMarkdown(`hpcbench: ${run?.scenario ?? 'run'}`, results, notes),
+      renderSummaryMarkdown(`hpcbench: ${run?.scenario ?? 'run'}`, results, notes) +
+        withBlankLine(renderThresholdMarkdown(results)),
     );
   }
 }
+
+const withBlankLine = (section: string) => (section ? `\n${section}` : '');

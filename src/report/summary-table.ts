@@ -130,7 +130,7 @@ export function summaryRows(results: BenchmarkResult[]): string[][] {
       s ? String(s.requests.failed) : '-',
       num(s?.throughput.requests_per_s, 2),
       num(s?.throughput.output_tokens_per_s, 1),
-      ...(srv ? [num(r.server_metrics?.rates.output_tokens_per_s, 1)] : []),
+      ...(srv ? [s?.requests.ok ? num(r.server_metrics?.rates.output_tokens_per_s, 1) : '-'] : []),
       pct(s, 'ttft', 'p50'),
       ...(srv ? [serverTtft(r)] : []),
       pct(s, 'ttft', 'p99'),
@@ -145,16 +145,13 @@ export function summaryRows(results: BenchmarkResult[]): string[][] {
 }
 
 /**
- * `benchmark X: all N requests failed: http_400 ×N — see records` for a benchmark that finished with a
- * summary and no successful request; undefined otherwise. Such a run still completes (failures are data).
+ * `benchmark X failed: no request succeeded: ... — see records` (or `degraded: ...`) for a benchmark
+ * whose status is failed or degraded (the reason from src/orchestrator/verdict.ts); undefined otherwise,
+ * also for an interrupted benchmark (its counts are what was measured until the interrupt).
  */
-export function allFailedNote(r: BenchmarkResult): string | undefined {
-  const s = r.summary;
-  if (!s || s.requests.ok > 0) return undefined;
-  const reasons = Object.entries(s.errors_by_reason ?? {})
-    .map(([why, n]) => `${why} ×${n}`)
-    .join(', ');
-  return `benchmark ${r.name}: all ${s.requests.sent} requests failed${reasons ? `: ${reasons}` : ''} — see records`;
+export function statusNote(r: BenchmarkResult): string | undefined {
+  if (r.status !== 'failed' && r.status !== 'degraded') return undefined;
+  return `benchmark ${r.name} ${r.status}: ${r.reason ?? r.error?.message ?? r.status} — see records`;
 }
 
 /** Aligned plain-text table (latencies in ms). */
@@ -174,7 +171,7 @@ export function renderSummaryTable(results: BenchmarkResult[]): string {
   );
   if (errors.length > 0) out.push('errors:', ...errors);
   for (const r of results) {
-    const note = allFailedNote(r);
+    const note = statusNote(r);
     if (note) out.push(`warning: ${note}`);
   }
   const srv = hasServerColumns(results) ? `; srv = ${SRV_NOTE}` : '';

@@ -4,14 +4,16 @@
  */
 
 import type { AggregatedMetrics, ClientMetrics } from '../controller/types.js';
+import type { ThresholdResult } from '../decide/evaluate.js';
 import type { WorkloadSpec } from '../loadgen/spec.js';
 import type { BenchmarkSummary } from '../metrics/types.js';
+import type { EnergyReport } from '../monitor/energy.js';
 import type { ServerMetricsView } from '../serverstats/types.js';
 
-export type { AggregatedMetrics, ClientMetrics, ServerMetricsView };
+export type { AggregatedMetrics, ClientMetrics, EnergyReport, ServerMetricsView };
 
-export type BenchmarkStatus = 'pending' | 'running' | 'completed' | 'failed' | 'interrupted';
-export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted';
+export type BenchmarkStatus = 'pending' | 'running' | 'completed' | 'degraded' | 'failed' | 'interrupted';
+export type RunStatus = 'running' | 'completed' | 'degraded' | 'failed' | 'interrupted';
 
 export interface ErrorInfo {
   code?: string;
@@ -33,6 +35,12 @@ export interface BenchmarkResult {
    * server could be scraped.
    */
   server_metrics?: ServerMetricsView;
+  /** The measurement window's energy on the server nodes (monitors with GPU power or RAPL; docs/metrics.md). */
+  energy?: EnergyReport;
+  /** The recipe's thresholds evaluated on this benchmark's figures (src/decide/). */
+  thresholds?: ThresholdResult[];
+  /** Why the benchmark is `failed`, `degraded` or `interrupted` (src/orchestrator/verdict.ts). */
+  reason?: string;
   error?: ErrorInfo;
 }
 
@@ -50,9 +58,14 @@ export interface RunRecord {
   started_at: string;
   ended_at?: string;
   status: RunStatus;
+  /** The code the process exits with (src/exit-codes.ts). */
   exit_code?: number;
+  /** Why the run is `failed`, `degraded` or `interrupted`. */
+  reason?: string;
+  /** Interrupted: the phase the run was in (e.g. `server-health`, `benchmark warmup`). */
+  interrupted_phase?: string;
   error?: ErrorInfo;
-  benchmarks: { name: string; status: BenchmarkStatus }[];
+  benchmarks: { name: string; status: BenchmarkStatus; reason?: string }[];
   [key: string]: unknown;
 }
 
@@ -62,6 +75,9 @@ export interface RunResults extends Omit<AggregatedMetrics, 'summary' | 'snapsho
   scenario: string;
   run_id: string;
   status: RunStatus;
+  /** The code the process exits with (src/exit-codes.ts), as written to run.json. */
+  exit_code: number;
+  reason?: string;
   results_dir?: string;
   benchmarks: BenchmarkResult[];
   error?: ErrorInfo;

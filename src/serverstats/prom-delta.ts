@@ -4,7 +4,7 @@
  * went down between the scrapes (the server restarted) counts from zero, as PromQL's increase() does, and
  * is reported as a reset instead of giving a negative number.
  */
-import { type PromSample, parsePrometheusText } from '../monitor/prom-text.js';
+import { type PromSample, parsePrometheusText } from '../util/prom-text.js';
 
 /** One scrape of one server: its samples and when it was taken (epoch ms). */
 export interface Scrape {

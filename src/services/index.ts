@@ -1,6 +1,7 @@
 /** Services: the factory and registry, plugins, the base server managers and every built-in service. */
+
+export { endpointUrl } from '../util/endpoint.js';
 export { BaseServerManager } from './base/base-server-manager.js';
-export { endpointUrl } from './base/endpoint.js';
 export { listOpenAiModels, modelMatches, OpenAiServerManager } from './base/openai-server-manager.js';
 export type {
   HealthCheckConfig,

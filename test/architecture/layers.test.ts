@@ -26,13 +26,6 @@ const TEMPORARY_ALLOWLIST: readonly string[] = [
   // h1 (issue 10, item 1): the executor REST shapes move to src/contracts/.
   'src/metrics/executor-metrics.ts -> src/executor/protocol.ts',
   'src/loadgen/run/load-run.ts -> src/executor/protocol.ts',
-  // h2 (issue 10, item 5): generic HTTP transport and endpoint helpers move to src/util/.
-  'src/controller/base-workload-controller.ts -> src/services/base/endpoint.ts',
-  'src/controller/base-workload-controller.ts -> src/services/base/http.ts',
-  // h2 (issue 10, item 5): expandHostlist moves to src/util/.
-  'src/orchestrator/target-mapping.ts -> src/launch/slurm/hostlist.ts',
-  // h2 (issue 10, item 5): the CLI progress bar moves to src/cli/.
-  'src/report/progress.ts -> src/orchestrator/events.ts',
 ];
 
 /** Layer number per top-level entry of src/ (`name/` for a folder, `name.ts` for a file). */

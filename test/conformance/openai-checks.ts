@@ -6,8 +6,8 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServicePreparationError } from '../../src/errors.js';
-import { parsePrometheusText } from '../../src/monitor/prom-text.js';
 import { ServiceFactory } from '../../src/services/factory.js';
+import { parsePrometheusText } from '../../src/util/prom-text.js';
 import type { Backend, OpenAiBackendInfo } from './backend.js';
 import { clientChecks } from './client-checks.js';
 import { getText, postJson, postSse } from './wire.js';

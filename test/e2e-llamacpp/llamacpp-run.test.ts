@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { parsePrometheusText } from '../../src/monitor/prom-text.js';
+import { parsePrometheusText } from '../../src/util/prom-text.js';
 import { runCli } from '../helpers/cli.js';
 import { type LlamaServer, requireLlama, startLlamaServer } from '../helpers/llama-server.js';
 

@@ -18,7 +18,7 @@ export interface CliResult {
   all: string;
 }
 
-/** Runs the real CLI (TypeScript sources through tsx) to completion. */
+/** Runs the real CLI (the built dist/) to completion. */
 export async function runCli(
   args: string[],
   opts: { env?: Record<string, string>; timeout?: number; cwd?: string } = {},

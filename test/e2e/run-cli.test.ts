@@ -121,7 +121,7 @@ describe('hpcbench run', () => {
 });
 
 describe('hpcbench run: every request failed', () => {
-  it('completes with a warning and a summary line, and exits 3 (error_rate: 1)', async () => {
+  it('the benchmark and the run are failed with the reason, exit 1 = run.json exit_code (error_rate: 1)', async () => {
     const file = await box.writeRecipe(
       'allfail.yaml',
       recipe(
@@ -131,13 +131,18 @@ describe('hpcbench run: every request failed', () => {
       ),
     );
     const res = await runCli(['run', file, '--results-dir', box.path('r-allfail')], { timeout: 180_000 });
-    expect(res.exitCode, res.all).toBe(3);
-    expect(res.stdout).toMatch(/^default\s+completed/m);
-    expect(res.all).toMatch(/benchmark default: all \d+ requests failed: http_500 ×\d+ — see records/);
+    expect(res.exitCode, res.all).toBe(1);
+    expect(res.stdout).toMatch(/^default\s+failed/m);
+    expect(res.all).toMatch(
+      /benchmark default failed: no request succeeded: \d+ sent, \d+ failed, \d+ cancelled \(http_500 ×\d+\) — see records/,
+    );
     const run = await onlyRunDir(box.path('r-allfail'));
-    expect((await readJson(join(run, 'run.json'))).status).toBe('completed');
+    const runJson = await readJson(join(run, 'run.json'));
+    expect(runJson.status).toBe('failed');
+    expect(runJson.exit_code).toBe(1);
+    expect(runJson.benchmarks[0]).toMatchObject({ name: 'default', status: 'failed' });
     expect(await readFile(join(run, 'summary.md'), 'utf8')).toMatch(
-      /warning: benchmark default: all \d+ requests failed/,
+      /warning: benchmark default failed: no request succeeded/,
     );
   }, 240_000);
 });

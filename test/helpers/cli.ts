@@ -1,4 +1,4 @@
-/** Run the hpcbench CLI from the TypeScript sources (no build needed) and capture its output. */
+/** Run the hpcbench CLI (the built dist/, see src/util/self.ts) and capture its output. */
 import { execa, type Options, type Result } from 'execa';
 import { selfCommand } from '../../src/util/self.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePrometheusText, renderPrometheusText } from '../../src/monitor/prom-text.js';
+import { parsePrometheusText, renderPrometheusText } from '../../src/util/prom-text.js';
 
 describe('Prometheus text', () => {
   it('parses names with colons, escaped label values, special values and timestamps', () => {

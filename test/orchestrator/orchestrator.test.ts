@@ -143,7 +143,9 @@ describe('Orchestrator phases', () => {
       const { err, runJson } = await runExpectingError(o);
       expect(err.code).toBe('E004');
       expect(done).toEqual(['b1:failed']);
-      expect(runJson.benchmarks).toEqual([{ name: 'b1', status: 'failed' }]);
+      expect(runJson.benchmarks).toEqual([
+        { name: 'b1', status: 'failed', reason: expect.stringMatching(/workload start failed on 1 of 1/) },
+      ]);
       const metrics = JSON.parse(await readFile(join(o.runDir!, 'benchmarks', 'b1', 'metrics.json'), 'utf8'));
       expect(metrics).toMatchObject({ status: 'failed', error: { code: 'E004' } });
       expect(metrics.spec.server_url).toBe(sim.url);

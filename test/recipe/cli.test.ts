@@ -2,13 +2,12 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfCommand } from '../../src/util/self.js';
+import { fixtureRecipe } from '../helpers/originals.js';
 
-const ORIGINAL = '/work/shared/reference/original';
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hpcbench-validate-'));
@@ -21,12 +20,10 @@ async function cli(...args: string[]) {
   return cliIn(undefined, ...args);
 }
 
-/** The CLI started from another working directory (tsx, when used, by absolute path). */
+/** The CLI started from another working directory. */
 async function cliIn(cwd: string | undefined, ...args: string[]) {
   const self = selfCommand(...args);
-  const tsx = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
-  const argv = self.args.map((a) => (a === 'tsx' ? tsx : a));
-  const r = await execa(self.command, argv, { reject: false, timeout: 60_000, cwd });
+  const r = await execa(self.command, self.args, { reject: false, timeout: 60_000, cwd });
   return { code: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
@@ -35,20 +32,20 @@ describe('hpcbench validate', () => {
     const missing = join(dir, 'nope.yaml');
     const r = await cli(
       'validate',
-      `${ORIGINAL}/test_recipes/errors_only.yaml`,
-      `${ORIGINAL}/test_recipes/invalid.yaml`,
+      fixtureRecipe('bad/two-errors.yaml'),
+      fixtureRecipe('bad/invalid.yaml'),
       missing,
-      `${ORIGINAL}/test_recipes/perfect.yaml`,
+      fixtureRecipe('valid.yaml'),
     );
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/errors_only\.yaml:8:16: error: orchestration\.total_nodes: 10 does not match/);
+    expect(r.stdout).toMatch(/two-errors\.yaml:6:21: error: workload\.clients_per_node: must be at least 1/);
     expect(r.stdout).toMatch(
-      /errors_only\.yaml:28:13: error: workload\.duration: expected a duration such as '30s'/,
+      /two-errors\.yaml:5:13: error: workload\.duration: expected a duration such as '30s'/,
     );
-    expect(r.stdout).toMatch(/invalid\.yaml:2:\d+: error: invalid YAML/);
+    expect(r.stdout).toMatch(/invalid\.yaml:3:\d+: error: invalid YAML/);
     expect(r.stdout).toContain(`${missing}: error: cannot read recipe ${missing}: no such file`);
-    expect(r.stdout).toMatch(/perfect\.yaml: valid$/m);
-    expect(r.stderr).toMatch(/^E006: 12 error\(s\) in 3 of 4 recipe file\(s\)/m);
+    expect(r.stdout).toMatch(/valid\.yaml: valid$/m);
+    expect(r.stderr).toMatch(/^E006: 4 error\(s\) in 3 of 4 recipe file\(s\)/m);
     expect(r.stderr).not.toMatch(/\bat .+:\d+:\d+\)?$/m);
   });
 
@@ -60,13 +57,13 @@ describe('hpcbench validate', () => {
     expect(typo.stdout).toContain(
       `${file}:5:3: error: workload.warmpu: unknown key "warmpu"; did you mean "warmup"?`,
     );
-    const original = `${ORIGINAL}/test_recipes/ollama_test.yaml`;
-    const r = await cli('validate', original);
+    const warns = fixtureRecipe('suite-slurm.yaml');
+    const r = await cli('validate', warns);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/ollama_test\.yaml:36:15: warning: workload\.target_rps: /);
-    const strict = await cli('validate', '--strict', original);
+    expect(r.stdout).toMatch(/suite-slurm\.yaml:32:11: warning: resources\.clients\.gpus: /);
+    const strict = await cli('validate', '--strict', warns);
     expect(strict.code).toBe(1);
-    expect(strict.stdout).toMatch(/ollama_test\.yaml:36:15: error: workload\.target_rps: /);
+    expect(strict.stdout).toMatch(/suite-slurm\.yaml:32:11: error: resources\.clients\.gpus: /);
   });
 
   it('--service adds names registered elsewhere; --json prints the issues', async () => {

@@ -1,19 +1,22 @@
-/** The first version's recipes keep working: they validate, or fail exactly as their comments say. */
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+/**
+ * The first version's recipes keep working: they validate, or fail exactly as their comments say.
+ * They live outside the repository (../shared/reference/original/, see test/helpers/originals.ts).
+ */
+import { expect, it } from 'vitest';
 import type { ConfigIssue } from '../../src/errors.js';
 import { ConfigValidationError } from '../../src/errors.js';
 import { expandBenchmarks, loadRecipe, validateRecipeFile } from '../../src/recipe/index.js';
 
-const ORIGINAL = '/work/shared/reference/original';
-const recipes = (f: string) => join(ORIGINAL, 'recipes', f);
-const tests = (f: string) => join(ORIGINAL, 'test_recipes', f);
+import { describeOriginals, original } from '../helpers/originals.js';
+
+const recipes = (f: string) => original('recipes', f);
+const tests = (f: string) => original('test_recipes', f);
 /** Outside any Slurm allocation, whatever the test runner's environment. */
 const NO_SLURM = { env: {} };
 const errors = (issues: ConfigIssue[]) => issues.filter((i) => i.severity === 'error');
 const warnings = (issues: ConfigIssue[]) => issues.filter((i) => i.severity === 'warning');
 
-describe('recipes/ (real users) validate', () => {
+describeOriginals('recipes/ (real users) validate', () => {
   it('logging_meluxina.yaml: valid, resolves its logging and artifacts', async () => {
     const issues = await validateRecipeFile(recipes('logging_meluxina.yaml'), NO_SLURM);
     expect(errors(issues)).toEqual([]);
@@ -50,7 +53,7 @@ describe('recipes/ (real users) validate', () => {
   });
 });
 
-describe('test_recipes/', () => {
+describeOriginals('test_recipes/', () => {
   it('perfect.yaml: no errors, no warnings', async () => {
     expect(await validateRecipeFile(tests('perfect.yaml'), NO_SLURM)).toEqual([]);
   });

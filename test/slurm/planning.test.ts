@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { serverLaunchCommand } from '../../src/launch/commands/index.js';
 import { apptainerExecArgv, containerFor, missingImages } from '../../src/launch/containers.js';
-import { expandHostlist } from '../../src/launch/slurm/hostlist.js';
 import { planJob } from '../../src/launch/slurm/job-plan.js';
 import { pushgatewayCleanupUrl } from '../../src/launch/slurm/job-runner.js';
 import { planNodes } from '../../src/launch/slurm/node-plan.js';
 import type { SlurmRecipe } from '../../src/launch/slurm/recipe-view.js';
 import { renderSbatch, signalLead } from '../../src/launch/slurm/sbatch.js';
+import { expandHostlist } from '../../src/util/hostlist.js';
 
 const recipe = (over: Partial<SlurmRecipe> = {}): SlurmRecipe => ({
   scenario: 's',

@@ -1,10 +1,15 @@
-/** Recipes the golden tests render: the original users' recipes, examples/, and this folder's fixtures. */
+/**
+ * Recipes the golden tests render: the original users' recipes (when present), examples/, this folder's
+ * fixtures and the valid recipes of test/fixtures/recipes/ (our own, in the original format).
+ */
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { SlurmRecipe } from '../../src/launch/slurm/recipe-view.js';
 import { loadRecipe } from '../../src/recipe/index.js';
+import { FIXTURE_RECIPES, haveOriginals, original } from '../helpers/originals.js';
 
-export const ORIGINAL_DIR = '/work/shared/reference/original/recipes';
+/** The original recipes when ../shared is there (see test/helpers/originals.ts). */
+export const ORIGINAL_DIR = original('recipes');
 const here = new URL('.', import.meta.url).pathname;
 export const EXAMPLES_DIR = join(here, '../../examples');
 export const FIXTURES_DIR = join(here, 'fixtures');
@@ -32,8 +37,9 @@ async function recipesIn(dir: string, prefix: string): Promise<NamedRecipe[]> {
 
 export async function goldenRecipes(): Promise<NamedRecipe[]> {
   return [
-    ...(await recipesIn(ORIGINAL_DIR, 'original')),
+    ...(haveOriginals() ? await recipesIn(ORIGINAL_DIR, 'original') : []),
     ...(await recipesIn(EXAMPLES_DIR, 'example')),
     ...(await recipesIn(FIXTURES_DIR, 'fixture')),
+    ...(await recipesIn(FIXTURE_RECIPES, 'format')),
   ];
 }

@@ -3,6 +3,8 @@
  * measured is kept and written); a second one exits at once (children are killed by the exit hook).
  * The abort reason carries `exitCode` (130 / 143), which the orchestrator records in run.json.
  */
+import { signalExitCode } from '../../exit-codes.js';
+
 export interface SignalScope {
   signal: AbortSignal;
   /** The signal received, if any. */
@@ -16,7 +18,7 @@ export function interruptOnSignals(onFirst?: (sig: NodeJS.Signals) => void): Sig
   const ctrl = new AbortController();
   const scope: SignalScope = {
     signal: ctrl.signal,
-    exitCode: () => (scope.received === 'SIGTERM' ? 143 : 130),
+    exitCode: () => signalExitCode(scope.received),
     dispose: () => {
       process.removeListener('SIGINT', handler);
       process.removeListener('SIGTERM', handler);
@@ -29,7 +31,7 @@ export function interruptOnSignals(onFirst?: (sig: NodeJS.Signals) => void): Sig
     }
     scope.received = sig;
     onFirst?.(sig);
-    ctrl.abort(Object.assign(new Error(`${sig} received`), { exitCode: scope.exitCode() }));
+    ctrl.abort(Object.assign(new Error(`${sig} received`), { exitCode: scope.exitCode(), signal: sig }));
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);

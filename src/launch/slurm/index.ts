@@ -1,5 +1,5 @@
 /** Running on Slurm: the job script, the role plan, srun steps, submission and following. */
-export { expandHostlist, parseHostnames } from './hostlist.js';
+export { expandHostlist, parseHostnames } from '../../util/hostlist.js';
 export {
   type JobPlan,
   type JobPlanOptions,

@@ -4,7 +4,7 @@
  * roles take the remaining nodes in order: servers, then clients, then monitors.
  */
 import { ConfigValidationError } from '../../errors.js';
-import { expandHostlist } from './hostlist.js';
+import { expandHostlist } from '../../util/hostlist.js';
 import type { Role, RoleAllocation, SlurmRecipe } from './recipe-view.js';
 
 export interface NodePlan {

@@ -4,7 +4,7 @@
  */
 import { execa } from 'execa';
 import { HpcBenchError } from '../../errors.js';
-import { parseHostnames } from './hostlist.js';
+import { parseHostnames } from '../../util/hostlist.js';
 
 export async function jobHostnames(nodelist: string): Promise<string[]> {
   const r = await execa('scontrol', ['show', 'hostnames', nodelist], { reject: false });

@@ -6,8 +6,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigValidationError, ServerHealthError, ServicePreparationError } from '../../errors.js';
 import { parseDuration } from '../../util/duration.js';
-import { endpointUrl, joinUrl } from './endpoint.js';
-import { httpText } from './http.js';
+import { endpointUrl, joinUrl } from '../../util/endpoint.js';
+import { httpText } from '../../util/http.js';
 import type {
   PrepareProgress,
   ResolvedHealthCheck,

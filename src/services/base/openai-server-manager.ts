@@ -2,9 +2,10 @@
  * Server managers for OpenAI-compatible servers (vLLM, llama.cpp, the simulated service): preparing means
  * the model is listed by `GET /v1/models`.
  */
+
+import { joinUrl } from '../../util/endpoint.js';
+import { errorReason, httpText, parseJson } from '../../util/http.js';
 import { BaseServerManager, secondsLeft } from './base-server-manager.js';
-import { joinUrl } from './endpoint.js';
-import { errorReason, httpText, parseJson } from './http.js';
 
 /** Whether a served model id names `model` (exact, or the file name of a path such as llama.cpp's). */
 export function modelMatches(id: string, model: string): boolean {

@@ -3,9 +3,9 @@
  * pulled through `POST /api/pull`, whose NDJSON progress lines are reported through `onProgress`.
  */
 import { request } from 'undici';
+import { joinUrl } from '../../util/endpoint.js';
+import { errorReason, httpText, parseJson } from '../../util/http.js';
 import { BaseServerManager, secondsLeft } from '../base/base-server-manager.js';
-import { joinUrl } from '../base/endpoint.js';
-import { errorReason, httpText, parseJson } from '../base/http.js';
 import type { ServerManagerConfig } from '../base/types.js';
 
 interface PullLine {

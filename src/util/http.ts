@@ -4,7 +4,7 @@
  * or E008 (refused / broken connection) naming the node.
  */
 import { request } from 'undici';
-import { NetworkConnectionError, TimeoutExceededError } from '../../errors.js';
+import { NetworkConnectionError, TimeoutExceededError } from '../errors.js';
 
 export interface HttpResult {
   status: number;

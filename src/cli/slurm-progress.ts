@@ -1,5 +1,5 @@
 /** Orchestrator events as plain progress lines for the job's output file (followed by `submit --wait`). */
-import type { OrchestratorEmitter } from '../../orchestrator/events.js';
+import type { OrchestratorEmitter } from '../orchestrator/events.js';
 
 export function logProgress(o: OrchestratorEmitter, log: (line: string) => void): void {
   let lastProgress = 0;

@@ -1,0 +1,76 @@
+/**
+ * Honest status (docs/user-guide.md "Status and exit codes"). A benchmark that ran to its end is
+ *   - `failed` when no request succeeded (none sent, or every one failed or was cancelled);
+ *   - `degraded` when its error rate (failed / (ok + failed)) is above `max_error_rate` (default
+ *     DEFAULT_MAX_ERROR_RATE, settable per recipe and suite entry), or an executor was lost;
+ *   - else `completed`.
+ * The run's status follows its benchmarks: failed if any failed, else degraded if any was degraded.
+ */
+import type { BenchmarkResult, BenchmarkStatus, RunStatus } from '../report/types.js';
+
+/** Error rate above which a benchmark is degraded when the recipe sets no `max_error_rate`. */
+export const DEFAULT_MAX_ERROR_RATE = 0.05;
+
+export interface Verdict {
+  status: BenchmarkStatus;
+  reason?: string;
+}
+
+function reasons(errors: Record<string, number> | undefined): string {
+  const list = Object.entries(errors ?? {})
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([why, n]) => `${why} ×${n}`);
+  return list.length ? ` (${list.join(', ')})` : '';
+}
+
+/** The verdict of a benchmark that was not interrupted, from its merged summary and lost executors. */
+export function benchmarkVerdict(
+  result: BenchmarkResult,
+  opts: { maxErrorRate?: number; lostExecutors?: string[] } = {},
+): Verdict {
+  const s = result.summary;
+  if (!s) return { status: 'failed', reason: 'no metrics could be collected from any executor' };
+  const { sent, ok, failed, cancelled } = s.requests;
+  if (ok === 0) {
+    if (sent === 0) return { status: 'failed', reason: 'no request was sent in the measurement window' };
+    return {
+      status: 'failed',
+      reason: `no request succeeded: ${sent} sent, ${failed} failed, ${cancelled} cancelled${reasons(s.errors_by_reason)}`,
+    };
+  }
+  const why: string[] = [];
+  const lost = opts.lostExecutors ?? [];
+  if (lost.length) why.push(`executor(s) lost: ${lost.join(', ')}`);
+  const limit = opts.maxErrorRate ?? DEFAULT_MAX_ERROR_RATE;
+  const rate = failed / (ok + failed);
+  if (rate > limit)
+    why.push(
+      `error rate ${(100 * rate).toFixed(1)}% above max_error_rate ${(100 * limit).toFixed(1)}%: ${failed} of ${ok + failed} failed${reasons(s.errors_by_reason)}`,
+    );
+  return why.length ? { status: 'degraded', reason: why.join('; ') } : { status: 'completed' };
+}
+
+/** Applies a verdict: status and reason. */
+export function applyVerdict(result: BenchmarkResult, v: Verdict): void {
+  result.status = v.status;
+  if (v.reason) result.reason = v.reason;
+}
+
+/** The run's status from its benchmarks, a failure that ended it, and whether it was interrupted. */
+export function runVerdict(
+  results: BenchmarkResult[],
+  opts: { failure?: boolean; interrupted?: boolean },
+): { status: RunStatus; reason?: string } {
+  if (opts.failure) return { status: 'failed' };
+  if (opts.interrupted) return { status: 'interrupted' };
+  const named = (status: BenchmarkStatus) =>
+    results
+      .filter((r) => r.status === status)
+      .map((r) => `benchmark ${r.name} ${status}: ${r.reason ?? r.error?.message ?? status}`);
+  const failed = named('failed');
+  if (failed.length) return { status: 'failed', reason: failed.join('; ') };
+  const degraded = named('degraded');
+  if (degraded.length) return { status: 'degraded', reason: degraded.join('; ') };
+  return { status: 'completed' };
+}
