@@ -91,7 +91,10 @@ export async function loadLocalPlan(recipeFile: string, local = false, strict = 
 
 export async function runLocal(opts: LocalRunOptions): Promise<LocalRunHandle> {
   const plan = await loadLocalPlan(opts.recipeFile, opts.local, opts.strict);
-  const runDir = await createResultsDir(opts.resultsDir ?? 'results', plan.scenario);
+  const runDir = await createResultsDir(
+    opts.resultsDir ?? plan.reporting?.outputDirectory ?? 'results',
+    plan.scenario,
+  );
   const token = randomBytes(24).toString('hex');
   const layout = { runDir, self: selfCommand };
   const children: ManagedChild[] = [];
