@@ -15,7 +15,6 @@ import { isHpcBenchError } from '../errors.js';
 import { TOKEN_ENV } from '../executor/protocol.js';
 import { EXIT_CODES, exitCodeForStatus } from '../exit-codes.js';
 import type { LogSource } from '../logs/types.js';
-import { mergeSnapshots, toExecutorMetrics } from '../metrics/index.js';
 import { ResultsWriter } from '../report/results-writer.js';
 import type { BenchmarkResult, BenchmarkStatus, RunResults, RunStatus } from '../report/types.js';
 import { ServerWindowTracker } from '../serverstats/window-tracker.js';
@@ -30,7 +29,7 @@ import type { HookContext, OrchestratorOptions, Stoppable } from './options.js';
 import { planFromRecipe } from './recipe-plan.js';
 import { attachRunLog } from './run-log.js';
 import type { RunPlan } from './run-plan.js';
-import { runTotals, type TotalsEngine } from './run-totals.js';
+import { runTotals } from './run-totals.js';
 import { pinnedTargets, resolveTargetMapping } from './target-mapping.js';
 import { applyVerdict, benchmarkVerdict, runVerdict } from './verdict.js';
 
@@ -55,8 +54,6 @@ export class Orchestrator extends OrchestratorEmitter {
   private logSources?: LogSource[];
   /** The last results, also when run() threw. */
   results?: RunResults;
-  /** Merge functions for the run-level latencies of a suite (exact merge of every benchmark's snapshot). */
-  totalsEngine: TotalsEngine = { mergeSnapshots, toExecutorMetrics };
   private readonly abort = new AbortController();
   private readonly stoppables: { name: string; s: Stoppable }[] = [];
 
@@ -204,7 +201,7 @@ export class Orchestrator extends OrchestratorEmitter {
       failedThresholds(results) > 0,
     );
     const final: RunResults = {
-      ...runTotals(results, this.totalsEngine),
+      ...runTotals(results),
       scenario: plan.scenario,
       run_id: runId,
       status,
