@@ -1,6 +1,7 @@
 /** Every CLI command, one module each. Add a line here when adding a command. */
 import type { Command } from '@commander-js/extra-typings';
 import { register as cancel } from './cancel.js';
+import { register as check } from './check.js';
 import { register as executor } from './executor.js';
 import { register as logs } from './logs.js';
 import { register as monitor } from './monitor.js';
@@ -28,4 +29,5 @@ export const commands: Register[] = [
   serve,
   validate,
   schema,
+  check,
 ];

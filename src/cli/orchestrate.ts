@@ -4,11 +4,12 @@
  * against them and writes the results folder. A node may be given as `host:port` when ports differ.
  */
 import type { Command } from '@commander-js/extra-typings';
+import { renderThresholdTable } from '../decide/evaluate.js';
 import { ConfigValidationError } from '../errors.js';
 import { interruptOnSignals } from '../launch/local/signals.js';
-import { portNumber, positiveSeconds } from '../orchestrator/flags.js';
 import { Orchestrator } from '../orchestrator/orchestrator.js';
 import { renderSummaryTable } from '../report/summary-table.js';
+import { portNumber, positiveSeconds } from './flags.js';
 import { attachProgress } from './progress.js';
 
 /** `node` or `node:port`: the node name and, when a port is given, the endpoint. */
@@ -79,6 +80,7 @@ export function register(program: Command): void {
       try {
         const results = await orchestrator.run();
         process.stdout.write(`\n${renderSummaryTable(results.benchmarks)}`);
+        process.stdout.write(renderThresholdTable(results.benchmarks));
         process.stdout.write(
           `throughput_rps: ${results.throughput_rps.toFixed(3)}\nresults: ${results.results_dir}\n`,
         );

@@ -5,11 +5,13 @@
  * unless --local is given. Ctrl-C / SIGTERM keeps what was measured and exits 130 / 143.
  */
 import type { Command } from '@commander-js/extra-typings';
+import { failedThresholds, renderThresholdTable } from '../decide/evaluate.js';
+import { EXIT_CODES } from '../exit-codes.js';
 import { runLocal } from '../launch/local/local-launcher.js';
 import { interruptOnSignals } from '../launch/local/signals.js';
-import { positiveSeconds } from '../orchestrator/flags.js';
 import { RunInterrupted } from '../orchestrator/orchestrator.js';
 import { renderSummaryTable } from '../report/summary-table.js';
+import { positiveSeconds } from './flags.js';
 import { attachProgress } from './progress.js';
 
 export function register(program: Command): void {
@@ -38,7 +40,12 @@ export function register(program: Command): void {
           },
         });
         process.stdout.write(`\n${renderSummaryTable(results.benchmarks)}`);
+        process.stdout.write(renderThresholdTable(results.benchmarks));
         process.stdout.write(`results: ${runDir}\n`);
+        if (results.exit_code === EXIT_CODES.thresholds)
+          process.stderr.write(
+            `${failedThresholds(results.benchmarks)} threshold(s) failed (see the table above): exit 99\n`,
+          );
         if (results.status === 'interrupted')
           process.stderr.write(`run interrupted (${signals.received ?? 'aborted'}): partial results kept\n`);
         else if (results.reason) process.stderr.write(`run ${results.status}: ${results.reason}\n`);

@@ -14,7 +14,6 @@ import {
 } from '../errors.js';
 import type { ExecutorMetrics, HealthResponse, StartResponse, StatusResponse } from '../executor/protocol.js';
 import type { WorkloadSpec } from '../loadgen/spec.js';
-import type { MetricsSnapshot } from '../metrics/types.js';
 import { endpointUrl, joinUrl } from '../util/endpoint.js';
 import {
   errorReason,
@@ -258,15 +257,5 @@ export class BaseWorkloadController {
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
     return true;
-  }
-
-  /** Snapshots of the last getMetrics-able state, per node (for results files). */
-  async getSnapshots(): Promise<{ node: string; snapshot?: MetricsSnapshot }[]> {
-    return Promise.all(
-      this.executors.map(async (t) => ({
-        node: t.node,
-        snapshot: (await this.getJson<ExecutorMetrics>(t, '/metrics')).snapshot,
-      })),
-    );
   }
 }

@@ -3,13 +3,11 @@ export { BaseLogCollector } from './base-log-collector.js';
 export { FileFollower } from './file-follower.js';
 export { DEFAULT_LOGGING, type LoggingSettings, parseLoggingConfig } from './logging-config.js';
 export {
-  filterRecords,
   findAggregatedLog,
   formatRecord,
   type LogFilter,
   matches,
   parseRecord,
-  readAggregatedLog,
 } from './read-aggregated.js';
 export { TailerLogCollector, type TailerOptions } from './tailer-log-collector.js';
 export type { CollectionResult, LogRecord, LogSource, LogStream, SourceCounts } from './types.js';

@@ -1,5 +1,5 @@
 /** Reading a results folder's aggregated.jsonl back (for `hpcbench logs` and reports). */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigValidationError } from '../errors.js';
 import type { LogRecord } from './types.js';
@@ -46,19 +46,6 @@ export function matches(r: LogRecord, f: LogFilter): boolean {
     (f.component === undefined || r.component === f.component) &&
     (f.grep === undefined || f.grep.test(r.line))
   );
-}
-
-export function filterRecords(records: LogRecord[], f: LogFilter): LogRecord[] {
-  return records.filter((r) => matches(r, f));
-}
-
-export function readAggregatedLog(file: string): LogRecord[] {
-  const out: LogRecord[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const r = parseRecord(line);
-    if (r) out.push(r);
-  }
-  return out;
 }
 
 /** How `hpcbench logs` prints a record. */

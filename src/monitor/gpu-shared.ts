@@ -1,9 +1,9 @@
 /**
- * One nvidia-smi per process and sampling interval: monitors started in the same process (a local run
+ * One nvidia-smi per process, binary and sampling interval: monitors started in the same process (a local run
  * labels this machine as several nodes/roles) share the reader instead of each starting nvidia-smi.
  * The warning about a missing nvidia-smi is therefore given once per process.
  */
-import { NvidiaSmiReader } from './nvidia-smi.js';
+import { NvidiaSmiReader, nvidiaSmiCommand } from './nvidia-smi.js';
 
 interface Entry {
   reader: NvidiaSmiReader;
@@ -11,7 +11,7 @@ interface Entry {
   refs: number;
 }
 
-const readers = new Map<number, Entry>();
+const readers = new Map<string, Entry>();
 
 export interface GpuReaderHandle {
   reader: NvidiaSmiReader;
@@ -21,12 +21,17 @@ export interface GpuReaderHandle {
   release(): void;
 }
 
-export function acquireGpuReader(intervalMs: number, onWarning: (message: string) => void): GpuReaderHandle {
-  let entry = readers.get(intervalMs);
+export function acquireGpuReader(
+  intervalMs: number,
+  onWarning: (message: string) => void,
+  command = nvidiaSmiCommand(),
+): GpuReaderHandle {
+  const key = `${command}\n${intervalMs}`;
+  let entry = readers.get(key);
   if (!entry) {
-    const reader = new NvidiaSmiReader(intervalMs, onWarning);
+    const reader = new NvidiaSmiReader(intervalMs, onWarning, command);
     entry = { reader, ready: reader.start(), refs: 0 };
-    readers.set(intervalMs, entry);
+    readers.set(key, entry);
   }
   entry.refs++;
   const e = entry;
@@ -38,7 +43,7 @@ export function acquireGpuReader(intervalMs: number, onWarning: (message: string
       if (released) return;
       released = true;
       if (--e.refs === 0) {
-        readers.delete(intervalMs);
+        readers.delete(key);
         e.reader.stop();
       }
     },

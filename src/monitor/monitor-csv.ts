@@ -1,6 +1,7 @@
 /**
  * The monitor CSV: the seed's columns first (`timestamp,gpu0_util,gpu0_mem_used,...,cpu_percent,
- * ram_used_MB`), then extra columns (per-GPU memory total, power, temperature; node; role).
+ * ram_used_MB`), then extra columns (per-GPU memory total, power, temperature; RAM total; CPU package
+ * energy; node; role; host).
  */
 import type { GpuSample } from './nvidia-smi.js';
 
@@ -13,6 +14,8 @@ export interface MonitorSample {
   cpuPercent?: number;
   ramUsedMB?: number;
   ramTotalMB?: number;
+  /** CPU package energy (RAPL) used since the monitor started, joules. */
+  cpuEnergyJ?: number;
 }
 
 export interface CsvLayout {
@@ -20,6 +23,10 @@ export interface CsvLayout {
   metrics: readonly MetricKind[];
   node?: string;
   role?: string;
+  /** The machine's hostname: monitors of one machine under different node labels share it. */
+  host?: string;
+  /** A `cpu_energy_J` column (RAPL readable). */
+  cpuEnergy?: boolean;
 }
 
 export function csvHeader(layout: CsvLayout): string[] {
@@ -29,8 +36,10 @@ export function csvHeader(layout: CsvLayout): string[] {
   if (layout.metrics.includes('ram')) cols.push('ram_used_MB');
   for (const i of layout.gpuIndices) cols.push(`gpu${i}_mem_total`, `gpu${i}_power_W`, `gpu${i}_temp_C`);
   if (layout.metrics.includes('ram')) cols.push('ram_total_MB');
+  if (layout.cpuEnergy) cols.push('cpu_energy_J');
   if (layout.node !== undefined) cols.push('node');
   if (layout.role !== undefined) cols.push('role');
+  if (layout.host !== undefined) cols.push('host');
   return cols;
 }
 
@@ -53,8 +62,10 @@ export function csvRow(layout: CsvLayout, sample: MonitorSample): string[] {
     row.push(cell(g?.memTotal), cell(g?.power, 2), cell(g?.temp));
   }
   if (layout.metrics.includes('ram')) row.push(cell(sample.ramTotalMB, 0));
+  if (layout.cpuEnergy) row.push(cell(sample.cpuEnergyJ, 3));
   if (layout.node !== undefined) row.push(csvText(layout.node));
   if (layout.role !== undefined) row.push(csvText(layout.role));
+  if (layout.host !== undefined) row.push(csvText(layout.host));
   return row;
 }
 

@@ -1,6 +1,6 @@
 /**
- * `Monitor` (the seed's class): samples GPU (nvidia-smi), CPU and RAM (/proc) every `interval` seconds
- * into a CSV, and optionally pushes the latest sample to a Pushgateway every `prometheusPushInterval`
+ * `Monitor` (the seed's class): samples GPU (nvidia-smi), CPU and RAM (/proc) and CPU package energy
+ * (RAPL, where readable) every `interval` seconds into a CSV, and optionally pushes the latest sample to a Pushgateway every `prometheusPushInterval`
  * seconds with job/instance/node/role/run labels.
  */
 import { once } from 'node:events';
@@ -13,6 +13,7 @@ import { acquireGpuReader, type GpuReaderHandle } from './gpu-shared.js';
 import { type CsvLayout, csvHeader, csvRow, type MetricKind, type MonitorSample } from './monitor-csv.js';
 import { renderMonitorSample } from './monitor-metrics.js';
 import { ProcSampler } from './proc-sampler.js';
+import { RaplReader } from './rapl.js';
 
 export interface MonitorOptions {
   outputFile?: string;
@@ -30,6 +31,12 @@ export interface MonitorOptions {
   labels?: Record<string, string>;
   /** Keep the Pushgateway group after stop (default: delete it). */
   keepPushgatewayGroup?: boolean;
+  /** nvidia-smi binary (default $HPCBENCH_NVIDIA_SMI, else `nvidia-smi` on PATH). */
+  nvidiaSmi?: string;
+  /** Root of the powercap tree for RAPL CPU energy (default $HPCBENCH_POWERCAP_ROOT, else /sys/class/powercap). */
+  powercapRoot?: string;
+  /** Hostname written in the `host` column (default: os.hostname()). */
+  host?: string;
   /** Warnings (no nvidia-smi, push failures); default: stderr. */
   onWarning?: (message: string) => void;
 }
@@ -76,6 +83,7 @@ export class Monitor {
   readonly metrics: readonly MetricKind[];
   readonly node: string;
   private readonly proc = new ProcSampler();
+  private rapl?: RaplReader;
   private gpu?: GpuReaderHandle;
   private out?: WriteStream;
   private layout?: CsvLayout;
@@ -101,12 +109,23 @@ export class Monitor {
     if (this.out) throw new Error('Monitor already started');
     const fd = openOutput(this.outputFile); // fail on a bad path before starting anything
     if (this.metrics.includes('gpu')) {
-      this.gpu = acquireGpuReader(this.interval * 1000, this.warn);
+      this.gpu = acquireGpuReader(this.interval * 1000, this.warn, this.options.nvidiaSmi);
       await this.gpu.ready;
     }
     await this.proc.baseline();
+    if (this.metrics.includes('cpu')) {
+      const rapl = new RaplReader(this.options.powercapRoot);
+      if (await rapl.open()) this.rapl = rapl;
+    }
     const gpuIndices = (this.gpu?.reader.readings() ?? []).map((g) => g.index);
-    this.layout = { gpuIndices, metrics: this.metrics, node: this.node, role: this.options.role };
+    this.layout = {
+      gpuIndices,
+      metrics: this.metrics,
+      node: this.node,
+      role: this.options.role,
+      host: this.options.host ?? hostname(),
+      cpuEnergy: this.rapl !== undefined,
+    };
     this.out = createWriteStream('', { fd });
     this.out.on('error', (err) => this.warn(`writing ${this.outputFile}: ${err.message}`));
     this.out.write(`${csvHeader(this.layout).join(',')}\n`);
@@ -146,6 +165,7 @@ export class Monitor {
   private async sample(): Promise<void> {
     const s: MonitorSample = { timestamp: new Date().toISOString(), gpus: this.gpu?.reader.readings() ?? [] };
     if (this.metrics.includes('cpu')) s.cpuPercent = await this.proc.sampleCpu();
+    if (this.rapl) s.cpuEnergyJ = await this.rapl.read();
     if (this.metrics.includes('ram')) {
       const mem = await this.proc.sampleMem();
       s.ramUsedMB = mem.usedMB;

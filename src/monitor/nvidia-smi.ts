@@ -46,6 +46,11 @@ export function parseGpuLine(line: string): GpuSample | undefined {
   };
 }
 
+/** The nvidia-smi binary: $HPCBENCH_NVIDIA_SMI when set (a path or a name on PATH), else `nvidia-smi`. */
+export function nvidiaSmiCommand(env: NodeJS.ProcessEnv = process.env): string {
+  return env.HPCBENCH_NVIDIA_SMI || 'nvidia-smi';
+}
+
 export function nvidiaSmiArgs(intervalMs: number): string[] {
   return [
     `--query-gpu=${GPU_QUERY_FIELDS.join(',')}`,
@@ -65,7 +70,7 @@ export class NvidiaSmiReader {
   constructor(
     private readonly intervalMs: number,
     private readonly onWarning: (message: string) => void,
-    private readonly command = 'nvidia-smi',
+    private readonly command = nvidiaSmiCommand(),
   ) {}
 
   /**

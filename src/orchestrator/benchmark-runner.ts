@@ -3,8 +3,10 @@
  * never a blind sleep; E007 when they outlive warmup + duration + timeout), stop them, collect and merge
  * their metrics (E005). An abort stops the workload early and still collects what was measured.
  */
+
 import type { BaseWorkloadController } from '../controller/base-workload-controller.js';
 import type { ExecutorStatus } from '../controller/types.js';
+import { evaluateThresholds } from '../decide/evaluate.js';
 import { isHpcBenchError } from '../errors.js';
 import { DEFAULT_GRACE_S } from '../loadgen/run/context.js';
 import type { WorkloadSpec } from '../loadgen/spec.js';
@@ -179,6 +181,11 @@ export async function runBenchmark(
     if (!ctx.signal.aborted) failure = err;
   }
   result.ended_at = new Date().toISOString();
+  if (plan.thresholds?.length)
+    result.thresholds = evaluateThresholds(plan.thresholds, {
+      ...result.summary,
+      server_metrics: result.server_metrics,
+    });
   return { result, failure, executorErrors };
 }
 

@@ -13,6 +13,7 @@ export type PhaseName =
   | 'monitoring'
   | 'client-health'
   | 'logging'
+  | 'idle-baseline'
   | 'benchmarks'
   | 'results'
   | 'teardown';

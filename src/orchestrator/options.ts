@@ -68,6 +68,11 @@ export interface OrchestratorOptions {
    * (gauges every `gaugeInterval` s, default 1) into `server_metrics` (vllm, llamacpp, dummy). Default on.
    */
   serverMetrics?: boolean | { gaugeInterval?: number };
+  /**
+   * Seconds of idle power baseline before the first benchmark, when monitors report GPU power or CPU
+   * energy (default: 3 monitor intervals, 1–30 s); 0 skips it.
+   */
+  idleBaseline?: number;
   /** Seconds between executor status polls while a benchmark runs. Default 1. */
   pollInterval?: number;
   /** Seconds the executors' health is retried. Default min(timeout, 30). */

@@ -10,9 +10,10 @@
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { failedThresholds } from '../decide/evaluate.js';
 import { isHpcBenchError } from '../errors.js';
 import { TOKEN_ENV } from '../executor/protocol.js';
-import { exitCodeForStatus } from '../exit-codes.js';
+import { EXIT_CODES, exitCodeForStatus } from '../exit-codes.js';
 import type { LogSource } from '../logs/types.js';
 import { mergeSnapshots, toExecutorMetrics } from '../metrics/index.js';
 import { ResultsWriter } from '../report/results-writer.js';
@@ -22,6 +23,7 @@ import type { BaseServerManager } from '../services/base/base-server-manager.js'
 import { ServiceFactory } from '../services/factory.js';
 import { VERSION } from '../version.js';
 import { errorInfo, runBenchmark } from './benchmark-runner.js';
+import { idleSeconds, type RunEnergy, startRunEnergy } from './energy.js';
 import { OrchestratorEmitter, type PhaseName } from './events.js';
 import { startDefaultLogging, startDefaultMonitoring } from './hooks.js';
 import type { HookContext, OrchestratorOptions, Stoppable } from './options.js';
@@ -196,7 +198,11 @@ export class Orchestrator extends OrchestratorEmitter {
     const reason = verdict.reason ?? error?.message;
     for (const r of results)
       if (r.status === 'pending' || r.status === 'running') r.status = interrupted ? 'interrupted' : r.status;
-    const exitCode = this.exitCode(status, failed && !isHpcBenchError(failure));
+    const exitCode = this.exitCode(
+      status,
+      failed && !isHpcBenchError(failure),
+      failedThresholds(results) > 0,
+    );
     const final: RunResults = {
       ...runTotals(results, this.totalsEngine),
       scenario: plan.scenario,
@@ -280,6 +286,7 @@ export class Orchestrator extends OrchestratorEmitter {
       state: 'start',
       detail: `${plan.benchmarks.length} benchmark(s)`,
     });
+    const energy = monitoring ? await this.energyPhase(plan, ctx) : undefined;
     const t0 = Date.now();
     const serverWindow = this.serverWindowFactory(manager, ctx.serverUrls);
     for (const [index, b] of plan.benchmarks.entries()) {
@@ -307,6 +314,11 @@ export class Orchestrator extends OrchestratorEmitter {
       else if (result.status === 'failed' && !result.reason && result.error)
         result.reason = result.error.message;
       results[index] = result;
+      const power = await energy?.measure(result).catch((err: Error) => {
+        this.warn(`energy of ${b.name}: ${err.message}`);
+        return undefined;
+      });
+      if (power) await writer.writePower(b.name, power);
       if (result.status === 'failed' || result.status === 'degraded')
         this.warn(`benchmark ${result.name} ${result.status}: ${result.reason}`);
       await writer.writeBenchmark(result);
@@ -323,6 +335,23 @@ export class Orchestrator extends OrchestratorEmitter {
       }
     }
     this.emit('phase', { phase: 'benchmarks', state: 'done', elapsedMs: Date.now() - t0 });
+  }
+
+  /** The idle baseline and per-benchmark energy, when the monitors report power (src/orchestrator/energy.ts). */
+  private async energyPhase(plan: RunPlan, ctx: HookContext): Promise<RunEnergy | undefined> {
+    const interval = this.options.monitorInterval ?? plan.monitoring?.interval ?? 5;
+    const idle = this.options.idleBaseline ?? idleSeconds(interval);
+    const t0 = Date.now();
+    this.emit('phase', { phase: 'idle-baseline', state: 'start', detail: `${idle}s` });
+    const energy = await startRunEnergy({
+      runDir: ctx.runDir,
+      idle,
+      signal: this.abort.signal,
+      warn: this.warn,
+    });
+    if (energy) this.emit('phase', { phase: 'idle-baseline', state: 'done', elapsedMs: Date.now() - t0 });
+    else this.skip('idle-baseline', 'no GPU power or CPU energy readings');
+    return energy;
   }
 
   /**
@@ -386,10 +415,11 @@ export class Orchestrator extends OrchestratorEmitter {
 
   /**
    * The exit code for run.json and the process (src/exit-codes.ts); interrupted: the abort reason's
-   * `exitCode` (143 for SIGTERM) when it carries one.
+   * `exitCode` (143 for SIGTERM) when it carries one; completed with a failed threshold: 99.
    */
-  exitCode(status: RunStatus, internal = false): number {
+  exitCode(status: RunStatus, internal = false, thresholdsFailed = false): number {
     const code = (this.abort.signal.reason as { exitCode?: unknown } | undefined)?.exitCode;
+    if (status === 'completed' && thresholdsFailed) return EXIT_CODES.thresholds;
     return status === 'interrupted' && typeof code === 'number'
       ? code
       : exitCodeForStatus(status, { internal });

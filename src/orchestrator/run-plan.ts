@@ -12,6 +12,8 @@ import type { ServerManagerConfig } from '../services/base/types.js';
 export interface BenchmarkPlanLike {
   name: string;
   spec: Omit<WorkloadSpec, 'server_url'> & { server_url?: string };
+  /** Threshold conditions evaluated on the benchmark's figures (src/decide/); a failing one: exit 99. */
+  thresholds?: readonly string[];
 }
 
 export interface RunPlan {

@@ -4,6 +4,7 @@
  * swept: `entry_field=value`); a single `default` benchmark otherwise. Sweep `mode: cross` runs every
  * combination (the first field varies slowest), `zip` runs the i-th value of every list together.
  * `repetitions: N` (N > 1) runs the whole list N times, names suffixed `_rep1` ... `_repN`.
+ * Each plan carries its `thresholds`: the workload's followed by its suite entry's.
  */
 import { isAbsolute, resolve } from 'node:path';
 import type { PromptSource, WorkloadSpec } from '../loadgen/spec.js';
@@ -31,6 +32,8 @@ export interface BenchmarkPlan {
   workload: PlanWorkload;
   /** The same object as `workload` (the orchestrator's `BenchmarkPlanLike` reads `spec`). */
   spec: PlanWorkload;
+  /** Threshold conditions (`ttft.p99 < 500ms`) evaluated on this benchmark's figures. */
+  thresholds?: string[];
 }
 
 export interface ExpandOptions {
@@ -54,7 +57,7 @@ type Fields = Partial<Workload> & Record<string, unknown>;
 function overrides(entry: Record<string, unknown>): Fields {
   const out: Fields = {};
   for (const [k, v] of Object.entries(entry)) {
-    if (k === 'name' || v === undefined) continue;
+    if (k === 'name' || k === 'thresholds' || v === undefined) continue;
     (out as Record<string, unknown>)[WORKLOAD_ALIASES[k] ?? k] = v;
   }
   return out;
@@ -164,15 +167,17 @@ export function expandBenchmarks(recipe: Recipe, opts: ExpandOptions = {}): Benc
 
 /** As expandBenchmarks, each plan also telling which recipe field named its dataset. */
 export function expandWithOrigins(recipe: Recipe, opts: ExpandOptions = {}): BenchmarkPlanWithOrigin[] {
-  const { benchmark_suite: suite, sweep, ...base } = recipe.workload;
+  const { benchmark_suite: suite, sweep, thresholds: common, ...base } = recipe.workload;
   const points = sweepPoints(sweep);
-  const entries: { name?: string; fields: Fields; at?: PathSegment[] }[] = suite?.length
-    ? suite.map((e: BenchmarkEntry, i) => ({
-        name: e.name,
-        fields: overrides(e),
-        at: ['workload', 'benchmark_suite', i],
-      }))
-    : [{ fields: {} }];
+  const entries: { name?: string; fields: Fields; at?: PathSegment[]; thresholds?: string[] }[] =
+    suite?.length
+      ? suite.map((e: BenchmarkEntry, i) => ({
+          name: e.name,
+          fields: overrides(e),
+          at: ['workload', 'benchmark_suite', i],
+          thresholds: e.thresholds,
+        }))
+      : [{ fields: {} }];
   const out: BenchmarkPlanWithOrigin[] = [];
   const used = new Set<string>();
   // unique as folder names too: `a=1` and `a,1` both become benchmarks/a_1/
@@ -183,9 +188,16 @@ export function expandWithOrigins(recipe: Recipe, opts: ExpandOptions = {}): Ben
     return name;
   };
   const datasetKey = sweep ? Object.keys(sweep).find((k) => sweepField(k) === 'dataset') : undefined;
-  const make = (name: string, w: Fields, field: PathSegment[] | undefined): BenchmarkPlanWithOrigin => {
+  const make = (
+    name: string,
+    w: Fields,
+    field: PathSegment[] | undefined,
+    own: string[] | undefined,
+  ): BenchmarkPlanWithOrigin => {
     const spec = toSpec(name, w, recipe, opts.baseDir);
     const p: BenchmarkPlanWithOrigin = { name, workload: spec, spec };
+    const thresholds = [...(common ?? []), ...(own ?? [])];
+    if (thresholds.length) p.thresholds = thresholds;
     if (spec.prompts && spec.prompts.source !== 'synthetic') p.datasetField = field;
     return p;
   };
@@ -196,11 +208,12 @@ export function expandWithOrigins(recipe: Recipe, opts: ExpandOptions = {}): Ben
       const merged = merge(base as Fields, e.fields);
       const field: PathSegment[] =
         e.at && e.fields.dataset !== undefined ? [...e.at, 'dataset'] : ['workload', 'dataset'];
-      if (!points.length) out.push(make(unique(`${e.name ?? 'default'}${suffix}`), merged, field));
+      if (!points.length)
+        out.push(make(unique(`${e.name ?? 'default'}${suffix}`), merged, field, e.thresholds));
       for (const p of points) {
         const name = e.name ? `${e.name}_${p.name}` : p.name;
         const at: PathSegment[] = datasetKey ? ['workload', 'sweep', datasetKey, p.index[datasetKey]] : field;
-        out.push(make(unique(`${name}${suffix}`), merge(merged, p.fields), at));
+        out.push(make(unique(`${name}${suffix}`), merge(merged, p.fields), at, e.thresholds));
       }
     }
   }

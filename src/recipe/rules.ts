@@ -2,6 +2,7 @@
  * Rules that span fields. They read the recipe as written (defaults not applied), defensively, so they
  * run even when the schema found errors and every problem is reported at once.
  */
+import { parseThreshold } from '../decide/threshold.js';
 import type { ConfigIssue } from '../errors.js';
 import { has, type Loose, num, obj, str } from './loose.js';
 import { issueAt, type PathSegment, type RecipeSource } from './source.js';
@@ -183,8 +184,20 @@ function workloadRules(ctx: RuleContext, err: Push): void {
     }
     if (has(x, 'burstiness') && dist !== 'burst')
       err([...at, 'burstiness'], 'only used with request_distribution: burst', 'warning');
+    thresholdRules(x.thresholds, at, err);
   });
+  thresholdRules(w.thresholds, ['workload'], err);
   sweepRules(ctx, w, err);
+}
+
+/** Every condition of a `thresholds:` list names a known figure with a value in its unit. */
+function thresholdRules(list: unknown, at: PathSegment[], err: Push): void {
+  if (!Array.isArray(list)) return; // the schema reports it
+  list.forEach((c, i) => {
+    if (typeof c !== 'string') return;
+    const p = parseThreshold(c);
+    if (!p.ok) err([...at, 'thresholds', i], p.message);
+  });
 }
 
 function serverRules(d: Loose, err: Push): void {

@@ -2,7 +2,7 @@
  * Small file helpers for the results folder: every JSON file is written to a temporary name and renamed
  * into place, so a run killed at any moment leaves either the previous or the new complete file.
  */
-import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 let counter = 0;
@@ -16,9 +16,4 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
 
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
   await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
-}
-
-export async function appendJsonLine(path: string, value: unknown): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  await appendFile(path, `${JSON.stringify(value)}\n`);
 }

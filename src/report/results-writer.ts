@@ -7,12 +7,14 @@
  *   benchmarks/<name>/metrics.json   aggregate (seed shape) + per client + merged snapshot
  *   benchmarks/<name>/summary.json   the exact BenchmarkSummary (+ server_metrics, the servers' own view)
  *   benchmarks/<name>/timeseries.csv per time window: counters, rates, p50/p99 latencies (decoded windows)
+ *   benchmarks/<name>/power.csv      per node and monitor sample in the window: GPU and CPU power (energy)
  *   benchmarks/<name>/records-<node>.jsonl   raw per-request records, appended by each executor
  *   summary.json, summary.md   run-level summary
  *   logs/, monitor/            component logs and monitoring (written by their owners)
  */
 import { copyFile, mkdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { failedThresholds, renderThresholdMarkdown, thresholdsPassed } from '../decide/evaluate.js';
 import { safeName } from '../util/names.js';
 import { writeFileAtomic, writeJsonAtomic } from './json-file.js';
 import { createResultsDir } from './results-dir.js';
@@ -108,9 +110,16 @@ export class ResultsWriter {
       ...(result.reason ? { reason: result.reason } : {}),
       ...(result.summary ?? {}),
       ...(result.server_metrics ? { server_metrics: result.server_metrics } : {}),
+      ...(result.energy ? { energy: result.energy } : {}),
+      ...(result.thresholds ? { thresholds: result.thresholds } : {}),
       ...(result.error ? { error: result.error } : {}),
     });
     await writeFileAtomic(join(dir, 'timeseries.csv'), timeseriesCsv(snapshot));
+  }
+
+  /** A benchmark's power.csv (the power time series behind its energy). */
+  async writePower(benchmark: string, csv: string): Promise<void> {
+    await writeFileAtomic(join(this.benchmarkDir(benchmark), 'power.csv'), csv);
   }
 
   /** The run-level summary.json and summary.md. */
@@ -123,12 +132,17 @@ export class ResultsWriter {
       started_at: run?.started_at,
       ended_at: run?.ended_at,
       ...extra,
+      ...(results.some((r) => r.thresholds)
+        ? { thresholds: { failed: failedThresholds(results), passed: thresholdsPassed(results) } }
+        : {}),
       benchmarks: results.map((r) => ({
         name: r.name,
         status: r.status,
         ...(r.reason ? { reason: r.reason } : {}),
         summary: r.summary,
         server_metrics: r.server_metrics,
+        ...(r.energy ? { energy: r.energy } : {}),
+        ...(r.thresholds ? { thresholds: r.thresholds } : {}),
         error: r.error,
       })),
     });
@@ -143,7 +157,10 @@ export class ResultsWriter {
     ];
     await writeFileAtomic(
       join(this.dir, 'summary.md'),
-      renderSummaryMarkdown(`hpcbench: ${run?.scenario ?? 'run'}`, results, notes),
+      renderSummaryMarkdown(`hpcbench: ${run?.scenario ?? 'run'}`, results, notes) +
+        withBlankLine(renderThresholdMarkdown(results)),
     );
   }
 }
+
+const withBlankLine = (section: string) => (section ? `\n${section}` : '');

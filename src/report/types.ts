@@ -4,11 +4,13 @@
  */
 
 import type { AggregatedMetrics, ClientMetrics } from '../controller/types.js';
+import type { ThresholdResult } from '../decide/evaluate.js';
 import type { WorkloadSpec } from '../loadgen/spec.js';
 import type { BenchmarkSummary } from '../metrics/types.js';
+import type { EnergyReport } from '../monitor/energy.js';
 import type { ServerMetricsView } from '../serverstats/types.js';
 
-export type { AggregatedMetrics, ClientMetrics, ServerMetricsView };
+export type { AggregatedMetrics, ClientMetrics, EnergyReport, ServerMetricsView };
 
 export type BenchmarkStatus = 'pending' | 'running' | 'completed' | 'degraded' | 'failed' | 'interrupted';
 export type RunStatus = 'running' | 'completed' | 'degraded' | 'failed' | 'interrupted';
@@ -33,6 +35,10 @@ export interface BenchmarkResult {
    * server could be scraped.
    */
   server_metrics?: ServerMetricsView;
+  /** The measurement window's energy on the server nodes (monitors with GPU power or RAPL; docs/metrics.md). */
+  energy?: EnergyReport;
+  /** The recipe's thresholds evaluated on this benchmark's figures (src/decide/). */
+  thresholds?: ThresholdResult[];
   /** Why the benchmark is `failed`, `degraded` or `interrupted` (src/orchestrator/verdict.ts). */
   reason?: string;
   error?: ErrorInfo;

@@ -15,12 +15,3 @@ export function parseDuration(value: unknown): number | undefined {
 }
 
 export const DURATION_HELP = "a duration such as '30s', '15m', '2h', '1h30m' or a number of seconds";
-
-/** `HH:MM:SS` for Slurm's --time. */
-export function formatSlurmTime(seconds: number): string {
-  const s = Math.ceil(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const r = s % 60;
-  return [h, m, r].map((n) => String(n).padStart(2, '0')).join(':');
-}

@@ -5,8 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigValidationError } from '../../src/errors.js';
 import { loadPrompts } from '../../src/loadgen/datasets/index.js';
 import { sampleLength } from '../../src/loadgen/datasets/lengths.js';
-import { mulberry32 } from '../../src/loadgen/schedule/rng.js';
 import type { PromptSource, WorkloadSpec } from '../../src/loadgen/spec.js';
+import { mulberry32 } from '../../src/util/rng.js';
 import { countTokens } from '../../src/util/tokenizer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hpcbench-datasets-'));

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../src/loadgen/schedule/rng.js';
 import { mergeSnapshots } from '../../src/metrics/merge.js';
 import { MetricsRecorder } from '../../src/metrics/recorder.js';
 import { summarize } from '../../src/metrics/summarize.js';
 import type { LatencyStats, MetricsSnapshot } from '../../src/metrics/types.js';
+import { mulberry32 } from '../../src/util/rng.js';
 import { craft } from './records.js';
 
 const T = 1_700_000_000_000;

@@ -51,7 +51,7 @@ describe('Monitor CSV', () => {
       ),
     ).toBe(true);
     expect(header).toContain('gpu2_power_W');
-    expect(header.endsWith(',node,role')).toBe(true);
+    expect(header.endsWith(',node,role,host')).toBe(true);
     const rows = parseMonitorCsv(text);
     expect(rows.length).toBeGreaterThanOrEqual(3);
     expect(rows.length).toBe(summary.samples);
@@ -91,7 +91,7 @@ describe('Monitor CSV', () => {
     expect(warnings[0]).toMatch(/nvidia-smi not found/);
     expect(summary.gpus).toBe(0);
     const text = readFileSync(file, 'utf8');
-    expect(text.split('\n')[0]).toBe('timestamp,cpu_percent,ram_used_MB,ram_total_MB,node');
+    expect(text.split('\n')[0]).toBe('timestamp,cpu_percent,ram_used_MB,ram_total_MB,node,host');
     const rows = parseMonitorCsv(text);
     expect(rows.length).toBeGreaterThanOrEqual(2);
     for (const r of rows) {
@@ -161,7 +161,7 @@ describe('Monitor CSV', () => {
     await m.start();
     await sleep(500);
     await m.stop();
-    expect(readFileSync(file, 'utf8').split('\n')[0]).toBe('timestamp,ram_used_MB,ram_total_MB,node');
+    expect(readFileSync(file, 'utf8').split('\n')[0]).toBe('timestamp,ram_used_MB,ram_total_MB,node,host');
   });
 
   it('rejects bad options with E006', () => {

@@ -262,3 +262,23 @@ describe('null in a suite entry unsets a base workload field', () => {
     );
   });
 });
+
+describe('thresholds in the plans', () => {
+  it("each benchmark gets the workload's conditions followed by its entry's, repetitions included", () => {
+    const ps = plans(
+      {
+        thresholds: ['error_rate < 1%'],
+        benchmark_suite: [{ name: 'a', thresholds: ['ttft.p99 < 500ms'] }, { name: 'b' }],
+      },
+      { repetitions: 2 },
+    );
+    expect(ps.map((p) => [p.name, p.thresholds])).toEqual([
+      ['a_rep1', ['error_rate < 1%', 'ttft.p99 < 500ms']],
+      ['b_rep1', ['error_rate < 1%']],
+      ['a_rep2', ['error_rate < 1%', 'ttft.p99 < 500ms']],
+      ['b_rep2', ['error_rate < 1%']],
+    ]);
+    expect(ps[0].workload).not.toHaveProperty('thresholds');
+    expect(plans({}).map((p) => p.thresholds)).toEqual([undefined]);
+  });
+});

@@ -3,7 +3,6 @@
  * TERM to every srun (srun forwards it to its task), waits for them, then KILLs what is left.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { execa } from 'execa';
 import type { StepPlan } from './job-plan.js';
 import { srunArgv } from './job-plan.js';
@@ -98,8 +97,4 @@ export function parseStepIds(text: string): Map<string, string> {
     if (id && name && /^\d+(_\d+)?\.\d+$/.test(id)) out.set(name, id);
   }
   return out;
-}
-
-export async function waitExit(child: ChildProcess): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
 }

@@ -3,8 +3,9 @@
  * output tokens. File sources read local files only. max_tokens per prompt: `prompts.output_tokens` when
  * given, else what the file gives (JSONL `max_tokens`, ShareGPT reply length), else `max_tokens`, else 128.
  */
+
+import { deriveSeed, mulberry32 } from '../../util/rng.js';
 import { countTokens } from '../../util/tokenizer.js';
-import { deriveSeed, mulberry32 } from '../schedule/rng.js';
 import type { WorkloadSpec } from '../spec.js';
 import { loadHellaswagRows } from './hellaswag.js';
 import { loadJsonlRows } from './jsonl.js';

@@ -3,7 +3,7 @@
  * lognormal whose own mean and std are the given ones. Results are integers >= 1, clamped to min/max.
  */
 import { ConfigValidationError } from '../../errors.js';
-import { normal, type Rng } from '../schedule/rng.js';
+import { normal, type Rng } from '../../util/rng.js';
 import type { LengthSpec } from '../spec.js';
 
 export function sampleLength(spec: LengthSpec, rng: Rng): number {

@@ -3,8 +3,9 @@
  * tokens (by src/util/tokenizer.ts) and max_tokens follow the given length specs. Prompt i uses word
  * sequence i, so prompts differ from each other (no accidental prefix caching across requests).
  */
+
+import { mulberry32 } from '../../util/rng.js';
 import { generateText } from '../../util/tokenizer.js';
-import { mulberry32 } from '../schedule/rng.js';
 import type { LengthSpec } from '../spec.js';
 import { sampleLength } from './lengths.js';
 import type { Prompt, PromptSet } from './types.js';

@@ -8,8 +8,9 @@
  *             A gap is 0 with probability 1 − 1/b, else exponential with mean b/rate: mean gap 1/rate,
  *             coefficient of variation sqrt(2b − 1) (poisson: 1).
  */
+
+import { exponential, mulberry32 } from '../../util/rng.js';
 import type { RequestDistribution } from '../spec.js';
-import { exponential, mulberry32 } from './rng.js';
 
 export interface ScheduleOptions {
   distribution: RequestDistribution;

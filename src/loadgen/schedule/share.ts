@@ -3,9 +3,10 @@
  * rate/count; constant schedules are phase-shifted by index/rate so the union is evenly spaced; random
  * schedules get independent seeds per executor (the union of independent Poisson processes is Poisson).
  */
+
+import { deriveSeed } from '../../util/rng.js';
 import type { WorkloadSpec } from '../spec.js';
 import type { ScheduleOptions } from './arrivals.js';
-import { deriveSeed } from './rng.js';
 
 export function executorPosition(spec: WorkloadSpec): { index: number; count: number } {
   const count = Math.max(1, spec.executor_count ?? 1);

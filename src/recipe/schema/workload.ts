@@ -31,6 +31,16 @@ export const sloSchema = z.object({
   e2e_ms: positiveNumber.optional(),
 });
 
+/**
+ * `thresholds:` conditions over reported figures (`ttft.p99 < 500ms`); each is checked against the figure
+ * registry (src/decide/) by the recipe rules, which report a bad one at its line.
+ */
+export const thresholdsSchema = z
+  .array(z.string({ error: "expected a condition such as 'ttft.p99 < 500ms'" }), {
+    error: "expected a list of conditions, e.g. ['ttft.p99 < 500ms', 'error_rate < 1%']",
+  })
+  .meta({ description: 'pass/fail conditions over reported figures; a failing one makes the run exit 99' });
+
 /** Every workload field a suite entry or a sweep may set. */
 export const workloadFields = {
   component: z.literal('inference', { error: 'hpcbench benchmarks inference services: use "inference"' }),
@@ -127,6 +137,7 @@ export const benchmarkEntrySchema = z.object({
   ...entryFields,
   num_threads: positiveInt.optional().meta({ description: 'alias of clients_per_node (first version)' }),
   concurrency: positiveInt.optional().meta({ description: 'alias of clients_per_node' }),
+  thresholds: thresholdsSchema.optional().meta({ description: "added to the workload's thresholds" }),
 });
 export type BenchmarkEntry = z.infer<typeof benchmarkEntrySchema>;
 
@@ -152,6 +163,7 @@ export const workloadSchema = z.object({
   request_distribution: workloadFields.request_distribution.default('constant'),
   num_threads: positiveInt.optional().meta({ description: 'alias of clients_per_node (first version)' }),
   concurrency: positiveInt.optional().meta({ description: 'alias of clients_per_node' }),
+  thresholds: thresholdsSchema.optional(),
   benchmark_suite: z
     .array(benchmarkEntrySchema, { error: 'expected a list of {name, ...overrides}' })
     .optional(),

@@ -4,9 +4,11 @@
  * the running batch. Every chunk's modelled time comes from the model, never from when the previous chunk
  * was actually written, so scheduling error does not accumulate. Seeded: request i draws from stream i.
  */
+
+import { deriveSeed, mulberry32 } from '../../../util/rng.js';
 import type { DummyConfig } from './config.js';
 import { ModelRegistry } from './models.js';
-import { sampleOutputTokens, seededRng } from './rng.js';
+import { sampleOutputTokens } from './output-tokens.js';
 import { type ChunkScheduler, Scheduler, TimeoutScheduler } from './scheduler.js';
 import { type SeqInit, Sequence, type Sink } from './sequence.js';
 import { EngineStats } from './stats.js';
@@ -53,7 +55,7 @@ export class Engine {
   submit(req: SubmitRequest, sink: Sink): SubmitResult {
     const cfg = this.cfg;
     const id = this.stats.arrivals++;
-    const rng = seededRng(cfg.seed, id);
+    const rng = mulberry32(deriveSeed(cfg.seed, id));
     const failDraw = rng();
     const stallDraw = rng();
     const cutDraw = rng();

@@ -1,4 +1,7 @@
-/** A small seeded PRNG (mulberry32): fast, deterministic, uniform in [0, 1). */
+/**
+ * The one seeded PRNG (mulberry32: fast, deterministic, uniform in [0, 1)) and its samplers, used by the
+ * load generator (arrival schedules, prompt and length choice) and the simulated server (output lengths).
+ */
 export type Rng = () => number;
 
 export function mulberry32(seed: number): Rng {

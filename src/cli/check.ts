@@ -1,0 +1,49 @@
+/**
+ * `hpcbench check RUN_DIR [--threshold COND]...`: evaluates thresholds on a finished run (every
+ * benchmark), prints the pass/fail table and exits 99 when one fails. Without --threshold, the
+ * conditions the recipe gave each benchmark (kept in its summary.json) are evaluated again.
+ */
+import type { Command } from '@commander-js/extra-typings';
+import { evaluateThresholds, failedThresholds, renderThresholdTable } from '../decide/evaluate.js';
+import { readRun } from '../decide/run-dir.js';
+import { parseThreshold } from '../decide/threshold.js';
+import { type ConfigIssue, ConfigValidationError } from '../errors.js';
+import { EXIT_CODES } from '../exit-codes.js';
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+export function register(program: Command): void {
+  program
+    .command('check')
+    .description("evaluate thresholds on a finished run's figures; exit 99 when one fails")
+    .argument('<run-dir>', 'results folder of the run')
+    .option('--threshold <condition>', "a condition such as 'ttft.p99 < 500ms' (repeatable)", collect, [])
+    .option('--json', 'print the results as JSON instead of a table')
+    .action(async (dir, opts) => {
+      const issues: ConfigIssue[] = opts.threshold.flatMap((c, i) => {
+        const p = parseThreshold(c);
+        return p.ok ? [] : [{ severity: 'error' as const, path: `--threshold[${i}]`, message: p.message }];
+      });
+      if (issues.length) throw new ConfigValidationError('invalid --threshold', issues);
+      const run = await readRun(dir);
+      const benchmarks = run.benchmarks.map((b) => {
+        const conditions = opts.threshold.length
+          ? opts.threshold
+          : (b.thresholds ?? []).map((t) => t.condition);
+        return { name: b.name, thresholds: evaluateThresholds(conditions, b.summary) };
+      });
+      if (!benchmarks.some((b) => b.thresholds.length))
+        throw new ConfigValidationError(`no thresholds to check in ${dir}`, [
+          {
+            severity: 'error',
+            path: '--threshold',
+            message:
+              "the run's recipe had no thresholds: give at least one, e.g. --threshold 'ttft.p99 < 500ms'",
+          },
+        ]);
+      const failed = failedThresholds(benchmarks);
+      if (opts.json) process.stdout.write(`${JSON.stringify({ run: dir, failed, benchmarks }, null, 2)}\n`);
+      else process.stdout.write(renderThresholdTable(benchmarks));
+      if (failed) process.exitCode = EXIT_CODES.thresholds;
+    });
+}

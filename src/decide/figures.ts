@@ -1,0 +1,114 @@
+/**
+ * The one registry of figure names that thresholds and `compare` talk about, each mapped to where its
+ * value is in a benchmark's `summary.json` (a `BenchmarkSummary` plus `server_metrics`), or how it is
+ * derived from fields there. Latencies are milliseconds; ratios are fractions (0.95 = 95%).
+ */
+import type { BenchmarkSummary, LatencyMetric } from '../metrics/types.js';
+import type { ServerMetricsView } from '../serverstats/types.js';
+
+/** A benchmark's `summary.json` as written (the summary may be missing when the benchmark failed early). */
+export type SummaryFile = Partial<BenchmarkSummary> & { server_metrics?: ServerMetricsView };
+
+export type FigureUnit = 'ms' | 'ratio' | 'per_s' | 'count';
+
+export interface Figure {
+  name: string;
+  unit: FigureUnit;
+  /** Which direction is an improvement. */
+  better: 'lower' | 'higher';
+  /** Where the value comes from, in words (`latency_ms.ttft.p99`, `requests.failed / requests.sent`). */
+  field: string;
+  get(s: SummaryFile): number | undefined;
+}
+
+const CLIENT_LATENCIES: LatencyMetric[] = [
+  'ttft',
+  'itl',
+  'tpot',
+  'e2e',
+  'schedule_lag',
+  'ttft_from_scheduled',
+  'e2e_from_scheduled',
+];
+const CLIENT_STATS = ['p50', 'p90', 'p95', 'p99', 'p999', 'mean', 'min', 'max', 'std'] as const;
+const SERVER_LATENCIES = ['ttft', 'e2e', 'itl', 'request_tpot', 'queue', 'prefill', 'decode'] as const;
+const SERVER_STATS = ['p50', 'p90', 'p99', 'mean'] as const;
+const SERVER_GAUGES = ['running_requests', 'waiting_requests', 'kv_cache_usage'] as const;
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const ratio = (a: number | undefined, b: number | undefined) =>
+  a !== undefined && b !== undefined && b > 0 ? a / b : undefined;
+
+function build(): Figure[] {
+  const out: Figure[] = [];
+  const add = (name: string, unit: FigureUnit, better: Figure['better'], field: string, get: Figure['get']) =>
+    out.push({ name, unit, better, field, get });
+  for (const m of CLIENT_LATENCIES)
+    for (const st of CLIENT_STATS)
+      add(`${m}.${st}`, 'ms', 'lower', `latency_ms.${m}.${st}`, (s) => {
+        const l = s.latency_ms?.[m];
+        return l && l.count > 0 ? num(l[st]) : undefined;
+      });
+  for (const k of ['requests_per_s', 'output_tokens_per_s', 'total_tokens_per_s', 'goodput_rps'] as const)
+    add(k, 'per_s', 'higher', `throughput.${k}`, (s) => num(s.throughput?.[k]));
+  add('error_rate', 'ratio', 'lower', 'requests.failed / requests.sent', (s) =>
+    ratio(num(s.requests?.failed), num(s.requests?.sent)),
+  );
+  add('goodput_ratio', 'ratio', 'higher', 'throughput.goodput_rps × duration_s / requests.sent', (s) => {
+    const g = num(s.throughput?.goodput_rps);
+    const d = num(s.duration_s);
+    return ratio(g !== undefined && d !== undefined ? g * d : undefined, num(s.requests?.sent));
+  });
+  add('achieved_rate_ratio', 'ratio', 'higher', 'achieved_rps / requested_rps', (s) =>
+    ratio(num(s.achieved_rps), num(s.requested_rps)),
+  );
+  add('achieved_rps', 'per_s', 'higher', 'achieved_rps', (s) => num(s.achieved_rps));
+  for (const k of ['sent', 'ok', 'failed', 'cancelled'] as const)
+    add(k, 'count', k === 'ok' || k === 'sent' ? 'higher' : 'lower', `requests.${k}`, (s) =>
+      num(s.requests?.[k]),
+    );
+  for (const k of ['late_sends', 'dropped_sends'] as const) add(k, 'count', 'lower', k, (s) => num(s[k]));
+  for (const k of ['output_tokens_per_s', 'total_tokens_per_s', 'requests_per_s'] as const)
+    add(`server.${k}`, 'per_s', 'higher', `server_metrics.rates.${k}`, (s) =>
+      num(s.server_metrics?.rates?.[k]),
+    );
+  for (const m of SERVER_LATENCIES)
+    for (const st of SERVER_STATS)
+      add(`server.${m}.${st}`, 'ms', 'lower', `server_metrics.latency_ms.${m}.${st}`, (s) => {
+        const l = s.server_metrics?.latency_ms?.[m];
+        return l && l.count > 0 ? num(l[st]) : undefined;
+      });
+  add('server.preemptions', 'count', 'lower', 'server_metrics.counters.preemptions', (s) =>
+    num(s.server_metrics?.counters?.preemptions),
+  );
+  for (const g of SERVER_GAUGES)
+    for (const st of ['max', 'mean'] as const)
+      add(
+        `server.${g}.${st}`,
+        g === 'kv_cache_usage' ? 'ratio' : 'count',
+        'lower',
+        `server_metrics.gauges.${g}.${st}`,
+        (s) => num(s.server_metrics?.gauges?.[g]?.[st]),
+      );
+  return out;
+}
+
+export const FIGURES: readonly Figure[] = build();
+const BY_NAME = new Map(FIGURES.map((f) => [f.name, f]));
+
+export function figure(name: string): Figure | undefined {
+  return BY_NAME.get(name);
+}
+
+/** The valid names, compactly: `ttft|itl|....p50|p90|...` groups, for error messages. */
+export function figureNamesHelp(): string {
+  return [
+    `${CLIENT_LATENCIES.join('|')} . ${CLIENT_STATS.join('|')} (ms)`,
+    'requests_per_s, output_tokens_per_s, total_tokens_per_s, goodput_rps, achieved_rps (per second)',
+    'error_rate, goodput_ratio, achieved_rate_ratio (fractions: 0.95 or 95%)',
+    'sent, ok, failed, cancelled, late_sends, dropped_sends (counts)',
+    'server.output_tokens_per_s, server.total_tokens_per_s, server.requests_per_s',
+    `server.${SERVER_LATENCIES.join('|')} . ${SERVER_STATS.join('|')} (ms, bucket estimates)`,
+    `server.preemptions, server.${SERVER_GAUGES.join('|')} . max|mean`,
+  ].join('; ');
+}

@@ -1,0 +1,75 @@
+/**
+ * A local `hpcbench run` with the fake nvidia-smi on PATH (two GPUs at 300 W and 150 W): every benchmark's
+ * summary.json reports the joules of its measurement window and tokens per joule that match the known
+ * power within 2%, an idle baseline, and power.csv.
+ */
+import { readFile } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Json, onlyRunDir, readJson, recipe, runCli, Sandbox } from './helpers.js';
+
+const FAKE_GPU_DIR = fileURLToPath(new URL('../monitor/fixtures/fake-gpu', import.meta.url));
+
+let box: Sandbox;
+let run: string;
+let runJson: Json;
+let res: Awaited<ReturnType<typeof runCli>>;
+beforeAll(async () => {
+  box = await Sandbox.create();
+  const file = await box.writeRecipe(
+    'energy.yaml',
+    recipe(
+      'energy',
+      { duration: '3s', warmup: '0s' },
+      {
+        monitoring: { enabled: true, interval: 0.2 },
+        servers: { health_check: { timeout: 20, interval: 0.2 } },
+      },
+    ),
+  );
+  res = await runCli(['run', file, '--quiet', '--results-dir', box.path('results')], {
+    env: { PATH: `${FAKE_GPU_DIR}${delimiter}${process.env.PATH}`, FAKE_GPU_POWER: '300,150' },
+    timeout: 180_000,
+  });
+  run = await onlyRunDir(box.path('results'));
+  runJson = await readJson(join(run, 'run.json'));
+}, 240_000);
+afterAll(async () => {
+  await box?.close();
+});
+
+describe('hpcbench run with GPU power', () => {
+  it('reports the joules and tokens per joule of the measurement window within 2% of the known power', async () => {
+    expect(res.exitCode, res.all).toBe(0);
+    const name = runJson.benchmarks[0].name;
+    const s = await readJson(join(run, 'benchmarks', name, 'summary.json'));
+    const e = s.energy;
+    expect(e, JSON.stringify(s)).toBeDefined();
+    const secs = e.window.duration_s;
+    expect(secs).toBeGreaterThan(1);
+    expect(Math.abs(secs - s.duration_s) / s.duration_s).toBeLessThan(0.01);
+    const expected = 450 * secs;
+    expect(Math.abs(e.energy_j - expected) / expected).toBeLessThan(0.02);
+    expect(e.gpus).toBe(2);
+    expect(e.avg_power_per_gpu_w).toBeCloseTo(225, 0);
+    expect(s.tokens.output).toBeGreaterThan(0);
+    expect(e.output_tokens).toBe(s.tokens.output);
+    const tokPerJ = s.tokens.output / expected;
+    expect(Math.abs(e.output_tokens_per_j - tokPerJ) / tokPerJ).toBeLessThan(0.02);
+    expect(Math.abs(e.j_per_request - expected / s.requests.ok) / (expected / s.requests.ok)).toBeLessThan(
+      0.02,
+    );
+    // The idle baseline was measured before the first benchmark: the same 450 W, so nothing above idle.
+    expect(e.idle.gpu_power_w).toBeCloseTo(450, 0);
+    expect(Date.parse(e.idle.end)).toBeLessThanOrEqual(Date.parse(e.window.start));
+    expect(Math.abs(e.energy_above_idle_j)).toBeLessThan(0.02 * expected);
+    // One machine under the labels server-1, client-1, client-2: counted once, as the server node.
+    expect(e.nodes.filter((n: Json) => n.counted).map((n: Json) => n.node)).toEqual(['server-1']);
+    const power = (await readFile(join(run, 'benchmarks', name, 'power.csv'), 'utf8')).trim().split('\n');
+    expect(power[0]).toBe('timestamp,t_s,node,role,gpus,gpu_power_W,cpu_power_W');
+    expect(power.length).toBeGreaterThan(5);
+    const top = await readJson(join(run, 'summary.json'));
+    expect(top.benchmarks[0].energy.energy_j).toBe(e.energy_j);
+  });
+});
