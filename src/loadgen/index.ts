@@ -5,8 +5,10 @@ export {
   type CancelSignal,
   connectionsFor,
   createServiceClient,
-  OllamaClient,
-  OpenAiClient,
+  ollamaProtocol,
+  openAiProtocol,
+  type Protocol,
+  ProtocolClient,
   type RequestInput,
   type ServiceClient,
 } from './clients/index.js';

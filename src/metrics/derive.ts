@@ -3,6 +3,7 @@
  *   TTFT = first content chunk − sent (streaming only)
  *   E2E  = last content chunk − sent (non-streaming: complete response − sent)
  *   TPOT = (E2E − TTFT) / (output_tokens − 1), only when output_tokens > 1 and TTFT exists
+ *   ITL  = chunk[i] − chunk[i−1] for each pair of consecutive content chunks (streaming only)
  *   schedule lag = sent − scheduled; *_from_scheduled = the same latencies measured from `scheduled`
  */
 import type { RequestRecord } from '../loadgen/record.js';
@@ -30,6 +31,11 @@ export function deriveMetrics(r: RequestRecord): RequestMetrics {
     ttft_from_scheduled: r.first_token !== undefined ? r.first_token - r.scheduled : undefined,
     e2e_from_scheduled: last - r.scheduled,
   };
+}
+
+/** The i-th ITL sample of a request's content-chunk stamps (1 ≤ i < chunks.length). */
+export function itl(chunks: readonly number[], i: number): number {
+  return chunks[i] - chunks[i - 1];
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Histogram } from 'hdr-histogram-js';
 import type { RequestRecord } from '../loadgen/record.js';
 import type { Slo } from '../loadgen/spec.js';
 import { zeroCounters } from './counters.js';
-import { deriveMetrics, meetsSlo } from './derive.js';
+import { deriveMetrics, itl, meetsSlo } from './derive.js';
 import { encodeHistogram, newRecordingHistogram, recordMs } from './histogram.js';
 import { addServerFigures, type ServerSums } from './server-figures.js';
 import type { Counters, LatencyMetric, MetricsSnapshot, WindowSnapshot } from './types.js';
@@ -136,12 +136,12 @@ export class MetricsRecorder {
       if (m.ttft_from_scheduled !== undefined) recordMs(h.ttft_from_scheduled!, m.ttft_from_scheduled);
     }
     const ch = r.chunks;
-    const itl = h.itl!;
-    const witl = wh.itl!;
+    const hItl = h.itl!;
+    const wItl = wh.itl!;
     for (let i = 1; i < ch.length; i++) {
-      const gap = ch[i] - ch[i - 1];
-      recordMs(itl, gap);
-      recordMs(witl, gap);
+      const gap = itl(ch, i);
+      recordMs(hItl, gap);
+      recordMs(wItl, gap);
     }
   }
 

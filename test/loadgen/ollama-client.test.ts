@@ -204,8 +204,8 @@ describe('Ollama client: NDJSON', () => {
     expect(pick('ollama')).toMatchObject({ api: 'generate', stream: true });
     expect(pick('vllm').api).toBe('completions');
     expect(pick('llamacpp', 'chat').api).toBe('chat');
-    expect(pick('dummy').constructor.name).toBe('OpenAiClient');
-    expect(pick('dummy', 'generate').constructor.name).toBe('OllamaClient');
+    expect(pick('dummy').protocol.name).toBe('openai');
+    expect(pick('dummy', 'generate').protocol.name).toBe('ollama');
     expect(() => pick('ollama', 'completions')).toThrow(ConfigValidationError);
     expect(() => pick('vllm', 'generate')).toThrow(/workload.api/);
   });

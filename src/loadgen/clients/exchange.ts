@@ -2,7 +2,7 @@
  * One HTTP exchange on a target's pool, through undici's dispatch API: the response arrives in callbacks
  * (no response stream, no async iteration, no promise per body piece), so the per-request cost is small.
  * A streamed body is decoded and handed to the protocol parser piece by piece as it arrives (each chunk is
- * timed when parsed); a non-streaming or error body is collected and decoded once at the end. Failures are
+ * stamped with its arrival time here, see `stampChunk`); a non-streaming or error body is collected and decoded once at the end. Failures are
  * classified into reasons. Shared by the OpenAI and Ollama clients.
  */
 import { TextDecoder } from 'node:util';
@@ -67,6 +67,18 @@ function decodeAll(parts: Buffer[]): string {
   return (parts.length === 1 ? parts[0] : Buffer.concat(parts)).toString('utf8');
 }
 
+/**
+ * Marks a parsed chunk carrying generated text: it arrived with the network piece being parsed
+ * (`st.arrived`). Sets `first_token` once, `last_token` and appends to `chunks` (the ITL stamps).
+ */
+export function stampChunk(st: ParseState): void {
+  const rec = st.rec;
+  const t = st.arrived;
+  if (rec.first_token === undefined) rec.first_token = t;
+  rec.last_token = t;
+  rec.chunks.push(t);
+}
+
 /** undici handler for one request; resolves `done` exactly once, whatever happens. */
 class ExchangeHandler implements Dispatcher.DispatchHandler {
   private ctrl?: Dispatcher.DispatchController;
@@ -89,7 +101,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     private readonly signal: CancelSignal,
     private readonly done: () => void,
   ) {
-    this.st = { rec, inWord: false, buf: '', done: false, finished: false };
+    this.st = { rec, inWord: false, arrived: 0, buf: '', done: false, finished: false };
   }
 
   start(): void {
@@ -131,6 +143,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
 
   onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.settled) return;
+    this.st.arrived = nowMs();
     if (this.parts) {
       this.parts.push(chunk);
       return;

@@ -5,14 +5,15 @@
  */
 import { ConfigValidationError } from '../../errors.js';
 import type { WorkloadSpec } from '../spec.js';
-import { OllamaClient } from './ollama-client.js';
-import { OpenAiClient } from './openai-client.js';
+import { ollamaProtocol } from './ollama.js';
+import { openAiProtocol } from './openai.js';
 import { Targets } from './pools.js';
-import type { ServiceClient } from './types.js';
+import { ProtocolClient } from './protocol-client.js';
 
-export { OllamaClient } from './ollama-client.js';
-export { OpenAiClient } from './openai-client.js';
+export { ollamaProtocol } from './ollama.js';
+export { openAiProtocol } from './openai.js';
 export { Targets } from './pools.js';
+export { type Protocol, ProtocolClient } from './protocol-client.js';
 export type { CancelSignal, RequestInput, ServiceClient } from './types.js';
 
 /** Connections per origin: closed loop one per user; open loop `max_concurrency`, else unbounded. */
@@ -21,8 +22,9 @@ export function connectionsFor(spec: WorkloadSpec): number | null {
   return Math.max(1, spec.clients_per_node);
 }
 
-export function createServiceClient(spec: WorkloadSpec, connections = connectionsFor(spec)): ServiceClient {
+export function createServiceClient(spec: WorkloadSpec, connections = connectionsFor(spec)): ProtocolClient {
   const targets = new Targets(spec, connections);
+  const stream = spec.stream ?? true;
   const service = spec.service;
   if (service === 'ollama') {
     const api = spec.api ?? 'generate';
@@ -31,15 +33,16 @@ export function createServiceClient(spec: WorkloadSpec, connections = connection
         `workload.api: ollama speaks 'generate' or 'chat' (its native API), not 'completions'`,
         [{ severity: 'error', path: 'workload.api', message: "allowed for ollama: 'generate', 'chat'" }],
       );
-    return new OllamaClient(spec, targets, api);
+    return new ProtocolClient(api, stream, ollamaProtocol(spec, api, stream), targets);
   }
   const api = spec.api ?? 'completions';
   if (api === 'generate') {
-    if (service === 'dummy') return new OllamaClient(spec, targets, 'generate');
+    if (service === 'dummy')
+      return new ProtocolClient('generate', stream, ollamaProtocol(spec, 'generate', stream), targets);
     throw new ConfigValidationError(
       `workload.api: ${service} speaks the OpenAI API ('completions' or 'chat'), not 'generate'`,
       [{ severity: 'error', path: 'workload.api', message: `allowed for ${service}: 'completions', 'chat'` }],
     );
   }
-  return new OpenAiClient(spec, targets, api);
+  return new ProtocolClient(api, stream, openAiProtocol(spec, api, stream), targets);
 }

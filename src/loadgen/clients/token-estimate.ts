@@ -15,12 +15,3 @@ export function addContent(st: ParseState, text: string): void {
   st.rec.output_tokens_client += n;
   st.inWord = isWordCode(text.charCodeAt(text.length - 1));
 }
-
-/** Marks the arrival of a chunk carrying generated text. */
-export function contentChunk(st: ParseState, text: string, t: number): void {
-  const rec = st.rec;
-  if (rec.first_token === undefined) rec.first_token = t;
-  rec.last_token = t;
-  rec.chunks.push(t);
-  addContent(st, text);
-}

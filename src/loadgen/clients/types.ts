@@ -44,6 +44,8 @@ export interface ParseState {
   rec: RequestRecord;
   /** Whether the last content seen ended inside a word (for incremental token estimates). */
   inWord: boolean;
+  /** When the network piece being parsed arrived (ms, `nowMs()`), stamped where the stream is read. */
+  arrived: number;
   /** Unparsed tail of the body (an incomplete line). */
   buf: string;
   /** The terminal marker was seen (`[DONE]`, Ollama's `done: true`). */

@@ -1,17 +1,17 @@
 /**
- * OpenAI-compatible client (vLLM, llama.cpp's llama-server, the simulator): /v1/completions and
+ * The OpenAI-compatible protocol (vLLM, llama.cpp's llama-server, the simulator): /v1/completions and
  * /v1/chat/completions, streamed as SSE with `stream_options.include_usage`, or a single JSON body.
  * The SSE parser is a lean line splitter: each `data:` line is one event; `[DONE]` ends the stream.
  */
 
 import type { RequestRecord } from '../record.js';
 import { nowMs } from '../record.js';
-import type { Api, WorkloadSpec } from '../spec.js';
-import { type Exchange, runExchange } from './exchange.js';
+import type { WorkloadSpec } from '../spec.js';
+import { type Exchange, stampChunk } from './exchange.js';
 import { feedLines, flushLines } from './lines.js';
-import type { Targets } from './pools.js';
-import { addContent, contentChunk } from './token-estimate.js';
-import type { CancelSignal, ParseState, RequestInput, ServiceClient } from './types.js';
+import type { Protocol } from './protocol-client.js';
+import { addContent } from './token-estimate.js';
+import type { ParseState, RequestInput } from './types.js';
 
 interface Choice {
   text?: string;
@@ -50,7 +50,6 @@ function applyError(st: ParseState, body: OpenAiBody): boolean {
 
 function onSseLine(st: ParseState, line: string): void {
   if (line.charCodeAt(0) !== 100 /* d */ || !line.startsWith('data:')) return;
-  const t = nowMs();
   const payload = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
   if (payload === '[DONE]') {
     st.done = true;
@@ -60,7 +59,10 @@ function onSseLine(st: ParseState, line: string): void {
   if (applyError(st, body)) return;
   const c = body.choices?.[0];
   const text = choiceText(c);
-  if (text.length > 0) contentChunk(st, text, t);
+  if (text.length > 0) {
+    stampChunk(st);
+    addContent(st, text);
+  }
   if (c?.finish_reason) st.finished = true;
   applyUsage(st.rec, body);
 }
@@ -90,41 +92,19 @@ const jsonExchange = (path: string): Exchange => ({
   },
 });
 
-export class OpenAiClient implements ServiceClient {
-  readonly api: Api;
-  readonly stream: boolean;
-  private readonly exchange: Exchange;
-  /** The request body's fixed fields as JSON, without the opening brace. */
-  private readonly fixed: string;
-
-  constructor(
-    spec: WorkloadSpec,
-    private readonly targets: Targets,
-    api: 'completions' | 'chat',
-  ) {
-    this.api = api;
-    this.stream = spec.stream ?? true;
-    const path = api === 'chat' ? '/v1/chat/completions' : '/v1/completions';
-    this.exchange = this.stream ? sseExchange(path) : jsonExchange(path);
-    const fixed: Record<string, unknown> = { model: spec.model, stream: this.stream };
-    if (this.stream) fixed.stream_options = { include_usage: true };
-    if (spec.ignore_eos) fixed.ignore_eos = true;
-    this.fixed = JSON.stringify(fixed).slice(1);
-  }
-
-  /** The request body: the fixed fields are serialized once, only the prompt and max_tokens per request. */
-  body(input: RequestInput): string {
-    const prompt = JSON.stringify(input.prompt);
-    const text =
-      this.api === 'chat' ? `"messages":[{"role":"user","content":${prompt}}]` : `"prompt":${prompt}`;
-    return `{"max_tokens":${JSON.stringify(input.maxTokens)},${text},${this.fixed}`;
-  }
-
-  send(input: RequestInput, rec: RequestRecord, signal: CancelSignal): Promise<void> {
-    return runExchange(this.targets.pick(), this.exchange, this.body(input), rec, signal);
-  }
-
-  close(): Promise<void> {
-    return this.targets.close();
-  }
+/** The OpenAI protocol for `api` (completions or chat): the fixed body fields are serialized once. */
+export function openAiProtocol(spec: WorkloadSpec, api: 'completions' | 'chat', stream: boolean): Protocol {
+  const path = api === 'chat' ? '/v1/chat/completions' : '/v1/completions';
+  const fixed: Record<string, unknown> = { model: spec.model, stream };
+  if (stream) fixed.stream_options = { include_usage: true };
+  if (spec.ignore_eos) fixed.ignore_eos = true;
+  const tail = JSON.stringify(fixed).slice(1);
+  const promptKey = api === 'chat' ? '"messages":[{"role":"user","content":' : '"prompt":';
+  const promptEnd = api === 'chat' ? '}]' : '';
+  return {
+    name: 'openai',
+    exchange: stream ? sseExchange(path) : jsonExchange(path),
+    body: (input: RequestInput) =>
+      `{"max_tokens":${JSON.stringify(input.maxTokens)},${promptKey}${JSON.stringify(input.prompt)}${promptEnd},${tail}`,
+  };
 }

@@ -1,17 +1,17 @@
 /**
- * Ollama native client: /api/generate and /api/chat, streamed as NDJSON (one JSON object per line) or a
+ * Ollama's native protocol: /api/generate and /api/chat, streamed as NDJSON (one JSON object per line) or a
  * single JSON body. The final object (`done: true`) carries `prompt_eval_count`, `eval_count` and the
  * nanosecond `*_duration` fields, kept as the server's own figures.
  */
 
 import type { RequestRecord } from '../record.js';
 import { nowMs } from '../record.js';
-import type { Api, WorkloadSpec } from '../spec.js';
-import { type Exchange, runExchange } from './exchange.js';
+import type { WorkloadSpec } from '../spec.js';
+import { type Exchange, stampChunk } from './exchange.js';
 import { feedLines, flushLines } from './lines.js';
-import type { Targets } from './pools.js';
-import { addContent, contentChunk } from './token-estimate.js';
-import type { CancelSignal, ParseState, RequestInput, ServiceClient } from './types.js';
+import type { Protocol } from './protocol-client.js';
+import { addContent } from './token-estimate.js';
+import type { ParseState, RequestInput } from './types.js';
 
 interface OllamaBody {
   response?: string;
@@ -47,7 +47,6 @@ function applyFinal(rec: RequestRecord, b: OllamaBody): void {
 }
 
 function onLine(st: ParseState, line: string): void {
-  const t = nowMs();
   const b = JSON.parse(line) as OllamaBody;
   if (b.error !== undefined) {
     st.error = 'server_error';
@@ -55,7 +54,10 @@ function onLine(st: ParseState, line: string): void {
     return;
   }
   const text = textOf(b);
-  if (text.length > 0) contentChunk(st, text, t);
+  if (text.length > 0) {
+    stampChunk(st);
+    addContent(st, text);
+  }
   if (b.done) {
     st.done = true;
     applyFinal(st.rec, b);
@@ -91,40 +93,17 @@ const jsonExchange = (path: string): Exchange => ({
   },
 });
 
-export class OllamaClient implements ServiceClient {
-  readonly api: Api;
-  readonly stream: boolean;
-  private readonly exchange: Exchange;
-  /** The body up to num_predict's value, and the num_gpu option (or ''), serialized once. */
-  private readonly head: string;
-  private readonly gpu: string;
-
-  constructor(
-    spec: WorkloadSpec,
-    private readonly targets: Targets,
-    api: 'generate' | 'chat',
-  ) {
-    this.api = api;
-    this.stream = spec.stream ?? true;
-    const path = api === 'chat' ? '/api/chat' : '/api/generate';
-    this.exchange = this.stream ? ndjsonExchange(path) : jsonExchange(path);
-    this.head = `{"model":${JSON.stringify(spec.model)},"stream":${this.stream},"options":{"num_predict":`;
-    this.gpu = spec.num_gpu !== undefined ? `,"num_gpu":${JSON.stringify(spec.num_gpu)}` : '';
-  }
-
-  /** The request body: model, stream and num_gpu are serialized once, the prompt and num_predict per request. */
-  body(input: RequestInput): string {
-    const prompt = JSON.stringify(input.prompt);
-    const text =
-      this.api === 'chat' ? `"messages":[{"role":"user","content":${prompt}}]` : `"prompt":${prompt}`;
-    return `${this.head}${JSON.stringify(input.maxTokens)}${this.gpu}},${text}}`;
-  }
-
-  send(input: RequestInput, rec: RequestRecord, signal: CancelSignal): Promise<void> {
-    return runExchange(this.targets.pick(), this.exchange, this.body(input), rec, signal);
-  }
-
-  close(): Promise<void> {
-    return this.targets.close();
-  }
+/** Ollama's protocol for `api` (generate or chat): model, stream and num_gpu are serialized once. */
+export function ollamaProtocol(spec: WorkloadSpec, api: 'generate' | 'chat', stream: boolean): Protocol {
+  const path = api === 'chat' ? '/api/chat' : '/api/generate';
+  const head = `{"model":${JSON.stringify(spec.model)},"stream":${stream},"options":{"num_predict":`;
+  const gpu = spec.num_gpu !== undefined ? `,"num_gpu":${JSON.stringify(spec.num_gpu)}` : '';
+  const promptKey = api === 'chat' ? '"messages":[{"role":"user","content":' : '"prompt":';
+  const promptEnd = api === 'chat' ? '}]}' : '}';
+  return {
+    name: 'ollama',
+    exchange: stream ? ndjsonExchange(path) : jsonExchange(path),
+    body: (input: RequestInput) =>
+      `${head}${JSON.stringify(input.maxTokens)}${gpu}},${promptKey}${JSON.stringify(input.prompt)}${promptEnd}`,
+  };
 }

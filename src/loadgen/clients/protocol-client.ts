@@ -1,0 +1,36 @@
+/**
+ * The one request client: a protocol's parts (request path, body builder, response parser) on a set of
+ * targets. The OpenAI-compatible API (`openai.ts`) and Ollama's native API (`ollama.ts`) are two
+ * `Protocol`s; everything else — connection pools, the exchange, timing, failure reasons — is shared.
+ */
+import type { RequestRecord } from '../record.js';
+import type { Api } from '../spec.js';
+import { type Exchange, runExchange } from './exchange.js';
+import type { Targets } from './pools.js';
+import type { CancelSignal, RequestInput, ServiceClient } from './types.js';
+
+/** What differs between wire protocols. Built once per client, so per-request work is only `body`. */
+export interface Protocol {
+  readonly name: 'openai' | 'ollama';
+  /** How a response is read (streamed or whole); its `path` is the endpoint for the client's `api`. */
+  readonly exchange: Exchange;
+  /** The request body for one prompt, as JSON text. */
+  body(input: RequestInput): string;
+}
+
+export class ProtocolClient implements ServiceClient {
+  constructor(
+    readonly api: Api,
+    readonly stream: boolean,
+    readonly protocol: Protocol,
+    private readonly targets: Targets,
+  ) {}
+
+  send(input: RequestInput, rec: RequestRecord, signal: CancelSignal): Promise<void> {
+    return runExchange(this.targets.pick(), this.protocol.exchange, this.protocol.body(input), rec, signal);
+  }
+
+  close(): Promise<void> {
+    return this.targets.close();
+  }
+}
