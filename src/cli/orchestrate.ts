@@ -44,7 +44,10 @@ export function register(program: Command): void {
       "this node's monitor CSV (relative to the results folder)",
       'benchmark_metrics.csv',
     )
-    .option('--results-dir <dir>', 'folder for the results folder of this run', 'results')
+    .option(
+      '--results-dir <dir>',
+      'base folder for the results folder of this run (default: reporting.output_directory, else results)',
+    )
     .option('--quiet', 'no progress output')
     .action(async (opts) => {
       const serverPort = portNumber('--server-port', opts.serverPort);

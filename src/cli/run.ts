@@ -19,7 +19,10 @@ export function register(program: Command): void {
     .command('run')
     .description('run a benchmark recipe on this machine (servers and executors as local processes)')
     .argument('<recipe>', 'recipe file (YAML or JSON)')
-    .option('--results-dir <dir>', 'folder for the results folder of this run', 'results')
+    .option(
+      '--results-dir <dir>',
+      'base folder for the results folder of this run (default: reporting.output_directory, else results)',
+    )
     .option('--quiet', 'no progress output (the summary table and results path are still printed)')
     .option('--local', "run a recipe whose orchestration.mode is 'slurm' on this machine")
     .option('--timeout <seconds>', 'seconds for control operations and grace after each benchmark', '600')

@@ -17,11 +17,15 @@ export function register(program: Command): void {
     .command('sbatch')
     .description('print the Slurm job script for a recipe (hpcbench submit writes and submits it)')
     .argument('<recipe>', 'recipe file (YAML or JSON)')
-    .option('--results-dir <dir>', 'results folder the job writes to (default results/<scenario>_<UTC time>)')
+    .option(
+      '--results-dir <dir>',
+      'results folder the job writes to (default <reporting.output_directory>/<scenario>_<UTC time>)',
+    )
     .option('--plan [nodelist]', 'also print the srun steps for a node list (default node[1-N])')
     .action(async (file, opts) => {
       const recipe = await loadSlurmRecipe(file, SLURM_DATASETS);
-      const resultsDir = opts.resultsDir ?? defaultResultsDir(recipe.scenario);
+      const resultsDir =
+        opts.resultsDir ?? defaultResultsDir(recipe.scenario, undefined, recipe.reporting.output_directory);
       const self = hpcbenchArgv();
       process.stdout.write(renderSbatch(recipe, { resultsDir, hpcbench: self, version: VERSION, file }));
       if (opts.plan) {

@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .option('--wait', 'follow the job and the run until it ends; exit with the run status')
     .option(
       '--results-dir <dir>',
-      'results folder on the shared filesystem (default results/<scenario>_<UTC time>)',
+      'results folder on the shared filesystem (default <reporting.output_directory>/<scenario>_<UTC time>)',
     )
     .option('--sbatch-arg <arg...>', 'extra sbatch options, e.g. --sbatch-arg=--begin=now+1hour')
     .option('--interval <seconds>', 'seconds between job state polls with --wait', '2')
@@ -35,7 +35,9 @@ export function register(program: Command): void {
           `note: ${file}: orchestration.mode is '${recipe.orchestration.mode}'; submitting it as a Slurm job anyway\n`,
         );
       }
-      const resultsDir = resolve(opts.resultsDir ?? (await createResultsDir('results', recipe.scenario)));
+      const resultsDir = resolve(
+        opts.resultsDir ?? (await createResultsDir(recipe.reporting.output_directory, recipe.scenario)),
+      );
       const script = await prepareJob({
         recipe,
         recipeFile: file,

@@ -59,6 +59,8 @@ export interface OrchestratorEvents {
   'prepare-progress': [
     { endpoint: string; model: string; status: string; total?: number; completed?: number },
   ];
+  /** report.html was written (its path). */
+  report: [string];
   done: [RunResults];
 }
 

@@ -16,7 +16,8 @@ import { TOKEN_ENV } from '../executor/protocol.js';
 import { EXIT_CODES, exitCodeForStatus } from '../exit-codes.js';
 import type { LogSource } from '../logs/types.js';
 import { mergeSnapshots, toExecutorMetrics } from '../metrics/index.js';
-import { ResultsWriter } from '../report/results-writer.js';
+import { benchmarkParameters } from '../report/params.js';
+import { type ReportFormat, ResultsWriter } from '../report/results-writer.js';
 import type { BenchmarkResult, BenchmarkStatus, RunResults, RunStatus } from '../report/types.js';
 import { ServerWindowTracker } from '../serverstats/window-tracker.js';
 import type { BaseServerManager } from '../services/base/base-server-manager.js';
@@ -142,7 +143,11 @@ export class Orchestrator extends OrchestratorEmitter {
     const clientEndpoints = o.clientEndpoints ?? o.clientNodes.map((n) => `${n}:${this.clientPort}`);
     const writer = o.runDir
       ? new ResultsWriter(o.runDir)
-      : await ResultsWriter.create(o.resultsDir ?? 'results', plan.scenario);
+      : await ResultsWriter.create(
+          o.resultsDir ?? plan.reporting?.outputDirectory ?? 'results',
+          plan.scenario,
+        );
+    if (plan.reporting) writer.formats = plan.reporting.formats.filter((f): f is ReportFormat => f !== 'pdf');
     this.runDir = writer.dir;
     const orchestratorLog = runLog.open(writer.dir);
     // The orchestrator's own log is aggregated with the components' logs (component `orchestrator`).
@@ -226,13 +231,19 @@ export class Orchestrator extends OrchestratorEmitter {
           error,
           benchmarks: benchmarkEntries(results),
         });
-        const { per_client: _p, benchmarks: _b, summary: _m, ...totals } = final;
-        await writer.writeRunSummary(results, { totals });
+        await writer.writeRunSummary(results, final);
       },
       undefined,
       false,
     ).catch((err) => this.warn(`writing results: ${(err as Error).message}`));
     await this.teardown();
+    // Last, so that the monitors' and logs' final lines are in it.
+    await writer
+      .writeReport()
+      .then((path) => {
+        if (path) this.emit('report', path);
+      })
+      .catch((err) => this.warn(`writing report.html: ${(err as Error).message}`));
     this.emit('done', final);
     if (failed) throw failure;
     return final;
@@ -306,6 +317,7 @@ export class Orchestrator extends OrchestratorEmitter {
         total: plan.benchmarks.length,
         serverWindow: serverWindow?.(b.name, b.spec.server_urls),
       });
+      result.parameters = benchmarkParameters(result.spec ?? b.spec, clientEndpoints.length);
       if (result.status === 'completed')
         applyVerdict(
           result,

@@ -127,6 +127,10 @@ export function planFromResolved(
       keepGroups: mon.keep_pushgateway_groups,
     },
     logging: parseLoggingConfig(recipe.logging, recipeFile),
+    reporting: {
+      formats: recipe.reporting.formats,
+      outputDirectory: recipe.reporting.output_directory,
+    },
   };
 }
 

@@ -47,6 +47,8 @@ export interface RunPlan {
     keepGroups?: boolean;
   };
   logging?: LoggingSettings;
+  /** `reporting`: which run-level files are written and the base folder of results folders. */
+  reporting?: { formats: string[]; outputDirectory?: string };
   /** Recipe warnings (unknown keys, plausibility), shown as `warning` events. */
   warnings?: string[];
 }

@@ -147,5 +147,24 @@ export function plausibilityWarnings(
       `this entry runs closed loop; max_concurrency ${capNote}`,
     );
   });
+  reportingWarnings(obj(d.reporting), warn);
   return out;
+}
+
+/** `reporting.formats: [pdf]` writes nothing of its own; `include` does not change what is written. */
+function reportingWarnings(r: Loose, warn: (p: PathSegment[], m: string) => void): void {
+  const formats = Array.isArray(r.formats) ? r.formats : [];
+  const pdf = formats.indexOf('pdf');
+  if (pdf >= 0)
+    warn(
+      ['reporting', 'formats', pdf],
+      formats.includes('html')
+        ? 'no PDF is written: print report.html from a browser (the page has a print layout)'
+        : 'no PDF is written: add html and print report.html from a browser',
+    );
+  if (has(r, 'include'))
+    warn(
+      ['reporting', 'include'],
+      'has no effect: report.html always has the summary, the graphs and the monitors; records are always kept',
+    );
 }

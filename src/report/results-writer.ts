@@ -9,22 +9,76 @@
  *   benchmarks/<name>/timeseries.csv per time window: counters, rates, p50/p99 latencies (decoded windows)
  *   benchmarks/<name>/power.csv      per node and monitor sample in the window: GPU and CPU power (energy)
  *   benchmarks/<name>/records-<node>.jsonl   raw per-request records, appended by each executor
- *   summary.json, summary.md   run-level summary
+ *   summary.json, summary.md   run-level summary (reporting.formats json, md)
+ *   benchmarks.csv             one row per benchmark: parameters and headline metrics (csv)
+ *   report.html                the self-contained HTML report, written last (html)
  *   logs/, monitor/            component logs and monitoring (written by their owners)
+ * The per-benchmark files are always written: they are the data every report is rebuilt from.
  */
 import { copyFile, mkdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { failedThresholds, renderThresholdMarkdown, thresholdsPassed } from '../decide/evaluate.js';
 import { safeName } from '../util/names.js';
+import { benchmarksCsv } from './benchmarks-csv.js';
 import { writeFileAtomic, writeJsonAtomic } from './json-file.js';
+import { varyingParameters } from './params.js';
 import { createResultsDir } from './results-dir.js';
 import { renderSummaryMarkdown, statusNote } from './summary-table.js';
 import { timeseriesCsv } from './timeseries.js';
 import type { BenchmarkResult, RunRecord } from './types.js';
+import { writeHtmlReport } from './write-report.js';
+
+/** The run-level files `reporting.formats` chooses from. */
+export type ReportFormat = 'json' | 'md' | 'csv' | 'html';
+export const DEFAULT_FORMATS: ReportFormat[] = ['json', 'md', 'csv', 'html'];
+
+/** The seed's run totals (`Orchestrator.run()`), latencies in seconds. */
+export interface SeedTotals {
+  total_requests: number;
+  total_errors: number;
+  throughput_rps: number;
+  avg_latency: number;
+  p50_latency: number;
+  p90_latency: number;
+  p99_latency: number;
+}
+
+/**
+ * summary.json's `totals`: request counts always; throughput and E2E latency (ms) only when every
+ * benchmark ran the same configuration. A suite or sweep says it mixes configurations and leaves them out.
+ */
+export function summaryTotals(results: BenchmarkResult[], seed?: SeedTotals): Record<string, unknown> {
+  const measured = results.filter((r) => r.summary);
+  const mixed = varyingParameters(measured.map((r) => r.parameters ?? {})).length > 0;
+  const base = {
+    benchmarks: results.length,
+    total_requests: seed?.total_requests ?? 0,
+    total_errors: seed?.total_errors ?? 0,
+    mixed_configurations: mixed,
+  };
+  if (mixed || !seed)
+    return {
+      ...base,
+      note: 'the benchmarks ran different configurations: no run-level throughput or latency (see benchmarks[] and benchmarks.csv)',
+    };
+  const ms = (s: number) => s * 1000;
+  return {
+    ...base,
+    throughput_rps: seed.throughput_rps,
+    e2e_latency_ms: {
+      mean: ms(seed.avg_latency),
+      p50: ms(seed.p50_latency),
+      p90: ms(seed.p90_latency),
+      p99: ms(seed.p99_latency),
+    },
+  };
+}
 
 export class ResultsWriter {
   private run?: RunRecord;
   private queue: Promise<void> = Promise.resolve();
+  /** Run-level files to write (`reporting.formats`). */
+  formats: ReportFormat[] = [...DEFAULT_FORMATS];
 
   constructor(readonly dir: string) {}
 
@@ -108,6 +162,7 @@ export class ResultsWriter {
       benchmark: result.name,
       status: result.status,
       ...(result.reason ? { reason: result.reason } : {}),
+      ...(result.parameters ? { parameters: result.parameters } : {}),
       ...(result.summary ?? {}),
       ...(result.server_metrics ? { server_metrics: result.server_metrics } : {}),
       ...(result.energy ? { energy: result.energy } : {}),
@@ -122,30 +177,38 @@ export class ResultsWriter {
     await writeFileAtomic(join(this.benchmarkDir(benchmark), 'power.csv'), csv);
   }
 
-  /** The run-level summary.json and summary.md. */
-  async writeRunSummary(results: BenchmarkResult[], extra: Record<string, unknown> = {}): Promise<void> {
+  /** The run-level summary.json, summary.md and benchmarks.csv (each when `formats` has it). */
+  async writeRunSummary(results: BenchmarkResult[], seedTotals?: SeedTotals): Promise<void> {
     const run = this.run;
-    await writeJsonAtomic(join(this.dir, 'summary.json'), {
-      scenario: run?.scenario,
-      run_id: run?.run_id,
-      status: run?.status,
-      started_at: run?.started_at,
-      ended_at: run?.ended_at,
-      ...extra,
-      ...(results.some((r) => r.thresholds)
-        ? { thresholds: { failed: failedThresholds(results), passed: thresholdsPassed(results) } }
-        : {}),
-      benchmarks: results.map((r) => ({
-        name: r.name,
-        status: r.status,
-        ...(r.reason ? { reason: r.reason } : {}),
-        summary: r.summary,
-        server_metrics: r.server_metrics,
-        ...(r.energy ? { energy: r.energy } : {}),
-        ...(r.thresholds ? { thresholds: r.thresholds } : {}),
-        error: r.error,
-      })),
-    });
+    if (this.formats.includes('json'))
+      await writeJsonAtomic(join(this.dir, 'summary.json'), {
+        scenario: run?.scenario,
+        run_id: run?.run_id,
+        status: run?.status,
+        started_at: run?.started_at,
+        ended_at: run?.ended_at,
+        totals: summaryTotals(results, seedTotals),
+        ...(results.some((r) => r.thresholds)
+          ? { thresholds: { failed: failedThresholds(results), passed: thresholdsPassed(results) } }
+          : {}),
+        benchmarks: results.map((r) => ({
+          name: r.name,
+          status: r.status,
+          ...(r.reason ? { reason: r.reason } : {}),
+          parameters: r.parameters,
+          summary: r.summary,
+          server_metrics: r.server_metrics,
+          ...(r.energy ? { energy: r.energy } : {}),
+          ...(r.thresholds ? { thresholds: r.thresholds } : {}),
+          error: r.error,
+        })),
+      });
+    if (this.formats.includes('csv'))
+      await writeFileAtomic(
+        join(this.dir, 'benchmarks.csv'),
+        benchmarksCsv(results.map((r) => ({ ...r, parameters: r.parameters ?? {} }))),
+      );
+    if (!this.formats.includes('md')) return;
     const notes = [
       `status: ${run?.status ?? 'unknown'}${run?.error ? ` (${run.error.code ?? 'error'}: ${run.error.message})` : run?.reason ? ` (${run.reason})` : ''}`,
       `started ${run?.started_at ?? '?'}, ended ${run?.ended_at ?? '(running)'}`,
@@ -160,6 +223,13 @@ export class ResultsWriter {
       renderSummaryMarkdown(`hpcbench: ${run?.scenario ?? 'run'}`, results, notes) +
         withBlankLine(renderThresholdMarkdown(results)),
     );
+  }
+
+  /** report.html from the folder's files (when `formats` has html); its path, or undefined. */
+  async writeReport(): Promise<string | undefined> {
+    if (!this.formats.includes('html')) return undefined;
+    await this.queue;
+    return writeHtmlReport(this.dir);
   }
 }
 

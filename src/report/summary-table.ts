@@ -66,7 +66,7 @@ function hasGoodputColumn(results: BenchmarkResult[]): boolean {
 
 const OPEN_LOOP_HEADER = ['requested/s', 'achieved/s', 'dropped', 'late', 'E2E sched p99'];
 
-function header(results: BenchmarkResult[]): string[] {
+export function summaryHeader(results: BenchmarkResult[]): string[] {
   const h = [...HEADER];
   if (hasServerColumns(results)) {
     h.splice(h.indexOf('TTFT p50') + 1, 0, 'srv TTFT p50');
@@ -156,7 +156,7 @@ export function statusNote(r: BenchmarkResult): string | undefined {
 
 /** Aligned plain-text table (latencies in ms). */
 export function renderSummaryTable(results: BenchmarkResult[]): string {
-  const head = header(results);
+  const head = summaryHeader(results);
   const rows = [head, ...summaryRows(results)];
   const widths = head.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const line = (r: string[]) =>
@@ -186,7 +186,7 @@ export function renderSummaryMarkdown(
   notes: string[] = [],
 ): string {
   const rows = summaryRows(results);
-  const head = header(results);
+  const head = summaryHeader(results);
   const warnings = results.flatMap((r) => {
     const note = rateNotMetNote(r);
     return note ? [`**warning:** ${note}`] : [];

@@ -9,6 +9,7 @@ import type { WorkloadSpec } from '../loadgen/spec.js';
 import type { BenchmarkSummary } from '../metrics/types.js';
 import type { EnergyReport } from '../monitor/energy.js';
 import type { ServerMetricsView } from '../serverstats/types.js';
+import type { BenchmarkParameters } from './params.js';
 
 export type { AggregatedMetrics, ClientMetrics, EnergyReport, ServerMetricsView };
 
@@ -27,6 +28,8 @@ export interface BenchmarkResult {
   ended_at?: string;
   /** The spec sent to the executors (without per-executor fields). */
   spec?: WorkloadSpec;
+  /** The spec as flat columns (load mode, users per executor and in total, rate, lengths, ...). */
+  parameters?: BenchmarkParameters;
   metrics?: AggregatedMetrics;
   summary?: BenchmarkSummary;
   /**

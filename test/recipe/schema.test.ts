@@ -37,7 +37,10 @@ describe('defaults', () => {
       format: 'json',
     });
     expect(recipe.monitoring).toMatchObject({ enabled: true, interval: 5, push_interval: 15 });
-    expect(recipe.reporting).toMatchObject({ formats: ['json', 'csv'], output_directory: 'results' });
+    expect(recipe.reporting).toMatchObject({
+      formats: ['json', 'md', 'csv', 'html'],
+      output_directory: 'results',
+    });
     expect(recipe.repetitions).toBe(1);
   });
 

@@ -88,7 +88,10 @@ export async function loadLocalPlan(recipeFile: string, local = false): Promise<
 
 export async function runLocal(opts: LocalRunOptions): Promise<LocalRunHandle> {
   const plan = await loadLocalPlan(opts.recipeFile, opts.local);
-  const runDir = await createResultsDir(opts.resultsDir ?? 'results', plan.scenario);
+  const runDir = await createResultsDir(
+    opts.resultsDir ?? plan.reporting?.outputDirectory ?? 'results',
+    plan.scenario,
+  );
   const token = randomBytes(24).toString('hex');
   const layout = { runDir, self: selfCommand };
   const children: ManagedChild[] = [];

@@ -71,10 +71,17 @@ export const monitoringSchema = z.object({
   retention: nonEmpty.default('7d'),
 });
 
+/** What the results folder gets besides the per-benchmark data (docs/recipe-reference.md#reporting). */
+export const REPORT_FORMATS = ['json', 'md', 'csv', 'html', 'pdf'] as const;
+
 export const reportingSchema = z.object({
   formats: z
-    .array(z.enum(['json', 'csv', 'html', 'pdf'], { error: 'expected json, csv, html or pdf' }))
-    .default(['json', 'csv']),
+    .array(z.enum(REPORT_FORMATS, { error: 'expected json, md, csv, html or pdf' }))
+    .default(['json', 'md', 'csv', 'html'])
+    .meta({
+      description:
+        'files written to the results folder: json = summary.json, md = summary.md, csv = benchmarks.csv, html = report.html (pdf: print report.html)',
+    }),
   include: z
     .array(
       z.enum(['metrics_summary', 'performance_graphs', 'resource_utilization', 'raw_data'], {
@@ -82,5 +89,8 @@ export const reportingSchema = z.object({
       }),
     )
     .default(['metrics_summary', 'performance_graphs']),
-  output_directory: nonEmpty.default('results'),
+  output_directory: nonEmpty.default('results').meta({
+    description:
+      'base folder of the results folder (<output_directory>/<scenario>_<UTC time>/); --results-dir wins',
+  }),
 });

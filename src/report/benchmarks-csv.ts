@@ -1,0 +1,85 @@
+/**
+ * `benchmarks.csv` (pure): one row per benchmark, the benchmark's parameters as columns (load mode, users
+ * per executor and in total, rate, prompt and output lengths, ... see params.ts) and then its headline
+ * metrics (latencies in ms, rates per second). Loads directly into pandas / a spreadsheet.
+ */
+import type { BenchmarkSummary, LatencyMetric } from '../metrics/types.js';
+import type { ServerMetricsView } from '../serverstats/types.js';
+import { type BenchmarkParameters, parameterColumns } from './params.js';
+
+export interface CsvBenchmark {
+  name: string;
+  status: string;
+  parameters: BenchmarkParameters;
+  summary?: BenchmarkSummary;
+  server_metrics?: ServerMetricsView;
+}
+
+type Metric = [string, (s: BenchmarkSummary) => number | undefined];
+
+const lat = (m: LatencyMetric, p: 'mean' | 'p50' | 'p90' | 'p99'): Metric => [
+  `${m}_${p}_ms`,
+  (s) => (s.latency_ms[m]?.count ? s.latency_ms[m]?.[p] : undefined),
+];
+
+export const METRIC_COLUMNS: Metric[] = [
+  ['sent', (s) => s.requests.sent],
+  ['ok', (s) => s.requests.ok],
+  ['failed', (s) => s.requests.failed],
+  ['cancelled', (s) => s.requests.cancelled],
+  ['measured_s', (s) => s.duration_s],
+  ['requests_per_s', (s) => s.throughput.requests_per_s],
+  ['output_tokens_per_s', (s) => s.throughput.output_tokens_per_s],
+  ['total_tokens_per_s', (s) => s.throughput.total_tokens_per_s],
+  ['goodput_rps', (s) => s.throughput.goodput_rps],
+  ['requested_rps', (s) => s.requested_rps],
+  ['achieved_rps', (s) => s.achieved_rps],
+  ['late_sends', (s) => s.late_sends],
+  ['dropped_sends', (s) => s.dropped_sends],
+  lat('ttft', 'mean'),
+  lat('ttft', 'p50'),
+  lat('ttft', 'p90'),
+  lat('ttft', 'p99'),
+  lat('tpot', 'mean'),
+  lat('tpot', 'p50'),
+  lat('tpot', 'p99'),
+  lat('itl', 'p50'),
+  lat('itl', 'p99'),
+  lat('e2e', 'mean'),
+  lat('e2e', 'p50'),
+  lat('e2e', 'p90'),
+  lat('e2e', 'p99'),
+  lat('schedule_lag', 'p99'),
+  lat('e2e_from_scheduled', 'p99'),
+];
+
+const SERVER_COLUMNS: [string, (m: ServerMetricsView) => number | undefined][] = [
+  ['server_output_tokens_per_s', (m) => m.rates?.output_tokens_per_s],
+  ['server_ttft_p50_ms', (m) => m.ground_truth?.latency_ms.ttft?.p50 ?? m.latency_ms?.ttft?.p50],
+];
+
+function cell(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(Math.round(v * 1000) / 1000) : '';
+  const s = String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function benchmarksCsv(list: CsvBenchmark[]): string {
+  const params = parameterColumns(list.map((b) => b.parameters));
+  const header = [
+    'benchmark',
+    'status',
+    ...params,
+    ...METRIC_COLUMNS.map(([k]) => k),
+    ...SERVER_COLUMNS.map(([k]) => k),
+  ];
+  const rows = list.map((b) => [
+    cell(b.name),
+    cell(b.status),
+    ...params.map((k) => cell(b.parameters[k])),
+    ...METRIC_COLUMNS.map(([, f]) => cell(b.summary ? f(b.summary) : undefined)),
+    ...SERVER_COLUMNS.map(([, f]) => cell(b.server_metrics ? f(b.server_metrics) : undefined)),
+  ]);
+  return `${[header.join(','), ...rows.map((r) => r.join(','))].join('\n')}\n`;
+}

@@ -1,0 +1,188 @@
+/**
+ * report.html of a results folder (pure: from the folder's data to one self-contained page). Sections:
+ * header (scenario, status, when, where, version, resolved recipe), the summary table, per benchmark the
+ * latency distributions, per-window time series and errors by reason, for suites and sweeps the
+ * headline metrics against the swept parameter and the Pareto view, per node the monitor series with the
+ * benchmarks' warmup and measurement shaded, and the last log lines of every component when something
+ * failed. See docs/user-guide.md (The HTML report).
+ */
+import { distributionPlots } from './distribution-plots.js';
+import type { ReportAssets } from './html-assets.js';
+import { esc, page, plotDivs, table } from './html-page.js';
+import { benchmarkParameters, parameterColumns, varyingParameters } from './params.js';
+import type { Plot } from './plot-types.js';
+import type { FolderBenchmark, RunFolder } from './run-folder.js';
+import { summaryHeader, summaryRows } from './summary-table.js';
+import { paretoPlot, type SweepPoint, sweepPlots } from './sweep-plots.js';
+import { benchmarkBands, benchmarkTimePlots, monitorPlots, runTimeRange } from './time-plots.js';
+import type { BenchmarkResult } from './types.js';
+
+/** Log lines shown per component when the run or a benchmark failed. */
+export const LOG_TAIL = 25;
+
+function executorsOf(b: FolderBenchmark, folder: RunFolder): number {
+  return b.executors ?? b.spec?.executor_count ?? (folder.run?.client_nodes?.length || 1);
+}
+
+function asResult(b: FolderBenchmark): BenchmarkResult {
+  return b as unknown as BenchmarkResult;
+}
+
+function statusSpan(status: string | undefined): string {
+  return `<span class="status-${esc(status)}">${esc(status ?? 'unknown')}</span>`;
+}
+
+function header(folder: RunFolder): string {
+  const r = folder.run;
+  const resolved = folder.resolved as { workload?: { model?: string; service?: string } } | undefined;
+  const models = [...new Set(folder.benchmarks.map((b) => b.spec?.model).filter(Boolean))];
+  const model = models.length ? models.join(', ') : (resolved?.workload?.model ?? '-');
+  const rows: [string, string][] = [
+    ['status', r?.status ?? 'unknown'],
+    ['started', r?.started_at ?? '-'],
+    ['ended', r?.ended_at ?? '(not recorded)'],
+    ['mode', r?.mode ?? '-'],
+    ['service', String(r?.service ?? resolved?.workload?.service ?? '-')],
+    ['model', model],
+    ['server nodes', (r?.server_nodes ?? []).join(', ') || '-'],
+    ['servers', (r?.server_endpoints ?? []).join(', ') || '-'],
+    ['client nodes', (r?.client_nodes ?? []).join(', ') || '-'],
+    ['hpcbench', r?.hpcbench_version ?? '-'],
+    ['run id', r?.run_id ?? '-'],
+  ];
+  const err = r?.error
+    ? `<p class="status-failed">${esc(r.error.code ?? 'error')}: ${esc(r.error.message)}</p>`
+    : '';
+  const missing = folder.missing.length
+    ? `<p class="note">Not in the folder (the run may have been interrupted): ${esc(folder.missing.join(', '))}</p>`
+    : '';
+  const body = rows
+    .map(([k, v]) => `<tr><td>${esc(k)}</td><td>${k === 'status' ? statusSpan(v) : esc(v)}</td></tr>`)
+    .join('');
+  return `<h1>hpcbench: ${esc(r?.scenario ?? 'run')}</h1><table class="meta">${body}</table>${err}${missing}`;
+}
+
+function recipeSection(folder: RunFolder): string {
+  if (folder.resolved === undefined) return '';
+  return `<details><summary>Recipe (resolved, with defaults)</summary><pre>${esc(JSON.stringify(folder.resolved, null, 2))}</pre></details>`;
+}
+
+function summarySection(folder: RunFolder): string {
+  const results = folder.benchmarks.map(asResult);
+  if (results.length === 0) return '<h2>Summary</h2><p>No benchmark in this results folder.</p>';
+  return [
+    '<h2>Summary</h2>',
+    table(summaryHeader(results), summaryRows(results), 2, 'summary'),
+    '<p class="note">Latencies in ms. TTFT = first content chunk − sent; TPOT = (E2E − TTFT) / (output tokens − 1); ',
+    'ITL = gaps between content chunks; E2E = last content chunk − sent. Throughput over the measurement window. ',
+    'srv = the servers’ own figures (~ = estimated from histogram buckets).</p>',
+  ].join('');
+}
+
+function benchmarkSection(b: FolderBenchmark, i: number, plots: Plot[]): string {
+  const id = `b${i}`;
+  const mine = [
+    ...distributionPlots(id, b.snapshot, b.server_metrics),
+    ...benchmarkTimePlots(id, b.timeseries),
+  ];
+  plots.push(...mine);
+  const errors = Object.entries(b.summary?.errors_by_reason ?? {}).sort((x, y) => y[1] - x[1]);
+  const parts = [
+    `<h3 id="${id}">${esc(b.name)} — ${statusSpan(b.status)}</h3>`,
+    b.error ? `<p class="status-failed">${esc(b.error.code ?? 'error')}: ${esc(b.error.message)}</p>` : '',
+    b.summary
+      ? `<p class="note">${b.summary.requests.sent} sent, ${b.summary.requests.ok} ok, ${b.summary.requests.failed} failed, ${b.summary.requests.cancelled} cancelled over ${b.summary.duration_s.toFixed(1)} s measured.</p>`
+      : '<p class="note">No metrics were written for this benchmark.</p>',
+    errors.length
+      ? `<h3>Errors by reason</h3>${table(
+          ['reason', 'requests'],
+          errors.map(([k, n]) => [k, String(n)]),
+        )}`
+      : '',
+    mine.length ? plotDivs(mine.map((p) => p.id)) : '',
+  ];
+  return parts.join('');
+}
+
+function sweepSection(folder: RunFolder, plots: Plot[]): string {
+  if (folder.benchmarks.length < 2) return '';
+  const points: SweepPoint[] = folder.benchmarks.map((b) => ({
+    name: b.name,
+    params: benchmarkParameters(b.spec, executorsOf(b, folder)),
+    summary: b.summary,
+  }));
+  const varying = varyingParameters(points.map((p) => p.params));
+  const mine = sweepPlots(points, varying);
+  const pareto = paretoPlot(points);
+  if (pareto) mine.push(pareto);
+  plots.push(...mine);
+  const cols = varying.length ? varying : parameterColumns(points.map((p) => p.params)).slice(0, 4);
+  return [
+    '<h2>Suite: metrics against the swept parameters</h2>',
+    table(
+      ['benchmark', ...cols],
+      points.map((p) => [p.name, ...cols.map((c) => String(p.params[c] ?? ''))]),
+    ),
+    mine.length
+      ? plotDivs(mine.map((p) => p.id))
+      : '<p class="note">Fewer than two benchmarks with successful requests.</p>',
+  ].join('');
+}
+
+function monitorSection(folder: RunFolder, plots: Plot[]): string {
+  if (folder.monitors.length === 0) return '';
+  const bands = benchmarkBands(folder.benchmarks);
+  const range = runTimeRange(folder.benchmarks, folder.monitors);
+  const parts = [
+    '<h2>Monitors per node</h2>',
+    '<p class="note"><span class="legend-band" style="background:rgba(255,165,0,.35)"></span>warmup',
+    '<span class="legend-band" style="background:rgba(46,160,67,.3)"></span>measured (per benchmark); time in UTC.</p>',
+  ];
+  folder.monitors.forEach((m, i) => {
+    const mine = monitorPlots(`m${i}`, m, bands, range);
+    plots.push(...mine);
+    parts.push(
+      `<h3>${esc(m.node)}${m.role ? ` (${esc(m.role)})` : ''} — ${esc(m.file)}</h3>`,
+      plotDivs(mine.map((p) => p.id)),
+    );
+  });
+  return parts.join('');
+}
+
+/** Whether something failed (the run, or any benchmark): the report then shows the logs' last lines. */
+function somethingFailed(folder: RunFolder): boolean {
+  return folder.run?.status !== 'completed' || folder.benchmarks.some((b) => b.status !== 'completed');
+}
+
+function logSection(folder: RunFolder): string {
+  if (!somethingFailed(folder) || folder.logs.length === 0) return '';
+  const bySource = new Map<string, string[]>();
+  const sorted = [...folder.logs].sort((a, b) => a.ts.localeCompare(b.ts));
+  for (const r of sorted) {
+    const key = `${r.node}/${r.component}`;
+    const lines = bySource.get(key) ?? [];
+    lines.push(`${r.ts} ${r.stream === 'stderr' ? '[stderr] ' : ''}${r.line}`);
+    bySource.set(key, lines);
+  }
+  const parts = ['<h2>Last log lines</h2>'];
+  for (const [key, lines] of bySource)
+    parts.push(`<h3>${esc(key)}</h3><pre>${esc(lines.slice(-LOG_TAIL).join('\n'))}</pre>`);
+  return parts.join('');
+}
+
+/** The report page of a results folder. */
+export function renderReportHtml(folder: RunFolder, assets: ReportAssets): string {
+  const plots: Plot[] = [];
+  const benchmarks = folder.benchmarks.map((b, i) => benchmarkSection(b, i, plots)).join('');
+  const body = [
+    header(folder),
+    recipeSection(folder),
+    summarySection(folder),
+    sweepSection(folder, plots),
+    folder.benchmarks.length ? `<h2>Benchmarks</h2>${benchmarks}` : '',
+    monitorSection(folder, plots),
+    logSection(folder),
+    `<p class="note">Written by hpcbench ${esc(folder.run?.hpcbench_version ?? '')} from ${esc(folder.dir)}; rebuild with <code>hpcbench report ${esc(folder.dir)}</code>.</p>`,
+  ].join('\n');
+  return page(`hpcbench: ${folder.run?.scenario ?? 'run'}`, body, { plots }, assets);
+}

@@ -1,0 +1,127 @@
+/**
+ * The parameters of one benchmark as flat columns (pure): load mode, users per executor and in total,
+ * rate, prompt and output lengths, durations, ... from the spec the executors ran. The same record is
+ * written to each benchmark's entry in summary.json (`parameters`), to benchmarks.csv and used by the HTML
+ * report's sweep plots and the terminal table's load column.
+ */
+import type { LengthSpec, WorkloadSpec } from '../loadgen/spec.js';
+
+export type ParamValue = string | number | boolean | undefined;
+export type BenchmarkParameters = Record<string, ParamValue>;
+
+/** The fixed columns, in order (every benchmark has them; empty when not applicable). */
+export const PARAMETER_COLUMNS = [
+  'load_mode',
+  'executors',
+  'users_per_executor',
+  'total_users',
+  'target_rps',
+  'request_distribution',
+  'burstiness',
+  'max_concurrency',
+  'sleep_seconds',
+  'prompt_source',
+  'input_tokens',
+  'output_tokens',
+  'api',
+  'stream',
+  'model',
+  'duration_s',
+  'warmup_s',
+  'max_requests',
+] as const;
+
+/** Spec fields that are plumbing, not parameters of the measurement. */
+const NOT_PARAMETERS = new Set([
+  'benchmark',
+  'service',
+  'server_url',
+  'server_urls',
+  'records_path',
+  'executor_index',
+  'executor_count',
+  'prompts',
+  'slo',
+  // already in the fixed columns under their own names
+  'duration',
+  'warmup',
+  'clients_per_node',
+  'target_rps',
+  'request_distribution',
+  'burstiness',
+  'max_concurrency',
+  'sleep_seconds',
+  'max_requests',
+  'max_tokens',
+  'model',
+  'api',
+  'stream',
+]);
+
+/** `128`, or `uniform(64..256)`, `normal(128±32)`, `lognormal(128±32)`. */
+export function lengthText(l: LengthSpec | undefined): ParamValue {
+  if (l === undefined || typeof l === 'number') return l;
+  if (l.dist === 'uniform') return `uniform(${l.min}..${l.max})`;
+  return `${l.dist}(${l.mean}±${l.std})`;
+}
+
+type SpecLike = Partial<WorkloadSpec>;
+
+/** The columns of one benchmark; `executors` = how many executors ran it. */
+export function benchmarkParameters(spec: SpecLike | undefined, executors: number): BenchmarkParameters {
+  if (!spec) return { executors };
+  const open = spec.target_rps !== undefined && spec.target_rps !== null;
+  const users = open ? undefined : spec.clients_per_node;
+  const prompts = spec.prompts;
+  const p: BenchmarkParameters = {
+    load_mode: open ? 'open' : 'closed',
+    executors,
+    users_per_executor: users,
+    total_users: users === undefined ? undefined : users * executors,
+    target_rps: open ? spec.target_rps : undefined,
+    request_distribution: open ? spec.request_distribution : undefined,
+    burstiness: open && spec.request_distribution === 'burst' ? spec.burstiness : undefined,
+    max_concurrency: open ? spec.max_concurrency : undefined,
+    sleep_seconds: open ? undefined : spec.sleep_seconds,
+    prompt_source: prompts
+      ? prompts.source === 'synthetic'
+        ? 'synthetic'
+        : `${prompts.source}:${prompts.path}`
+      : undefined,
+    input_tokens: prompts?.source === 'synthetic' ? lengthText(prompts.input_tokens) : undefined,
+    output_tokens: lengthText(prompts?.output_tokens) ?? spec.max_tokens,
+    api: spec.api,
+    stream: spec.stream,
+    model: spec.model,
+    duration_s: spec.duration,
+    warmup_s: spec.warmup,
+    max_requests: spec.max_requests,
+  };
+  for (const [k, v] of Object.entries(spec)) {
+    if (NOT_PARAMETERS.has(k)) continue;
+    if (v === undefined || v === null || typeof v === 'object') continue;
+    p[k] = v as ParamValue;
+  }
+  if (spec.slo) for (const [k, v] of Object.entries(spec.slo)) p[`slo_${k}`] = v;
+  return p;
+}
+
+/** Column names for a set of benchmarks: the fixed ones, then extra keys any of them has. */
+export function parameterColumns(list: BenchmarkParameters[]): string[] {
+  const cols: string[] = [...PARAMETER_COLUMNS];
+  for (const p of list) for (const k of Object.keys(p)) if (!cols.includes(k)) cols.push(k);
+  return cols;
+}
+
+/** The parameters whose value differs between benchmarks (what a suite or sweep varies), in column order. */
+export function varyingParameters(list: BenchmarkParameters[]): string[] {
+  if (list.length < 2) return [];
+  return parameterColumns(list).filter((k) => new Set(list.map((p) => String(p[k]))).size > 1);
+}
+
+/** `8 users` (closed loop, all executors) or `20/s` (open loop); `-` without a spec. */
+export function loadText(p: BenchmarkParameters): string {
+  if (p.load_mode === 'open') return `${p.target_rps}/s`;
+  if (p.total_users !== undefined) return `${p.total_users} user${p.total_users === 1 ? '' : 's'}`;
+  return '-';
+}
