@@ -45,6 +45,11 @@ export class RunInterrupted extends Error {
   }
 }
 
+/** The typed failure (E001-E003) of a check that returns one, thrown. */
+function throwFailure(failure: Error | undefined): void {
+  if (failure) throw failure;
+}
+
 export class Orchestrator extends OrchestratorEmitter {
   readonly options: OrchestratorOptions;
   readonly serverPort: number;
@@ -263,10 +268,14 @@ export class Orchestrator extends OrchestratorEmitter {
     const healthTimeout = manager.healthCheck.timeout;
     await this.phase(
       'server-health',
-      () => manager.verifyHealth(serverEndpoints, healthTimeout),
+      () => manager.healthFailure(serverEndpoints, healthTimeout).then(throwFailure),
       serverEndpoints.join(', '),
     );
-    await this.phase('prepare', () => manager.prepareService(serverEndpoints, this.timeout), manager.model);
+    await this.phase(
+      'prepare',
+      () => manager.preparationFailure(serverEndpoints, this.timeout).then(throwFailure),
+      manager.model,
+    );
     const monitoring =
       o.monitoring ?? (o.enableMonitoring || plan.monitoring?.enabled ? startDefaultMonitoring(o) : false);
     if (monitoring)
@@ -284,7 +293,11 @@ export class Orchestrator extends OrchestratorEmitter {
         healthTimeout: o.clientHealthTimeout,
       },
     );
-    await this.phase('client-health', () => controller.verifyClientHealth(), clientEndpoints.join(', '));
+    await this.phase(
+      'client-health',
+      () => controller.clientHealthFailure().then(throwFailure),
+      clientEndpoints.join(', '),
+    );
     const loggingOff = plan.logging?.enabled === false;
     const logging =
       o.logging ??
