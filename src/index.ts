@@ -17,8 +17,11 @@ export {
   type CollectionResult,
   type LoggingSettings,
   type LogSource,
+  type LogSourceInput,
   parseLoggingConfig,
+  type SeedLogSource,
   TailerLogCollector,
+  toLogSource,
 } from './logs/index.js';
 export * from './metrics/index.js';
 export type * from './metrics/types.js';
@@ -27,6 +30,7 @@ export {
   deleteRunGroups,
   Monitor,
   type MonitorOptions,
+  type SeedMonitorOptions,
   startExecutorPush,
   startRunMonitoring,
   startServerMetricsScraper,

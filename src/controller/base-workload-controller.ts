@@ -119,11 +119,20 @@ export class BaseWorkloadController {
     return body;
   }
 
+  /** Why the last `verifyClientHealth` returned false (E002); undefined after true. */
+  lastFailure?: ClientHealthError;
+
+  /** True when every executor answers GET /health (as the seed); else false, reason in `lastFailure`. */
+  async verifyClientHealth(): Promise<boolean> {
+    this.lastFailure = await this.clientHealthFailure();
+    return this.lastFailure === undefined;
+  }
+
   /**
    * Checks every executor's GET /health, retrying every pollInterval until `healthTimeout` seconds pass.
-   * E002 names each executor that did not answer with its last error.
+   * Resolves to undefined, or to the E002 naming each executor that did not answer with its last error.
    */
-  async verifyClientHealth(): Promise<boolean> {
+  async clientHealthFailure(): Promise<ClientHealthError | undefined> {
     const deadline = Date.now() + (this.options.healthTimeout ?? Math.min(this.timeout, 30)) * 1000;
     const pending = new Map<ExecutorTarget, string>(this.executors.map((t) => [t, 'not checked']));
     for (;;) {
@@ -143,12 +152,12 @@ export class BaseWorkloadController {
           }
         }),
       );
-      if (pending.size === 0) return true;
+      if (pending.size === 0) return undefined;
       if (Date.now() + this.pollInterval * 1000 >= deadline) break;
       await sleep(this.pollInterval * 1000);
     }
     const failing = [...pending].map(([t, why]) => `${t.node} (${t.url}: ${why})`);
-    throw new ClientHealthError(
+    return new ClientHealthError(
       `workload executor${failing.length > 1 ? 's' : ''} not healthy: ${failing.join('; ')}`,
       {
         hint: 'start `hpcbench executor` on each client node (or check --client-port / the executor endpoints)',

@@ -9,6 +9,7 @@ import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { isHpcBenchError } from '../errors.js';
+import type { UserContext } from '../loadgen/index.js';
 import type { WorkloadSpec } from '../loadgen/spec.js';
 import type { MetricsSnapshot } from '../metrics/types.js';
 import { VERSION } from '../version.js';
@@ -66,6 +67,14 @@ export class BaseWorkloadExecutor {
   getServiceName(): string {
     return 'base';
   }
+
+  /**
+   * The per-user hook (the seed's `_run_benchmark(workload_config, thread_id)`): when a subclass defines
+   * it, the load generator calls it once per user (`threadId` 0 .. clients_per_node−1, closed loop only)
+   * instead of its own request loop; `user` sends or measures requests (see loadgen/run/user-hook.ts and
+   * docs/extending.md).
+   */
+  runBenchmark?(workload: WorkloadSpec, threadId: number, user: UserContext): Promise<void>;
 
   /** Per-service adjustments of a validated spec (e.g. the default `api`). */
   protected prepareSpec(spec: WorkloadSpec): WorkloadSpec {
@@ -179,7 +188,8 @@ export class BaseWorkloadExecutor {
   async start(spec: WorkloadSpec): Promise<{ status: 'started'; threads: number }> {
     const engine = this.engine();
     if (this.running) throw new Error('a workload is already running');
-    const run = engine.startLoad(spec, { source: this.node, log: (m) => this.log(m) });
+    const hook = this.runBenchmark?.bind(this);
+    const run = engine.startLoad(spec, { source: this.node, log: (m) => this.log(m), runUser: hook });
     const cur: Current = { spec, run, startedAt: Date.now() };
     this.current = cur;
     this.log(`started benchmark ${spec.benchmark}: ${run.threads} client loops against ${spec.server_url}`);

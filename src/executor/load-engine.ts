@@ -2,6 +2,7 @@
  * What the executor needs from the load generator and the metrics code. The executor owns this seam:
  * `defaultLoadEngine` wires the real `startLoad` / metrics functions; tests may inject another.
  */
+import type { RunUser } from '../loadgen/index.js';
 import type { WorkloadSpec } from '../loadgen/spec.js';
 import type { MetricsSnapshot } from '../metrics/types.js';
 import type { ExecutorMetrics, StatusResponse } from './protocol.js';
@@ -16,7 +17,10 @@ export interface LoadRunLike {
 }
 
 export interface LoadEngine {
-  startLoad(spec: WorkloadSpec, opts: { source?: string; log?: (msg: string) => void }): LoadRunLike;
+  startLoad(
+    spec: WorkloadSpec,
+    opts: { source?: string; log?: (msg: string) => void; runUser?: RunUser },
+  ): LoadRunLike;
   toExecutorMetrics(snapshot: MetricsSnapshot, elapsedSeconds: number): ExecutorMetrics;
   renderPrometheus(service: string, snapshot: MetricsSnapshot): string;
 }

@@ -32,6 +32,7 @@ export {
   type ServerFigures,
 } from './record.js';
 export { type LoadOptions, type LoadRun, startLoad } from './run/load-run.js';
+export { defaultUser, type MeasureFn, type RunUser, type UserContext } from './run/user-hook.js';
 export {
   type ArrivalSchedule,
   arrivalTimes,

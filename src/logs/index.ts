@@ -10,5 +10,13 @@ export {
   parseRecord,
 } from './read-aggregated.js';
 export { TailerLogCollector, type TailerOptions } from './tailer-log-collector.js';
-export type { CollectionResult, LogRecord, LogSource, LogStream, SourceCounts } from './types.js';
-export { sourceKey } from './types.js';
+export type {
+  CollectionResult,
+  LogRecord,
+  LogSource,
+  LogSourceInput,
+  LogStream,
+  SeedLogSource,
+  SourceCounts,
+} from './types.js';
+export { sourceKey, toLogSource } from './types.js';

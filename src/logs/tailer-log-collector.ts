@@ -12,9 +12,11 @@ import {
   type CollectionResult,
   type LogRecord,
   type LogSource,
+  type LogSourceInput,
   type LogStream,
   type SourceCounts,
   sourceKey,
+  toLogSource,
 } from './types.js';
 
 export interface TailerOptions {
@@ -69,7 +71,8 @@ export class TailerLogCollector extends BaseLogCollector {
     return true;
   }
 
-  async startCollection(sources: LogSource[]): Promise<boolean> {
+  async startCollection(inputs: LogSourceInput[]): Promise<boolean> {
+    const sources = inputs.map(toLogSource); // E006 before anything starts
     if (!this.deployed) await this.deploy();
     for (const source of sources) {
       const key = sourceKey(source);

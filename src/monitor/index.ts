@@ -13,7 +13,7 @@ export {
   startExecutorPush,
   startPeriodicPush,
 } from './executor-push.js';
-export { Monitor, type MonitorOptions, type MonitorSummary } from './monitor.js';
+export { Monitor, type MonitorOptions, type MonitorSummary, type SeedMonitorOptions } from './monitor.js';
 export { csvHeader, type MetricKind, type MonitorSample, parseMonitorCsv } from './monitor-csv.js';
 export { type GpuSample, NvidiaSmiReader, parseGpuLine } from './nvidia-smi.js';
 export { cpuPercent, ProcSampler, parseMeminfo, parseProcStat } from './proc-sampler.js';

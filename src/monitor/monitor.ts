@@ -8,6 +8,7 @@ import { createWriteStream, mkdirSync, openSync, type WriteStream } from 'node:f
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { ConfigValidationError } from '../errors.js';
+import { withSeedKeys } from '../util/seed-keys.js';
 import { type PeriodicPush, startPeriodicPush } from './executor-push.js';
 import { acquireGpuReader, type GpuReaderHandle } from './gpu-shared.js';
 import { type CsvLayout, csvHeader, csvRow, type MetricKind, type MonitorSample } from './monitor-csv.js';
@@ -40,6 +41,35 @@ export interface MonitorOptions {
   /** Warnings (no nvidia-smi, push failures); default: stderr. */
   onWarning?: (message: string) => void;
 }
+
+/** The seed's keyword arguments (`Monitor(output_file=..., prometheus_pushgateway_url=...)`), also accepted. */
+export interface SeedMonitorOptions {
+  output_file?: string;
+  interval?: number;
+  metrics?: readonly MetricKind[];
+  prometheus_pushgateway_url?: string;
+  prometheus_push_interval?: number;
+}
+
+const OPTION_KEYS = [
+  'outputFile',
+  'interval',
+  'metrics',
+  'prometheusPushgatewayUrl',
+  'prometheusPushInterval',
+  'node',
+  'role',
+  'labels',
+  'keepPushgatewayGroup',
+  'onWarning',
+] as const satisfies readonly (keyof MonitorOptions)[];
+const SEED_KEYS: Record<keyof SeedMonitorOptions, keyof MonitorOptions> = {
+  output_file: 'outputFile',
+  interval: 'interval',
+  metrics: 'metrics',
+  prometheus_pushgateway_url: 'prometheusPushgatewayUrl',
+  prometheus_push_interval: 'prometheusPushInterval',
+};
 
 export interface MonitorSummary {
   outputFile: string;
@@ -95,8 +125,13 @@ export class Monitor {
   private ticking: Promise<void> = Promise.resolve();
   private readonly warn: (message: string) => void;
 
-  constructor(private readonly options: MonitorOptions = {}) {
+  private readonly options: MonitorOptions;
+
+  /** Options in camelCase or the seed's snake_case keys; an unknown key is E006 naming it. */
+  constructor(input: MonitorOptions | SeedMonitorOptions = {}) {
+    const options = withSeedKeys<MonitorOptions>(input, 'Monitor', OPTION_KEYS, SEED_KEYS);
     validate(options);
+    this.options = options;
     this.outputFile = options.outputFile ?? 'metrics.csv';
     this.interval = options.interval ?? 1;
     this.metrics = options.metrics ?? KINDS;

@@ -28,6 +28,7 @@ import { idleSeconds, type RunEnergy, startRunEnergy } from './energy.js';
 import { OrchestratorEmitter, type PhaseName } from './events.js';
 import { startDefaultLogging, startDefaultMonitoring } from './hooks.js';
 import type { HookContext, OrchestratorOptions, Stoppable } from './options.js';
+import { type RunProvenance, startProvenance } from './provenance.js';
 import { planFromRecipe } from './recipe-plan.js';
 import { attachRunLog } from './run-log.js';
 import type { RunPlan } from './run-plan.js';
@@ -45,6 +46,11 @@ export class RunInterrupted extends Error {
   }
 }
 
+/** The typed failure (E001-E003) of a check that returns one, thrown. */
+function throwFailure(failure: Error | undefined): void {
+  if (failure) throw failure;
+}
+
 export class Orchestrator extends OrchestratorEmitter {
   readonly options: OrchestratorOptions;
   readonly serverPort: number;
@@ -60,6 +66,7 @@ export class Orchestrator extends OrchestratorEmitter {
   totalsEngine: TotalsEngine = { mergeSnapshots, toExecutorMetrics };
   private readonly abort = new AbortController();
   private readonly stoppables: { name: string; s: Stoppable }[] = [];
+  private provenance?: RunProvenance;
 
   constructor(options: OrchestratorOptions) {
     super();
@@ -174,6 +181,14 @@ export class Orchestrator extends OrchestratorEmitter {
       benchmarks: plan.benchmarks.map((b) => ({ name: b.name, status: 'pending' })),
       ...o.runInfo,
     });
+    const provenance = startProvenance({
+      runDir: writer.dir,
+      recipeFile: plan.recipeFile,
+      recipe: plan.recipeFile ? undefined : (o.recipe ?? plan.resolved),
+      containers: o.containerImages,
+      mode: o.mode ?? 'attach',
+    });
+    this.provenance = provenance;
     const ctx: HookContext = {
       runId,
       runDir: writer.dir,
@@ -223,7 +238,12 @@ export class Orchestrator extends OrchestratorEmitter {
     await this.phase(
       'results',
       async () => {
+        const prov = await provenance.finish().catch((err: Error) => {
+          this.warn(`provenance: ${err.message}`);
+          return undefined;
+        });
         await writer.updateRun({
+          ...(prov ? { provenance: prov } : {}),
           ended_at: new Date().toISOString(),
           status,
           exit_code: exitCode,
@@ -263,10 +283,15 @@ export class Orchestrator extends OrchestratorEmitter {
     const healthTimeout = manager.healthCheck.timeout;
     await this.phase(
       'server-health',
-      () => manager.verifyHealth(serverEndpoints, healthTimeout),
+      () => manager.healthFailure(serverEndpoints, healthTimeout).then(throwFailure),
       serverEndpoints.join(', '),
     );
-    await this.phase('prepare', () => manager.prepareService(serverEndpoints, this.timeout), manager.model);
+    await this.phase(
+      'prepare',
+      () => manager.preparationFailure(serverEndpoints, this.timeout).then(throwFailure),
+      manager.model,
+    );
+    this.provenance?.servers(ctx.serverUrls, plan.service, manager.model);
     const monitoring =
       o.monitoring ?? (o.enableMonitoring || plan.monitoring?.enabled ? startDefaultMonitoring(o) : false);
     if (monitoring)
@@ -284,7 +309,11 @@ export class Orchestrator extends OrchestratorEmitter {
         healthTimeout: o.clientHealthTimeout,
       },
     );
-    await this.phase('client-health', () => controller.verifyClientHealth(), clientEndpoints.join(', '));
+    await this.phase(
+      'client-health',
+      () => controller.clientHealthFailure().then(throwFailure),
+      clientEndpoints.join(', '),
+    );
     const loggingOff = plan.logging?.enabled === false;
     const logging =
       o.logging ??

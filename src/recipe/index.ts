@@ -21,6 +21,7 @@ export {
   parseRecipeText,
   type RecipeCheck,
   type RecipeOptions,
+  recipeDocument,
   resolveRecipe,
   validateRecipeFile,
 } from './load.js';
@@ -28,5 +29,6 @@ export { DUMMY_MODEL } from './resolve.js';
 export type { Duration } from './schema/primitives.js';
 export type { Recipe, RecipeInput } from './schema/recipe.js';
 export { recipeSchema } from './schema/recipe.js';
+export type { ResourceConfig } from './schema/resources.js';
 export type { BenchmarkEntry, Sweep, Workload, WorkloadField } from './schema/workload.js';
 export { BUILTIN_SERVICES, knownServices } from './services.js';

@@ -35,6 +35,11 @@ export function hasServerFigures(results: BenchmarkResult[]): boolean {
   return results.some((r) => r.server_metrics !== undefined);
 }
 
+/** Some benchmark has measured energy (GPU power on the server nodes): `GPU W` and `tok/J` columns. */
+export function hasEnergyFigures(results: BenchmarkResult[]): boolean {
+  return results.some((r) => (r.energy?.energy_j ?? 0) > 0);
+}
+
 export function isOpenLoop(r: BenchmarkResult): boolean {
   return r.summary?.requested_rps !== undefined;
 }
@@ -69,6 +74,7 @@ export function summaryColumns(results: BenchmarkResult[]): Column[] {
   const open = results.some(isOpenLoop);
   const slo = results.some(hasSlo);
   const notCompleted = results.some((r) => r.status !== 'completed');
+  const energy = hasEnergyFigures(results);
   const openCell = (f: (s: BenchmarkSummary) => string) => (r: BenchmarkResult) =>
     r.summary && isOpenLoop(r) ? f(r.summary) : '-';
   const cols: (Column | false)[] = [
@@ -120,6 +126,18 @@ export function summaryColumns(results: BenchmarkResult[]): Column[] {
       cell: (r) => (r.summary?.requests.ok ? num(r.server_metrics?.rates.output_tokens_per_s, 1) : '-'),
     },
     srv && { group: 'server', head: 'TTFT ms', label: 'srv TTFT p50 (ms)', cell: serverTtft },
+    energy && {
+      group: 'energy',
+      head: 'GPU W',
+      label: 'GPU W',
+      cell: (r) => num(r.energy?.avg_power_w, 0),
+    },
+    energy && {
+      group: 'energy',
+      head: 'tok/J',
+      label: 'tok/J',
+      cell: (r) => num(r.energy?.output_tokens_per_j, 3),
+    },
     open && {
       group: 'open loop',
       head: 'requested/s',

@@ -7,7 +7,14 @@
  * report.html show every column. An open-loop benchmark that missed its target rate gets a warning line.
  */
 import { LATE_MS } from '../metrics/recorder.js';
-import { type Column, hasServerFigures, isOpenLoop, num, summaryColumns } from './summary-columns.js';
+import {
+  type Column,
+  hasEnergyFigures,
+  hasServerFigures,
+  isOpenLoop,
+  num,
+  summaryColumns,
+} from './summary-columns.js';
 import type { BenchmarkResult } from './types.js';
 
 const SRV_NOTE =
@@ -17,6 +24,8 @@ const OPEN_LOOP_NOTE =
   'Open loop: requested/s = target rate, achieved/s = sends per second, dropped = scheduled sends never made, ' +
   `late = sends that left more than ${LATE_MS} ms after their scheduled time; E2E sched = last content chunk − scheduled time.`;
 const GOODPUT_NOTE = 'goodput/s = requests per second meeting every SLO in workload.slo.';
+const ENERGY_NOTE =
+  "GPU W / tok/J = the server nodes' average GPU power and output tokens per joule over the measurement window (docs/metrics.md, Energy)";
 
 /** Flat column labels (every column), as in summary.md and report.html. */
 export function summaryHeader(results: BenchmarkResult[]): string[] {
@@ -125,16 +134,15 @@ export function compactNames(names: string[]): { head: string; names: string[] }
   return { head: keys, names: parsed.map((p) => p.map(([, v]) => v).join(',')) };
 }
 
-/** The footnote: at most two lines. */
+/** The footnote: at most two lines of at most 120 characters. */
 function footnote(results: BenchmarkResult[], wide: boolean): string[] {
-  const lines = [
-    'ms = milliseconds; TPOT = (E2E - TTFT)/(tokens - 1); ITL = gap between chunks; load = users over all executors or rate',
-  ];
+  const first =
+    'ms = milliseconds; TPOT = (E2E - TTFT)/(tokens - 1); load = users over all executors or rate';
+  const lines = [wide ? first : `${first}; --wide: all columns`];
   const second: string[] = [];
-  if (hasServerFigures(results))
-    second.push("server = the servers' own figures (~ = histogram-bucket estimate)");
-  if (results.some(isOpenLoop)) second.push('achieved/s = sends per second');
-  if (!wide) second.push('--wide: every column');
+  if (hasServerFigures(results)) second.push("server = the servers' own /metrics (~ = bucket estimate)");
+  if (results.some(isOpenLoop)) second.push('achieved/s = sends/s');
+  if (hasEnergyFigures(results)) second.push('tok/J = output tokens per joule (GPU)');
   if (second.length) lines.push(second.join('; '));
   return lines;
 }
@@ -205,6 +213,7 @@ export function renderSummaryMarkdown(
     ...(hasServerFigures(results) ? [`srv = ${SRV_NOTE}.`] : []),
     ...(results.some(isOpenLoop) ? [OPEN_LOOP_NOTE] : []),
     ...(results.some((r) => r.spec?.slo !== undefined) ? [GOODPUT_NOTE] : []),
+    ...(hasEnergyFigures(results) ? [`${ENERGY_NOTE}.`] : []),
   ];
   const errors = results.flatMap((r) =>
     Object.entries(r.summary?.errors_by_reason ?? {}).map(([why, n]) => `- ${r.name}: ${n} × ${why}`),

@@ -4,10 +4,13 @@ export { endpointUrl } from '../util/endpoint.js';
 export { BaseServerManager } from './base/base-server-manager.js';
 export { listOpenAiModels, modelMatches, OpenAiServerManager } from './base/openai-server-manager.js';
 export type {
+  DistributedConfig,
   HealthCheckConfig,
   PrepareProgress,
+  RayConfig,
   ServerManagerConfig,
   ServerManagerOptions,
+  ServiceConfig,
 } from './base/types.js';
 export { DummyServerManager, DummyWorkloadController, DummyWorkloadExecutor } from './dummy/index.js';
 export { ServiceFactory } from './factory.js';

@@ -1,5 +1,5 @@
 /**
- * Services defined outside hpcbench: a plugin is an ES module (.js/.mjs, or .ts when running under tsx)
+ * Services defined outside hpcbench: a plugin is an ES module (.js/.mjs; hpcbench's children run plain Node)
  * exporting `register(hpcbench)` (named or default). It receives the classes it needs to extend and the
  * `ServiceFactory`, so it does not have to import hpcbench itself. See docs/extending.md.
  */

@@ -69,15 +69,15 @@ export function openAiConformance(
       await expect(mgr.verifyHealth([b.url], 30)).resolves.toBe(true);
     });
 
-    it('lists the model; prepareService accepts it and rejects an unknown one with E003', async () => {
+    it('lists the model; prepareService accepts it and is false for an unknown one (E003)', async () => {
       const models = JSON.parse((await getText(`${b.url}/v1/models`)).text) as { data: { id: string }[] };
       expect(models.data.map((m) => m.id)).toContain(b.model);
       const ok = ServiceFactory.createServerManager(info.service, { model: b.model });
       await expect(ok.prepareService([b.url], 30)).resolves.toBe(true);
       const bad = ServiceFactory.createServerManager(info.service, { model: 'no-such-model-xyz' });
-      const err = await bad.prepareService([b.url], 30).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(ServicePreparationError);
-      expect((err as ServicePreparationError).code).toBe('E003');
+      await expect(bad.prepareService([b.url], 30)).resolves.toBe(false);
+      expect(bad.lastFailure).toBeInstanceOf(ServicePreparationError);
+      expect(bad.lastFailure?.code).toBe('E003');
     });
 
     it('non-streamed completion returns text and token usage', async () => {

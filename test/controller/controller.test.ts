@@ -105,11 +105,12 @@ describe('BaseWorkloadController', () => {
     }
   });
 
-  it('E002 names each executor that is down', async () => {
+  it('verifyClientHealth is false when an executor is down; E002 names each one', async () => {
     const eps = await startExecutors(1);
     const down = await refusedPort();
     const c = controller([eps[0], `127.0.0.1:${down}`], { healthTimeout: 0.3 });
-    const err = await c.verifyClientHealth().catch((e) => e);
+    expect(await c.verifyClientHealth()).toBe(false);
+    const err = c.lastFailure!;
     expect(err.code).toBe('E002');
     expect(err.message).toMatch(new RegExp(`c1 \\(http://127.0.0.1:${down}: connection refused\\)`));
     expect(err.message).not.toMatch(/c0/);

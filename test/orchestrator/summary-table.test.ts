@@ -174,7 +174,7 @@ describe('summary table', () => {
     // the server's figures grouped apart, after the client's
     expect(text.split('\n')[0]).toMatch(/E2E ms\s+server$/);
     expect(text.split('\n')[1]).toMatch(/p99\s+tok\/s TTFT ms$/);
-    expect(text).toMatch(/server = the servers' own figures/);
+    expect(text).toMatch(/server = the servers' own \/metrics/);
     expect(renderSummaryMarkdown('t', results)).toContain('| 100.0 | 250.0 | 44.0 | 10.0 |');
   });
 

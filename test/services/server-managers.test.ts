@@ -24,11 +24,12 @@ async function track<T extends Closable>(p: Promise<T>): Promise<T> {
 }
 
 describe('verifyHealth', () => {
-  it('raises E001 naming each failing endpoint and its last error (refused, never answering)', async () => {
+  it('is false with E001 naming each failing endpoint and its last error (refused, never answering)', async () => {
     const down = await refusedPort();
     const silent = await track(silentServer());
     const m = new VllmServerManager({ health_check: { interval: 0.2 } }, { probeTimeout: 0.3 });
-    const err = await m.verifyHealth([`127.0.0.1:${down}`, silent.url], 1).catch((e) => e);
+    expect(await m.verifyHealth([`127.0.0.1:${down}`, silent.url], 1)).toBe(false);
+    const err = m.lastFailure as ServerHealthError;
     expect(err).toBeInstanceOf(ServerHealthError);
     expect(err.code).toBe('E001');
     expect(err.message).toContain(`127.0.0.1:${down} (/health: connection refused)`);
@@ -47,13 +48,16 @@ describe('verifyHealth', () => {
     );
     const m = new LlamacppServerManager({ health_check: { interval: 0.05 } });
     await expect(m.verifyHealth([`127.0.0.1:${srv.port}`], 10)).resolves.toBe(true);
+    expect(m.lastFailure).toBeUndefined();
     expect(calls).toBe(3);
   });
 
   it('reports the last HTTP status of an endpoint that stays unhealthy', async () => {
     const srv = await track(scriptedServer((_q, res) => json(res, 503, { error: 'Loading model' })));
     const m = new LlamacppServerManager({ health_check: { interval: 0.1 } });
-    await expect(m.verifyHealth([srv.url], 0.5)).rejects.toThrow(/not healthy after 0.5s: .*HTTP 503/);
+    const failure = await m.healthFailure([srv.url], 0.5);
+    expect(failure).toBeInstanceOf(ServerHealthError);
+    expect(failure?.message).toMatch(/not healthy after 0.5s: .*HTTP 503/);
   });
 
   it('uses the recipe health_check.endpoint when given, and skips checks when disabled', async () => {
@@ -110,10 +114,11 @@ describe('prepareService', () => {
     expect(seen[2]).toMatchObject({ total: 100, completed: 100, model: 'tinyllama' });
   });
 
-  it('Ollama: a model that cannot be pulled is E003 naming the endpoint and the reason', async () => {
+  it('Ollama: a model that cannot be pulled is false, E003 naming the endpoint and the reason', async () => {
     const srv = await track(ollamaLike([], new Set()));
     const m = new OllamaServerManager({ model: 'no-such-model' });
-    const err = await m.prepareService([srv.url]).catch((e) => e);
+    expect(await m.prepareService([srv.url])).toBe(false);
+    const err = m.lastFailure as ServicePreparationError;
     expect(err).toBeInstanceOf(ServicePreparationError);
     expect(err.code).toBe('E003');
     expect(err.message).toContain(
@@ -126,18 +131,19 @@ describe('prepareService', () => {
       scriptedServer((_q, res) => json(res, 200, { object: 'list', data: [{ id: '/models/tiny.gguf' }] })),
     );
     await expect(new LlamacppServerManager({ model: 'tiny' }).prepareService([srv.url])).resolves.toBe(true);
-    await expect(
-      new VllmServerManager({ model: 'meta-llama/Llama-2-7b' }).prepareService([srv.url]),
-    ).rejects.toThrow(
-      /E?model meta-llama\/Llama-2-7b is not served \(GET \/v1\/models lists: \/models\/tiny.gguf\)/,
+    const failure = await new VllmServerManager({ model: 'meta-llama/Llama-2-7b' }).preparationFailure([
+      srv.url,
+    ]);
+    expect(failure?.message).toMatch(
+      /model meta-llama\/Llama-2-7b is not served \(GET \/v1\/models lists: \/models\/tiny.gguf\)/,
     );
   });
 
   it('E003 when the server is down during preparation', async () => {
     const port = await refusedPort();
     await expect(
-      new VllmServerManager({ model: 'm' }).prepareService([`127.0.0.1:${port}`], 2),
-    ).rejects.toMatchObject({
+      new VllmServerManager({ model: 'm' }).preparationFailure([`127.0.0.1:${port}`], 2),
+    ).resolves.toMatchObject({
       code: 'E003',
       message: expect.stringContaining('connection refused'),
     });

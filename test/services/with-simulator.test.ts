@@ -24,7 +24,8 @@ describe('server managers against the simulated service', () => {
     const extra = ServiceFactory.createServerManager('dummy', { service_config: { model: 'extra-model' } });
     await expect(extra.prepareService([sim.url])).resolves.toBe(true);
     const missing = ServiceFactory.createServerManager('vllm', { model: 'meta-llama/Llama-2-7b' });
-    const err = await missing.prepareService([sim.url]).catch((e) => e);
+    expect(await missing.prepareService([sim.url])).toBe(false);
+    const err = missing.lastFailure!;
     expect(err.code).toBe('E003');
     expect(err.message).toMatch(
       /model meta-llama\/Llama-2-7b is not served \(GET \/v1\/models lists: .*dummy-model/,
@@ -55,7 +56,7 @@ describe('server managers against the simulated service', () => {
     const m = ServiceFactory.createServerManager('dummy', { health_check: { interval: 0.1 } });
     await m.verifyHealth([endpoint], 5);
     await s.close();
-    await expect(m.verifyHealth([endpoint], 0.3)).rejects.toMatchObject({
+    await expect(m.healthFailure([endpoint], 0.3)).resolves.toMatchObject({
       code: 'E001',
       message: expect.stringContaining(`${endpoint} (/health: connection refused)`),
     });

@@ -3,20 +3,13 @@
  * 2048, gpu_memory_utilization 0.9). When `distributed.enabled`, tensor x pipeline parallelism spans the
  * server nodes through Ray (`--distributed-executor-backend ray`); the command then runs on the Ray head.
  */
+import type { DistributedConfig } from '../../services/base/types.js';
 import { type CommandBuilder, numberOr, recipeEnv, serviceConfig } from './types.js';
 
 export const VLLM_DEFAULT_PORT = 8000;
 
-export interface VllmDistributed {
-  enabled?: boolean;
-  backend?: string;
-  tensor_parallel_size?: number;
-  pipeline_parallel_size?: number;
-  ray?: Record<string, number | undefined>;
-}
-
-export function vllmDistributed(cfg: Record<string, unknown>): VllmDistributed | undefined {
-  const d = cfg.distributed as VllmDistributed | undefined;
+export function vllmDistributed(cfg: Record<string, unknown>): DistributedConfig | undefined {
+  const d = cfg.distributed as DistributedConfig | undefined;
   return d?.enabled ? d : undefined;
 }
 
@@ -25,7 +18,7 @@ export const vllmCommand: CommandBuilder = (ctx) => {
   const model = String(cfg.model ?? ctx.recipe.workload.model ?? '');
   const dist = vllmDistributed(cfg);
   // Parallel sizes apply on one node too (tensor parallel over its GPUs); Ray only when distributed.
-  const sizes = cfg.distributed as VllmDistributed | undefined;
+  const sizes = cfg.distributed as DistributedConfig | undefined;
   const argv = [String(cfg.binary ?? 'vllm'), 'serve', model, '--host', ctx.host, '--port', String(ctx.port)];
   argv.push('--max-model-len', String(numberOr(cfg.max_model_len, 2048)));
   argv.push('--gpu-memory-utilization', String(numberOr(cfg.gpu_memory_utilization, 0.9)));

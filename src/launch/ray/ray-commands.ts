@@ -4,7 +4,7 @@
  * node (`--address HEAD:PORT`). `--block` keeps each `ray start` in the foreground so it lives exactly as
  * long as its srun step. Pure functions; `RayClusterManager` runs them.
  */
-import type { VllmDistributed } from '../commands/vllm.js';
+import type { DistributedConfig } from '../../services/base/types.js';
 
 export const RAY_DEFAULT_PORT = 6379;
 
@@ -64,7 +64,7 @@ export interface RayPlan {
 /** Head + workers for the given server node addresses (first = head). */
 export function rayPlan(
   addresses: string[],
-  dist: VllmDistributed,
+  dist: DistributedConfig,
   perNode: { cpus: number; gpus: number },
 ): RayPlan {
   const r = dist.ray ?? {};

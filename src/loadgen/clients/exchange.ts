@@ -43,7 +43,7 @@ function reasonOf(
 }
 
 /** Each count: the server's when it reported it, else the client's estimate; `tokens_source` says which. */
-function finalizeTokens(rec: RequestRecord): void {
+export function finalizeTokens(rec: RequestRecord): void {
   const ps = rec.prompt_tokens_server;
   const os = rec.output_tokens_server;
   rec.prompt_tokens = ps ?? rec.prompt_tokens_client;

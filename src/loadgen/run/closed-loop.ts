@@ -1,23 +1,15 @@
 /**
- * Closed loop: `clients_per_node` users, each sending one request at a time and thinking `sleep_seconds`
- * between requests. A request's `scheduled` time is when its user became ready, so schedule lag measures
- * the load generator's own delay.
+ * Closed loop: `clients_per_node` users, each running the per-user hook (`defaultUser` unless a custom
+ * executor gives its own, see user-hook.ts): one request at a time, `sleep_seconds` of think time between
+ * requests. A request's `scheduled` time is when its user became ready, so schedule lag measures the load
+ * generator's own delay.
  */
-import { nowMs } from '../record.js';
 import type { RunContext } from './context.js';
+import { defaultUser, type RunUser, userContext } from './user-hook.js';
 
-async function user(ctx: RunContext, thinkMs: number): Promise<void> {
-  for (;;) {
-    const at = nowMs();
-    if (!ctx.mayIssue(at)) return;
-    await ctx.issue(at);
-    if (thinkMs > 0) await ctx.sleep(thinkMs);
-  }
-}
-
-export async function runClosedLoop(ctx: RunContext): Promise<void> {
-  const thinkMs = (ctx.spec.sleep_seconds ?? 0) * 1000;
+export async function runClosedLoop(ctx: RunContext, runUser: RunUser = defaultUser): Promise<void> {
   const users: Promise<void>[] = [];
-  for (let i = 0; i < Math.max(1, ctx.spec.clients_per_node); i++) users.push(user(ctx, thinkMs));
+  for (let i = 0; i < Math.max(1, ctx.spec.clients_per_node); i++)
+    users.push(runUser(ctx.spec, i, userContext(ctx, i)));
   await Promise.all(users);
 }

@@ -102,8 +102,11 @@ export class RunContext {
     return !this.stopping && at < this.measureEnd && !this.quotaReached();
   }
 
-  /** Sends one request scheduled at `scheduled` and records its outcome. Never rejects. */
-  async issue(scheduled: number): Promise<void> {
+  /**
+   * Sends one request scheduled at `scheduled` (with the service client, or `send` of a per-user hook) and
+   * records its outcome. Never rejects when `send` does not.
+   */
+  async issue(scheduled: number, send?: ServiceClient['send']): Promise<void> {
     const p = this.prompts.get(this.promptIdx++);
     const measured = scheduled >= this.warmupEnd;
     if (measured) this.issuedMeasured++;
@@ -121,7 +124,7 @@ export class RunContext {
     this.inflight.add(f);
     rec.sent = nowMs();
     f.deadline = rec.sent + this.timeoutMs;
-    await this.client.send(p, rec, f);
+    await (send ? send(p, rec, f) : this.client.send(p, rec, f));
     this.inflight.delete(f);
     if (measured) {
       // the final `sent`: re-stamped at the connection write (the stamp above when it never got one)

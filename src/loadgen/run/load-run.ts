@@ -3,6 +3,7 @@
  * set) and returns a handle with live status and snapshots. Configuration problems (dataset files, api
  * choice) throw E006 synchronously; request failures are data.
  */
+import { ConfigValidationError } from '../../errors.js';
 import type { StatusResponse } from '../../executor/protocol.js';
 import { MetricsRecorder } from '../../metrics/recorder.js';
 import type { MetricsSnapshot } from '../../metrics/types.js';
@@ -15,6 +16,7 @@ import { runClosedLoop } from './closed-loop.js';
 import { RunContext } from './context.js';
 import { runOpenLoop } from './open-loop.js';
 import { RecordWriter } from './record-writer.js';
+import type { RunUser } from './user-hook.js';
 
 export interface LoadOptions {
   /** Called with every finished request (warmup included), after it was recorded. */
@@ -22,6 +24,8 @@ export interface LoadOptions {
   /** Executor name: record ids, snapshot source. */
   source?: string;
   log?(msg: string): void;
+  /** The per-user hook (closed loop only; see user-hook.ts). */
+  runUser?: RunUser;
 }
 
 export interface LoadRun {
@@ -37,6 +41,15 @@ export interface LoadRun {
 export function startLoad(spec: WorkloadSpec, opts: LoadOptions = {}): LoadRun {
   const source = opts.source ?? `executor${spec.executor_index ?? 0}`;
   const schedule = executorSchedule(spec);
+  if (schedule && opts.runUser)
+    throw new ConfigValidationError('workload.target_rps: this executor runs a per-user hook (closed loop)', [
+      {
+        severity: 'error',
+        path: 'workload.target_rps',
+        message:
+          'its service runs users (clients_per_node, sleep_seconds), not an open-loop rate; remove target_rps',
+      },
+    ]);
   const prompts = loadPrompts(spec);
   const client = createServiceClient(spec);
   const recorder = new MetricsRecorder({
@@ -75,7 +88,7 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions = {}): LoadRun {
   const done = (async () => {
     try {
       if (schedule) await runOpenLoop(ctx, schedule);
-      else await runClosedLoop(ctx);
+      else await runClosedLoop(ctx, opts.runUser);
       await ctx.drain();
     } finally {
       ctx.dispose();

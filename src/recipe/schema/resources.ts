@@ -8,6 +8,8 @@ export const roleResourcesSchema = z.object({
   mem_gb: positiveInt.optional(),
 });
 export type RoleResources = z.infer<typeof roleResourcesSchema>;
+/** The seed's `ResourceConfig`: what one role's Slurm step asks for per node. */
+export type ResourceConfig = RoleResources;
 
 export const resourcesSchema = z.object({
   servers: roleResourcesSchema.optional(),

@@ -1,7 +1,9 @@
 /**
  * The seed's `BaseServerManager`: waits for inference servers to be healthy (E001), makes the model ready
  * (E003), applies the service's config defaults and names its health path. Subclasses give the default
- * port, the health path, `parseServiceConfig` and `prepareOne`.
+ * port, the health path, `parseServiceConfig` and `prepareOne`. As in the seed, `verifyHealth` and
+ * `prepareService` resolve to true or false; the reason for a false is `lastFailure`, and
+ * `healthFailure` / `preparationFailure` return it directly (undefined when all is well).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigValidationError, ServerHealthError, ServicePreparationError } from '../../errors.js';
@@ -38,6 +40,8 @@ export abstract class BaseServerManager {
   readonly healthCheck: ResolvedHealthCheck;
   readonly serviceConfig: Record<string, unknown>;
   onProgress?: (progress: PrepareProgress) => void;
+  /** Why the last `verifyHealth` or `prepareService` returned false (E001 / E003); undefined after true. */
+  lastFailure?: ServerHealthError | ServicePreparationError;
   protected readonly probeTimeout: number;
 
   constructor(config: ServerManagerConfig = {}, options: ServerManagerOptions = {}) {
@@ -99,12 +103,22 @@ export abstract class BaseServerManager {
     }
   }
 
+  /** True when every endpoint became healthy within `timeout` seconds; else false, reason in `lastFailure`. */
+  async verifyHealth(endpoints: string[], timeout = this.healthCheck.timeout): Promise<boolean> {
+    this.lastFailure = await this.healthFailure(endpoints, timeout);
+    return this.lastFailure === undefined;
+  }
+
   /**
    * Polls every endpoint's health path every `health_check.interval` seconds until all answer 2xx or
-   * `timeout` seconds pass. E001 names each endpoint that never became healthy with its last error.
+   * `timeout` seconds pass. Resolves to undefined, or to the E001 naming each endpoint that never became
+   * healthy with its last error.
    */
-  async verifyHealth(endpoints: string[], timeout = this.healthCheck.timeout): Promise<boolean> {
-    if (!this.healthCheck.enabled) return true;
+  async healthFailure(
+    endpoints: string[],
+    timeout = this.healthCheck.timeout,
+  ): Promise<ServerHealthError | undefined> {
+    if (!this.healthCheck.enabled) return undefined;
     const deadline = Date.now() + timeout * 1000;
     const pending = new Map<string, string>(endpoints.map((e) => [e, 'not checked']));
     for (;;) {
@@ -120,13 +134,13 @@ export abstract class BaseServerManager {
           }
         }),
       );
-      if (pending.size === 0) return true;
+      if (pending.size === 0) return undefined;
       const next = round + this.healthCheck.interval * 1000;
       if (next >= deadline) break;
       await sleep(Math.max(0, next - Date.now()));
     }
     const failing = [...pending].map(([e, why]) => `${e} (${this.getHealthCheckEndpoint()}: ${why})`);
-    throw new ServerHealthError(
+    return new ServerHealthError(
       `${this.getServiceName()} server${failing.length > 1 ? 's' : ''} not healthy after ${timeout}s: ${failing.join('; ')}`,
       {
         hint: 'check that the server is running and reachable from this node, or raise servers.health_check.timeout',
@@ -134,8 +148,17 @@ export abstract class BaseServerManager {
     );
   }
 
-  /** Makes the model ready on every endpoint (E003 naming each endpoint that failed and why). */
+  /** True when the model is ready on every endpoint; else false, reason in `lastFailure`. */
   async prepareService(endpoints: string[], timeout = this.healthCheck.timeout): Promise<boolean> {
+    this.lastFailure = await this.preparationFailure(endpoints, timeout);
+    return this.lastFailure === undefined;
+  }
+
+  /** Makes the model ready on every endpoint: undefined, or the E003 naming each endpoint that failed and why. */
+  async preparationFailure(
+    endpoints: string[],
+    timeout = this.healthCheck.timeout,
+  ): Promise<ServicePreparationError | undefined> {
     const deadline = Date.now() + timeout * 1000;
     const model = this.model;
     const failures: string[] = [];
@@ -148,12 +171,10 @@ export abstract class BaseServerManager {
         }
       }),
     );
-    if (failures.length > 0) {
-      throw new ServicePreparationError(
-        `${this.getServiceName()}: could not prepare model ${model ?? '(none)'}: ${failures.join('; ')}`,
-      );
-    }
-    return true;
+    if (failures.length === 0) return undefined;
+    return new ServicePreparationError(
+      `${this.getServiceName()}: could not prepare model ${model ?? '(none)'}: ${failures.join('; ')}`,
+    );
   }
 
   protected progress(p: PrepareProgress): void {

@@ -9,9 +9,36 @@ export interface HealthCheckConfig {
   endpoint?: string;
 }
 
+/** The seed's `RayConfig` (`service_config.distributed.ray`); `port` (the GCS port, 6379) is hpcbench's. */
+export interface RayConfig {
+  dashboard_port?: number;
+  object_manager_port?: number;
+  node_manager_port?: number;
+  num_cpus_per_node?: number;
+  num_gpus_per_node?: number;
+  port?: number;
+}
+
+/** The seed's `DistributedConfig` (`service_config.distributed`, vLLM over Ray). */
+export interface DistributedConfig {
+  enabled?: boolean;
+  /** `ray` (the only backend). */
+  backend?: string;
+  tensor_parallel_size?: number;
+  pipeline_parallel_size?: number;
+  ray?: RayConfig;
+}
+
+/** The seed's `ServiceConfig` (`servers.service_config`): its two named keys plus each service's own. */
+export interface ServiceConfig {
+  gpu_layers?: number;
+  distributed?: DistributedConfig;
+  [key: string]: unknown;
+}
+
 export interface ServerManagerConfig {
   health_check?: HealthCheckConfig;
-  service_config?: Record<string, unknown>;
+  service_config?: ServiceConfig;
   /** The model to prepare; `service_config.model` wins when both are set. */
   model?: string;
   [key: string]: unknown;
