@@ -334,7 +334,7 @@ export class Orchestrator extends OrchestratorEmitter {
       results[index].status = 'running';
       await writer.prepareBenchmark(b.name);
       await writer.updateRun({ benchmarks: benchmarkEntries(results) });
-      const { result, failure } = await runBenchmark(b, {
+      const { result, failure, executorErrors } = await runBenchmark(b, {
         controller,
         events: this,
         serverUrls: ctx.serverUrls,
@@ -348,7 +348,10 @@ export class Orchestrator extends OrchestratorEmitter {
       });
       result.parameters = benchmarkParameters(result.spec ?? b.spec, clientEndpoints.length);
       if (result.status === 'completed')
-        applyVerdict(result, benchmarkVerdict(result, { maxErrorRate: b.spec.max_error_rate }));
+        applyVerdict(
+          result,
+          benchmarkVerdict(result, { maxErrorRate: b.spec.max_error_rate, executorErrors }),
+        );
       else if (result.status === 'failed' && !result.reason && result.error)
         result.reason = result.error.message;
       results[index] = result;
