@@ -26,8 +26,11 @@ function executorsOf(b: FolderBenchmark, folder: RunFolder): number {
   return b.executors ?? b.spec?.executor_count ?? (folder.run?.client_nodes?.length || 1);
 }
 
-function asResult(b: FolderBenchmark): BenchmarkResult {
-  return b as unknown as BenchmarkResult;
+function asResult(b: FolderBenchmark, folder: RunFolder): BenchmarkResult {
+  return {
+    ...b,
+    parameters: benchmarkParameters(b.spec, executorsOf(b, folder)),
+  } as unknown as BenchmarkResult;
 }
 
 function statusSpan(status: string | undefined): string {
@@ -70,13 +73,14 @@ function recipeSection(folder: RunFolder): string {
 }
 
 function summarySection(folder: RunFolder): string {
-  const results = folder.benchmarks.map(asResult);
+  const results = folder.benchmarks.map((b) => asResult(b, folder));
   if (results.length === 0) return '<h2>Summary</h2><p>No benchmark in this results folder.</p>';
   return [
     '<h2>Summary</h2>',
     table(summaryHeader(results), summaryRows(results), 2, 'summary'),
     '<p class="note">Latencies in ms. TTFT = first content chunk − sent; TPOT = (E2E − TTFT) / (output tokens − 1); ',
     'ITL = gaps between content chunks; E2E = last content chunk − sent. Throughput over the measurement window. ',
+    'load = concurrent users over all executors (closed loop) or the target rate (open loop). ',
     'srv = the servers’ own figures (~ = estimated from histogram buckets).</p>',
   ].join('');
 }
