@@ -69,6 +69,14 @@ export const workloadFields = {
   slo: sloSchema,
   seed: z.int({ error: 'expected a whole number' }),
   request_timeout: positiveDuration,
+  grace_period: duration.meta({
+    description:
+      'after duration, how long in-flight requests may finish before they are cancelled (default 30s)',
+  }),
+  unreachable_timeout: positiveDuration.meta({
+    description:
+      'only connection errors for this long = server unreachable: the benchmark fails E008 (default 10s)',
+  }),
   window: positiveDuration.meta({ description: 'time-series window of the per-window histograms' }),
   max_error_rate: z
     .number({ error: 'expected a fraction between 0 and 1, e.g. 0.05' })
@@ -176,6 +184,10 @@ export const workloadSpecSchema = z.object({
   executor_count: positiveInt.optional(),
   /** Per-request timeout, seconds. */
   request_timeout: positiveSeconds.optional(),
+  /** Seconds requests still in flight after the measurement may take before they are cancelled (default 30). */
+  grace_period: durationSeconds.optional(),
+  /** Seconds with only connection errors (no HTTP answer) after which the server is unreachable: E008 (default 10). */
+  unreachable_timeout: positiveSeconds.optional(),
   /** Time-series window of the per-window histograms, seconds. */
   window_seconds: positiveSeconds.optional(),
   /** Orchestrator only: failed / (ok + failed) above which the benchmark is degraded (default 0.05). */
