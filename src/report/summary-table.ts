@@ -7,7 +7,6 @@
  * report.html show every column. An open-loop benchmark that missed its target rate gets a warning line.
  */
 
-import type { LatencyMetric } from '../contracts/index.js';
 import { LATE_MS } from '../metrics/recorder.js';
 import {
   type Column,
