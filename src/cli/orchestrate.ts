@@ -87,7 +87,11 @@ export function register(program: Command): void {
         process.stdout.write(
           `throughput_rps: ${results.throughput_rps.toFixed(3)}\nresults: ${results.results_dir}\n`,
         );
-        if (results.reason) process.stderr.write(`run ${results.status}: ${results.reason}\n`);
+        if (results.status === 'interrupted')
+          process.stderr.write(
+            `run interrupted (${signals.received ?? 'aborted'}) during ${results.interrupted_phase}: partial results kept\n`,
+          );
+        else if (results.reason) process.stderr.write(`run ${results.status}: ${results.reason}\n`);
         process.exitCode = results.exit_code;
       } catch (err) {
         if (orchestrator.runDir) process.stderr.write(`results (partial): ${orchestrator.runDir}\n`);

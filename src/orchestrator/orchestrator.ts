@@ -65,6 +65,10 @@ export class Orchestrator extends OrchestratorEmitter {
   /** Merge functions for the run-level latencies of a suite (exact merge of every benchmark's snapshot). */
   totalsEngine: TotalsEngine = { mergeSnapshots, toExecutorMetrics };
   private readonly abort = new AbortController();
+  /** Where the run is: a phase, or `benchmark NAME (warmup|measuring|...)`. */
+  private where = 'starting';
+  /** Where the run was when it was interrupted. */
+  private interruptedIn?: string;
   private readonly stoppables: { name: string; s: Stoppable }[] = [];
   private provenance?: RunProvenance;
 
@@ -74,6 +78,15 @@ export class Orchestrator extends OrchestratorEmitter {
     this.serverPort = options.serverPort ?? 11434;
     this.clientPort = options.clientPort ?? 5000;
     this.timeout = options.timeout ?? 600;
+    this.abort.signal.addEventListener('abort', () => {
+      this.interruptedIn ??= this.where;
+    });
+    this.on('benchmark-start', (e) => {
+      this.where = `benchmark ${e.name} (starting)`;
+    });
+    this.on('benchmark-progress', (e) => {
+      this.where = `benchmark ${e.name} (${e.phase})`;
+    });
     const external = options.signal;
     if (external) {
       if (external.aborted) this.abort.abort(external.reason);
@@ -98,6 +111,7 @@ export class Orchestrator extends OrchestratorEmitter {
     abortable = true,
   ): Promise<T> {
     const t0 = Date.now();
+    if (name !== 'results') this.where = name;
     this.emit('phase', { phase: name, state: 'start', detail });
     const signal = abortable ? this.abort.signal : new AbortController().signal;
     let onAbort = () => {};
@@ -144,6 +158,8 @@ export class Orchestrator extends OrchestratorEmitter {
     for (const w of plan.warnings ?? []) this.warn(w);
     const manager = ServiceFactory.createServerManager(plan.service, plan.serverConfig, {
       onProgress: (p) => this.emit('prepare-progress', p),
+      onWait: (w) => this.emit('wait', { phase: 'server-health', ...w }),
+      signal: this.abort.signal,
     });
     const serverEndpoints = o.serverEndpoints ?? o.serverNodes.map((n) => `${n}:${this.serverPort}`);
     const serverUrls = serverEndpoints.map((e) => manager.baseUrl(e));
@@ -211,7 +227,7 @@ export class Orchestrator extends OrchestratorEmitter {
     const status = verdict.status;
     const error =
       status === 'interrupted'
-        ? { message: new RunInterrupted(this.abort.signal.reason).message }
+        ? { message: `${new RunInterrupted(this.abort.signal.reason).message} during ${this.interruptedIn}` }
         : failed
           ? errorInfo(failure)
           : undefined;
@@ -230,6 +246,7 @@ export class Orchestrator extends OrchestratorEmitter {
       status,
       exit_code: exitCode,
       ...(reason ? { reason } : {}),
+      ...(status === 'interrupted' ? { interrupted_phase: this.interruptedIn } : {}),
       results_dir: writer.dir,
       benchmarks: results,
       ...(error ? { error } : {}),
@@ -248,6 +265,7 @@ export class Orchestrator extends OrchestratorEmitter {
           status,
           exit_code: exitCode,
           ...(reason ? { reason } : {}),
+          ...(status === 'interrupted' ? { interrupted_phase: this.interruptedIn } : {}),
           error,
           benchmarks: benchmarkEntries(results),
         });
