@@ -151,7 +151,8 @@ export async function resampleBenchmark(
   const latency: Resampled['latency'] = {};
   for (const m of ['ttft', 'itl', 'tpot', 'e2e'] as LatencyName[]) {
     const r = bootstrapLatency(samples.latency[m], QUANTILES, opts.resamples, random);
-    if (r) QUANTILES.forEach((q, i) => (latency[`${m}.p${Math.round(q * 100)}`] = r.reps[i]));
+    if (!r) continue;
+    for (const [i, q] of QUANTILES.entries()) latency[`${m}.p${Math.round(q * 100)}`] = r.reps[i];
   }
   const duration = reps.reduce((s, r) => s + (r.summary.duration_s ?? 0), 0);
   return { latency, rates: bootstrapRates(samples, duration, opts.resamples, random) };
