@@ -5,6 +5,7 @@
  */
 import type { Command } from '@commander-js/extra-typings';
 import { renderThresholdTable } from '../decide/evaluate.js';
+import { renderRepetitionTable, summarizeRepetitions } from '../decide/repetitions.js';
 import { ConfigValidationError } from '../errors.js';
 import { interruptOnSignals } from '../launch/local/signals.js';
 import { Orchestrator } from '../orchestrator/orchestrator.js';
@@ -84,6 +85,7 @@ export function register(program: Command): void {
         const results = await orchestrator.run();
         process.stdout.write(`\n${renderSummaryTable(results.benchmarks)}`);
         process.stdout.write(renderThresholdTable(results.benchmarks));
+        process.stdout.write(renderRepetitionTable(summarizeRepetitions(results.benchmarks)));
         process.stdout.write(
           `throughput_rps: ${results.throughput_rps.toFixed(3)}\nresults: ${results.results_dir}\n`,
         );

@@ -6,6 +6,7 @@
  */
 import type { Command } from '@commander-js/extra-typings';
 import { failedThresholds, renderThresholdTable } from '../decide/evaluate.js';
+import { renderRepetitionTable, summarizeRepetitions } from '../decide/repetitions.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { runLocal } from '../launch/local/local-launcher.js';
 import { interruptOnSignals } from '../launch/local/signals.js';
@@ -51,6 +52,7 @@ export function register(program: Command): void {
         });
         process.stdout.write(`\n${renderSummaryTable(results.benchmarks)}`);
         process.stdout.write(renderThresholdTable(results.benchmarks));
+        process.stdout.write(renderRepetitionTable(summarizeRepetitions(results.benchmarks)));
         process.stdout.write(`results: ${runDir}\n`);
         if (results.exit_code === EXIT_CODES.thresholds)
           process.stderr.write(
