@@ -15,7 +15,6 @@ import { isHpcBenchError } from '../errors.js';
 import { TOKEN_ENV } from '../executor/protocol.js';
 import { EXIT_CODES, exitCodeForStatus } from '../exit-codes.js';
 import type { LogSource } from '../logs/types.js';
-import { mergeSnapshots, toExecutorMetrics } from '../metrics/index.js';
 import { benchmarkParameters } from '../report/params.js';
 import { type ReportFormat, ResultsWriter } from '../report/results-writer.js';
 import type { BenchmarkResult, BenchmarkStatus, RunResults, RunStatus } from '../report/types.js';
@@ -28,10 +27,11 @@ import { idleSeconds, type RunEnergy, startRunEnergy } from './energy.js';
 import { OrchestratorEmitter, type PhaseName } from './events.js';
 import { startDefaultLogging, startDefaultMonitoring } from './hooks.js';
 import type { HookContext, OrchestratorOptions, Stoppable } from './options.js';
+import { type RunProvenance, startProvenance } from './provenance.js';
 import { planFromRecipe } from './recipe-plan.js';
 import { attachRunLog } from './run-log.js';
 import type { RunPlan } from './run-plan.js';
-import { runTotals, type TotalsEngine } from './run-totals.js';
+import { runTotals } from './run-totals.js';
 import { pinnedTargets, resolveTargetMapping } from './target-mapping.js';
 import { applyVerdict, benchmarkVerdict, runVerdict } from './verdict.js';
 
@@ -61,10 +61,9 @@ export class Orchestrator extends OrchestratorEmitter {
   private logSources?: LogSource[];
   /** The last results, also when run() threw. */
   results?: RunResults;
-  /** Merge functions for the run-level latencies of a suite (exact merge of every benchmark's snapshot). */
-  totalsEngine: TotalsEngine = { mergeSnapshots, toExecutorMetrics };
   private readonly abort = new AbortController();
   private readonly stoppables: { name: string; s: Stoppable }[] = [];
+  private provenance?: RunProvenance;
 
   constructor(options: OrchestratorOptions) {
     super();
@@ -179,6 +178,14 @@ export class Orchestrator extends OrchestratorEmitter {
       benchmarks: plan.benchmarks.map((b) => ({ name: b.name, status: 'pending' })),
       ...o.runInfo,
     });
+    const provenance = startProvenance({
+      runDir: writer.dir,
+      recipeFile: plan.recipeFile,
+      recipe: plan.recipeFile ? undefined : (o.recipe ?? plan.resolved),
+      containers: o.containerImages,
+      mode: o.mode ?? 'attach',
+    });
+    this.provenance = provenance;
     const ctx: HookContext = {
       runId,
       runDir: writer.dir,
@@ -214,7 +221,7 @@ export class Orchestrator extends OrchestratorEmitter {
       failedThresholds(results) > 0,
     );
     const final: RunResults = {
-      ...runTotals(results, this.totalsEngine),
+      ...runTotals(results),
       scenario: plan.scenario,
       run_id: runId,
       status,
@@ -228,7 +235,12 @@ export class Orchestrator extends OrchestratorEmitter {
     await this.phase(
       'results',
       async () => {
+        const prov = await provenance.finish().catch((err: Error) => {
+          this.warn(`provenance: ${err.message}`);
+          return undefined;
+        });
         await writer.updateRun({
+          ...(prov ? { provenance: prov } : {}),
           ended_at: new Date().toISOString(),
           status,
           exit_code: exitCode,
@@ -276,6 +288,7 @@ export class Orchestrator extends OrchestratorEmitter {
       () => manager.preparationFailure(serverEndpoints, this.timeout).then(throwFailure),
       manager.model,
     );
+    this.provenance?.servers(ctx.serverUrls, plan.service, manager.model);
     const monitoring =
       o.monitoring ?? (o.enableMonitoring || plan.monitoring?.enabled ? startDefaultMonitoring(o) : false);
     if (monitoring)
@@ -318,7 +331,7 @@ export class Orchestrator extends OrchestratorEmitter {
       results[index].status = 'running';
       await writer.prepareBenchmark(b.name);
       await writer.updateRun({ benchmarks: benchmarkEntries(results) });
-      const { result, failure } = await runBenchmark(b, {
+      const { result, failure, executorErrors } = await runBenchmark(b, {
         controller,
         events: this,
         serverUrls: ctx.serverUrls,
@@ -332,7 +345,10 @@ export class Orchestrator extends OrchestratorEmitter {
       });
       result.parameters = benchmarkParameters(result.spec ?? b.spec, clientEndpoints.length);
       if (result.status === 'completed')
-        applyVerdict(result, benchmarkVerdict(result, { maxErrorRate: b.spec.max_error_rate }));
+        applyVerdict(
+          result,
+          benchmarkVerdict(result, { maxErrorRate: b.spec.max_error_rate, executorErrors }),
+        );
       else if (result.status === 'failed' && !result.reason && result.error)
         result.reason = result.error.message;
       results[index] = result;
