@@ -342,6 +342,15 @@ export class Orchestrator extends OrchestratorEmitter {
         index,
         total: plan.benchmarks.length,
         serverWindow: serverWindow?.(b.name, b.spec.server_urls),
+        energy: energy
+          ? async (result) => {
+              const power = await energy.measure(result).catch((err: Error) => {
+                this.warn(`energy of ${b.name}: ${err.message}`);
+                return undefined;
+              });
+              if (power) await writer.writePower(b.name, power);
+            }
+          : undefined,
       });
       result.parameters = benchmarkParameters(result.spec ?? b.spec, clientEndpoints.length);
       if (result.status === 'completed')
@@ -352,11 +361,6 @@ export class Orchestrator extends OrchestratorEmitter {
       else if (result.status === 'failed' && !result.reason && result.error)
         result.reason = result.error.message;
       results[index] = result;
-      const power = await energy?.measure(result).catch((err: Error) => {
-        this.warn(`energy of ${b.name}: ${err.message}`);
-        return undefined;
-      });
-      if (power) await writer.writePower(b.name, power);
       if (result.status === 'failed' || result.status === 'degraded')
         this.warn(`benchmark ${result.name} ${result.status}: ${result.reason}`);
       await writer.writeBenchmark(result);
