@@ -31,6 +31,8 @@ export interface BenchmarkRunContext {
    * `target_mapping`); it gets them as `server_urls`, the first as `server_url`.
    */
   executorTargets?: string[][];
+  /** Adds the measurement window's energy to the result (before thresholds are evaluated on it). */
+  energy?: (result: BenchmarkResult) => Promise<void>;
   /** Scrapes the servers' /metrics at the start and end of the measurement window (`server_metrics`). */
   serverWindow?: ServerWindowTracker;
 }
@@ -181,10 +183,12 @@ export async function runBenchmark(
     if (!ctx.signal.aborted) failure = err;
   }
   result.ended_at = new Date().toISOString();
+  if (result.metrics) await ctx.energy?.(result);
   if (plan.thresholds?.length)
     result.thresholds = evaluateThresholds(plan.thresholds, {
       ...result.summary,
       server_metrics: result.server_metrics,
+      energy: result.energy,
     });
   return { result, failure, executorErrors };
 }

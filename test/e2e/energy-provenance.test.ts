@@ -23,7 +23,11 @@ beforeAll(async () => {
     'energy.yaml',
     recipe(
       'energy',
-      { duration: '3s', warmup: '0s' },
+      {
+        duration: '3s',
+        warmup: '0s',
+        thresholds: ['energy.output_tokens_per_j > 0.001', 'energy.avg_power_w < 1kW'],
+      },
       {
         monitoring: { enabled: true, interval: 0.2 },
         servers: { health_check: { timeout: 20, interval: 0.2 } },
@@ -71,6 +75,11 @@ describe('hpcbench run with GPU power', () => {
     const power = (await readFile(join(run, 'benchmarks', name, 'power.csv'), 'utf8')).trim().split('\n');
     expect(power[0]).toBe('timestamp,t_s,node,role,gpus,gpu_power_W,cpu_power_W');
     expect(power.length).toBeGreaterThan(5);
+    // Thresholds over energy figures are evaluated on the measured energy.
+    expect(s.thresholds.map((t: Json) => [t.figure, t.actual, t.pass])).toEqual([
+      ['energy.output_tokens_per_j', e.output_tokens_per_j, true],
+      ['energy.avg_power_w', e.avg_power_w, true],
+    ]);
     const top = await readJson(join(run, 'summary.json'));
     expect(top.benchmarks[0].energy.energy_j).toBe(e.energy_j);
   });
@@ -98,5 +107,17 @@ describe('provenance of a local run', () => {
     expect(p.servers[0]).toMatchObject({ service: 'dummy', version: runJson.hpcbench_version });
     expect(p.servers[0].details.server).toBe('hpcbench-simulator');
     expect(p.servers[0].models).toContain('dummy-model');
+  });
+
+  it("report.html shows where it ran and each benchmark's energy; benchmarks.csv has the energy columns", async () => {
+    const html = await readFile(join(run, 'report.html'), 'utf8');
+    expect(html).toContain('Where it ran (provenance)');
+    expect(html).toContain('2 × NVIDIA H100 80GB HBM3');
+    expect(html).toContain('550.54.15, CUDA 12.4');
+    expect(html).toMatch(/Energy: \d+ J on 2 GPU\(s\) \(450 W average\)/);
+    expect(html).toContain('tok/J');
+    const [header, row] = (await readFile(join(run, 'benchmarks.csv'), 'utf8')).trim().split('\n');
+    const s = await readJson(join(run, 'benchmarks', runJson.benchmarks[0].name, 'summary.json'));
+    expect(row.split(',')[header.split(',').indexOf('energy_j')]).toBe(String(s.energy.energy_j));
   });
 });
