@@ -2,6 +2,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { register as cancel } from './cancel.js';
 import { register as check } from './check.js';
+import { register as compare } from './compare.js';
 import { register as executor } from './executor.js';
 import { register as logs } from './logs.js';
 import { register as monitor } from './monitor.js';
@@ -32,4 +33,5 @@ export const commands: Register[] = [
   validate,
   schema,
   check,
+  compare,
 ];

@@ -2,10 +2,14 @@
  * `hpcbench monitor`: run one node's Monitor on its own until SIGTERM/SIGINT (or --duration): CSV of
  * GPU/CPU/RAM samples, optional Pushgateway pushes. A Slurm step or a local run starts it per node.
  */
+
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { ConfigValidationError } from '../errors.js';
 import { Monitor } from '../monitor/monitor.js';
 import type { MetricKind } from '../monitor/monitor-csv.js';
+import { probeHost } from '../provenance/host.js';
 import { DURATION_HELP, parseDuration } from '../util/duration.js';
 
 function seconds(flag: string, value: string | undefined): number | undefined {
@@ -51,6 +55,10 @@ export function register(program: Command): void {
     .option('--run-id <id>', 'run label (part of the Pushgateway grouping key)')
     .option('--keep-groups', "leave this monitor's group on the Pushgateway at exit")
     .option('--duration <seconds>', 'stop by itself after this long')
+    .option(
+      '--host-info <file>',
+      "write this node's description (CPU, memory, GPUs, driver, OS) as JSON first",
+    )
     .action(async (opts) => {
       const duration = seconds('--duration', opts.duration);
       const monitor = new Monitor({
@@ -64,6 +72,11 @@ export function register(program: Command): void {
         labels: opts.runId ? { run: opts.runId } : undefined,
         keepPushgatewayGroup: opts.keepGroups ?? false,
       });
+      if (opts.hostInfo) {
+        const host = await probeHost({ node: monitor.node });
+        await mkdir(dirname(opts.hostInfo), { recursive: true });
+        await writeFile(opts.hostInfo, `${JSON.stringify({ ...host, role: opts.role }, null, 2)}\n`);
+      }
       await monitor.start();
       process.stderr.write(
         `monitor: node ${monitor.node} sampling every ${monitor.interval}s into ${monitor.outputFile}\n`,

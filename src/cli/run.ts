@@ -23,7 +23,11 @@ export function register(program: Command): void {
       '--results-dir <dir>',
       'base folder for the results folder of this run (default: reporting.output_directory, else results)',
     )
-    .option('--quiet', 'no progress output (the summary table and results path are still printed)')
+    .option(
+      '--quiet',
+      'no progress output (warnings, the summary table and the results path are still printed)',
+    )
+    .option('--strict', 'every recipe warning is an error (E006 before anything starts)')
     .option('--local', "run a recipe whose orchestration.mode is 'slurm' on this machine")
     .option('--timeout <seconds>', 'seconds for control operations and grace after each benchmark', '600')
     .action(async (recipe, opts) => {
@@ -36,10 +40,13 @@ export function register(program: Command): void {
           recipeFile: recipe,
           resultsDir: opts.resultsDir,
           local: opts.local,
+          strict: opts.strict,
           signal: signals.signal,
           orchestrator: { timeout },
           onOrchestrator: (o) => {
+            // --quiet hides progress, never a warning: a warning may say the run measures something else
             if (!opts.quiet) attachProgress(o);
+            else o.on('warning', (w) => process.stderr.write(`warning: ${w}\n`));
           },
         });
         process.stdout.write(`\n${renderSummaryTable(results.benchmarks)}`);

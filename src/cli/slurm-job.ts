@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { renderThresholdTable } from '../decide/evaluate.js';
 import { ConfigValidationError } from '../errors.js';
+import { containerFor } from '../launch/containers.js';
 import { runSlurmJob } from '../launch/slurm/job-runner.js';
 import { loadSlurmRecipe } from '../launch/slurm/recipe-file.js';
 import { hpcbenchArgv } from '../launch/slurm/self-argv.js';
@@ -54,6 +55,10 @@ export function register(program: Command): void {
             runDir: resultsDir,
             signal: ctx.signal,
             mode: 'slurm',
+            containerImages: (['servers', 'clients', 'monitors'] as const).flatMap((role) => {
+              const c = containerFor(recipe, role);
+              return c ? [{ role, ...c }] : [];
+            }),
             runInfo: { slurm_job_id: process.env.SLURM_JOB_ID, slurm_plan: 'slurm/plan.json' },
             logSources: ctx.logSources,
             // Node monitors run as srun steps; in-process: only the server-metrics scraper.

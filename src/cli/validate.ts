@@ -66,11 +66,16 @@ export function register(program: Command): void {
     .option('--plugin <paths...>', 'service plugin modules to load first (their services become known)')
     .option('--list', 'also list the benchmarks each valid recipe expands to, in run order')
     .option('--json', 'print the issues as JSON ({file, issues}[]) instead of text')
+    .option('--strict', 'every warning is an error (exit 1)')
     .action(async (files, opts) => {
       if (opts.plugin?.length) await loadPlugins(opts.plugin, { field: '--plugin' });
       const results: { file: string; issues: ConfigIssue[]; benchmarks?: ListedBenchmark[] }[] = [];
       for (const file of files) {
-        const check = await checkRecipeFile(file, { extraServices: opts.service, checkDatasets: true });
+        const check = await checkRecipeFile(file, {
+          extraServices: opts.service,
+          checkDatasets: true,
+          strict: opts.strict,
+        });
         const benchmarks =
           opts.list && check.recipe
             ? expandBenchmarks(check.recipe, { baseDir: check.baseDir }).map(listed)

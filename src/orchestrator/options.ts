@@ -1,5 +1,6 @@
 /** `new Orchestrator({...})` options: the seed's arguments (camelCase) plus run-level extensions. */
 import type { LogSource } from '../logs/index.js';
+import type { ContainerImageRef } from '../provenance/run.js';
 import type { RunPlan } from './run-plan.js';
 
 /** Something started for the run that must be stopped at teardown (monitors, scrapers, collectors). */
@@ -55,6 +56,8 @@ export interface OrchestratorOptions {
   signal?: AbortSignal;
   /** `local`, `attach`, `slurm`: recorded in run.json. Default `attach`. */
   mode?: string;
+  /** Container images the run's roles use (path, remote URI), for run.json's provenance (digests). */
+  containerImages?: ContainerImageRef[];
   /** Extra fields for run.json (e.g. Slurm job id, PIDs). */
   runInfo?: Record<string, unknown>;
   /** Log files of the run's components, followed into `<run>/logs/` (stdout.log, aggregated.jsonl). */

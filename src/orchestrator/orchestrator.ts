@@ -28,6 +28,7 @@ import { idleSeconds, type RunEnergy, startRunEnergy } from './energy.js';
 import { OrchestratorEmitter, type PhaseName } from './events.js';
 import { startDefaultLogging, startDefaultMonitoring } from './hooks.js';
 import type { HookContext, OrchestratorOptions, Stoppable } from './options.js';
+import { type RunProvenance, startProvenance } from './provenance.js';
 import { planFromRecipe } from './recipe-plan.js';
 import { attachRunLog } from './run-log.js';
 import type { RunPlan } from './run-plan.js';
@@ -65,6 +66,7 @@ export class Orchestrator extends OrchestratorEmitter {
   totalsEngine: TotalsEngine = { mergeSnapshots, toExecutorMetrics };
   private readonly abort = new AbortController();
   private readonly stoppables: { name: string; s: Stoppable }[] = [];
+  private provenance?: RunProvenance;
 
   constructor(options: OrchestratorOptions) {
     super();
@@ -179,6 +181,14 @@ export class Orchestrator extends OrchestratorEmitter {
       benchmarks: plan.benchmarks.map((b) => ({ name: b.name, status: 'pending' })),
       ...o.runInfo,
     });
+    const provenance = startProvenance({
+      runDir: writer.dir,
+      recipeFile: plan.recipeFile,
+      recipe: plan.recipeFile ? undefined : (o.recipe ?? plan.resolved),
+      containers: o.containerImages,
+      mode: o.mode ?? 'attach',
+    });
+    this.provenance = provenance;
     const ctx: HookContext = {
       runId,
       runDir: writer.dir,
@@ -228,7 +238,12 @@ export class Orchestrator extends OrchestratorEmitter {
     await this.phase(
       'results',
       async () => {
+        const prov = await provenance.finish().catch((err: Error) => {
+          this.warn(`provenance: ${err.message}`);
+          return undefined;
+        });
         await writer.updateRun({
+          ...(prov ? { provenance: prov } : {}),
           ended_at: new Date().toISOString(),
           status,
           exit_code: exitCode,
@@ -276,6 +291,7 @@ export class Orchestrator extends OrchestratorEmitter {
       () => manager.preparationFailure(serverEndpoints, this.timeout).then(throwFailure),
       manager.model,
     );
+    this.provenance?.servers(ctx.serverUrls, plan.service, manager.model);
     const monitoring =
       o.monitoring ?? (o.enableMonitoring || plan.monitoring?.enabled ? startDefaultMonitoring(o) : false);
     if (monitoring)

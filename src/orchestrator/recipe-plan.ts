@@ -6,7 +6,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { parse } from 'yaml';
 import { ConfigValidationError, formatConfigIssue } from '../errors.js';
 import { parseLoggingConfig } from '../logs/index.js';
 import {
@@ -14,6 +13,7 @@ import {
   type LoadedRecipe,
   loadRecipe,
   type Recipe,
+  recipeDocument,
   resolveRecipe,
 } from '../recipe/index.js';
 import { loadPlugins } from '../services/plugins.js';
@@ -43,25 +43,19 @@ async function datasetBaseDir(file: string): Promise<string> {
   return dirname(resolve(file));
 }
 
-async function rawDocument(file: string): Promise<unknown> {
-  try {
-    return parse(await readFile(file, 'utf8'));
-  } catch {
-    return undefined; // loadRecipe reports unreadable files and parse errors with their line
-  }
-}
-
 export async function planFromRecipe(src: {
   configFile?: string;
   recipe?: unknown;
   /** Severity of a missing dataset file (default: warning for slurm recipes, else error). */
   missingDataset?: 'error' | 'warning';
+  /** Every recipe warning is an error (`--strict`). */
+  strict?: boolean;
 }): Promise<RunPlan> {
   let loaded: LoadedRecipe;
   let plugins: string[];
   if (src.configFile) {
     const baseDir = dirname(resolve(src.configFile));
-    plugins = pluginList(await rawDocument(src.configFile)).map((p) =>
+    plugins = pluginList(await recipeDocument(src.configFile)).map((p) =>
       isAbsolute(p) ? p : resolve(baseDir, p),
     );
     await loadPlugins(plugins);
@@ -69,12 +63,13 @@ export async function planFromRecipe(src: {
     loaded = await loadRecipe(src.configFile, {
       checkDatasets: true,
       missingDataset: src.missingDataset,
+      strict: src.strict,
       baseDir: await datasetBaseDir(src.configFile),
     });
   } else if (src.recipe !== undefined) {
     plugins = pluginList(src.recipe).map((p) => resolve(p));
     await loadPlugins(plugins);
-    loaded = resolveRecipe(src.recipe, undefined, { checkDatasets: true });
+    loaded = resolveRecipe(src.recipe, undefined, { checkDatasets: true, strict: src.strict });
   } else {
     throw new ConfigValidationError('the orchestrator needs a recipe: give configFile or recipe');
   }

@@ -21,6 +21,7 @@ export {
   parseRecipeText,
   type RecipeCheck,
   type RecipeOptions,
+  recipeDocument,
   resolveRecipe,
   validateRecipeFile,
 } from './load.js';

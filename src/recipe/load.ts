@@ -3,13 +3,14 @@
  * file:line:column, the dotted path and what is allowed. Errors → ConfigValidationError (E006);
  * warnings (unknown keys, plausibility) never fail.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type ConfigIssue, ConfigValidationError } from '../errors.js';
 import { datasetIssues } from './datasets.js';
+import { readRecipeFile } from './encoding.js';
 import { firstVersionWarnings, normaliseFirstVersion, relocateMoved } from './first-version.js';
 import { zodIssues } from './issues.js';
 import { schemaForWalk } from './json-schema.js';
+import { limitIssues } from './limits.js';
 import { obj } from './loose.js';
 import { resolveDefaults } from './resolve.js';
 import { crossFieldRules } from './rules.js';
@@ -39,6 +40,8 @@ export interface RecipeOptions {
    * (node-local paths need not exist where the recipe is checked), else error.
    */
   missingDataset?: 'error' | 'warning';
+  /** Every warning is an error (`--strict`). */
+  strict?: boolean;
 }
 
 /**
@@ -90,13 +93,17 @@ export function checkSource(src: RecipeSource, opts: RecipeOptions = {}): Recipe
   issues.push(...unknownKeys(src, schemaForWalk()).filter((i) => !namedPaths.has(i.path)), ...named);
   issues.push(...crossFieldRules({ src, data: obj(data1), services: knownServices(opts.extraServices) }));
   issues.push(...plausibilityWarnings(src, obj(data1), opts.env));
+  const limits = limitIssues(src, obj(data1));
+  issues.push(...limits);
   issues = relocateMoved(src, issues, first.moved);
   const resolved = parsed.success ? resolveDefaults(parsed.data) : undefined;
-  // Datasets are read whenever the schema passed, so that they are reported with the other rules' errors.
-  if (resolved && opts.checkDatasets) {
+  // Datasets are read whenever the schema passed and the recipe is within its limits (a sweep beyond
+  // them is not expanded), so that they are reported with the other rules' errors.
+  if (resolved && opts.checkDatasets && !limits.length) {
     const missing = opts.missingDataset ?? (resolved.orchestration.mode === 'slurm' ? 'warning' : 'error');
     issues.push(...datasetIssues(src, resolved, { baseDir: baseDirOf(opts), missing }));
   }
+  if (opts.strict) for (const i of issues) if (i.severity === 'warning') i.severity = 'error';
   issues.sort(byPosition);
   const failed = issues.some((i) => i.severity === 'error');
   return { raw: data, issues, recipe: failed ? undefined : resolved };
@@ -140,21 +147,11 @@ export function resolveRecipe(raw: unknown, file = '(recipe object)', opts?: Rec
   return loaded(file, checkSource(sourceFromObject(raw, file), opts), opts);
 }
 
-async function readRecipe(path: string): Promise<string | ConfigIssue> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message;
-    return { severity: 'error', path: '', file: path, message: `cannot read recipe ${path}: ${why}` };
-  }
-}
-
 /**
  * Reads, checks and resolves a recipe file (relative dataset paths: from the file's folder; with
  * `checkDatasets`, every dataset file is read too); throws ConfigValidationError (E006) listing every error. */
 export async function loadRecipe(path: string, opts?: RecipeOptions): Promise<LoadedRecipe> {
-  const text = await readRecipe(path);
+  const text = await readRecipeFile(path);
   if (typeof text !== 'string') throw new ConfigValidationError(text.message, [text]);
   return parseRecipeText(text, path, fileOpts(path, opts));
 }
@@ -170,7 +167,13 @@ export async function checkRecipeFile(
   opts?: RecipeOptions,
 ): Promise<RecipeCheck & { baseDir: string }> {
   const o = fileOpts(path, opts);
-  const text = await readRecipe(path);
+  const text = await readRecipeFile(path);
   if (typeof text !== 'string') return { raw: undefined, issues: [text], baseDir: baseDirOf(o) };
   return { ...checkRecipeText(text, path, o), baseDir: baseDirOf(o) };
+}
+
+/** A recipe file's document as plain data, `undefined` when it cannot be read or parsed (read safely). */
+export async function recipeDocument(path: string): Promise<unknown> {
+  const text = await readRecipeFile(path);
+  return typeof text === 'string' ? parseSource(text, path).data : undefined;
 }

@@ -1,6 +1,7 @@
 /**
- * Keys the schema does not know are warnings (the first version ignored them too), with "did you mean"
- * when a known key is close. The walk follows the published JSON Schema, so it cannot drift from the
+ * Keys the schema does not know are warnings (the first version ignored them too), except a near miss of
+ * a known key (edit distance, `client_per_node`): that is an error with "did you mean", since the field
+ * it was meant to be would silently keep its default. The walk follows the published JSON Schema, so it cannot drift from the
  * zod schema: `properties` are the known keys, `additionalProperties` (a schema) allows any key.
  */
 import type { ConfigIssue } from '../errors.js';
@@ -72,10 +73,31 @@ export function unknownKeys(
     const names = Object.keys(props);
     const hint = closest(key, names);
     const where = path.length ? 'here' : 'at the top level';
-    const message = hint
-      ? `unknown key "${key}", ignored; did you mean "${hint}"?`
-      : `unknown key "${key}", ignored; known keys ${where}: ${names.join(', ')}`;
-    out.push(issueAt(src, 'warning', [...path, key], message, { key: true }));
+    // A near miss of a known key is a typo whose value would silently be replaced by the default: an error.
+    if (hint)
+      out.push(
+        issueAt(
+          src,
+          'error',
+          [...path, key],
+          `unknown key "${key}"; did you mean "${hint}"? (known keys ${where}: ${names.join(', ')})`,
+          {
+            key: true,
+          },
+        ),
+      );
+    else
+      out.push(
+        issueAt(
+          src,
+          'warning',
+          [...path, key],
+          `unknown key "${key}", ignored; known keys ${where}: ${names.join(', ')}`,
+          {
+            key: true,
+          },
+        ),
+      );
   }
   return out;
 }

@@ -71,6 +71,7 @@ export function plausibilityWarnings(
     const dur = secs(x.duration ?? w.duration);
     const warm = secs(x.warmup ?? w.warmup) ?? DEFAULT_WARMUP_S;
     const field = has(x, 'duration') ? 'duration' : 'warmup';
+    if (dur === 0) continue; // an error (src/recipe/limits.ts)
     if (dur !== undefined && dur < MIN_DURATION_S)
       warn(
         [...at, field],

@@ -4,6 +4,7 @@
  * metrics (latencies in ms, rates per second). Loads directly into pandas / a spreadsheet.
  */
 import type { BenchmarkSummary, LatencyMetric } from '../metrics/types.js';
+import type { EnergyReport } from '../monitor/energy.js';
 import type { ServerMetricsView } from '../serverstats/types.js';
 import { type BenchmarkParameters, parameterColumns } from './params.js';
 
@@ -13,6 +14,7 @@ export interface CsvBenchmark {
   parameters: BenchmarkParameters;
   summary?: BenchmarkSummary;
   server_metrics?: ServerMetricsView;
+  energy?: EnergyReport;
 }
 
 type Metric = [string, (s: BenchmarkSummary) => number | undefined];
@@ -58,6 +60,18 @@ const SERVER_COLUMNS: [string, (m: ServerMetricsView) => number | undefined][] =
   ['server_ttft_p50_ms', (m) => m.ground_truth?.latency_ms.ttft?.p50 ?? m.latency_ms?.ttft?.p50],
 ];
 
+/** The measurement window's energy on the server nodes (docs/metrics.md, Energy); empty without power readings. */
+const ENERGY_COLUMNS: [string, (e: EnergyReport) => number | undefined][] = [
+  ['energy_j', (e) => e.energy_j],
+  ['avg_power_w', (e) => e.avg_power_w],
+  ['avg_power_per_gpu_w', (e) => e.avg_power_per_gpu_w],
+  ['energy_above_idle_j', (e) => e.energy_above_idle_j],
+  ['output_tokens_per_j', (e) => e.output_tokens_per_j],
+  ['j_per_output_token', (e) => e.j_per_output_token],
+  ['j_per_request', (e) => e.j_per_request],
+  ['cpu_energy_j', (e) => e.cpu_energy_j],
+];
+
 function cell(v: unknown): string {
   if (v === undefined || v === null) return '';
   if (typeof v === 'number') return Number.isFinite(v) ? String(Math.round(v * 1000) / 1000) : '';
@@ -73,6 +87,7 @@ export function benchmarksCsv(list: CsvBenchmark[]): string {
     ...params,
     ...METRIC_COLUMNS.map(([k]) => k),
     ...SERVER_COLUMNS.map(([k]) => k),
+    ...ENERGY_COLUMNS.map(([k]) => k),
   ];
   const rows = list.map((b) => [
     cell(b.name),
@@ -80,6 +95,7 @@ export function benchmarksCsv(list: CsvBenchmark[]): string {
     ...params.map((k) => cell(b.parameters[k])),
     ...METRIC_COLUMNS.map(([, f]) => cell(b.summary ? f(b.summary) : undefined)),
     ...SERVER_COLUMNS.map(([, f]) => cell(b.server_metrics ? f(b.server_metrics) : undefined)),
+    ...ENERGY_COLUMNS.map(([, f]) => cell(b.energy ? f(b.energy) : undefined)),
   ]);
   return `${[header.join(','), ...rows.map((r) => r.join(','))].join('\n')}\n`;
 }

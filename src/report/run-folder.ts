@@ -9,6 +9,7 @@ import { basename, join, relative } from 'node:path';
 import type { WorkloadSpec } from '../loadgen/spec.js';
 import type { LogRecord } from '../logs/types.js';
 import type { BenchmarkSummary, MetricsSnapshot } from '../metrics/types.js';
+import type { EnergyReport } from '../monitor/energy.js';
 import type { ServerMetricsView } from '../serverstats/types.js';
 import { safeName } from '../util/names.js';
 import type { BenchmarkStatus, ErrorInfo, RunRecord } from './types.js';
@@ -26,6 +27,8 @@ export interface FolderBenchmark {
   spec?: Partial<WorkloadSpec>;
   summary?: BenchmarkSummary;
   server_metrics?: ServerMetricsView;
+  /** The measurement window's energy (summary.json `energy`, with power readings). */
+  energy?: EnergyReport;
   snapshot?: MetricsSnapshot;
   executors?: number;
   error?: ErrorInfo;
@@ -107,7 +110,9 @@ function readBenchmark(dir: string, name: string, status: string, missing: strin
   const b: FolderBenchmark = { name, status };
   if (!existsSync(bdir)) return b;
   const m = readJson<MetricsFile>(join(bdir, 'metrics.json'), missing, dir);
-  const s = readJson<BenchmarkSummary & { server_metrics?: ServerMetricsView; error?: ErrorInfo }>(
+  const s = readJson<
+    BenchmarkSummary & { server_metrics?: ServerMetricsView; energy?: EnergyReport; error?: ErrorInfo }
+  >(
     join(bdir, 'summary.json'),
     missing,
     dir,
@@ -125,6 +130,7 @@ function readBenchmark(dir: string, name: string, status: string, missing: strin
   }
   if (s?.requests) b.summary = s;
   b.server_metrics ??= s?.server_metrics;
+  if (s?.energy) b.energy = s.energy;
   b.error ??= s?.error;
   const ts = join(bdir, 'timeseries.csv');
   if (existsSync(ts)) b.timeseries = parseCsv(readFileSync(ts, 'utf8'));

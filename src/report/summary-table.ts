@@ -64,6 +64,14 @@ function hasGoodputColumn(results: BenchmarkResult[]): boolean {
   return results.some(hasSlo);
 }
 
+/** Some benchmark has measured energy (GPU power on the server nodes): `GPU W` and `tok/J` columns. */
+function hasEnergyColumns(results: BenchmarkResult[]): boolean {
+  return results.some((r) => (r.energy?.energy_j ?? 0) > 0);
+}
+
+const ENERGY_NOTE =
+  "GPU W / tok/J = the server nodes' average GPU power and output tokens per joule over the measurement window (docs/metrics.md, Energy)";
+
 const OPEN_LOOP_HEADER = ['requested/s', 'achieved/s', 'dropped', 'late', 'E2E sched p99'];
 
 export function summaryHeader(results: BenchmarkResult[]): string[] {
@@ -74,6 +82,7 @@ export function summaryHeader(results: BenchmarkResult[]): string[] {
   }
   if (hasOpenLoopColumns(results)) h.push(...OPEN_LOOP_HEADER);
   if (hasGoodputColumn(results)) h.push('goodput/s');
+  if (hasEnergyColumns(results)) h.push('GPU W', 'tok/J');
   return h;
 }
 
@@ -111,6 +120,7 @@ export function summaryRows(results: BenchmarkResult[]): string[][] {
   const srv = hasServerColumns(results);
   const open = hasOpenLoopColumns(results);
   const slo = hasGoodputColumn(results);
+  const energy = hasEnergyColumns(results);
   return results.map((r) => {
     const s = r.summary;
     const openCells =
@@ -140,6 +150,7 @@ export function summaryRows(results: BenchmarkResult[]): string[][] {
       pct(s, 'e2e', 'p99'),
       ...(open ? openCells : []),
       ...(slo ? [hasSlo(r) ? num(s?.throughput.goodput_rps, 2) : '-'] : []),
+      ...(energy ? [num(r.energy?.avg_power_w, 0), num(r.energy?.output_tokens_per_j, 3)] : []),
     ];
   });
 }
@@ -176,7 +187,8 @@ export function renderSummaryTable(results: BenchmarkResult[]): string {
   }
   const srv = hasServerColumns(results) ? `; srv = ${SRV_NOTE}` : '';
   const sched = hasOpenLoopColumns(results) ? '; E2E sched = from the scheduled send time' : '';
-  return `${out.join('\n')}\n(latencies in ms${srv}${sched})\n`;
+  const joules = hasEnergyColumns(results) ? `; ${ENERGY_NOTE}` : '';
+  return `${out.join('\n')}\n(latencies in ms${srv}${sched}${joules})\n`;
 }
 
 /** The same table in Markdown, for summary.md. */
@@ -206,6 +218,7 @@ export function renderSummaryMarkdown(
     ...(hasServerColumns(results) ? [`srv = ${SRV_NOTE}.`] : []),
     ...(hasOpenLoopColumns(results) ? [OPEN_LOOP_NOTE] : []),
     ...(hasGoodputColumn(results) ? [GOODPUT_NOTE] : []),
+    ...(hasEnergyColumns(results) ? [`${ENERGY_NOTE}.`] : []),
   ];
   const errors = results.flatMap((r) =>
     Object.entries(r.summary?.errors_by_reason ?? {}).map(([why, n]) => `- ${r.name}: ${n} × ${why}`),

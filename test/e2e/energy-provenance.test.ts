@@ -1,8 +1,10 @@
 /**
  * A local `hpcbench run` with the fake nvidia-smi on PATH (two GPUs at 300 W and 150 W): every benchmark's
  * summary.json reports the joules of its measurement window and tokens per joule that match the known
- * power within 2%, an idle baseline, and power.csv.
+ * power within 2%, an idle baseline, and power.csv; run.json has the run's provenance (this machine with
+ * its GPUs, software, command line, recipe digest, the simulator's own identity).
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,5 +73,30 @@ describe('hpcbench run with GPU power', () => {
     expect(power.length).toBeGreaterThan(5);
     const top = await readJson(join(run, 'summary.json'));
     expect(top.benchmarks[0].energy.energy_j).toBe(e.energy_j);
+  });
+});
+
+describe('provenance of a local run', () => {
+  it('run.json names the machine, its GPUs and OS, the software, command line, recipe digest and server', async () => {
+    const p = runJson.provenance;
+    expect(p, JSON.stringify(runJson)).toBeDefined();
+    expect(p.nodes).toHaveLength(1);
+    const [node] = p.nodes;
+    expect(node.roles).toEqual(['orchestrator', 'server', 'client']);
+    expect(node.hostname.length).toBeGreaterThan(0);
+    expect(node.cpu.count).toBeGreaterThan(0);
+    expect(node.memory_gib).toBeGreaterThan(0);
+    expect(node.os.kernel.length).toBeGreaterThan(0);
+    expect(node.gpus).toMatchObject({ count: 2, driver_version: '550.54.15', cuda_version: '12.4' });
+    expect(p.hpcbench.version).toBe(runJson.hpcbench_version);
+    expect(p.node_version).toMatch(/^v\d+/);
+    expect(p.command_line).toContain('run');
+    const recipeText = await readFile(box.path('energy.yaml'));
+    expect(p.recipe.sha256).toBe(createHash('sha256').update(recipeText).digest('hex'));
+    expect(p.slurm).toBeUndefined();
+    expect(p.servers).toHaveLength(1);
+    expect(p.servers[0]).toMatchObject({ service: 'dummy', version: runJson.hpcbench_version });
+    expect(p.servers[0].details.server).toBe('hpcbench-simulator');
+    expect(p.servers[0].models).toContain('dummy-model');
   });
 });

@@ -49,15 +49,21 @@ describe('hpcbench validate', () => {
     expect(r.stderr).not.toMatch(/\bat .+:\d+:\d+\)?$/m);
   });
 
-  it('warnings alone exit 0; unknown keys say "did you mean"', async () => {
+  it('warnings alone exit 0; a near-miss key is an error with "did you mean"; --strict fails on warnings', async () => {
     const file = join(dir, 'typo.yaml');
     await writeFile(file, 'scenario: t\nworkload:\n  service: dummy\n  duration: 20s\n  warmpu: 5s\n');
-    const r = await cli('validate', file, fixtureRecipe('suite-slurm.yaml'));
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain(
-      `${file}:5:3: warning: workload.warmpu: unknown key "warmpu", ignored; did you mean "warmup"?`,
+    const typo = await cli('validate', file);
+    expect(typo.code).toBe(1);
+    expect(typo.stdout).toContain(
+      `${file}:5:3: error: workload.warmpu: unknown key "warmpu"; did you mean "warmup"?`,
     );
+    const warns = fixtureRecipe('suite-slurm.yaml');
+    const r = await cli('validate', warns);
+    expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/suite-slurm\.yaml:32:11: warning: resources\.clients\.gpus: /);
+    const strict = await cli('validate', '--strict', warns);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toMatch(/suite-slurm\.yaml:32:11: error: resources\.clients\.gpus: /);
   });
 
   it('--service adds names registered elsewhere; --json prints the issues', async () => {

@@ -224,16 +224,22 @@ describe('errors', () => {
 });
 
 describe('unknown keys', () => {
-  it('are warnings with "did you mean" when a known key is close, else the known keys', () => {
-    const { issues, recipe } = check(
-      localRecipe({ durration: '1m', prompt_length: 5, frobnicate: 1 }, { monitorng: {} }),
+  it('a near miss of a known key is an error with "did you mean"; other unknown keys are warnings', () => {
+    const typos = check(
+      localRecipe({ durration: '1m', prompt_length: 5, client_per_node: 4 }, { monitorng: {} }),
     );
+    expect(typos.recipe).toBeUndefined();
+    const e = Object.fromEntries(
+      typos.issues.filter((i) => i.severity === 'error').map((i) => [i.path, i.message]),
+    );
+    expect(e['workload.durration']).toMatch(/did you mean "duration"/);
+    expect(e['workload.prompt_length']).toMatch(/did you mean "prompt_len"/);
+    expect(e['workload.client_per_node']).toMatch(/did you mean "clients_per_node"/);
+    expect(e.monitorng).toMatch(/did you mean "monitoring"/);
+    const { issues, recipe } = check(localRecipe({ frobnicate: 1 }));
     expect(recipe).toBeDefined();
     const w = Object.fromEntries(warningsOf(issues).map((i) => [i.path, i.message]));
-    expect(w['workload.durration']).toMatch(/did you mean "duration"/);
-    expect(w['workload.prompt_length']).toMatch(/did you mean "prompt_len"/);
     expect(w['workload.frobnicate']).toMatch(/known keys here: .*service/);
-    expect(w.monitorng).toMatch(/did you mean "monitoring"/);
   });
 
   it('free-form sections (service_config, environment) and artifact roles take any key', () => {

@@ -2,6 +2,7 @@
  * `hpcbench submit --wait` and `hpcbench cancel` on the CI Slurm cluster (3 emulated nodes): the simulated
  * service on one node, load from executors on the two others, the whole run inside one Slurm job.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -95,6 +96,24 @@ describe.runIf(ok)('hpcbench submit on the CI Slurm cluster', () => {
     for (const csv of ['n1-server.csv', 'n2-client.csv', 'n3-client.csv'])
       expect(existsSync(join(dir, 'monitor', csv)), csv).toBe(true);
     assertReadable(dir);
+    // Provenance: each of the three nodes described by its own monitor step, the job, the recipe digest.
+    const p = run.provenance;
+    expect(p.nodes.map((n: { node: string; roles: string[] }) => [n.node, n.roles])).toEqual([
+      ['n1', ['server']],
+      ['n2', ['client']],
+      ['n3', ['client']],
+    ]);
+    for (const n of p.nodes) {
+      expect(n.cpu.count, n.node).toBeGreaterThan(0);
+      expect(n.memory_gib, n.node).toBeGreaterThan(0);
+      expect(n.os.kernel, n.node).toBeTruthy();
+      expect(n.gpus, n.node).toHaveProperty('count');
+    }
+    expect(p.slurm).toMatchObject({ job_id: jobId, partition: 'debug' });
+    expect(p.slurm.node_list).toMatch(/^n/);
+    const submitted = readFileSync(join(dir, 'slurm', 'recipe.yaml'));
+    expect(p.recipe.sha256).toBe(createHash('sha256').update(submitted).digest('hex'));
+    expect(p.servers[0].details.server).toBe('hpcbench-simulator');
     // Every step was stopped.
     const steps = json(join(dir, 'slurm', 'steps.json'));
     for (const s of steps.steps) expect(s.exit, s.name).not.toBeUndefined();

@@ -35,6 +35,8 @@ export interface LocalRunOptions {
   resultsDir?: string;
   /** Run a recipe whose `orchestration.mode` is `slurm` on this machine anyway. */
   local?: boolean;
+  /** Every recipe warning is an error (E006 before anything starts). */
+  strict?: boolean;
   signal?: AbortSignal;
   /** Seconds to wait for each child to be ready. Default 60. */
   startTimeout?: number;
@@ -51,12 +53,13 @@ export interface LocalRunHandle {
 }
 
 /** Loads the recipe and checks that it may run locally (E006 otherwise). */
-export async function loadLocalPlan(recipeFile: string, local = false): Promise<RunPlan> {
+export async function loadLocalPlan(recipeFile: string, local = false, strict = false): Promise<RunPlan> {
   // A slurm recipe's missing dataset is only a warning when it is loaded (node-local paths); run here with
   // --local, every dataset file must exist on this machine.
   const plan = await planFromRecipe({
     configFile: recipeFile,
     ...(local ? { missingDataset: 'error' } : {}),
+    strict,
   });
   if (plan.mode === 'slurm' && !local) {
     throw new ConfigValidationError(
@@ -87,7 +90,7 @@ export async function loadLocalPlan(recipeFile: string, local = false): Promise<
 }
 
 export async function runLocal(opts: LocalRunOptions): Promise<LocalRunHandle> {
-  const plan = await loadLocalPlan(opts.recipeFile, opts.local);
+  const plan = await loadLocalPlan(opts.recipeFile, opts.local, opts.strict);
   const runDir = await createResultsDir(
     opts.resultsDir ?? plan.reporting?.outputDirectory ?? 'results',
     plan.scenario,

@@ -111,6 +111,8 @@ export function planJob(recipe: SlurmRecipe, nodeNames: string[], o: JobPlanOpti
     for (const node of [...nodes.servers, ...nodes.clients, ...nodes.monitors]) {
       const csv = monitorCsvPath(o.resultsDir, node, roleOf(node));
       const argv = [...o.self, 'monitor', '--output', csv, '--node', node];
+      // The node describes itself (CPU, GPUs, driver, OS) for run.json's provenance.
+      argv.push('--host-info', csv.replace(/\.csv$/, '.host.json'));
       argv.push('--role', roleOf(node), '--interval', String(interval));
       if (o.runId) argv.push('--run-id', o.runId);
       if (pushgateway) argv.push('--pushgateway', pushgateway);

@@ -12,7 +12,7 @@ export function loadJsonlRows(path: string): Row[] {
     if (o.max_tokens !== undefined && !(Number.isInteger(o.max_tokens) && (o.max_tokens as number) > 0))
       throw datasetError(
         path,
-        `"max_tokens" must be a positive integer, got ${JSON.stringify(o.max_tokens)}`,
+        `"max_tokens" must be a positive integer, got ${typeof o.max_tokens === 'number' ? o.max_tokens : `a ${typeof o.max_tokens}`}`,
         line,
       );
     rows.push({ prompt: o.prompt, maxTokens: o.max_tokens as number | undefined });

@@ -3,8 +3,10 @@
  * human turn; the following gpt turn's token count becomes max_tokens (as vLLM's benchmark does).
  * Entries without a human turn are skipped; a file where none is usable is E006.
  */
+
+import { jsonErrorOffset } from '../../util/json-error.js';
 import { countTokens } from '../../util/tokenizer.js';
-import { datasetError, lineAt } from './file-errors.js';
+import { datasetError, jsonSyntax, lineAt } from './file-errors.js';
 import { readDataset } from './read-file.js';
 import type { Row } from './types.js';
 
@@ -15,12 +17,8 @@ interface Turn {
 
 /** Line of a JSON.parse error: from `position N`, else from the excerpt V8 quotes around the bad token. */
 function errorLine(text: string, msg: string): number | undefined {
-  const pos = /position (\d+)/.exec(msg);
-  if (pos) return lineAt(text, Number(pos[1]));
-  const ex = /^Unexpected token '(.)', (?:\.\.\.)?"([\s\S]*)"(?:\.\.\.)? is not valid JSON$/.exec(msg);
-  if (!ex) return undefined;
-  const at = text.indexOf(ex[2]);
-  return at < 0 ? undefined : lineAt(text, at + Math.max(0, ex[2].indexOf(ex[1])));
+  const at = jsonErrorOffset(text, msg);
+  return at === undefined ? undefined : lineAt(text, at);
 }
 
 function parseJson(path: string, text: string): unknown {
@@ -28,7 +26,7 @@ function parseJson(path: string, text: string): unknown {
     return JSON.parse(text);
   } catch (err) {
     const msg = (err as Error).message;
-    throw datasetError(path, `malformed JSON: ${msg.split('\n')[0]}`, errorLine(text, msg));
+    throw datasetError(path, `malformed JSON: ${jsonSyntax(msg)}`, errorLine(text, msg));
   }
 }
 

@@ -10,9 +10,7 @@ import { OLLAMA_VERSION, ollamaDelete, ollamaPs, ollamaPull, ollamaShow, ollamaT
 import { ollamaGenerate } from './ollama-generate.js';
 import { openaiError } from './openai-errors.js';
 import { openaiGenerate } from './openai-generate.js';
-import { traceRoutes } from './trace-routes.js';
-
-export const VLLM_VERSION = '0.8.5';
+import { traceRoutes, VLLM_VERSION } from './trace-routes.js';
 
 const OPENAI_GET = new Set(['/health', '/v1/models', '/metrics', '/version']);
 const OPENAI_POST = new Set(['/v1/completions', '/v1/chat/completions']);

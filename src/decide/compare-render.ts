@@ -1,0 +1,97 @@
+/** The comparison as terminal tables and as markdown, one section per run against the baseline. */
+import type { FigureComparison, RunComparison } from './compare.js';
+import { formatFigure } from './evaluate.js';
+
+const sign = (v: number) => (v > 0 ? '+' : v < 0 ? '−' : '±');
+
+function change(v: number | null, kind: FigureComparison['change_kind']): string {
+  if (v === null) return '-';
+  return kind === 'relative'
+    ? `${sign(v)}${Math.abs(v * 100).toFixed(1)}%`
+    : `${sign(v)}${Math.abs(v * 100).toFixed(2)} pp`;
+}
+
+function interval(f: FigureComparison): string {
+  return f.ci ? `[${change(f.ci[0], f.change_kind)}, ${change(f.ci[1], f.change_kind)}]` : '-';
+}
+
+const HEAD = ['figure', 'baseline', 'run', 'change', 'interval', 'verdict'];
+
+function rows(figures: readonly FigureComparison[]): string[][] {
+  return figures.map((f) => [
+    f.figure,
+    formatFigure(f.baseline, f.unit),
+    formatFigure(f.value, f.unit),
+    change(f.change, f.change_kind),
+    interval(f),
+    f.verdict,
+  ]);
+}
+
+function table(body: string[][]): string {
+  const all = [HEAD, ...body];
+  const widths = HEAD.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  return [line(HEAD), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+function notes(c: RunComparison): string[] {
+  return [
+    ...(c.only_in_baseline.length
+      ? [`only in the baseline (not compared): ${c.only_in_baseline.join(', ')}`]
+      : []),
+    ...(c.only_in_run.length ? [`only in ${c.run} (not compared): ${c.only_in_run.join(', ')}`] : []),
+  ];
+}
+
+function method(b: RunComparison['benchmarks'][number]): string {
+  return b.method === 'repetitions'
+    ? `repetitions ${b.repetitions[0]} vs ${b.repetitions[1]}: Welch t interval`
+    : 'bootstrap of the records';
+}
+
+export function renderComparison(list: readonly RunComparison[], confidence: number): string {
+  const out: string[] = [];
+  for (const c of list) {
+    out.push(
+      `compare: ${c.run}  against baseline  ${c.baseline}  (${Math.round(confidence * 100)}% intervals)`,
+    );
+    for (const b of c.benchmarks) {
+      out.push('', `benchmark ${b.benchmark} (${method(b)})`);
+      for (const p of b.parameters_differ) out.push(`  parameters differ: ${p}`);
+      out.push(table(rows(b.figures)));
+    }
+    if (!c.benchmarks.length) out.push('', 'no benchmark in common');
+    for (const n of notes(c)) out.push(`note: ${n}`);
+    out.push('');
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export function renderComparisonMarkdown(list: readonly RunComparison[], confidence: number): string {
+  const out: string[] = ['# hpcbench compare', ''];
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  for (const c of list) {
+    out.push(
+      `## ${esc(c.run)} against ${esc(c.baseline)}`,
+      '',
+      `${Math.round(confidence * 100)}% confidence intervals.`,
+      '',
+    );
+    for (const b of c.benchmarks) {
+      out.push(`### ${b.benchmark}`, '', `Method: ${method(b)}.`, '');
+      for (const p of b.parameters_differ) out.push(`- parameters differ: ${esc(p)}`);
+      if (b.parameters_differ.length) out.push('');
+      out.push(`| ${HEAD.join(' | ')} |`, `|${HEAD.map(() => '---').join('|')}|`);
+      for (const r of rows(b.figures)) out.push(`| ${r.map(esc).join(' | ')} |`);
+      out.push('');
+    }
+    for (const n of notes(c)) out.push(`- ${esc(n)}`);
+    out.push('');
+  }
+  return out.join('\n');
+}

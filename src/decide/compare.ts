@@ -1,0 +1,321 @@
+/**
+ * `compare`: two or more finished runs, each against the first (the baseline). Benchmarks are matched
+ * by name (repetitions `<name>_repN` grouped under `<name>`); for each headline figure the values side by
+ * side, the change, a confidence interval for the change and a verdict (docs/metrics.md "Comparing runs").
+ */
+import { bootstrapLatency, bootstrapRates, type RateName } from './bootstrap.js';
+import { type Figure, figure } from './figures.js';
+import type { RunBenchmark, RunOnDisk } from './run-dir.js';
+import { type LatencyName, readSamples, type Samples } from './samples.js';
+import { mean, quantileSorted, rng, sampleStd, tQuantile } from './stats.js';
+
+export const HEADLINE = [
+  'ttft.p50',
+  'ttft.p99',
+  'itl.p50',
+  'itl.p99',
+  'tpot.p50',
+  'tpot.p99',
+  'e2e.p50',
+  'e2e.p90',
+  'e2e.p99',
+  'output_tokens_per_s',
+  'requests_per_s',
+  'goodput_rps',
+  'error_rate',
+] as const;
+
+export type Verdict = 'better' | 'worse' | 'no significant difference' | 'too few values' | 'no data';
+
+/**
+ * A percentile's interval needs at least this many values on each side of it in each run (p99: 500
+ * values), a rate at least this many × 4 measured requests; below that the verdict is `too few values`.
+ */
+export const MIN_TAIL = 5;
+
+export interface CompareOptions {
+  /** Two-sided confidence level of the intervals (default 0.95). */
+  confidence: number;
+  /** Bootstrap resamples per run and benchmark (default 1000). */
+  resamples: number;
+  seed: number;
+  /** Relative changes smaller than this (a fraction) are never better/worse (default 0). */
+  minChange: number;
+}
+
+export const DEFAULT_COMPARE: CompareOptions = { confidence: 0.95, resamples: 1000, seed: 1, minChange: 0 };
+
+export interface FigureComparison {
+  figure: string;
+  unit: Figure['unit'];
+  better: Figure['better'];
+  baseline: number | null;
+  value: number | null;
+  /** `relative`: value / baseline − 1; `absolute` (fractions such as error_rate): value − baseline. */
+  change_kind: 'relative' | 'absolute';
+  change: number | null;
+  ci: [number, number] | null;
+  verdict: Verdict;
+}
+
+export interface BenchmarkComparison {
+  benchmark: string;
+  /** `bootstrap` (raw records of each run) or `repetitions` (between-repetition spread, both runs ≥ 2). */
+  method: 'bootstrap' | 'repetitions';
+  repetitions: [number, number];
+  /** Workload parameters that differ between the two runs (`field: a → b`). */
+  parameters_differ: string[];
+  figures: FigureComparison[];
+}
+
+export interface RunComparison {
+  baseline: string;
+  run: string;
+  benchmarks: BenchmarkComparison[];
+  only_in_baseline: string[];
+  only_in_run: string[];
+}
+
+const REP = /^(.*)_rep(\d+)$/;
+const IGNORED_PARAMS = new Set([
+  'benchmark',
+  'server_url',
+  'server_urls',
+  'records_path',
+  'executor_index',
+  'executor_count',
+]);
+
+/** Benchmarks by name, repetitions (`x_rep1`, `x_rep2`...) grouped under `x`. */
+export function groupRepetitions(run: RunOnDisk): Map<string, RunBenchmark[]> {
+  const reps = new Map<string, RunBenchmark[]>();
+  const counts = new Map<string, number>();
+  for (const b of run.benchmarks) {
+    const m = REP.exec(b.name);
+    if (m) counts.set(m[1], (counts.get(m[1]) ?? 0) + 1);
+  }
+  for (const b of run.benchmarks) {
+    const m = REP.exec(b.name);
+    const key = m && (counts.get(m[1]) ?? 0) > 1 ? m[1] : b.name;
+    reps.set(key, [...(reps.get(key) ?? []), b]);
+  }
+  return reps;
+}
+
+function params(b: RunBenchmark): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(b.spec ?? {})) if (!IGNORED_PARAMS.has(k)) out[k] = JSON.stringify(v);
+  return out;
+}
+
+function paramDiff(a: RunBenchmark, b: RunBenchmark): string[] {
+  const pa = params(a);
+  const pb = params(b);
+  return [...new Set([...Object.keys(pa), ...Object.keys(pb)])]
+    .filter((k) => pa[k] !== pb[k])
+    .sort()
+    .map((k) => `${k}: ${pa[k] ?? '-'} → ${pb[k] ?? '-'}`);
+}
+
+function hash(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/** A figure's value over repetitions: their mean (undefined when none has one). */
+function pointValue(f: Figure, reps: readonly RunBenchmark[]): number | undefined {
+  const vs = reps.map((r) => f.get(r.summary)).filter((v): v is number => v !== undefined);
+  return vs.length ? mean(vs) : undefined;
+}
+
+const QUANTILES = [0.5, 0.9, 0.99];
+
+interface Resampled {
+  latency: Partial<Record<string, Float64Array>>;
+  rates?: Record<RateName, Float64Array>;
+}
+
+/** Bootstrap replicates of every headline figure for one run's benchmark (its repetitions pooled). */
+export async function resampleBenchmark(
+  reps: readonly RunBenchmark[],
+  opts: CompareOptions,
+  seed: number,
+): Promise<Resampled> {
+  const slo = reps[0].spec?.slo as Parameters<typeof readSamples>[1];
+  const samples: Samples = await readSamples(
+    reps.flatMap((r) => r.records),
+    slo,
+  );
+  const random = rng(seed);
+  const latency: Resampled['latency'] = {};
+  for (const m of ['ttft', 'itl', 'tpot', 'e2e'] as LatencyName[]) {
+    const r = bootstrapLatency(samples.latency[m], QUANTILES, opts.resamples, random);
+    if (!r) continue;
+    for (const [i, q] of QUANTILES.entries()) latency[`${m}.p${Math.round(q * 100)}`] = r.reps[i];
+  }
+  const duration = reps.reduce((s, r) => s + (r.summary.duration_s ?? 0), 0);
+  return { latency, rates: bootstrapRates(samples, duration, opts.resamples, random) };
+}
+
+function replicates(r: Resampled, name: string): Float64Array | undefined {
+  return r.latency[name] ?? r.rates?.[name as RateName];
+}
+
+function percentileInterval(xs: Float64Array, confidence: number): [number, number] {
+  const sorted = Float64Array.from(xs).sort();
+  const a = (1 - confidence) / 2;
+  return [quantileSorted(sorted, a), quantileSorted(sorted, 1 - a)];
+}
+
+/** The change's interval from the two runs' bootstrap replicates (paired by index: independent draws). */
+function bootstrapInterval(
+  a: Float64Array,
+  b: Float64Array,
+  kind: FigureComparison['change_kind'],
+  confidence: number,
+): [number, number] | null {
+  const d = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) d[i] = kind === 'relative' ? b[i] / a[i] - 1 : b[i] - a[i];
+  if (d.some((x) => !Number.isFinite(x))) return null;
+  return percentileInterval(d, confidence);
+}
+
+/** Welch's t interval for the difference of the repetition means, divided by the baseline mean when relative. */
+export function repetitionInterval(
+  a: readonly number[],
+  b: readonly number[],
+  kind: FigureComparison['change_kind'],
+  confidence: number,
+): [number, number] | null {
+  if (a.length < 2 || b.length < 2) return null;
+  const ma = mean(a);
+  const va = sampleStd(a) ** 2 / a.length;
+  const vb = sampleStd(b) ** 2 / b.length;
+  const se = Math.sqrt(va + vb);
+  const df =
+    se > 0 ? (va + vb) ** 2 / (va ** 2 / (a.length - 1) + vb ** 2 / (b.length - 1)) : a.length + b.length - 2;
+  const half = tQuantile(1 - (1 - confidence) / 2, Math.max(1, df)) * se;
+  const d = mean(b) - ma;
+  if (kind === 'absolute') return [d - half, d + half];
+  if (!(ma > 0)) return null;
+  return [(d - half) / ma, (d + half) / ma];
+}
+
+export function verdictOf(
+  f: Figure,
+  change: number | null,
+  ci: [number, number] | null,
+  minChange: number,
+  kind: FigureComparison['change_kind'],
+): Verdict {
+  if (change === null || ci === null) return 'no data';
+  const significant = ci[0] > 0 || ci[1] < 0;
+  if (!significant || (kind === 'relative' && Math.abs(change) < minChange))
+    return 'no significant difference';
+  const up = ci[0] > 0;
+  return up === (f.better === 'higher') ? 'better' : 'worse';
+}
+
+/** Whether a run's benchmark has enough values for an interval of figure `name` (see MIN_TAIL). */
+function enoughValues(name: string, reps: readonly RunBenchmark[]): boolean {
+  const [metric, stat] = name.split('.');
+  if (stat === undefined)
+    return reps.reduce((n, r) => n + (r.summary.requests?.sent ?? 0), 0) >= 4 * MIN_TAIL;
+  const q = Number(stat.slice(1)) / 100;
+  const count = reps.reduce((n, r) => n + (r.summary.latency_ms?.[metric as LatencyName]?.count ?? 0), 0);
+  return count * Math.min(q, 1 - q) >= MIN_TAIL;
+}
+
+async function compareBenchmark(
+  name: string,
+  a: RunBenchmark[],
+  b: RunBenchmark[],
+  opts: CompareOptions,
+): Promise<BenchmarkComparison> {
+  const byReps = a.length > 1 && b.length > 1;
+  const seed = (opts.seed ^ hash(name)) >>> 0;
+  const ra = byReps ? undefined : await resampleBenchmark(a, opts, seed);
+  const rb = byReps ? undefined : await resampleBenchmark(b, opts, seed ^ 0x9e3779b9);
+  const figures = HEADLINE.map((n): FigureComparison => {
+    const f = figure(n) as Figure;
+    const kind = f.unit === 'ratio' ? 'absolute' : 'relative';
+    const va = pointValue(f, a);
+    const vb = pointValue(f, b);
+    const change =
+      va === undefined || vb === undefined
+        ? null
+        : kind === 'absolute'
+          ? vb - va
+          : va > 0
+            ? vb / va - 1
+            : null;
+    let ci: [number, number] | null = null;
+    const enough = enoughValues(n, a) && enoughValues(n, b);
+    if (change !== null && !enough) {
+      // no interval: the verdict says why
+    } else if (change !== null && byReps) {
+      const vals = (reps: RunBenchmark[]) =>
+        reps.map((r) => f.get(r.summary)).filter((v): v is number => v !== undefined);
+      ci = repetitionInterval(vals(a), vals(b), kind, opts.confidence);
+    } else if (change !== null && ra && rb) {
+      const xa = replicates(ra, n);
+      const xb = replicates(rb, n);
+      if (xa && xb) ci = bootstrapInterval(xa, xb, kind, opts.confidence);
+    }
+    return {
+      figure: n,
+      unit: f.unit,
+      better: f.better,
+      baseline: va ?? null,
+      value: vb ?? null,
+      change_kind: kind,
+      change,
+      ci,
+      verdict: change !== null && !enough ? 'too few values' : verdictOf(f, change, ci, opts.minChange, kind),
+    };
+  });
+  return {
+    benchmark: name,
+    method: byReps ? 'repetitions' : 'bootstrap',
+    repetitions: [a.length, b.length],
+    parameters_differ: paramDiff(a[0], b[0]),
+    figures,
+  };
+}
+
+/** Compares `run` against `baseline`, benchmark by benchmark. */
+export async function compareRuns(
+  baseline: RunOnDisk,
+  run: RunOnDisk,
+  opts: CompareOptions = DEFAULT_COMPARE,
+): Promise<RunComparison> {
+  const ga = groupRepetitions(baseline);
+  const gb = groupRepetitions(run);
+  const benchmarks: BenchmarkComparison[] = [];
+  for (const [name, a] of ga) {
+    const b = gb.get(name);
+    if (b) benchmarks.push(await compareBenchmark(name, a, b, opts));
+  }
+  return {
+    baseline: baseline.dir,
+    run: run.dir,
+    benchmarks,
+    only_in_baseline: [...ga.keys()].filter((n) => !gb.has(n)),
+    only_in_run: [...gb.keys()].filter((n) => !ga.has(n)),
+  };
+}
+
+/** Figures worse by more than `tolerance` (relative; absolute for fractions) with a significant interval. */
+export function regressions(
+  comparisons: readonly RunComparison[],
+  tolerance: number,
+): { run: string; benchmark: string; figure: string; change: number }[] {
+  return comparisons.flatMap((c) =>
+    c.benchmarks.flatMap((b) =>
+      b.figures
+        .filter((f) => f.verdict === 'worse' && f.change !== null && Math.abs(f.change) > tolerance)
+        .map((f) => ({ run: c.run, benchmark: b.benchmark, figure: f.figure, change: f.change as number })),
+    ),
+  );
+}

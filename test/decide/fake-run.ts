@@ -1,0 +1,98 @@
+/**
+ * Results folders made in-process from a simulator-like model, for compare tests: closed-loop requests
+ * with queueing, prefill and decode steps (the simulated service's model, docs/simulated-service.md, with
+ * seeded jitter), recorded through the real MetricsRecorder into summary.json and records-*.jsonl.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { rng } from '../../src/decide/stats.js';
+import { newRecord, type RequestRecord, recordToJson } from '../../src/loadgen/record.js';
+import { MetricsRecorder } from '../../src/metrics/recorder.js';
+import { summarize } from '../../src/metrics/summarize.js';
+
+export interface Model {
+  requests: number;
+  users: number;
+  decodeStepMs: number;
+  prefillMs: number;
+  /** Multiplies every latency (a known shift). */
+  scale?: number;
+  errorRate?: number;
+}
+
+export const BASE: Model = { requests: 400, users: 8, decodeStepMs: 10, prefillMs: 20 };
+
+/** Exponential jitter with mean `m`. */
+const expo = (r: () => number, m: number) => -Math.log(1 - r()) * m;
+
+export function records(name: string, m: Model, seed: number): RequestRecord[] {
+  const r = rng(seed);
+  const scale = m.scale ?? 1;
+  const free = Array.from({ length: m.users }, () => 1_000_000);
+  const out: RequestRecord[] = [];
+  for (let i = 0; i < m.requests; i++) {
+    const u = i % m.users;
+    const rec = newRecord({
+      id: `x-${i}`,
+      benchmark: name,
+      executor: 'x',
+      warmup: false,
+      api: 'completions',
+      stream: true,
+      scheduled: free[u],
+      prompt_tokens_client: 64,
+    });
+    rec.sent = free[u];
+    const tokens = 16 + Math.floor(r() * 33);
+    if (r() < (m.errorRate ?? 0)) {
+      rec.status = 'error';
+      rec.error = 'http_500';
+      rec.end = rec.sent + 2;
+    } else {
+      let t = rec.sent + scale * (m.prefillMs + expo(r, m.prefillMs / 2));
+      rec.first_token = t;
+      rec.chunks.push(t);
+      for (let k = 1; k < tokens; k++) {
+        t += scale * (m.decodeStepMs + expo(r, m.decodeStepMs * 0.1) + (r() < 0.02 ? expo(r, 20) : 0));
+        rec.chunks.push(t);
+      }
+      rec.last_token = t;
+      rec.end = t + 0.2;
+      rec.status = 'ok';
+      rec.output_tokens = tokens;
+      rec.prompt_tokens = 64;
+    }
+    free[u] = rec.end + 0.1;
+    out.push(rec);
+  }
+  return out.sort((a, b) => a.end - b.end);
+}
+
+/** Writes a results folder with one benchmark per entry of `benchmarks` (name → model, seed). */
+export async function writeRun(
+  dir: string,
+  benchmarks: Record<string, { model: Model; seed: number }>,
+): Promise<string> {
+  const names = Object.keys(benchmarks);
+  for (const name of names) {
+    const { model, seed } = benchmarks[name];
+    const recs = records(name, model, seed);
+    const rec = new MetricsRecorder({ benchmark: name });
+    rec.windowStart = 1_000_000;
+    for (const x of recs) rec.add(x);
+    const summary = summarize(rec.snapshot(), name);
+    const bdir = join(dir, 'benchmarks', name);
+    await mkdir(bdir, { recursive: true });
+    await writeFile(join(bdir, 'summary.json'), JSON.stringify({ status: 'completed', ...summary }));
+    await writeFile(
+      join(bdir, 'metrics.json'),
+      JSON.stringify({ benchmark: name, spec: { benchmark: name, clients_per_node: model.users } }),
+    );
+    await writeFile(join(bdir, 'records-x.jsonl'), `${recs.map(recordToJson).join('\n')}\n`);
+  }
+  await writeFile(
+    join(dir, 'run.json'),
+    JSON.stringify({ scenario: 'fake', status: 'completed', benchmarks: names.map((name) => ({ name })) }),
+  );
+  return dir;
+}
