@@ -4,12 +4,12 @@
  */
 import { MetricsCollectionError } from '../errors.js';
 import type { ExecutorMetrics } from '../executor/protocol.js';
+import { mergeSnapshots, summarize, toExecutorMetrics } from '../metrics/index.js';
 import type { MetricsSnapshot } from '../metrics/types.js';
-import type { AggregatedMetrics, ClientMetrics, MetricsEngine } from './types.js';
+import type { AggregatedMetrics, ClientMetrics } from './types.js';
 
 export function aggregate(
   per: { node: string; metrics: ExecutorMetrics }[],
-  engine: MetricsEngine,
   benchmark: string,
 ): AggregatedMetrics {
   const snaps: MetricsSnapshot[] = [];
@@ -31,13 +31,13 @@ export function aggregate(
       p99_latency: m.latency.p99,
       throughput_rps: m.throughput_rps,
       elapsed_seconds: m.elapsed_seconds,
-      summary: engine.summarize(snap, benchmark),
+      summary: summarize(snap, benchmark),
       snapshot: snap,
     };
   });
-  const merged = engine.mergeSnapshots(snaps);
+  const merged = mergeSnapshots(snaps);
   const elapsed = Math.max(0, ...per.map((p) => p.metrics.elapsed_seconds));
-  const total = engine.toExecutorMetrics(merged, elapsed);
+  const total = toExecutorMetrics(merged, elapsed);
   return {
     total_requests: total.requests_total,
     total_errors: total.errors_total,
@@ -47,7 +47,7 @@ export function aggregate(
     p99_latency: total.latency.p99,
     throughput_rps: total.throughput_rps,
     per_client: perClient,
-    summary: engine.summarize(merged, benchmark),
+    summary: summarize(merged, benchmark),
     snapshot: merged,
   };
 }

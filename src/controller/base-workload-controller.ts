@@ -24,12 +24,10 @@ import {
   transportToHpcError,
 } from '../util/http.js';
 import { aggregate } from './aggregate.js';
-import { defaultMetricsEngine } from './default-metrics.js';
 import type {
   AggregatedMetrics,
   ExecutorStatus,
   ExecutorTarget,
-  MetricsEngine,
   WorkloadControllerOptions,
 } from './types.js';
 
@@ -47,7 +45,6 @@ export class BaseWorkloadController {
   readonly timeout: number;
   readonly executors: ExecutorTarget[];
   protected readonly options: WorkloadControllerOptions;
-  private metricsRef?: MetricsEngine;
   private benchmark = 'default';
 
   constructor(clientNodes: string[], port: number, timeout = 600, options: WorkloadControllerOptions = {}) {
@@ -61,7 +58,6 @@ export class BaseWorkloadController {
     this.port = port;
     this.timeout = timeout;
     this.options = options;
-    this.metricsRef = options.metrics;
     this.executors = clientNodes.map((node, i) => ({
       node,
       url: endpointUrl(options.endpoints?.[i] ?? `${node}:${port}`, port),
@@ -74,11 +70,6 @@ export class BaseWorkloadController {
 
   protected get pollInterval(): number {
     return this.options.pollInterval ?? 1;
-  }
-
-  protected metricsEngine(): MetricsEngine {
-    this.metricsRef ??= defaultMetricsEngine;
-    return this.metricsRef;
   }
 
   /** One request to one executor; transport failures become E007/E008 naming the node. */
@@ -248,7 +239,7 @@ export class BaseWorkloadController {
         metrics: await this.getJson<ExecutorMetrics>(t, '/metrics'),
       })),
     );
-    return aggregate(per, this.metricsEngine(), this.benchmark);
+    return aggregate(per, this.benchmark);
   }
 
   /** POST /stop on every executor; returns true when all stopped (E007/E008/E005 otherwise). */

@@ -1,5 +1,5 @@
 /** The controller's public shapes: the seed's aggregated metrics, plus exact summaries. */
-import type { ExecutorMetrics, StatusResponse } from '../executor/protocol.js';
+import type { StatusResponse } from '../executor/protocol.js';
 import type { BenchmarkSummary, MetricsSnapshot } from '../metrics/types.js';
 
 /** One executor as the controller addresses it. */
@@ -45,13 +45,6 @@ export interface ExecutorStatus extends ExecutorTarget {
   status: StatusResponse;
 }
 
-/** What the controller needs from src/metrics (injectable for tests of the HTTP side). */
-export interface MetricsEngine {
-  mergeSnapshots(snaps: MetricsSnapshot[]): MetricsSnapshot;
-  summarize(snapshot: MetricsSnapshot, benchmark: string): BenchmarkSummary;
-  toExecutorMetrics(snapshot: MetricsSnapshot, elapsedSeconds: number): ExecutorMetrics;
-}
-
 export interface WorkloadControllerOptions {
   /** The run's bearer token, sent on POST requests. */
   token?: string;
@@ -63,5 +56,4 @@ export interface WorkloadControllerOptions {
   healthTimeout?: number;
   /** Seconds for one control request (default min(timeout, 30)). */
   requestTimeout?: number;
-  metrics?: MetricsEngine;
 }

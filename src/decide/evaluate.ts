@@ -61,6 +61,8 @@ export function formatFigure(v: number | null | undefined, unit: FigureUnit): st
   if (unit === 'ms') return `${v.toFixed(Math.abs(v) >= 100 ? 1 : 2)}ms`;
   if (unit === 'ratio') return `${(v * 100).toFixed(2)}%`;
   if (unit === 'per_s') return `${v.toFixed(Math.abs(v) >= 100 ? 1 : 3)}/s`;
+  if (unit === 'J' || unit === 'W') return `${v.toFixed(Math.abs(v) >= 100 ? 1 : 3)}${unit}`;
+  if (unit === 'per_J') return `${v.toFixed(Math.abs(v) >= 100 ? 1 : 3)}/J`;
   return String(Math.round(v));
 }
 

@@ -4,12 +4,28 @@
  * derived from fields there. Latencies are milliseconds; ratios are fractions (0.95 = 95%).
  */
 import type { BenchmarkSummary, LatencyMetric } from '../metrics/types.js';
+import type { EnergyReport } from '../monitor/energy.js';
 import type { ServerMetricsView } from '../serverstats/types.js';
 
 /** A benchmark's `summary.json` as written (the summary may be missing when the benchmark failed early). */
-export type SummaryFile = Partial<BenchmarkSummary> & { server_metrics?: ServerMetricsView };
+export type SummaryFile = Partial<BenchmarkSummary> & {
+  server_metrics?: ServerMetricsView;
+  energy?: EnergyReport;
+};
 
-export type FigureUnit = 'ms' | 'ratio' | 'per_s' | 'count';
+export type FigureUnit = 'ms' | 'ratio' | 'per_s' | 'count' | 'J' | 'W' | 'per_J';
+
+/** Energy figures (summary.json `energy`, docs/metrics.md Energy): name, unit, better. */
+const ENERGY_FIGURES: [keyof EnergyReport, FigureUnit, 'lower' | 'higher'][] = [
+  ['energy_j', 'J', 'lower'],
+  ['energy_above_idle_j', 'J', 'lower'],
+  ['cpu_energy_j', 'J', 'lower'],
+  ['avg_power_w', 'W', 'lower'],
+  ['avg_power_per_gpu_w', 'W', 'lower'],
+  ['output_tokens_per_j', 'per_J', 'higher'],
+  ['j_per_output_token', 'J', 'lower'],
+  ['j_per_request', 'J', 'lower'],
+];
 
 export interface Figure {
   name: string;
@@ -90,6 +106,8 @@ function build(): Figure[] {
         `server_metrics.gauges.${g}.${st}`,
         (s) => num(s.server_metrics?.gauges?.[g]?.[st]),
       );
+  for (const [k, unit, better] of ENERGY_FIGURES)
+    add(`energy.${k}`, unit, better, `energy.${k}`, (s) => num(s.energy?.[k]));
   return out;
 }
 
@@ -110,5 +128,6 @@ export function figureNamesHelp(): string {
     'server.output_tokens_per_s, server.total_tokens_per_s, server.requests_per_s',
     `server.${SERVER_LATENCIES.join('|')} . ${SERVER_STATS.join('|')} (ms, bucket estimates)`,
     `server.preemptions, server.${SERVER_GAUGES.join('|')} . max|mean`,
+    `energy.${ENERGY_FIGURES.map(([k]) => k).join('|')} (J, W, per J; with GPU power readings)`,
   ].join('; ');
 }

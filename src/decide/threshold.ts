@@ -27,6 +27,9 @@ const UNIT_HELP: Record<FigureUnit, string> = {
   ratio: 'a fraction (0.95) or a percentage (95%)',
   per_s: 'a number per second (optionally written with /s)',
   count: 'a whole number',
+  J: 'joules (bare number, or with J or kJ)',
+  W: 'watts (bare number, or with W or kW)',
+  per_J: 'a number per joule (optionally written with /J)',
 };
 
 function limit(unit: FigureUnit, n: number, suffix: string): number | undefined {
@@ -34,6 +37,9 @@ function limit(unit: FigureUnit, n: number, suffix: string): number | undefined 
     return suffix === '' ? n : MS_UNITS[suffix] !== undefined ? n * MS_UNITS[suffix] : undefined;
   if (unit === 'ratio') return suffix === '%' ? n / 100 : suffix === '' ? n : undefined;
   if (unit === 'per_s') return suffix === '' || suffix === '/s' ? n : undefined;
+  if (unit === 'J' || unit === 'W')
+    return suffix === '' || suffix === unit ? n : suffix === `k${unit}` ? n * 1000 : undefined;
+  if (unit === 'per_J') return suffix === '' || suffix === '/J' ? n : undefined;
   return suffix === '' ? n : undefined;
 }
 

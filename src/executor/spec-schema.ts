@@ -64,6 +64,8 @@ export const workloadSpecSchema = z.looseObject({
   executor_index: z.number().int().nonnegative().optional(),
   executor_count: positiveInt.optional(),
   request_timeout: z.number().positive().optional(),
+  grace_period: duration.optional(),
+  unreachable_timeout: z.number().positive().optional(),
   window_seconds: z.number().positive().optional(),
   records_path: z.string().min(1).optional(),
 });

@@ -67,6 +67,10 @@ export interface WorkloadSpec {
   executor_count?: number;
   /** Per-request timeout, seconds. */
   request_timeout?: number;
+  /** Seconds requests still in flight after the measurement may take before they are cancelled (default 30). */
+  grace_period?: number;
+  /** Seconds with only connection errors (no HTTP answer) after which the server is unreachable: E008 (default 10). */
+  unreachable_timeout?: number;
   /** Time-series window for per-window histograms, seconds. */
   window_seconds?: number;
   /** Orchestrator only: failed / (ok + failed) above which the benchmark is degraded (default 0.05). */

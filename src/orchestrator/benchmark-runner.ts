@@ -8,6 +8,7 @@ import type { BaseWorkloadController } from '../controller/base-workload-control
 import type { ExecutorStatus } from '../controller/types.js';
 import { evaluateThresholds } from '../decide/evaluate.js';
 import { isHpcBenchError } from '../errors.js';
+import { DEFAULT_GRACE_S } from '../loadgen/run/context.js';
 import type { WorkloadSpec } from '../loadgen/spec.js';
 import type { BenchmarkResult } from '../report/types.js';
 import { rebaseRates } from '../serverstats/view.js';
@@ -30,8 +31,19 @@ export interface BenchmarkRunContext {
    * `target_mapping`); it gets them as `server_urls`, the first as `server_url`.
    */
   executorTargets?: string[][];
+  /** Adds the measurement window's energy to the result (before thresholds are evaluated on it). */
+  energy?: (result: BenchmarkResult) => Promise<void>;
   /** Scrapes the servers' /metrics at the start and end of the measurement window (`server_metrics`). */
   serverWindow?: ServerWindowTracker;
+}
+
+/**
+ * Seconds to wait for the executors after the start: warmup + duration + grace_period (they cancel what
+ * is still in flight then) + up to 30 s of slack; with `max_requests` only (duration 0), + `timeout`.
+ */
+export function completionTimeout(spec: WorkloadSpec, timeout: number): number {
+  if (!(spec.duration > 0)) return spec.warmup + timeout;
+  return spec.warmup + spec.duration + (spec.grace_period ?? DEFAULT_GRACE_S) + Math.min(timeout, 30);
 }
 
 /** Whether every executor has left warmup (by its phase, or by elapsed time when it reports none). */
@@ -82,7 +94,7 @@ function progress(ctx: BenchmarkRunContext, name: string, statuses: ExecutorStat
 export async function runBenchmark(
   plan: BenchmarkPlanLike,
   ctx: BenchmarkRunContext,
-): Promise<{ result: BenchmarkResult; failure?: unknown }> {
+): Promise<{ result: BenchmarkResult; failure?: unknown; executorErrors: string[] }> {
   const { controller } = ctx;
   const spec: WorkloadSpec = {
     ...plan.spec,
@@ -107,6 +119,7 @@ export async function runBenchmark(
   });
   let started = false;
   let failure: unknown;
+  const executorErrors: string[] = [];
   const window = ctx.serverWindow;
   let warmupSeen = !(spec.warmup > 0);
   const sawStatuses = (s: ExecutorStatus[]): void => {
@@ -134,7 +147,7 @@ export async function runBenchmark(
     started = true;
     if (window && !warmupSeen) stopWarmupWatch = watchWarmupEnd(controller, spec.warmup, sawStatuses);
     const statuses = await controller.waitForCompletion({
-      timeout: spec.warmup + spec.duration + ctx.timeout,
+      timeout: completionTimeout(spec, ctx.timeout),
       signal: ctx.signal,
       onStatus: (s) => {
         progress(ctx, plan.name, s);
@@ -158,6 +171,7 @@ export async function runBenchmark(
       const why = (s.status as { error?: unknown }).error;
       return why ? [`${s.node}: ${String(why)}`] : [];
     });
+    executorErrors.push(...failures);
     if (failures.length > 0) ctx.events.emit('warning', `benchmark ${plan.name}: ${failures.join('; ')}`);
     result.status = ctx.signal.aborted ? 'interrupted' : 'completed';
   } catch (err) {
@@ -169,12 +183,14 @@ export async function runBenchmark(
     if (!ctx.signal.aborted) failure = err;
   }
   result.ended_at = new Date().toISOString();
+  if (result.metrics) await ctx.energy?.(result);
   if (plan.thresholds?.length)
     result.thresholds = evaluateThresholds(plan.thresholds, {
       ...result.summary,
       server_metrics: result.server_metrics,
+      energy: result.energy,
     });
-  return { result, failure };
+  return { result, failure, executorErrors };
 }
 
 /**

@@ -15,7 +15,6 @@ import { isHpcBenchError } from '../errors.js';
 import { TOKEN_ENV } from '../executor/protocol.js';
 import { EXIT_CODES, exitCodeForStatus } from '../exit-codes.js';
 import type { LogSource } from '../logs/types.js';
-import { mergeSnapshots, toExecutorMetrics } from '../metrics/index.js';
 import { benchmarkParameters } from '../report/params.js';
 import { type ReportFormat, ResultsWriter } from '../report/results-writer.js';
 import type { BenchmarkResult, BenchmarkStatus, RunResults, RunStatus } from '../report/types.js';
@@ -32,7 +31,7 @@ import { type RunProvenance, startProvenance } from './provenance.js';
 import { planFromRecipe } from './recipe-plan.js';
 import { attachRunLog } from './run-log.js';
 import type { RunPlan } from './run-plan.js';
-import { runTotals, type TotalsEngine } from './run-totals.js';
+import { runTotals } from './run-totals.js';
 import { pinnedTargets, resolveTargetMapping } from './target-mapping.js';
 import { applyVerdict, benchmarkVerdict, runVerdict } from './verdict.js';
 
@@ -62,8 +61,6 @@ export class Orchestrator extends OrchestratorEmitter {
   private logSources?: LogSource[];
   /** The last results, also when run() threw. */
   results?: RunResults;
-  /** Merge functions for the run-level latencies of a suite (exact merge of every benchmark's snapshot). */
-  totalsEngine: TotalsEngine = { mergeSnapshots, toExecutorMetrics };
   private readonly abort = new AbortController();
   private readonly stoppables: { name: string; s: Stoppable }[] = [];
   private provenance?: RunProvenance;
@@ -224,7 +221,7 @@ export class Orchestrator extends OrchestratorEmitter {
       failedThresholds(results) > 0,
     );
     const final: RunResults = {
-      ...runTotals(results, this.totalsEngine),
+      ...runTotals(results),
       scenario: plan.scenario,
       run_id: runId,
       status,
@@ -334,7 +331,7 @@ export class Orchestrator extends OrchestratorEmitter {
       results[index].status = 'running';
       await writer.prepareBenchmark(b.name);
       await writer.updateRun({ benchmarks: benchmarkEntries(results) });
-      const { result, failure } = await runBenchmark(b, {
+      const { result, failure, executorErrors } = await runBenchmark(b, {
         controller,
         events: this,
         serverUrls: ctx.serverUrls,
@@ -345,18 +342,25 @@ export class Orchestrator extends OrchestratorEmitter {
         index,
         total: plan.benchmarks.length,
         serverWindow: serverWindow?.(b.name, b.spec.server_urls),
+        energy: energy
+          ? async (result) => {
+              const power = await energy.measure(result).catch((err: Error) => {
+                this.warn(`energy of ${b.name}: ${err.message}`);
+                return undefined;
+              });
+              if (power) await writer.writePower(b.name, power);
+            }
+          : undefined,
       });
       result.parameters = benchmarkParameters(result.spec ?? b.spec, clientEndpoints.length);
       if (result.status === 'completed')
-        applyVerdict(result, benchmarkVerdict(result, { maxErrorRate: b.spec.max_error_rate }));
+        applyVerdict(
+          result,
+          benchmarkVerdict(result, { maxErrorRate: b.spec.max_error_rate, executorErrors }),
+        );
       else if (result.status === 'failed' && !result.reason && result.error)
         result.reason = result.error.message;
       results[index] = result;
-      const power = await energy?.measure(result).catch((err: Error) => {
-        this.warn(`energy of ${b.name}: ${err.message}`);
-        return undefined;
-      });
-      if (power) await writer.writePower(b.name, power);
       if (result.status === 'failed' || result.status === 'degraded')
         this.warn(`benchmark ${result.name} ${result.status}: ${result.reason}`);
       await writer.writeBenchmark(result);

@@ -1,25 +1,17 @@
 /**
  * The run-level figures `Orchestrator.run()` resolves to (the seed's `throughput_rps` and the rest).
  * One benchmark: its aggregate as is. A suite: request and error counts summed, throughput over the sum
- * of the measurement windows, latencies from the exact merge of every benchmark's snapshot when a merge
- * function is given (never averaged percentiles). per_client: one row per node, requests, errors and
- * elapsed seconds summed over the suite, its latencies from the exact merge of that node's snapshots and
+ * of the measurement windows, latencies from the exact merge of every benchmark's snapshot (never averaged
+ * percentiles). per_client: one row per node, requests, errors and elapsed seconds summed over the suite, its latencies from the exact merge of that node's snapshots and
  * its throughput over its summed elapsed time.
  */
 import type { AggregatedMetrics, ClientMetrics } from '../controller/types.js';
+import { mergeSnapshots, toExecutorMetrics } from '../metrics/index.js';
 import type { MetricsSnapshot } from '../metrics/types.js';
 import type { BenchmarkResult } from '../report/types.js';
 
 export type RunTotals = Omit<AggregatedMetrics, 'summary' | 'snapshot'> &
   Partial<Pick<AggregatedMetrics, 'summary'>>;
-
-export interface TotalsEngine {
-  mergeSnapshots(snaps: MetricsSnapshot[]): MetricsSnapshot;
-  toExecutorMetrics(
-    snapshot: MetricsSnapshot,
-    elapsedSeconds: number,
-  ): { latency: { avg: number; p50: number; p90: number; p99: number } };
-}
 
 const EMPTY: RunTotals = {
   total_requests: 0,
@@ -32,7 +24,7 @@ const EMPTY: RunTotals = {
   per_client: [],
 };
 
-export function runTotals(results: BenchmarkResult[], engine?: TotalsEngine): RunTotals {
+export function runTotals(results: BenchmarkResult[]): RunTotals {
   const measured = results.filter((r) => r.metrics);
   if (measured.length === 0) return { ...EMPTY, per_client: [] };
   if (measured.length === 1) {
@@ -63,14 +55,14 @@ export function runTotals(results: BenchmarkResult[], engine?: TotalsEngine): Ru
   totals.per_client = [...perNode.values()].map(({ row, snaps, n }) => {
     row.throughput_rps = row.elapsed_seconds > 0 ? row.requests / row.elapsed_seconds : 0;
     const lat =
-      engine && snaps.length === n
-        ? engine.toExecutorMetrics(engine.mergeSnapshots(snaps), row.elapsed_seconds).latency
+      snaps.length === n
+        ? toExecutorMetrics(mergeSnapshots(snaps), row.elapsed_seconds).latency
         : { avg: 0, p50: 0, p90: 0, p99: 0 };
     return { ...row, avg_latency: lat.avg, p50_latency: lat.p50, p90_latency: lat.p90, p99_latency: lat.p99 };
   });
   const snaps = measured.flatMap((r) => (r.metrics?.snapshot ? [r.metrics.snapshot] : []));
-  if (engine && snaps.length === measured.length) {
-    const lat = engine.toExecutorMetrics(engine.mergeSnapshots(snaps), seconds).latency;
+  if (snaps.length === measured.length) {
+    const lat = toExecutorMetrics(mergeSnapshots(snaps), seconds).latency;
     Object.assign(totals, {
       avg_latency: lat.avg,
       p50_latency: lat.p50,

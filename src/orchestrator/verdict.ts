@@ -1,6 +1,7 @@
 /**
  * Honest status (docs/user-guide.md "Status and exit codes"). A benchmark that ran to its end is
- *   - `failed` when no request succeeded (none sent, or every one failed or was cancelled);
+ *   - `failed` when an executor found its server unreachable (E008), or no request succeeded (none sent,
+ *     or every one failed or was cancelled);
  *   - `degraded` when its error rate (failed / (ok + failed)) is above `max_error_rate` (default
  *     DEFAULT_MAX_ERROR_RATE, settable per recipe and suite entry), or an executor was lost;
  *   - else `completed`.
@@ -14,6 +15,8 @@ export const DEFAULT_MAX_ERROR_RATE = 0.05;
 export interface Verdict {
   status: BenchmarkStatus;
   reason?: string;
+  /** The error code of a failure (E008: server unreachable). */
+  code?: string;
 }
 
 function reasons(errors: Record<string, number> | undefined): string {
@@ -27,8 +30,11 @@ function reasons(errors: Record<string, number> | undefined): string {
 /** The verdict of a benchmark that was not interrupted, from its merged summary and lost executors. */
 export function benchmarkVerdict(
   result: BenchmarkResult,
-  opts: { maxErrorRate?: number; lostExecutors?: string[] } = {},
+  opts: { maxErrorRate?: number; lostExecutors?: string[]; executorErrors?: string[] } = {},
 ): Verdict {
+  // an executor that stopped because its server was unreachable reports `node: E008: ...`
+  const unreachable = (opts.executorErrors ?? []).filter((e) => /: E008: /.test(e));
+  if (unreachable.length) return { status: 'failed', code: 'E008', reason: unreachable.join('; ') };
   const s = result.summary;
   if (!s) return { status: 'failed', reason: 'no metrics could be collected from any executor' };
   const { sent, ok, failed, cancelled } = s.requests;
@@ -55,6 +61,7 @@ export function benchmarkVerdict(
 export function applyVerdict(result: BenchmarkResult, v: Verdict): void {
   result.status = v.status;
   if (v.reason) result.reason = v.reason;
+  if (v.code && v.reason) result.error = { code: v.code, message: v.reason };
 }
 
 /** The run's status from its benchmarks, a failure that ended it, and whether it was interrupted. */

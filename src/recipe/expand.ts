@@ -140,6 +140,8 @@ function toSpec(name: string, w: Fields, recipe: Recipe, baseDir: string | undef
     slo: w.slo,
     seed: w.seed,
     request_timeout: optionalSeconds(w.request_timeout, 'workload.request_timeout'),
+    grace_period: optionalSeconds(w.grace_period, 'workload.grace_period'),
+    unreachable_timeout: optionalSeconds(w.unreachable_timeout, 'workload.unreachable_timeout'),
     window_seconds: optionalSeconds(w.window, 'workload.window'),
     max_error_rate: w.max_error_rate,
     distribution_strategy: recipe.orchestration.node_allocation.clients.distribution_strategy,

@@ -112,11 +112,7 @@ function readBenchmark(dir: string, name: string, status: string, missing: strin
   const m = readJson<MetricsFile>(join(bdir, 'metrics.json'), missing, dir);
   const s = readJson<
     BenchmarkSummary & { server_metrics?: ServerMetricsView; energy?: EnergyReport; error?: ErrorInfo }
-  >(
-    join(bdir, 'summary.json'),
-    missing,
-    dir,
-  );
+  >(join(bdir, 'summary.json'), missing, dir);
   if (m) {
     Object.assign(b, {
       started_at: m.started_at,

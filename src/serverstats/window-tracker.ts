@@ -39,6 +39,9 @@ function join(url: string, path: string): string {
   return `${url.replace(/\/+$/, '')}${path.startsWith('/') ? path : `/${path}`}`;
 }
 
+/** Bound of each ground-truth fetch after a benchmark (the trace of a long run is a large body). */
+export const GROUND_TRUTH_TIMEOUT_MS = 10_000;
+
 async function get(url: string, timeoutMs: number): Promise<Response> {
   const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   if (!res.ok) {
@@ -166,7 +169,9 @@ export class ServerWindowTracker {
     if (!view) return undefined;
     const from = Math.min(...servers.flatMap((s) => (s.start && s.end ? [s.start.at] : [])));
     const to = Math.max(...servers.flatMap((s) => (s.start && s.end ? [s.end.at] : [])));
-    const truth = await this.groundTruth(from, to);
+    // only from servers that answered the end scrape: a server that stopped answering is not waited on
+    const answered = this.o.targets.filter((_, i) => 'scrape' in (ends[i] ?? {}));
+    const truth = await this.groundTruth(answered, from, to);
     if (truth) {
       view.ground_truth = truth;
       if (!truth.complete)
@@ -177,24 +182,33 @@ export class ServerWindowTracker {
     return view;
   }
 
-  private async groundTruth(fromMs: number, toMs: number) {
-    const targets = this.o.targets.filter((t) => t.groundTruthPath);
-    if (targets.length === 0) return undefined;
-    const timeout = Math.max(this.o.timeoutMs ?? 5000, 30_000);
-    const sources: GroundTruthSource[] = [];
-    for (const t of targets) {
-      const path = t.groundTruthPath as string;
-      try {
-        const body = (await (await get(join(t.url, path), timeout)).json()) as { requests?: TraceEntry[] };
-        const cfg = await get(join(t.url, path.replace(/\/requests$/, '/config')), timeout)
-          .then(async (r) => (await r.json()) as { trace_capacity?: number })
-          .catch(() => ({}) as { trace_capacity?: number });
-        sources.push({ requests: body.requests ?? [], capacity: cfg.trace_capacity });
-      } catch (err) {
-        this.warn(`server ground truth: ${t.url}${path}: ${(err as Error).message}`);
-        return undefined;
-      }
+  /** Every server's ground truth, fetched concurrently, each bounded by GROUND_TRUTH_TIMEOUT_MS. */
+  private async groundTruth(answered: ServerTarget[], fromMs: number, toMs: number) {
+    const targets = answered.filter((t) => t.groundTruthPath);
+    if (targets.length === 0 || targets.length < this.o.targets.filter((t) => t.groundTruthPath).length)
+      return undefined;
+    const timeout = GROUND_TRUTH_TIMEOUT_MS;
+    try {
+      const sources: GroundTruthSource[] = await Promise.all(
+        targets.map(async (t) => {
+          const path = t.groundTruthPath as string;
+          try {
+            const body = (await (await get(join(t.url, path), timeout)).json()) as {
+              requests?: TraceEntry[];
+            };
+            const cfg = await get(join(t.url, path.replace(/\/requests$/, '/config')), timeout)
+              .then(async (r) => (await r.json()) as { trace_capacity?: number })
+              .catch(() => ({}) as { trace_capacity?: number });
+            return { requests: body.requests ?? [], capacity: cfg.trace_capacity };
+          } catch (err) {
+            throw new Error(`${t.url}${path}: ${(err as Error).message}`);
+          }
+        }),
+      );
+      return summarizeGroundTruth(sources, fromMs, toMs);
+    } catch (err) {
+      this.warn(`server ground truth: ${(err as Error).message}`);
+      return undefined;
     }
-    return summarizeGroundTruth(sources, fromMs, toMs);
   }
 }

@@ -23,7 +23,11 @@ beforeAll(async () => {
     'energy.yaml',
     recipe(
       'energy',
-      { duration: '3s', warmup: '0s' },
+      {
+        duration: '3s',
+        warmup: '0s',
+        thresholds: ['energy.output_tokens_per_j > 0.001', 'energy.avg_power_w < 1kW'],
+      },
       {
         monitoring: { enabled: true, interval: 0.2 },
         servers: { health_check: { timeout: 20, interval: 0.2 } },
@@ -71,6 +75,11 @@ describe('hpcbench run with GPU power', () => {
     const power = (await readFile(join(run, 'benchmarks', name, 'power.csv'), 'utf8')).trim().split('\n');
     expect(power[0]).toBe('timestamp,t_s,node,role,gpus,gpu_power_W,cpu_power_W');
     expect(power.length).toBeGreaterThan(5);
+    // Thresholds over energy figures are evaluated on the measured energy.
+    expect(s.thresholds.map((t: Json) => [t.figure, t.actual, t.pass])).toEqual([
+      ['energy.output_tokens_per_j', e.output_tokens_per_j, true],
+      ['energy.avg_power_w', e.avg_power_w, true],
+    ]);
     const top = await readJson(join(run, 'summary.json'));
     expect(top.benchmarks[0].energy.energy_j).toBe(e.energy_j);
   });

@@ -4,8 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { aggregate } from '../../src/controller/aggregate.js';
-import { defaultMetricsEngine } from '../../src/controller/default-metrics.js';
-import { MetricsRecorder, mergeSnapshots, toExecutorMetrics } from '../../src/metrics/index.js';
+import { MetricsRecorder, toExecutorMetrics } from '../../src/metrics/index.js';
 import { runTotals } from '../../src/orchestrator/run-totals.js';
 import type { BenchmarkResult } from '../../src/report/types.js';
 import { craft } from '../metrics/records.js';
@@ -21,7 +20,6 @@ function executor(n: number, e2eMs: number, seconds: number) {
 function benchmark(name: string, perNode: [string, number, number][]): BenchmarkResult {
   const metrics = aggregate(
     perNode.map(([node, n, ms]) => ({ node, metrics: executor(n, ms, 10) })),
-    defaultMetricsEngine,
     name,
   );
   return { name, status: 'completed', metrics, summary: metrics.summary } as BenchmarkResult;
@@ -38,7 +36,7 @@ describe('runTotals', () => {
       ['n1', 300, 1000],
       ['n2', 100, 20],
     ]);
-    const t = runTotals([a, b], { mergeSnapshots, toExecutorMetrics });
+    const t = runTotals([a, b]);
     const n1 = t.per_client.find((c) => c.node === 'n1')!;
     const n2 = t.per_client.find((c) => c.node === 'n2')!;
     expect(n1.requests).toBe(400);
@@ -61,7 +59,7 @@ describe('runTotals', () => {
 
   it("one benchmark: its aggregate as is, without the executors' snapshots", () => {
     const a = benchmark('a', [['n1', 50, 10]]);
-    const t = runTotals([a], { mergeSnapshots, toExecutorMetrics });
+    const t = runTotals([a]);
     expect(t.per_client[0].requests).toBe(50);
     expect(t.per_client[0]).not.toHaveProperty('snapshot');
   });

@@ -12,7 +12,12 @@ const csv = [
   'timestamp,gpu0_power_W,node,role,host',
   ...[0, 1, 2, 3, 4].map((i) => `${new Date(T0 + i * 1000).toISOString()},250,n1,server,h1`),
 ].join('\n');
-const node = nodeEnergy(nodeSeries(parseMonitorCsv(csv), { node: 'n1', role: 'server' }), T0, T0 + 4000, true);
+const node = nodeEnergy(
+  nodeSeries(parseMonitorCsv(csv), { node: 'n1', role: 'server' }),
+  T0,
+  T0 + 4000,
+  true,
+);
 const energy = energyReport([node], T0, T0 + 4000, { output_tokens: 2000, requests: 10 });
 
 describe('energy columns', () => {
@@ -37,7 +42,10 @@ describe('energy columns', () => {
       { ...withEnergy, parameters: {} },
       { ...without, parameters: {} },
     ]);
-    const [header, a, b] = text.trim().split('\n').map((l) => l.split(','));
+    const [header, a, b] = text
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','));
     const col = (k: string) => header.indexOf(k);
     expect(a[col('energy_j')]).toBe('1000');
     expect(a[col('avg_power_w')]).toBe('250');

@@ -7,7 +7,11 @@ import type { CancelSignal, ServiceClient } from '../clients/types.js';
 import type { PromptSet } from '../datasets/types.js';
 import { newRecord, nowMs, type RequestRecord, recordToJson } from '../record.js';
 import type { WorkloadSpec } from '../spec.js';
+import { Reachability } from './backoff.js';
 import type { RecordWriter } from './record-writer.js';
+
+/** Default seconds requests in flight after the measurement may take before they are cancelled. */
+export const DEFAULT_GRACE_S = 30;
 
 /**
  * A request in flight: its deadline, and the cancellation signal handed to the client (a plain object with
@@ -58,6 +62,10 @@ export class RunContext {
    */
   lastSend?: number;
   stopping = false;
+  /** Set when the run stopped itself because the server is unreachable (`E008: ...`). */
+  failure?: string;
+  private readonly reach: Reachability;
+  private readonly graceMs: number;
   private seq = 0;
   private promptIdx: number;
   private readonly timeoutMs: number;
@@ -83,6 +91,10 @@ export class RunContext {
     const count = Math.max(1, spec.executor_count ?? 1);
     this.promptIdx = Math.floor(((spec.executor_index ?? 0) * prompts.size) / count);
     this.timeoutMs = (spec.request_timeout ?? 300) * 1000;
+    this.graceMs = (spec.grace_period ?? DEFAULT_GRACE_S) * 1000;
+    this.reach = new Reachability(
+      spec.unreachable_timeout !== undefined ? spec.unreachable_timeout * 1000 : undefined,
+    );
     this.sweeper = setInterval(() => this.sweep(), 250);
     this.sweeper.unref();
   }
@@ -104,9 +116,9 @@ export class RunContext {
 
   /**
    * Sends one request scheduled at `scheduled` (with the service client, or `send` of a per-user hook) and
-   * records its outcome. Never rejects when `send` does not.
+   * records its outcome; returns its record. Never rejects when `send` does not.
    */
-  async issue(scheduled: number, send?: ServiceClient['send']): Promise<void> {
+  async issue(scheduled: number, send?: ServiceClient['send']): Promise<RequestRecord> {
     const p = this.prompts.get(this.promptIdx++);
     const measured = scheduled >= this.warmupEnd;
     if (measured) this.issuedMeasured++;
@@ -138,6 +150,12 @@ export class RunContext {
       this.slotWaiter = undefined;
       w();
     }
+    const unreachable = this.reach.observe(rec, nowMs());
+    if (unreachable && !this.failure) {
+      this.failure = unreachable;
+      this.stop();
+    }
+    return rec;
   }
 
   /** Resolves when an in-flight request completes (or the run stops). */
@@ -147,9 +165,20 @@ export class RunContext {
     });
   }
 
-  /** Resolves when no request is in flight. */
+  /**
+   * Resolves when no request is in flight; those still in flight `grace_period` seconds after the call
+   * (default DEFAULT_GRACE_S) are cancelled (recorded as cancelled).
+   */
   async drain(): Promise<void> {
-    while (this.inflight.size > 0) await this.slotFree();
+    if (this.inflight.size === 0) return;
+    const t = setTimeout(() => {
+      for (const f of this.inflight) f.abort('stop');
+    }, this.graceMs);
+    try {
+      while (this.inflight.size > 0) await this.slotFree();
+    } finally {
+      clearTimeout(t);
+    }
   }
 
   /** Sleeps `ms`, waking early when the run stops. */
@@ -168,7 +197,12 @@ export class RunContext {
 
   private sweep(): void {
     const now = nowMs();
-    for (const f of this.inflight) if (now > f.deadline) f.abort('timeout');
+    // past the measurement + grace_period: what is still in flight is cancelled
+    const graceOver = now > this.measureEnd + this.graceMs;
+    for (const f of this.inflight) {
+      if (graceOver) f.abort('stop');
+      else if (now > f.deadline) f.abort('timeout');
+    }
   }
 
   /** Stops sending and cancels every in-flight request (they are recorded as cancelled). */

@@ -111,6 +111,7 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions = {}): LoadRun {
         requests_sent: c.sent + ctx.inflightMeasured(),
         requests_ok: c.ok,
         requests_failed: c.failed,
+        ...(ctx.failure ? { error: ctx.failure } : {}),
       };
     },
     snapshot,

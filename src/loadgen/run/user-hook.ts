@@ -10,6 +10,7 @@ import { finalizeTokens } from '../clients/exchange.js';
 import type { CancelSignal, RequestInput } from '../clients/types.js';
 import { nowMs, type RequestRecord } from '../record.js';
 import type { WorkloadSpec } from '../spec.js';
+import { Backoff } from './backoff.js';
 import type { RunContext } from './context.js';
 
 /** Fills one request's record: stamp `first_token`/`last_token`/`end` with `nowMs()`, set status and tokens. */
@@ -22,7 +23,11 @@ export interface UserContext {
   readonly workload: WorkloadSpec;
   /** True while the user may start a request: false after the measurement, at max_requests or on stop. */
   active(): boolean;
-  /** Sends the workload's next prompt with the service's own request client and records it (when active). */
+  /**
+   * Sends the workload's next prompt with the service's own request client and records it (when active).
+   * After a connection error, HTTP 429 or 503 it resolves only after the user's backoff (backoff.ts);
+   * `measure` too.
+   */
   send(): Promise<void>;
   /**
    * Records one request made by `fn` itself. `fn` gets the next prompt, a record whose `sent` is stamped,
@@ -62,22 +67,29 @@ function measured(fn: MeasureFn): MeasureFn {
 }
 
 export function userContext(ctx: RunContext, threadId: number): UserContext {
+  const backoff = new Backoff();
+  // after a connection error, 429 or 503: wait (exponential with jitter, capped) instead of spinning
+  const pushedBack = async (rec: RequestRecord): Promise<void> => {
+    const wait = Math.min(backoff.after(rec), ctx.measureEnd - nowMs());
+    if (wait > 0) await ctx.sleep(wait);
+  };
   return {
     threadId,
     workload: ctx.spec,
     active: () => ctx.mayIssue(nowMs()),
     send: async () => {
       const at = nowMs();
-      if (ctx.mayIssue(at)) await ctx.issue(at);
+      if (ctx.mayIssue(at)) await pushedBack(await ctx.issue(at));
     },
     measure: async (fn) => {
       const at = nowMs();
       if (!ctx.mayIssue(at)) return;
       const send = measured(fn);
-      await ctx.issue(at, (input, rec, signal) => {
+      const rec = await ctx.issue(at, (input, rec, signal) => {
         rec.server ||= ctx.spec.server_url;
         return send(input, rec, signal);
       });
+      await pushedBack(rec);
     },
     sleep: (ms) => ctx.sleep(ms),
   };

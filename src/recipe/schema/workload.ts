@@ -68,6 +68,14 @@ export const workloadFields = {
   slo: sloSchema,
   seed: z.int({ error: 'expected a whole number' }),
   request_timeout: duration,
+  grace_period: duration.meta({
+    description:
+      'after duration, how long in-flight requests may finish before they are cancelled (default 30s)',
+  }),
+  unreachable_timeout: duration.meta({
+    description:
+      'only connection errors for this long = server unreachable: the benchmark fails E008 (default 10s)',
+  }),
   window: duration.meta({ description: 'time-series window of the per-window histograms' }),
   max_error_rate: z
     .number({ error: 'expected a fraction between 0 and 1, e.g. 0.05' })
