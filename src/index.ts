@@ -1,16 +1,39 @@
-/** hpcbench's programmatic API. */
+/**
+ * hpcbench's programmatic API: the seed's classes (the first, Python version's API — see
+ * docs/architecture.md, "Terms"), the recipe, results and metrics types, and the functions the docs
+ * show. Internal helpers are not exported: paths under dist/ are not a stable API.
+ */
 
-export * from './controller/index.js';
+// Workload controller and executor (the executor's REST shapes are the seed's JSON answers)
+export type {
+  AggregatedMetrics,
+  ClientMetrics,
+  ExecutorStatus,
+  ExecutorTarget,
+  StartOptions,
+  WorkloadConfig,
+  WorkloadControllerOptions,
+} from './controller/index.js';
+export { BaseWorkloadController } from './controller/index.js';
+
+// Errors (E001–E008) and exit codes
 export * from './errors.js';
-export * from './executor/index.js';
+export type { LoadEngine, LoadRunLike, WorkloadExecutorOptions } from './executor/index.js';
+export { BaseWorkloadExecutor } from './executor/index.js';
 export type * from './executor/protocol.js';
-export * from './exit-codes.js';
-export { type LaunchCommand, registerLaunchCommand, serverLaunchCommand } from './launch/commands/index.js';
-export { apptainerExecArgv, apptainerPullArgv, containerFor } from './launch/containers.js';
-export * from './launch/local/index.js';
-export * from './launch/ray/index.js';
-export * from './launch/slurm/index.js';
-export * from './loadgen/index.js';
+export { EXIT_CODES, exitCodeForStatus } from './exit-codes.js';
+export { type LaunchCommand, registerLaunchCommand } from './launch/commands/index.js';
+export {
+  defaultUser,
+  type LoadOptions,
+  type LoadRun,
+  type MeasureFn,
+  type RequestRecord,
+  type RunUser,
+  startLoad,
+  type UserContext,
+} from './loadgen/index.js';
+// The load generator, its per-user hook and the workload it runs
 export type * from './loadgen/spec.js';
 export {
   BaseLogCollector,
@@ -23,22 +46,50 @@ export {
   TailerLogCollector,
   toLogSource,
 } from './logs/index.js';
-export * from './metrics/index.js';
+export { MetricsRecorder, mergeSnapshots, summarize, toExecutorMetrics } from './metrics/index.js';
+// Metrics: snapshots, exact merge, summaries
 export type * from './metrics/types.js';
+// Monitoring and logs
+export { Monitor, type MonitorOptions, type SeedMonitorOptions } from './monitor/index.js';
+// The orchestrator and its typed events
+export type {
+  BenchmarkProgressEvent,
+  BenchmarkStartEvent,
+  HookContext,
+  OrchestratorEvents,
+  OrchestratorOptions,
+  PhaseEvent,
+  PhaseName,
+  RunPlan,
+  Stoppable,
+} from './orchestrator/index.js';
+export { Orchestrator, OrchestratorEmitter, RunInterrupted } from './orchestrator/index.js';
+// Recipes
 export {
-  deletePushgatewayGroups,
-  deleteRunGroups,
-  Monitor,
-  type MonitorOptions,
-  type SeedMonitorOptions,
-  startExecutorPush,
-  startRunMonitoring,
-  startServerMetricsScraper,
-} from './monitor/index.js';
-export * from './orchestrator/index.js';
-export * from './recipe/index.js';
-export * from './report/index.js';
-export * from './serverstats/index.js';
+  type BenchmarkEntry,
+  type BenchmarkPlan,
+  type Duration,
+  expandBenchmarks,
+  type LoadedRecipe,
+  loadRecipe,
+  parseRecipeText,
+  type Recipe,
+  type RecipeCheck,
+  type RecipeInput,
+  type RecipeOptions,
+  type ResourceConfig,
+  recipeJsonSchema,
+  recipeSchema,
+  resolveRecipe,
+  type Sweep,
+  seconds,
+  validateRecipeFile,
+  type Workload,
+} from './recipe/index.js';
+// Results
+export type * from './report/types.js';
+export type * from './serverstats/types.js';
+// The simulated inference server
 export {
   type DummyConfig,
   type DummyServer,
@@ -46,6 +97,33 @@ export {
   parseDummyConfig,
   startDummyServer,
 } from './services/dummy/sim/index.js';
-export * from './services/index.js';
-export { countTokens, generateText } from './util/tokenizer.js';
+export type {
+  DistributedConfig,
+  HealthCheckConfig,
+  PluginApi,
+  PrepareProgress,
+  RayConfig,
+  ServerManagerConfig,
+  ServerManagerOptions,
+  ServiceConfig,
+} from './services/index.js';
+// Services: the factory, the base classes a plugin extends, the built-in services and their config types
+export {
+  BaseServerManager,
+  DummyServerManager,
+  DummyWorkloadController,
+  DummyWorkloadExecutor,
+  LlamacppServerManager,
+  LlamacppWorkloadController,
+  LlamacppWorkloadExecutor,
+  OllamaServerManager,
+  OllamaWorkloadController,
+  OllamaWorkloadExecutor,
+  OpenAiServerManager,
+  ServiceFactory,
+  VllmServerManager,
+  VllmWorkloadController,
+  VllmWorkloadExecutor,
+} from './services/index.js';
+export type * from './services/registry-types.js';
 export { VERSION } from './version.js';

@@ -3,6 +3,8 @@
  * already run (started by hand, by a job script or by `hpcbench run`), runs the recipe's benchmarks
  * against them and writes the results folder. A node may be given as `host:port` when ports differ.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { renderThresholdTable } from '../decide/evaluate.js';
 import { ConfigValidationError } from '../errors.js';
@@ -35,6 +37,7 @@ export function register(program: Command): void {
     .requiredOption('--workload-config-file <file>', 'recipe YAML/JSON')
     .option('--server-port <port>', 'inference server port', '11434')
     .option('--client-port <port>', 'workload executor port', '5000')
+    .option('--wide', 'summary table with every column (default: fits 120 columns)')
     .option('--timeout <seconds>', 'operation timeout', '600')
     .option('--enable-monitoring', 'sample CPU/RAM/GPU and scrape server metrics during the run')
     .option('--pushgateway-node <node>', 'Prometheus Pushgateway node (host, host:port or URL)')
@@ -82,10 +85,13 @@ export function register(program: Command): void {
       if (!opts.quiet) attachProgress(orchestrator);
       try {
         const results = await orchestrator.run();
-        process.stdout.write(`\n${renderSummaryTable(results.benchmarks)}`);
+        process.stdout.write(`\n${renderSummaryTable(results.benchmarks, { wide: opts.wide })}`);
         process.stdout.write(renderThresholdTable(results.benchmarks));
         process.stdout.write(
-          `throughput_rps: ${results.throughput_rps.toFixed(3)}\nresults: ${results.results_dir}\n`,
+          `throughput_rps: ${results.throughput_rps.toFixed(3)}\nresults: ${results.results_dir}\n` +
+            (results.results_dir && existsSync(join(results.results_dir, 'report.html'))
+              ? `report: ${join(results.results_dir, 'report.html')}\n`
+              : ''),
         );
         if (results.reason) process.stderr.write(`run ${results.status}: ${results.reason}\n`);
         process.exitCode = results.exit_code;

@@ -4,6 +4,8 @@
  * `<results-dir>/<scenario>_<UTC time>/`. A `mode: slurm` recipe is refused (use `hpcbench submit`)
  * unless --local is given. Ctrl-C / SIGTERM keeps what was measured and exits 130 / 143.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { failedThresholds, renderThresholdTable } from '../decide/evaluate.js';
 import { EXIT_CODES } from '../exit-codes.js';
@@ -29,6 +31,7 @@ export function register(program: Command): void {
     )
     .option('--strict', 'every recipe warning is an error (E006 before anything starts)')
     .option('--local', "run a recipe whose orchestration.mode is 'slurm' on this machine")
+    .option('--wide', 'summary table with every column (default: fits 120 columns)')
     .option('--timeout <seconds>', 'seconds for control operations and grace after each benchmark', '600')
     .action(async (recipe, opts) => {
       const timeout = positiveSeconds('--timeout', opts.timeout);
@@ -49,9 +52,11 @@ export function register(program: Command): void {
             else o.on('warning', (w) => process.stderr.write(`warning: ${w}\n`));
           },
         });
-        process.stdout.write(`\n${renderSummaryTable(results.benchmarks)}`);
+        process.stdout.write(`\n${renderSummaryTable(results.benchmarks, { wide: opts.wide })}`);
         process.stdout.write(renderThresholdTable(results.benchmarks));
         process.stdout.write(`results: ${runDir}\n`);
+        const report = join(runDir, 'report.html');
+        if (existsSync(report)) process.stdout.write(`report: ${report}\n`);
         if (results.exit_code === EXIT_CODES.thresholds)
           process.stderr.write(
             `${failedThresholds(results.benchmarks)} threshold(s) failed (see the table above): exit 99\n`,

@@ -6,11 +6,13 @@
  * benchmarks' warmup and measurement shaded, and the last log lines of every component when something
  * failed. See docs/user-guide.md (The HTML report).
  */
+import type { Provenance } from '../provenance/run.js';
 import { distributionPlots } from './distribution-plots.js';
 import type { ReportAssets } from './html-assets.js';
 import { esc, page, plotDivs, table } from './html-page.js';
 import { benchmarkParameters, parameterColumns, varyingParameters } from './params.js';
 import type { Plot } from './plot-types.js';
+import { energyLine, provenanceSection } from './provenance-section.js';
 import type { FolderBenchmark, RunFolder } from './run-folder.js';
 import { summaryHeader, summaryRows } from './summary-table.js';
 import { paretoPlot, type SweepPoint, sweepPlots } from './sweep-plots.js';
@@ -24,8 +26,11 @@ function executorsOf(b: FolderBenchmark, folder: RunFolder): number {
   return b.executors ?? b.spec?.executor_count ?? (folder.run?.client_nodes?.length || 1);
 }
 
-function asResult(b: FolderBenchmark): BenchmarkResult {
-  return b as unknown as BenchmarkResult;
+function asResult(b: FolderBenchmark, folder: RunFolder): BenchmarkResult {
+  return {
+    ...b,
+    parameters: benchmarkParameters(b.spec, executorsOf(b, folder)),
+  } as unknown as BenchmarkResult;
 }
 
 function statusSpan(status: string | undefined): string {
@@ -68,13 +73,14 @@ function recipeSection(folder: RunFolder): string {
 }
 
 function summarySection(folder: RunFolder): string {
-  const results = folder.benchmarks.map(asResult);
+  const results = folder.benchmarks.map((b) => asResult(b, folder));
   if (results.length === 0) return '<h2>Summary</h2><p>No benchmark in this results folder.</p>';
   return [
     '<h2>Summary</h2>',
     table(summaryHeader(results), summaryRows(results), 2, 'summary'),
     '<p class="note">Latencies in ms. TTFT = first content chunk − sent; TPOT = (E2E − TTFT) / (output tokens − 1); ',
     'ITL = gaps between content chunks; E2E = last content chunk − sent. Throughput over the measurement window. ',
+    'load = concurrent users over all executors (closed loop) or the target rate (open loop). ',
     'srv = the servers’ own figures (~ = estimated from histogram buckets).</p>',
   ].join('');
 }
@@ -93,6 +99,7 @@ function benchmarkSection(b: FolderBenchmark, i: number, plots: Plot[]): string 
     b.summary
       ? `<p class="note">${b.summary.requests.sent} sent, ${b.summary.requests.ok} ok, ${b.summary.requests.failed} failed, ${b.summary.requests.cancelled} cancelled over ${b.summary.duration_s.toFixed(1)} s measured.</p>`
       : '<p class="note">No metrics were written for this benchmark.</p>',
+    energyLine(b.energy),
     errors.length
       ? `<h3>Errors by reason</h3>${table(
           ['reason', 'requests'],
@@ -176,6 +183,7 @@ export function renderReportHtml(folder: RunFolder, assets: ReportAssets): strin
   const benchmarks = folder.benchmarks.map((b, i) => benchmarkSection(b, i, plots)).join('');
   const body = [
     header(folder),
+    provenanceSection(folder.run?.provenance as Provenance | undefined),
     recipeSection(folder),
     summarySection(folder),
     sweepSection(folder, plots),

@@ -1,29 +1,21 @@
 /**
- * The end-of-run summary as a table (pure functions): one row per benchmark with throughput, TTFT / ITL /
- * E2E p50 and p99 (ms) and errors. When servers reported their own figures (`server_metrics`), the
- * servers' output tokens/s and TTFT p50 stand beside the client's (`srv` columns). Open-loop benchmarks add
- * requested/s, achieved/s, dropped and late sends and E2E p99 from the scheduled time; benchmarks with
- * `workload.slo` add goodput/s (each group only when some benchmark needs it). An open-loop benchmark that
- * missed its target rate gets a warning line under the table. Rendered as aligned text and as Markdown.
+ * The end-of-run summary as a table (pure functions), one row per benchmark, from the columns of
+ * summary-columns.ts: load (total users or rate), requests, throughput, TTFT / TPOT / ITL / E2E
+ * percentiles (ms), the servers' own figures grouped apart, open-loop and goodput figures when they apply.
+ * The terminal table shows the default columns under group headers that carry the units and fits
+ * `width` (120) columns by shortening long benchmark names; `wide` shows every column. summary.md and
+ * report.html show every column. An open-loop benchmark that missed its target rate gets a warning line.
  */
 import { LATE_MS } from '../metrics/recorder.js';
-import type { BenchmarkSummary, LatencyMetric } from '../metrics/types.js';
+import {
+  type Column,
+  hasEnergyFigures,
+  hasServerFigures,
+  isOpenLoop,
+  num,
+  summaryColumns,
+} from './summary-columns.js';
 import type { BenchmarkResult } from './types.js';
-
-const HEADER = [
-  'benchmark',
-  'status',
-  'ok',
-  'failed',
-  'req/s',
-  'out tok/s',
-  'TTFT p50',
-  'TTFT p99',
-  'ITL p50',
-  'ITL p99',
-  'E2E p50',
-  'E2E p99',
-];
 
 const SRV_NOTE =
   "the servers' own figures over the window (/metrics deltas; ~ = estimated from histogram buckets; simulated service: exact ground truth)";
@@ -32,58 +24,18 @@ const OPEN_LOOP_NOTE =
   'Open loop: requested/s = target rate, achieved/s = sends per second, dropped = scheduled sends never made, ' +
   `late = sends that left more than ${LATE_MS} ms after their scheduled time; E2E sched = last content chunk − scheduled time.`;
 const GOODPUT_NOTE = 'goodput/s = requests per second meeting every SLO in workload.slo.';
-
-function num(n: number | undefined, digits: number): string {
-  return n === undefined || !Number.isFinite(n) ? '-' : n.toFixed(digits);
-}
-
-function pct(s: BenchmarkSummary | undefined, metric: LatencyMetric, p: 'p50' | 'p99'): string {
-  const stats = s?.latency_ms[metric];
-  return stats && stats.count > 0 ? num(stats[p], 1) : '-';
-}
-
-/** Whether any result carries the servers' own figures (the table then has `srv` columns). */
-function hasServerColumns(results: BenchmarkResult[]): boolean {
-  return results.some((r) => r.server_metrics !== undefined);
-}
-
-/** Open loop: the summary carries the requested rate. */
-function isOpenLoop(r: BenchmarkResult): boolean {
-  return r.summary?.requested_rps !== undefined;
-}
-
-function hasOpenLoopColumns(results: BenchmarkResult[]): boolean {
-  return results.some(isOpenLoop);
-}
-
-function hasSlo(r: BenchmarkResult): boolean {
-  return r.spec?.slo !== undefined;
-}
-
-function hasGoodputColumn(results: BenchmarkResult[]): boolean {
-  return results.some(hasSlo);
-}
-
-/** Some benchmark has measured energy (GPU power on the server nodes): `GPU W` and `tok/J` columns. */
-function hasEnergyColumns(results: BenchmarkResult[]): boolean {
-  return results.some((r) => (r.energy?.energy_j ?? 0) > 0);
-}
-
 const ENERGY_NOTE =
   "GPU W / tok/J = the server nodes' average GPU power and output tokens per joule over the measurement window (docs/metrics.md, Energy)";
 
-const OPEN_LOOP_HEADER = ['requested/s', 'achieved/s', 'dropped', 'late', 'E2E sched p99'];
-
+/** Flat column labels (every column), as in summary.md and report.html. */
 export function summaryHeader(results: BenchmarkResult[]): string[] {
-  const h = [...HEADER];
-  if (hasServerColumns(results)) {
-    h.splice(h.indexOf('TTFT p50') + 1, 0, 'srv TTFT p50');
-    h.splice(h.indexOf('out tok/s') + 1, 0, 'srv tok/s');
-  }
-  if (hasOpenLoopColumns(results)) h.push(...OPEN_LOOP_HEADER);
-  if (hasGoodputColumn(results)) h.push('goodput/s');
-  if (hasEnergyColumns(results)) h.push('GPU W', 'tok/J');
-  return h;
+  return summaryColumns(results).map((c) => c.label);
+}
+
+/** Every column's cells, one row per benchmark. */
+export function summaryRows(results: BenchmarkResult[]): string[][] {
+  const cols = summaryColumns(results);
+  return results.map((r) => cols.map((c) => c.cell(r)));
 }
 
 /** Achieved below this share of the requested rate (or any dropped send) = the target rate was not met. */
@@ -107,54 +59,6 @@ export function rateNotMetNote(r: BenchmarkResult): string | undefined {
   );
 }
 
-/** The server's TTFT p50: exact from the simulator's ground truth, else `~` + the histogram bucket estimate. */
-function serverTtft(r: BenchmarkResult): string {
-  const m = r.server_metrics;
-  const exact = m?.ground_truth?.latency_ms.ttft;
-  if (exact) return num(exact.p50, 1);
-  const est = m?.latency_ms.ttft;
-  return est && Number.isFinite(est.p50) ? `~${num(est.p50, 1)}` : '-';
-}
-
-export function summaryRows(results: BenchmarkResult[]): string[][] {
-  const srv = hasServerColumns(results);
-  const open = hasOpenLoopColumns(results);
-  const slo = hasGoodputColumn(results);
-  const energy = hasEnergyColumns(results);
-  return results.map((r) => {
-    const s = r.summary;
-    const openCells =
-      s && isOpenLoop(r)
-        ? [
-            num(s.requested_rps, 2),
-            num(s.achieved_rps, 2),
-            String(s.dropped_sends),
-            String(s.late_sends),
-            pct(s, 'e2e_from_scheduled', 'p99'),
-          ]
-        : OPEN_LOOP_HEADER.map(() => '-');
-    return [
-      r.name,
-      r.status,
-      s ? String(s.requests.ok) : '-',
-      s ? String(s.requests.failed) : '-',
-      num(s?.throughput.requests_per_s, 2),
-      num(s?.throughput.output_tokens_per_s, 1),
-      ...(srv ? [s?.requests.ok ? num(r.server_metrics?.rates.output_tokens_per_s, 1) : '-'] : []),
-      pct(s, 'ttft', 'p50'),
-      ...(srv ? [serverTtft(r)] : []),
-      pct(s, 'ttft', 'p99'),
-      pct(s, 'itl', 'p50'),
-      pct(s, 'itl', 'p99'),
-      pct(s, 'e2e', 'p50'),
-      pct(s, 'e2e', 'p99'),
-      ...(open ? openCells : []),
-      ...(slo ? [hasSlo(r) ? num(s?.throughput.goodput_rps, 2) : '-'] : []),
-      ...(energy ? [num(r.energy?.avg_power_w, 0), num(r.energy?.output_tokens_per_j, 3)] : []),
-    ];
-  });
-}
-
 /**
  * `benchmark X failed: no request succeeded: ... — see records` (or `degraded: ...`) for a benchmark
  * whose status is failed or degraded (the reason from src/orchestrator/verdict.ts); undefined otherwise,
@@ -165,14 +69,107 @@ export function statusNote(r: BenchmarkResult): string | undefined {
   return `benchmark ${r.name} ${r.status}: ${r.reason ?? r.error?.message ?? r.status} — see records`;
 }
 
-/** Aligned plain-text table (latencies in ms). */
-export function renderSummaryTable(results: BenchmarkResult[]): string {
-  const head = summaryHeader(results);
-  const rows = [head, ...summaryRows(results)];
-  const widths = head.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+export interface TableOptions {
+  /** Every column (default: the default columns only). */
+  wide?: boolean;
+  /** Terminal width to fit (default 120; long benchmark names are shortened). Ignored with wide. */
+  width?: number;
+}
+
+export const TABLE_WIDTH = 120;
+const MIN_NAME = 12;
+
+function shorten(s: string, n: number): string {
+  return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
+}
+
+/** Lays out grouped columns: 1 space inside a group, 2 between groups; group labels over their columns. */
+function layout(cols: Column[], rows: string[][], nameWidth?: number): string[] {
+  const cells = rows.map((r) => r.map((c, i) => (i === 0 && nameWidth ? shorten(c, nameWidth) : c)));
+  if (nameWidth) cols = [{ ...cols[0], head: shorten(cols[0].head, nameWidth) }, ...cols.slice(1)];
+  const widths = cols.map((c, i) => Math.max(c.head.length, ...cells.map((r) => r[i].length)));
+  const sep = (i: number) =>
+    i === 0 ? '' : cols[i].group === cols[i - 1].group && cols[i].group ? ' ' : '  ';
+  // a group label wider than its columns widens the group's last column
+  for (let i = 0; i < cols.length; ) {
+    let j = i;
+    while (j + 1 < cols.length && cols[j + 1].group === cols[i].group) j++;
+    const span = widths.slice(i, j + 1).reduce((a, b) => a + b, 0) + (j - i);
+    if (cols[i].group.length > span) widths[j] += cols[i].group.length - span;
+    i = j + 1;
+  }
   const line = (r: string[]) =>
-    r.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
-  const out = [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)];
+    r
+      .map((c, i) => sep(i) + (cols[i].left ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('')
+      .trimEnd();
+  const head = line(cols.map((c) => c.head));
+  const rule = cols.map((_, i) => sep(i) + '-'.repeat(widths[i])).join('');
+  return [groupLine(cols, widths, sep), head, rule, ...cells.map(line)];
+}
+
+/** The group labels, each starting over the first column of its group. */
+function groupLine(cols: Column[], widths: number[], sep: (i: number) => string): string {
+  let out = '';
+  let pos = 0;
+  for (let i = 0; i < cols.length; i++) {
+    pos += sep(i).length;
+    if (cols[i].group && (i === 0 || cols[i].group !== cols[i - 1].group)) {
+      out = out.padEnd(pos) + cols[i].group;
+    }
+    pos += widths[i];
+  }
+  return out.trimEnd();
+}
+
+/**
+ * Sweep names that all list the same keys (`concurrency=4,gen_tokens=32`): the values only (`4,32`) and
+ * the keys as the column header (`concurrency,gen_tokens`); undefined for other names.
+ */
+export function compactNames(names: string[]): { head: string; names: string[] } | undefined {
+  const parsed = names.map((n) => n.split(',').map((kv) => kv.split('=')));
+  if (parsed.some((p) => p.some((kv) => kv.length !== 2))) return undefined;
+  const keys = parsed[0]?.map(([k]) => k).join(',');
+  if (!keys || parsed.some((p) => p.map(([k]) => k).join(',') !== keys)) return undefined;
+  return { head: keys, names: parsed.map((p) => p.map(([, v]) => v).join(',')) };
+}
+
+/** The footnote: at most two lines of at most 120 characters. */
+function footnote(results: BenchmarkResult[], wide: boolean): string[] {
+  const first =
+    'ms = milliseconds; TPOT = (E2E - TTFT)/(tokens - 1); load = users over all executors or rate';
+  const lines = [wide ? first : `${first}; --wide: all columns`];
+  const second: string[] = [];
+  if (hasServerFigures(results)) second.push("server = the servers' own /metrics (~ = bucket estimate)");
+  if (results.some(isOpenLoop)) second.push('achieved/s = sends/s');
+  if (hasEnergyFigures(results)) second.push('tok/J = output tokens per joule (GPU)');
+  if (second.length) lines.push(second.join('; '));
+  return lines;
+}
+
+/** The aligned plain-text table for a terminal, with warnings, errors and a footnote. */
+export function renderSummaryTable(results: BenchmarkResult[], opts: TableOptions = {}): string {
+  const all = summaryColumns(results);
+  const idx = all.map((c, i) => ({ c, i })).filter(({ c }) => opts.wide || !c.wide);
+  let cols = idx.map(({ c }) => c);
+  let rows = results.map((r) => idx.map(({ c }) => c.cell(r)));
+  let out = layout(cols, rows);
+  const width = opts.width ?? TABLE_WIDTH;
+  const tooWide = () => !opts.wide && Math.max(...out.map((l) => l.length)) > width;
+  if (tooWide()) {
+    // sweep names `a=1,b=32` → `1,32` under the header `a,b`
+    const compact = compactNames(rows.map((r) => r[0]));
+    if (compact) {
+      cols = [{ ...cols[0], head: compact.head }, ...cols.slice(1)];
+      rows = rows.map((r, i) => [compact.names[i], ...r.slice(1)]);
+      out = layout(cols, rows);
+    }
+  }
+  if (tooWide()) {
+    const widest = Math.max(...out.map((l) => l.length));
+    const names = Math.max(...rows.map((r) => r[0].length), 'benchmark'.length);
+    out = layout(cols, rows, Math.max(MIN_NAME, names - (widest - width)));
+  }
   for (const r of results) {
     const rate = rateNotMetNote(r);
     if (rate) out.push(`warning: ${rate}`);
@@ -185,10 +182,7 @@ export function renderSummaryTable(results: BenchmarkResult[]): string {
     const note = statusNote(r);
     if (note) out.push(`warning: ${note}`);
   }
-  const srv = hasServerColumns(results) ? `; srv = ${SRV_NOTE}` : '';
-  const sched = hasOpenLoopColumns(results) ? '; E2E sched = from the scheduled send time' : '';
-  const joules = hasEnergyColumns(results) ? `; ${ENERGY_NOTE}` : '';
-  return `${out.join('\n')}\n(latencies in ms${srv}${sched}${joules})\n`;
+  return `${[...out, ...footnote(results, opts.wide ?? false)].join('\n')}\n`;
 }
 
 /** The same table in Markdown, for summary.md. */
@@ -213,12 +207,13 @@ export function renderSummaryMarkdown(
     ...rows.map((r) => `| ${r.join(' | ')} |`),
     ...(warnings.length ? ['', ...warnings] : []),
     '',
-    'Latencies in milliseconds. TTFT = first content chunk − sent; ITL = gaps between content chunks;',
-    'E2E = last content chunk − sent. Throughput over the measurement window (after warmup).',
-    ...(hasServerColumns(results) ? [`srv = ${SRV_NOTE}.`] : []),
-    ...(hasOpenLoopColumns(results) ? [OPEN_LOOP_NOTE] : []),
-    ...(hasGoodputColumn(results) ? [GOODPUT_NOTE] : []),
-    ...(hasEnergyColumns(results) ? [`${ENERGY_NOTE}.`] : []),
+    'Latencies in milliseconds. TTFT = first content chunk − sent; TPOT = (E2E − TTFT) / (output tokens − 1);',
+    'ITL = gaps between content chunks; E2E = last content chunk − sent. Throughput over the measurement window',
+    '(after warmup). load = concurrent users over all executors (closed loop) or the target rate (open loop).',
+    ...(hasServerFigures(results) ? [`srv = ${SRV_NOTE}.`] : []),
+    ...(results.some(isOpenLoop) ? [OPEN_LOOP_NOTE] : []),
+    ...(results.some((r) => r.spec?.slo !== undefined) ? [GOODPUT_NOTE] : []),
+    ...(hasEnergyFigures(results) ? [`${ENERGY_NOTE}.`] : []),
   ];
   const errors = results.flatMap((r) =>
     Object.entries(r.summary?.errors_by_reason ?? {}).map(([why, n]) => `- ${r.name}: ${n} × ${why}`),

@@ -122,6 +122,6 @@ describe.runIf(ok)('hpcbench run against a real llama-server (OpenAI client path
     expect(srv.gauges.running_requests.metric).toBe('llamacpp:requests_processing');
     expect(srv.gauges.running_requests.max).toBeLessThanOrEqual(2);
     expect(srv.counters.requests_succeeded).toBeUndefined(); // llama.cpp has no request counter
-    expect(res.stdout).toMatch(/srv tok\/s/);
+    expect(res.stdout).toMatch(/server\n.*tok\/s TTFT ms/);
   });
 });

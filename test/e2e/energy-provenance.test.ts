@@ -108,4 +108,16 @@ describe('provenance of a local run', () => {
     expect(p.servers[0].details.server).toBe('hpcbench-simulator');
     expect(p.servers[0].models).toContain('dummy-model');
   });
+
+  it("report.html shows where it ran and each benchmark's energy; benchmarks.csv has the energy columns", async () => {
+    const html = await readFile(join(run, 'report.html'), 'utf8');
+    expect(html).toContain('Where it ran (provenance)');
+    expect(html).toContain('2 × NVIDIA H100 80GB HBM3');
+    expect(html).toContain('550.54.15, CUDA 12.4');
+    expect(html).toMatch(/Energy: \d+ J on 2 GPU\(s\) \(450 W average\)/);
+    expect(html).toContain('tok/J');
+    const [header, row] = (await readFile(join(run, 'benchmarks.csv'), 'utf8')).trim().split('\n');
+    const s = await readJson(join(run, 'benchmarks', runJson.benchmarks[0].name, 'summary.json'));
+    expect(row.split(',')[header.split(',').indexOf('energy_j')]).toBe(String(s.energy.energy_j));
+  });
 });

@@ -25,7 +25,9 @@ describe('Quick start: hpcbench run examples/quickstart.yaml', () => {
     expect(res.exitCode, res.all).toBe(0);
     expect(took).toBeLessThan(90); // the target is < 60 s; generous on a shared 2-core machine
     expect(hasStackTrace(res.all ?? '')).toBe(false);
-    expect(res.stdout).toMatch(/benchmark\s+status\s+ok\s+failed\s+req\/s/);
+    expect(res.stdout).toMatch(/benchmark\s+load\s+ok failed\s+req\s+tok/);
+    expect(res.stdout).toMatch(/^default\s+8 users\s/m);
+    expect(res.stdout).toMatch(/report: .*report\.html/);
     expect(res.stdout).toMatch(/results: .*results/);
 
     const run = await onlyRunDir(box.path('results'));

@@ -116,7 +116,7 @@ describe('ResultsWriter', () => {
     await w.updateRun({ status: 'completed', ended_at: new Date().toISOString() });
     await w.writeRunSummary([result]);
     const md = await readFile(join(w.dir, 'summary.md'), 'utf8');
-    expect(md).toContain('| c1 fast | completed | 9 | 1 | 5.00 |');
+    expect(md).toContain('| c1 fast | completed | - | 9 | 1 | 5.00 |');
     expect(md).toContain('c1 fast: 1 × timeout');
     const summary = JSON.parse(await readFile(join(w.dir, 'summary.json'), 'utf8'));
     expect(summary.status).toBe('completed');

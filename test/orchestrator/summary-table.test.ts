@@ -1,49 +1,125 @@
 import { describe, expect, it } from 'vitest';
 import { LATE_MS } from '../../src/metrics/recorder.js';
 import type { BenchmarkSummary } from '../../src/metrics/types.js';
+import { benchmarkParameters } from '../../src/report/params.js';
 import {
   rateNotMetNote,
   renderSummaryMarkdown,
   renderSummaryTable,
+  summaryHeader,
   summaryRows,
 } from '../../src/report/summary-table.js';
 import type { BenchmarkResult } from '../../src/report/types.js';
 import type { ServerMetricsView } from '../../src/serverstats/types.js';
 import { sampleSummary } from './fixtures.js';
 
+const col = (results: BenchmarkResult[], label: string): string[] => {
+  const i = summaryHeader(results).indexOf(label);
+  if (i < 0) throw new Error(`no column ${label} in ${summaryHeader(results).join(', ')}`);
+  return summaryRows(results).map((r) => r[i]);
+};
+
 describe('summary table', () => {
-  it('has one row per benchmark with throughput, TTFT/ITL/E2E p50/p99 and errors', () => {
-    const rows = summaryRows([
-      { name: 'a', status: 'completed', summary: sampleSummary('a') },
+  it('has one row per benchmark with load, throughput, TTFT/TPOT/ITL/E2E p50/p99 and errors', () => {
+    const results: BenchmarkResult[] = [
+      {
+        name: 'a',
+        status: 'completed',
+        summary: sampleSummary('a'),
+        parameters: benchmarkParameters({ clients_per_node: 4 }, 2),
+      },
       { name: 'b', status: 'interrupted' },
+    ];
+    expect(summaryHeader(results)).toEqual([
+      'benchmark',
+      'status',
+      'load',
+      'ok',
+      'failed',
+      'req/s',
+      'out tok/s',
+      'TTFT p50 (ms)',
+      'TTFT p99 (ms)',
+      'TPOT p50 (ms)',
+      'TPOT p99 (ms)',
+      'ITL p50 (ms)',
+      'ITL p99 (ms)',
+      'E2E p50 (ms)',
+      'E2E p99 (ms)',
     ]);
+    const rows = summaryRows(results);
     expect(rows[0]).toEqual([
       'a',
       'completed',
+      '8 users',
       '9',
       '1',
       '5.00',
       '45.0',
       '12.3',
       '40.0',
+      '-',
+      '-',
       '2.0',
       '5.0',
       '100.0',
       '250.0',
     ]);
-    expect(rows[1].slice(0, 4)).toEqual(['b', 'interrupted', '-', '-']);
+    expect(rows[1].slice(0, 5)).toEqual(['b', 'interrupted', '-', '-', '-']);
   });
 
-  it('renders aligned text and Markdown', () => {
+  it('renders grouped text with units in the header, and Markdown with every column', () => {
     const results = [{ name: 'a', status: 'completed' as const, summary: sampleSummary('a') }];
     const text = renderSummaryTable(results);
     const lines = text.split('\n');
-    expect(lines[0]).toMatch(/^benchmark\s+status\s+ok\s+failed\s+req\/s/);
-    expect(lines[0].length).toBe(lines[2].length);
+    expect(lines[0]).toMatch(/requests\s+rate \/s\s+TTFT ms\s+TPOT ms\s+E2E ms$/);
+    expect(lines[1]).toMatch(/^benchmark\s+load\s+ok failed\s+req\s+tok\s+p50\s+p99\s+p50\s+p50\s+p99$/);
+    expect(lines[1]).not.toMatch(/status/); // every benchmark completed: status only with --wide
     expect(text).toContain('a: 1 x timeout');
     const md = renderSummaryMarkdown('t', results, ['note']);
     expect(md).toContain('# t\n\n- note\n');
-    expect(md).toContain('| a | completed | 9 | 1 | 5.00 | 45.0 | 12.3 | 40.0 |');
+    expect(md).toContain('| a | completed | - | 9 | 1 | 5.00 | 45.0 | 12.3 | 40.0 | - | - | 2.0 | 5.0 |');
+  });
+
+  it('fits 120 columns with long sweep names, srv, SLO and open-loop columns; --wide shows everything', () => {
+    const results: BenchmarkResult[] = [1, 4, 16].flatMap((c) =>
+      [32, 128].map((g) => ({
+        name: `concurrency=${c},gen_tokens=${g},request_distribution=poisson`,
+        status: 'completed' as const,
+        summary: { ...sampleSummary('x'), requested_rps: 1000.5, achieved_rps: 999.99 },
+        spec: { slo: { ttft_ms: 50 } } as BenchmarkResult['spec'],
+        parameters: benchmarkParameters({ clients_per_node: c, target_rps: 1000.5 }, 2),
+        server_metrics: {
+          rates: { output_tokens_per_s: 12345.6 },
+          latency_ms: { ttft: { p50: 1234.5 } },
+        } as never,
+      })),
+    );
+    const text = renderSummaryTable(results);
+    const lines = text.trimEnd().split('\n');
+    for (const l of lines) expect(l.length, l).toBeLessThanOrEqual(120);
+    expect(lines[1]).toMatch(/load.*goodput.*tok\/s TTFT ms\s+achieved\/s$/);
+    // too wide with the full names: the values (under the keys, shortened to fit)
+    expect(lines[1]).toMatch(/^concurrency\S*\s+load/);
+    expect(lines[3]).toMatch(/^1,32,poisson\s+1000\.5\/s/);
+    // the sweep example (two keys, server figures, closed loop) keeps its full names
+    const sweep = results.map((r) => ({
+      ...r,
+      name: r.name.replace(',request_distribution=poisson', ''),
+      summary: sampleSummary('x'),
+      spec: undefined,
+    }));
+    const sweepLines = renderSummaryTable(sweep).trimEnd().split('\n');
+    for (const l of sweepLines) expect(l.length, l).toBeLessThanOrEqual(120);
+    expect(sweepLines[8]).toMatch(/^concurrency=16,gen_tokens=128\s+1000\.5\/s/);
+    // a name that is not a sweep name is shortened
+    const odd = renderSummaryTable([{ ...results[0], name: `x${'y'.repeat(80)}` }]);
+    for (const l of odd.trimEnd().split('\n').slice(0, 4)) expect(l.length, l).toBeLessThanOrEqual(120);
+    expect(odd).toMatch(/xyyy+…/);
+    const wide = renderSummaryTable(results, { wide: true });
+    expect(wide).toContain('concurrency=16,gen_tokens=128,request_distribution=poisson');
+    expect(wide).toMatch(/requested\/s achieved\/s dropped late E2E sched p99 ms/);
+    expect(wide.split('\n')[1]).toMatch(/status/);
   });
 
   it("adds the servers' tokens/s and TTFT p50 beside the client's when a result has server_metrics", () => {
@@ -91,17 +167,15 @@ describe('summary table', () => {
       { name: 'vllm', status: 'completed', summary: sampleSummary('vllm'), server_metrics: view(bucket) },
       { name: 'ollama', status: 'completed', summary: sampleSummary('ollama') },
     ];
-    const rows = summaryRows(results);
-    // out tok/s | srv tok/s | TTFT p50 | srv TTFT p50 (exact ground truth, else ~bucket estimate)
-    expect(rows[0].slice(5, 9)).toEqual(['45.0', '44.0', '12.3', '10.0']);
-    expect(rows[1].slice(5, 9)).toEqual(['45.0', '44.0', '12.3', '~11.3']);
-    expect(rows[2].slice(5, 9)).toEqual(['45.0', '-', '12.3', '-']);
+    // srv TTFT p50: exact ground truth, else ~bucket estimate
+    expect(col(results, 'srv tok/s')).toEqual(['44.0', '44.0', '-']);
+    expect(col(results, 'srv TTFT p50 (ms)')).toEqual(['10.0', '~11.3', '-']);
     const text = renderSummaryTable(results);
-    expect(text.split('\n')[0]).toMatch(/out tok\/s\s+srv tok\/s\s+TTFT p50\s+srv TTFT p50\s+TTFT p99/);
-    expect(text).toMatch(/srv = the servers' own figures/);
-    expect(renderSummaryMarkdown('t', results)).toContain(
-      '| sim | completed | 9 | 1 | 5.00 | 45.0 | 44.0 | 12.3 | 10.0 |',
-    );
+    // the server's figures grouped apart, after the client's
+    expect(text.split('\n')[0]).toMatch(/E2E ms\s+server$/);
+    expect(text.split('\n')[1]).toMatch(/p99\s+tok\/s TTFT ms$/);
+    expect(text).toMatch(/server = the servers' own \/metrics/);
+    expect(renderSummaryMarkdown('t', results)).toContain('| 100.0 | 250.0 | 44.0 | 10.0 |');
   });
 
   describe('open loop and SLO', () => {
@@ -120,7 +194,7 @@ describe('summary table', () => {
 
     it('has no open-loop, goodput or warning output for closed-loop runs without an SLO', () => {
       const results = [{ name: 'a', status: 'completed' as const, summary: sampleSummary('a') }];
-      expect(summaryRows(results)[0]).toHaveLength(12);
+      expect(summaryRows(results)[0]).toHaveLength(15);
       const text = renderSummaryTable(results);
       const md = renderSummaryMarkdown('t', results);
       for (const out of [text, md]) {
@@ -134,20 +208,25 @@ describe('summary table', () => {
         { name: 'closed', status: 'completed', summary: sampleSummary('closed') },
       ];
       const rows = summaryRows(results);
-      expect(rows[0].slice(12)).toEqual(['200.00', '12.70', '570', '31', '4321.0']);
-      expect(rows[1].slice(12)).toEqual(['-', '-', '-', '-', '-']);
+      expect(rows[0].slice(15)).toEqual(['200.00', '12.70', '570', '31', '4321.0']);
+      expect(rows[1].slice(15)).toEqual(['-', '-', '-', '-', '-']);
       const text = renderSummaryTable(results);
       const lines = text.split('\n');
-      expect(lines[0]).toMatch(/E2E p99\s+requested\/s\s+achieved\/s\s+dropped\s+late\s+E2E sched p99$/);
-      expect(lines[0].length).toBe(lines[2].length);
+      expect(lines[0]).toMatch(/E2E ms\s+open loop$/);
+      expect(lines[1]).toMatch(/p99\s+achieved\/s$/);
+      expect(renderSummaryTable(results, { wide: true }).split('\n')[1]).toMatch(
+        /requested\/s achieved\/s dropped late E2E sched p99 ms$/,
+      );
       // the warning sits right under the table rows, before the error listing
-      expect(lines[4]).toMatch(
+      expect(lines[5]).toMatch(
         /^warning: benchmark overload: target rate not met: requested 200\.00\/s, achieved 12\.70\/s, 570 dropped, 31 late/,
       );
-      expect(lines[4]).toMatch(/scheduled time/);
+      expect(lines[5]).toMatch(/scheduled time/);
       expect(text).not.toMatch(/benchmark closed: target rate/);
       const md = renderSummaryMarkdown('t', results);
-      expect(md).toContain('| E2E p99 | requested/s | achieved/s | dropped | late | E2E sched p99 |');
+      expect(md).toContain(
+        '| E2E p99 (ms) | requested/s | achieved/s | dropped | late | E2E sched p99 (ms) |',
+      );
       expect(md).toContain('| 100.0 | 250.0 | 200.00 | 12.70 | 570 | 31 | 4321.0 |');
       // the note defines late as the recorder counts it: more than LATE_MS after the scheduled time
       expect(md).toContain(`late = sends that left more than ${LATE_MS} ms after their scheduled time`);
@@ -166,7 +245,7 @@ describe('summary table', () => {
         /achieved 179\.90\/s/,
       );
       const text = renderSummaryTable([{ name: 'm', status: 'completed', summary: met }]);
-      expect(text).toMatch(/requested\/s/);
+      expect(text).toMatch(/achieved\/s/);
       expect(text).not.toMatch(/target rate not met/);
       expect(renderSummaryMarkdown('t', [{ name: 'm', status: 'completed', summary: met }])).not.toMatch(
         /warning/,
@@ -187,12 +266,10 @@ describe('summary table', () => {
         },
         { name: 'plain', status: 'completed', summary: { ...withSlo, benchmark: 'plain' } },
       ];
-      const rows = summaryRows(results);
-      expect(rows[0].slice(12)).toEqual(['3.25']);
-      expect(rows[1].slice(12)).toEqual(['-']);
-      expect(renderSummaryTable(results).split('\n')[0]).toMatch(/E2E p99\s+goodput\/s$/);
+      expect(col(results, 'goodput/s')).toEqual(['3.25', '-']);
+      expect(renderSummaryTable(results).split('\n')[1]).toMatch(/req\s+tok goodput/);
       const md = renderSummaryMarkdown('t', results);
-      expect(md).toContain('| 250.0 | 3.25 |');
+      expect(md).toContain('| 45.0 | 3.25 | 12.3 |');
       expect(md).toMatch(/goodput\/s = requests per second meeting every SLO/);
     });
   });

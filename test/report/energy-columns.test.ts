@@ -28,7 +28,8 @@ describe('energy columns', () => {
     expect(energy.energy_j).toBe(1000);
     expect(summaryHeader([withEnergy, without]).slice(-2)).toEqual(['GPU W', 'tok/J']);
     const text = renderSummaryTable([withEnergy, without]);
-    const [head, , a, b] = text.split('\n');
+    const [groups, head, , a, b] = text.split('\n');
+    expect(groups).toMatch(/energy$/);
     expect(head).toMatch(/GPU W\s+tok\/J$/);
     expect(a).toMatch(/\s250\s+2\.000$/);
     expect(b).toMatch(/\s-\s+-$/);
