@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { failedThresholds, renderThresholdTable } from '../decide/evaluate.js';
+import { renderRepetitionTable, summarizeRepetitions } from '../decide/repetitions.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { runLocal } from '../launch/local/local-launcher.js';
 import { interruptOnSignals } from '../launch/local/signals.js';
@@ -54,6 +55,7 @@ export function register(program: Command): void {
         });
         process.stdout.write(`\n${renderSummaryTable(results.benchmarks, { wide: opts.wide })}`);
         process.stdout.write(renderThresholdTable(results.benchmarks));
+        process.stdout.write(renderRepetitionTable(summarizeRepetitions(results.benchmarks)));
         process.stdout.write(`results: ${runDir}\n`);
         const report = join(runDir, 'report.html');
         if (existsSync(report)) process.stdout.write(`report: ${report}\n`);
@@ -62,17 +64,21 @@ export function register(program: Command): void {
             `${failedThresholds(results.benchmarks)} threshold(s) failed (see the table above): exit 99\n`,
           );
         if (results.status === 'interrupted')
-          process.stderr.write(`run interrupted (${signals.received ?? 'aborted'}): partial results kept\n`);
+          process.stderr.write(
+            `run interrupted (${signals.received ?? 'aborted'}) during ${results.interrupted_phase}: partial results kept\n`,
+          );
         else if (results.reason) process.stderr.write(`run ${results.status}: ${results.reason}\n`);
         // The same code as run.json's exit_code (src/exit-codes.ts).
         process.exitCode = results.exit_code;
       } catch (err) {
+        const runDir = (err as { runDir?: string }).runDir;
         if (err instanceof RunInterrupted) {
-          process.stderr.write(`${err.message} before the benchmarks started\n`);
+          process.stderr.write(
+            `${err.message} during launch (starting the servers and executors)${runDir ? `; run.json in ${runDir}` : ''}\n`,
+          );
           process.exitCode = signals.exitCode();
           return;
         }
-        const runDir = (err as { runDir?: string }).runDir;
         if (runDir) process.stderr.write(`results (partial): ${runDir}\n`);
         throw err;
       } finally {
