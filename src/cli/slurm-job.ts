@@ -7,6 +7,7 @@ import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { renderThresholdTable } from '../decide/evaluate.js';
+import { renderRepetitionTable, summarizeRepetitions } from '../decide/repetitions.js';
 import { ConfigValidationError } from '../errors.js';
 import { containerFor } from '../launch/containers.js';
 import { runSlurmJob } from '../launch/slurm/job-runner.js';
@@ -77,8 +78,8 @@ export function register(program: Command): void {
           });
           logProgress(orchestrator, log);
           const results = await orchestrator.run();
-          const table = renderThresholdTable(results.benchmarks);
-          if (table) process.stdout.write(table);
+          process.stdout.write(renderThresholdTable(results.benchmarks));
+          process.stdout.write(renderRepetitionTable(summarizeRepetitions(results.benchmarks)));
           return results.exit_code;
         },
       });

@@ -5,6 +5,7 @@
  */
 import { bootstrapLatency, bootstrapRates, type RateName } from './bootstrap.js';
 import { type Figure, figure } from './figures.js';
+import { groupByRepetition } from './repetitions.js';
 import type { RunBenchmark, RunOnDisk } from './run-dir.js';
 import { type LatencyName, readSamples, type Samples } from './samples.js';
 import { mean, quantileSorted, rng, sampleStd, tQuantile } from './stats.js';
@@ -76,7 +77,6 @@ export interface RunComparison {
   only_in_run: string[];
 }
 
-const REP = /^(.*)_rep(\d+)$/;
 const IGNORED_PARAMS = new Set([
   'benchmark',
   'server_url',
@@ -88,18 +88,7 @@ const IGNORED_PARAMS = new Set([
 
 /** Benchmarks by name, repetitions (`x_rep1`, `x_rep2`...) grouped under `x`. */
 export function groupRepetitions(run: RunOnDisk): Map<string, RunBenchmark[]> {
-  const reps = new Map<string, RunBenchmark[]>();
-  const counts = new Map<string, number>();
-  for (const b of run.benchmarks) {
-    const m = REP.exec(b.name);
-    if (m) counts.set(m[1], (counts.get(m[1]) ?? 0) + 1);
-  }
-  for (const b of run.benchmarks) {
-    const m = REP.exec(b.name);
-    const key = m && (counts.get(m[1]) ?? 0) > 1 ? m[1] : b.name;
-    reps.set(key, [...(reps.get(key) ?? []), b]);
-  }
-  return reps;
+  return groupByRepetition(run.benchmarks);
 }
 
 function params(b: RunBenchmark): Record<string, string> {

@@ -18,6 +18,7 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { failedThresholds, renderThresholdMarkdown, thresholdsPassed } from '../decide/evaluate.js';
+import { renderRepetitionMarkdown, summarizeRepetitions } from '../decide/repetitions.js';
 import { safeName } from '../util/names.js';
 import { benchmarksCsv } from './benchmarks-csv.js';
 import { writeFileAtomic, writeJsonAtomic } from './json-file.js';
@@ -180,6 +181,7 @@ export class ResultsWriter {
   /** The run-level summary.json, summary.md and benchmarks.csv (each when `formats` has it). */
   async writeRunSummary(results: BenchmarkResult[], seedTotals?: SeedTotals): Promise<void> {
     const run = this.run;
+    const repetitions = summarizeRepetitions(results);
     if (this.formats.includes('json'))
       await writeJsonAtomic(join(this.dir, 'summary.json'), {
         scenario: run?.scenario,
@@ -188,6 +190,7 @@ export class ResultsWriter {
         started_at: run?.started_at,
         ended_at: run?.ended_at,
         totals: summaryTotals(results, seedTotals),
+        ...(repetitions.length ? { repetitions } : {}),
         ...(results.some((r) => r.thresholds)
           ? { thresholds: { failed: failedThresholds(results), passed: thresholdsPassed(results) } }
           : {}),
@@ -221,7 +224,8 @@ export class ResultsWriter {
     await writeFileAtomic(
       join(this.dir, 'summary.md'),
       renderSummaryMarkdown(`hpcbench: ${run?.scenario ?? 'run'}`, results, notes) +
-        withBlankLine(renderThresholdMarkdown(results)),
+        withBlankLine(renderThresholdMarkdown(results)) +
+        withBlankLine(renderRepetitionMarkdown(repetitions)),
     );
   }
 

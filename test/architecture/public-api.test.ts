@@ -17,7 +17,7 @@ function documentedImports(): Map<string, string> {
     for (const m of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'hpcbench'/g)) {
       for (const part of m[1].split(',')) {
         const name = part.trim();
-        if (name && !name.startsWith('type ')) names.set(name, file);
+        if (/^[A-Za-z_$][\w$]*$/.test(name)) names.set(name, file);
       }
     }
   }

@@ -5,13 +5,21 @@
  * --fail-on-regression exits 99.
  */
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onlyRunDir, recipe, runCli, Sandbox } from './helpers.js';
 
 let box: Sandbox;
 const runs: Record<string, string> = {};
 
-async function runWith(name: string, decodeStepMs: number, extra: Record<string, unknown>[]) {
+const stdout: Record<string, string> = {};
+
+async function runWith(
+  name: string,
+  decodeStepMs: number,
+  extra: Record<string, unknown>[],
+  top: Record<string, unknown> = {},
+) {
   const file = await box.writeRecipe(
     `${name}.yaml`,
     recipe(
@@ -28,18 +36,20 @@ async function runWith(name: string, decodeStepMs: number, extra: Record<string,
           health_check: { timeout: 20, interval: 0.2 },
           service_config: { decode_step_ms: decodeStepMs },
         },
+        ...top,
       },
     ),
   );
   const res = await runCli(['run', file, '--results-dir', box.path(name), '--quiet'], { timeout: 120_000 });
   expect(res.exitCode, res.all).toBe(0);
   runs[name] = await onlyRunDir(box.path(name));
+  stdout[name] = res.stdout;
 }
 
 beforeAll(async () => {
   box = await Sandbox.create();
   await runWith('base', 10, [{ name: 'only_base', clients_per_node: 1, duration: '1s' }]);
-  await runWith('same', 10, []);
+  await runWith('same', 10, [], { repetitions: 2 });
   await runWith('slow', 16, [{ name: 'only_slow', clients_per_node: 1, duration: '1s' }]);
 }, 400_000);
 afterAll(async () => {
@@ -77,10 +87,24 @@ describe('hpcbench compare', () => {
     expect(text).toContain('only in the baseline (not compared): only_base');
   });
 
-  it('two runs of one configuration: no significant difference on the latency percentiles', async () => {
+  it('repetitions: figures across them in the run; compare pools them against a single run', async () => {
+    expect(stdout.same).toMatch(/c4 ×2\s+e2e\.p50\s+\S+ms\s+\[\S+ms, \S+ms\]\s+\d+\.\d%/);
+    const summary = JSON.parse(await readFile(join(runs.same, 'summary.json'), 'utf8'));
+    const reps = summary.repetitions[0];
+    expect(reps).toMatchObject({ benchmark: 'c4', repetitions: 2 });
+    const e2e = reps.figures.find((f: { figure: string }) => f.figure === 'e2e.p50');
+    const each = summary.benchmarks.map(
+      (b: { summary: { latency_ms: { e2e: { p50: number } } } }) => b.summary.latency_ms.e2e.p50,
+    );
+    expect(e2e.values).toEqual(each);
+    expect(e2e.mean).toBeCloseTo((each[0] + each[1]) / 2, 6);
+    expect(await readFile(join(runs.same, 'summary.md'), 'utf8')).toContain('## Repetitions');
     const res = await runCli(['compare', runs.base, runs.same, '--json']);
     expect(res.exitCode, res.all).toBe(0);
-    const figs: Fig[] = JSON.parse(res.stdout).comparisons[0].benchmarks[0].figures;
+    const c = JSON.parse(res.stdout).comparisons[0];
+    expect(c.benchmarks[0]).toMatchObject({ benchmark: 'c4', method: 'bootstrap', repetitions: [1, 2] });
+    expect(c.only_in_run).toEqual([]);
+    const figs: Fig[] = c.benchmarks[0].figures;
     for (const name of ['tpot.p50', 'e2e.p50', 'output_tokens_per_s'])
       expect(figs.find((x) => x.figure === name)?.verdict, name).not.toBe('worse');
   });
