@@ -63,7 +63,9 @@ describe('disk full (file-size limit)', () => {
     const base = box.path('r-disk');
     const self = selfCommand('run', file, '--quiet', '--results-dir', base);
     // 192 KiB per file: run.json and summaries fit, the records file does not
-    const cmd = ['ulimit -f 192', `exec ${[self.command, ...self.args].map((a) => `'${a}'`).join(' ')}`].join('; ');
+    const cmd = ['ulimit -f 192', `exec ${[self.command, ...self.args].map((a) => `'${a}'`).join(' ')}`].join(
+      '; ',
+    );
     const r = await execa('bash', ['-c', cmd], { reject: false, all: true, timeout: 90_000 });
     expect(hasStackTrace(String(r.all)), String(r.all)).toBe(false);
     expect([1, 3], String(r.all)).toContain(r.exitCode);
