@@ -360,6 +360,9 @@ export class Orchestrator extends OrchestratorEmitter {
         signal: this.abort.signal,
         index,
         total: plan.benchmarks.length,
+        remainingSeconds: plan.benchmarks
+          .slice(index + 1)
+          .reduce((n, x) => n + (x.spec.warmup ?? 0) + (x.spec.duration ?? 0), 0),
         serverWindow: serverWindow?.(b.name, b.spec.server_urls),
         energy: energy
           ? async (result) => {
