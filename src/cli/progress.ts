@@ -4,7 +4,13 @@
  * called by the orchestrator; it only listens.
  */
 import cliProgress from 'cli-progress';
-import type { OrchestratorEmitter } from '../orchestrator/events.js';
+import type { OrchestratorEmitter, WaitEvent } from '../orchestrator/events.js';
+
+/** `  waiting for dummy health (/health): 127.0.0.1:11434 (connection refused) — 12s of 120s`. */
+export function waitLine(w: WaitEvent): string {
+  const pending = w.pending.map((p) => `${p.endpoint} (${p.lastError})`).join('; ');
+  return `  waiting for ${w.what}: ${pending} — ${Math.round(w.elapsedS)}s of ${Math.round(w.timeoutS)}s`;
+}
 
 export interface ProgressOptions {
   stream?: NodeJS.WriteStream;
@@ -75,6 +81,14 @@ export function attachProgress(o: OrchestratorEmitter, opts: ProgressOptions = {
       ? `: ${s.requests.ok} ok, ${s.requests.failed} failed, ${s.throughput.requests_per_s.toFixed(2)} req/s`
       : '';
     write(`${e.status === 'completed' ? '✓' : '✗'} benchmark ${e.name} ${e.status}${figures}`);
+  });
+  let lastWait = 0;
+  o.on('wait', (w) => {
+    const now = Date.now();
+    if (now - lastWait < every) return;
+    lastWait = now;
+    stopBar();
+    write(waitLine(w));
   });
   o.on('warning', (w) => {
     stopBar();

@@ -49,8 +49,18 @@ export interface BenchmarkProgressEvent {
   executorsRunning: number;
 }
 
+/** A wait in progress (server health): what is awaited, each pending endpoint's last error, elapsed/timeout. */
+export interface WaitEvent {
+  phase: PhaseName;
+  what: string;
+  pending: { endpoint: string; lastError: string }[];
+  elapsedS: number;
+  timeoutS: number;
+}
+
 export interface OrchestratorEvents {
   phase: [PhaseEvent];
+  wait: [WaitEvent];
   'benchmark-start': [BenchmarkStartEvent];
   'benchmark-progress': [BenchmarkProgressEvent];
   'benchmark-done': [BenchmarkResult & { index: number; total: number }];

@@ -7,6 +7,11 @@ export type BodyResult = { ok: true; body: unknown } | { ok: false; status: 400 
 
 /** Reads and parses a JSON request body (an empty body is `{}`). */
 export function readJson(req: IncomingMessage): Promise<BodyResult> {
+  const declared = Number(req.headers['content-length']);
+  if (declared > MAX_BODY) {
+    // refused before reading: the body is never buffered
+    return Promise.resolve({ ok: false, status: 413, message: `request body larger than ${MAX_BODY} bytes` });
+  }
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
