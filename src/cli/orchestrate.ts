@@ -95,7 +95,11 @@ export function register(program: Command): void {
               ? `report: ${join(results.results_dir, 'report.html')}\n`
               : ''),
         );
-        if (results.reason) process.stderr.write(`run ${results.status}: ${results.reason}\n`);
+        if (results.status === 'interrupted')
+          process.stderr.write(
+            `run interrupted (${signals.received ?? 'aborted'}) during ${results.interrupted_phase}: partial results kept\n`,
+          );
+        else if (results.reason) process.stderr.write(`run ${results.status}: ${results.reason}\n`);
         process.exitCode = results.exit_code;
       } catch (err) {
         if (orchestrator.runDir) process.stderr.write(`results (partial): ${orchestrator.runDir}\n`);

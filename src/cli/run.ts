@@ -64,17 +64,21 @@ export function register(program: Command): void {
             `${failedThresholds(results.benchmarks)} threshold(s) failed (see the table above): exit 99\n`,
           );
         if (results.status === 'interrupted')
-          process.stderr.write(`run interrupted (${signals.received ?? 'aborted'}): partial results kept\n`);
+          process.stderr.write(
+            `run interrupted (${signals.received ?? 'aborted'}) during ${results.interrupted_phase}: partial results kept\n`,
+          );
         else if (results.reason) process.stderr.write(`run ${results.status}: ${results.reason}\n`);
         // The same code as run.json's exit_code (src/exit-codes.ts).
         process.exitCode = results.exit_code;
       } catch (err) {
+        const runDir = (err as { runDir?: string }).runDir;
         if (err instanceof RunInterrupted) {
-          process.stderr.write(`${err.message} before the benchmarks started\n`);
+          process.stderr.write(
+            `${err.message} during launch (starting the servers and executors)${runDir ? `; run.json in ${runDir}` : ''}\n`,
+          );
           process.exitCode = signals.exitCode();
           return;
         }
-        const runDir = (err as { runDir?: string }).runDir;
         if (runDir) process.stderr.write(`results (partial): ${runDir}\n`);
         throw err;
       } finally {

@@ -1,5 +1,6 @@
 /** Orchestrator events as plain progress lines for the job's output file (followed by `submit --wait`). */
 import type { OrchestratorEmitter } from '../orchestrator/events.js';
+import { waitLine } from './progress.js';
 
 export function logProgress(o: OrchestratorEmitter, log: (line: string) => void): void {
   let lastProgress = 0;
@@ -23,5 +24,11 @@ export function logProgress(o: OrchestratorEmitter, log: (line: string) => void)
     );
   });
   o.on('benchmark-done', (e) => log(`benchmark ${e.index + 1}/${e.total} ${e.name} ${e.status}`));
+  let lastWait = 0;
+  o.on('wait', (w) => {
+    if (Date.now() - lastWait < 5000) return;
+    lastWait = Date.now();
+    log(waitLine(w).trim());
+  });
   o.on('warning', (w) => log(`warning: ${w}`));
 }

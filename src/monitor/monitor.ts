@@ -61,6 +61,9 @@ const OPTION_KEYS = [
   'role',
   'labels',
   'keepPushgatewayGroup',
+  'nvidiaSmi',
+  'powercapRoot',
+  'host',
   'onWarning',
 ] as const satisfies readonly (keyof MonitorOptions)[];
 const SEED_KEYS: Record<keyof SeedMonitorOptions, keyof MonitorOptions> = {

@@ -11,7 +11,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { failedThresholds } from '../decide/evaluate.js';
-import { isHpcBenchError } from '../errors.js';
+import { fromSystemError, isHpcBenchError } from '../errors.js';
 import { TOKEN_ENV } from '../executor/protocol.js';
 import { EXIT_CODES, exitCodeForStatus } from '../exit-codes.js';
 import type { LogSource } from '../logs/types.js';
@@ -62,6 +62,10 @@ export class Orchestrator extends OrchestratorEmitter {
   /** The last results, also when run() threw. */
   results?: RunResults;
   private readonly abort = new AbortController();
+  /** Where the run is: a phase, or `benchmark NAME (warmup|measuring|...)`. */
+  private where = 'starting';
+  /** Where the run was when it was interrupted. */
+  private interruptedIn?: string;
   private readonly stoppables: { name: string; s: Stoppable }[] = [];
   private provenance?: RunProvenance;
 
@@ -71,6 +75,15 @@ export class Orchestrator extends OrchestratorEmitter {
     this.serverPort = options.serverPort ?? 11434;
     this.clientPort = options.clientPort ?? 5000;
     this.timeout = options.timeout ?? 600;
+    this.abort.signal.addEventListener('abort', () => {
+      this.interruptedIn ??= this.where;
+    });
+    this.on('benchmark-start', (e) => {
+      this.where = `benchmark ${e.name} (starting)`;
+    });
+    this.on('benchmark-progress', (e) => {
+      this.where = `benchmark ${e.name} (${e.phase})`;
+    });
     const external = options.signal;
     if (external) {
       if (external.aborted) this.abort.abort(external.reason);
@@ -95,6 +108,7 @@ export class Orchestrator extends OrchestratorEmitter {
     abortable = true,
   ): Promise<T> {
     const t0 = Date.now();
+    if (name !== 'results') this.where = name;
     this.emit('phase', { phase: name, state: 'start', detail });
     const signal = abortable ? this.abort.signal : new AbortController().signal;
     let onAbort = () => {};
@@ -141,6 +155,8 @@ export class Orchestrator extends OrchestratorEmitter {
     for (const w of plan.warnings ?? []) this.warn(w);
     const manager = ServiceFactory.createServerManager(plan.service, plan.serverConfig, {
       onProgress: (p) => this.emit('prepare-progress', p),
+      onWait: (w) => this.emit('wait', { phase: 'server-health', ...w }),
+      signal: this.abort.signal,
     });
     const serverEndpoints = o.serverEndpoints ?? o.serverNodes.map((n) => `${n}:${this.serverPort}`);
     const serverUrls = serverEndpoints.map((e) => manager.baseUrl(e));
@@ -200,7 +216,8 @@ export class Orchestrator extends OrchestratorEmitter {
     try {
       await this.runPhases(plan, ctx, manager, serverEndpoints, clientEndpoints, writer, results);
     } catch (err) {
-      failure = err;
+      // a disk full or a port in use is a typed error (E005 / E006), not an internal one
+      failure = fromSystemError(err) ?? err;
     }
     const interrupted = this.abort.signal.aborted;
     const failed = failure !== undefined && !(failure instanceof RunInterrupted);
@@ -208,7 +225,7 @@ export class Orchestrator extends OrchestratorEmitter {
     const status = verdict.status;
     const error =
       status === 'interrupted'
-        ? { message: new RunInterrupted(this.abort.signal.reason).message }
+        ? { message: `${new RunInterrupted(this.abort.signal.reason).message} during ${this.interruptedIn}` }
         : failed
           ? errorInfo(failure)
           : undefined;
@@ -227,6 +244,7 @@ export class Orchestrator extends OrchestratorEmitter {
       status,
       exit_code: exitCode,
       ...(reason ? { reason } : {}),
+      ...(status === 'interrupted' ? { interrupted_phase: this.interruptedIn } : {}),
       results_dir: writer.dir,
       benchmarks: results,
       ...(error ? { error } : {}),
@@ -245,6 +263,7 @@ export class Orchestrator extends OrchestratorEmitter {
           status,
           exit_code: exitCode,
           ...(reason ? { reason } : {}),
+          ...(status === 'interrupted' ? { interrupted_phase: this.interruptedIn } : {}),
           error,
           benchmarks: benchmarkEntries(results),
         });
@@ -341,6 +360,9 @@ export class Orchestrator extends OrchestratorEmitter {
         signal: this.abort.signal,
         index,
         total: plan.benchmarks.length,
+        remainingSeconds: plan.benchmarks
+          .slice(index + 1)
+          .reduce((n, x) => n + (x.spec.warmup ?? 0) + (x.spec.duration ?? 0), 0),
         serverWindow: serverWindow?.(b.name, b.spec.server_urls),
         energy: energy
           ? async (result) => {

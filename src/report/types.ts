@@ -81,6 +81,8 @@ export interface RunResults extends Omit<AggregatedMetrics, 'summary' | 'snapsho
   /** The code the process exits with (src/exit-codes.ts), as written to run.json. */
   exit_code: number;
   reason?: string;
+  /** Interrupted: where the run was (a phase, or `benchmark NAME (warmup)`...). */
+  interrupted_phase?: string;
   results_dir?: string;
   benchmarks: BenchmarkResult[];
   error?: ErrorInfo;

@@ -10,11 +10,13 @@ import { join } from 'node:path';
 import {
   ClientHealthError,
   ConfigValidationError,
+  fromSystemError,
   type HpcBenchError,
   isHpcBenchError,
   ServerHealthError,
 } from '../../errors.js';
 import { TOKEN_ENV } from '../../executor/protocol.js';
+import { exitCodeForStatus } from '../../exit-codes.js';
 import type { LogSource } from '../../logs/index.js';
 import type { OrchestratorOptions } from '../../orchestrator/options.js';
 import { Orchestrator, RunInterrupted } from '../../orchestrator/orchestrator.js';
@@ -22,8 +24,10 @@ import { planFromRecipe } from '../../orchestrator/recipe-plan.js';
 import type { RunPlan } from '../../orchestrator/run-plan.js';
 import { resolveTargetMapping } from '../../orchestrator/target-mapping.js';
 import { createResultsDir } from '../../report/results-dir.js';
+import { ResultsWriter } from '../../report/results-writer.js';
 import type { RunResults } from '../../report/types.js';
 import { selfCommand } from '../../util/self.js';
+import { VERSION } from '../../version.js';
 import { ManagedChild } from './child.js';
 import { freePort } from './free-port.js';
 import { localClientNodes, localServerNodes, planExecutors, planServers, withPort } from './local-plan.js';
@@ -89,6 +93,49 @@ export async function loadLocalPlan(recipeFile: string, local = false, strict = 
   return plan;
 }
 
+/** run.json of a local run that ended while its children were being started (interrupted or failed). */
+async function writeLaunchRunJson(
+  runDir: string,
+  plan: RunPlan,
+  err: unknown,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const interrupted = err instanceof RunInterrupted;
+  const status = interrupted ? 'interrupted' : 'failed';
+  const reasonCode = (signal?.reason as { exitCode?: unknown } | undefined)?.exitCode;
+  const exitCode =
+    interrupted && typeof reasonCode === 'number'
+      ? reasonCode
+      : exitCodeForStatus(status, { internal: !interrupted && !isHpcBenchError(err) });
+  const now = new Date().toISOString();
+  await new ResultsWriter(runDir).startRun({
+    hpcbench_version: VERSION,
+    scenario: plan.scenario,
+    run_id: runDir.split(/[\\/]/).pop() ?? plan.scenario,
+    mode: 'local',
+    recipe_file: plan.recipeFile,
+    service: plan.service,
+    server_nodes: localServerNodes(plan),
+    client_nodes: localClientNodes(plan),
+    server_endpoints: [],
+    client_endpoints: [],
+    started_at: now,
+    ended_at: now,
+    status,
+    exit_code: exitCode,
+    ...(interrupted ? { interrupted_phase: 'launch' } : {}),
+    reason: `${interrupted ? 'interrupted' : 'failed'} while starting the servers and executors: ${(err as Error).message}`,
+    error: {
+      ...(isHpcBenchError(err) ? { code: err.code } : {}),
+      message: (err as Error).message,
+    },
+    benchmarks: plan.benchmarks.map((b) => ({
+      name: b.name,
+      status: interrupted ? 'interrupted' : 'pending',
+    })),
+  });
+}
+
 export async function runLocal(opts: LocalRunOptions): Promise<LocalRunHandle> {
   const plan = await loadLocalPlan(opts.recipeFile, opts.local, opts.strict);
   const runDir = await createResultsDir(
@@ -103,8 +150,15 @@ export async function runLocal(opts: LocalRunOptions): Promise<LocalRunHandle> {
   };
   process.once('exit', killAll);
   const timeout = opts.startTimeout ?? 60;
-  let watchdog: Watchdog | undefined;
   await mkdir(join(runDir, 'launch'), { recursive: true });
+  // before the first spawn: a SIGKILL of hpcbench at any moment leaves no child behind
+  const watchdog: Watchdog = startOrphanWatchdog(join(runDir, 'launch', 'pids'));
+  const spawnChild = (spec: ManagedChild['spec']): ManagedChild => {
+    const child = new ManagedChild(spec);
+    children.push(child);
+    watchdog.register(child.pid);
+    return child;
+  };
   try {
     const servers = planServers(plan, layout);
     const serverEndpoints: string[] = [];
@@ -122,8 +176,7 @@ export async function runLocal(opts: LocalRunOptions): Promise<LocalRunHandle> {
         port = fixed ? fixed + i : await freePort();
         spec = withPort(spec, port);
       }
-      const child = new ManagedChild(spec);
-      children.push(child);
+      const child = spawnChild(spec);
       logSources.push({ node: s.node, component: 'server', containerName: plan.service, path: spec.logFile });
       if (port !== undefined) serverEndpoints[i] = `127.0.0.1:${port}`;
       else
@@ -143,8 +196,7 @@ export async function runLocal(opts: LocalRunOptions): Promise<LocalRunHandle> {
     const executors = planExecutors(plan, layout, token);
     const clientEndpoints: string[] = [];
     for (const [i, e] of executors.entries()) {
-      const child = new ManagedChild(e.child);
-      children.push(child);
+      const child = spawnChild(e.child);
       logSources.push({
         node: e.node,
         component: 'client',
@@ -164,11 +216,17 @@ export async function runLocal(opts: LocalRunOptions): Promise<LocalRunHandle> {
         ),
       );
     }
-    watchdog = startOrphanWatchdog(children.flatMap((c) => (c.pid === undefined ? [] : [c.pid])));
     const settled = await Promise.allSettled(starting);
-    if (opts.signal?.aborted) throw new RunInterrupted(opts.signal.reason);
-    const failed = settled.find((r) => r.status === 'rejected');
-    if (failed) throw (failed as PromiseRejectedResult).reason;
+    try {
+      if (opts.signal?.aborted) throw new RunInterrupted(opts.signal.reason);
+      const failed = settled.find((r) => r.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+    } catch (err) {
+      // the orchestrator never ran: run.json says what happened during the launch
+      const typed = fromSystemError(err) ?? err;
+      await writeLaunchRunJson(runDir, plan, typed, opts.signal).catch(() => undefined);
+      throw Object.assign(typed as object, { runDir });
+    }
     const orchestrator = new Orchestrator({
       ...opts.orchestrator,
       serverNodes: servers.map((s) => s.node),
@@ -204,7 +262,7 @@ export async function runLocal(opts: LocalRunOptions): Promise<LocalRunHandle> {
       throw Object.assign(err as object, { runDir });
     }
   } finally {
-    watchdog?.stop();
+    watchdog.stop();
     await Promise.all(children.map((c) => c.stop()));
     process.removeListener('exit', killAll);
   }

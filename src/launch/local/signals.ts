@@ -5,6 +5,9 @@
  */
 import { signalExitCode } from '../../exit-codes.js';
 
+/** After an interrupted run has written its results, the process exits at most this much later. */
+export const EXIT_AFTER_MS = 1000;
+
 export interface SignalScope {
   signal: AbortSignal;
   /** The signal received, if any. */
@@ -22,6 +25,10 @@ export function interruptOnSignals(onFirst?: (sig: NodeJS.Signals) => void): Sig
     dispose: () => {
       process.removeListener('SIGINT', handler);
       process.removeListener('SIGTERM', handler);
+      // interrupted: results are written and children stopped; whatever still holds the event loop
+      // (a probe, a socket) must not keep the process alive
+      if (scope.received)
+        setTimeout(() => process.exit(process.exitCode ?? scope.exitCode()), EXIT_AFTER_MS).unref();
     },
   };
   const handler = (sig: NodeJS.Signals) => {

@@ -15,6 +15,7 @@ import type {
   ResolvedHealthCheck,
   ServerManagerConfig,
   ServerManagerOptions,
+  WaitProgress,
 } from './types.js';
 
 function seconds(value: unknown, field: string, fallback: number): number {
@@ -40,6 +41,8 @@ export abstract class BaseServerManager {
   readonly healthCheck: ResolvedHealthCheck;
   readonly serviceConfig: Record<string, unknown>;
   onProgress?: (progress: PrepareProgress) => void;
+  onWait?: (wait: WaitProgress) => void;
+  signal?: AbortSignal;
   /** Why the last `verifyHealth` or `prepareService` returned false (E001 / E003); undefined after true. */
   lastFailure?: ServerHealthError | ServicePreparationError;
   protected readonly probeTimeout: number;
@@ -55,6 +58,8 @@ export abstract class BaseServerManager {
     };
     this.serviceConfig = this.parseServiceConfig(config);
     this.onProgress = options.onProgress;
+    this.onWait = options.onWait;
+    this.signal = options.signal;
     this.probeTimeout = options.probeTimeout ?? Math.max(1, Math.min(this.healthCheck.interval, 10));
   }
 
@@ -119,9 +124,11 @@ export abstract class BaseServerManager {
     timeout = this.healthCheck.timeout,
   ): Promise<ServerHealthError | undefined> {
     if (!this.healthCheck.enabled) return undefined;
-    const deadline = Date.now() + timeout * 1000;
+    const t0 = Date.now();
+    const deadline = t0 + timeout * 1000;
     const pending = new Map<string, string>(endpoints.map((e) => [e, 'not checked']));
     for (;;) {
+      if (this.signal?.aborted) return undefined;
       const round = Date.now();
       await Promise.all(
         [...pending.keys()].map(async (endpoint) => {
@@ -135,9 +142,15 @@ export abstract class BaseServerManager {
         }),
       );
       if (pending.size === 0) return undefined;
+      this.onWait?.({
+        what: `${this.getServiceName()} health (${this.getHealthCheckEndpoint()})`,
+        pending: [...pending].map(([endpoint, lastError]) => ({ endpoint, lastError })),
+        elapsedS: (Date.now() - t0) / 1000,
+        timeoutS: timeout,
+      });
       const next = round + this.healthCheck.interval * 1000;
       if (next >= deadline) break;
-      await sleep(Math.max(0, next - Date.now()));
+      await sleep(Math.max(0, next - Date.now()), undefined, { signal: this.signal }).catch(() => undefined);
     }
     const failing = [...pending].map(([e, why]) => `${e} (${this.getHealthCheckEndpoint()}: ${why})`);
     return new ServerHealthError(

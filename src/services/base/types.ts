@@ -66,4 +66,16 @@ export interface ServerManagerOptions {
   onProgress?: (progress: PrepareProgress) => void;
   /** Timeout (seconds) for one health probe; default min(interval, 10) but at least 1. */
   probeTimeout?: number;
+  /** Called after every health round that left endpoints unhealthy: what is awaited, last error, elapsed. */
+  onWait?: (wait: WaitProgress) => void;
+  /** Ends the health wait early (the run was interrupted): the wait resolves at once. */
+  signal?: AbortSignal;
+}
+
+/** A wait in progress (health): each endpoint still awaited with its last error. */
+export interface WaitProgress {
+  what: string;
+  pending: { endpoint: string; lastError: string }[];
+  elapsedS: number;
+  timeoutS: number;
 }
