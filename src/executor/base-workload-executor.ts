@@ -209,7 +209,16 @@ export class BaseWorkloadExecutor {
   /** Why a validated spec may not run here (a cap, a path outside the confined folders), if it may not. */
   private refuse(spec: WorkloadSpec): { status: 400 | 403; error: string; cap?: string } | undefined {
     const caps = this.options.caps ?? DEFAULT_CAPS;
-    const over = capViolations(spec, caps)[0];
+    const l = spec.load;
+    const load =
+      l.mode === 'closed'
+        ? { clients_per_node: l.clients_per_node }
+        : {
+            target_rps: l.target_rps,
+            max_concurrency: l.max_concurrency,
+            executor_count: spec.executor_count,
+          };
+    const over = capViolations(load, caps)[0];
     if (over) return { status: 400, error: `${over.field}: ${over.message}`, cap: over.field };
     const c = this.options.confine;
     if (!c) return undefined;
