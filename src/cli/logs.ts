@@ -1,14 +1,13 @@
-/** `hpcbench logs RUN_DIR`: print (and optionally follow) a run's aggregated.jsonl, filtered. */
+/**
+ * `hpcbench logs RUN_DIR`: print (and optionally follow) a run's logs, filtered, sorted by event time with
+ * one timestamp per line: logs/aggregated.jsonl, or the per-component log files when the run has no
+ * aggregated log (e.g. attach mode). See src/logs/run-logs.ts and docs/logs.md.
+ */
 import type { Command } from '@commander-js/extra-typings';
 import { ConfigValidationError } from '../errors.js';
 import { FileFollower } from '../logs/file-follower.js';
-import {
-  findAggregatedLog,
-  formatRecord,
-  type LogFilter,
-  matches,
-  parseRecord,
-} from '../logs/read-aggregated.js';
+import { type LogFilter, matches, parseRecord } from '../logs/read-aggregated.js';
+import { findRunLogs, formatLine, fromPlain, fromRecord, type LogLine, sortLines } from '../logs/run-logs.js';
 
 function regex(value: string | undefined): RegExp | undefined {
   if (value === undefined) return undefined;
@@ -24,8 +23,8 @@ function regex(value: string | undefined): RegExp | undefined {
 export function register(program: Command): void {
   program
     .command('logs')
-    .description("print lines from a results folder's aggregated.jsonl")
-    .argument('<run-dir>', 'results folder of a run (or the aggregated.jsonl itself)')
+    .description("print a results folder's logs, sorted by event time (aggregated.jsonl or logs/*.log)")
+    .argument('<run-dir>', 'results folder of a run (or one log file)')
     .option('--node <name>', 'only this node')
     .option('--component <name>', 'only this component (server, client, orchestrator, ...)')
     .option('--grep <regex>', 'only lines matching this regular expression')
@@ -37,22 +36,34 @@ export function register(program: Command): void {
         throw err;
       });
       const filter: LogFilter = { node: opts.node, component: opts.component, grep: regex(opts.grep) };
-      const file = findAggregatedLog(runDir);
-      const follower = new FileFollower(file, (line) => {
-        const r = parseRecord(line);
-        if (r && matches(r, filter)) process.stdout.write(`${formatRecord(r)}\n`);
+      let batch: LogLine[] = [];
+      const followers = findRunLogs(runDir).map((file) => {
+        const last = { ms: Number.NaN };
+        return new FileFollower(file.path, (line) => {
+          if (file.kind === 'jsonl') {
+            const r = parseRecord(line);
+            if (r) batch.push(fromRecord(r));
+          } else if (line.trim()) batch.push(fromPlain(file, line, last));
+        });
       });
-      await follower.poll();
-      if (!opts.follow) return follower.close();
-      await new Promise<void>((resolve) => {
-        const timer = setInterval(() => void follower.poll(), 500);
-        const done = () => {
-          clearInterval(timer);
-          resolve();
-        };
-        process.once('SIGINT', done);
-        process.once('SIGTERM', done);
-      });
-      await follower.close();
+      // Each poll prints what every file added, sorted by event time.
+      const poll = async () => {
+        for (const f of followers) await f.poll();
+        const lines = sortLines(batch.filter((l) => matches(l, filter)));
+        batch = [];
+        if (lines.length) process.stdout.write(`${lines.map(formatLine).join('\n')}\n`);
+      };
+      await poll();
+      if (opts.follow)
+        await new Promise<void>((resolve) => {
+          const timer = setInterval(() => void poll(), 500);
+          const done = () => {
+            clearInterval(timer);
+            resolve();
+          };
+          process.once('SIGINT', done);
+          process.once('SIGTERM', done);
+        });
+      for (const f of followers) await f.close();
     });
 }

@@ -2,13 +2,8 @@
 export { BaseLogCollector } from './base-log-collector.js';
 export { FileFollower } from './file-follower.js';
 export { DEFAULT_LOGGING, type LoggingSettings, parseLoggingConfig } from './logging-config.js';
-export {
-  findAggregatedLog,
-  formatRecord,
-  type LogFilter,
-  matches,
-  parseRecord,
-} from './read-aggregated.js';
+export { type LogFilter, matches, parseRecord } from './read-aggregated.js';
+export { findRunLogs, formatLine, type LogLine, type RunLogFile, sortLines } from './run-logs.js';
 export { TailerLogCollector, type TailerOptions } from './tailer-log-collector.js';
 export type {
   CollectionResult,

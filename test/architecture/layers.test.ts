@@ -97,6 +97,11 @@ describe('import layers (docs/architecture.md)', () => {
     expect(entries.filter((e) => !layers.has(e))).toEqual([]);
   });
 
+  it('lists no entry that src/ does not have', () => {
+    const entries = new Set(sourceFiles(SRC).map(entryOf));
+    expect([...layers.keys()].filter((e) => !entries.has(e))).toEqual([]);
+  });
+
   it('finds imports to check', () => {
     expect(edges.length).toBeGreaterThan(100);
     expect(edges.some((e) => e.from === 'src/index.ts' && e.to === 'src/errors.ts')).toBe(true);
