@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { type ConfigIssue, ConfigValidationError } from '../errors.js';
 import { datasetIssues } from './datasets.js';
 import { readRecipeFile } from './encoding.js';
+import { firstVersionWarnings, normaliseFirstVersion, relocateMoved } from './first-version.js';
 import { zodIssues } from './issues.js';
 import { schemaForWalk } from './json-schema.js';
 import { limitIssues } from './limits.js';
@@ -81,14 +82,20 @@ export function checkSource(src: RecipeSource, opts: RecipeOptions = {}): Recipe
     };
     return { raw: data, issues: [issue] };
   }
-  const issues: ConfigIssue[] = [];
-  const parsed = recipeSchema.safeParse(data);
+  const first = normaliseFirstVersion(src, src.data);
+  const data1 = first.data;
+  let issues: ConfigIssue[] = [...first.issues];
+  const parsed = recipeSchema.safeParse(data1);
   if (!parsed.success) issues.push(...zodIssues(src, parsed.error));
-  issues.push(...unknownKeys(src, schemaForWalk()));
-  issues.push(...crossFieldRules({ src, data: obj(data), services: knownServices(opts.extraServices) }));
-  issues.push(...plausibilityWarnings(src, obj(data), opts.env));
-  const limits = limitIssues(src, obj(data));
+  const named = firstVersionWarnings(src, data);
+  const namedPaths = new Set(named.map((i) => i.path));
+  // a field named by a first-version warning needs no second "unknown key" warning
+  issues.push(...unknownKeys(src, schemaForWalk()).filter((i) => !namedPaths.has(i.path)), ...named);
+  issues.push(...crossFieldRules({ src, data: obj(data1), services: knownServices(opts.extraServices) }));
+  issues.push(...plausibilityWarnings(src, obj(data1), opts.env));
+  const limits = limitIssues(src, obj(data1));
   issues.push(...limits);
+  issues = relocateMoved(src, issues, first.moved);
   const resolved = parsed.success ? resolveDefaults(parsed.data) : undefined;
   // Datasets are read whenever the schema passed and the recipe is within its limits (a sweep beyond
   // them is not expanded), so that they are reported with the other rules' errors.

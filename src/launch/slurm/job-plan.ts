@@ -101,6 +101,13 @@ export function planJob(recipe: SlurmRecipe, nodeNames: string[], o: JobPlanOpti
     // A monitor shares its node's GPUs (srun --overlap) so that nvidia-smi sees them under device cgroups.
     const gpusOf = (n: string) =>
       roleResources(recipe, `${roleOf(n)}s` as 'servers' | 'clients' | 'monitors').gpus;
+    // On a monitor node the monitor is the only step: it gets resources.monitors (default 4 CPUs, 8 GB);
+    // beside a server or executor it takes a small share of that node's allocation.
+    const monitorNode = roleResources(recipe, 'monitors');
+    const sizeOf = (n: string) =>
+      roleOf(n) === 'monitor'
+        ? { cpus: monitorNode.cpus, memMb: monitorNode.memGb * 1024 }
+        : { cpus: 1, memMb: 256 };
     for (const node of [...nodes.servers, ...nodes.clients, ...nodes.monitors]) {
       const csv = monitorCsvPath(o.resultsDir, node, roleOf(node));
       const argv = [...o.self, 'monitor', '--output', csv, '--node', node];
@@ -111,7 +118,7 @@ export function planJob(recipe: SlurmRecipe, nodeNames: string[], o: JobPlanOpti
       if (pushgateway) argv.push('--pushgateway', pushgateway);
       if (pushgateway && recipe.monitoring?.keep_pushgateway_groups) argv.push('--keep-groups');
       steps.push(
-        step('monitor', node, { cpus: 1, gpus: gpusOf(node), memMb: 256, argv, env: {}, readyFile: csv }),
+        step('monitor', node, { ...sizeOf(node), gpus: gpusOf(node), argv, env: {}, readyFile: csv }),
       );
     }
   }
