@@ -65,9 +65,6 @@ const OPTION_KEYS = [
   'powercapRoot',
   'host',
   'onWarning',
-  'nvidiaSmi',
-  'powercapRoot',
-  'host',
 ] as const satisfies readonly (keyof MonitorOptions)[];
 /** Fails to compile when an option of MonitorOptions is missing from OPTION_KEYS (it would be refused). */
 const allOptionKeys: [Exclude<keyof MonitorOptions, (typeof OPTION_KEYS)[number]>] extends [never]
