@@ -105,3 +105,48 @@ export class NetworkConnectionError extends HpcBenchError {
 export function isHpcBenchError(err: unknown): err is HpcBenchError {
   return err instanceof HpcBenchError;
 }
+
+/**
+ * A system error a user can act on, as a typed error: a port already in use (E006: choose another), a
+ * disk full or a path that cannot be written (E005: results cannot be written). Undefined for others.
+ */
+export function fromSystemError(err: unknown): HpcBenchError | undefined {
+  const e = err as { code?: unknown; address?: unknown; port?: unknown; path?: unknown; syscall?: unknown };
+  if (!e || typeof e.code !== 'string') return undefined;
+  const path = typeof e.path === 'string' ? ` ${e.path}` : '';
+  switch (e.code) {
+    case 'EADDRINUSE':
+      return new ConfigValidationError(
+        `port ${String(e.port ?? '?')} on ${String(e.address ?? 'this host')} is already in use: stop what listens there or choose another port (e.g. --port 0 for any free port)`,
+        [],
+        { cause: err },
+      );
+    case 'EADDRNOTAVAIL':
+      return new ConfigValidationError(
+        `address ${String(e.address ?? '?')} is not an address of this host`,
+        [],
+        {
+          cause: err,
+        },
+      );
+    case 'ENOSPC':
+    case 'EDQUOT':
+    case 'EFBIG':
+      return new MetricsCollectionError(
+        `cannot write${path}: ${e.code === 'ENOSPC' ? 'no space left on the device' : e.code === 'EDQUOT' ? 'disk quota exceeded' : 'file too large (file-size limit)'} (${e.code}); free space or choose another --results-dir`,
+        { cause: err },
+      );
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      if (!path) return undefined;
+      return new MetricsCollectionError(
+        `cannot write${path}: ${e.code === 'EROFS' ? 'read-only file system' : 'permission denied'} (${e.code})`,
+        {
+          cause: err,
+        },
+      );
+    default:
+      return undefined;
+  }
+}

@@ -3,8 +3,12 @@
  * `register(program)`; this file only wires them and turns HpcBenchErrors into `E00x: message` with a
  * non-zero exit and no stack trace.
  */
+
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Command } from '@commander-js/extra-typings';
-import { isHpcBenchError } from '../errors.js';
+import { fromSystemError, isHpcBenchError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { VERSION } from '../version.js';
 import { commands } from './commands.js';
@@ -18,15 +22,28 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * `E00x: message` (no stack) for typed errors and for system errors a user can act on (port in use, disk
+ * full: `fromSystemError`); an internal error prints one line and the path of a log holding its stack.
+ */
 export function reportError(err: unknown): number {
-  if (isHpcBenchError(err)) {
-    process.stderr.write(`${err.format()}\n`);
-    if (process.env.HPCBENCH_DEBUG && err.stack) process.stderr.write(`${err.stack}\n`);
+  const typed = isHpcBenchError(err) ? err : fromSystemError(err);
+  if (typed) {
+    process.stderr.write(`${typed.format()}\n`);
+    if (process.env.HPCBENCH_DEBUG && typed.stack) process.stderr.write(`${typed.stack}\n`);
     return EXIT_CODES.failure;
   }
-  process.stderr.write(
-    `internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-  );
+  const message = err instanceof Error ? err.message : String(err);
+  const log = join(tmpdir(), `hpcbench-internal-error-${process.pid}-${Date.now()}.log`);
+  try {
+    writeFileSync(
+      log,
+      `${new Date().toISOString()} hpcbench ${VERSION}: ${process.argv.join(' ')}\n${err instanceof Error ? (err.stack ?? message) : message}\n`,
+    );
+    process.stderr.write(`internal error: ${message} (stack in ${log})\n`);
+  } catch {
+    process.stderr.write(`internal error: ${message}\n`);
+  }
   return EXIT_CODES.internal;
 }
 

@@ -4,7 +4,35 @@
  * called by the orchestrator; it only listens.
  */
 import cliProgress from 'cli-progress';
-import type { OrchestratorEmitter, WaitEvent } from '../orchestrator/events.js';
+import type { BenchmarkProgressEvent, OrchestratorEmitter, WaitEvent } from '../orchestrator/events.js';
+
+/** `1m05s` / `42s`. */
+export function durationText(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+/**
+ * Live figures of a running benchmark (pure): current requests/s from the ok count's change since the
+ * previous progress event, TTFT p50 so far, failures, and the ETA of the whole suite (what is left of this
+ * benchmark's warmup + measurement plus the planned seconds of the benchmarks after it).
+ */
+export function liveFigures(
+  e: BenchmarkProgressEvent,
+  planned: { seconds: number; remainingSeconds: number },
+  prev: { ok: number; at: number } | undefined,
+  now: number,
+): string {
+  const dt = prev ? (now - prev.at) / 1000 : 0;
+  const rate = prev && dt > 0 ? Math.max(0, e.requestsOk - prev.ok) / dt : undefined;
+  const eta = Math.max(0, planned.seconds - e.elapsed) + planned.remainingSeconds;
+  return [
+    `${rate === undefined ? '-' : rate.toFixed(1)} req/s`,
+    `TTFT p50 ${e.ttftP50Ms === undefined ? '-' : `${e.ttftP50Ms.toFixed(1)} ms`}`,
+    `${e.requestsFailed} errors`,
+    `ETA ${durationText(eta)}${planned.remainingSeconds > 0 ? ' (suite)' : ''}`,
+  ].join(', ');
+}
 
 /** `  waiting for dummy health (/health): 127.0.0.1:11434 (connection refused) — 12s of 120s`. */
 export function waitLine(w: WaitEvent): string {
@@ -27,6 +55,15 @@ export function attachProgress(o: OrchestratorEmitter, opts: ProgressOptions = {
   const write = (line: string) => out.write(`${line}\n`);
   let bar: cliProgress.SingleBar | undefined;
   let last = 0;
+  let planned = { seconds: 0, remainingSeconds: 0 };
+  let prev: { ok: number; at: number } | undefined;
+  const live = (e: BenchmarkProgressEvent): string => {
+    const now = Date.now();
+    const text = liveFigures(e, planned, prev, now);
+    // the rate is over the last few seconds, not since the previous poll only
+    if (!prev || now - prev.at >= 3000) prev = { ok: e.requestsOk, at: now };
+    return text;
+  };
   const stopBar = () => {
     bar?.stop();
     bar = undefined;
@@ -43,6 +80,8 @@ export function attachProgress(o: OrchestratorEmitter, opts: ProgressOptions = {
   o.on('benchmark-start', (e) => {
     const total = Math.max(1, Math.round(e.warmup + e.duration));
     last = 0;
+    planned = { seconds: e.warmup + e.duration, remainingSeconds: e.remainingSeconds ?? 0 };
+    prev = undefined;
     if (plain) {
       write(
         `▶ benchmark ${e.index + 1}/${e.total} ${e.name}: ${e.warmup}s warmup + ${e.duration}s on ${e.executors} executor(s)`,
@@ -52,27 +91,27 @@ export function attachProgress(o: OrchestratorEmitter, opts: ProgressOptions = {
     bar = new cliProgress.SingleBar(
       {
         stream: out,
-        format: `${e.index + 1}/${e.total} ${e.name} [{bar}] {value}/{total}s {phase} ok {ok} failed {failed}`,
+        format: `${e.index + 1}/${e.total} ${e.name} [{bar}] {value}/{total}s {phase} ok {ok} | {live}`,
         hideCursor: true,
         clearOnComplete: false,
       },
       cliProgress.Presets.shades_classic,
     );
-    bar.start(total, 0, { phase: 'starting', ok: 0, failed: 0 });
+    bar.start(total, 0, { phase: 'starting', ok: 0, live: '' });
   });
   o.on('benchmark-progress', (e) => {
     if (bar) {
       bar.update(Math.min(bar.getTotal(), Math.floor(e.elapsed)), {
         phase: e.phase,
         ok: e.requestsOk,
-        failed: e.requestsFailed,
+        live: live(e),
       });
       return;
     }
     const now = Date.now();
     if (now - last < every) return;
     last = now;
-    write(`  ${e.name}: ${e.elapsed.toFixed(0)}s ${e.phase}, ${e.requestsOk} ok, ${e.requestsFailed} failed`);
+    write(`  ${e.name}: ${e.elapsed.toFixed(0)}s ${e.phase}, ${e.requestsOk} ok, ${live(e)}`);
   });
   o.on('benchmark-done', (e) => {
     stopBar();

@@ -33,6 +33,8 @@ export interface StatusResponse {
   requests_sent?: number;
   requests_ok?: number;
   requests_failed?: number;
+  /** TTFT p50 (ms) of this executor's measured requests so far, for live progress (absent before any). */
+  ttft_p50_ms?: number;
   /** Why the last workload ended abnormally (load generator error), if it did. */
   error?: string;
 }

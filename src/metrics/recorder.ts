@@ -145,6 +145,12 @@ export class MetricsRecorder {
     }
   }
 
+  /** A percentile (ms) of a metric over the measured requests so far; undefined before any. */
+  percentile(metric: LatencyMetric, p: number): number | undefined {
+    const h = this.hist[metric];
+    return h && h.totalCount > 0 ? h.getValueAtPercentile(p) / 1000 : undefined;
+  }
+
   snapshot(): MetricsSnapshot {
     const histograms: MetricsSnapshot['histograms'] = {};
     for (const [k, h] of Object.entries(this.hist)) histograms[k as LatencyMetric] = encodeHistogram(h);

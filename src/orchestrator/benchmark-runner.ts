@@ -26,6 +26,8 @@ export interface BenchmarkRunContext {
   signal: AbortSignal;
   index: number;
   total: number;
+  /** Planned warmup + measurement seconds of the benchmarks after this one (for the suite's ETA). */
+  remainingSeconds?: number;
   /**
    * Per executor (by index), the server URLs it sends to (`distribution_strategy: static` with
    * `target_mapping`); it gets them as `server_urls`, the first as `server_url`.
@@ -66,12 +68,15 @@ function progress(ctx: BenchmarkRunContext, name: string, statuses: ExecutorStat
   let ok = 0;
   let failed = 0;
   let running = 0;
+  let ttft: number | undefined;
   const phases = new Set<string>();
   for (const { status } of statuses) {
     elapsed = Math.max(elapsed, status.elapsed_seconds);
     ok += status.requests_ok ?? 0;
     failed += status.requests_failed ?? 0;
     if (status.running) running++;
+    // percentiles do not average: the slowest executor's p50 is shown (live progress only)
+    if (status.ttft_p50_ms !== undefined) ttft = Math.max(ttft ?? 0, status.ttft_p50_ms);
     if (status.phase) phases.add(status.phase);
   }
   const phase = ['warmup', 'measuring', 'draining', 'done', 'idle'].find((p) => phases.has(p)) ?? 'running';
@@ -84,6 +89,7 @@ function progress(ctx: BenchmarkRunContext, name: string, statuses: ExecutorStat
     requestsOk: ok,
     requestsFailed: failed,
     executorsRunning: running,
+    ...(ttft !== undefined ? { ttftP50Ms: ttft } : {}),
   });
 }
 
@@ -116,6 +122,7 @@ export async function runBenchmark(
     warmup: spec.warmup,
     duration: spec.duration,
     executors: controller.executors.length,
+    remainingSeconds: ctx.remainingSeconds ?? 0,
   });
   let started = false;
   let failure: unknown;

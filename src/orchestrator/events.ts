@@ -35,6 +35,8 @@ export interface BenchmarkStartEvent {
   warmup: number;
   duration: number;
   executors: number;
+  /** Planned warmup + measurement seconds of the benchmarks after this one (the suite's ETA). */
+  remainingSeconds: number;
 }
 
 export interface BenchmarkProgressEvent {
@@ -47,6 +49,8 @@ export interface BenchmarkProgressEvent {
   requestsOk: number;
   requestsFailed: number;
   executorsRunning: number;
+  /** TTFT p50 (ms) so far: the highest of the executors' (percentiles are not averaged). */
+  ttftP50Ms?: number;
 }
 
 /** A wait in progress (server health): what is awaited, each pending endpoint's last error, elapsed/timeout. */

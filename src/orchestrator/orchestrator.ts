@@ -11,7 +11,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { failedThresholds } from '../decide/evaluate.js';
-import { isHpcBenchError } from '../errors.js';
+import { fromSystemError, isHpcBenchError } from '../errors.js';
 import { TOKEN_ENV } from '../executor/protocol.js';
 import { EXIT_CODES, exitCodeForStatus } from '../exit-codes.js';
 import type { LogSource } from '../logs/types.js';
@@ -216,7 +216,8 @@ export class Orchestrator extends OrchestratorEmitter {
     try {
       await this.runPhases(plan, ctx, manager, serverEndpoints, clientEndpoints, writer, results);
     } catch (err) {
-      failure = err;
+      // a disk full or a port in use is a typed error (E005 / E006), not an internal one
+      failure = fromSystemError(err) ?? err;
     }
     const interrupted = this.abort.signal.aborted;
     const failed = failure !== undefined && !(failure instanceof RunInterrupted);
@@ -359,6 +360,9 @@ export class Orchestrator extends OrchestratorEmitter {
         signal: this.abort.signal,
         index,
         total: plan.benchmarks.length,
+        remainingSeconds: plan.benchmarks
+          .slice(index + 1)
+          .reduce((n, x) => n + (x.spec.warmup ?? 0) + (x.spec.duration ?? 0), 0),
         serverWindow: serverWindow?.(b.name, b.spec.server_urls),
         energy: energy
           ? async (result) => {

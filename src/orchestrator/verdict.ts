@@ -3,7 +3,8 @@
  *   - `failed` when an executor found its server unreachable (E008), or no request succeeded (none sent,
  *     or every one failed or was cancelled);
  *   - `degraded` when its error rate (failed / (ok + failed)) is above `max_error_rate` (default
- *     DEFAULT_MAX_ERROR_RATE, settable per recipe and suite entry), or an executor was lost;
+ *     DEFAULT_MAX_ERROR_RATE, settable per recipe and suite entry), an executor was lost or reported an
+ *     error (e.g. its records file could not be written);
  *   - else `completed`.
  * The run's status follows its benchmarks: failed if any failed, else degraded if any was degraded.
  */
@@ -48,6 +49,8 @@ export function benchmarkVerdict(
   const why: string[] = [];
   const lost = opts.lostExecutors ?? [];
   if (lost.length) why.push(`executor(s) lost: ${lost.join(', ')}`);
+  // any other executor error (e.g. records incomplete after a disk full): the figures stand, but noted
+  why.push(...(opts.executorErrors ?? []));
   const limit = opts.maxErrorRate ?? DEFAULT_MAX_ERROR_RATE;
   const rate = failed / (ok + failed);
   if (rate > limit)

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import {
   ClientHealthError,
   ConfigValidationError,
+  fromSystemError,
   type HpcBenchError,
   isHpcBenchError,
   ServerHealthError,
@@ -222,8 +223,9 @@ export async function runLocal(opts: LocalRunOptions): Promise<LocalRunHandle> {
       if (failed) throw (failed as PromiseRejectedResult).reason;
     } catch (err) {
       // the orchestrator never ran: run.json says what happened during the launch
-      await writeLaunchRunJson(runDir, plan, err, opts.signal).catch(() => undefined);
-      throw Object.assign(err as object, { runDir });
+      const typed = fromSystemError(err) ?? err;
+      await writeLaunchRunJson(runDir, plan, typed, opts.signal).catch(() => undefined);
+      throw Object.assign(typed as object, { runDir });
     }
     const orchestrator = new Orchestrator({
       ...opts.orchestrator,

@@ -104,6 +104,7 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions = {}): LoadRun {
     threads,
     status: () => {
       const c = recorder.counters;
+      const ttft = finished ? undefined : recorder.percentile('ttft', 50);
       return {
         running: !finished,
         phase: finished ? 'done' : ctx.phase(),
@@ -111,6 +112,7 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions = {}): LoadRun {
         requests_sent: c.sent + ctx.inflightMeasured(),
         requests_ok: c.ok,
         requests_failed: c.failed,
+        ...(ttft !== undefined ? { ttft_p50_ms: ttft } : {}),
         ...(ctx.failure ? { error: ctx.failure } : {}),
       };
     },

@@ -1,11 +1,13 @@
 /**
  * Appends raw request records to a JSONL file as they complete, in 256 KiB batches (one write syscall per
  * batch, not per record), and at least once a second, so a killed run leaves its records on disk.
- * Memory stays bounded: at most one batch is buffered besides the stream's queue.
+ * Memory stays bounded: at most one batch is buffered besides the stream's queue. When a write fails (disk
+ * full, file-size limit) the file is cut back to its last whole line and close() rejects with
+ * `records incomplete: E005: ...`.
  */
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, statSync, truncateSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
-import { ConfigValidationError } from '../../errors.js';
+import { ConfigValidationError, fromSystemError } from '../../errors.js';
 
 const BATCH = 256 * 1024;
 const FLUSH_MS = 1000;
@@ -15,6 +17,8 @@ export class RecordWriter {
   private readonly out: WriteStream;
   private failed?: Error;
   private readonly timer: NodeJS.Timeout;
+  /** Bytes of the file known to end on a whole line (what it had, plus every batch written in full). */
+  private committed = 0;
   /** Lines written so far. */
   lines = 0;
 
@@ -27,9 +31,22 @@ export class RecordWriter {
         [{ severity: 'error', path: 'records_path', message: 'folder cannot be created' }],
       );
     }
+    try {
+      this.committed = statSync(path).size;
+    } catch {
+      this.committed = 0;
+    }
     this.out = createWriteStream(path, { flags: 'a' });
     this.out.on('error', (err) => {
-      this.failed ??= err;
+      if (this.failed) return;
+      // disk full / file-size limit: cut a partly written batch back to its last whole line
+      try {
+        truncateSync(path, this.committed);
+      } catch {
+        // nothing more can be done: the error below says the records are incomplete
+      }
+      const typed = fromSystemError(err);
+      this.failed = new Error(`records incomplete: ${typed ? typed.format() : err.message}`, { cause: err });
     });
     this.timer = setInterval(() => this.flush(), FLUSH_MS);
     this.timer.unref();
@@ -44,7 +61,10 @@ export class RecordWriter {
 
   private flush(): void {
     if (!this.buf || this.failed) return;
-    this.out.write(this.buf);
+    const bytes = Buffer.byteLength(this.buf);
+    this.out.write(this.buf, (err) => {
+      if (!err) this.committed += bytes;
+    });
     this.buf = '';
   }
 
