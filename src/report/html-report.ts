@@ -77,7 +77,7 @@ function summarySection(folder: RunFolder): string {
   if (results.length === 0) return '<h2>Summary</h2><p>No benchmark in this results folder.</p>';
   return [
     '<h2>Summary</h2>',
-    table(summaryHeader(results), summaryRows(results), 2, 'summary'),
+    `<div class="scroll">${table(summaryHeader(results), summaryRows(results), 2, 'summary')}</div>`,
     '<p class="note">Latencies in ms. TTFT = first content chunk − sent; TPOT = (E2E − TTFT) / (output tokens − 1); ',
     'ITL = gaps between content chunks; E2E = last content chunk − sent. Throughput over the measurement window. ',
     'load = concurrent users over all executors (closed loop) or the target rate (open loop). ',

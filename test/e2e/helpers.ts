@@ -1,5 +1,5 @@
 /**
- * Multi-process helpers for end-to-end tests: the real CLI (from the TypeScript sources), the simulated
+ * Multi-process helpers for end-to-end tests: the real CLI (the built dist/, see src/util/self.ts), the simulated
  * service and workload executors as child processes on 127.0.0.1 (ephemeral ports, ready files), recipes
  * written to a temporary folder, and readers for the results folder.
  */
