@@ -10,22 +10,11 @@ import { renderThresholdTable } from '../decide/evaluate.js';
 import { renderRepetitionTable, summarizeRepetitions } from '../decide/repetitions.js';
 import { ConfigValidationError } from '../errors.js';
 import { interruptOnSignals } from '../launch/local/signals.js';
+import { namedNodes } from '../orchestrator/node-names.js';
 import { Orchestrator } from '../orchestrator/orchestrator.js';
 import { renderSummaryTable } from '../report/summary-table.js';
 import { portNumber, positiveSeconds } from './flags.js';
 import { attachProgress } from './progress.js';
-
-/** `node` or `node:port`: the node name and, when a port is given, the endpoint. */
-function splitNodes(nodes: string[], port: number): { names: string[]; endpoints: string[] } {
-  const names: string[] = [];
-  const endpoints: string[] = [];
-  for (const n of nodes) {
-    const m = /^(.*):(\d+)$/.exec(n);
-    names.push(m ? m[1] : n);
-    endpoints.push(m ? n : `${n}:${port}`);
-  }
-  return { names, endpoints };
-}
 
 export function register(program: Command): void {
   program
@@ -56,8 +45,8 @@ export function register(program: Command): void {
     .action(async (opts) => {
       const serverPort = portNumber('--server-port', opts.serverPort);
       const clientPort = portNumber('--client-port', opts.clientPort);
-      const servers = splitNodes(opts.serverNodes, serverPort);
-      const clients = splitNodes(opts.clientNodes, clientPort);
+      const servers = namedNodes(opts.serverNodes, serverPort, '--server-nodes');
+      const clients = namedNodes(opts.clientNodes, clientPort, '--client-nodes');
       if (opts.pushgatewayNode && !opts.enableMonitoring) {
         throw new ConfigValidationError('--pushgateway-node needs --enable-monitoring', [
           { severity: 'error', path: '--pushgateway-node', message: 'only used with --enable-monitoring' },

@@ -23,6 +23,7 @@ import {
   TransportError,
   transportToHpcError,
 } from '../util/http.js';
+import { safeName } from '../util/names.js';
 import { aggregate } from './aggregate.js';
 import type {
   AggregatedMetrics,
@@ -172,7 +173,7 @@ export class BaseWorkloadController {
           ...options.perExecutor?.(t, i),
         };
         if (typeof body.records_path === 'string')
-          body.records_path = body.records_path.replaceAll('{node}', t.node);
+          body.records_path = body.records_path.replaceAll('{node}', safeName(t.node));
         const res = await this.call(t, 'POST', '/start', body);
         if (res.status !== 200)
           throw new WorkloadStartError(`${t.node}: HTTP ${res.status}: ${errorReason(res)}`);

@@ -3,7 +3,7 @@
  *
  * Latency percentiles: a cluster bootstrap over requests (a request's ITL gaps stay together). Requests
  * are assigned at random to at most MAX_BLOCKS blocks, each block kept as a sparse histogram over
- * logarithmic bins 0.1% wide (the precision of the run's own histograms); one resample draws as many blocks with replacement and reads the
+ * logarithmic bins 0.2% wide; one resample draws as many blocks with replacement and reads the
  * percentiles off the summed histogram. Blocks of randomly assigned requests are independent and
  * identically distributed, so resampling them is a valid bootstrap, and one resample costs at most
  * (blocks × occupied bins) additions whatever the number of requests or chunks.
@@ -15,9 +15,9 @@
  */
 import type { Grouped, LatencyName, Samples } from './samples.js';
 
-export const MAX_BLOCKS = 256;
+export const MAX_BLOCKS = 128;
 const MIN_MS = 1e-3;
-const RATIO = 1.001;
+const RATIO = 1.002;
 const LOG_RATIO = Math.log(RATIO);
 const NBINS = Math.ceil(Math.log(1e8 / MIN_MS) / LOG_RATIO) + 2;
 
@@ -77,17 +77,18 @@ export function bootstrapLatency(
   }
   const bins = Int32Array.from(binsList);
   const counts = Int32Array.from(countsList);
-  const hist = new Float64Array(NBINS);
+  const blockTotal = new Float64Array(k);
+  for (let b = 0; b < k; b++) blockTotal[b] = size[b + 1];
+  const hist = new Int32Array(NBINS);
   const reps = quantiles.map(() => new Float64Array(resamples));
   for (let s = 0; s < resamples; s++) {
     hist.fill(0, lo, hi + 1);
     let total = 0;
     for (let d = 0; d < k; d++) {
       const b = Math.floor(random() * k);
-      for (let j = starts[b]; j < starts[b + 1]; j++) {
-        hist[bins[j]] += counts[j];
-        total += counts[j];
-      }
+      const end = starts[b + 1];
+      for (let j = starts[b]; j < end; j++) hist[bins[j]] += counts[j];
+      total += blockTotal[b];
     }
     // one pass for every quantile (given in ascending order)
     let cum = 0;

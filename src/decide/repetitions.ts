@@ -23,6 +23,7 @@ export const REPETITION_FIGURES = [
   'requests_per_s',
   'goodput_rps',
   'error_rate',
+  'energy.output_tokens_per_j',
 ] as const;
 
 const REP = /^(.*)_rep(\d+)$/;

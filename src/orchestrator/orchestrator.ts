@@ -26,6 +26,7 @@ import { errorInfo, runBenchmark } from './benchmark-runner.js';
 import { idleSeconds, type RunEnergy, startRunEnergy } from './energy.js';
 import { OrchestratorEmitter, type PhaseName } from './events.js';
 import { startDefaultLogging, startDefaultMonitoring } from './hooks.js';
+import { namedNodes } from './node-names.js';
 import type { HookContext, OrchestratorOptions, Stoppable } from './options.js';
 import { type RunProvenance, startProvenance } from './provenance.js';
 import { planFromRecipe } from './recipe-plan.js';
@@ -71,9 +72,20 @@ export class Orchestrator extends OrchestratorEmitter {
 
   constructor(options: OrchestratorOptions) {
     super();
-    this.options = options;
     this.serverPort = options.serverPort ?? 11434;
     this.clientPort = options.clientPort ?? 5000;
+    // host:port (or URL) nodes without explicit endpoints: the same forms as the CLI, or E006 at once
+    const clients = options.clientEndpoints
+      ? undefined
+      : namedNodes(options.clientNodes, this.clientPort, 'clientNodes');
+    const servers = options.serverEndpoints
+      ? undefined
+      : namedNodes(options.serverNodes, this.serverPort, 'serverNodes');
+    this.options = {
+      ...options,
+      ...(clients ? { clientNodes: clients.names, clientEndpoints: clients.endpoints } : {}),
+      ...(servers ? { serverNodes: servers.names, serverEndpoints: servers.endpoints } : {}),
+    };
     this.timeout = options.timeout ?? 600;
     this.abort.signal.addEventListener('abort', () => {
       this.interruptedIn ??= this.where;
