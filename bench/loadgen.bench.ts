@@ -9,12 +9,11 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { build } from 'hdr-histogram-js';
-import type { ExecutorMetrics, StatusResponse } from '../src/executor/protocol.js';
-import type { WorkloadSpec } from '../src/loadgen/spec.js';
+import type { ExecutorMetrics, MetricsSnapshot, StartBody, StatusResponse } from '../src/contracts/index.js';
 import { mergeSnapshots } from '../src/metrics/merge.js';
 import { MetricsRecorder } from '../src/metrics/recorder.js';
 import { summarize } from '../src/metrics/summarize.js';
-import type { BenchmarkSummary, MetricsSnapshot } from '../src/metrics/types.js';
+import type { BenchmarkSummary } from '../src/metrics/types.js';
 import { type Bench, builtCommand } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -87,7 +86,7 @@ async function json<T>(url: string, init?: RequestInit): Promise<T> {
 /** Runs one workload on an executor process; `onStatus` is polled every 500 ms. */
 async function runWorkload(
   exec: Proc,
-  spec: Partial<WorkloadSpec>,
+  spec: Partial<StartBody>,
   onStatus?: (s: StatusResponse) => void,
 ): Promise<{ snap: MetricsSnapshot; summary: BenchmarkSummary }> {
   await json(`${exec.url}/start`, {

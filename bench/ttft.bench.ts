@@ -10,8 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import type { StatusResponse } from '../src/executor/protocol.js';
-import type { WorkloadSpec } from '../src/loadgen/spec.js';
+import type { StartBody, StatusResponse } from '../src/contracts/index.js';
 import { type Bench, builtCommand } from './lib.js';
 import { CLIENT_CPU, canPin, idleProbe, SIM_CPU } from './sim-timing.bench.js';
 
@@ -76,7 +75,7 @@ async function json<T>(url: string, init?: RequestInit): Promise<T> {
   return (await res.json()) as T;
 }
 
-async function runWorkload(exec: Proc, spec: Partial<WorkloadSpec>): Promise<void> {
+async function runWorkload(exec: Proc, spec: Partial<StartBody>): Promise<void> {
   await json(`${exec.url}/start`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -4,6 +4,10 @@
  * show. Internal helpers are not exported: paths under dist/ are not a stable API.
  */
 
+// The contracts: the workload (schemas and types), the request record, the metrics snapshot and the
+// executor's REST shapes (the seed's JSON answers)
+export type * from './contracts/index.js';
+export { loadSchema, startRequestSchema, TOKEN_ENV, workloadSpecSchema } from './contracts/index.js';
 // Workload controller and executor (the executor's REST shapes are the seed's JSON answers)
 export type {
   AggregatedMetrics,
@@ -15,12 +19,10 @@ export type {
   WorkloadControllerOptions,
 } from './controller/index.js';
 export { BaseWorkloadController } from './controller/index.js';
-
 // Errors (E001–E008) and exit codes
 export * from './errors.js';
 export type { LoadEngine, LoadRunLike, WorkloadExecutorOptions } from './executor/index.js';
 export { BaseWorkloadExecutor } from './executor/index.js';
-export type * from './executor/protocol.js';
 export { EXIT_CODES, exitCodeForStatus } from './exit-codes.js';
 export { type LaunchCommand, registerLaunchCommand } from './launch/commands/index.js';
 export {
@@ -28,13 +30,10 @@ export {
   type LoadOptions,
   type LoadRun,
   type MeasureFn,
-  type RequestRecord,
   type RunUser,
   startLoad,
   type UserContext,
 } from './loadgen/index.js';
-// The load generator, its per-user hook and the workload it runs
-export type * from './loadgen/spec.js';
 export {
   BaseLogCollector,
   type CollectionResult,
@@ -68,7 +67,6 @@ export { Orchestrator, OrchestratorEmitter, RunInterrupted } from './orchestrato
 export {
   type BenchmarkEntry,
   type BenchmarkPlan,
-  type Duration,
   expandBenchmarks,
   type LoadedRecipe,
   loadRecipe,

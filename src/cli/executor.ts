@@ -6,8 +6,8 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { Command } from '@commander-js/extra-typings';
+import { TOKEN_ENV } from '../contracts/index.js';
 import { ConfigValidationError } from '../errors.js';
-import { TOKEN_ENV } from '../executor/protocol.js';
 import { startExecutorPush } from '../monitor/executor-push.js';
 import { ServiceFactory } from '../services/factory.js';
 import { loadPlugins } from '../services/plugins.js';

@@ -22,7 +22,7 @@ interface ListedBenchmark {
 
 function listed(p: BenchmarkPlan): ListedBenchmark {
   const w = p.workload;
-  const open = w.target_rps !== undefined;
+  const load = w.load;
   const src = w.prompts;
   const prompts = !src
     ? 'synthetic'
@@ -31,10 +31,10 @@ function listed(p: BenchmarkPlan): ListedBenchmark {
       : `${src.source} ${src.path}${src.output_tokens !== undefined ? ` ->${JSON.stringify(src.output_tokens)} tokens` : ''}`;
   return {
     name: p.name,
-    mode: open ? 'open' : 'closed',
-    ...(open
-      ? { target_rps: w.target_rps, request_distribution: w.request_distribution ?? 'constant' }
-      : { clients_per_node: w.clients_per_node }),
+    mode: load.mode,
+    ...(load.mode === 'open'
+      ? { target_rps: load.target_rps, request_distribution: load.request_distribution ?? 'constant' }
+      : { clients_per_node: load.clients_per_node }),
     duration: w.duration,
     prompts,
   };

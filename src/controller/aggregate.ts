@@ -2,10 +2,10 @@
  * Aggregation across executors: snapshots are merged exactly (histograms added, counters summed) and the
  * seed's figures are derived from the merged snapshot, never from averaged percentiles.
  */
+
+import type { ExecutorMetrics, MetricsSnapshot } from '../contracts/index.js';
 import { MetricsCollectionError } from '../errors.js';
-import type { ExecutorMetrics } from '../executor/protocol.js';
 import { mergeSnapshots, summarize, toExecutorMetrics } from '../metrics/index.js';
-import type { MetricsSnapshot } from '../metrics/types.js';
 import type { AggregatedMetrics, ClientMetrics } from './types.js';
 
 export function aggregate(

@@ -5,6 +5,14 @@
  * connections E008.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type {
+  ExecutorMetrics,
+  HealthResponse,
+  StartRequest,
+  StartResponse,
+  StatusResponse,
+  WorkloadSpec,
+} from '../contracts/index.js';
 import {
   ClientHealthError,
   HpcBenchError,
@@ -12,8 +20,6 @@ import {
   TimeoutExceededError,
   WorkloadStartError,
 } from '../errors.js';
-import type { ExecutorMetrics, HealthResponse, StartResponse, StatusResponse } from '../executor/protocol.js';
-import type { WorkloadSpec } from '../loadgen/spec.js';
 import { endpointUrl, joinUrl } from '../util/endpoint.js';
 import {
   errorReason,
@@ -32,8 +38,8 @@ import type {
   WorkloadControllerOptions,
 } from './types.js';
 
-/** A workload as the seed wrote it (durations may be strings) or a full WorkloadSpec. */
-export type WorkloadConfig = Partial<WorkloadSpec> & Record<string, unknown>;
+/** A workload as the seed wrote it (durations may be strings, flat load fields) or a full WorkloadSpec. */
+export type WorkloadConfig = StartRequest;
 
 export interface StartOptions {
   /** Per-executor overrides (e.g. `records_path`); `{node}` in `records_path` is replaced anyway. */

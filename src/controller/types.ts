@@ -1,6 +1,6 @@
 /** The controller's public shapes: the seed's aggregated metrics, plus exact summaries. */
-import type { StatusResponse } from '../executor/protocol.js';
-import type { BenchmarkSummary, MetricsSnapshot } from '../metrics/types.js';
+import type { MetricsSnapshot, StatusResponse } from '../contracts/index.js';
+import type { BenchmarkSummary } from '../metrics/types.js';
 
 /** One executor as the controller addresses it. */
 export interface ExecutorTarget {

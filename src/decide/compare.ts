@@ -91,9 +91,13 @@ export function groupRepetitions(run: RunOnDisk): Map<string, RunBenchmark[]> {
   return groupByRepetition(run.benchmarks);
 }
 
+/** The spec's fields as `name: JSON`; the load's fields under their own names (`mode`, `clients_per_node`, ...). */
 function params(b: RunBenchmark): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(b.spec ?? {})) if (!IGNORED_PARAMS.has(k)) out[k] = JSON.stringify(v);
+  const { load, ...rest } = b.spec ?? {};
+  const loadFields = load !== null && typeof load === 'object' ? load : {};
+  for (const [k, v] of Object.entries({ ...loadFields, ...rest }))
+    if (!IGNORED_PARAMS.has(k)) out[k] = JSON.stringify(v);
   return out;
 }
 

@@ -3,7 +3,9 @@
  * value is in a benchmark's `summary.json` (a `BenchmarkSummary` plus `server_metrics`), or how it is
  * derived from fields there. Latencies are milliseconds; ratios are fractions (0.95 = 95%).
  */
-import type { BenchmarkSummary, LatencyMetric } from '../metrics/types.js';
+
+import type { LatencyMetric } from '../contracts/index.js';
+import type { BenchmarkSummary } from '../metrics/types.js';
 import type { EnergyReport } from '../monitor/energy.js';
 import type { ServerMetricsView } from '../serverstats/types.js';
 

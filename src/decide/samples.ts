@@ -5,8 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { RequestRecord } from '../loadgen/record.js';
-import type { Slo } from '../loadgen/spec.js';
+import type { RequestRecord, Slo } from '../contracts/index.js';
 import { deriveMetrics, meetsSlo } from '../metrics/derive.js';
 
 export type LatencyName = 'ttft' | 'itl' | 'tpot' | 'e2e';

@@ -8,21 +8,21 @@ import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import {
+  type ExecutorMetrics,
+  type HealthResponse,
+  MAX_BODY_BYTES,
+  type MetricsSnapshot,
+  type StatusResponse,
+  type WorkloadSpec,
+} from '../contracts/index.js';
 import { isHpcBenchError } from '../errors.js';
-import type { UserContext } from '../loadgen/index.js';
-import type { WorkloadSpec } from '../loadgen/spec.js';
-import type { MetricsSnapshot } from '../metrics/types.js';
+import type { ClosedLoopWorkload, UserContext } from '../loadgen/index.js';
 import { VERSION } from '../version.js';
 import { bearerMatches } from './auth.js';
 import { defaultLoadEngine } from './default-engine.js';
 import { emptyExecutorMetrics } from './empty-metrics.js';
 import type { LoadEngine, LoadRunLike } from './load-engine.js';
-import {
-  type ExecutorMetrics,
-  type HealthResponse,
-  MAX_BODY_BYTES,
-  type StatusResponse,
-} from './protocol.js';
 import { parseWorkloadSpec } from './spec-schema.js';
 
 export interface WorkloadExecutorOptions {
@@ -74,7 +74,7 @@ export class BaseWorkloadExecutor {
    * instead of its own request loop; `user` sends or measures requests (see loadgen/run/user-hook.ts and
    * docs/extending.md).
    */
-  runBenchmark?(workload: WorkloadSpec, threadId: number, user: UserContext): Promise<void>;
+  runBenchmark?(workload: ClosedLoopWorkload, threadId: number, user: UserContext): Promise<void>;
 
   /** Per-service adjustments of a validated spec (e.g. the default `api`). */
   protected prepareSpec(spec: WorkloadSpec): WorkloadSpec {

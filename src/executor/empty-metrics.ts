@@ -1,5 +1,5 @@
 /** The seed's `GET /metrics` answer before any workload ran. */
-import type { ExecutorMetrics } from './protocol.js';
+import type { ExecutorMetrics } from '../contracts/index.js';
 
 export function emptyExecutorMetrics(): ExecutorMetrics {
   return {

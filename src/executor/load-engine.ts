@@ -2,10 +2,8 @@
  * What the executor needs from the load generator and the metrics code. The executor owns this seam:
  * `defaultLoadEngine` wires the real `startLoad` / metrics functions; tests may inject another.
  */
+import type { ExecutorMetrics, MetricsSnapshot, StatusResponse, WorkloadSpec } from '../contracts/index.js';
 import type { RunUser } from '../loadgen/index.js';
-import type { WorkloadSpec } from '../loadgen/spec.js';
-import type { MetricsSnapshot } from '../metrics/types.js';
-import type { ExecutorMetrics, StatusResponse } from './protocol.js';
 
 export interface LoadRunLike {
   /** Number of client loops started. */

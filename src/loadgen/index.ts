@@ -23,16 +23,15 @@ export {
   sampleLength,
   syntheticPrompts,
 } from './datasets/index.js';
-export {
-  newRecord,
-  nowMs,
-  type RequestRecord,
-  type RequestStatus,
-  recordToJson,
-  type ServerFigures,
-} from './record.js';
+export { newRecord, nowMs, recordToJson } from './record.js';
 export { type LoadOptions, type LoadRun, startLoad } from './run/load-run.js';
-export { defaultUser, type MeasureFn, type RunUser, type UserContext } from './run/user-hook.js';
+export {
+  type ClosedLoopWorkload,
+  defaultUser,
+  type MeasureFn,
+  type RunUser,
+  type UserContext,
+} from './run/user-hook.js';
 export {
   type ArrivalSchedule,
   arrivalTimes,
@@ -42,4 +41,3 @@ export {
   type ScheduleOptions,
   shareOf,
 } from './schedule/index.js';
-export type * from './spec.js';

@@ -1,76 +1,8 @@
 /**
- * One request as the load generator saw it. Times are Unix epoch milliseconds with sub-millisecond
- * precision (performance.timeOrigin + performance.now(), a monotonic clock), taken as each chunk is parsed.
+ * Making request records (the record type is `src/contracts/record.ts`): a new record before sending, the
+ * monotonic epoch clock its stamps come from, and its line in the records file.
  */
-import type { Api } from './spec.js';
-
-export type RequestStatus = 'ok' | 'error' | 'cancelled';
-
-/** Which source the record's token counts used (see `RequestRecord.tokens_source`). */
-export type TokensSource = 'server' | 'client' | 'mixed';
-
-/**
- * Ollama's own figures for one request, from its final object (`done: true`). Only the Ollama client sets
- * them; an OpenAI-compatible `usage` fills only `prompt_tokens_server` / `output_tokens_server`.
- */
-export interface ServerFigures {
-  prompt_eval_count?: number;
-  eval_count?: number;
-  total_duration_ns?: number;
-  load_duration_ns?: number;
-  prompt_eval_duration_ns?: number;
-  eval_duration_ns?: number;
-}
-
-export interface RequestRecord {
-  /** `<executor>-<n>`; sent as the `x-request-id` header (the simulator's ground truth matches on it). */
-  id: string;
-  benchmark: string;
-  executor: string;
-  /** Sent during warmup: written to the records file, excluded from every statistic. */
-  warmup: boolean;
-  api: Api;
-  stream: boolean;
-  /** Origin the request went to. */
-  server: string;
-  /** When the schedule wanted it sent (closed loop: when its user became ready). */
-  scheduled: number;
-  /** Just before the request's bytes were written to its connection (after any wait for a free one). */
-  sent: number;
-  /** First chunk carrying generated text (streaming only). */
-  first_token?: number;
-  /** Last chunk carrying generated text (streaming), or the complete response (non-streaming). */
-  last_token?: number;
-  /** Response complete, failed or cancelled. */
-  end: number;
-  /** Arrival time of every chunk carrying generated text (epoch ms); empty when not streaming. */
-  chunks: number[];
-  status: RequestStatus;
-  http_status?: number;
-  /** Failure reason (the key of errors_by_reason: `http_503`, `timeout`, `ECONNREFUSED`, ...). */
-  error?: string;
-  /** Failure detail (server message, truncated). */
-  error_detail?: string;
-  /** 1 when the request was sent again after a kept-alive connection closed before any response. */
-  retries?: number;
-  prompt_tokens_server?: number;
-  output_tokens_server?: number;
-  prompt_tokens_client: number;
-  output_tokens_client: number;
-  /** The counts used in statistics: each the server's when it reported it, else the client's estimate. */
-  prompt_tokens: number;
-  output_tokens: number;
-  /**
-   * Where the two counts came from: `server` both reported by the server, `client` both estimated,
-   * `mixed` one of each (e.g. Ollama leaves out `prompt_eval_count` for a cached prompt); which one is
-   * the server's shows in `prompt_tokens_server` / `output_tokens_server` (present = used).
-   */
-  tokens_source: TokensSource;
-  server_figures?: ServerFigures;
-}
-
-/** Every field of T present (optional ones as `undefined`), so the compiler flags one left out. */
-type AllFields<T> = { [K in keyof Required<T>]: T[K] };
+import type { AllFields, RecordJson, RequestRecord } from '../contracts/record.js';
 
 /**
  * A record before sending: everything the caller knows; the client fills the rest. Every field exists from
@@ -117,9 +49,6 @@ const ORIGIN = performance.timeOrigin;
 
 /** Current time as epoch milliseconds from the monotonic clock. */
 export const nowMs = (): number => ORIGIN + performance.now();
-
-/** One line of the records file: the record with `chunks` as `chunk_offsets_ms`. */
-type RecordJson = AllFields<Omit<RequestRecord, 'chunks'>> & { chunk_offsets_ms: number[] };
 
 /** The JSONL form: chunk times become offsets from `sent` in ms (rounded to the microsecond). */
 export function recordToJson(r: RequestRecord): string {

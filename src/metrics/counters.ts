@@ -1,5 +1,5 @@
 /** Counters of a snapshot: zero value, sums, and the invariant sent = ok + failed + cancelled. */
-import type { Counters } from './types.js';
+import type { Counters } from '../contracts/index.js';
 
 export function zeroCounters(): Counters {
   return {

@@ -6,8 +6,7 @@
  *   ITL  = chunk[i] − chunk[i−1] for each pair of consecutive content chunks (streaming only)
  *   schedule lag = sent − scheduled; *_from_scheduled = the same latencies measured from `scheduled`
  */
-import type { RequestRecord } from '../loadgen/record.js';
-import type { Slo } from '../loadgen/spec.js';
+import type { RequestRecord, Slo } from '../contracts/index.js';
 
 export interface RequestMetrics {
   ttft?: number;

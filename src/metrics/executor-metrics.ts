@@ -1,7 +1,6 @@
 /** The seed's `GET /metrics` figures (latencies in seconds, from the E2E histogram) plus the snapshot. */
-import type { ExecutorMetrics } from '../executor/protocol.js';
+import type { ExecutorMetrics, MetricsSnapshot } from '../contracts/index.js';
 import { decodedStats, measuredSeconds } from './summarize.js';
-import type { MetricsSnapshot } from './types.js';
 
 export function toExecutorMetrics(snapshot: MetricsSnapshot, elapsedSeconds: number): ExecutorMetrics {
   const e2e = decodedStats(snapshot.histograms?.e2e);

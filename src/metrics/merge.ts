@@ -3,10 +3,11 @@
  * merged by their (epoch-aligned) start. Percentiles of the result equal those over the union of all raw
  * values within the histograms' precision; nothing is ever averaged.
  */
+
+import type { LatencyMetric, MetricsSnapshot, WindowSnapshot } from '../contracts/index.js';
 import { addCounters, addReasons, zeroCounters } from './counters.js';
 import { encodeHistogram, mergeEncoded } from './histogram.js';
 import { mergeServerReported } from './server-figures.js';
-import type { LatencyMetric, MetricsSnapshot, WindowSnapshot } from './types.js';
 
 type Encoded = Partial<Record<LatencyMetric, string>>;
 

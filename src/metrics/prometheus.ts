@@ -3,8 +3,10 @@
  * (`<service>_requests_total`, `<service>_errors_total`, `<service>_request_latency_seconds` = mean E2E)
  * plus quantile gauges for TTFT, ITL, TPOT and E2E, token counters and rates.
  */
+
+import type { LatencyMetric, MetricsSnapshot } from '../contracts/index.js';
 import { decodedStats, measuredSeconds } from './summarize.js';
-import type { LatencyMetric, LatencyStats, MetricsSnapshot } from './types.js';
+import type { LatencyStats } from './types.js';
 
 const QUANTILES: [string, keyof LatencyStats][] = [
   ['0.5', 'p50'],

@@ -5,13 +5,18 @@
  * and a window's histograms are encoded and released when the next window opens.
  */
 import type { Histogram } from 'hdr-histogram-js';
-import type { RequestRecord } from '../loadgen/record.js';
-import type { Slo } from '../loadgen/spec.js';
+import type {
+  Counters,
+  LatencyMetric,
+  MetricsSnapshot,
+  RequestRecord,
+  Slo,
+  WindowSnapshot,
+} from '../contracts/index.js';
 import { zeroCounters } from './counters.js';
 import { deriveMetrics, itl, meetsSlo } from './derive.js';
 import { encodeHistogram, newRecordingHistogram, recordMs } from './histogram.js';
 import { addServerFigures, type ServerSums } from './server-figures.js';
-import type { Counters, LatencyMetric, MetricsSnapshot, WindowSnapshot } from './types.js';
 
 export interface RecorderOptions {
   benchmark?: string;

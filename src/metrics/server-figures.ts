@@ -4,7 +4,7 @@
  * counts from `usage` / Ollama, Ollama's nanosecond durations, and how many requests used server,
  * client-estimated or mixed token counts (`tokens_source`). Every key is defined in docs/metrics.md.
  */
-import type { RequestRecord } from '../loadgen/record.js';
+import type { RequestRecord } from '../contracts/index.js';
 
 export type ServerSums = Record<string, number>;
 

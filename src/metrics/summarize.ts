@@ -1,8 +1,9 @@
 /** BenchmarkSummary from a (merged) snapshot: latency statistics in ms, rates over the measurement window. */
 import type { Histogram } from 'hdr-histogram-js';
+import type { LatencyMetric, MetricsSnapshot } from '../contracts/index.js';
 import { decodeHistogram } from './histogram.js';
 import { deriveServerRates } from './server-figures.js';
-import type { BenchmarkSummary, LatencyMetric, LatencyStats, MetricsSnapshot } from './types.js';
+import type { BenchmarkSummary, LatencyStats } from './types.js';
 
 /** Statistics of a microsecond histogram, in milliseconds. */
 export function latencyStats(h: Histogram): LatencyStats {

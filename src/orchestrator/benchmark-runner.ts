@@ -4,12 +4,12 @@
  * their metrics (E005). An abort stops the workload early and still collects what was measured.
  */
 
+import type { WorkloadSpec } from '../contracts/index.js';
 import type { BaseWorkloadController } from '../controller/base-workload-controller.js';
 import type { ExecutorStatus } from '../controller/types.js';
 import { evaluateThresholds } from '../decide/evaluate.js';
 import { isHpcBenchError } from '../errors.js';
 import { DEFAULT_GRACE_S } from '../loadgen/run/context.js';
-import type { WorkloadSpec } from '../loadgen/spec.js';
 import type { BenchmarkResult } from '../report/types.js';
 import { rebaseRates } from '../serverstats/view.js';
 import type { ServerWindowTracker } from '../serverstats/window-tracker.js';
@@ -143,7 +143,7 @@ export async function runBenchmark(
     await window?.begin('benchmark-start');
     const targets = ctx.executorTargets;
     await controller.startWorkload(
-      spec as WorkloadSpec & Record<string, unknown>,
+      spec,
       targets
         ? {
             perExecutor: (_t, i) =>

@@ -10,9 +10,9 @@
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { TOKEN_ENV } from '../contracts/index.js';
 import { failedThresholds } from '../decide/evaluate.js';
 import { fromSystemError, isHpcBenchError } from '../errors.js';
-import { TOKEN_ENV } from '../executor/protocol.js';
 import { EXIT_CODES, exitCodeForStatus } from '../exit-codes.js';
 import type { LogSource } from '../logs/types.js';
 import { benchmarkParameters } from '../report/params.js';

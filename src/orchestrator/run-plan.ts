@@ -4,7 +4,7 @@
  * fills in: server URLs and records paths), monitoring and logging settings, and the resolved recipe
  * for the results folder. `planFromRecipe` builds it from a recipe file or object (src/recipe).
  */
-import type { WorkloadSpec } from '../loadgen/spec.js';
+import type { WorkloadSpec } from '../contracts/index.js';
 import type { LoggingSettings } from '../logs/index.js';
 import type { ServerManagerConfig } from '../services/base/types.js';
 

@@ -5,9 +5,10 @@
  * percentiles). per_client: one row per node, requests, errors and elapsed seconds summed over the suite, its latencies from the exact merge of that node's snapshots and
  * its throughput over its summed elapsed time.
  */
+
+import type { MetricsSnapshot } from '../contracts/index.js';
 import type { AggregatedMetrics, ClientMetrics } from '../controller/types.js';
 import { mergeSnapshots, toExecutorMetrics } from '../metrics/index.js';
-import type { MetricsSnapshot } from '../metrics/types.js';
 import type { BenchmarkResult } from '../report/types.js';
 
 export type RunTotals = Omit<AggregatedMetrics, 'summary' | 'snapshot'> &

@@ -2,9 +2,10 @@
  * Durations stay in the recipe as the user wrote them ('30s', '15m', 90); `seconds()` reads one as a
  * number of seconds. The expanded benchmarks (`expandBenchmarks`) carry seconds already.
  */
+
+import type { Duration } from '../contracts/index.js';
 import { ConfigValidationError } from '../errors.js';
 import { DURATION_HELP, parseDuration } from '../util/duration.js';
-import type { Duration } from './schema/primitives.js';
 
 export function seconds(value: Duration, field = 'duration'): number {
   const s = parseDuration(value);

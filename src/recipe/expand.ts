@@ -7,17 +7,17 @@
  * Each plan carries its `thresholds`: the workload's followed by its suite entry's.
  */
 import { isAbsolute, resolve } from 'node:path';
-import type { PromptSource, WorkloadSpec } from '../loadgen/spec.js';
+import {
+  type DATASET_FORMATS,
+  loadFromFields,
+  type PromptSource,
+  type WorkloadSpec,
+} from '../contracts/index.js';
 import { safeName } from '../util/names.js';
 import { optionalSeconds, seconds } from './durations.js';
 import { DUMMY_MODEL } from './resolve.js';
 import type { Recipe } from './schema/recipe.js';
-import {
-  type BenchmarkEntry,
-  type DATASET_FORMATS,
-  WORKLOAD_ALIASES,
-  type Workload,
-} from './schema/workload.js';
+import { type BenchmarkEntry, WORKLOAD_ALIASES, type Workload } from './schema/workload.js';
 import type { PathSegment } from './source.js';
 import { sweepField } from './sweep-rules.js';
 
@@ -125,14 +125,16 @@ function toSpec(name: string, w: Fields, recipe: Recipe, baseDir: string | undef
     model: w.model ?? (w.service === 'dummy' ? DUMMY_MODEL : ''),
     duration: seconds(w.duration as Workload['duration'], 'workload.duration'),
     warmup: seconds(w.warmup ?? 0, 'workload.warmup'),
-    clients_per_node: w.clients_per_node ?? recipe.orchestration.node_allocation.clients.clients_per_node,
-    sleep_seconds: w.sleep_seconds,
+    load: loadFromFields({
+      clients_per_node: w.clients_per_node ?? recipe.orchestration.node_allocation.clients.clients_per_node,
+      sleep_seconds: w.sleep_seconds,
+      target_rps: w.target_rps,
+      request_distribution: w.request_distribution,
+      burstiness: w.burstiness,
+      max_concurrency: w.max_concurrency,
+    }),
     api: w.api,
     stream: w.stream,
-    target_rps: w.target_rps,
-    request_distribution: w.request_distribution,
-    burstiness: w.burstiness,
-    max_concurrency: w.max_concurrency,
     max_requests: w.max_requests,
     prompts: prompts(w, baseDir),
     max_tokens: typeof w.gen_tokens === 'number' ? w.gen_tokens : undefined,

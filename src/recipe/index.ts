@@ -26,7 +26,6 @@ export {
   validateRecipeFile,
 } from './load.js';
 export { DUMMY_MODEL } from './resolve.js';
-export type { Duration } from './schema/primitives.js';
 export type { Recipe, RecipeInput } from './schema/recipe.js';
 export { recipeSchema } from './schema/recipe.js';
 export type { ResourceConfig } from './schema/resources.js';

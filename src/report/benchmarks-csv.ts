@@ -3,7 +3,9 @@
  * per executor and in total, rate, prompt and output lengths, ... see params.ts) and then its headline
  * metrics (latencies in ms, rates per second). Loads directly into pandas / a spreadsheet.
  */
-import type { BenchmarkSummary, LatencyMetric } from '../metrics/types.js';
+
+import type { LatencyMetric } from '../contracts/index.js';
+import type { BenchmarkSummary } from '../metrics/types.js';
 import type { EnergyReport } from '../monitor/energy.js';
 import type { ServerMetricsView } from '../serverstats/types.js';
 import { type BenchmarkParameters, parameterColumns } from './params.js';

@@ -4,8 +4,9 @@
  * spaced), and the server's own percentiles (simulator ground truth, or /metrics bucket estimates) as
  * points beside it.
  */
+
+import type { LatencyMetric, MetricsSnapshot } from '../contracts/index.js';
 import { decodeHistogram } from '../metrics/histogram.js';
-import type { LatencyMetric, MetricsSnapshot } from '../metrics/types.js';
 import type { ServerMetricsView } from '../serverstats/types.js';
 import type { Plot } from './plot-types.js';
 

@@ -4,7 +4,13 @@
  * written to each benchmark's entry in summary.json (`parameters`), to benchmarks.csv and used by the HTML
  * report's sweep plots and the terminal table's load column.
  */
-import type { LengthSpec, WorkloadSpec } from '../loadgen/spec.js';
+import {
+  type LengthSpec,
+  type Load,
+  loadFieldsSchema,
+  loadFromFields,
+  type WorkloadSpec,
+} from '../contracts/index.js';
 
 export type ParamValue = string | number | boolean | undefined;
 export type BenchmarkParameters = Record<string, ParamValue>;
@@ -42,6 +48,7 @@ const NOT_PARAMETERS = new Set([
   'executor_count',
   'prompts',
   'slo',
+  'load',
   // already in the fixed columns under their own names
   'duration',
   'warmup',
@@ -67,22 +74,31 @@ export function lengthText(l: LengthSpec | undefined): ParamValue {
 
 type SpecLike = Partial<WorkloadSpec>;
 
+/** The spec's load; a results folder written before the load union has the flat fields instead. */
+function loadOf(spec: SpecLike): Load | undefined {
+  if (spec.load) return spec.load;
+  const flat = loadFieldsSchema.safeParse(spec);
+  return flat.success ? loadFromFields(flat.data) : undefined;
+}
+
 /** The columns of one benchmark; `executors` = how many executors ran it. */
 export function benchmarkParameters(spec: SpecLike | undefined, executors: number): BenchmarkParameters {
   if (!spec) return { executors };
-  const open = spec.target_rps !== undefined && spec.target_rps !== null;
-  const users = open ? undefined : spec.clients_per_node;
+  const load = loadOf(spec);
+  const open = load?.mode === 'open' ? load : undefined;
+  const closed = load?.mode === 'closed' ? load : undefined;
+  const users = closed?.clients_per_node;
   const prompts = spec.prompts;
   const p: BenchmarkParameters = {
-    load_mode: open ? 'open' : 'closed',
+    load_mode: load?.mode,
     executors,
     users_per_executor: users,
     total_users: users === undefined ? undefined : users * executors,
-    target_rps: open ? spec.target_rps : undefined,
-    request_distribution: open ? spec.request_distribution : undefined,
-    burstiness: open && spec.request_distribution === 'burst' ? spec.burstiness : undefined,
-    max_concurrency: open ? spec.max_concurrency : undefined,
-    sleep_seconds: open ? undefined : spec.sleep_seconds,
+    target_rps: open?.target_rps,
+    request_distribution: open?.request_distribution,
+    burstiness: open?.request_distribution === 'burst' ? open.burstiness : undefined,
+    max_concurrency: open?.max_concurrency,
+    sleep_seconds: closed?.sleep_seconds,
     prompt_source: prompts
       ? prompts.source === 'synthetic'
         ? 'synthetic'

@@ -6,9 +6,9 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import type { WorkloadSpec } from '../loadgen/spec.js';
+import type { MetricsSnapshot, WorkloadSpec } from '../contracts/index.js';
 import type { LogRecord } from '../logs/types.js';
-import type { BenchmarkSummary, MetricsSnapshot } from '../metrics/types.js';
+import type { BenchmarkSummary } from '../metrics/types.js';
 import type { EnergyReport } from '../monitor/energy.js';
 import type { ServerMetricsView } from '../serverstats/types.js';
 import { safeName } from '../util/names.js';

@@ -5,7 +5,9 @@
  * them, open-loop figures only for open-loop runs, goodput only with workload.slo, status only when some
  * benchmark did not complete.
  */
-import type { BenchmarkSummary, LatencyMetric } from '../metrics/types.js';
+
+import type { LatencyMetric } from '../contracts/index.js';
+import type { BenchmarkSummary } from '../metrics/types.js';
 import { benchmarkParameters, loadText } from './params.js';
 import type { BenchmarkResult } from './types.js';
 

@@ -6,6 +6,7 @@
  * `width` (120) columns by shortening long benchmark names; `wide` shows every column. summary.md and
  * report.html show every column. An open-loop benchmark that missed its target rate gets a warning line.
  */
+
 import { LATE_MS } from '../metrics/recorder.js';
 import {
   type Column,

@@ -6,8 +6,9 @@
  * `duration_s` give that part, and rates are over it. Latency columns are milliseconds, empty when the
  * window holds no value of that metric; a rate is empty when the row's duration is 0.
  */
+
+import type { LatencyMetric, MetricsSnapshot } from '../contracts/index.js';
 import { decodedStats } from '../metrics/summarize.js';
-import type { LatencyMetric, MetricsSnapshot } from '../metrics/types.js';
 
 export const TIMESERIES_METRICS: LatencyMetric[] = ['ttft', 'itl', 'tpot', 'e2e', 'schedule_lag'];
 

@@ -3,9 +3,9 @@
  * `throughput_rps`, `per_client`, ...) per benchmark and for the whole run, plus exact summaries.
  */
 
+import type { WorkloadSpec } from '../contracts/index.js';
 import type { AggregatedMetrics, ClientMetrics } from '../controller/types.js';
 import type { ThresholdResult } from '../decide/evaluate.js';
-import type { WorkloadSpec } from '../loadgen/spec.js';
 import type { BenchmarkSummary } from '../metrics/types.js';
 import type { EnergyReport } from '../monitor/energy.js';
 import type { ServerMetricsView } from '../serverstats/types.js';

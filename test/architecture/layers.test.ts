@@ -16,17 +16,7 @@ const SRC = join(ROOT, 'src');
  * test fails otherwise, so the list only shrinks. Delete an entry in the same commit that removes the
  * import. Goal: empty.
  */
-const TEMPORARY_ALLOWLIST: readonly string[] = [
-  // h1 (issue 10, item 1): the request record and Slo move to src/contracts/.
-  'src/metrics/derive.ts -> src/loadgen/record.ts',
-  'src/metrics/derive.ts -> src/loadgen/spec.ts',
-  'src/metrics/recorder.ts -> src/loadgen/record.ts',
-  'src/metrics/recorder.ts -> src/loadgen/spec.ts',
-  'src/metrics/server-figures.ts -> src/loadgen/record.ts',
-  // h1 (issue 10, item 1): the executor REST shapes move to src/contracts/.
-  'src/metrics/executor-metrics.ts -> src/executor/protocol.ts',
-  'src/loadgen/run/load-run.ts -> src/executor/protocol.ts',
-];
+const TEMPORARY_ALLOWLIST: readonly string[] = [];
 
 /** Layer number per top-level entry of src/ (`name/` for a folder, `name.ts` for a file). */
 function readLayers(): Map<string, number> {

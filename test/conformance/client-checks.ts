@@ -4,9 +4,9 @@
  * counts, and (streaming only) first-token and chunk times in order.
  */
 import { expect, it } from 'vitest';
+import type { Api, WorkloadSpec } from '../../src/contracts/index.js';
 import { createServiceClient } from '../../src/loadgen/clients/index.js';
 import { newRecord, nowMs } from '../../src/loadgen/record.js';
-import type { Api, WorkloadSpec } from '../../src/loadgen/spec.js';
 import { countTokens } from '../../src/util/tokenizer.js';
 import type { Backend } from './backend.js';
 
@@ -30,7 +30,7 @@ export function clientChecks(
           model: b.model,
           duration: 1,
           warmup: 0,
-          clients_per_node: 1,
+          load: { mode: 'closed', clients_per_node: 1 },
           api,
           stream,
           max_tokens: MAX,

@@ -5,8 +5,9 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { RequestRecord } from '../../src/contracts/index.js';
 import { rng } from '../../src/decide/stats.js';
-import { newRecord, type RequestRecord, recordToJson } from '../../src/loadgen/record.js';
+import { newRecord, recordToJson } from '../../src/loadgen/record.js';
 import { MetricsRecorder } from '../../src/metrics/recorder.js';
 import { summarize } from '../../src/metrics/summarize.js';
 
@@ -86,7 +87,10 @@ export async function writeRun(
     await writeFile(join(bdir, 'summary.json'), JSON.stringify({ status: 'completed', ...summary }));
     await writeFile(
       join(bdir, 'metrics.json'),
-      JSON.stringify({ benchmark: name, spec: { benchmark: name, clients_per_node: model.users } }),
+      JSON.stringify({
+        benchmark: name,
+        spec: { benchmark: name, load: { mode: 'closed', clients_per_node: model.users } },
+      }),
     );
     await writeFile(join(bdir, 'records-x.jsonl'), `${recs.map(recordToJson).join('\n')}\n`);
   }

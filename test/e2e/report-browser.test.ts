@@ -102,6 +102,14 @@ describe.skipIf(missing !== undefined)('report.html in headless Chromium', () =>
     const res = await runCli(['run', file, '--results-dir', box.path('sweep')], { timeout: 180_000 });
     expect(res.exitCode, res.all).toBe(0);
     const run = await onlyRunDir(box.path('sweep'));
+    expect((await stat(join(run, 'report.html'))).size).toBeLessThan(3_000_000);
+    // benchmarks.csv: one row per benchmark, the swept parameters as columns
+    const csv = parseCsv(await readFile(join(run, 'benchmarks.csv'), 'utf8'));
+    expect(csv.rows).toHaveLength(6);
+    const col = (k: string) => csv.rows.map((row) => row[csv.header.indexOf(k)]);
+    expect(col('total_users')).toEqual(['2', '2', '8', '8', '16', '16']);
+    expect(col('output_tokens')).toEqual(['32', '128', '32', '128', '32', '128']);
+    expect(col('requests_per_s').every((v) => Number(v) > 0)).toBe(true);
     const r = await browser!.open(join(run, 'report.html'), join(OUT, 'report-sweep.png'));
     expectClean(r);
     // x = total users (2 executors x concurrency), one series per gen_tokens value

@@ -39,9 +39,12 @@ describe('benchmark_suite', () => {
       { name: 'c2_sleep', status: 'completed' },
     ]);
     const spec = async (n: string) => (await readJson(join(run, 'benchmarks', n, 'metrics.json'))).spec;
-    expect((await spec('c1')).clients_per_node).toBe(1);
-    expect((await spec('c4')).clients_per_node).toBe(4);
-    expect(await spec('c2_sleep')).toMatchObject({ clients_per_node: 2, sleep_seconds: 0.05, duration: 1 });
+    expect((await spec('c1')).load).toMatchObject({ mode: 'closed', clients_per_node: 1 });
+    expect((await spec('c4')).load).toMatchObject({ mode: 'closed', clients_per_node: 4 });
+    expect(await spec('c2_sleep')).toMatchObject({
+      load: { mode: 'closed', clients_per_node: 2, sleep_seconds: 0.05 },
+      duration: 1,
+    });
     const summary = await readJson(join(run, 'summary.json'));
     expect(summary.benchmarks.map((b: { name: string }) => b.name)).toEqual(['c1', 'c4', 'c2_sleep']);
     for (const b of summary.benchmarks) expect(b.summary.requests.ok).toBeGreaterThan(0);

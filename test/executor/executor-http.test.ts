@@ -200,8 +200,43 @@ describe('parseWorkloadSpec', () => {
         service: 'vllm',
         duration: 120,
         warmup: 30,
-        clients_per_node: 1,
+        load: { mode: 'closed', clients_per_node: 1 },
       }),
+    });
+  });
+
+  it('reads the flat load fields a recipe writes as the load union, or takes `load` as given (never both)', () => {
+    const base = { server_url: 'http://n:1', model: 'm', duration: 1 };
+    const open = parseWorkloadSpec({ ...base, target_rps: 20, max_concurrency: 4, sleep_seconds: 1 }, 'x');
+    expect(open).toMatchObject({
+      ok: true,
+      spec: { load: { mode: 'open', target_rps: 20, max_concurrency: 4 } },
+    });
+    expect(open.ok && open.spec).not.toHaveProperty('target_rps');
+    const closed = parseWorkloadSpec({ ...base, clients_per_node: 3, sleep_seconds: 0.5 }, 'x');
+    expect(closed).toMatchObject({
+      ok: true,
+      spec: { load: { mode: 'closed', clients_per_node: 3, sleep_seconds: 0.5 } },
+    });
+    const load = { mode: 'open', target_rps: 5, request_distribution: 'poisson' } as const;
+    expect(parseWorkloadSpec({ ...base, load }, 'x')).toMatchObject({ ok: true, spec: { load } });
+    expect(parseWorkloadSpec({ ...base, load, clients_per_node: 2 }, 'x')).toEqual({
+      ok: false,
+      error: expect.stringMatching(/clients_per_node: give the load either as `load` or as flat fields/),
+    });
+    expect(parseWorkloadSpec({ ...base, load: { mode: 'ramp' } }, 'x')).toMatchObject({ ok: false });
+  });
+
+  it('refuses an inverted length distribution (the same rule validate applies)', () => {
+    const base = { server_url: 'http://n:1', model: 'm', duration: 1 };
+    const prompts = {
+      source: 'synthetic',
+      input_tokens: 8,
+      output_tokens: { dist: 'uniform', min: 64, max: 8 },
+    };
+    expect(parseWorkloadSpec({ ...base, prompts }, 'x')).toEqual({
+      ok: false,
+      error: 'invalid workload: prompts.output_tokens.max: min must not exceed max',
     });
   });
 

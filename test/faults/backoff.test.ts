@@ -8,10 +8,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RequestRecord } from '../../src/loadgen/record.js';
+import type { RequestRecord, WorkloadSpec } from '../../src/contracts/index.js';
 import { BACKOFF, Backoff } from '../../src/loadgen/run/backoff.js';
 import { startLoad } from '../../src/loadgen/run/load-run.js';
-import type { WorkloadSpec } from '../../src/loadgen/spec.js';
 import { type Closable, refusedPort, scriptedServer } from '../fixtures/net-conditions.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hpcbench-backoff-'));
@@ -25,7 +24,7 @@ const spec = (url: string, extra: Partial<WorkloadSpec>): WorkloadSpec => ({
   api: 'completions',
   duration: 2,
   warmup: 0,
-  clients_per_node: 4,
+  load: { mode: 'closed', clients_per_node: 4 },
   max_tokens: 8,
   prompts: { source: 'synthetic', input_tokens: 16, output_tokens: 8 },
   ...extra,

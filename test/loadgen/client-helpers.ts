@@ -1,7 +1,8 @@
 /** Sends one request through a client built from a minimal spec and returns its record. */
+
+import type { RequestRecord, WorkloadSpec } from '../../src/contracts/index.js';
 import { createServiceClient } from '../../src/loadgen/clients/index.js';
-import { newRecord, nowMs, type RequestRecord } from '../../src/loadgen/record.js';
-import type { WorkloadSpec } from '../../src/loadgen/spec.js';
+import { newRecord, nowMs } from '../../src/loadgen/record.js';
 
 export function spec(url: string, extra: Partial<WorkloadSpec> = {}): WorkloadSpec {
   return {
@@ -11,7 +12,7 @@ export function spec(url: string, extra: Partial<WorkloadSpec> = {}): WorkloadSp
     model: 'm',
     duration: 1,
     warmup: 0,
-    clients_per_node: 1,
+    load: { mode: 'closed', clients_per_node: 1 },
     ...extra,
   };
 }

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { PromptSource, WorkloadSpec } from '../../src/contracts/index.js';
 import { ConfigValidationError } from '../../src/errors.js';
 import { loadPrompts } from '../../src/loadgen/datasets/index.js';
 import { sampleLength } from '../../src/loadgen/datasets/lengths.js';
-import type { PromptSource, WorkloadSpec } from '../../src/loadgen/spec.js';
 import { mulberry32 } from '../../src/util/rng.js';
 import { countTokens } from '../../src/util/tokenizer.js';
 
@@ -23,7 +23,7 @@ const spec = (prompts?: PromptSource, extra: Partial<WorkloadSpec> = {}): Worklo
   model: 'm',
   duration: 1,
   warmup: 0,
-  clients_per_node: 1,
+  load: { mode: 'closed', clients_per_node: 1 },
   prompts,
   ...extra,
 });

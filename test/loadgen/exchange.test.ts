@@ -3,8 +3,9 @@
  * streams, requests cancelled before a connection was free, and the exact request bodies sent.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { RequestRecord } from '../../src/contracts/index.js';
 import { createServiceClient } from '../../src/loadgen/clients/index.js';
-import { newRecord, nowMs, type RequestRecord } from '../../src/loadgen/record.js';
+import { newRecord, nowMs } from '../../src/loadgen/record.js';
 import { countTokens } from '../../src/util/tokenizer.js';
 import { sendOne, spec } from './client-helpers.js';
 import { type StreamServer, sse, startStreamServer } from './stream-server.js';
@@ -88,7 +89,7 @@ describe('cancellation', () => {
       steps: [{ delay: 300, data: JSON.stringify({ choices: [{ text: 'slow' }] }) }],
     }));
     // one user: one connection, so the second request waits for the first
-    const client = createServiceClient(spec(srv.url, { stream: false, clients_per_node: 1 }));
+    const client = createServiceClient(spec(srv.url, { stream: false }));
     const rec = (id: string): RequestRecord => {
       const r = newRecord({
         id,

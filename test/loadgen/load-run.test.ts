@@ -2,16 +2,17 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { RequestRecord, StartBody, WorkloadSpec } from '../../src/contracts/index.js';
 import type { ServiceClient } from '../../src/loadgen/clients/types.js';
-import { nowMs, type RequestRecord } from '../../src/loadgen/record.js';
+import { nowMs } from '../../src/loadgen/record.js';
 import { RunContext } from '../../src/loadgen/run/context.js';
 import { startLoad } from '../../src/loadgen/run/load-run.js';
 import { runOpenLoop } from '../../src/loadgen/run/open-loop.js';
 import { executorSchedule } from '../../src/loadgen/schedule/share.js';
-import type { WorkloadSpec } from '../../src/loadgen/spec.js';
 import { LATE_MS, MetricsRecorder } from '../../src/metrics/recorder.js';
 import { summarize } from '../../src/metrics/summarize.js';
 import { type DummyServer, startDummyServer } from '../../src/services/dummy/sim/index.js';
+import { specFrom } from '../helpers/spec.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hpcbench-load-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -62,18 +63,19 @@ async function peakAtServer(url: string): Promise<number> {
   return peakInFlight(tr.requests.map((r) => [r.arrived_ms, r.end_ms]));
 }
 
-const spec = (url: string, extra: Partial<WorkloadSpec>): WorkloadSpec => ({
-  benchmark: 'b',
-  service: 'dummy',
-  server_url: url,
-  model: 'dummy-model',
-  duration: 1,
-  warmup: 0,
-  clients_per_node: 1,
-  max_tokens: 8,
-  prompts: { source: 'synthetic', input_tokens: 16, output_tokens: 8 },
-  ...extra,
-});
+/** A spec as the executor reads a seed-style `POST /start` body (flat load fields). */
+const spec = (url: string, extra: Partial<StartBody>): WorkloadSpec =>
+  specFrom({
+    benchmark: 'b',
+    server_url: url,
+    model: 'dummy-model',
+    duration: 1,
+    warmup: 0,
+    clients_per_node: 1,
+    max_tokens: 8,
+    prompts: { source: 'synthetic', input_tokens: 16, output_tokens: 8 },
+    ...extra,
+  });
 
 describe('closed loop against the simulator', () => {
   it('users, warmup excluded, records file, sent = ok + failed + cancelled', async () => {
@@ -275,7 +277,7 @@ function slowAcceptClient(acceptMs: number): ServiceClient {
 
 const onePrompt = { size: 1, get: () => ({ prompt: 'p', maxTokens: 1, promptTokens: 1 }) };
 
-async function openLoopWith(client: ServiceClient, extra: Partial<WorkloadSpec>) {
+async function openLoopWith(client: ServiceClient, extra: Partial<StartBody>) {
   const s = spec('http://127.0.0.1:1', {
     target_rps: 40,
     request_distribution: 'constant',
@@ -287,7 +289,8 @@ async function openLoopWith(client: ServiceClient, extra: Partial<WorkloadSpec>)
   const ctx = new RunContext(s, client, onePrompt, recorder, 'x', undefined, undefined, (r) =>
     records.push(r),
   );
-  await runOpenLoop(ctx, executorSchedule(s)!);
+  if (s.load.mode !== 'open') throw new Error('expected an open-loop spec');
+  await runOpenLoop(ctx, executorSchedule(s)!, s.load);
   await ctx.drain();
   ctx.dispose();
   const snap = recorder.snapshot();

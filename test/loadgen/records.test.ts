@@ -1,6 +1,7 @@
 /** The request record and its JSONL line: every field is written, chunks as offsets from `sent`. */
 import { describe, expect, it } from 'vitest';
-import { newRecord, type RequestRecord, recordToJson } from '../../src/loadgen/record.js';
+import type { RequestRecord } from '../../src/contracts/index.js';
+import { newRecord, recordToJson } from '../../src/loadgen/record.js';
 
 const base = {
   id: 'n1-7',

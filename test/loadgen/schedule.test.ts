@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { WorkloadSpec } from '../../src/contracts/index.js';
 import { arrivalTimes, buildSchedule } from '../../src/loadgen/schedule/arrivals.js';
 import { executorMaxRequests, executorSchedule, shareOf } from '../../src/loadgen/schedule/share.js';
-import type { WorkloadSpec } from '../../src/loadgen/spec.js';
 
 const gaps = (t: number[]) => t.slice(1).map((v, i) => v - t[i]);
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
@@ -129,9 +129,7 @@ describe('split across executors', () => {
     model: 'm',
     duration: 10,
     warmup: 0,
-    clients_per_node: 1,
-    target_rps: 300,
-    request_distribution: 'constant',
+    load: { mode: 'open', target_rps: 300, request_distribution: 'constant' },
     executor_count: 3,
     max_requests: 100,
   };
@@ -143,13 +141,17 @@ describe('split across executors', () => {
   });
 
   it('poisson: each executor rate/count with its own seed; deterministic per index', () => {
-    const p = { ...base, request_distribution: 'poisson' as const, seed: 5 };
+    const p: WorkloadSpec = {
+      ...base,
+      load: { mode: 'open', target_rps: 300, request_distribution: 'poisson' },
+      seed: 5,
+    };
     const s0 = executorSchedule({ ...p, executor_index: 0 })!;
     const s1 = executorSchedule({ ...p, executor_index: 1 })!;
     expect(s0.rate).toBe(100);
     expect(s0.seed).not.toBe(s1.seed);
     expect(executorSchedule({ ...p, executor_index: 1 })).toEqual(s1);
-    expect(executorSchedule({ ...p, target_rps: undefined })).toBeUndefined();
+    expect(executorSchedule({ ...p, load: { mode: 'closed', clients_per_node: 1 } })).toBeUndefined();
   });
 
   it('max_requests shares sum to the total', () => {

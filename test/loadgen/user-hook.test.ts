@@ -1,10 +1,10 @@
 /** The per-user hook (the seed's `_run_benchmark(workload_config, thread_id)`), in the load generator. */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { WorkloadSpec } from '../../src/contracts/index.js';
 import { isHpcBenchError } from '../../src/errors.js';
 import { nowMs } from '../../src/loadgen/record.js';
 import { startLoad } from '../../src/loadgen/run/load-run.js';
 import type { RunUser } from '../../src/loadgen/run/user-hook.js';
-import type { WorkloadSpec } from '../../src/loadgen/spec.js';
 import { type DummyServer, startDummyServer } from '../../src/services/dummy/sim/index.js';
 
 let sim: DummyServer | undefined;
@@ -20,7 +20,7 @@ const spec = (url: string, extra: Partial<WorkloadSpec> = {}): WorkloadSpec => (
   model: 'dummy-model',
   duration: 0.8,
   warmup: 0,
-  clients_per_node: 3,
+  load: { mode: 'closed', clients_per_node: 3 },
   max_tokens: 8,
   prompts: { source: 'synthetic', input_tokens: 16, output_tokens: 8 },
   ...extra,
@@ -80,7 +80,9 @@ describe('runUser', () => {
         throw new Error('custom client broke');
       });
     };
-    const snap = await startLoad(spec(sim.url, { clients_per_node: 2 }), { runUser }).done;
+    const snap = await startLoad(spec(sim.url, { load: { mode: 'closed', clients_per_node: 2 } }), {
+      runUser,
+    }).done;
     expect(snap.counters).toMatchObject({ sent: 2, failed: 2, ok: 0 });
     expect(snap.errors_by_reason).toEqual({ client_error: 2 });
   });
@@ -89,7 +91,7 @@ describe('runUser', () => {
     const runUser: RunUser = async () => {};
     let err: unknown;
     try {
-      startLoad(spec('http://127.0.0.1:9', { target_rps: 5 }), { runUser });
+      startLoad(spec('http://127.0.0.1:9', { load: { mode: 'open', target_rps: 5 } }), { runUser });
     } catch (e) {
       err = e;
     }

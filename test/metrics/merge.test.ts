@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { MetricsSnapshot } from '../../src/contracts/index.js';
 import { mergeSnapshots } from '../../src/metrics/merge.js';
 import { MetricsRecorder } from '../../src/metrics/recorder.js';
 import { summarize } from '../../src/metrics/summarize.js';
-import type { LatencyStats, MetricsSnapshot } from '../../src/metrics/types.js';
+import type { LatencyStats } from '../../src/metrics/types.js';
 import { mulberry32 } from '../../src/util/rng.js';
 import { craft } from './records.js';
 

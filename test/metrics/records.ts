@@ -1,5 +1,7 @@
 /** Crafted request records for metric tests. */
-import { newRecord, type RequestRecord } from '../../src/loadgen/record.js';
+
+import type { RequestRecord } from '../../src/contracts/index.js';
+import { newRecord } from '../../src/loadgen/record.js';
 
 export interface Crafted {
   scheduled?: number;

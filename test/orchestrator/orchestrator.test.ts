@@ -33,7 +33,14 @@ function plan(model = 'dummy-model'): RunPlan {
     benchmarks: [
       {
         name: 'b1',
-        spec: { benchmark: 'b1', service: 'dummy', model, duration: 1, warmup: 0, clients_per_node: 1 },
+        spec: {
+          benchmark: 'b1',
+          service: 'dummy',
+          model,
+          duration: 1,
+          warmup: 0,
+          load: { mode: 'closed', clients_per_node: 1 },
+        },
       },
     ],
     resolved: { scenario: 'unit' },
@@ -186,8 +193,14 @@ describe('Orchestrator phases', () => {
       const p = plan();
       const spec = p.benchmarks[0].spec;
       p.benchmarks = [
-        { name: 'one', spec: { ...spec, benchmark: 'one', duration: 1, clients_per_node: 1 } },
-        { name: 'two', spec: { ...spec, benchmark: 'two', duration: 1, clients_per_node: 3 } },
+        {
+          name: 'one',
+          spec: { ...spec, benchmark: 'one', duration: 1, load: { mode: 'closed', clients_per_node: 1 } },
+        },
+        {
+          name: 'two',
+          spec: { ...spec, benchmark: 'two', duration: 1, load: { mode: 'closed', clients_per_node: 3 } },
+        },
       ];
       const o = new Orchestrator({
         serverNodes: ['s1'],

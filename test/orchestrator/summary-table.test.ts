@@ -26,7 +26,7 @@ describe('summary table', () => {
         name: 'a',
         status: 'completed',
         summary: sampleSummary('a'),
-        parameters: benchmarkParameters({ clients_per_node: 4 }, 2),
+        parameters: benchmarkParameters({ load: { mode: 'closed', clients_per_node: 4 } }, 2),
       },
       { name: 'b', status: 'interrupted' },
     ];
@@ -88,7 +88,7 @@ describe('summary table', () => {
         status: 'completed' as const,
         summary: { ...sampleSummary('x'), requested_rps: 1000.5, achieved_rps: 999.99 },
         spec: { slo: { ttft_ms: 50 } } as BenchmarkResult['spec'],
-        parameters: benchmarkParameters({ clients_per_node: c, target_rps: 1000.5 }, 2),
+        parameters: benchmarkParameters({ load: { mode: 'open', target_rps: 1000.5 } }, 2),
         server_metrics: {
           rates: { output_tokens_per_s: 12345.6 },
           latency_ms: { ttft: { p50: 1234.5 } },

@@ -138,7 +138,7 @@ describe('Orchestrator with distribution_strategy static', () => {
               model: 'dummy-model',
               duration: 1,
               warmup: 0,
-              clients_per_node: 1,
+              load: { mode: 'closed', clients_per_node: 1 },
             },
           },
         ],

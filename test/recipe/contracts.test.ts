@@ -33,7 +33,11 @@ describe('contracts', () => {
   it('the orchestrator loads recipe files and objects through src/recipe (E006 for a bad one)', async () => {
     const fromFile = await planFromRecipe({ configFile: fixtureRecipe('logging-slurm.yaml') });
     expect(fromFile.benchmarks).toHaveLength(1);
-    expect(fromFile.benchmarks[0].spec).toMatchObject({ duration: 180, warmup: 20, clients_per_node: 6 });
+    expect(fromFile.benchmarks[0].spec).toMatchObject({
+      duration: 180,
+      warmup: 20,
+      load: { mode: 'closed', clients_per_node: 6 },
+    });
     const fromObject = await planFromRecipe({
       recipe: { scenario: 'o', workload: { service: 'dummy', duration: '20s' } },
     });

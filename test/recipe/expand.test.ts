@@ -24,10 +24,8 @@ describe('expandBenchmarks', () => {
       model: 'dummy-model',
       duration: 120,
       warmup: 10,
-      clients_per_node: 3,
-      sleep_seconds: 0,
+      load: { mode: 'closed', clients_per_node: 3, sleep_seconds: 0 },
       stream: true,
-      request_distribution: 'constant',
       prompts: { source: 'synthetic', input_tokens: 256, output_tokens: 64 },
       max_tokens: 64,
       distribution_strategy: 'round-robin',
@@ -46,15 +44,12 @@ describe('expandBenchmarks', () => {
     });
     expect(ps.map((p) => p.name)).toEqual(['slow', 'burst']);
     expect(ps[0].workload).toMatchObject({
-      clients_per_node: 2,
       duration: 30,
-      target_rps: 5,
-      request_distribution: 'poisson',
+      load: { mode: 'open', target_rps: 5, request_distribution: 'poisson' },
     });
     expect(ps[1].workload).toMatchObject({
       duration: 20,
-      request_distribution: 'burst',
-      burstiness: 4,
+      load: { mode: 'open', request_distribution: 'burst', burstiness: 4 },
       slo: { ttft_ms: 200 },
     });
     expect(ps[1].workload).not.toHaveProperty('name');
@@ -97,17 +92,16 @@ describe('sweeps', () => {
     ]);
     expect(ps[4].workload).toMatchObject({
       benchmark: 'concurrency=8,target_rps=20',
-      clients_per_node: 8,
-      target_rps: 20,
+      load: { mode: 'open', target_rps: 20 },
     });
   });
 
   it('zip: the i-th values together', () => {
     const ps = plans({ sweep: { mode: 'zip', clients_per_node: [1, 4, 16], gen_tokens: [16, 64, 256] } });
-    expect(ps.map((p) => [p.name, p.workload.clients_per_node, p.workload.max_tokens])).toEqual([
-      ['clients_per_node=1,gen_tokens=16', 1, 16],
-      ['clients_per_node=4,gen_tokens=64', 4, 64],
-      ['clients_per_node=16,gen_tokens=256', 16, 256],
+    expect(ps.map((p) => [p.name, p.workload.load, p.workload.max_tokens])).toEqual([
+      ['clients_per_node=1,gen_tokens=16', { mode: 'closed', clients_per_node: 1, sleep_seconds: 0 }, 16],
+      ['clients_per_node=4,gen_tokens=64', { mode: 'closed', clients_per_node: 4, sleep_seconds: 0 }, 64],
+      ['clients_per_node=16,gen_tokens=256', { mode: 'closed', clients_per_node: 16, sleep_seconds: 0 }, 256],
     ]);
   });
 
@@ -119,7 +113,9 @@ describe('sweeps', () => {
       ],
       sweep: { concurrency: [1, 2] },
     });
-    expect(ps.map((p) => `${p.name}:${p.workload.api}:${p.workload.clients_per_node}`)).toEqual([
+    const users = (p: (typeof ps)[number]) =>
+      p.workload.load.mode === 'closed' ? p.workload.load.clients_per_node : 0;
+    expect(ps.map((p) => `${p.name}:${p.workload.api}:${users(p)}`)).toEqual([
       'chat_concurrency=1:chat:1',
       'chat_concurrency=2:chat:2',
       'gen_concurrency=1:generate:1',
@@ -216,12 +212,15 @@ describe('null in a suite entry unsets a base workload field', () => {
         { name: 'synthetic', dataset: null, prompt_len: 64 },
       ],
     });
-    expect(ps[0].workload).toMatchObject({ target_rps: 20, burstiness: 2 });
-    expect(ps[1].workload).not.toHaveProperty('target_rps');
-    expect(ps[1].workload).not.toHaveProperty('burstiness');
-    expect(ps[1].workload.clients_per_node).toBe(4);
+    expect(ps[0].workload.load).toEqual({
+      mode: 'open',
+      target_rps: 20,
+      burstiness: 2,
+      request_distribution: 'constant',
+    });
+    expect(ps[1].workload.load).toEqual({ mode: 'closed', clients_per_node: 4, sleep_seconds: 0 });
     expect(ps[2].workload.prompts).toEqual({ source: 'synthetic', input_tokens: 64, output_tokens: 128 });
-    expect(ps[2].workload.target_rps).toBe(20);
+    expect(ps[2].workload.load).toMatchObject({ mode: 'open', target_rps: 20 });
   });
 
   it('the cross-field rules see the merged entry: a poisson base needs target_rps', () => {
@@ -242,8 +241,7 @@ describe('null in a suite entry unsets a base workload field', () => {
       ...base,
       benchmark_suite: [{ name: 'c', target_rps: null, request_distribution: 'constant' }],
     });
-    expect(ok[0].workload).toMatchObject({ request_distribution: 'constant' });
-    expect(ok[0].workload).not.toHaveProperty('target_rps');
+    expect(ok[0].workload.load).toMatchObject({ mode: 'closed' });
   });
 
   it('fields that always have a value cannot be unset', () => {

@@ -50,6 +50,14 @@ beforeAll(async () => {
 });
 
 const values = (key: keyof BenchmarkPlan['workload']) => new Set(ctx.plans.map((p) => p.workload[key]));
+/** A load field of every plan (undefined where its mode has no such field). */
+const loadValues = (key: string) =>
+  new Set(ctx.plans.map((p) => new Map(Object.entries(p.workload.load)).get(key)));
+/** The users and think time of a closed-loop recipe's benchmarks (the fixture itself is open loop). */
+const closedLoads = (workload: object) =>
+  expandBenchmarks(inline({ workload })).map((p) =>
+    p.workload.load.mode === 'closed' ? p.workload.load : undefined,
+  );
 const r = () => ctx.loaded.recipe;
 const clients = () => r().orchestration.node_allocation.clients;
 const step = (kind: string, node: string) =>
@@ -103,9 +111,9 @@ const HONOURED: Record<string, () => boolean> = {
   'workload.benchmark_suite[].duration': () => values('duration').has(60) && values('duration').size === 1,
   // (here the sweep's concurrency sets the users; alone, num_threads does)
   'workload.benchmark_suite[].num_threads': () =>
-    expandBenchmarks(inline({ workload: { benchmark_suite: [{ name: 'a', num_threads: 3 }] } }))[0].workload
-      .clients_per_node === 3,
-  'workload.benchmark_suite[].sleep_seconds': () => values('sleep_seconds').has(0.5),
+    closedLoads({ benchmark_suite: [{ name: 'a', num_threads: 3 }] })[0]?.clients_per_node === 3,
+  'workload.benchmark_suite[].sleep_seconds': () =>
+    closedLoads({ benchmark_suite: [{ name: 'a', sleep_seconds: 0.5 }] })[0]?.sleep_seconds === 0.5,
   'workload.model': () => values('model').has('meta-llama/Llama-2-7b'),
   'workload.prompt_len': () =>
     [
@@ -113,9 +121,11 @@ const HONOURED: Record<string, () => boolean> = {
     ].join() === '128,512',
   'workload.gen_tokens': () => values('max_tokens').has(64) && values('max_tokens').size === 1,
   'workload.concurrency': () =>
-    [...values('clients_per_node')].sort((a, b) => Number(a) - Number(b)).join() === '1,8',
-  'workload.target_rps': () => values('target_rps').has(20),
-  'workload.request_distribution': () => values('request_distribution').has('poisson'),
+    closedLoads({ concurrency: [1, 8] })
+      .map((l) => l?.clients_per_node)
+      .join() === '1,8',
+  'workload.target_rps': () => loadValues('target_rps').has(20),
+  'workload.request_distribution': () => loadValues('request_distribution').has('poisson'),
   'workload.dataset': () => {
     const p = expandBenchmarks(inline({ workload: { dataset: 'p.jsonl' } }), { baseDir: '/d' });
     return (p[0].workload.prompts as { path?: string }).path === '/d/p.jsonl';

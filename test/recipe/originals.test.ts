@@ -39,10 +39,10 @@ describeOriginals('recipes/ (real users) validate', () => {
     expect(gpu?.message).toMatch(/GPU/);
     const { recipe } = await loadRecipe(recipes('ollama_meluxina.yaml'));
     const plans = expandBenchmarks(recipe);
-    expect(plans.map((p) => [p.name, p.workload.clients_per_node, p.workload.sleep_seconds])).toEqual([
-      ['latency_c1', 1, 0.05],
-      ['latency_c10', 10, 0.01],
-      ['throughput_c10_nosleep', 10, 0],
+    expect(plans.map((p) => [p.name, p.workload.load])).toEqual([
+      ['latency_c1', { mode: 'closed', clients_per_node: 1, sleep_seconds: 0.05 }],
+      ['latency_c10', { mode: 'closed', clients_per_node: 10, sleep_seconds: 0.01 }],
+      ['throughput_c10_nosleep', { mode: 'closed', clients_per_node: 10, sleep_seconds: 0 }],
     ]);
     expect(plans[0].workload).toMatchObject({
       duration: 900,

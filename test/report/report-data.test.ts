@@ -25,7 +25,7 @@ const closed = (users: number, out: number) => ({
   model: 'm',
   duration: 10,
   warmup: 2,
-  clients_per_node: users,
+  load: { mode: 'closed' as const, clients_per_node: users },
   prompts: { source: 'synthetic' as const, input_tokens: 128, output_tokens: out },
   max_tokens: out,
 });
@@ -45,11 +45,22 @@ describe('benchmark parameters', () => {
     });
     expect(p.target_rps).toBeUndefined();
     expect(loadText(p)).toBe('8 users');
-    const o = benchmarkParameters({ ...closed(4, 64), target_rps: 20, request_distribution: 'poisson' }, 2);
+    const o = benchmarkParameters(
+      { ...closed(4, 64), load: { mode: 'open', target_rps: 20, request_distribution: 'poisson' } },
+      2,
+    );
     expect(o).toMatchObject({ load_mode: 'open', target_rps: 20, request_distribution: 'poisson' });
     expect(o.total_users).toBeUndefined();
     expect(loadText(o)).toBe('20/s');
     expect(benchmarkParameters({ ...closed(1, 8), ignore_eos: true }, 1).ignore_eos).toBe(true);
+    // a results folder written before the load union: the flat fields
+    const { load: _l, ...flat } = closed(3, 8);
+    expect(
+      benchmarkParameters(JSON.parse(JSON.stringify({ ...flat, clients_per_node: 3 })), 1),
+    ).toMatchObject({
+      load_mode: 'closed',
+      users_per_executor: 3,
+    });
   });
 
   it('varying parameters are the ones a sweep changed', () => {

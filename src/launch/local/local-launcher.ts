@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
+import { TOKEN_ENV } from '../../contracts/index.js';
 import {
   ClientHealthError,
   ConfigValidationError,
@@ -16,7 +17,6 @@ import {
   isHpcBenchError,
   ServerHealthError,
 } from '../../errors.js';
-import { TOKEN_ENV } from '../../executor/protocol.js';
 import { exitCodeForStatus } from '../../exit-codes.js';
 import type { LogSource } from '../../logs/index.js';
 import type { OrchestratorOptions } from '../../orchestrator/options.js';

@@ -7,7 +7,8 @@
  */
 import { TextDecoder } from 'node:util';
 import type { Dispatcher } from 'undici';
-import { nowMs, type RequestRecord } from '../record.js';
+import type { RequestRecord } from '../../contracts/index.js';
+import { nowMs } from '../record.js';
 import type { Target } from './pools.js';
 import type { CancelSignal, ParseState } from './types.js';
 

@@ -3,8 +3,9 @@
  * /api/chat; vllm, llamacpp → OpenAI completions or chat; dummy (speaks both) → OpenAI completions by
  * default, native when `api: generate`. Unknown services are treated as OpenAI-compatible.
  */
+
+import type { WorkloadSpec } from '../../contracts/index.js';
 import { ConfigValidationError } from '../../errors.js';
-import type { WorkloadSpec } from '../spec.js';
 import { ollamaProtocol } from './ollama.js';
 import { openAiProtocol } from './openai.js';
 import { Targets } from './pools.js';
@@ -18,8 +19,8 @@ export type { CancelSignal, RequestInput, ServiceClient } from './types.js';
 
 /** Connections per origin: closed loop one per user; open loop `max_concurrency`, else unbounded. */
 export function connectionsFor(spec: WorkloadSpec): number | null {
-  if (spec.target_rps !== undefined) return spec.max_concurrency ?? null;
-  return Math.max(1, spec.clients_per_node);
+  const load = spec.load;
+  return load.mode === 'open' ? (load.max_concurrency ?? null) : Math.max(1, load.clients_per_node);
 }
 
 export function createServiceClient(spec: WorkloadSpec, connections = connectionsFor(spec)): ProtocolClient {

@@ -4,9 +4,8 @@
  * The SSE parser is a lean line splitter: each `data:` line is one event; `[DONE]` ends the stream.
  */
 
-import type { RequestRecord } from '../record.js';
+import type { RequestRecord, WorkloadSpec } from '../../contracts/index.js';
 import { nowMs } from '../record.js';
-import type { WorkloadSpec } from '../spec.js';
 import { type Exchange, stampChunk } from './exchange.js';
 import { feedLines, flushLines } from './lines.js';
 import type { Protocol } from './protocol-client.js';

@@ -6,7 +6,7 @@
  * executor only its own servers as `server_urls`, which it cycles through like `round-robin`.
  */
 import { Pool } from 'undici';
-import type { WorkloadSpec } from '../spec.js';
+import type { WorkloadSpec } from '../../contracts/index.js';
 
 export interface Target {
   origin: string;

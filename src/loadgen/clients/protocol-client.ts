@@ -3,8 +3,7 @@
  * targets. The OpenAI-compatible API (`openai.ts`) and Ollama's native API (`ollama.ts`) are two
  * `Protocol`s; everything else — connection pools, the exchange, timing, failure reasons — is shared.
  */
-import type { RequestRecord } from '../record.js';
-import type { Api } from '../spec.js';
+import type { Api, RequestRecord } from '../../contracts/index.js';
 import { type Exchange, runExchange } from './exchange.js';
 import type { Targets } from './pools.js';
 import type { CancelSignal, RequestInput, ServiceClient } from './types.js';

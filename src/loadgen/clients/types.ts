@@ -2,8 +2,7 @@
  * What the load generator needs from a protocol client. The load generator owns this interface; clients
  * (OpenAI-compatible, Ollama native) implement it. `send` never throws: every outcome lands in the record.
  */
-import type { RequestRecord } from '../record.js';
-import type { Api } from '../spec.js';
+import type { Api, RequestRecord } from '../../contracts/index.js';
 
 export interface RequestInput {
   prompt: string;

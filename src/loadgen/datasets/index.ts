@@ -4,9 +4,9 @@
  * given, else what the file gives (JSONL `max_tokens`, ShareGPT reply length), else `max_tokens`, else 128.
  */
 
+import type { WorkloadSpec } from '../../contracts/index.js';
 import { deriveSeed, mulberry32 } from '../../util/rng.js';
 import { countTokens } from '../../util/tokenizer.js';
-import type { WorkloadSpec } from '../spec.js';
 import { loadHellaswagRows } from './hellaswag.js';
 import { loadJsonlRows } from './jsonl.js';
 import { sampleLength, validateLength } from './lengths.js';

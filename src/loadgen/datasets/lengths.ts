@@ -2,9 +2,10 @@
  * Token lengths, fixed or drawn (seeded) from a distribution: uniform [min, max]; normal (mean, std);
  * lognormal whose own mean and std are the given ones. Results are integers >= 1, clamped to min/max.
  */
+
+import type { LengthSpec } from '../../contracts/index.js';
 import { ConfigValidationError } from '../../errors.js';
 import { normal, type Rng } from '../../util/rng.js';
-import type { LengthSpec } from '../spec.js';
 
 export function sampleLength(spec: LengthSpec, rng: Rng): number {
   if (typeof spec === 'number') return Math.max(1, Math.round(spec));

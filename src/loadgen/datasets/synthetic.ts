@@ -4,9 +4,9 @@
  * sequence i, so prompts differ from each other (no accidental prefix caching across requests).
  */
 
+import type { LengthSpec } from '../../contracts/index.js';
 import { mulberry32 } from '../../util/rng.js';
 import { generateText } from '../../util/tokenizer.js';
-import type { LengthSpec } from '../spec.js';
 import { sampleLength } from './lengths.js';
 import type { Prompt, PromptSet } from './types.js';
 

@@ -8,7 +8,7 @@
  *     `unreachable_timeout` seconds (default BACKOFF.unreachableS) while connection errors kept coming;
  *     the run then stops and reports `E008: ...`, which fails the benchmark.
  */
-import type { RequestRecord } from '../record.js';
+import type { RequestRecord } from '../../contracts/index.js';
 
 export const BACKOFF = {
   /** First wait after a push-back, milliseconds. */

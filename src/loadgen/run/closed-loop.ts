@@ -4,12 +4,18 @@
  * requests. A request's `scheduled` time is when its user became ready, so schedule lag measures the load
  * generator's own delay.
  */
+import type { ClosedLoop } from '../../contracts/index.js';
 import type { RunContext } from './context.js';
 import { defaultUser, type RunUser, userContext } from './user-hook.js';
 
-export async function runClosedLoop(ctx: RunContext, runUser: RunUser = defaultUser): Promise<void> {
+export async function runClosedLoop(
+  ctx: RunContext,
+  load: ClosedLoop,
+  runUser: RunUser = defaultUser,
+): Promise<void> {
+  const workload = { ...ctx.spec, load };
   const users: Promise<void>[] = [];
-  for (let i = 0; i < Math.max(1, ctx.spec.clients_per_node); i++)
-    users.push(runUser(ctx.spec, i, userContext(ctx, i)));
+  for (let i = 0; i < Math.max(1, load.clients_per_node); i++)
+    users.push(runUser(workload, i, userContext(ctx, i)));
   await Promise.all(users);
 }

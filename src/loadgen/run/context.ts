@@ -2,11 +2,12 @@
  * The state one load run shares between its loops: the client, prompts, metrics recorder, records file,
  * in-flight requests (for timeouts and cancellation), and the stop conditions.
  */
+
+import type { RequestRecord, WorkloadSpec } from '../../contracts/index.js';
 import type { MetricsRecorder } from '../../metrics/recorder.js';
 import type { CancelSignal, ServiceClient } from '../clients/types.js';
 import type { PromptSet } from '../datasets/types.js';
-import { newRecord, nowMs, type RequestRecord, recordToJson } from '../record.js';
-import type { WorkloadSpec } from '../spec.js';
+import { newRecord, nowMs, recordToJson } from '../record.js';
 import { Reachability } from './backoff.js';
 import type { RecordWriter } from './record-writer.js';
 

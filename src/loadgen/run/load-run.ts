@@ -3,15 +3,12 @@
  * set) and returns a handle with live status and snapshots. Configuration problems (dataset files, api
  * choice) throw E006 synchronously; request failures are data.
  */
+import type { MetricsSnapshot, RequestRecord, StatusResponse, WorkloadSpec } from '../../contracts/index.js';
 import { ConfigValidationError } from '../../errors.js';
-import type { StatusResponse } from '../../executor/protocol.js';
 import { MetricsRecorder } from '../../metrics/recorder.js';
-import type { MetricsSnapshot } from '../../metrics/types.js';
 import { createServiceClient } from '../clients/index.js';
 import { loadPrompts } from '../datasets/index.js';
-import type { RequestRecord } from '../record.js';
 import { executorMaxRequests, executorSchedule } from '../schedule/share.js';
-import type { WorkloadSpec } from '../spec.js';
 import { runClosedLoop } from './closed-loop.js';
 import { RunContext } from './context.js';
 import { runOpenLoop } from './open-loop.js';
@@ -71,7 +68,8 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions = {}): LoadRun {
     writer,
     opts.onRecord,
   );
-  const threads = schedule ? (spec.max_concurrency ?? 1) : Math.max(1, spec.clients_per_node);
+  const load = spec.load;
+  const threads = load.mode === 'open' ? (load.max_concurrency ?? 1) : Math.max(1, load.clients_per_node);
   let finished = false;
   let final: MetricsSnapshot | undefined;
   const snapshot = (): MetricsSnapshot => {
@@ -87,8 +85,8 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions = {}): LoadRun {
   );
   const done = (async () => {
     try {
-      if (schedule) await runOpenLoop(ctx, schedule);
-      else await runClosedLoop(ctx, opts.runUser);
+      if (load.mode === 'open' && schedule) await runOpenLoop(ctx, schedule, load);
+      else if (load.mode === 'closed') await runClosedLoop(ctx, load, opts.runUser);
       await ctx.drain();
     } finally {
       ctx.dispose();

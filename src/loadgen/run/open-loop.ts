@@ -6,6 +6,7 @@
  * are skipped (not counted). Latencies are also recorded from the scheduled time.
  */
 
+import type { OpenLoop } from '../../contracts/index.js';
 import { nowMs } from '../record.js';
 import { buildSchedule, type ScheduleOptions } from '../schedule/arrivals.js';
 import type { RunContext } from './context.js';
@@ -15,9 +16,9 @@ const BATCH = 64;
 
 const yieldNow = (): Promise<void> => new Promise((r) => setImmediate(r));
 
-export async function runOpenLoop(ctx: RunContext, opts: ScheduleOptions): Promise<void> {
+export async function runOpenLoop(ctx: RunContext, opts: ScheduleOptions, load: OpenLoop): Promise<void> {
   const sched = buildSchedule(opts);
-  const cap = ctx.spec.max_concurrency;
+  const cap = load.max_concurrency;
   let at = ctx.t0 + sched.next() * 1000;
   let burst = 0;
   while (ctx.mayIssue(at)) {

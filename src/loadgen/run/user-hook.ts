@@ -6,10 +6,11 @@
  * request and report each through `user.measure`, so its requests count in every metric. See
  * docs/extending.md.
  */
+
+import type { ClosedLoop, RequestRecord, WorkloadSpec } from '../../contracts/index.js';
 import { finalizeTokens } from '../clients/exchange.js';
 import type { CancelSignal, RequestInput } from '../clients/types.js';
-import { nowMs, type RequestRecord } from '../record.js';
-import type { WorkloadSpec } from '../spec.js';
+import { nowMs } from '../record.js';
 import { Backoff } from './backoff.js';
 import type { RunContext } from './context.js';
 
@@ -41,11 +42,14 @@ export interface UserContext {
   sleep(ms: number): Promise<void>;
 }
 
-export type RunUser = (workload: WorkloadSpec, threadId: number, user: UserContext) => Promise<void>;
+/** The workload a user runs: closed loop, so `load` is `{mode: 'closed', clients_per_node, sleep_seconds?}`. */
+export type ClosedLoopWorkload = WorkloadSpec & { load: ClosedLoop };
+
+export type RunUser = (workload: ClosedLoopWorkload, threadId: number, user: UserContext) => Promise<void>;
 
 /** The default user: request, think `sleep_seconds`, repeat while active. */
 export const defaultUser: RunUser = async (workload, _threadId, user) => {
-  const thinkMs = (workload.sleep_seconds ?? 0) * 1000;
+  const thinkMs = (workload.load.sleep_seconds ?? 0) * 1000;
   while (user.active()) {
     await user.send();
     if (thinkMs > 0) await user.sleep(thinkMs);

@@ -9,8 +9,8 @@
  *             coefficient of variation sqrt(2b − 1) (poisson: 1).
  */
 
+import type { RequestDistribution } from '../../contracts/index.js';
 import { exponential, mulberry32 } from '../../util/rng.js';
-import type { RequestDistribution } from '../spec.js';
 
 export interface ScheduleOptions {
   distribution: RequestDistribution;

@@ -4,8 +4,8 @@
  * schedules get independent seeds per executor (the union of independent Poisson processes is Poisson).
  */
 
+import type { WorkloadSpec } from '../../contracts/index.js';
 import { deriveSeed } from '../../util/rng.js';
-import type { WorkloadSpec } from '../spec.js';
 import type { ScheduleOptions } from './arrivals.js';
 
 export function executorPosition(spec: WorkloadSpec): { index: number; count: number } {
@@ -25,15 +25,16 @@ export function executorMaxRequests(spec: WorkloadSpec): number | undefined {
   return shareOf(spec.max_requests, index, count);
 }
 
-/** Schedule options of this executor, or undefined in closed loop (no target_rps). */
+/** Schedule options of this executor, or undefined in closed loop. */
 export function executorSchedule(spec: WorkloadSpec): ScheduleOptions | undefined {
-  if (spec.target_rps === undefined) return undefined;
+  const load = spec.load;
+  if (load.mode !== 'open') return undefined;
   const { index, count } = executorPosition(spec);
   return {
-    distribution: spec.request_distribution ?? 'poisson',
-    rate: spec.target_rps / count,
+    distribution: load.request_distribution ?? 'poisson',
+    rate: load.target_rps / count,
     seed: deriveSeed(spec.seed ?? 0, 1000 + index),
-    burstiness: spec.burstiness,
-    phase: index / spec.target_rps,
+    burstiness: load.burstiness,
+    phase: index / load.target_rps,
   };
 }

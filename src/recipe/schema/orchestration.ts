@@ -1,8 +1,11 @@
 /** `orchestration`: where the run happens (local processes or a Slurm job) and how nodes are split by role. */
 import { z } from 'zod';
-import { hhmmss, nonEmpty, nonNegativeInt, positiveInt } from './primitives.js';
+import { DISTRIBUTION_STRATEGIES, nonEmpty, nonNegativeInt, positiveInt } from '../../contracts/index.js';
 
-export const DISTRIBUTION_STRATEGIES = ['round-robin', 'random', 'all-to-all', 'static'] as const;
+/** Slurm's `--time` as the first version wrote it. */
+const hhmmss = z
+  .string({ error: 'expected a time limit HH:MM:SS, e.g. "02:00:00"' })
+  .regex(/^\d{2,}:[0-5]\d:[0-5]\d$/, 'expected a time limit HH:MM:SS, e.g. "02:00:00"');
 
 const nodeRange = z
   .string({ error: "expected a node range such as '0-2', '1,3' or 'node[001-003]'" })

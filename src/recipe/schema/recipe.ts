@@ -4,8 +4,8 @@
  * Rules that span fields (Slurm needs an account, node counts add up, ...) live in ../rules.ts.
  */
 import { z } from 'zod';
+import { nonEmpty, positiveInt } from '../../contracts/index.js';
 import { orchestrationSchema } from './orchestration.js';
-import { nonEmpty, positiveInt } from './primitives.js';
 import { resourcesSchema } from './resources.js';
 import { artifactsSchema, loggingSchema, monitoringSchema, reportingSchema } from './sections.js';
 import { serversSchema } from './servers.js';

@@ -1,6 +1,6 @@
 /** `resources`: what each role's Slurm step asks for (per node). */
 import { z } from 'zod';
-import { nonNegativeInt, positiveInt } from './primitives.js';
+import { nonNegativeInt, positiveInt } from '../../contracts/index.js';
 
 export const roleResourcesSchema = z.object({
   gpus: nonNegativeInt.default(0).meta({ description: 'GPUs per node' }),

@@ -1,6 +1,6 @@
 /** The remaining sections: artifacts, logging, monitoring, reporting. */
 import { z } from 'zod';
-import { duration, nonEmpty } from './primitives.js';
+import { duration, nonEmpty } from '../../contracts/index.js';
 
 export const artifactSchema = z.object({ path: nonEmpty, remote: nonEmpty.optional() });
 

@@ -4,7 +4,7 @@
  * Without either, a local run starts the simulated service `dummy`.
  */
 import { z } from 'zod';
-import { duration, httpUrl, nonEmpty } from './primitives.js';
+import { duration, httpUrl, nonEmpty } from '../../contracts/index.js';
 
 export const healthCheckSchema = z.object({
   enabled: z.boolean({ error: 'expected true or false' }).default(true),

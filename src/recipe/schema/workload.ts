@@ -1,18 +1,17 @@
 /**
- * The `workload` section: what every executor runs. `workloadFields` are the fields without defaults
- * (a `benchmark_suite` entry may override any of them); `workloadSchema` adds the defaults.
+ * The `workload` section: what every executor runs. Each field's schema is the workload contract's
+ * (`src/contracts/workload.ts`, shared with the executor's `POST /start`); this file adds what only a
+ * recipe has: `component`, `dataset`, the old aliases, suite entries, sweeps and the defaults.
+ * `workloadFields` are the fields without defaults (a `benchmark_suite` entry may override any of them);
+ * `workloadSchema` adds the defaults.
  */
 import { z } from 'zod';
 import {
-  duration,
-  lengthSpec,
+  workloadFields as contractFields,
+  DATASET_FORMATS,
   nonEmpty,
-  nonNegativeNumber,
   positiveInt,
-  positiveNumber,
-} from './primitives.js';
-
-export const DATASET_FORMATS = ['hellaswag', 'sharegpt', 'jsonl'] as const;
+} from '../../contracts/index.js';
 
 export const datasetSchema = z.union(
   [
@@ -24,12 +23,6 @@ export const datasetSchema = z.union(
   ],
   { error: `expected a file path or {path, format: ${DATASET_FORMATS.join(' | ')}}` },
 );
-
-export const sloSchema = z.object({
-  ttft_ms: positiveNumber.optional(),
-  tpot_ms: positiveNumber.optional(),
-  e2e_ms: positiveNumber.optional(),
-});
 
 /**
  * `thresholds:` conditions over reported figures (`ttft.p99 < 500ms`); each is checked against the figure
@@ -44,44 +37,8 @@ export const thresholdsSchema = z
 /** Every workload field a suite entry or a sweep may set. */
 export const workloadFields = {
   component: z.literal('inference', { error: 'hpcbench benchmarks inference services: use "inference"' }),
-  service: nonEmpty.meta({
-    description: 'registered service name: dummy, ollama, vllm, llamacpp or a plugin',
-  }),
-  model: nonEmpty,
-  duration,
-  warmup: duration,
-  clients_per_node: positiveInt.meta({ description: 'closed loop: concurrent users per client node' }),
-  sleep_seconds: nonNegativeNumber.meta({ description: 'closed loop think time between requests' }),
-  api: z.enum(['completions', 'chat', 'generate'], { error: 'expected one of completions, chat, generate' }),
-  stream: z.boolean({ error: 'expected true or false' }),
-  target_rps: positiveNumber.meta({ description: 'open loop: requests/s across all client nodes' }),
-  request_distribution: z.enum(['constant', 'poisson', 'burst'], {
-    error: 'expected one of constant, poisson, burst',
-  }),
-  burstiness: z.number({ error: 'expected a number' }).min(1, 'must be at least 1 (mean requests per burst)'),
-  max_concurrency: positiveInt,
-  max_requests: positiveInt,
-  prompt_len: lengthSpec.meta({ description: 'synthetic prompt length in tokens (or a distribution)' }),
-  gen_tokens: lengthSpec.meta({ description: 'output tokens per request (max_tokens) or a distribution' }),
+  ...contractFields,
   dataset: datasetSchema,
-  ignore_eos: z.boolean({ error: 'expected true or false' }),
-  slo: sloSchema,
-  seed: z.int({ error: 'expected a whole number' }),
-  request_timeout: duration,
-  grace_period: duration.meta({
-    description:
-      'after duration, how long in-flight requests may finish before they are cancelled (default 30s)',
-  }),
-  unreachable_timeout: duration.meta({
-    description:
-      'only connection errors for this long = server unreachable: the benchmark fails E008 (default 10s)',
-  }),
-  window: duration.meta({ description: 'time-series window of the per-window histograms' }),
-  max_error_rate: z
-    .number({ error: 'expected a fraction between 0 and 1, e.g. 0.05' })
-    .min(0, 'must be between 0 and 1')
-    .max(1, 'must be between 0 and 1')
-    .meta({ description: 'failed / (ok + failed) above which a benchmark is degraded (default 0.05)' }),
 };
 
 export type WorkloadField = keyof typeof workloadFields;

@@ -1,6 +1,7 @@
 /** Workload executor for the `llamacpp` service: the request client speaks `completions` unless the workload says otherwise. */
+
+import type { WorkloadSpec } from '../../contracts/index.js';
 import { BaseWorkloadExecutor } from '../../executor/base-workload-executor.js';
-import type { WorkloadSpec } from '../../loadgen/spec.js';
 
 export class LlamacppWorkloadExecutor extends BaseWorkloadExecutor {
   override getServiceName(): string {

@@ -1,0 +1,132 @@
+/**
+ * The executor's REST API, typed once and shared by the executor (server side) and the controller
+ * (client side). Shapes follow the seed's API reference; extensions are additional fields.
+ */
+import { z } from 'zod';
+import type { MetricsSnapshot } from './metrics.js';
+import { durationSeconds } from './primitives.js';
+import {
+  loadFieldsSchema,
+  loadFromFields,
+  loadSchema,
+  type WorkloadSpec,
+  workloadSpecSchema,
+} from './workload.js';
+
+/** GET /health (no auth). */
+export interface HealthResponse {
+  service: string;
+  status: 'ok';
+  node?: string;
+  version?: string;
+  running?: boolean;
+}
+
+const spec = workloadSpecSchema.shape;
+
+/**
+ * POST /start body: a `WorkloadSpec`, where the seed's bodies (`server_url`, `model`, `duration`,
+ * `clients_per_node`, `warmup`) also work. Every extension has a default (`benchmark` 'default', `warmup`
+ * 0, `service` the executor's own); durations may be seconds or strings such as '30s'; the load is either
+ * `load: {mode, ...}` or the flat fields a recipe writes (`clients_per_node`, `target_rps`, ...), never
+ * both. Unknown keys are kept (a custom executor may read its own).
+ */
+export const startRequestSchema = z
+  .looseObject({
+    ...spec,
+    benchmark: spec.benchmark.default('default'),
+    service: spec.service.optional(),
+    warmup: durationSeconds.default(0),
+    load: loadSchema.optional(),
+    ...loadFieldsSchema.shape,
+  })
+  .superRefine((b, ctx) => {
+    if (b.load === undefined) return;
+    for (const k of Object.keys(loadFieldsSchema.shape))
+      if (b[k] !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [k],
+          message: 'give the load either as `load` or as flat fields',
+        });
+  })
+  .superRefine((b, ctx) => {
+    if (b.executor_count !== undefined && (b.executor_index ?? 0) >= b.executor_count)
+      ctx.addIssue({ code: 'custom', path: ['executor_index'], message: 'must be less than executor_count' });
+  })
+  .transform(
+    ({
+      clients_per_node,
+      sleep_seconds,
+      target_rps,
+      request_distribution,
+      burstiness,
+      max_concurrency,
+      ...b
+    }) => ({
+      ...b,
+      load:
+        b.load ??
+        loadFromFields({
+          clients_per_node,
+          sleep_seconds,
+          target_rps,
+          request_distribution,
+          burstiness,
+          max_concurrency,
+        }),
+    }),
+  );
+
+/** A POST /start body as `startRequestSchema` reads it (seed-style fields, durations as strings, ...). */
+export type StartBody = z.input<typeof startRequestSchema>;
+/** POST /start body as a sender writes it (a `WorkloadSpec`, or a seed-style body). */
+export type StartRequest = StartBody | WorkloadSpec;
+
+/** POST /start response. `threads` is the number of client loops started. */
+export interface StartResponse {
+  status: 'started';
+  threads: number;
+}
+
+/** GET /status. */
+export interface StatusResponse {
+  running: boolean;
+  elapsed_seconds: number;
+  threads_active: number;
+  benchmark?: string;
+  phase?: 'idle' | 'warmup' | 'measuring' | 'draining' | 'done';
+  requests_sent?: number;
+  requests_ok?: number;
+  requests_failed?: number;
+  /** TTFT p50 (ms) of this executor's measured requests so far, for live progress (absent before any). */
+  ttft_p50_ms?: number;
+  /** Why the last workload ended abnormally (load generator error), if it did. */
+  error?: string;
+}
+
+/** GET /metrics: the seed's fields plus `snapshot`, the mergeable detail (histograms, counters, windows). */
+export interface ExecutorMetrics {
+  requests_total: number;
+  errors_total: number;
+  latency: { avg: number; p50: number; p90: number; p99: number };
+  throughput_rps: number;
+  elapsed_seconds: number;
+  snapshot?: MetricsSnapshot;
+}
+
+/** POST /stop response. */
+export interface StopResponse {
+  status: 'stopped';
+  final_metrics: ExecutorMetrics;
+}
+
+/** Error body for 400/401/404/409/500. */
+export interface ErrorResponse {
+  error: string;
+  code?: string;
+}
+
+/** Environment variable through which launchers hand the run's bearer token to executors. */
+export const TOKEN_ENV = 'HPCBENCH_TOKEN';
+export const MAX_BODY_BYTES = 1024 * 1024;

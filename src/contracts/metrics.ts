@@ -1,0 +1,56 @@
+/**
+ * Mergeable measurement data. Executors produce `MetricsSnapshot`s (the `snapshot` of `GET /metrics`);
+ * the controller merges them exactly (histograms are added, counters summed: never averaged percentiles)
+ * and derives a `BenchmarkSummary` (src/metrics/types.ts). Latencies are recorded in microseconds.
+ */
+export type LatencyMetric =
+  | 'ttft'
+  | 'itl'
+  | 'tpot'
+  | 'e2e'
+  | 'schedule_lag'
+  | 'ttft_from_scheduled'
+  | 'e2e_from_scheduled';
+
+export interface Counters {
+  sent: number;
+  ok: number;
+  failed: number;
+  cancelled: number;
+  prompt_tokens: number;
+  output_tokens: number;
+  /** Requests meeting every SLO in workload.slo (equals ok when no SLO is set). */
+  good: number;
+  /** Open loop: sends that left later than their schedule allowed / that were never sent. */
+  late_sends: number;
+  dropped_sends: number;
+}
+
+export interface WindowSnapshot {
+  /** Window start, epoch milliseconds. */
+  start: number;
+  counters: Counters;
+  histograms: Partial<Record<LatencyMetric, string>>;
+}
+
+export interface MetricsSnapshot {
+  /** Who produced it (executor node name), for per-client listings. */
+  source?: string;
+  benchmark?: string;
+  /** Epoch ms: measurement window start (after warmup) and end (last completion). */
+  window_start?: number;
+  window_end?: number;
+  /** Epoch ms of the latest `sent` stamp (connection write) of a finished measured request (achieved rate = sent / (last_send − window_start)). */
+  last_send?: number;
+  counters: Counters;
+  errors_by_reason: Record<string, number>;
+  /** Base64-encoded HdrHistograms (microseconds), per metric. */
+  histograms: Partial<Record<LatencyMetric, string>>;
+  windows: WindowSnapshot[];
+  /** Length of each entry of `windows`, seconds (window starts are multiples of it since the epoch). */
+  window_seconds?: number;
+  /** Open loop only: requests/s this snapshot's executor(s) were asked to send. */
+  requested_rps?: number;
+  /** What the server itself reported (Ollama durations, /metrics deltas, simulator ground truth). */
+  server_reported?: Record<string, unknown>;
+}

@@ -1,0 +1,198 @@
+/**
+ * The workload, defined once. Every field a recipe's `workload` section or an executor's `POST /start`
+ * carries has its schema here; `src/recipe/schema/workload.ts` and the start schema
+ * (`./executor-api.ts`) are built from these, and the TypeScript types are inferred from them.
+ *
+ * The load is a discriminated union on `mode`: closed loop (a fixed number of users, each thinking
+ * `sleep_seconds` between requests) or open loop (arrivals at `target_rps`). A new load mode (a rate
+ * ramp, a capacity search, a trace replay, multi-turn sessions) is one more member of `loadSchema` and
+ * one more case in `loadFromFields`.
+ */
+import { z } from 'zod';
+import {
+  duration,
+  durationSeconds,
+  httpUrl,
+  lengthSpec,
+  nonEmpty,
+  nonNegativeNumber,
+  positiveDuration,
+  positiveInt,
+  positiveNumber,
+  positiveSeconds,
+} from './primitives.js';
+
+export const APIS = ['completions', 'chat', 'generate'] as const;
+export const apiSchema = z.enum(APIS, { error: `expected one of ${APIS.join(', ')}` });
+export type Api = z.infer<typeof apiSchema>;
+
+export const REQUEST_DISTRIBUTIONS = ['constant', 'poisson', 'burst'] as const;
+export type RequestDistribution = (typeof REQUEST_DISTRIBUTIONS)[number];
+
+export const DATASET_FORMATS = ['hellaswag', 'sharegpt', 'jsonl'] as const;
+export type DatasetFormat = (typeof DATASET_FORMATS)[number];
+
+export const DISTRIBUTION_STRATEGIES = ['round-robin', 'random', 'all-to-all', 'static'] as const;
+
+export const sloSchema = z.object({
+  ttft_ms: positiveNumber.optional(),
+  tpot_ms: positiveNumber.optional(),
+  e2e_ms: positiveNumber.optional(),
+});
+export type Slo = z.infer<typeof sloSchema>;
+
+/**
+ * The workload fields under the names users write in a recipe (and the seed's `POST /start` body).
+ * Durations are as written ('30s', 90); the spec below carries them as seconds.
+ */
+export const workloadFields = {
+  service: nonEmpty.meta({
+    description: 'registered service name: dummy, ollama, vllm, llamacpp or a plugin',
+  }),
+  model: nonEmpty,
+  duration,
+  warmup: duration,
+  clients_per_node: positiveInt.meta({ description: 'closed loop: concurrent users per client node' }),
+  sleep_seconds: nonNegativeNumber.meta({ description: 'closed loop think time between requests' }),
+  api: apiSchema,
+  stream: z.boolean({ error: 'expected true or false' }),
+  target_rps: positiveNumber.meta({ description: 'open loop: requests/s across all client nodes' }),
+  request_distribution: z.enum(REQUEST_DISTRIBUTIONS, {
+    error: `expected one of ${REQUEST_DISTRIBUTIONS.join(', ')}`,
+  }),
+  burstiness: z.number({ error: 'expected a number' }).min(1, 'must be at least 1 (mean requests per burst)'),
+  max_concurrency: positiveInt.meta({ description: 'open loop: at most this many requests in flight' }),
+  max_requests: positiveInt,
+  prompt_len: lengthSpec.meta({ description: 'synthetic prompt length in tokens (or a distribution)' }),
+  gen_tokens: lengthSpec.meta({ description: 'output tokens per request (max_tokens) or a distribution' }),
+  ignore_eos: z.boolean({ error: 'expected true or false' }),
+  slo: sloSchema,
+  seed: z.int({ error: 'expected a whole number' }),
+  request_timeout: positiveDuration,
+  grace_period: duration.meta({
+    description:
+      'after duration, how long in-flight requests may finish before they are cancelled (default 30s)',
+  }),
+  unreachable_timeout: positiveDuration.meta({
+    description:
+      'only connection errors for this long = server unreachable: the benchmark fails E008 (default 10s)',
+  }),
+  window: positiveDuration.meta({ description: 'time-series window of the per-window histograms' }),
+  max_error_rate: z
+    .number({ error: 'expected a fraction between 0 and 1, e.g. 0.05' })
+    .min(0, 'must be between 0 and 1')
+    .max(1, 'must be between 0 and 1')
+    .meta({ description: 'failed / (ok + failed) above which a benchmark is degraded (default 0.05)' }),
+};
+
+/** Closed loop: `clients_per_node` users per executor, each sending one request at a time. */
+export const closedLoopSchema = z.object({
+  mode: z.literal('closed'),
+  clients_per_node: workloadFields.clients_per_node,
+  sleep_seconds: workloadFields.sleep_seconds.optional(),
+});
+
+/** Open loop: arrivals at `target_rps` across all executors, whether or not earlier requests finished. */
+export const openLoopSchema = z.object({
+  mode: z.literal('open'),
+  target_rps: workloadFields.target_rps,
+  request_distribution: workloadFields.request_distribution.optional(),
+  burstiness: workloadFields.burstiness.optional(),
+  max_concurrency: workloadFields.max_concurrency.optional(),
+});
+
+export const loadSchema = z.discriminatedUnion('mode', [closedLoopSchema, openLoopSchema]);
+export type Load = z.infer<typeof loadSchema>;
+export type ClosedLoop = z.infer<typeof closedLoopSchema>;
+export type OpenLoop = z.infer<typeof openLoopSchema>;
+
+/** The load fields as a recipe (and the seed's `/start`) writes them: flat, beside the other fields. */
+export const loadFieldsSchema = z.object({
+  clients_per_node: workloadFields.clients_per_node.optional(),
+  sleep_seconds: workloadFields.sleep_seconds.optional(),
+  target_rps: workloadFields.target_rps.optional(),
+  request_distribution: workloadFields.request_distribution.optional(),
+  burstiness: workloadFields.burstiness.optional(),
+  max_concurrency: workloadFields.max_concurrency.optional(),
+});
+export type LoadFields = z.infer<typeof loadFieldsSchema>;
+export const LOAD_FIELDS = Object.keys(loadFieldsSchema.shape) as (keyof LoadFields)[];
+
+/** Which mode flat fields mean: `target_rps` set → open loop, else closed loop (one user by default). */
+export function loadFromFields(f: LoadFields): Load {
+  if (f.target_rps !== undefined) {
+    return {
+      mode: 'open',
+      target_rps: f.target_rps,
+      ...(f.request_distribution !== undefined && { request_distribution: f.request_distribution }),
+      ...(f.burstiness !== undefined && { burstiness: f.burstiness }),
+      ...(f.max_concurrency !== undefined && { max_concurrency: f.max_concurrency }),
+    };
+  }
+  return {
+    mode: 'closed',
+    clients_per_node: f.clients_per_node ?? 1,
+    ...(f.sleep_seconds !== undefined && { sleep_seconds: f.sleep_seconds }),
+  };
+}
+
+/** Where an executor's prompts come from: synthetic lengths, or a dataset file. */
+export const promptSourceSchema = z.union([
+  z.object({ source: z.literal('synthetic'), input_tokens: lengthSpec, output_tokens: lengthSpec }),
+  z.object({
+    source: z.enum(DATASET_FORMATS, { error: `expected one of synthetic, ${DATASET_FORMATS.join(', ')}` }),
+    path: nonEmpty,
+    output_tokens: lengthSpec.optional(),
+  }),
+]);
+export type PromptSource = z.infer<typeof promptSourceSchema>;
+
+/**
+ * The resolved workload of one benchmark on one executor: what `POST /start` carries (durations in
+ * seconds). The recipe layer expands `benchmark_suite` and `sweep` entries into one spec per benchmark;
+ * the orchestrator fills in the servers and the executor's position.
+ */
+export const workloadSpecSchema = z.object({
+  /** Name of the benchmark (suite entry or sweep point); `default` for a single run. */
+  benchmark: nonEmpty,
+  service: workloadFields.service,
+  /** Seed field: the inference server this executor targets. */
+  server_url: httpUrl,
+  /** All servers this executor may target, per `distribution_strategy`; defaults to [server_url]. */
+  server_urls: z.array(httpUrl).min(1).optional(),
+  distribution_strategy: z.enum(DISTRIBUTION_STRATEGIES).optional(),
+  model: workloadFields.model,
+  /** Seconds of measurement after warmup. */
+  duration: durationSeconds,
+  /** Seconds of warmup, excluded from statistics. */
+  warmup: durationSeconds,
+  load: loadSchema,
+  api: workloadFields.api.optional(),
+  stream: workloadFields.stream.optional(),
+  /** Stop after this many measured requests across all executors (each takes its share). */
+  max_requests: workloadFields.max_requests.optional(),
+  prompts: promptSourceSchema.optional(),
+  /** Default max_tokens when the prompt source gives none. */
+  max_tokens: positiveInt.optional(),
+  ignore_eos: workloadFields.ignore_eos.optional(),
+  /** Ollama only: `options.num_gpu` of every request, from `servers.service_config.gpu_layers`. */
+  num_gpu: z.int().min(-1).optional(),
+  slo: sloSchema.optional(),
+  seed: workloadFields.seed.optional(),
+  /** Position of this executor among all executors (0-based) and their number: splits rates and seeds. */
+  executor_index: z.int().nonnegative().optional(),
+  executor_count: positiveInt.optional(),
+  /** Per-request timeout, seconds. */
+  request_timeout: positiveSeconds.optional(),
+  /** Seconds requests still in flight after the measurement may take before they are cancelled (default 30). */
+  grace_period: durationSeconds.optional(),
+  /** Seconds with only connection errors (no HTTP answer) after which the server is unreachable: E008 (default 10). */
+  unreachable_timeout: positiveSeconds.optional(),
+  /** Time-series window of the per-window histograms, seconds. */
+  window_seconds: positiveSeconds.optional(),
+  /** Orchestrator only: failed / (ok + failed) above which the benchmark is degraded (default 0.05). */
+  max_error_rate: workloadFields.max_error_rate.optional(),
+  /** Directory where the executor appends raw per-request records (JSONL). */
+  records_path: nonEmpty.optional(),
+});
+export type WorkloadSpec = z.infer<typeof workloadSpecSchema>;
