@@ -66,6 +66,11 @@ const OPTION_KEYS = [
   'host',
   'onWarning',
 ] as const satisfies readonly (keyof MonitorOptions)[];
+/** Fails to compile when an option of MonitorOptions is missing from OPTION_KEYS (it would be refused). */
+const allOptionKeys: [Exclude<keyof MonitorOptions, (typeof OPTION_KEYS)[number]>] extends [never]
+  ? true
+  : never = true;
+void allOptionKeys;
 const SEED_KEYS: Record<keyof SeedMonitorOptions, keyof MonitorOptions> = {
   output_file: 'outputFile',
   interval: 'interval',

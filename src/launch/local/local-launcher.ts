@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { TOKEN_ENV } from '../../contracts/index.js';
 import {
@@ -56,6 +57,30 @@ export interface LocalRunHandle {
   results: RunResults;
 }
 
+/** Memory one local executor process is planned with (a Node process under load). */
+export const LOCAL_EXECUTOR_MB = 100;
+
+/**
+ * Local mode starts one process per executor: more than half of this machine's memory holds
+ * (LOCAL_EXECUTOR_MB each) is E006 naming the number that fits, before anything starts.
+ */
+export function checkLocalCapacity(plan: RunPlan, recipeFile: string, totalMb = totalmem() / 2 ** 20): void {
+  const executors = localClientNodes(plan).length;
+  const fits = Math.max(1, Math.floor((totalMb * 0.5) / LOCAL_EXECUTOR_MB));
+  if (executors <= fits) return;
+  throw new ConfigValidationError(
+    `${recipeFile}: ${executors} local executors need about ${executors * LOCAL_EXECUTOR_MB} MB; this machine (${Math.round(totalMb)} MB) holds at most ${fits}: lower orchestration.node_allocation.clients.nodes to ${fits} or run it on a cluster (hpcbench submit)`,
+    [
+      {
+        severity: 'error',
+        path: 'orchestration.node_allocation.clients.nodes',
+        message: `at most ${fits} executors fit on this machine in local mode`,
+        file: recipeFile,
+      },
+    ],
+  );
+}
+
 /** Loads the recipe and checks that it may run locally (E006 otherwise). */
 export async function loadLocalPlan(recipeFile: string, local = false, strict = false): Promise<RunPlan> {
   // A slurm recipe's missing dataset is only a warning when it is loaded (node-local paths); run here with
@@ -78,6 +103,7 @@ export async function loadLocalPlan(recipeFile: string, local = false, strict = 
       ],
     );
   }
+  checkLocalCapacity(plan, recipeFile);
   if (plan.distributionStrategy === 'static' && plan.targetMapping) {
     // The executors' and servers' names are known before anything starts: a mapping that does not fit is
     // E006 now (the orchestrator resolves it again with the real URLs once the servers run).
