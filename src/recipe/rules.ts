@@ -2,8 +2,10 @@
  * Rules that span fields. They read the recipe as written (defaults not applied), defensively, so they
  * run even when the schema found errors and every problem is reported at once.
  */
+import { apiSchema } from '../contracts/index.js';
 import { parseThreshold } from '../decide/threshold.js';
 import type { ConfigIssue } from '../errors.js';
+import { apiRefusal } from '../loadgen/clients/api-choice.js';
 import { has, type Loose, num, obj, str } from './loose.js';
 import { issueAt, type PathSegment, type RecipeSource } from './source.js';
 import { sweepRules } from './sweep-rules.js';
@@ -119,11 +121,9 @@ function serviceRules(ctx: RuleContext, w: Loose, path: PathSegment[], err: Push
       err([...path, 'service'], `${msg}; expected to be registered by the recipe's plugins`, 'warning');
     else err([...path, 'service'], `${msg} (a plugin adds more: see docs/extending.md)`);
   }
-  if (w.api === 'generate' && (service === 'vllm' || service === 'llamacpp'))
-    err(
-      [...path, 'api'],
-      `${service} speaks the OpenAI API: use completions or chat (generate is Ollama's native API)`,
-    );
+  const api = apiSchema.safeParse(w.api);
+  const refused = api.success ? apiRefusal(service, api.data) : undefined;
+  if (refused) err([...path, 'api'], refused);
 }
 
 function workloadRules(ctx: RuleContext, err: Push): void {

@@ -115,7 +115,7 @@ describe('errors', () => {
       expect.stringMatching(/kubernetes is not supported.*local or slurm/),
     ]);
     expect(at['workload.model']).toEqual([4, 1, expect.stringMatching(/required for service vllm/)]);
-    expect(at['workload.api']).toEqual([7, 8, expect.stringMatching(/completions or chat/)]);
+    expect(at['workload.api']).toEqual([7, 8, expect.stringMatching(/'completions' or 'chat'/)]);
     expect(at['workload.request_distribution']).toEqual([
       8,
       25,

@@ -48,6 +48,24 @@ describe('validate refuses what the executor would', () => {
     expect(r.out).toMatch(/workload\.gen_tokens\.max: min must not exceed max/);
     expect(r.out).toMatch(/E006/);
   });
+
+  it('ollama with api: completions, naming the allowed apis (the executor refuses it with the same rule)', async () => {
+    const r = await validate(
+      'ollama.yaml',
+      'scenario: t\nworkload:\n  service: ollama\n  model: llama2\n  duration: 60s\n  api: completions\n' +
+        'servers:\n  endpoints: ["http://127.0.0.1:11434"]\n',
+    );
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(`${r.file}:6:`);
+    expect(r.out).toMatch(
+      /workload\.api: ollama speaks 'generate' or 'chat' \(its native API\), not 'completions'/,
+    );
+    const ok = await validate(
+      'ollama-chat.yaml',
+      'scenario: t\nworkload:\n  service: ollama\n  model: llama2\n  duration: 60s\n  api: chat\nservers:\n  endpoints: ["http://127.0.0.1:11434"]\n',
+    );
+    expect(ok.code, ok.out).toBe(0);
+  });
 });
 
 describe('Slurm time limit: one parser for schema, renderer and signal lead', () => {

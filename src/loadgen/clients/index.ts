@@ -6,6 +6,7 @@
 
 import type { WorkloadSpec } from '../../contracts/index.js';
 import { ConfigValidationError } from '../../errors.js';
+import { allowedApis, apiRefusal } from './api-choice.js';
 import { ollamaProtocol } from './ollama.js';
 import { openAiProtocol } from './openai.js';
 import { Targets } from './pools.js';
@@ -27,23 +28,17 @@ export function createServiceClient(spec: WorkloadSpec, connections = connection
   const targets = new Targets(spec, connections);
   const stream = spec.stream ?? true;
   const service = spec.service;
-  if (service === 'ollama') {
-    const api = spec.api ?? 'generate';
-    if (api === 'completions')
-      throw new ConfigValidationError(
-        `workload.api: ollama speaks 'generate' or 'chat' (its native API), not 'completions'`,
-        [{ severity: 'error', path: 'workload.api', message: "allowed for ollama: 'generate', 'chat'" }],
-      );
+  const api = spec.api ?? (service === 'ollama' ? 'generate' : 'completions');
+  const refused = apiRefusal(service, api);
+  if (refused)
+    throw new ConfigValidationError(`workload.api: ${refused}`, [
+      {
+        severity: 'error',
+        path: 'workload.api',
+        message: `allowed for ${service}: ${allowedApis(service).join(', ')}`,
+      },
+    ]);
+  if (api !== 'completions' && (service === 'ollama' || api === 'generate'))
     return new ProtocolClient(api, stream, ollamaProtocol(spec, api, stream), targets);
-  }
-  const api = spec.api ?? 'completions';
-  if (api === 'generate') {
-    if (service === 'dummy')
-      return new ProtocolClient('generate', stream, ollamaProtocol(spec, 'generate', stream), targets);
-    throw new ConfigValidationError(
-      `workload.api: ${service} speaks the OpenAI API ('completions' or 'chat'), not 'generate'`,
-      [{ severity: 'error', path: 'workload.api', message: `allowed for ${service}: 'completions', 'chat'` }],
-    );
-  }
   return new ProtocolClient(api, stream, openAiProtocol(spec, api, stream), targets);
 }
