@@ -6,6 +6,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { Command } from '@commander-js/extra-typings';
+import { DEFAULT_CAPS, type ExecutorCaps } from '../contracts/caps.js';
 import { TOKEN_ENV } from '../contracts/index.js';
 import { ConfigValidationError } from '../errors.js';
 import { startExecutorPush } from '../monitor/executor-push.js';
@@ -29,6 +30,17 @@ function parsePort(value: string): number {
     ]);
   }
   return port;
+}
+
+const LOOPBACK_HOSTS = ['127.0.0.1', '::1', 'localhost'];
+
+function positiveCount(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new ConfigValidationError(`invalid ${flag}`, [
+      { severity: 'error', path: flag, message: `'${value}' is not a number > 0` },
+    ]);
+  return n;
 }
 
 function pushInterval(value: string): number {
@@ -76,6 +88,30 @@ export function register(program: Command): void {
     .option('--pushgateway <url>', 'push live metrics (Prometheus text) to this Pushgateway')
     .option('--push-interval <seconds>', 'seconds between pushes', '5')
     .option('--run-id <id>', 'run label in the Pushgateway grouping key')
+    .option(
+      '--insecure',
+      'run without a token (loopback only; warns on start and on every /start): anyone on this machine can start load',
+    )
+    .option(
+      '--records-dir <dir>',
+      'folder records_path must lie in (repeatable; default: the current folder)',
+      collect,
+      [] as string[],
+    )
+    .option(
+      '--dataset-dir <dir>',
+      'folder datasets must lie in (repeatable; default: the current folder)',
+      collect,
+      [] as string[],
+    )
+    .option('--max-users <n>', 'cap: clients_per_node of one workload', String(DEFAULT_CAPS.maxUsers))
+    .option('--max-rps <n>', "cap: this executor's share of target_rps", String(DEFAULT_CAPS.maxRps))
+    .option(
+      '--max-concurrency <n>',
+      'cap: max_concurrency of one workload',
+      String(DEFAULT_CAPS.maxConcurrency),
+    )
+    .option('--max-dataset-bytes <n>', 'cap: bytes of one dataset file', String(DEFAULT_CAPS.maxDatasetBytes))
     .action(async (opts) => {
       await loadPlugins(opts.plugin, { field: '--plugin' });
       const port = parsePort(opts.port);
@@ -83,12 +119,39 @@ export function register(program: Command): void {
       const token = await readToken(opts.tokenFile);
       const log = (msg: string) =>
         process.stderr.write(`${new Date().toISOString()} executor ${node}: ${msg}\n`);
+      const caps: ExecutorCaps = {
+        maxUsers: positiveCount('--max-users', opts.maxUsers),
+        maxRps: positiveCount('--max-rps', opts.maxRps),
+        maxConcurrency: positiveCount('--max-concurrency', opts.maxConcurrency),
+        maxDatasetBytes: positiveCount('--max-dataset-bytes', opts.maxDatasetBytes),
+      };
+      const cwd = process.cwd();
+      const confine = {
+        recordsDirs: opts.recordsDir.length ? opts.recordsDir : [cwd],
+        datasetDirs: opts.datasetDir.length ? opts.datasetDir : [cwd],
+        maxDatasetBytes: caps.maxDatasetBytes,
+      };
       const executor = ServiceFactory.createWorkloadExecutor(opts.service, port, {
         host: opts.host,
         token,
         node,
         log,
+        caps,
+        confine,
+        insecure: !token,
       });
+      if (!token && !opts.insecure)
+        throw new ConfigValidationError(
+          `the executor needs a bearer token: set $${TOKEN_ENV} or give --token-file (or --insecure: loopback only, anyone on this machine can start load)`,
+          [{ severity: 'error', path: '--token-file', message: 'no token given' }],
+        );
+      if (!token && !LOOPBACK_HOSTS.includes(opts.host))
+        throw new ConfigValidationError(
+          `--insecure listens on loopback only (127.0.0.1, ::1), not ${opts.host}`,
+          [{ severity: 'error', path: '--host', message: 'a loopback address with --insecure' }],
+        );
+      if (!token)
+        log('warning: --insecure: no token; anyone who can reach this port on this machine can start load');
       const { url, port: actual } = await executor.listen();
       process.stdout.write(`hpcbench executor (${opts.service}) listening on ${url}\n`);
       const push = opts.pushgateway

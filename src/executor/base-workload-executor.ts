@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { capViolations, DEFAULT_CAPS, type ExecutorCaps } from '../contracts/caps.js';
 import {
   type ExecutorMetrics,
   type HealthResponse,
@@ -16,10 +17,11 @@ import {
   type StatusResponse,
   type WorkloadSpec,
 } from '../contracts/index.js';
-import { isHpcBenchError } from '../errors.js';
+import { ConfigValidationError, isHpcBenchError } from '../errors.js';
 import type { ClosedLoopWorkload, UserContext } from '../loadgen/index.js';
 import { VERSION } from '../version.js';
 import { bearerMatches } from './auth.js';
+import { type Confinement, confineDataset, confineRecords } from './confine.js';
 import { defaultLoadEngine } from './default-engine.js';
 import { emptyExecutorMetrics } from './empty-metrics.js';
 import type { LoadEngine, LoadRunLike } from './load-engine.js';
@@ -35,6 +37,19 @@ export interface WorkloadExecutorOptions {
   engine?: LoadEngine;
   maxBodyBytes?: number;
   log?: (msg: string) => void;
+  /** Caps on one workload (users, rate, concurrency, dataset bytes); default DEFAULT_CAPS. */
+  caps?: ExecutorCaps;
+  /** Folders records and datasets of a start body must lie in; none = not confined (in-process use). */
+  confine?: Confinement;
+  /** Started without a token on purpose (--insecure): every /start logs a warning. */
+  insecure?: boolean;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** A POST body must be JSON: a form or text/plain (a browser's "simple" request, no CORS preflight) is 415. */
+function jsonContentType(header: string | undefined): boolean {
+  return /^application\/json\s*(;|$)/i.test(header ?? '');
 }
 
 interface Current {
@@ -124,6 +139,13 @@ export class BaseWorkloadExecutor {
         onError: (c) => c.json({ error: 'request body too large' }, 413),
       }),
     );
+    app.use('*', async (c, next) => {
+      if (c.req.method !== 'POST') return next();
+      const hasBody = Number(c.req.header('content-length') ?? 0) > 0 || c.req.header('transfer-encoding');
+      if ((c.req.path === '/start' || hasBody) && !jsonContentType(c.req.header('content-type')))
+        return c.json({ error: 'POST bodies must be sent with content-type: application/json' }, 415);
+      return next();
+    });
     if (token) {
       app.use('*', async (c, next) => {
         if (c.req.method === 'POST' && !bearerMatches(c.req.header('authorization'), token)) {
@@ -155,6 +177,13 @@ export class BaseWorkloadExecutor {
       }
       const parsed = parseWorkloadSpec(body, this.getServiceName());
       if (!parsed.ok) return c.json({ error: parsed.error }, 400);
+      if (this.options.insecure)
+        this.log(
+          'warning: started with --insecure (no token): anyone who can reach this port can start load',
+        );
+      const refused = this.refuse(parsed.spec);
+      if (refused)
+        return c.json({ error: refused.error, ...(refused.cap ? { cap: refused.cap } : {}) }, refused.status);
       try {
         return c.json(await this.start(this.prepareSpec(parsed.spec)));
       } catch (err) {
@@ -175,6 +204,34 @@ export class BaseWorkloadExecutor {
       return c.json({ status: 'stopped' as const, final_metrics: this.metrics() });
     });
     app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
+  }
+
+  /** Why a validated spec may not run here (a cap, a path outside the confined folders), if it may not. */
+  private refuse(spec: WorkloadSpec): { status: 400 | 403; error: string; cap?: string } | undefined {
+    const caps = this.options.caps ?? DEFAULT_CAPS;
+    const l = spec.load;
+    const load =
+      l.mode === 'closed'
+        ? { clients_per_node: l.clients_per_node }
+        : {
+            target_rps: l.target_rps,
+            max_concurrency: l.max_concurrency,
+            executor_count: spec.executor_count,
+          };
+    const over = capViolations(load, caps)[0];
+    if (over) return { status: 400, error: `${over.field}: ${over.message}`, cap: over.field };
+    const c = this.options.confine;
+    if (!c) return undefined;
+    if (spec.records_path) {
+      const r = confineRecords(spec.records_path, c);
+      if (!r.ok) return { status: 403, error: r.error };
+    }
+    const p = spec.prompts;
+    if (p && p.source !== 'synthetic') {
+      const r = confineDataset(p.path, { ...c, maxDatasetBytes: caps.maxDatasetBytes });
+      if (!r.ok) return { status: 403, error: r.error };
+    }
+    return undefined;
   }
 
   /** Prometheus text of the current (or last) workload, with the seed's metric names. */
@@ -239,6 +296,10 @@ export class BaseWorkloadExecutor {
   /** Starts listening (port 0 picks a free port); resolves to the URL and the actual port. */
   async listen(): Promise<{ url: string; port: number }> {
     const host = this.options.host ?? '127.0.0.1';
+    if (!this.options.token && !LOOPBACK.has(host))
+      throw new ConfigValidationError(
+        `an executor without a token listens on loopback only (127.0.0.1, ::1), not ${host}: give it a token ($HPCBENCH_TOKEN or --token-file)`,
+      );
     const server = await new Promise<ServerType>((resolve, reject) => {
       const s = serve({ fetch: this.app.fetch, port: this.port, hostname: host }, () => resolve(s));
       s.once('error', reject);

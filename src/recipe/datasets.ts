@@ -6,6 +6,7 @@
  * file and line and what the format allows. A missing file is an error, or a warning where the file may
  * exist only on other machines (Slurm: node-local paths); a readable malformed file is always an error.
  */
+import { dirname, resolve } from 'node:path';
 import { type ConfigIssue, ConfigValidationError } from '../errors.js';
 import { loadHellaswagRows, loadJsonlRows, loadSharegptRows } from '../loadgen/datasets/index.js';
 import { expandWithOrigins } from './expand.js';
@@ -79,4 +80,23 @@ export function datasetIssues(
     out.push(issueAt(src, severity, plan.datasetField, `dataset ${at}: ${fail.message}; ${hint}`));
   }
   return out;
+}
+
+/**
+ * Folders of every dataset file a recipe names (`workload.dataset`, suite entries', sweep values),
+ * relative paths resolved against `baseDir`: what an executor is started with as `--dataset-dir`.
+ */
+export function datasetFolders(raw: unknown, baseDir: string): string[] {
+  const w = (raw as { workload?: Record<string, unknown> } | undefined)?.workload ?? {};
+  const values: unknown[] = [w.dataset];
+  if (Array.isArray(w.benchmark_suite))
+    for (const e of w.benchmark_suite) values.push((e as Record<string, unknown> | null)?.dataset);
+  const sweep = (w.sweep as Record<string, unknown> | undefined)?.dataset;
+  if (Array.isArray(sweep)) values.push(...sweep);
+  const dirs = new Set<string>();
+  for (const v of values) {
+    const p = typeof v === 'string' ? v : (v as { path?: unknown } | null)?.path;
+    if (typeof p === 'string' && p) dirs.add(dirname(resolve(baseDir, p)));
+  }
+  return [...dirs];
 }

@@ -1,6 +1,6 @@
 /** Recipes: the schema (the single source of the recipe types), loading, checking, defaults, benchmark expansion. */
 
-export { type DatasetCheckOptions, datasetIssues } from './datasets.js';
+export { type DatasetCheckOptions, datasetFolders, datasetIssues } from './datasets.js';
 export { optionalSeconds, seconds } from './durations.js';
 export {
   type BenchmarkPlan,

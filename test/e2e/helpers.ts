@@ -64,7 +64,10 @@ export class Sandbox {
 
   /** A workload executor on a free port. */
   startExecutor(node: string, token?: string, service = 'dummy') {
+    // records and datasets of this box's runs lie in its folder; without a token: --insecure (loopback)
     const args = ['executor', '--service', service, '--host', '127.0.0.1', '--port', '0', '--node', node];
+    args.push('--records-dir', this.path('.'), '--dataset-dir', this.path('.'));
+    if (!token) args.push('--insecure');
     return this.startSelf(`executor-${node}`, args, token ? { HPCBENCH_TOKEN: token } : {});
   }
 

@@ -47,6 +47,7 @@ describe.skipIf(!available)('executor pushes to a Pushgateway', () => {
       '0.2',
       '--run-id',
       'r42',
+      '--insecure',
     ]);
     try {
       const res = await fetch(`${ex.url}/start`, {

@@ -3,7 +3,7 @@
  * simulated service by default, a recipe's `servers.command` with `{port}`, or nothing when the recipe
  * names `servers.endpoints`) and one executor per client node, each with its log file and ready file.
  */
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { RunPlan } from '../../orchestrator/run-plan.js';
 import type { SelfCommand } from '../../util/self.js';
 import type { ChildSpec } from './child.js';
@@ -96,6 +96,16 @@ export function withPort(child: ChildSpec, port: number, host = '127.0.0.1'): Ch
   };
 }
 
+/** Folders of the dataset files the plan's benchmarks read (their paths are resolved already). */
+function planDatasetDirs(plan: RunPlan): string[] {
+  const dirs = new Set<string>();
+  for (const b of plan.benchmarks) {
+    const p = b.spec.prompts;
+    if (p && p.source !== 'synthetic') dirs.add(dirname(resolve(p.path)));
+  }
+  return [...dirs];
+}
+
 export function planExecutors(
   plan: RunPlan,
   layout: LocalLayout,
@@ -116,7 +126,11 @@ export function planExecutors(
       ready,
       '--node',
       node,
+      // what a start body may name: records in this run's folder, datasets where the benchmarks' are
+      '--records-dir',
+      layout.runDir,
     ];
+    for (const d of planDatasetDirs(plan)) args.push('--dataset-dir', d);
     for (const p of plan.plugins ?? []) args.push('--plugin', p);
     const self = layout.self(...args);
     return {

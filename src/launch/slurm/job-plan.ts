@@ -8,6 +8,7 @@
 
 import type { LogSource } from '../../logs/types.js';
 import { monitorCsvPath } from '../../monitor/run-monitoring.js';
+import { datasetFolders } from '../../recipe/index.js';
 import { parseDuration } from '../../util/duration.js';
 import { defaultServicePort, serverLaunchCommand, vllmDistributed } from '../commands/index.js';
 import { recipeEnv } from '../commands/types.js';
@@ -53,6 +54,8 @@ export interface JobPlan {
 
 export interface JobPlanOptions {
   resultsDir: string;
+  /** Folder relative dataset paths resolve against (the submitted recipe's); default the current folder. */
+  datasetBaseDir?: string;
   /** argv prefix that runs hpcbench on a compute node. */
   self: string[];
   /** NodeAddr per node name (default: the name itself). */
@@ -179,6 +182,9 @@ export function planJob(recipe: SlurmRecipe, nodeNames: string[], o: JobPlanOpti
     const readyFile = `${o.resultsDir}/slurm/rendezvous/executor-${node}.json`;
     let argv = [...o.self, 'executor', '--service', service, '--port', String(port)];
     argv.push('--host', addr(node), '--ready-file', readyFile, '--node', node);
+    // what a start body may name: records in the results folder, datasets in the recipe's dataset folders
+    argv.push('--records-dir', o.resultsDir);
+    for (const d of datasetFolders(recipe, o.datasetBaseDir ?? '.')) argv.push('--dataset-dir', d);
     for (const p of recipe.plugins ?? []) argv.push('--plugin', p);
     if (clientImage) {
       argv = apptainerExecArgv(clientImage.image, ['node', ...argv.slice(1)], {

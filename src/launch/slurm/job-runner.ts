@@ -5,8 +5,8 @@
  * (scancel, or the time limit through `--signal`), after the phases have written what was measured.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { ConfigValidationError, ServicePreparationError } from '../../errors.js';
 import type { LogSource } from '../../logs/types.js';
@@ -75,6 +75,7 @@ export async function runSlurmJob(o: SlurmJobOptions): Promise<number> {
     addresses,
     runId,
     file: o.recipeFile,
+    datasetBaseDir: await datasetBaseDirOf(o.recipeFile),
     serverPort: port('HPCBENCH_SERVER_PORT'),
     executorPort: port('HPCBENCH_EXECUTOR_PORT'),
   });
@@ -198,4 +199,16 @@ async function pullImages(recipe: SlurmRecipe, log: (l: string) => void): Promis
       );
     }
   }
+}
+
+/** The submitted recipe's folder (recorded beside the job's copy in recipe-origin.json), else the copy's. */
+async function datasetBaseDirOf(recipeFile: string): Promise<string> {
+  const dir = dirname(resolve(recipeFile));
+  try {
+    const origin = JSON.parse(await readFile(join(dir, 'recipe-origin.json'), 'utf8'));
+    if (typeof origin?.dataset_base_dir === 'string') return origin.dataset_base_dir;
+  } catch {
+    // no origin file: a recipe in its own folder
+  }
+  return dir;
 }

@@ -5,6 +5,7 @@
  * job still writes its results and stops every step.
  */
 import { ConfigValidationError } from '../../errors.js';
+import { parseSlurmTime, SLURM_TIME_HELP } from '../../util/slurm-time.js';
 import { roleNodeCounts } from './node-plan.js';
 import type { SlurmRecipe } from './recipe-view.js';
 import { jobResources } from './resources.js';
@@ -30,11 +31,11 @@ export function renderSbatch(recipe: SlurmRecipe, options: SbatchOptions): strin
   const res = jobResources(recipe);
   const job = recipe.orchestration?.job_config ?? {};
   const time = job.time_limit ?? DEFAULT_TIME_LIMIT;
-  if (!/^(\d+-)?\d{1,3}:\d{2}:\d{2}$/.test(time)) {
+  if (parseSlurmTime(time) === undefined) {
     throw fieldError(
       options.file,
       'orchestration.job_config.time_limit',
-      `'${time}' is not HH:MM:SS (or D-HH:MM:SS)`,
+      `'${time}' is not ${SLURM_TIME_HELP}`,
     );
   }
   const signal = options.signalSeconds ?? signalLead(time);
@@ -104,9 +105,8 @@ export function renderSbatch(recipe: SlurmRecipe, options: SbatchOptions): strin
  * (Slurm delivers the signal up to 60 s late, and a lead longer than the limit fires at once).
  */
 export function signalLead(timeLimit: string): number {
-  const m = /^(?:(\d+)-)?(\d+):(\d{2}):(\d{2})$/.exec(timeLimit);
-  if (!m) return 120;
-  const seconds = Number(m[1] ?? 0) * 86400 + Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4]);
+  const seconds = parseSlurmTime(timeLimit);
+  if (seconds === undefined) return 120;
   return Math.max(10, Math.min(120, Math.floor(seconds / 4)));
 }
 

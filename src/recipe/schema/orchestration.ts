@@ -1,11 +1,12 @@
 /** `orchestration`: where the run happens (local processes or a Slurm job) and how nodes are split by role. */
 import { z } from 'zod';
 import { DISTRIBUTION_STRATEGIES, nonEmpty, nonNegativeInt, positiveInt } from '../../contracts/index.js';
+import { parseSlurmTime, SLURM_TIME_HELP } from '../../util/slurm-time.js';
 
-/** Slurm's `--time` as the first version wrote it. */
-const hhmmss = z
-  .string({ error: 'expected a time limit HH:MM:SS, e.g. "02:00:00"' })
-  .regex(/^\d{2,}:[0-5]\d:[0-5]\d$/, 'expected a time limit HH:MM:SS, e.g. "02:00:00"');
+/** Slurm's `--time`, read by the same parser as the job-script renderer (src/util/slurm-time.ts). */
+const slurmTime = z
+  .string({ error: `expected ${SLURM_TIME_HELP}` })
+  .refine((s) => parseSlurmTime(s) !== undefined, `expected ${SLURM_TIME_HELP}`);
 
 const nodeRange = z
   .string({ error: "expected a node range such as '0-2', '1,3' or 'node[001-003]'" })
@@ -39,7 +40,7 @@ export const monitorAllocationSchema = z.object({
 });
 
 export const jobConfigSchema = z.object({
-  time_limit: hhmmss.default('02:00:00'),
+  time_limit: slurmTime.default('02:00:00'),
   exclusive: z.boolean({ error: 'expected true or false' }).default(true),
   reservation: nonEmpty.optional(),
 });
