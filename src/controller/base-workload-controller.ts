@@ -249,6 +249,26 @@ export class BaseWorkloadController {
     return aggregate(per, this.benchmark);
   }
 
+  /**
+   * GET /metrics of every executor that still answers, merged exactly; `lost` names the others with
+   * why (after a failure mid-benchmark, what the survivors measured is kept). Undefined metrics when none answers.
+   */
+  async getAvailableMetrics(): Promise<{ metrics?: AggregatedMetrics; lost: string[] }> {
+    const settled = await Promise.allSettled(
+      this.executors.map(async (t) => ({
+        node: t.node,
+        metrics: await this.getJson<ExecutorMetrics>(t, '/metrics'),
+      })),
+    );
+    const per = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const lost = settled.flatMap((r, i) =>
+      r.status === 'rejected'
+        ? [`${this.executors[i].node} (${(r.reason as Error)?.message ?? String(r.reason)})`]
+        : [],
+    );
+    return { metrics: per.length ? aggregate(per, this.benchmark) : undefined, lost };
+  }
+
   /** POST /stop on every executor; returns true when all stopped (E007/E008/E005 otherwise). */
   async stopWorkload(): Promise<boolean> {
     const results = await Promise.allSettled(

@@ -231,13 +231,21 @@ function watchWarmupEnd(
   };
 }
 
-/** After a failure mid-benchmark: stop the executors and keep whatever metrics they still give. */
+/**
+ * After a failure mid-benchmark: stop the executors and keep what those still answering measured (an
+ * executor that died is named in the reason).
+ */
 async function salvage(controller: BaseWorkloadController, result: BenchmarkResult): Promise<void> {
   await controller.stopWorkload().catch(() => undefined);
   if (result.metrics) return;
   try {
-    result.metrics = await controller.getMetrics();
-    result.summary = result.metrics.summary;
+    const { metrics, lost } = await controller.getAvailableMetrics();
+    if (metrics) {
+      result.metrics = metrics;
+      result.summary = metrics.summary;
+    }
+    if (lost.length)
+      result.reason = `${result.error?.message ?? 'failed'}; executor(s) lost: ${lost.join('; ')}; the others' measurements are kept`;
   } catch {
     // nothing more to keep: the failure itself is recorded in result.error
   }
