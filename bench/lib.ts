@@ -1,6 +1,7 @@
 /** Shared by bench/index.ts and the bench files (kept apart from index.ts, whose top-level await would deadlock an import cycle). */
 import { execFileSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -43,3 +44,18 @@ export function replaceSection(text: string, name: string, body: string): string
   if (a >= 0 && b > a) return text.slice(0, a) + block + text.slice(b + close.length);
   return `${text.trimEnd()}\n\n${block}\n`;
 }
+
+/** The bearer token every bench executor holds (executors refuse to start without one). */
+export const BENCH_TOKEN = randomBytes(24).toString('hex');
+
+/**
+ * Extra argv and environment for a bench child: an executor gets the token and may write records under
+ * the system temp folder (where the benches keep theirs); other commands get nothing extra.
+ */
+export function childSetup(args: string[]): { args: string[]; env: Record<string, string> } {
+  if (args[0] !== 'executor') return { args: [], env: {} };
+  return { args: ['--records-dir', tmpdir()], env: { HPCBENCH_TOKEN: BENCH_TOKEN } };
+}
+
+/** Headers of a bench's POST to an executor. */
+export const POST_HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${BENCH_TOKEN}` };

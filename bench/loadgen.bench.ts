@@ -14,7 +14,7 @@ import { mergeSnapshots } from '../src/metrics/merge.js';
 import { MetricsRecorder } from '../src/metrics/recorder.js';
 import { summarize } from '../src/metrics/summarize.js';
 import type { BenchmarkSummary } from '../src/metrics/types.js';
-import { type Bench, builtCommand } from './lib.js';
+import { type Bench, builtCommand, childSetup, POST_HEADERS } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const MEM_REQUESTS = Number(process.env.BENCH_MEM_REQUESTS ?? 1_000_000);
@@ -32,8 +32,13 @@ interface Proc {
 async function spawnSelf(args: string[]): Promise<Proc> {
   const dir = mkdtempSync(join(tmpdir(), 'hpcbench-bench-'));
   const ready = join(dir, 'ready.json');
-  const { command, args: a } = builtCommand(...args, '--port', '0', '--ready-file', ready);
-  const child = execa(command, a, { reject: false, stdio: ['ignore', 'ignore', 'pipe'] });
+  const setup = childSetup(args);
+  const { command, args: a } = builtCommand(...args, ...setup.args, '--port', '0', '--ready-file', ready);
+  const child = execa(command, a, {
+    reject: false,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: setup.env,
+  });
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {
@@ -91,7 +96,7 @@ async function runWorkload(
 ): Promise<{ snap: MetricsSnapshot; summary: BenchmarkSummary }> {
   await json(`${exec.url}/start`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: POST_HEADERS,
     body: JSON.stringify({ benchmark: 'bench', model: 'dummy-model', warmup: 1, ...spec }),
   });
   for (;;) {

@@ -11,7 +11,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import type { StartBody, StatusResponse } from '../src/contracts/index.js';
-import { type Bench, builtCommand } from './lib.js';
+import { type Bench, builtCommand, childSetup, POST_HEADERS } from './lib.js';
 import { CLIENT_CPU, canPin, idleProbe, SIM_CPU } from './sim-timing.bench.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -37,9 +37,14 @@ interface Proc {
 async function spawnSelf(args: string[], cpu?: string): Promise<Proc> {
   const dir = mkdtempSync(join(tmpdir(), 'hpcbench-ttft-'));
   const ready = join(dir, 'ready.json');
-  const { command, args: a } = builtCommand(...args, '--port', '0', '--ready-file', ready);
+  const setup = childSetup(args);
+  const { command, args: a } = builtCommand(...args, ...setup.args, '--port', '0', '--ready-file', ready);
   const [cmd, argv] = cpu ? ['taskset', ['-c', cpu, command, ...a]] : [command, a];
-  const child = execa(cmd, argv, { reject: false, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = execa(cmd, argv, {
+    reject: false,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: setup.env,
+  });
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {
@@ -78,7 +83,7 @@ async function json<T>(url: string, init?: RequestInit): Promise<T> {
 async function runWorkload(exec: Proc, spec: Partial<StartBody>): Promise<void> {
   await json(`${exec.url}/start`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: POST_HEADERS,
     body: JSON.stringify({ benchmark: 'bench', model: 'dummy-model', warmup: 1, ...spec }),
   });
   for (;;) {
