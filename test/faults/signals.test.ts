@@ -48,6 +48,17 @@ async function runDirOf(base: string): Promise<string | undefined> {
   return run ? join(base, run) : undefined;
 }
 
+/** PIDs of the processes whose command line contains `text` (every child of a run names its folder). */
+async function processesNaming(text: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const d of await readdir('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    const cmd = await readFile(`/proc/${d}/cmdline`, 'utf8').catch(() => '');
+    if (cmd.includes(text)) found.push(Number(d));
+  }
+  return found;
+}
+
 async function pidsOf(run: string): Promise<number[]> {
   const text = await readFile(join(run, 'launch', 'pids'), 'utf8').catch(() => '');
   return text.split('\n').filter(Boolean).map(Number);
@@ -163,5 +174,7 @@ describe('signals at every phase of hpcbench run', () => {
     const pids = await pidsOf(run);
     expect(pids.length).toBeGreaterThan(0);
     expect(await gone(pids, 30_000)).toEqual([]);
+    // also a child hpcbench was killed while spawning (forked, never in the PID file): none names the run
+    expect(await gone(await processesNaming(run), 30_000)).toEqual([]);
   }, 120_000);
 });

@@ -180,7 +180,7 @@ export async function runLocal(opts: LocalRunOptions): Promise<LocalRunHandle> {
   // before the first spawn: a SIGKILL of hpcbench at any moment leaves no child behind
   const watchdog: Watchdog = startOrphanWatchdog(join(runDir, 'launch', 'pids'));
   const spawnChild = (spec: ManagedChild['spec']): ManagedChild => {
-    const child = new ManagedChild(spec);
+    const child = new ManagedChild({ ...spec, env: { ...spec.env, ...watchdog.childEnv } });
     children.push(child);
     watchdog.register(child.pid);
     return child;
