@@ -15,6 +15,7 @@ import { rebaseRates } from '../serverstats/view.js';
 import type { ServerWindowTracker } from '../serverstats/window-tracker.js';
 import type { OrchestratorEmitter } from './events.js';
 import type { BenchmarkPlanLike } from './run-plan.js';
+import { benchmarkSaturation, type SaturationWatch, watchSaturation } from './saturation.js';
 
 export interface BenchmarkRunContext {
   controller: BaseWorkloadController;
@@ -136,6 +137,7 @@ export async function runBenchmark(
     if (s.some((x) => x.status.running)) void window?.begin('warmup-end');
   };
   let stopWarmupWatch = (): void => {};
+  let saturation: SaturationWatch | undefined;
   try {
     if (ctx.signal.aborted) throw ctx.signal.reason;
     // The window starts now when there is no warmup (exact: every request the servers see is measured);
@@ -153,6 +155,12 @@ export async function runBenchmark(
     );
     started = true;
     if (window && !warmupSeen) stopWarmupWatch = watchWarmupEnd(controller, spec.warmup, sawStatuses);
+    saturation = watchSaturation(controller, spec, (report) =>
+      ctx.events.emit(
+        'warning',
+        `benchmark ${plan.name} over-saturated: ${report.reasons.join('; ')}; stopped early (stop_on_saturation)`,
+      ),
+    );
     const statuses = await controller.waitForCompletion({
       timeout: completionTimeout(spec, ctx.timeout),
       signal: ctx.signal,
@@ -162,6 +170,7 @@ export async function runBenchmark(
       },
     });
     stopWarmupWatch();
+    saturation?.stop();
     await controller.stopWorkload();
     const serverView = window?.end().catch((err: unknown) => {
       ctx.events.emit('warning', `server metrics of ${plan.name}: ${(err as Error).message}`);
@@ -169,6 +178,8 @@ export async function runBenchmark(
     });
     result.metrics = await controller.getMetrics();
     result.summary = result.metrics.summary;
+    const saturated = benchmarkSaturation(spec, result.metrics.snapshot, saturation?.stoppedAt);
+    if (saturated) result.saturation = saturated;
     const scraped = await serverView;
     const server = scraped && rebaseRates(scraped, result.summary?.duration_s ?? 0);
     if (server && server.window.start_trigger === 'benchmark-start' && spec.warmup > 0)
@@ -183,6 +194,7 @@ export async function runBenchmark(
     result.status = ctx.signal.aborted ? 'interrupted' : 'completed';
   } catch (err) {
     stopWarmupWatch();
+    saturation?.stop();
     window?.cancel();
     result.status = ctx.signal.aborted ? 'interrupted' : 'failed';
     result.error = errorInfo(err);

@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import type { MetricsSnapshot, WorkloadSpec } from '../contracts/index.js';
+import type { SaturationReport } from '../decide/saturation.js';
 import type { LogRecord } from '../logs/types.js';
 import type { BenchmarkSummary } from '../metrics/types.js';
 import type { EnergyReport } from '../monitor/energy.js';
@@ -29,6 +30,8 @@ export interface FolderBenchmark {
   server_metrics?: ServerMetricsView;
   /** The measurement window's energy (summary.json `energy`, with power readings). */
   energy?: EnergyReport;
+  /** Open loop: the over-saturation verdict (summary.json `saturation`). */
+  saturation?: SaturationReport;
   snapshot?: MetricsSnapshot;
   executors?: number;
   error?: ErrorInfo;
@@ -111,7 +114,12 @@ function readBenchmark(dir: string, name: string, status: string, missing: strin
   if (!existsSync(bdir)) return b;
   const m = readJson<MetricsFile>(join(bdir, 'metrics.json'), missing, dir);
   const s = readJson<
-    BenchmarkSummary & { server_metrics?: ServerMetricsView; energy?: EnergyReport; error?: ErrorInfo }
+    BenchmarkSummary & {
+      server_metrics?: ServerMetricsView;
+      energy?: EnergyReport;
+      saturation?: SaturationReport;
+      error?: ErrorInfo;
+    }
   >(join(bdir, 'summary.json'), missing, dir);
   if (m) {
     Object.assign(b, {
@@ -127,6 +135,7 @@ function readBenchmark(dir: string, name: string, status: string, missing: strin
   if (s?.requests) b.summary = s;
   b.server_metrics ??= s?.server_metrics;
   if (s?.energy) b.energy = s.energy;
+  if (s?.saturation) b.saturation = s.saturation;
   b.error ??= s?.error;
   const ts = join(bdir, 'timeseries.csv');
   if (existsSync(ts)) b.timeseries = parseCsv(readFileSync(ts, 'utf8'));

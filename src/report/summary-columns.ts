@@ -57,6 +57,13 @@ function serverTtft(r: BenchmarkResult): string {
   return est && Number.isFinite(est.p50) ? `~${num(est.p50, 1)}` : '-';
 }
 
+/** `yes` / `yes, stopped` (stop_on_saturation ended it) / `no` for an open-loop benchmark; `-` otherwise. */
+export function saturatedCell(r: BenchmarkResult): string {
+  const s = r.saturation;
+  if (!s) return '-';
+  return s.saturated ? (s.stopped_early ? 'yes, stopped' : 'yes') : 'no';
+}
+
 /** `8 users` / `20/s` from the benchmark's parameters (or its spec). */
 function load(r: BenchmarkResult): string {
   return loadText(r.parameters ?? benchmarkParameters(r.spec, r.metrics?.per_client.length || 1));
@@ -166,6 +173,12 @@ export function summaryColumns(results: BenchmarkResult[]): Column[] {
       label: 'late',
       cell: openCell((s) => String(s.late_sends)),
       wide: true,
+    },
+    open && {
+      group: 'open loop',
+      head: 'saturated',
+      label: 'saturated',
+      cell: saturatedCell,
     },
     open && {
       group: 'open loop',
