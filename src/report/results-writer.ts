@@ -24,6 +24,7 @@ import type { RunRecord } from '../results-folder/types.js';
 import { safeName } from '../util/names.js';
 import { benchmarksCsv } from './benchmarks-csv.js';
 import { writeFileAtomic, writeJsonAtomic } from './json-file.js';
+import { renderLengthMarkdown } from './lengths.js';
 import { varyingParameters } from './params.js';
 import { renderSummaryMarkdown, statusNote } from './summary-table.js';
 import { timeseriesCsv } from './timeseries.js';
@@ -225,6 +226,7 @@ export class ResultsWriter {
     await writeFileAtomic(
       join(this.dir, 'summary.md'),
       renderSummaryMarkdown(`hpcbench: ${run?.scenario ?? 'run'}`, results, notes) +
+        withBlankLine(renderLengthMarkdown(results)) +
         withBlankLine(renderThresholdMarkdown(results)) +
         withBlankLine(renderRepetitionMarkdown(repetitions)),
     );
