@@ -55,7 +55,11 @@ const EXPECTED: Record<string, [number, string, RegExp]> = {
   'prompt-len-huge.yaml': [7, 'workload.prompt_len', /limit of 1000000/],
   'request-timeout-huge.yaml': [7, 'workload.request_timeout', /longest allowed duration/],
   'suite-duration-zero.yaml': [10, 'workload.benchmark_suite[1].duration', /0 s measures nothing/],
-  'suite-rps-huge.yaml': [11, 'workload.benchmark_suite[1].target_rps', /cap of 20000 req\/s .*--max-rps/],
+  'suite-rps-huge.yaml': [
+    11,
+    'workload.benchmark_suite[1].target_rps',
+    /ceiling of 20,000 req\/s .*--max-rps/,
+  ],
   'sweep-duration-zero.yaml': [8, 'workload.sweep.duration[1]', /0 s measures nothing/],
   'sweep-users-huge.yaml': [8, 'workload.sweep.clients_per_node[1]', /cap of 4096/],
   'tab-indent.yaml': [7, '', /Tabs are not allowed/],
