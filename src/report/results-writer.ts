@@ -22,6 +22,7 @@ import { renderRepetitionMarkdown, summarizeRepetitions } from '../decide/repeti
 import { safeName } from '../util/names.js';
 import { benchmarksCsv } from './benchmarks-csv.js';
 import { writeFileAtomic, writeJsonAtomic } from './json-file.js';
+import { renderLengthMarkdown } from './lengths.js';
 import { varyingParameters } from './params.js';
 import { createResultsDir } from './results-dir.js';
 import { renderSummaryMarkdown, statusNote } from './summary-table.js';
@@ -224,6 +225,7 @@ export class ResultsWriter {
     await writeFileAtomic(
       join(this.dir, 'summary.md'),
       renderSummaryMarkdown(`hpcbench: ${run?.scenario ?? 'run'}`, results, notes) +
+        withBlankLine(renderLengthMarkdown(results)) +
         withBlankLine(renderThresholdMarkdown(results)) +
         withBlankLine(renderRepetitionMarkdown(repetitions)),
     );
