@@ -69,7 +69,7 @@ const EXPECTED: Record<string, [number, string, RegExp]> = {
   'tag-js-function.yaml': [6, '', /unsupported YAML tag !!js\/function: recipes are plain YAML or JSON/],
   'tag-js-regexp.yaml': [7, '', /unsupported YAML tag !!js\/regexp/],
   'tag-python.yaml': [7, '', /unsupported YAML tag !!python\/object/],
-  'target-rps-huge.yaml': [7, 'workload.target_rps', /req\/s per executor is above the cap/],
+  'target-rps-huge.yaml': [7, 'workload.target_rps', /req\/s per executor is above the ceiling/],
   'top-level-list.yaml': [1, '', /a recipe is a mapping/],
   'top-level-scalar.yaml': [1, '', /a recipe is a mapping/],
   'typo-client-per-node.yaml': [7, 'workload.client_per_node', /did you mean "clients_per_node"/],
