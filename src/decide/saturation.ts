@@ -18,9 +18,17 @@
  * measurement, or now while the benchmark runs), so the drain after the last send is never read. The
  * served test assumes the generator sent on schedule (the validity gate judges that separately).
  */
-import type { LatencyMetric, MetricsSnapshot } from '../contracts/index.js';
+import type { MetricsSnapshot } from '../contracts/index.js';
 import { decodedStats } from '../metrics/summarize.js';
+import type { SaturationReport, TrendEvidence } from '../results-folder/types.js';
 import { trend } from './trend.js';
+
+export type {
+  RejectedEvidence,
+  SaturationReport,
+  ServedEvidence,
+  TrendEvidence,
+} from '../results-folder/types.js';
 
 /** The detector's thresholds (docs/load-generation.md); every one can be overridden per call. */
 export const SATURATION = {
@@ -43,59 +51,6 @@ export interface SaturationOptions extends Partial<SaturationThresholds> {
    * seconds after `window_start`. A rate ramp passes its integral.
    */
   requested?: (fromMs: number, toMs: number) => number;
-}
-
-export interface TrendEvidence {
-  metric: Extract<LatencyMetric, 'ttft' | 'e2e'>;
-  /** Full windows with a median, and the median (ms) of each, in time order. */
-  windows: number;
-  medians_ms: number[];
-  /** Mann–Kendall S, Kendall's tau and the one-sided p-value of a rising trend. */
-  kendall_s: number;
-  tau: number;
-  p_value: number;
-  /** Theil–Sen slope (ms per second) and its rise from the first to the last window (ms). */
-  slope_ms_per_s: number;
-  rise_ms: number;
-  /** The lowest window median (ms): what the rise is compared to. */
-  baseline_ms: number;
-  rising: boolean;
-}
-
-export interface ServedEvidence {
-  /** Seconds of full windows compared. */
-  seconds: number;
-  served: number;
-  requested: number;
-  served_rps: number;
-  requested_rps: number;
-  /** served / requested. */
-  share: number;
-  below: boolean;
-}
-
-export interface RejectedEvidence {
-  /** HTTP 429 + 503 answers. */
-  count: number;
-  /** Of the finished requests. */
-  share: number;
-  over: boolean;
-}
-
-export interface SaturationReport {
-  saturated: boolean;
-  /** One sentence per signal that fired (empty when not saturated). */
-  reasons: string[];
-  /** Full windows of the sending period that were read. */
-  windows: number;
-  window_seconds: number;
-  /** Undefined when fewer than `minWindows` full windows have a median. */
-  trend?: TrendEvidence;
-  /** Undefined when the requested rate is unknown or no full window was read. */
-  served?: ServedEvidence;
-  rejected: RejectedEvidence;
-  /** Set by the orchestrator when `stop_on_saturation` ended the benchmark early. */
-  stopped_early?: { at_s: number; planned_s: number };
 }
 
 const fmt = (v: number, digits = 1): string => v.toFixed(digits);
