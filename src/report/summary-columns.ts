@@ -57,11 +57,11 @@ function serverTtft(r: BenchmarkResult): string {
   return est && Number.isFinite(est.p50) ? `~${num(est.p50, 1)}` : '-';
 }
 
-/** `yes` / `yes, stopped` (stop_on_saturation ended it) / `no` for an open-loop benchmark; `-` otherwise. */
+/** `yes` / `stop` (over-saturated and stopped early) / `no` for an open-loop benchmark; `-` otherwise. */
 export function saturatedCell(r: BenchmarkResult): string {
   const s = r.saturation;
   if (!s) return '-';
-  return s.saturated ? (s.stopped_early ? 'yes, stopped' : 'yes') : 'no';
+  return s.saturated ? (s.stopped_early ? 'stop' : 'yes') : 'no';
 }
 
 /** `8 users` / `20/s` from the benchmark's parameters (or its spec). */
@@ -176,16 +176,16 @@ export function summaryColumns(results: BenchmarkResult[]): Column[] {
     },
     open && {
       group: 'open loop',
-      head: 'saturated',
-      label: 'saturated',
-      cell: saturatedCell,
-    },
-    open && {
-      group: 'open loop',
       head: 'E2E sched p99 ms',
       label: 'E2E sched p99 (ms)',
       cell: openCell((s) => pct(s, 'e2e_from_scheduled', 'p99')),
       wide: true,
+    },
+    open && {
+      group: 'open loop',
+      head: 'sat.',
+      label: 'saturated',
+      cell: saturatedCell,
     },
   ];
   return cols.filter((c): c is Column => c !== false);

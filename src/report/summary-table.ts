@@ -152,7 +152,7 @@ function footnote(results: BenchmarkResult[], wide: boolean): string[] {
   const lines = [wide ? first : `${first}; --wide: all columns`];
   const second: string[] = [];
   if (hasServerFigures(results)) second.push("server = the servers' own /metrics (~ = bucket estimate)");
-  if (results.some(isOpenLoop)) second.push('achieved/s = sends/s');
+  if (results.some(isOpenLoop)) second.push('achieved/s = sends/s, sat. = over-saturated');
   if (hasEnergyFigures(results)) second.push('tok/J = output tokens per joule (GPU)');
   if (second.length) lines.push(second.join('; '));
   return lines;
