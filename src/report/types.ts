@@ -13,7 +13,14 @@ import type { BenchmarkParameters } from './params.js';
 
 export type { AggregatedMetrics, ClientMetrics, EnergyReport, ServerMetricsView };
 
-export type BenchmarkStatus = 'pending' | 'running' | 'completed' | 'degraded' | 'failed' | 'interrupted';
+export type BenchmarkStatus =
+  | 'pending'
+  | 'running'
+  | 'completed'
+  | 'degraded'
+  | 'failed'
+  | 'interrupted'
+  | 'skipped';
 export type RunStatus = 'running' | 'completed' | 'degraded' | 'failed' | 'interrupted';
 
 export interface ErrorInfo {
