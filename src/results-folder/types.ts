@@ -5,7 +5,14 @@
  */
 import type { LatencyMetric } from '../contracts/index.js';
 
-export type BenchmarkStatus = 'pending' | 'running' | 'completed' | 'degraded' | 'failed' | 'interrupted';
+export type BenchmarkStatus =
+  | 'pending'
+  | 'running'
+  | 'completed'
+  | 'degraded'
+  | 'failed'
+  | 'interrupted'
+  | 'skipped';
 export type RunStatus = 'running' | 'completed' | 'degraded' | 'failed' | 'interrupted';
 
 export interface ErrorInfo {
