@@ -8,9 +8,9 @@
  *      Theil–Sen rise over those windows of at least `minRise` × the lowest window median and
  *      `minRiseMs`; needs `minWindows` full windows (fewer: the trend is not judged);
  *   2. served below requested: the requests completed OK in those windows fall below `servedShare` of
- *      what the schedule asked for over the same span shifted back by the lowest window median E2E (the
- *      latency without queueing; windows before window_start + that latency are left out), and by more
- *      than `servedSigmas` Poisson standard deviations (√requested);
+ *      what the schedule asked for over the same span shifted back by the fastest E2E (the latency
+ *      without a queue; windows before window_start + that latency are left out), and by more than
+ *      `servedSigmas` Poisson standard deviations (√requested);
  *   3. rejections: HTTP 429 and 503 answers above `rejectShare` of the finished requests.
  *
  * Windows hold requests by completion time, aligned to multiples of `window_seconds` since the epoch. A
@@ -122,13 +122,9 @@ export function detectSaturation(snapshot: MetricsSnapshot, opts: SaturationOpti
       ? (f: number, to: number) => (snapshot.requested_rps! * Math.max(0, to - Math.max(f, from))) / 1000
       : undefined);
   if (requested) {
-    // a request sent at t completes no sooner than t + the no-queue latency: compare from the first full
-    // window after window_start + that latency with the schedule shifted by it
-    const lags = full.flatMap((w) => {
-      const m = median(w.histograms.e2e);
-      return m === undefined ? [] : [m];
-    });
-    const lag = lags.length ? Math.min(...lags) : 0;
+    // a request sent at t completes no sooner than t + the no-queue latency (the fastest E2E): compare
+    // from the first full window after window_start + that latency with the schedule shifted by it
+    const lag = decodedStats(snapshot.histograms.e2e)?.min ?? 0;
     const a2 = Math.ceil((from + lag) / lenMs) * lenMs;
     const asked = b > a2 ? requested(a2 - lag, b - lag) : 0;
     const served = full.reduce((n, w) => n + (w.start >= a2 ? w.counters.ok : 0), 0);

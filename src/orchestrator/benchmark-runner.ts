@@ -189,8 +189,7 @@ export async function runBenchmark(
       result.metrics = got.metrics;
     } else result.metrics = await controller.getMetrics();
     result.summary = result.metrics?.summary;
-    const saturated =
-      result.metrics && benchmarkSaturation(spec, result.metrics.snapshot, saturation?.stoppedAt);
+    const saturated = result.metrics && benchmarkSaturation(spec, result.metrics.snapshot, saturation);
     if (saturated) result.saturation = saturated;
     const scraped = await serverView;
     const server = scraped && rebaseRates(scraped, result.summary?.duration_s ?? 0);

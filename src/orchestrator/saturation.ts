@@ -14,22 +14,25 @@ export function isOpenLoad(spec: WorkloadSpec): boolean {
 }
 
 /**
- * The saturation report of a finished open-loop benchmark (undefined for closed loop): windows up to the
- * last send; `stoppedAt` (epoch ms) when the live watch stopped it.
+ * The saturation report of a finished open-loop benchmark (undefined for closed loop): judged on its
+ * final snapshot up to the last send or, when the live watch stopped it, the live report that made it
+ * stop (the evidence of the decision) with `stopped_early`.
  */
 export function benchmarkSaturation(
   spec: WorkloadSpec,
   snapshot: MetricsSnapshot,
-  stoppedAt?: number,
+  watch?: Pick<SaturationWatch, 'stoppedAt' | 'report'>,
 ): SaturationReport | undefined {
   if (!isOpenLoad(spec)) return undefined;
-  const report = detectSaturation(snapshot);
-  if (stoppedAt !== undefined && snapshot.window_start !== undefined)
-    report.stopped_early = {
-      at_s: Math.max(0, (stoppedAt - snapshot.window_start) / 1000),
-      planned_s: spec.duration,
+  if (watch?.report && watch.stoppedAt !== undefined)
+    return {
+      ...watch.report,
+      stopped_early: {
+        at_s: Math.max(0, (watch.stoppedAt - (snapshot.window_start ?? watch.stoppedAt)) / 1000),
+        planned_s: spec.duration,
+      },
     };
-  return report;
+  return detectSaturation(snapshot);
 }
 
 export interface SaturationWatch {
