@@ -4,9 +4,14 @@
  * a measured request late from its record: sent − scheduled > LATE_MS); scheduled arrivals that could not
  * be sent before the end of the measurement are counted as dropped; warmup arrivals still unsent when the measurement begins
  * are skipped (not counted). Latencies are also recorded from the scheduled time.
+ *
+ * Pacing (docs/load-generation.md#pacing): until `pacer_poll_ms` before an arrival is due the loop sleeps on
+ * a timer; from there it polls the clock once per event-loop turn (setImmediate, so responses keep being
+ * read) and sends the request in the first turn at or after its time, never before. `pacer_poll_ms: 0`
+ * uses timers alone (a request may then leave up to 0.5 ms early or about a millisecond late).
  */
 
-import type { OpenLoop } from '../../contracts/index.js';
+import { type OpenLoop, PACER_POLL_MS } from '../../contracts/index.js';
 import { nowMs } from '../record.js';
 import { buildSchedule, type ScheduleOptions } from '../schedule/arrivals.js';
 import type { RunContext } from './context.js';
@@ -19,6 +24,7 @@ const yieldNow = (): Promise<void> => new Promise((r) => setImmediate(r));
 export async function runOpenLoop(ctx: RunContext, opts: ScheduleOptions, load: OpenLoop): Promise<void> {
   const sched = buildSchedule(opts);
   const cap = load.max_concurrency;
+  const pollMs = load.pacer_poll_ms ?? PACER_POLL_MS;
   let at = ctx.t0 + sched.next() * 1000;
   let burst = 0;
   while (ctx.mayIssue(at)) {
@@ -29,9 +35,17 @@ export async function runOpenLoop(ctx: RunContext, opts: ScheduleOptions, load: 
       at = ctx.t0 + sched.next() * 1000;
       continue;
     }
-    if (at > now + 0.5) {
+    const ahead = at - now;
+    if (pollMs > 0 && ahead > 0) {
       burst = 0;
-      await ctx.sleep(Math.max(1, Math.floor(at - now)));
+      // a timer to about pollMs before the time (timers wake late, by up to ~1 ms), then poll
+      if (ahead > pollMs + 1) await ctx.sleep(Math.floor(ahead - pollMs));
+      else await yieldNow();
+      continue;
+    }
+    if (pollMs === 0 && ahead > 0.5) {
+      burst = 0;
+      await ctx.sleep(Math.max(1, Math.floor(ahead)));
       continue;
     }
     if (cap !== undefined && ctx.inflight.size >= cap) {
