@@ -50,7 +50,7 @@ async function paced(extra: Partial<StartBody>) {
   );
   if (s.load.mode !== 'open') throw new Error('expected an open-loop spec');
   const schedule = executorSchedule(s)!;
-  await runOpenLoop(ctx, schedule, s.load);
+  await runOpenLoop(ctx, schedule, 8192, s.load.pacer_poll_ms);
   await ctx.drain();
   ctx.dispose();
   const snap = recorder.snapshot();
