@@ -136,6 +136,11 @@ export function plausibilityWarnings(
       ['workload', 'stop_on_saturation'],
       'has no effect in closed loop: saturation is judged for open-loop loads (target_rps) only',
     );
+  if (has(w, 'pacer_poll_ms') && !openLoop)
+    warn(
+      ['workload', 'pacer_poll_ms'],
+      'paces open-loop arrivals only (target_rps); closed loop does not use it',
+    );
   // a suite entry that unsets target_rps runs closed loop with the workload's (or its own) max_concurrency
   const sweepOpen = has(obj(w.sweep), 'target_rps');
   suite.forEach((x, i) => {
