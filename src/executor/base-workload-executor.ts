@@ -15,6 +15,7 @@ import {
   MAX_BODY_BYTES,
   type MetricsSnapshot,
   promptFile,
+  type StartResponse,
   type StatusResponse,
   type WorkloadSpec,
 } from '../contracts/index.js';
@@ -243,11 +244,16 @@ export class BaseWorkloadExecutor {
   }
 
   /** Starts a workload (the HTTP layer validated it); resolves to the seed's start answer. */
-  async start(spec: WorkloadSpec): Promise<{ status: 'started'; threads: number }> {
+  async start(spec: WorkloadSpec): Promise<StartResponse> {
     const engine = this.engine();
     if (this.running) throw new Error('a workload is already running');
     const hook = this.runBenchmark?.bind(this);
-    const run = engine.startLoad(spec, { source: this.node, log: (m) => this.log(m), runUser: hook });
+    const run = engine.startLoad(spec, {
+      source: this.node,
+      log: (m) => this.log(m),
+      runUser: hook,
+      maxInFlight: (this.options.caps ?? DEFAULT_CAPS).maxConcurrency,
+    });
     const cur: Current = { spec, run, startedAt: Date.now() };
     this.current = cur;
     this.log(`started benchmark ${spec.benchmark}: ${run.threads} client loops against ${spec.server_url}`);
@@ -263,7 +269,11 @@ export class BaseWorkloadExecutor {
         this.log(`benchmark ${spec.benchmark} failed: ${cur.error}`);
       },
     );
-    return { status: 'started', threads: run.threads };
+    return {
+      status: 'started',
+      threads: run.threads,
+      ...(run.windowStart !== undefined ? { window_start: run.windowStart } : {}),
+    };
   }
 
   status(): StatusResponse {

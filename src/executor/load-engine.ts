@@ -8,6 +8,8 @@ import type { RunUser } from '../loadgen/index.js';
 export interface LoadRunLike {
   /** Number of client loops started. */
   threads: number;
+  /** Epoch ms the measurement begins (after warmup), when the engine knows it. */
+  windowStart?: number;
   status(): Partial<StatusResponse>;
   snapshot(): MetricsSnapshot;
   stop(): Promise<MetricsSnapshot>;
@@ -17,7 +19,7 @@ export interface LoadRunLike {
 export interface LoadEngine {
   startLoad(
     spec: WorkloadSpec,
-    opts: { source?: string; log?: (msg: string) => void; runUser?: RunUser },
+    opts: { source?: string; log?: (msg: string) => void; runUser?: RunUser; maxInFlight?: number },
   ): LoadRunLike;
   toExecutorMetrics(snapshot: MetricsSnapshot, elapsedSeconds: number): ExecutorMetrics;
   renderPrometheus(service: string, snapshot: MetricsSnapshot): string;

@@ -3,6 +3,8 @@
  * set) and returns a handle with live status and snapshots. Configuration problems (dataset files, api
  * choice) throw E006 synchronously; request failures are data.
  */
+
+import { DEFAULT_CAPS } from '../../contracts/caps.js';
 import type { MetricsSnapshot, RequestRecord, StatusResponse, WorkloadSpec } from '../../contracts/index.js';
 import { ConfigValidationError } from '../../errors.js';
 import { MetricsRecorder } from '../../metrics/recorder.js';
@@ -23,11 +25,15 @@ export interface LoadOptions {
   log?(msg: string): void;
   /** The per-user hook (closed loop only; see user-hook.ts). */
   runUser?: RunUser;
+  /** Open loop without max_concurrency: requests in flight at most (default DEFAULT_CAPS.maxConcurrency). */
+  maxInFlight?: number;
 }
 
 export interface LoadRun {
   /** Client loops started: users in closed loop; in open loop the concurrency cap, or 1 (the dispatcher). */
   threads: number;
+  /** Epoch ms the measurement begins (after warmup). */
+  windowStart: number;
   status(): Partial<StatusResponse>;
   snapshot(): MetricsSnapshot;
   /** Stops sending, cancels in-flight requests (counted as cancelled), resolves to the final snapshot. */
@@ -85,7 +91,12 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions = {}): LoadRun {
   );
   const done = (async () => {
     try {
-      if (load.mode === 'open' && schedule) await runOpenLoop(ctx, schedule, load);
+      if (load.mode === 'open' && schedule)
+        await runOpenLoop(
+          ctx,
+          schedule,
+          load.max_concurrency ?? opts.maxInFlight ?? DEFAULT_CAPS.maxConcurrency,
+        );
       else if (load.mode === 'closed') await runClosedLoop(ctx, load, opts.runUser);
       await ctx.drain();
     } finally {
@@ -100,6 +111,7 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions = {}): LoadRun {
   })();
   return {
     threads,
+    windowStart: ctx.warmupEnd,
     status: () => {
       const c = recorder.counters;
       const ttft = finished ? undefined : recorder.percentile('ttft', 50);
