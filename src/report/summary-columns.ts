@@ -142,6 +142,7 @@ export function summaryColumns(results: BenchmarkResult[]): Column[] {
         const h = r.server_metrics?.prefix_cache_hit_rate;
         return h === undefined ? '-' : num(100 * h, 1);
       },
+      wide: true,
     },
     energy && {
       group: 'energy',
