@@ -268,6 +268,7 @@ export class BaseWorkloadExecutor {
       source: this.node,
       log: (m) => this.log(m),
       runUser: hook,
+      maxInFlight: (this.options.caps ?? DEFAULT_CAPS).maxConcurrency,
     });
     const cur: Current = { spec, run, startedAt: Date.now() };
     this.current = cur;

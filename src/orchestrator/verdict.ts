@@ -8,7 +8,8 @@
  *   - else `completed`.
  * The run's status follows its benchmarks: failed if any failed, else degraded if any was degraded.
  */
-import type { BenchmarkResult, BenchmarkStatus, RunStatus } from '../report/types.js';
+import type { BenchmarkResult } from '../report/types.js';
+import type { BenchmarkStatus, RunStatus } from '../results-folder/types.js';
 
 /** Error rate above which a benchmark is degraded when the recipe sets no `max_error_rate`. */
 export const DEFAULT_MAX_ERROR_RATE = 0.05;

@@ -3,6 +3,7 @@
  * set) and returns a handle with live status and snapshots. Configuration problems (dataset files, api
  * choice) throw E006 synchronously; request failures are data.
  */
+import { DEFAULT_CAPS } from '../../contracts/caps.js';
 import type {
   MetricsSnapshot,
   RequestRecord,
@@ -31,6 +32,8 @@ export interface LoadOptions {
   log?(msg: string): void;
   /** The per-user hook (closed loop only; see user-hook.ts). */
   runUser?: RunUser;
+  /** Open loop without max_concurrency: requests in flight at most (default DEFAULT_CAPS.maxConcurrency). */
+  maxInFlight?: number;
 }
 
 export interface LoadRun {
@@ -89,7 +92,12 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
   );
   const done = (async () => {
     try {
-      if (load.mode === 'open' && schedule) await runOpenLoop(ctx, schedule, load);
+      if (load.mode === 'open' && schedule)
+        await runOpenLoop(
+          ctx,
+          schedule,
+          load.max_concurrency ?? opts.maxInFlight ?? DEFAULT_CAPS.maxConcurrency,
+        );
       else if (load.mode === 'closed') await runClosedLoop(ctx, load, opts.runUser);
       await ctx.drain();
     } finally {
