@@ -7,5 +7,6 @@ export * from './executor-api.js';
 export * from './metrics.js';
 export * from './primitives.js';
 export type * from './record.js';
+export { chunkOffsetMs, recordFromJson } from './record.js';
 export * from './service.js';
 export * from './workload.js';

@@ -16,6 +16,7 @@ import {
   MAX_BODY_BYTES,
   type MetricsSnapshot,
   type ServiceCapabilities,
+  type StartResponse,
   type StatusResponse,
   type WorkloadSpec,
 } from '../contracts/index.js';
@@ -252,7 +253,7 @@ export class BaseWorkloadExecutor {
    * Starts a workload (the HTTP layer validated it) with the service's default API when it names none;
    * resolves to the seed's start answer.
    */
-  async start(given: WorkloadSpec): Promise<{ status: 'started'; threads: number }> {
+  async start(given: WorkloadSpec): Promise<StartResponse> {
     const engine = this.engine();
     if (this.running) throw new Error('a workload is already running');
     const own = (this.constructor as { capabilities?: ServiceCapabilities }).capabilities;
@@ -285,7 +286,11 @@ export class BaseWorkloadExecutor {
         this.log(`benchmark ${spec.benchmark} failed: ${cur.error}`);
       },
     );
-    return { status: 'started', threads: run.threads };
+    return {
+      status: 'started',
+      threads: run.threads,
+      ...(run.windowStart !== undefined ? { window_start: run.windowStart } : {}),
+    };
   }
 
   status(): StatusResponse {
