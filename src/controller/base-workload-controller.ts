@@ -2,7 +2,7 @@
  * The seed's `BaseWorkloadController`: the client side of the executor REST API. Checks executors
  * (E002), starts a workload on all of them (E004), waits for them, collects and merges their metrics
  * exactly (E005), stops them. Transport failures name the node: timeouts E007, refused or broken
- * connections E008.
+ * connections E008. Every call goes to all executors concurrently, at most `fanOut` at once.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type {
@@ -21,6 +21,7 @@ import {
   WorkloadStartError,
 } from '../errors.js';
 import { endpointUrl, joinUrl } from '../util/endpoint.js';
+import { mapAll, settleAll } from '../util/fan-out.js';
 import {
   errorReason,
   type HttpResult,
@@ -37,6 +38,9 @@ import type {
   ExecutorTarget,
   WorkloadControllerOptions,
 } from './types.js';
+
+/** Calls to executors in flight at once by default (health, start, status, metrics, stop). */
+export const DEFAULT_FAN_OUT = 64;
 
 /** A workload as the seed wrote it (durations may be strings, flat load fields) or a full WorkloadSpec. */
 export type WorkloadConfig = StartRequest;
@@ -77,6 +81,24 @@ export class BaseWorkloadController {
 
   protected get pollInterval(): number {
     return this.options.pollInterval ?? 1;
+  }
+
+  /** Executor calls in flight at once (`options.fanOut`, default DEFAULT_FAN_OUT). */
+  get fanOut(): number {
+    return Math.max(1, Math.floor(this.options.fanOut ?? DEFAULT_FAN_OUT));
+  }
+
+  /** `fn` on every executor, at most `fanOut` at once; outcomes in executor order. */
+  protected settleEach<R>(
+    fn: (t: ExecutorTarget, i: number) => Promise<R>,
+    targets: readonly ExecutorTarget[] = this.executors,
+  ): Promise<PromiseSettledResult<R>[]> {
+    return settleAll(targets, this.fanOut, fn);
+  }
+
+  /** `fn` on every executor, at most `fanOut` at once; rejects with the first failure. */
+  protected mapEach<R>(fn: (t: ExecutorTarget, i: number) => Promise<R>): Promise<R[]> {
+    return mapAll(this.executors, this.fanOut, fn);
   }
 
   /** One request to one executor; transport failures become E007/E008 naming the node. */
@@ -134,8 +156,8 @@ export class BaseWorkloadController {
     const deadline = Date.now() + (this.options.healthTimeout ?? Math.min(this.timeout, 30)) * 1000;
     const pending = new Map<ExecutorTarget, string>(this.executors.map((t) => [t, 'not checked']));
     for (;;) {
-      await Promise.all(
-        [...pending.keys()].map(async (t) => {
+      await this.settleEach(
+        async (t) => {
           try {
             const res = await this.call(t, 'GET', '/health');
             const body = parseJson<HealthResponse>(res.text);
@@ -148,7 +170,8 @@ export class BaseWorkloadController {
               err instanceof Error ? err.message.replace(/^executor \S+ \([^)]*\): /, '') : String(err),
             );
           }
-        }),
+        },
+        [...pending.keys()],
       );
       if (pending.size === 0) return undefined;
       if (Date.now() + this.pollInterval * 1000 >= deadline) break;
@@ -170,28 +193,25 @@ export class BaseWorkloadController {
   async startWorkload(config: WorkloadConfig, options: StartOptions = {}): Promise<boolean> {
     this.benchmark = typeof config.benchmark === 'string' ? config.benchmark : 'default';
     const n = this.executors.length;
-    const results = await Promise.allSettled(
-      this.executors.map(async (t, i) => {
-        const body: Record<string, unknown> = {
-          ...config,
-          executor_index: i,
-          executor_count: n,
-          ...options.perExecutor?.(t, i),
-        };
-        if (typeof body.records_path === 'string')
-          body.records_path = body.records_path.replaceAll('{node}', safeName(t.node));
-        const res = await this.call(t, 'POST', '/start', body);
-        if (res.status !== 200)
-          throw new WorkloadStartError(`${t.node}: HTTP ${res.status}: ${errorReason(res)}`);
-        return parseJson<StartResponse>(res.text);
-      }),
-    );
+    const results = await this.settleEach(async (t, i) => {
+      const body: Record<string, unknown> = {
+        ...config,
+        executor_index: i,
+        executor_count: n,
+        ...options.perExecutor?.(t, i),
+      };
+      if (typeof body.records_path === 'string')
+        body.records_path = body.records_path.replaceAll('{node}', safeName(t.node));
+      const res = await this.call(t, 'POST', '/start', body);
+      if (res.status !== 200)
+        throw new WorkloadStartError(`${t.node}: HTTP ${res.status}: ${errorReason(res)}`);
+      return parseJson<StartResponse>(res.text);
+    });
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     if (failures.length === 0) return true;
-    await Promise.allSettled(
-      this.executors
-        .filter((_, i) => results[i].status === 'fulfilled')
-        .map((t) => this.call(t, 'POST', '/stop')),
+    await this.settleEach(
+      (t) => this.call(t, 'POST', '/stop'),
+      this.executors.filter((_, i) => results[i].status === 'fulfilled'),
     );
     const first = failures[0];
     const text = failures.map((f) => (f instanceof Error ? f.message : String(f))).join('; ');
@@ -209,9 +229,7 @@ export class BaseWorkloadController {
 
   /** Every executor's GET /status. */
   async getStatus(): Promise<ExecutorStatus[]> {
-    return Promise.all(
-      this.executors.map(async (t) => ({ ...t, status: await this.getJson<StatusResponse>(t, '/status') })),
-    );
+    return this.mapEach(async (t) => ({ ...t, status: await this.getJson<StatusResponse>(t, '/status') }));
   }
 
   /**
@@ -240,12 +258,10 @@ export class BaseWorkloadController {
 
   /** Every executor's GET /metrics, merged exactly into the seed's aggregate shape. */
   async getMetrics(): Promise<AggregatedMetrics> {
-    const per = await Promise.all(
-      this.executors.map(async (t) => ({
-        node: t.node,
-        metrics: await this.getJson<ExecutorMetrics>(t, '/metrics'),
-      })),
-    );
+    const per = await this.mapEach(async (t) => ({
+      node: t.node,
+      metrics: await this.getJson<ExecutorMetrics>(t, '/metrics'),
+    }));
     return aggregate(per, this.benchmark);
   }
 
@@ -254,12 +270,10 @@ export class BaseWorkloadController {
    * why (after a failure mid-benchmark, what the survivors measured is kept). Undefined metrics when none answers.
    */
   async getAvailableMetrics(): Promise<{ metrics?: AggregatedMetrics; lost: string[] }> {
-    const settled = await Promise.allSettled(
-      this.executors.map(async (t) => ({
-        node: t.node,
-        metrics: await this.getJson<ExecutorMetrics>(t, '/metrics'),
-      })),
-    );
+    const settled = await this.settleEach(async (t) => ({
+      node: t.node,
+      metrics: await this.getJson<ExecutorMetrics>(t, '/metrics'),
+    }));
     const per = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const lost = settled.flatMap((r, i) =>
       r.status === 'rejected'
@@ -271,16 +285,14 @@ export class BaseWorkloadController {
 
   /** POST /stop on every executor; returns true when all stopped (E007/E008/E005 otherwise). */
   async stopWorkload(): Promise<boolean> {
-    const results = await Promise.allSettled(
-      this.executors.map(async (t) => {
-        const res = await this.call(t, 'POST', '/stop');
-        if (res.status !== 200) {
-          throw new MetricsCollectionError(
-            `executor ${t.node}: POST /stop answered HTTP ${res.status}: ${errorReason(res)}`,
-          );
-        }
-      }),
-    );
+    const results = await this.settleEach(async (t) => {
+      const res = await this.call(t, 'POST', '/stop');
+      if (res.status !== 200) {
+        throw new MetricsCollectionError(
+          `executor ${t.node}: POST /stop answered HTTP ${res.status}: ${errorReason(res)}`,
+        );
+      }
+    });
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
     return true;
