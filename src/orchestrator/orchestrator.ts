@@ -17,7 +17,8 @@ import { EXIT_CODES, exitCodeForStatus } from '../exit-codes.js';
 import type { LogSource } from '../logs/types.js';
 import { benchmarkParameters } from '../report/params.js';
 import { type ReportFormat, ResultsWriter } from '../report/results-writer.js';
-import type { BenchmarkResult, BenchmarkStatus, RunResults, RunStatus } from '../report/types.js';
+import type { BenchmarkResult, RunResults } from '../report/types.js';
+import type { BenchmarkStatus, RunStatus } from '../results-folder/types.js';
 import { ServerWindowTracker } from '../serverstats/window-tracker.js';
 import type { BaseServerManager } from '../services/base/base-server-manager.js';
 import { ServiceFactory } from '../services/factory.js';
@@ -362,7 +363,8 @@ export class Orchestrator extends OrchestratorEmitter {
       results[index].status = 'running';
       await writer.prepareBenchmark(b.name);
       await writer.updateRun({ benchmarks: benchmarkEntries(results) });
-      const { result, failure, executorErrors } = await runBenchmark(b, {
+      const executors = controller.active.length;
+      const { result, failure, executorErrors, lost } = await runBenchmark(b, {
         controller,
         events: this,
         serverUrls: ctx.serverUrls,
@@ -386,11 +388,15 @@ export class Orchestrator extends OrchestratorEmitter {
             }
           : undefined,
       });
-      result.parameters = benchmarkParameters(result.spec ?? b.spec, clientEndpoints.length);
+      result.parameters = benchmarkParameters(result.spec ?? b.spec, executors);
       if (result.status === 'completed')
         applyVerdict(
           result,
-          benchmarkVerdict(result, { maxErrorRate: b.spec.max_error_rate, executorErrors }),
+          benchmarkVerdict(result, {
+            maxErrorRate: b.spec.max_error_rate,
+            executorErrors,
+            lostExecutors: lost,
+          }),
         );
       else if (result.status === 'failed' && !result.reason && result.error)
         result.reason = result.error.message;
@@ -398,6 +404,18 @@ export class Orchestrator extends OrchestratorEmitter {
       if (result.status === 'failed' || result.status === 'degraded')
         this.warn(`benchmark ${result.name} ${result.status}: ${result.reason}`);
       await writer.writeBenchmark(result);
+      // why the benchmarks after this one cannot run, if they cannot
+      const left = controller.active.length;
+      const stop = failure
+        ? `the run ended: benchmark ${b.name} failed (${errorLine(failure)})`
+        : left === 0
+          ? `no executor left: ${[...controller.lost.keys()].join(', ')} lost`
+          : result.status === 'failed' && plan.onFailure === 'stop'
+            ? `benchmark ${b.name} failed and orchestration.on_failure is stop`
+            : undefined;
+      if (stop && !this.abort.signal.aborted) skipRest(results, index + 1, stop);
+      else if (lost.length && index + 1 < results.length)
+        this.warn(`the next benchmarks run on the ${left} executor(s) left (lost: ${lost.join('; ')})`);
       await writer.updateRun({ benchmarks: benchmarkEntries(results) });
       this.emit('benchmark-done', { ...result, index, total: plan.benchmarks.length });
       if (failure) {
@@ -409,6 +427,7 @@ export class Orchestrator extends OrchestratorEmitter {
         });
         throw failure;
       }
+      if (stop) break;
     }
     this.emit('phase', { phase: 'benchmarks', state: 'done', elapsedMs: Date.now() - t0 });
   }
@@ -514,6 +533,20 @@ export class Orchestrator extends OrchestratorEmitter {
     }
     this.stoppables.length = 0;
     this.emit('phase', { phase: 'teardown', state: 'done', elapsedMs: Date.now() - t0 });
+  }
+}
+
+/** `E00x: message` (or the message) of an error. */
+function errorLine(err: unknown): string {
+  const e = errorInfo(err);
+  return e.code ? `${e.code}: ${e.message}` : e.message;
+}
+
+/** Marks the benchmarks from `from` on as skipped, with why. */
+function skipRest(results: BenchmarkResult[], from: number, why: string): void {
+  for (const r of results.slice(from)) {
+    r.status = 'skipped';
+    r.reason = `skipped: ${why}`;
   }
 }
 

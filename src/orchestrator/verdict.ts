@@ -6,9 +6,11 @@
  *     DEFAULT_MAX_ERROR_RATE, settable per recipe and suite entry), an executor was lost or reported an
  *     error (e.g. its records file could not be written);
  *   - else `completed`.
- * The run's status follows its benchmarks: failed if any failed, else degraded if any was degraded.
+ * The run's status follows its benchmarks: failed if any failed or was skipped (after a failure with
+ * `orchestration.on_failure: stop`, or with no executor left), else degraded if any was degraded.
  */
-import type { BenchmarkResult, BenchmarkStatus, RunStatus } from '../report/types.js';
+import type { BenchmarkResult } from '../report/types.js';
+import type { BenchmarkStatus, RunStatus } from '../results-folder/types.js';
 
 /** Error rate above which a benchmark is degraded when the recipe sets no `max_error_rate`. */
 export const DEFAULT_MAX_ERROR_RATE = 0.05;
@@ -78,7 +80,8 @@ export function runVerdict(
     results
       .filter((r) => r.status === status)
       .map((r) => `benchmark ${r.name} ${status}: ${r.reason ?? r.error?.message ?? status}`);
-  const failed = named('failed');
+  // a benchmark skipped (on_failure: stop, no executor left) did not run: the run failed
+  const failed = [...named('failed'), ...named('skipped')];
   if (failed.length) return { status: 'failed', reason: failed.join('; ') };
   const degraded = named('degraded');
   if (degraded.length) return { status: 'degraded', reason: degraded.join('; ') };

@@ -7,6 +7,7 @@
  * failed. See docs/user-guide.md (The HTML report).
  */
 import type { Provenance } from '../provenance/run.js';
+import type { RunBenchmark, RunFolder } from '../results-folder/index.js';
 import { distributionPlots } from './distribution-plots.js';
 import type { ReportAssets } from './html-assets.js';
 import { esc, page, plotDivs, table } from './html-page.js';
@@ -14,7 +15,6 @@ import { LENGTH_HEAD, LENGTH_NOTE, lengthPlot, lengthRows } from './lengths.js';
 import { benchmarkParameters, parameterColumns, varyingParameters } from './params.js';
 import type { Plot } from './plot-types.js';
 import { energyLine, provenanceSection } from './provenance-section.js';
-import type { FolderBenchmark, RunFolder } from './run-folder.js';
 import { summaryHeader, summaryRows } from './summary-table.js';
 import { paretoPlot, type SweepPoint, sweepPlots } from './sweep-plots.js';
 import { benchmarkBands, benchmarkTimePlots, monitorPlots, runTimeRange } from './time-plots.js';
@@ -23,11 +23,11 @@ import type { BenchmarkResult } from './types.js';
 /** Log lines shown per component when the run or a benchmark failed. */
 export const LOG_TAIL = 25;
 
-function executorsOf(b: FolderBenchmark, folder: RunFolder): number {
+function executorsOf(b: RunBenchmark, folder: RunFolder): number {
   return b.executors ?? b.spec?.executor_count ?? (folder.run?.client_nodes?.length || 1);
 }
 
-function asResult(b: FolderBenchmark, folder: RunFolder): BenchmarkResult {
+function asResult(b: RunBenchmark, folder: RunFolder): BenchmarkResult {
   return {
     ...b,
     parameters: benchmarkParameters(b.spec, executorsOf(b, folder)),
@@ -86,7 +86,7 @@ function summarySection(folder: RunFolder): string {
   ].join('');
 }
 
-function benchmarkSection(b: FolderBenchmark, i: number, plots: Plot[]): string {
+function benchmarkSection(b: RunBenchmark, i: number, plots: Plot[]): string {
   const id = `b${i}`;
   const lengths = lengthPlot(id, b.snapshot);
   const mine = [
