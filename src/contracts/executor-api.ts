@@ -62,6 +62,7 @@ export const startRequestSchema = z
       request_distribution,
       burstiness,
       max_concurrency,
+      pacer_poll_ms,
       ...b
     }) => ({
       ...b,
@@ -74,6 +75,7 @@ export const startRequestSchema = z
           request_distribution,
           burstiness,
           max_concurrency,
+          pacer_poll_ms,
         }),
     }),
   );

@@ -96,6 +96,7 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions = {}): LoadRun {
           ctx,
           schedule,
           load.max_concurrency ?? opts.maxInFlight ?? DEFAULT_CAPS.maxConcurrency,
+          load.pacer_poll_ms,
         );
       else if (load.mode === 'closed') await runClosedLoop(ctx, load, opts.runUser);
       await ctx.drain();
