@@ -100,6 +100,9 @@ export const workloadFields = {
     .min(0, 'must be between 0 and 1')
     .max(1, 'must be between 0 and 1')
     .meta({ description: 'failed / (ok + failed) above which a benchmark is degraded (default 0.05)' }),
+  stop_on_saturation: z.boolean({ error: 'expected true or false' }).meta({
+    description: 'open loop: stop a benchmark early once it is over-saturated (docs/load-generation.md)',
+  }),
 };
 
 /** Closed loop: `clients_per_node` users per executor, each sending one request at a time. */
@@ -156,9 +159,26 @@ export function loadFromFields(f: LoadFields): Load {
   };
 }
 
-/** Where an executor's prompts come from: synthetic lengths, or a dataset file. */
+/**
+ * Shared-prefix prompts (a system prompt or few-shot template per group): `groups` exact prefixes of
+ * `prefix_len` tokens, each prompt one group's prefix followed by its own `suffix_len` tokens.
+ */
+export const sharedPrefixSchema = z.object(
+  {
+    prefix_len: positiveInt.meta({ description: 'tokens of each group’s shared prefix' }),
+    groups: positiveInt.meta({ description: 'number of distinct prefixes; requests rotate over them' }),
+    suffix_len: lengthSpec.meta({
+      description: 'tokens after the prefix, unique per request (or a distribution)',
+    }),
+  },
+  { error: 'expected {prefix_len, groups, suffix_len}' },
+);
+export type SharedPrefix = z.infer<typeof sharedPrefixSchema>;
+
+/** Where an executor's prompts come from: synthetic lengths, shared prefixes, or a dataset file. */
 export const promptSourceSchema = z.union([
   z.object({ source: z.literal('synthetic'), input_tokens: lengthSpec, output_tokens: lengthSpec }),
+  sharedPrefixSchema.extend({ source: z.literal('shared_prefix'), output_tokens: lengthSpec }),
   z.object({
     source: z.enum(DATASET_FORMATS, { error: `expected one of synthetic, ${DATASET_FORMATS.join(', ')}` }),
     path: nonEmpty,
@@ -166,6 +186,11 @@ export const promptSourceSchema = z.union([
   }),
 ]);
 export type PromptSource = z.infer<typeof promptSourceSchema>;
+
+/** The file a prompt source reads (a dataset or a trace), or undefined for generated prompts. */
+export function promptFile(p: PromptSource | undefined): string | undefined {
+  return p && 'path' in p ? p.path : undefined;
+}
 
 /**
  * The resolved workload of one benchmark on one executor: what `POST /start` carries (durations in
@@ -212,6 +237,8 @@ export const workloadSpecSchema = z.object({
   window_seconds: positiveSeconds.optional(),
   /** Orchestrator only: failed / (ok + failed) above which the benchmark is degraded (default 0.05). */
   max_error_rate: workloadFields.max_error_rate.optional(),
+  /** Orchestrator only: stop an open-loop benchmark as soon as it is over-saturated (src/decide/saturation.ts). */
+  stop_on_saturation: workloadFields.stop_on_saturation.optional(),
   /** Directory where the executor appends raw per-request records (JSONL). */
   records_path: nonEmpty.optional(),
 });

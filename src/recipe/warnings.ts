@@ -119,7 +119,7 @@ export function plausibilityWarnings(
   }
 
   const anyOf = (k: string) => has(w, k) || suite.some((x) => has(x, k)) || has(obj(w.sweep), k);
-  if (base && base !== 'dummy' && !anyOf('prompt_len') && !anyOf('dataset'))
+  if (base && base !== 'dummy' && !['prompt_len', 'dataset', 'shared_prefix'].some(anyOf))
     warn(
       ['workload'],
       'no prompt_len or dataset: synthetic prompts of 128 tokens are used; set prompt_len (and gen_tokens) to match your use case',
@@ -131,6 +131,11 @@ export function plausibilityWarnings(
     );
   const capNote = 'caps open-loop load only (target_rps); closed loop is already bounded by clients_per_node';
   if (has(w, 'max_concurrency') && !openLoop) warn(['workload', 'max_concurrency'], capNote);
+  if (w.stop_on_saturation === true && !openLoop)
+    warn(
+      ['workload', 'stop_on_saturation'],
+      'has no effect in closed loop: saturation is judged for open-loop loads (target_rps) only',
+    );
   if (has(w, 'pacer_poll_ms') && !openLoop)
     warn(
       ['workload', 'pacer_poll_ms'],

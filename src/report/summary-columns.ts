@@ -37,6 +37,11 @@ export function hasServerFigures(results: BenchmarkResult[]): boolean {
   return results.some((r) => r.server_metrics !== undefined);
 }
 
+/** Some benchmark's servers counted prefix-cache queries: a `prefix hit %` column (the share of prompt tokens cached). */
+export function hasPrefixCache(results: BenchmarkResult[]): boolean {
+  return results.some((r) => r.server_metrics?.prefix_cache_hit_rate !== undefined);
+}
+
 /** Some benchmark has measured energy (GPU power on the server nodes): `GPU W` and `tok/J` columns. */
 export function hasEnergyFigures(results: BenchmarkResult[]): boolean {
   return results.some((r) => (r.energy?.energy_j ?? 0) > 0);
@@ -55,6 +60,13 @@ function serverTtft(r: BenchmarkResult): string {
   if (exact) return num(exact.p50, 1);
   const est = m?.latency_ms.ttft;
   return est && Number.isFinite(est.p50) ? `~${num(est.p50, 1)}` : '-';
+}
+
+/** `yes` / `stop` (over-saturated and stopped early) / `no` for an open-loop benchmark; `-` otherwise. */
+export function saturatedCell(r: BenchmarkResult): string {
+  const s = r.saturation;
+  if (!s) return '-';
+  return s.saturated ? (s.stopped_early ? 'stop' : 'yes') : 'no';
 }
 
 /** `8 users` / `20/s` from the benchmark's parameters (or its spec). */
@@ -77,6 +89,7 @@ export function summaryColumns(results: BenchmarkResult[]): Column[] {
   const slo = results.some(hasSlo);
   const notCompleted = results.some((r) => r.status !== 'completed');
   const energy = hasEnergyFigures(results);
+  const prefix = hasPrefixCache(results);
   const openCell = (f: (s: BenchmarkSummary) => string) => (r: BenchmarkResult) =>
     r.summary && isOpenLoop(r) ? f(r.summary) : '-';
   const cols: (Column | false)[] = [
@@ -128,6 +141,16 @@ export function summaryColumns(results: BenchmarkResult[]): Column[] {
       cell: (r) => (r.summary?.requests.ok ? num(r.server_metrics?.rates.output_tokens_per_s, 1) : '-'),
     },
     srv && { group: 'server', head: 'TTFT ms', label: 'srv TTFT p50 (ms)', cell: serverTtft },
+    prefix && {
+      group: 'server',
+      head: 'prefix hit %',
+      label: 'srv prefix hit %',
+      cell: (r) => {
+        const h = r.server_metrics?.prefix_cache_hit_rate;
+        return h === undefined ? '-' : num(100 * h, 1);
+      },
+      wide: true,
+    },
     energy && {
       group: 'energy',
       head: 'GPU W',
@@ -173,6 +196,12 @@ export function summaryColumns(results: BenchmarkResult[]): Column[] {
       label: 'E2E sched p99 (ms)',
       cell: openCell((s) => pct(s, 'e2e_from_scheduled', 'p99')),
       wide: true,
+    },
+    open && {
+      group: 'open loop',
+      head: 'sat.',
+      label: 'saturated',
+      cell: saturatedCell,
     },
   ];
   return cols.filter((c): c is Column => c !== false);
