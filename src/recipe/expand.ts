@@ -11,6 +11,7 @@ import {
   type DATASET_FORMATS,
   loadFromFields,
   type PromptSource,
+  promptFile,
   type WorkloadSpec,
 } from '../contracts/index.js';
 import { safeName } from '../util/names.js';
@@ -104,6 +105,8 @@ function prompts(w: Fields, baseDir: string | undefined): PromptSource {
       ...(w.gen_tokens !== undefined ? { output_tokens: w.gen_tokens } : {}),
     };
   }
+  if (w.shared_prefix)
+    return { source: 'shared_prefix', ...w.shared_prefix, output_tokens: w.gen_tokens ?? DEFAULT_TOKENS };
   return {
     source: 'synthetic',
     input_tokens: w.prompt_len ?? DEFAULT_TOKENS,
@@ -201,7 +204,7 @@ export function expandWithOrigins(recipe: Recipe, opts: ExpandOptions = {}): Ben
     const p: BenchmarkPlanWithOrigin = { name, workload: spec, spec };
     const thresholds = [...(common ?? []), ...(own ?? [])];
     if (thresholds.length) p.thresholds = thresholds;
-    if (spec.prompts && spec.prompts.source !== 'synthetic') p.datasetField = field;
+    if (promptFile(spec.prompts) !== undefined) p.datasetField = field;
     return p;
   };
   const reps = recipe.repetitions ?? 1;
