@@ -223,7 +223,7 @@ export class BaseWorkloadExecutor {
       l.mode === 'closed'
         ? { clients_per_node: l.clients_per_node }
         : {
-            target_rps: l.target_rps,
+            target_rps: l.mode === 'open' ? l.target_rps : Math.max(l.ramp_start_rps, l.ramp_end_rps),
             max_concurrency: l.max_concurrency,
             executor_count: spec.executor_count,
           };

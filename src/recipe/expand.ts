@@ -136,6 +136,10 @@ function toSpec(name: string, w: Fields, recipe: Recipe, baseDir: string | undef
       request_distribution: w.request_distribution,
       burstiness: w.burstiness,
       max_concurrency: w.max_concurrency,
+      ramp: w.ramp,
+      ramp_start_rps: w.ramp_start_rps,
+      ramp_end_rps: w.ramp_end_rps,
+      ramp_duration: optionalSeconds(w.ramp_duration, 'workload.ramp_duration'),
       pacer_poll_ms: w.pacer_poll_ms,
     }),
     // the service's default API when the recipe names none (the executor would pick the same)

@@ -5,7 +5,7 @@
  * `protocol`). Capabilities come from the service's registration, through the executor.
  */
 
-import type { ServiceCapabilities, WorkloadSpec } from '../../contracts/index.js';
+import { isScheduledLoad, type ServiceCapabilities, type WorkloadSpec } from '../../contracts/index.js';
 import { ConfigValidationError } from '../../errors.js';
 import { apiOf, apiRefusal } from './api-choice.js';
 import { ollamaProtocol } from './ollama.js';
@@ -23,7 +23,7 @@ export type { CancelSignal, RequestInput, ServiceClient } from './types.js';
 /** Connections per origin: closed loop one per user; open loop `max_concurrency`, else unbounded. */
 export function connectionsFor(spec: WorkloadSpec): number | null {
   const load = spec.load;
-  return load.mode === 'open' ? (load.max_concurrency ?? null) : Math.max(1, load.clients_per_node);
+  return isScheduledLoad(load) ? (load.max_concurrency ?? null) : Math.max(1, load.clients_per_node);
 }
 
 export function createServiceClient(

@@ -11,11 +11,12 @@ import type {
   StatusResponse,
   WorkloadSpec,
 } from '../../contracts/index.js';
+import { isScheduledLoad } from '../../contracts/index.js';
 import { ConfigValidationError } from '../../errors.js';
 import { MetricsRecorder } from '../../metrics/recorder.js';
 import { createServiceClient } from '../clients/index.js';
 import { loadPrompts } from '../datasets/index.js';
-import { executorMaxRequests, executorSchedule } from '../schedule/share.js';
+import { executorMaxRequests, executorRequestedRps, executorSchedule } from '../schedule/share.js';
 import { runClosedLoop } from './closed-loop.js';
 import { RunContext } from './context.js';
 import { runOpenLoop } from './open-loop.js';
@@ -63,7 +64,7 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
     source,
     slo: spec.slo,
     openLoop: schedule !== undefined,
-    requestedRps: schedule?.rate,
+    requestedRps: executorRequestedRps(spec),
     windowSeconds: spec.window_seconds,
   });
   const writer = spec.records_path ? new RecordWriter(spec.records_path) : undefined;
@@ -78,7 +79,7 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
     opts.onRecord,
   );
   const load = spec.load;
-  const threads = load.mode === 'open' ? (load.max_concurrency ?? 1) : Math.max(1, load.clients_per_node);
+  const threads = isScheduledLoad(load) ? (load.max_concurrency ?? 1) : Math.max(1, load.clients_per_node);
   let finished = false;
   let final: MetricsSnapshot | undefined;
   const snapshot = (): MetricsSnapshot => {
@@ -88,13 +89,15 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
     return s;
   };
   opts.log?.(
-    schedule
-      ? `open loop: ${schedule.rate.toFixed(3)} req/s ${schedule.distribution} to ${spec.server_url}`
-      : `closed loop: ${threads} users to ${spec.server_url}`,
+    load.mode === 'ramp'
+      ? `rate ramp (${load.ramp}): ${load.ramp_start_rps} -> ${load.ramp_end_rps} req/s over all executors, ${schedule?.distribution} to ${spec.server_url}`
+      : schedule
+        ? `open loop: ${schedule.rate.toFixed(3)} req/s ${schedule.distribution} to ${spec.server_url}`
+        : `closed loop: ${threads} users to ${spec.server_url}`,
   );
   const done = (async () => {
     try {
-      if (load.mode === 'open' && schedule)
+      if (isScheduledLoad(load) && schedule)
         await runOpenLoop(
           ctx,
           schedule,
