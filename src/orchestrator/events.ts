@@ -4,6 +4,7 @@
  * lines, logs and reports subscribe; the orchestrator itself never formats anything for a terminal.
  */
 import { EventEmitter } from 'node:events';
+import type { SearchOutcome } from '../decide/search.js';
 import type { BenchmarkResult, RunResults } from '../report/types.js';
 
 export type PhaseName =
@@ -68,6 +69,8 @@ export interface OrchestratorEvents {
   'benchmark-start': [BenchmarkStartEvent];
   'benchmark-progress': [BenchmarkProgressEvent];
   'benchmark-done': [BenchmarkResult & { index: number; total: number }];
+  /** A capacity search ended (`workload.search`): the answer with its bracket. */
+  'search-done': [SearchOutcome];
   warning: [string];
   /** Model download / preparation progress from a server manager. */
   'prepare-progress': [

@@ -12,6 +12,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { TOKEN_ENV } from '../contracts/index.js';
 import { failedThresholds } from '../decide/evaluate.js';
+import type { SearchOutcome } from '../decide/search.js';
 import { fromSystemError, isHpcBenchError } from '../errors.js';
 import { EXIT_CODES, exitCodeForStatus } from '../exit-codes.js';
 import type { LogSource } from '../logs/types.js';
@@ -33,8 +34,9 @@ import { planFromRecipe } from './recipe-plan.js';
 import { attachRunLog } from './run-log.js';
 import type { RunPlan } from './run-plan.js';
 import { runTotals } from './run-totals.js';
+import { type RunOne, runSearch } from './search-runner.js';
 import { pinnedTargets, resolveTargetMapping } from './target-mapping.js';
-import { applyVerdict, benchmarkVerdict, runVerdict } from './verdict.js';
+import { applyVerdict, benchmarkVerdict, gateGenerator, runVerdict } from './verdict.js';
 
 /** Thrown inside the run when its signal aborts; never escapes run(). */
 export class RunInterrupted extends Error {
@@ -69,6 +71,8 @@ export class Orchestrator extends OrchestratorEmitter {
   private interruptedIn?: string;
   private readonly stoppables: { name: string; s: Stoppable }[] = [];
   private provenance?: RunProvenance;
+  /** A capacity search's outcome so far (`workload.search`). */
+  search?: SearchOutcome;
 
   constructor(options: OrchestratorOptions) {
     super();
@@ -233,7 +237,7 @@ export class Orchestrator extends OrchestratorEmitter {
     }
     const interrupted = this.abort.signal.aborted;
     const failed = failure !== undefined && !(failure instanceof RunInterrupted);
-    const verdict = runVerdict(results, { failure: failed, interrupted });
+    const verdict = runVerdict(results, { failure: failed, interrupted, search: this.search });
     const status = verdict.status;
     const error =
       status === 'interrupted'
@@ -259,6 +263,7 @@ export class Orchestrator extends OrchestratorEmitter {
       ...(status === 'interrupted' ? { interrupted_phase: this.interruptedIn } : {}),
       results_dir: writer.dir,
       benchmarks: results,
+      ...(this.search ? { search: this.search } : {}),
       ...(error ? { error } : {}),
     };
     this.results = final;
@@ -279,7 +284,7 @@ export class Orchestrator extends OrchestratorEmitter {
           error,
           benchmarks: benchmarkEntries(results),
         });
-        await writer.writeRunSummary(results, final);
+        await writer.writeRunSummary(results, final, this.search);
       },
       undefined,
       false,
@@ -357,9 +362,8 @@ export class Orchestrator extends OrchestratorEmitter {
     const energy = monitoring ? await this.energyPhase(plan, ctx) : undefined;
     const t0 = Date.now();
     const serverWindow = this.serverWindowFactory(manager, ctx.serverUrls);
-    for (const [index, b] of plan.benchmarks.entries()) {
-      if (this.abort.signal.aborted) break;
-      results[index].status = 'running';
+    const one: RunOne = async (b, index, total, remainingSeconds, judge) => {
+      results[index] = { name: b.name, status: 'running' };
       await writer.prepareBenchmark(b.name);
       await writer.updateRun({ benchmarks: benchmarkEntries(results) });
       const { result, failure, executorErrors } = await runBenchmark(b, {
@@ -371,10 +375,8 @@ export class Orchestrator extends OrchestratorEmitter {
         timeout: this.timeout,
         signal: this.abort.signal,
         index,
-        total: plan.benchmarks.length,
-        remainingSeconds: plan.benchmarks
-          .slice(index + 1)
-          .reduce((n, x) => n + (x.spec.warmup ?? 0) + (x.spec.duration ?? 0), 0),
+        total,
+        remainingSeconds,
         serverWindow: serverWindow?.(b.name, b.spec.server_urls),
         energy: energy
           ? async (result) => {
@@ -394,12 +396,14 @@ export class Orchestrator extends OrchestratorEmitter {
         );
       else if (result.status === 'failed' && !result.reason && result.error)
         result.reason = result.error.message;
+      gateGenerator(result, b.spec);
+      if (result.status !== 'interrupted') judge?.(result);
       results[index] = result;
       if (result.status === 'failed' || result.status === 'degraded')
         this.warn(`benchmark ${result.name} ${result.status}: ${result.reason}`);
       await writer.writeBenchmark(result);
       await writer.updateRun({ benchmarks: benchmarkEntries(results) });
-      this.emit('benchmark-done', { ...result, index, total: plan.benchmarks.length });
+      this.emit('benchmark-done', { ...result, index, total });
       if (failure) {
         this.emit('phase', {
           phase: 'benchmarks',
@@ -409,7 +413,25 @@ export class Orchestrator extends OrchestratorEmitter {
         });
         throw failure;
       }
-    }
+      return result;
+    };
+    if (plan.search) {
+      const outcome = await runSearch(plan.search, one, this.abort.signal, (o) => {
+        this.search = o;
+      });
+      this.emit('search-done', outcome);
+    } else
+      for (const [index, b] of plan.benchmarks.entries()) {
+        if (this.abort.signal.aborted) break;
+        await one(
+          b,
+          index,
+          plan.benchmarks.length,
+          plan.benchmarks
+            .slice(index + 1)
+            .reduce((n, x) => n + (x.spec.warmup ?? 0) + (x.spec.duration ?? 0), 0),
+        );
+      }
     this.emit('phase', { phase: 'benchmarks', state: 'done', elapsedMs: Date.now() - t0 });
   }
 

@@ -7,6 +7,7 @@ import { parseThreshold } from '../decide/threshold.js';
 import type { ConfigIssue } from '../errors.js';
 import { apiRefusal } from '../loadgen/clients/api-choice.js';
 import { has, type Loose, num, obj, str } from './loose.js';
+import { searchedField, searchRules } from './search-rules.js';
 import { issueAt, type PathSegment, type RecipeSource } from './source.js';
 import { sweepRules } from './sweep-rules.js';
 
@@ -153,7 +154,10 @@ function workloadRules(ctx: RuleContext, err: Push): void {
     if (al.length > 1) err(['workload', 'benchmark_suite', i, al[1]], `give only one of ${al.join(', ')}`);
   });
   const anyOpenLoop =
-    has(w, 'target_rps') || suite.some((e) => has(obj(e), 'target_rps')) || has(obj(w.sweep), 'target_rps');
+    has(w, 'target_rps') ||
+    suite.some((e) => has(obj(e), 'target_rps')) ||
+    has(obj(w.sweep), 'target_rps') ||
+    searchedField(w) === 'target_rps';
   // A suite entry is checked as merged with the base workload: its own value, else the base's; `null`
   // ("not set") hides the base's value.
   const sweepRps = has(obj(w.sweep), 'target_rps');
@@ -188,6 +192,7 @@ function workloadRules(ctx: RuleContext, err: Push): void {
   });
   thresholdRules(w.thresholds, ['workload'], err);
   sweepRules(ctx, w, err);
+  searchRules(ctx.data, w, err);
 }
 
 /** Every condition of a `thresholds:` list names a known figure with a value in its unit. */

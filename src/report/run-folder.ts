@@ -7,12 +7,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import type { MetricsSnapshot, WorkloadSpec } from '../contracts/index.js';
+import type { GeneratorCheck } from '../decide/generator-gate.js';
+import type { SearchOutcome } from '../decide/search.js';
 import type { LogRecord } from '../logs/types.js';
 import type { BenchmarkSummary } from '../metrics/types.js';
 import type { EnergyReport } from '../monitor/energy.js';
 import type { ServerMetricsView } from '../serverstats/types.js';
 import { safeName } from '../util/names.js';
-import type { BenchmarkStatus, ErrorInfo, RunRecord } from './types.js';
+import type { BenchmarkResult, BenchmarkStatus, ErrorInfo, RunRecord } from './types.js';
 
 export interface CsvTable {
   header: string[];
@@ -33,6 +35,8 @@ export interface FolderBenchmark {
   executors?: number;
   error?: ErrorInfo;
   timeseries?: CsvTable;
+  load_generator?: GeneratorCheck;
+  probe?: BenchmarkResult['probe'];
 }
 
 export interface MonitorFile {
@@ -48,6 +52,8 @@ export interface RunFolder {
   run?: RunRecord;
   resolved?: unknown;
   benchmarks: FolderBenchmark[];
+  /** A capacity search's outcome (summary.json `search`). */
+  search?: SearchOutcome;
   monitors: MonitorFile[];
   logs: LogRecord[];
   missing: string[];
@@ -111,7 +117,8 @@ function readBenchmark(dir: string, name: string, status: string, missing: strin
   if (!existsSync(bdir)) return b;
   const m = readJson<MetricsFile>(join(bdir, 'metrics.json'), missing, dir);
   const s = readJson<
-    BenchmarkSummary & { server_metrics?: ServerMetricsView; energy?: EnergyReport; error?: ErrorInfo }
+    BenchmarkSummary &
+      Pick<FolderBenchmark, 'server_metrics' | 'energy' | 'error' | 'load_generator' | 'probe'>
   >(join(bdir, 'summary.json'), missing, dir);
   if (m) {
     Object.assign(b, {
@@ -127,6 +134,8 @@ function readBenchmark(dir: string, name: string, status: string, missing: strin
   if (s?.requests) b.summary = s;
   b.server_metrics ??= s?.server_metrics;
   if (s?.energy) b.energy = s.energy;
+  if (s?.load_generator) b.load_generator = s.load_generator;
+  if (s?.probe) b.probe = s.probe;
   b.error ??= s?.error;
   const ts = join(bdir, 'timeseries.csv');
   if (existsSync(ts)) b.timeseries = parseCsv(readFileSync(ts, 'utf8'));
@@ -178,5 +187,17 @@ export function readRunFolder(dir: string): RunFolder {
       .sort()
       .map((name) => ({ name, status: 'unknown' }));
   const benchmarks = names.map((b) => readBenchmark(dir, b.name, b.status, missing));
-  return { dir, run, resolved, benchmarks, monitors: monitorFiles(dir), logs: readLogs(dir), missing };
+  const search = existsSync(join(dir, 'summary.json'))
+    ? readJson<{ search?: SearchOutcome }>(join(dir, 'summary.json'), missing, dir)?.search
+    : undefined;
+  return {
+    dir,
+    run,
+    resolved,
+    benchmarks,
+    ...(search ? { search } : {}),
+    monitors: monitorFiles(dir),
+    logs: readLogs(dir),
+    missing,
+  };
 }

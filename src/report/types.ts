@@ -6,6 +6,8 @@
 import type { WorkloadSpec } from '../contracts/index.js';
 import type { AggregatedMetrics, ClientMetrics } from '../controller/types.js';
 import type { ThresholdResult } from '../decide/evaluate.js';
+import type { GeneratorCheck } from '../decide/generator-gate.js';
+import type { ProbeVerdict, SearchField, SearchOutcome } from '../decide/search.js';
 import type { BenchmarkSummary } from '../metrics/types.js';
 import type { EnergyReport } from '../monitor/energy.js';
 import type { ServerMetricsView } from '../serverstats/types.js';
@@ -42,6 +44,10 @@ export interface BenchmarkResult {
   energy?: EnergyReport;
   /** The recipe's thresholds evaluated on this benchmark's figures (src/decide/). */
   thresholds?: ThresholdResult[];
+  /** Open loop: whether the load generator kept its schedule (src/decide/generator-gate.ts). */
+  load_generator?: GeneratorCheck;
+  /** A capacity search's probe: the value probed, its verdict and the SLO conditions evaluated on it. */
+  probe?: { field: SearchField; value: number; verdict: ProbeVerdict; why: string[]; slo: ThresholdResult[] };
   /** Why the benchmark is `failed`, `degraded` or `interrupted` (src/orchestrator/verdict.ts). */
   reason?: string;
   error?: ErrorInfo;
@@ -85,5 +91,7 @@ export interface RunResults extends Omit<AggregatedMetrics, 'summary' | 'snapsho
   interrupted_phase?: string;
   results_dir?: string;
   benchmarks: BenchmarkResult[];
+  /** `workload.search`: the answer with its bracket and every probe (src/decide/search.ts). */
+  search?: SearchOutcome;
   error?: ErrorInfo;
 }

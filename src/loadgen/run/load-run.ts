@@ -3,7 +3,14 @@
  * set) and returns a handle with live status and snapshots. Configuration problems (dataset files, api
  * choice) throw E006 synchronously; request failures are data.
  */
-import type { MetricsSnapshot, RequestRecord, StatusResponse, WorkloadSpec } from '../../contracts/index.js';
+import { performance } from 'node:perf_hooks';
+import type {
+  ExecutorLoad,
+  MetricsSnapshot,
+  RequestRecord,
+  StatusResponse,
+  WorkloadSpec,
+} from '../../contracts/index.js';
 import { ConfigValidationError } from '../../errors.js';
 import { MetricsRecorder } from '../../metrics/recorder.js';
 import { createServiceClient } from '../clients/index.js';
@@ -72,10 +79,12 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions = {}): LoadRun {
   const threads = load.mode === 'open' ? (load.max_concurrency ?? 1) : Math.max(1, load.clients_per_node);
   let finished = false;
   let final: MetricsSnapshot | undefined;
+  const usage = executorUsage();
   const snapshot = (): MetricsSnapshot => {
     if (final) return final;
     const s = recorder.snapshot();
     s.last_send = ctx.lastSend;
+    s.executor_load = usage();
     return s;
   };
   opts.log?.(
@@ -120,5 +129,24 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions = {}): LoadRun {
       return done;
     },
     done,
+  };
+}
+
+/**
+ * This process's CPU time and event-loop utilisation since the call, as figures of the load generator's
+ * own load (the validity gate, src/decide/generator-gate.ts, reads them). An executor runs one load at a
+ * time, so the process's figures are the load's.
+ */
+function executorUsage(): () => ExecutorLoad {
+  const cpu0 = process.cpuUsage();
+  const elu0 = performance.eventLoopUtilization();
+  const t0 = performance.now();
+  return () => {
+    const cpu = process.cpuUsage(cpu0);
+    const wallMs = Math.max(1, performance.now() - t0);
+    return {
+      cpu_cores: (cpu.user + cpu.system) / 1000 / wallMs,
+      event_loop_utilization: performance.eventLoopUtilization(elu0).utilization,
+    };
   };
 }
