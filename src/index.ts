@@ -19,6 +19,35 @@ export type {
   WorkloadControllerOptions,
 } from './controller/index.js';
 export { BaseWorkloadController } from './controller/index.js';
+// Decisions over finished runs: compare with intervals, thresholds, repetitions, the figure registry
+export {
+  type BenchmarkComparison,
+  type CompareOptions,
+  compareRuns,
+  DEFAULT_COMPARE,
+  ENERGY_HEADLINE,
+  type FigureComparison,
+  HEADLINE,
+  type RunComparison,
+  regressions,
+  type Verdict,
+} from './decide/compare.js';
+export { renderComparison, renderComparisonMarkdown } from './decide/compare-render.js';
+export { evaluateThresholds, failedThresholds, renderThresholdTable } from './decide/evaluate.js';
+export {
+  FIGURES,
+  type Figure,
+  type FigureSources,
+  figure,
+  figureSource,
+  type SummaryFile,
+} from './decide/figures.js';
+export {
+  type RepetitionFigure,
+  type RepetitionSummary,
+  summarizeRepetitions,
+} from './decide/repetitions.js';
+export { type ParsedThreshold, parseThreshold, type Threshold } from './decide/threshold.js';
 // Errors (E001–E008) and exit codes
 export * from './errors.js';
 export type { LoadEngine, LoadRunLike, WorkloadExecutorOptions } from './executor/index.js';
@@ -84,8 +113,18 @@ export {
   validateRecipeFile,
   type Workload,
 } from './recipe/index.js';
-// Results
+// Results: what a run returns, and a results folder read back
 export type * from './report/types.js';
+export {
+  type CsvTable,
+  type MonitorFile,
+  parseCsv,
+  type ReadRunOptions,
+  type RunBenchmark,
+  type RunFolder,
+  readRun,
+} from './results-folder/index.js';
+export type * from './results-folder/types.js';
 export type * from './serverstats/types.js';
 // The simulated inference server
 export {

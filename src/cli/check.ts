@@ -5,10 +5,11 @@
  */
 import type { Command } from '@commander-js/extra-typings';
 import { evaluateThresholds, failedThresholds, renderThresholdTable } from '../decide/evaluate.js';
-import { readRun } from '../decide/run-dir.js';
+import { figureSource } from '../decide/figures.js';
 import { parseThreshold } from '../decide/threshold.js';
 import { type ConfigIssue, ConfigValidationError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
+import { readRun } from '../results-folder/index.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -25,12 +26,12 @@ export function register(program: Command): void {
         return p.ok ? [] : [{ severity: 'error' as const, path: `--threshold[${i}]`, message: p.message }];
       });
       if (issues.length) throw new ConfigValidationError('invalid --threshold', issues);
-      const run = await readRun(dir);
+      const run = await readRun(dir, { requireSummaries: true });
       const benchmarks = run.benchmarks.map((b) => {
         const conditions = opts.threshold.length
           ? opts.threshold
           : (b.thresholds ?? []).map((t) => t.condition);
-        return { name: b.name, thresholds: evaluateThresholds(conditions, b.summary) };
+        return { name: b.name, thresholds: evaluateThresholds(conditions, figureSource(b)) };
       });
       if (!benchmarks.some((b) => b.thresholds.length))
         throw new ConfigValidationError(`no thresholds to check in ${dir}`, [

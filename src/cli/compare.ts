@@ -7,9 +7,9 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from '@commander-js/extra-typings';
 import { type CompareOptions, compareRuns, DEFAULT_COMPARE, regressions } from '../decide/compare.js';
 import { renderComparison, renderComparisonMarkdown } from '../decide/compare-render.js';
-import { readRun } from '../decide/run-dir.js';
 import { ConfigValidationError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
+import { readRun } from '../results-folder/index.js';
 
 function fraction(flag: string, text: string, min: number, max: number): number {
   const t = text.trim();
@@ -58,9 +58,12 @@ export function register(program: Command): void {
         opts.failOnRegression === undefined
           ? undefined
           : fraction('--fail-on-regression', opts.failOnRegression, 0, 10);
-      const base = await readRun(baseline, '<baseline>');
+      const base = await readRun(baseline, { arg: '<baseline>', requireSummaries: true });
       const list = [];
-      for (const dir of runs) list.push(await compareRuns(base, await readRun(dir, '<runs>'), options));
+      for (const dir of runs)
+        list.push(
+          await compareRuns(base, await readRun(dir, { arg: '<runs>', requireSummaries: true }), options),
+        );
       const worse = tolerance === undefined ? [] : regressions(list, tolerance);
       if (opts.json) {
         process.stdout.write(

@@ -10,7 +10,7 @@ import { loadSlurmRecipe } from '../launch/slurm/recipe-file.js';
 import { jobErrorTail, runStatus, runSummaryText } from '../launch/slurm/run-outcome.js';
 import { hpcbenchArgv } from '../launch/slurm/self-argv.js';
 import { prepareJob, submitJob } from '../launch/slurm/submit.js';
-import { createResultsDir } from '../report/results-dir.js';
+import { createResultsDir } from '../results-folder/naming.js';
 import { VERSION } from '../version.js';
 
 /** Dataset files are read before submitting: missing is a warning (node-local paths), malformed E006. */

@@ -8,9 +8,14 @@
 export interface ExecutorCaps {
   /** Closed loop: concurrent users (clients_per_node) on one executor. */
   maxUsers: number;
-  /** Open loop: requests/s one executor sends (its share of target_rps). */
+  /**
+   * Open loop: requests/s one executor sends (its share of target_rps). The default, 20,000, is below what
+   * one executor process measured on the cheapest request (docs/BENCHMARKS.md#loadgen: 22,605 req/s
+   * non-streaming, 41 µs of CPU per request, so about 24,000/s on a whole core); a rate above it cannot be
+   * sent as scheduled by any executor (docs/load-generation.md#rate-ceiling).
+   */
   maxRps: number;
-  /** Open loop: requests in flight on one executor (max_concurrency). */
+  /** Open loop: requests in flight on one executor (max_concurrency; without it, the bound it holds). */
   maxConcurrency: number;
   /** Bytes of one dataset file. */
   maxDatasetBytes: number;
@@ -62,6 +67,9 @@ export interface CappedLoad {
   executor_count?: number;
 }
 
+/** A rate or count for a message: grouped thousands, at most 3 decimals. */
+const count = (x: number): string => x.toLocaleString('en-US', { maximumFractionDigits: 3 });
+
 /** Every cap one executor's share of a workload exceeds (empty when within them). */
 export function capViolations(load: CappedLoad, caps: ExecutorCaps = DEFAULT_CAPS): CapViolation[] {
   const out: CapViolation[] = [];
@@ -75,10 +83,10 @@ export function capViolations(load: CappedLoad, caps: ExecutorCaps = DEFAULT_CAP
     const n = Math.max(1, load.executor_count ?? 1);
     const share = load.target_rps / n;
     if (share > caps.maxRps) {
-      const of = n > 1 ? ` (${load.target_rps} req/s over ${n} executors)` : '';
+      const of = n > 1 ? ` (${count(load.target_rps)} req/s over ${n} executors)` : '';
       out.push({
         field: 'target_rps',
-        message: `${share} req/s per executor${of} is above the cap of ${caps.maxRps} req/s (executor ${CAP_FLAGS.maxRps})`,
+        message: `${count(share)} req/s per executor${of} is above the ceiling of ${count(caps.maxRps)} req/s one executor sends (executor ${CAP_FLAGS.maxRps}; basis: docs/load-generation.md#rate-ceiling): with ${n} executor${n > 1 ? 's' : ''} (one per client node) at most ${count(caps.maxRps * n)} req/s fits`,
       });
     }
   }

@@ -4,7 +4,7 @@
  * shapes. Every other layer may import them; they import no other layer.
  */
 export * from './executor-api.js';
-export type * from './metrics.js';
+export * from './metrics.js';
 export * from './primitives.js';
 export type * from './record.js';
 export * from './workload.js';

@@ -12,6 +12,14 @@ export type LatencyMetric =
   | 'ttft_from_scheduled'
   | 'e2e_from_scheduled';
 
+/**
+ * Token lengths per request, as HdrHistograms of plain token counts (not microseconds): the prompt tokens
+ * sent and the output tokens received of every ok request (`prompt_tokens` / `output_tokens` of its
+ * record: the server's usage when it reports one, else the client's count).
+ */
+export type LengthMetric = 'prompt_tokens' | 'output_tokens';
+export const LENGTH_METRICS: readonly LengthMetric[] = ['prompt_tokens', 'output_tokens'];
+
 export interface Counters {
   sent: number;
   ok: number;
@@ -54,6 +62,8 @@ export interface MetricsSnapshot {
   errors_by_reason: Record<string, number>;
   /** Base64-encoded HdrHistograms (microseconds), per metric. */
   histograms: Partial<Record<LatencyMetric, string>>;
+  /** Base64-encoded HdrHistograms of token counts per ok request (absent from older executors). */
+  lengths?: Partial<Record<LengthMetric, string>>;
   windows: WindowSnapshot[];
   /** Length of each entry of `windows`, seconds (window starts are multiples of it since the epoch). */
   window_seconds?: number;

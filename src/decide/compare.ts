@@ -3,10 +3,11 @@
  * by name (repetitions `<name>_repN` grouped under `<name>`); for each headline figure the values side by
  * side, the change, a confidence interval for the change and a verdict (docs/metrics.md "Comparing runs").
  */
+
+import type { RunBenchmark, RunFolder } from '../results-folder/index.js';
 import { bootstrapLatency, bootstrapRates, type RateName } from './bootstrap.js';
-import { type Figure, figure } from './figures.js';
+import { type Figure, figure, figureSource } from './figures.js';
 import { groupByRepetition } from './repetitions.js';
-import type { RunBenchmark, RunOnDisk } from './run-dir.js';
 import { type LatencyName, readSamples, type Samples } from './samples.js';
 import { mean, quantileSorted, rng, sampleStd, tQuantile } from './stats.js';
 
@@ -26,7 +27,24 @@ export const HEADLINE = [
   'error_rate',
 ] as const;
 
-export type Verdict = 'better' | 'worse' | 'no significant difference' | 'too few values' | 'no data';
+/**
+ * Energy figures, compared when either run measured them (summary.json `energy`). Each is one number per
+ * run — joules over the whole window — so the records cannot resample it: its interval comes from the
+ * repetitions (both runs ≥ 2), else the verdict is `needs repetitions`.
+ */
+export const ENERGY_HEADLINE = [
+  'energy.output_tokens_per_j',
+  'energy.j_per_output_token',
+  'energy.energy_above_idle_j',
+] as const;
+
+export type Verdict =
+  | 'better'
+  | 'worse'
+  | 'no significant difference'
+  | 'too few values'
+  | 'needs repetitions'
+  | 'no data';
 
 /**
  * A percentile's interval needs at least this many values on each side of it in each run (p99: 500
@@ -56,6 +74,8 @@ export interface FigureComparison {
   change_kind: 'relative' | 'absolute';
   change: number | null;
   ci: [number, number] | null;
+  /** How `ci` was computed: a bootstrap of the records, Welch over repetitions, or none. */
+  interval: 'bootstrap' | 'repetitions' | 'none';
   verdict: Verdict;
 }
 
@@ -87,7 +107,7 @@ const IGNORED_PARAMS = new Set([
 ]);
 
 /** Benchmarks by name, repetitions (`x_rep1`, `x_rep2`...) grouped under `x`. */
-export function groupRepetitions(run: RunOnDisk): Map<string, RunBenchmark[]> {
+export function groupRepetitions(run: RunFolder): Map<string, RunBenchmark[]> {
   return groupByRepetition(run.benchmarks);
 }
 
@@ -118,7 +138,7 @@ function hash(text: string): number {
 
 /** A figure's value over repetitions: their mean (undefined when none has one). */
 function pointValue(f: Figure, reps: readonly RunBenchmark[]): number | undefined {
-  const vs = reps.map((r) => f.get(r.summary)).filter((v): v is number => v !== undefined);
+  const vs = reps.map((r) => f.get(figureSource(r))).filter((v): v is number => v !== undefined);
   return vs.length ? mean(vs) : undefined;
 }
 
@@ -147,7 +167,7 @@ export async function resampleBenchmark(
     if (!r) continue;
     for (const [i, q] of QUANTILES.entries()) latency[`${m}.p${Math.round(q * 100)}`] = r.reps[i];
   }
-  const duration = reps.reduce((s, r) => s + (r.summary.duration_s ?? 0), 0);
+  const duration = reps.reduce((s, r) => s + (r.summary?.duration_s ?? 0), 0);
   return { latency, rates: bootstrapRates(samples, duration, opts.resamples, random) };
 }
 
@@ -212,12 +232,22 @@ export function verdictOf(
 
 /** Whether a run's benchmark has enough values for an interval of figure `name` (see MIN_TAIL). */
 function enoughValues(name: string, reps: readonly RunBenchmark[]): boolean {
+  if (isEnergy(name)) return true;
   const [metric, stat] = name.split('.');
   if (stat === undefined)
-    return reps.reduce((n, r) => n + (r.summary.requests?.sent ?? 0), 0) >= 4 * MIN_TAIL;
+    return reps.reduce((n, r) => n + (r.summary?.requests.sent ?? 0), 0) >= 4 * MIN_TAIL;
   const q = Number(stat.slice(1)) / 100;
-  const count = reps.reduce((n, r) => n + (r.summary.latency_ms?.[metric as LatencyName]?.count ?? 0), 0);
+  const count = reps.reduce((n, r) => n + (r.summary?.latency_ms[metric as LatencyName]?.count ?? 0), 0);
   return count * Math.min(q, 1 - q) >= MIN_TAIL;
+}
+
+const isEnergy = (name: string) => name.startsWith('energy.');
+
+/** The headline figures, and the energy ones when either run has an energy value. */
+function comparedFigures(a: readonly RunBenchmark[], b: readonly RunBenchmark[]): string[] {
+  const measured = (n: string) =>
+    [...a, ...b].some((r) => (figure(n) as Figure).get(figureSource(r)) !== undefined);
+  return [...HEADLINE, ...ENERGY_HEADLINE.filter(measured)];
 }
 
 async function compareBenchmark(
@@ -230,7 +260,7 @@ async function compareBenchmark(
   const seed = (opts.seed ^ hash(name)) >>> 0;
   const ra = byReps ? undefined : await resampleBenchmark(a, opts, seed);
   const rb = byReps ? undefined : await resampleBenchmark(b, opts, seed ^ 0x9e3779b9);
-  const figures = HEADLINE.map((n): FigureComparison => {
+  const figures = comparedFigures(a, b).map((n): FigureComparison => {
     const f = figure(n) as Figure;
     const kind = f.unit === 'ratio' ? 'absolute' : 'relative';
     const va = pointValue(f, a);
@@ -244,18 +274,31 @@ async function compareBenchmark(
             ? vb / va - 1
             : null;
     let ci: [number, number] | null = null;
+    let interval: FigureComparison['interval'] = 'none';
     const enough = enoughValues(n, a) && enoughValues(n, b);
-    if (change !== null && !enough) {
+    const single = isEnergy(n) && !byReps;
+    if (change === null || !enough || single) {
       // no interval: the verdict says why
-    } else if (change !== null && byReps) {
+    } else if (byReps) {
       const vals = (reps: RunBenchmark[]) =>
-        reps.map((r) => f.get(r.summary)).filter((v): v is number => v !== undefined);
+        reps.map((r) => f.get(figureSource(r))).filter((v): v is number => v !== undefined);
       ci = repetitionInterval(vals(a), vals(b), kind, opts.confidence);
-    } else if (change !== null && ra && rb) {
+      interval = 'repetitions';
+    } else if (ra && rb) {
       const xa = replicates(ra, n);
       const xb = replicates(rb, n);
       if (xa && xb) ci = bootstrapInterval(xa, xb, kind, opts.confidence);
+      interval = 'bootstrap';
     }
+    if (ci === null) interval = 'none';
+    const verdict: Verdict =
+      change === null
+        ? 'no data'
+        : single
+          ? 'needs repetitions'
+          : !enough
+            ? 'too few values'
+            : verdictOf(f, change, ci, opts.minChange, kind);
     return {
       figure: n,
       unit: f.unit,
@@ -265,7 +308,8 @@ async function compareBenchmark(
       change_kind: kind,
       change,
       ci,
-      verdict: change !== null && !enough ? 'too few values' : verdictOf(f, change, ci, opts.minChange, kind),
+      interval,
+      verdict,
     };
   });
   return {
@@ -279,8 +323,8 @@ async function compareBenchmark(
 
 /** Compares `run` against `baseline`, benchmark by benchmark. */
 export async function compareRuns(
-  baseline: RunOnDisk,
-  run: RunOnDisk,
+  baseline: RunFolder,
+  run: RunFolder,
   opts: CompareOptions = DEFAULT_COMPARE,
 ): Promise<RunComparison> {
   const ga = groupRepetitions(baseline);

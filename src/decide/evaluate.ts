@@ -3,23 +3,9 @@
  * A figure without a value (the benchmark failed, TTFT without streaming, a server without /metrics)
  * fails its threshold: a gate that cannot be checked does not pass.
  */
-import type { FigureUnit, SummaryFile } from './figures.js';
-import { holds, type Operator, parseThreshold } from './threshold.js';
-
-export interface ThresholdResult {
-  /** The condition as written. */
-  condition: string;
-  figure: string;
-  /** Where the value is in summary.json. */
-  field: string;
-  op: Operator;
-  /** The limit in the figure's unit (ms, fraction, per second, count). */
-  limit: number;
-  unit: FigureUnit;
-  /** The figure's value; null when the benchmark has none. */
-  actual: number | null;
-  pass: boolean;
-}
+import type { FigureUnit, ThresholdResult } from '../results-folder/types.js';
+import type { SummaryFile } from './figures.js';
+import { holds, parseThreshold } from './threshold.js';
 
 /** Evaluates conditions already checked by the recipe (or `check`); a malformed one throws. */
 export function evaluateThresholds(conditions: readonly string[], s: SummaryFile): ThresholdResult[] {

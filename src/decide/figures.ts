@@ -7,6 +7,7 @@
 import type { LatencyMetric } from '../contracts/index.js';
 import type { BenchmarkSummary } from '../metrics/types.js';
 import type { EnergyReport } from '../monitor/energy.js';
+import type { FigureUnit } from '../results-folder/types.js';
 import type { ServerMetricsView } from '../serverstats/types.js';
 
 /** A benchmark's `summary.json` as written (the summary may be missing when the benchmark failed early). */
@@ -14,8 +15,6 @@ export type SummaryFile = Partial<BenchmarkSummary> & {
   server_metrics?: ServerMetricsView;
   energy?: EnergyReport;
 };
-
-export type FigureUnit = 'ms' | 'ratio' | 'per_s' | 'count' | 'J' | 'W' | 'per_J';
 
 /** Energy figures (summary.json `energy`, docs/metrics.md Energy): name, unit, better. */
 const ENERGY_FIGURES: [keyof EnergyReport, FigureUnit, 'lower' | 'higher'][] = [
@@ -28,6 +27,18 @@ const ENERGY_FIGURES: [keyof EnergyReport, FigureUnit, 'lower' | 'higher'][] = [
   ['j_per_output_token', 'J', 'lower'],
   ['j_per_request', 'J', 'lower'],
 ];
+
+/** Where a benchmark's figures live apart (a run's result, a benchmark read back from its folder). */
+export interface FigureSources {
+  summary?: Partial<BenchmarkSummary>;
+  server_metrics?: ServerMetricsView;
+  energy?: EnergyReport;
+}
+
+/** A benchmark's figures in one object, as the figure getters read them. */
+export function figureSource(b: FigureSources): SummaryFile {
+  return { ...b.summary, server_metrics: b.server_metrics, energy: b.energy };
+}
 
 export interface Figure {
   name: string;

@@ -14,33 +14,16 @@
  * With `max_concurrency`, sends also wait for a free slot (the server being slow, not the generator):
  * then only the event-loop criterion applies. Closed loop has no schedule to keep: no gate.
  */
-import type { ExecutorLoad } from '../contracts/index.js';
 import type { BenchmarkSummary } from '../metrics/types.js';
+import type { GeneratorCheck } from '../results-folder/types.js';
+
+export type { GeneratorCheck };
 
 export const DEFAULT_MAX_SCHEDULE_LAG_MS = 50;
 export const MIN_SENT_SHARE = 0.99;
 export const MAX_EVENT_LOOP = 0.9;
 /** How an invalid benchmark is labelled in every output. */
 export const INVALID_LABEL = 'invalid (load generator)';
-
-export interface GeneratorCheck {
-  valid: boolean;
-  /** `valid`, or `invalid (load generator)`. */
-  label: string;
-  /** Why it is invalid (each criterion that failed), empty when valid. */
-  reasons: string[];
-  requested_rps: number;
-  achieved_rps: number;
-  /** achieved_rps / requested_rps. */
-  achieved_rate_ratio: number;
-  /** Sends made / sends scheduled in the measurement window. */
-  sent_share: number;
-  schedule_lag_p99_ms: number | null;
-  max_schedule_lag_ms: number;
-  executor_load?: ExecutorLoad;
-  /** max_concurrency was set: lag and unsent arrivals are not held against the generator. */
-  capped?: boolean;
-}
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 

@@ -4,7 +4,7 @@
  * the coefficient of variation; a figure whose CV exceeds UNSTABLE_CV is flagged unstable.
  */
 import { formatFigure } from './evaluate.js';
-import { type Figure, figure, type SummaryFile } from './figures.js';
+import { type Figure, type FigureSources, figure, figureSource } from './figures.js';
 import { mean, sampleStd, tQuantile } from './stats.js';
 
 /** Coefficient of variation above which a figure is reported unstable across repetitions. */
@@ -64,7 +64,7 @@ export interface RepetitionSummary {
 
 /** Every benchmark run more than once, with its figures across repetitions. */
 export function summarizeRepetitions(
-  benchmarks: readonly { name: string; summary?: SummaryFile }[],
+  benchmarks: readonly (FigureSources & { name: string })[],
 ): RepetitionSummary[] {
   const out: RepetitionSummary[] = [];
   for (const [name, reps] of groupByRepetition(benchmarks)) {
@@ -72,7 +72,7 @@ export function summarizeRepetitions(
     const figures: RepetitionFigure[] = [];
     for (const n of REPETITION_FIGURES) {
       const f = figure(n) as Figure;
-      const values = reps.map((r) => (r.summary ? f.get(r.summary) : undefined));
+      const values = reps.map((r) => f.get(figureSource(r)));
       if (values.some((v) => v === undefined)) continue;
       const vs = values as number[];
       const m = mean(vs);

@@ -13,8 +13,15 @@
  * once more (a shared node's passing stall); invalid twice in a row, the search stops there, inconclusive,
  * with the highest pass so far as a lower bound. At most `max_probes` probes (retries included).
  */
+import type {
+  Probe,
+  ProbeVerdict,
+  SearchField,
+  SearchOutcome,
+  SearchStatus,
+} from '../results-folder/types.js';
 
-export type SearchField = 'target_rps' | 'clients_per_node';
+export type { Probe, ProbeVerdict, SearchField, SearchOutcome, SearchStatus };
 
 export interface SearchSettings {
   field: SearchField;
@@ -27,39 +34,6 @@ export interface SearchSettings {
   /** Conditions every probe is judged by (the threshold language: `e2e.p99 < 300ms`). */
   slo: string[];
   max_probes: number;
-}
-
-export type ProbeVerdict = 'pass' | 'fail' | 'invalid';
-
-export interface Probe {
-  benchmark: string;
-  value: number;
-  verdict: ProbeVerdict;
-  /** The SLO conditions that failed, with their values (`e2e.p99 = 512ms`), or why it is invalid. */
-  why: string[];
-}
-
-/**
- * found: bracketed within precision; above_max: `max` passed; below_min: `min` failed; inconclusive: a
- * probe's load generator fell behind; incomplete: max_probes ran out, or the run stopped, before that.
- */
-export type SearchStatus = 'found' | 'above_max' | 'below_min' | 'inconclusive' | 'incomplete';
-
-export interface SearchOutcome {
-  field: SearchField;
-  unit: string;
-  slo: string[];
-  precision: number;
-  status: SearchStatus;
-  /** The highest value that met the SLO (the answer); undefined when none did. */
-  capacity?: number;
-  /** The answer's bracket: the highest pass and the lowest fail above it (a bound may be missing). */
-  bracket: { low?: number; high?: number };
-  low_benchmark?: string;
-  high_benchmark?: string;
-  /** One line saying what was found. */
-  text: string;
-  probes: Probe[];
 }
 
 const isInt = (s: SearchSettings) => s.field === 'clients_per_node';

@@ -1,6 +1,6 @@
 /**
  * Small statistics helpers for compare and repetitions: a seeded PRNG, percentiles of a sorted sample,
- * mean/standard deviation, and the normal and Student-t quantiles for confidence intervals.
+ * mean/standard deviation, the normal CDF, and the normal and Student-t quantiles for confidence intervals.
  */
 
 /** mulberry32: a fast seeded 32-bit PRNG returning floats in [0, 1). */
@@ -83,4 +83,14 @@ export function tQuantile(p: number, df: number): number {
   const g3 = (3 * z ** 7 + 19 * z ** 5 + 17 * z ** 3 - 15 * z) / 384;
   const g4 = (79 * z ** 9 + 776 * z ** 7 + 1482 * z ** 5 - 1920 * z ** 3 - 945 * z) / 92160;
   return z + g1 / df + g2 / df ** 2 + g3 / df ** 3 + g4 / df ** 4;
+}
+
+/** The standard normal CDF Φ(z) (Abramowitz & Stegun 7.1.26 for erf, absolute error < 1.5e-7). */
+export function normalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const poly =
+    t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const erf = 1 - poly * Math.exp(-x * x);
+  return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
 }

@@ -3,15 +3,14 @@
  * line (`hpcbench check --threshold`): `FIGURE OP VALUE[UNIT]`, e.g. `ttft.p99 < 500ms`,
  * `error_rate < 1%`, `goodput_ratio >= 0.95`, `output_tokens_per_s > 1000`.
  */
-import { type Figure, type FigureUnit, figure, figureNamesHelp } from './figures.js';
-
-export type Operator = '<' | '<=' | '>' | '>=';
+import type { FigureUnit, ThresholdOperator } from '../results-folder/types.js';
+import { type Figure, figure, figureNamesHelp } from './figures.js';
 
 export interface Threshold {
   /** The condition as written. */
   text: string;
   figure: Figure;
-  op: Operator;
+  op: ThresholdOperator;
   /** The limit in the figure's unit (ms, fraction, per second, count). */
   value: number;
 }
@@ -59,10 +58,10 @@ export function parseThreshold(text: unknown): ParsedThreshold {
   const value = limit(fig.unit, Number(num), suffix);
   if (value === undefined)
     return { ok: false, message: `'${num}${suffix}' in '${text}': ${fig.name} takes ${UNIT_HELP[fig.unit]}` };
-  return { ok: true, threshold: { text: text.trim(), figure: fig, op: op as Operator, value } };
+  return { ok: true, threshold: { text: text.trim(), figure: fig, op: op as ThresholdOperator, value } };
 }
 
-export function holds(op: Operator, actual: number, value: number): boolean {
+export function holds(op: ThresholdOperator, actual: number, value: number): boolean {
   switch (op) {
     case '<':
       return actual < value;

@@ -246,7 +246,12 @@ export class BaseWorkloadExecutor {
     const engine = this.engine();
     if (this.running) throw new Error('a workload is already running');
     const hook = this.runBenchmark?.bind(this);
-    const run = engine.startLoad(spec, { source: this.node, log: (m) => this.log(m), runUser: hook });
+    const run = engine.startLoad(spec, {
+      source: this.node,
+      log: (m) => this.log(m),
+      runUser: hook,
+      maxInFlight: (this.options.caps ?? DEFAULT_CAPS).maxConcurrency,
+    });
     const cur: Current = { spec, run, startedAt: Date.now() };
     this.current = cur;
     this.log(`started benchmark ${spec.benchmark}: ${run.threads} client loops against ${spec.server_url}`);

@@ -17,7 +17,7 @@ export interface LoadRunLike {
 export interface LoadEngine {
   startLoad(
     spec: WorkloadSpec,
-    opts: { source?: string; log?: (msg: string) => void; runUser?: RunUser },
+    opts: { source?: string; log?: (msg: string) => void; runUser?: RunUser; maxInFlight?: number },
   ): LoadRunLike;
   toExecutorMetrics(snapshot: MetricsSnapshot, elapsedSeconds: number): ExecutorMetrics;
   renderPrometheus(service: string, snapshot: MetricsSnapshot): string;

@@ -9,12 +9,12 @@ import { addCounters, addReasons, zeroCounters } from './counters.js';
 import { encodeHistogram, mergeEncoded } from './histogram.js';
 import { mergeServerReported } from './server-figures.js';
 
-type Encoded = Partial<Record<LatencyMetric, string>>;
+type Encoded<K extends string = LatencyMetric> = Partial<Record<K, string>>;
 
-function mergeHistograms(list: Encoded[]): Encoded {
-  const keys = new Set<LatencyMetric>();
-  for (const h of list) for (const k of Object.keys(h)) keys.add(k as LatencyMetric);
-  const out: Encoded = {};
+function mergeHistograms<K extends string>(list: Encoded<K>[]): Encoded<K> {
+  const keys = new Set<K>();
+  for (const h of list) for (const k of Object.keys(h)) keys.add(k as K);
+  const out: Encoded<K> = {};
   for (const k of keys) {
     const h = mergeEncoded(list.map((e) => e[k]));
     if (h) {
@@ -81,6 +81,7 @@ export function mergeSnapshots(snaps: MetricsSnapshot[]): MetricsSnapshot {
     counters,
     errors_by_reason: errors,
     histograms: mergeHistograms(snaps.map((s) => s.histograms ?? {})),
+    lengths: mergeHistograms(snaps.map((s) => s.lengths ?? {})),
     windows: mergeWindows(snaps),
     requested_rps: rps.length ? rps.reduce((a, b) => a + b, 0) : undefined,
     executor_load: busiest(snaps.map((s) => s.executor_load)),

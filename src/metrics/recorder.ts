@@ -5,13 +5,15 @@
  * and a window's histograms are encoded and released when the next window opens.
  */
 import type { Histogram } from 'hdr-histogram-js';
-import type {
-  Counters,
-  LatencyMetric,
-  MetricsSnapshot,
-  RequestRecord,
-  Slo,
-  WindowSnapshot,
+import {
+  type Counters,
+  type LatencyMetric,
+  LENGTH_METRICS,
+  type LengthMetric,
+  type MetricsSnapshot,
+  type RequestRecord,
+  type Slo,
+  type WindowSnapshot,
 } from '../contracts/index.js';
 import { zeroCounters } from './counters.js';
 import { deriveMetrics, itl, meetsSlo } from './derive.js';
@@ -49,6 +51,8 @@ export class MetricsRecorder {
   readonly errors: Record<string, number> = {};
   readonly server: ServerSums = {};
   private readonly hist: Partial<Record<LatencyMetric, Histogram>> = {};
+  /** Token counts per ok request (prompt sent, output received). */
+  private readonly lengths = {} as Record<LengthMetric, Histogram>;
   private readonly closed: WindowSnapshot[] = [];
   private win?: OpenWindow;
   private readonly windowMs: number;
@@ -57,6 +61,7 @@ export class MetricsRecorder {
 
   constructor(private readonly opts: RecorderOptions = {}) {
     for (const m of opts.openLoop ? [...OVERALL, ...OPEN] : OVERALL) this.hist[m] = newRecordingHistogram();
+    for (const m of LENGTH_METRICS) this.lengths[m] = newRecordingHistogram();
     this.windowMs = (opts.windowSeconds ?? 10) * 1000;
   }
 
@@ -116,6 +121,8 @@ export class MetricsRecorder {
     wc.prompt_tokens += r.prompt_tokens;
     c.output_tokens += r.output_tokens;
     wc.output_tokens += r.output_tokens;
+    this.lengths.prompt_tokens.recordValue(Math.max(0, Math.round(r.prompt_tokens)));
+    this.lengths.output_tokens.recordValue(Math.max(0, Math.round(r.output_tokens)));
     addServerFigures(this.server, r);
     const m = deriveMetrics(r);
     if (meetsSlo(m, this.opts.slo)) {
@@ -159,6 +166,8 @@ export class MetricsRecorder {
   snapshot(): MetricsSnapshot {
     const histograms: MetricsSnapshot['histograms'] = {};
     for (const [k, h] of Object.entries(this.hist)) histograms[k as LatencyMetric] = encodeHistogram(h);
+    const lengths: MetricsSnapshot['lengths'] = {};
+    for (const m of LENGTH_METRICS) lengths[m] = encodeHistogram(this.lengths[m]);
     const windows = this.win ? [...this.closed, encodeWindow(this.win)] : [...this.closed];
     return {
       source: this.opts.source,
@@ -169,6 +178,7 @@ export class MetricsRecorder {
       counters: { ...this.counters },
       errors_by_reason: { ...this.errors },
       histograms,
+      lengths,
       windows,
       requested_rps: this.opts.requestedRps,
       server_reported: { ...this.server },
@@ -178,6 +188,7 @@ export class MetricsRecorder {
   /** Frees the histograms' memory (the recorder is unusable afterwards). */
   destroy(): void {
     for (const h of Object.values(this.hist)) h?.destroy();
+    for (const h of Object.values(this.lengths)) h.destroy();
     if (this.win) for (const h of Object.values(this.win.hist)) h?.destroy();
   }
 }

@@ -1,13 +1,13 @@
 /** BenchmarkSummary from a (merged) snapshot: latency statistics in ms, rates over the measurement window. */
 import type { Histogram } from 'hdr-histogram-js';
-import type { LatencyMetric, MetricsSnapshot } from '../contracts/index.js';
+import type { LatencyMetric, LengthMetric, MetricsSnapshot } from '../contracts/index.js';
 import { decodeHistogram } from './histogram.js';
 import { deriveServerRates } from './server-figures.js';
-import type { BenchmarkSummary, LatencyStats } from './types.js';
+import type { BenchmarkSummary, LatencyStats, LengthStats } from './types.js';
 
-/** Statistics of a microsecond histogram, in milliseconds. */
-export function latencyStats(h: Histogram): LatencyStats {
-  const ms = (us: number): number => us / 1000;
+/** Statistics of a microsecond histogram, in milliseconds (`scale` 1: in the recorded unit). */
+export function latencyStats(h: Histogram, scale = 1000): LatencyStats {
+  const ms = (us: number): number => us / scale;
   const n = h.totalCount;
   if (n === 0) return { count: 0, mean: 0, min: 0, max: 0, std: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0 };
   const p0 = h.getValueAtPercentile(0);
@@ -25,10 +25,10 @@ export function latencyStats(h: Histogram): LatencyStats {
   };
 }
 
-export function decodedStats(b64: string | undefined): LatencyStats | undefined {
+export function decodedStats(b64: string | undefined, scale = 1000): LatencyStats | undefined {
   if (!b64) return undefined;
   const h = decodeHistogram(b64);
-  const s = latencyStats(h);
+  const s = latencyStats(h, scale);
   h.destroy();
   return s;
 }
@@ -48,6 +48,11 @@ export function summarize(snapshot: MetricsSnapshot, benchmark: string): Benchma
     const st = decodedStats(b64);
     if (st && st.count > 0) latency[k as LatencyMetric] = st;
   }
+  const lengths: Partial<Record<LengthMetric, LengthStats>> = {};
+  for (const [k, b64] of Object.entries(snapshot.lengths ?? {})) {
+    const st = decodedStats(b64, 1);
+    if (st && st.count > 0) lengths[k as LengthMetric] = st;
+  }
   const summary: BenchmarkSummary = {
     benchmark,
     requests: { sent: c.sent, ok: c.ok, failed: c.failed, cancelled: c.cancelled },
@@ -63,6 +68,7 @@ export function summarize(snapshot: MetricsSnapshot, benchmark: string): Benchma
     dropped_sends: c.dropped_sends,
     tokens: { prompt: c.prompt_tokens, output: c.output_tokens },
     latency_ms: latency,
+    ...(Object.keys(lengths).length > 0 && { lengths }),
   };
   if (snapshot.requested_rps !== undefined) {
     summary.requested_rps = snapshot.requested_rps;

@@ -2,7 +2,7 @@
  * Summaries derived from merged snapshots (the snapshot itself is `src/contracts/metrics.ts`). Latencies
  * are reported in milliseconds.
  */
-import type { ExecutorLoad, LatencyMetric } from '../contracts/metrics.js';
+import type { ExecutorLoad, LatencyMetric, LengthMetric } from '../contracts/metrics.js';
 
 export interface LatencyStats {
   count: number;
@@ -16,6 +16,12 @@ export interface LatencyStats {
   p99: number;
   p999: number;
 }
+
+/**
+ * Token counts per ok request (prompt tokens sent, output tokens received): the same statistics as a
+ * latency, in tokens. Exact below 2048 tokens, within 0.1% above (HdrHistogram, 3 significant digits).
+ */
+export type LengthStats = LatencyStats;
 
 export interface BenchmarkSummary {
   benchmark: string;
@@ -38,6 +44,8 @@ export interface BenchmarkSummary {
   tokens: { prompt: number; output: number };
   /** Milliseconds. */
   latency_ms: Partial<Record<LatencyMetric, LatencyStats>>;
+  /** Tokens per ok request: prompt sent, output received (absent when no request succeeded). */
+  lengths?: Partial<Record<LengthMetric, LengthStats>>;
   /** Server-reported sums (tokens from `usage`/Ollama, Ollama's durations) and rates derived from them. */
   server_reported?: Record<string, number>;
 }

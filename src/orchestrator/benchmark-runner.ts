@@ -8,6 +8,7 @@ import type { WorkloadSpec } from '../contracts/index.js';
 import type { BaseWorkloadController } from '../controller/base-workload-controller.js';
 import type { ExecutorStatus } from '../controller/types.js';
 import { evaluateThresholds } from '../decide/evaluate.js';
+import { figureSource } from '../decide/figures.js';
 import { isHpcBenchError } from '../errors.js';
 import { DEFAULT_GRACE_S } from '../loadgen/run/context.js';
 import type { BenchmarkResult } from '../report/types.js';
@@ -191,12 +192,7 @@ export async function runBenchmark(
   }
   result.ended_at = new Date().toISOString();
   if (result.metrics) await ctx.energy?.(result);
-  if (plan.thresholds?.length)
-    result.thresholds = evaluateThresholds(plan.thresholds, {
-      ...result.summary,
-      server_metrics: result.server_metrics,
-      energy: result.energy,
-    });
+  if (plan.thresholds?.length) result.thresholds = evaluateThresholds(plan.thresholds, figureSource(result));
   return { result, failure, executorErrors };
 }
 

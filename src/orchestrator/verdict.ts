@@ -10,8 +10,8 @@
  */
 import type { WorkloadSpec } from '../contracts/index.js';
 import { generatorCheck, generatorNote } from '../decide/generator-gate.js';
-import type { SearchOutcome } from '../decide/search.js';
-import type { BenchmarkResult, BenchmarkStatus, RunStatus } from '../report/types.js';
+import type { BenchmarkResult } from '../report/types.js';
+import type { BenchmarkStatus, RunStatus, SearchOutcome } from '../results-folder/types.js';
 
 /** Error rate above which a benchmark is degraded when the recipe sets no `max_error_rate`. */
 export const DEFAULT_MAX_ERROR_RATE = 0.05;

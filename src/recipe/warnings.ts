@@ -13,8 +13,6 @@ export function plausibleRatePerServer(service: string, env: Loose): number | un
   if (service === 'vllm') return 2000;
   return undefined;
 }
-/** Requests/s one executor process sustains (docs/BENCHMARKS.md target). */
-export const EXECUTOR_MAX_RPS = 10_000;
 export const MIN_DURATION_S = 10;
 /** Closed loop: fewer concurrent requests per vLLM server than this measures latency, not capacity. */
 export const MIN_BATCHING_CONCURRENCY = 8;
@@ -100,11 +98,6 @@ export function plausibilityWarnings(
       warn(
         at,
         `${rps} requests/s over ${serverNodes} ${service} server(s) is ${perServer.toFixed(0)}/s each: implausible for ${service} (about ${limit}/s per server at most${service === 'ollama' ? ': Ollama serves OLLAMA_NUM_PARALLEL requests at a time, 4 by default' : ''}); the run would measure queueing, not the server`,
-      );
-    else if (rps / clientNodes > EXECUTOR_MAX_RPS)
-      warn(
-        at,
-        `${rps} requests/s over ${clientNodes} client node(s) is more than one executor sends (about ${EXECUTOR_MAX_RPS}/s): add client nodes`,
       );
   }
 

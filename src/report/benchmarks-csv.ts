@@ -4,11 +4,10 @@
  * metrics (latencies in ms, rates per second). Loads directly into pandas / a spreadsheet.
  */
 
-import type { LatencyMetric } from '../contracts/index.js';
-import type { GeneratorCheck } from '../decide/generator-gate.js';
-import type { SearchOutcome } from '../decide/search.js';
+import type { LatencyMetric, LengthMetric } from '../contracts/index.js';
 import type { BenchmarkSummary } from '../metrics/types.js';
 import type { EnergyReport } from '../monitor/energy.js';
+import type { GeneratorCheck, SearchOutcome } from '../results-folder/types.js';
 import type { ServerMetricsView } from '../serverstats/types.js';
 import { type BenchmarkParameters, parameterColumns } from './params.js';
 
@@ -28,6 +27,11 @@ type Metric = [string, (s: BenchmarkSummary) => number | undefined];
 const lat = (m: LatencyMetric, p: 'mean' | 'p50' | 'p90' | 'p99'): Metric => [
   `${m}_${p}_ms`,
   (s) => (s.latency_ms[m]?.count ? s.latency_ms[m]?.[p] : undefined),
+];
+
+const len = (m: LengthMetric, p: 'mean' | 'p50' | 'p99' | 'max'): Metric => [
+  `${m}_${p}`,
+  (s) => (s.lengths?.[m]?.count ? s.lengths[m]?.[p] : undefined),
 ];
 
 export const METRIC_COLUMNS: Metric[] = [
@@ -59,6 +63,14 @@ export const METRIC_COLUMNS: Metric[] = [
   lat('e2e', 'p99'),
   lat('schedule_lag', 'p99'),
   lat('e2e_from_scheduled', 'p99'),
+  len('prompt_tokens', 'mean'),
+  len('prompt_tokens', 'p50'),
+  len('prompt_tokens', 'p99'),
+  len('prompt_tokens', 'max'),
+  len('output_tokens', 'mean'),
+  len('output_tokens', 'p50'),
+  len('output_tokens', 'p99'),
+  len('output_tokens', 'max'),
 ];
 
 const SERVER_COLUMNS: [string, (m: ServerMetricsView) => number | undefined][] = [

@@ -7,13 +7,14 @@
  * failed. See docs/user-guide.md (The HTML report).
  */
 import type { Provenance } from '../provenance/run.js';
+import type { RunBenchmark, RunFolder } from '../results-folder/index.js';
 import { distributionPlots } from './distribution-plots.js';
 import type { ReportAssets } from './html-assets.js';
 import { esc, page, plotDivs, table } from './html-page.js';
+import { LENGTH_HEAD, LENGTH_NOTE, lengthPlot, lengthRows } from './lengths.js';
 import { benchmarkParameters, parameterColumns, varyingParameters } from './params.js';
 import type { Plot } from './plot-types.js';
 import { energyLine, provenanceSection } from './provenance-section.js';
-import type { FolderBenchmark, RunFolder } from './run-folder.js';
 import { summaryHeader, summaryRows } from './summary-table.js';
 import { paretoPlot, type SweepPoint, searchPlot, sweepPlots } from './sweep-plots.js';
 import { benchmarkBands, benchmarkTimePlots, monitorPlots, runTimeRange } from './time-plots.js';
@@ -22,11 +23,11 @@ import type { BenchmarkResult } from './types.js';
 /** Log lines shown per component when the run or a benchmark failed. */
 export const LOG_TAIL = 25;
 
-function executorsOf(b: FolderBenchmark, folder: RunFolder): number {
+function executorsOf(b: RunBenchmark, folder: RunFolder): number {
   return b.executors ?? b.spec?.executor_count ?? (folder.run?.client_nodes?.length || 1);
 }
 
-function asResult(b: FolderBenchmark, folder: RunFolder): BenchmarkResult {
+function asResult(b: RunBenchmark, folder: RunFolder): BenchmarkResult {
   return {
     ...b,
     parameters: benchmarkParameters(b.spec, executorsOf(b, folder)),
@@ -120,13 +121,16 @@ function searchSection(folder: RunFolder, plots: Plot[]): string {
   ].join('');
 }
 
-function benchmarkSection(b: FolderBenchmark, i: number, plots: Plot[]): string {
+function benchmarkSection(b: RunBenchmark, i: number, plots: Plot[]): string {
   const id = `b${i}`;
+  const lengths = lengthPlot(id, b.snapshot);
   const mine = [
     ...distributionPlots(id, b.snapshot, b.server_metrics),
+    ...(lengths ? [lengths] : []),
     ...benchmarkTimePlots(id, b.timeseries),
   ];
   plots.push(...mine);
+  const lengthTable = lengthRows([{ name: b.name, summary: b.summary }]).map((r) => r.slice(1));
   const errors = Object.entries(b.summary?.errors_by_reason ?? {}).sort((x, y) => y[1] - x[1]);
   const parts = [
     `<h3 id="${id}">${esc(b.name)} — ${statusSpan(b.status)}</h3>`,
@@ -135,6 +139,9 @@ function benchmarkSection(b: FolderBenchmark, i: number, plots: Plot[]): string 
       ? `<p class="note">${b.summary.requests.sent} sent, ${b.summary.requests.ok} ok, ${b.summary.requests.failed} failed, ${b.summary.requests.cancelled} cancelled over ${b.summary.duration_s.toFixed(1)} s measured.</p>`
       : '<p class="note">No metrics were written for this benchmark.</p>',
     energyLine(b.energy),
+    lengthTable.length
+      ? `<h3>Token lengths</h3>${table(LENGTH_HEAD.slice(1), lengthTable)}<p class="note">${esc(LENGTH_NOTE)}</p>`
+      : '',
     errors.length
       ? `<h3>Errors by reason</h3>${table(
           ['reason', 'requests'],

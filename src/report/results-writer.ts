@@ -19,15 +19,17 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { failedThresholds, renderThresholdMarkdown, thresholdsPassed } from '../decide/evaluate.js';
 import { renderRepetitionMarkdown, summarizeRepetitions } from '../decide/repetitions.js';
-import { renderSearchMarkdown, type SearchOutcome } from '../decide/search.js';
+import { renderSearchMarkdown } from '../decide/search.js';
+import { createResultsDir } from '../results-folder/naming.js';
+import type { RunRecord, SearchOutcome } from '../results-folder/types.js';
 import { safeName } from '../util/names.js';
 import { benchmarksCsv } from './benchmarks-csv.js';
 import { writeFileAtomic, writeJsonAtomic } from './json-file.js';
+import { renderLengthMarkdown } from './lengths.js';
 import { varyingParameters } from './params.js';
-import { createResultsDir } from './results-dir.js';
 import { renderSummaryMarkdown, statusNote } from './summary-table.js';
 import { timeseriesCsv } from './timeseries.js';
-import type { BenchmarkResult, RunRecord } from './types.js';
+import type { BenchmarkResult } from './types.js';
 import { writeHtmlReport } from './write-report.js';
 
 /** The run-level files `reporting.formats` chooses from. */
@@ -238,6 +240,7 @@ export class ResultsWriter {
       join(this.dir, 'summary.md'),
       renderSummaryMarkdown(`hpcbench: ${run?.scenario ?? 'run'}`, results, notes) +
         withBlankLine(renderSearchMarkdown(search)) +
+        withBlankLine(renderLengthMarkdown(results)) +
         withBlankLine(renderThresholdMarkdown(results)) +
         withBlankLine(renderRepetitionMarkdown(repetitions)),
     );

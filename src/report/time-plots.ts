@@ -4,8 +4,9 @@
  * monitor CSV series (CPU, RAM, GPU utilisation, memory, power) with every benchmark's warmup and
  * measurement shaded. x is epoch seconds, shared by every time plot of the run.
  */
+
+import type { CsvTable, MonitorFile, RunBenchmark } from '../results-folder/index.js';
 import type { Band, Plot } from './plot-types.js';
-import type { CsvTable, FolderBenchmark, MonitorFile } from './run-folder.js';
 
 const secs = (iso: string | undefined): number | undefined => {
   const t = iso ? Date.parse(iso) : Number.NaN;
@@ -26,7 +27,7 @@ function times(t: CsvTable): number[] {
 }
 
 /** Warmup (benchmark start → end of warmup) and measurement (→ last completion) of each benchmark. */
-export function benchmarkBands(benchmarks: FolderBenchmark[]): Band[] {
+export function benchmarkBands(benchmarks: RunBenchmark[]): Band[] {
   return benchmarks.flatMap((b) => {
     const start = secs(b.started_at);
     const from = b.snapshot?.window_start !== undefined ? b.snapshot.window_start / 1000 : undefined;
@@ -123,7 +124,7 @@ export function monitorPlots(id: string, m: MonitorFile, bands: Band[], xRange?:
 
 /** The run's time range: from the first to the last timestamp of any benchmark or monitor sample. */
 export function runTimeRange(
-  benchmarks: FolderBenchmark[],
+  benchmarks: RunBenchmark[],
   monitors: MonitorFile[],
 ): [number, number] | undefined {
   const all: number[] = [];

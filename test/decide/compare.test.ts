@@ -13,8 +13,8 @@ import {
   regressions,
   repetitionInterval,
 } from '../../src/decide/compare.js';
-import { readRun } from '../../src/decide/run-dir.js';
 import { tQuantile } from '../../src/decide/stats.js';
+import { readRun } from '../../src/results-folder/index.js';
 import { BASE, writeRun } from './fake-run.js';
 
 let tmp: string;
@@ -126,5 +126,60 @@ describe('repetitions', () => {
     expect(c.benchmarks).toHaveLength(1);
     expect(c.benchmarks[0]).toMatchObject({ benchmark: 'c1', method: 'repetitions', repetitions: [3, 3] });
     expect(c.benchmarks[0].figures.find((f) => f.figure === 'e2e.p50')?.verdict).toBe('worse');
+  }, 60_000);
+});
+
+describe('energy', () => {
+  const energy = (tokensPerJ: number, aboveIdle: number) => ({
+    energy_j: 1000,
+    output_tokens_per_j: tokensPerJ,
+    j_per_output_token: 1 / tokensPerJ,
+    energy_above_idle_j: aboveIdle,
+  });
+  const fig = (c: Awaited<ReturnType<typeof compareRuns>>, name: string) =>
+    c.benchmarks[0].figures.find((f) => f.figure === name);
+
+  it('one value per run: compared side by side with its change, no interval, "needs repetitions"', async () => {
+    const a = await run({ c1: { model: BASE, seed: 1, energy: energy(0.8, 600) } });
+    const b = await run({ c1: { model: BASE, seed: 2, energy: energy(0.6, 700) } });
+    const c = await compareRuns(a, b, opts);
+    const tpj = fig(c, 'energy.output_tokens_per_j');
+    expect(tpj).toMatchObject({ baseline: 0.8, value: 0.6, ci: null, interval: 'none' });
+    expect(tpj?.verdict).toBe('needs repetitions');
+    expect(tpj?.change).toBeCloseTo(-0.25, 10);
+    expect(fig(c, 'energy.j_per_output_token')?.change).toBeCloseTo(0.8 / 0.6 - 1, 10);
+    expect(fig(c, 'energy.energy_above_idle_j')?.change).toBeCloseTo(700 / 600 - 1, 10);
+    // the latencies still have their bootstrap interval
+    expect(fig(c, 'e2e.p50')?.interval).toBe('bootstrap');
+    expect(regressions([c], 0.05).map((r) => r.figure)).not.toContain('energy.output_tokens_per_j');
+    // without power readings in either run there is no energy row
+    const plain = await compareRuns(await run({ c1: { model: BASE, seed: 1 } }), a, opts);
+    expect(fig(plain, 'energy.output_tokens_per_j')?.verdict).toBe('no data');
+    const none = await compareRuns(
+      await run({ c1: { model: BASE, seed: 1 } }),
+      await run({ c1: { model: BASE, seed: 2 } }),
+      opts,
+    );
+    expect(none.benchmarks[0].figures.some((f) => f.figure.startsWith('energy.'))).toBe(false);
+  }, 60_000);
+
+  it('with repetitions in both runs: a Welch interval over the repetitions, and a regression', async () => {
+    const reps = (seed: number, tpj: number[]) =>
+      Object.fromEntries(
+        tpj.map((v, i) => [
+          `c1_rep${i + 1}`,
+          { model: { ...BASE, requests: 200 }, seed: seed + i, energy: energy(v, 500 + i) },
+        ]),
+      );
+    const a = await run(reps(10, [0.8, 0.82, 0.79]));
+    const b = await run(reps(20, [0.6, 0.61, 0.62]));
+    const c = await compareRuns(a, b, opts);
+    const tpj = fig(c, 'energy.output_tokens_per_j');
+    expect(tpj).toMatchObject({ interval: 'repetitions', verdict: 'worse' });
+    const expected = repetitionInterval([0.8, 0.82, 0.79], [0.6, 0.61, 0.62], 'relative', 0.95);
+    expect(tpj?.ci).toEqual(expected);
+    expect(tpj?.ci?.[1]).toBeLessThan(0);
+    expect(fig(c, 'energy.j_per_output_token')?.verdict).toBe('worse');
+    expect(regressions([c], 0.05).map((r) => r.figure)).toContain('energy.output_tokens_per_j');
   }, 60_000);
 });

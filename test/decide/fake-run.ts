@@ -10,6 +10,7 @@ import { rng } from '../../src/decide/stats.js';
 import { newRecord, recordToJson } from '../../src/loadgen/record.js';
 import { MetricsRecorder } from '../../src/metrics/recorder.js';
 import { summarize } from '../../src/metrics/summarize.js';
+import type { EnergyReport } from '../../src/monitor/energy.js';
 
 export interface Model {
   requests: number;
@@ -69,14 +70,14 @@ export function records(name: string, m: Model, seed: number): RequestRecord[] {
   return out.sort((a, b) => a.end - b.end);
 }
 
-/** Writes a results folder with one benchmark per entry of `benchmarks` (name → model, seed). */
+/** Writes a results folder with one benchmark per entry of `benchmarks` (name → model, seed, energy). */
 export async function writeRun(
   dir: string,
-  benchmarks: Record<string, { model: Model; seed: number }>,
+  benchmarks: Record<string, { model: Model; seed: number; energy?: Partial<EnergyReport> }>,
 ): Promise<string> {
   const names = Object.keys(benchmarks);
   for (const name of names) {
-    const { model, seed } = benchmarks[name];
+    const { model, seed, energy } = benchmarks[name];
     const recs = records(name, model, seed);
     const rec = new MetricsRecorder({ benchmark: name });
     rec.windowStart = 1_000_000;
@@ -84,7 +85,10 @@ export async function writeRun(
     const summary = summarize(rec.snapshot(), name);
     const bdir = join(dir, 'benchmarks', name);
     await mkdir(bdir, { recursive: true });
-    await writeFile(join(bdir, 'summary.json'), JSON.stringify({ status: 'completed', ...summary }));
+    await writeFile(
+      join(bdir, 'summary.json'),
+      JSON.stringify({ status: 'completed', ...summary, ...(energy ? { energy } : {}) }),
+    );
     await writeFile(
       join(bdir, 'metrics.json'),
       JSON.stringify({

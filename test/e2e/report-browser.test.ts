@@ -9,7 +9,7 @@ import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { parseCsv } from '../../src/report/run-folder.js';
+import { parseCsv } from '../../src/results-folder/csv.js';
 import { chromiumMissing, type DrawnPlot, type PageReport, ReportBrowser } from '../helpers/browser.js';
 import { onlyRunDir, readJson, runCli, Sandbox } from './helpers.js';
 

@@ -82,6 +82,8 @@ describe('recipe thresholds', () => {
     expect(hasStackTrace(bad.all)).toBe(false);
     const none = await runCli(['check', box.dir, '--threshold', 'ok > 0']);
     expect(none.exitCode).toBe(1);
-    expect(none.stderr).toMatch(/E006: .* is not a results folder: it has no benchmarks\/ folder/);
+    expect(none.stderr).toMatch(
+      /E006: .* is not a results folder: it has neither run.json nor a benchmarks\/ folder/,
+    );
   });
 });

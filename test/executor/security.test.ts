@@ -125,7 +125,7 @@ describe('POST bodies are JSON only', () => {
 describe('caps answer 400 naming the cap', () => {
   it.each([
     [{ clients_per_node: 20_000 }, 'clients_per_node', /cap of 4096 .*--max-users/],
-    [{ target_rps: 1e9 }, 'target_rps', /cap of 20000 req\/s .*--max-rps/],
+    [{ target_rps: 1e9 }, 'target_rps', /ceiling of 20,000 req\/s .*--max-rps/],
     [{ target_rps: 100, max_concurrency: 1e6 }, 'max_concurrency', /cap of 8192 .*--max-concurrency/],
   ])('%o', async (extra, cap, message) => {
     const r = await start({ ...base, ...extra });

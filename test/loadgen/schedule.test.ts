@@ -161,3 +161,65 @@ describe('split across executors', () => {
     }
   });
 });
+
+describe('skipTo: passing a backlog in one step', () => {
+  const walk = (opts: Parameters<typeof buildSchedule>[0], t: number) => {
+    const s = buildSchedule(opts);
+    let n = 0;
+    let next = s.next();
+    while (next < t) {
+      n++;
+      next = s.next();
+    }
+    return { n, next };
+  };
+
+  it('constant: exactly the arrivals before t, then the first one at or after t', () => {
+    for (const [rate, phase, t] of [
+      [200, 0.001, 10],
+      [3, 0, 1],
+      [1e6, 0.5e-6, 0.25],
+    ]) {
+      const s = buildSchedule({ distribution: 'constant', rate, phase });
+      const skipped = s.skipTo(t);
+      const expected = walk({ distribution: 'constant', rate, phase }, t);
+      expect(skipped).toBe(expected.n);
+      expect(s.next()).toBe(expected.next);
+    }
+    // after arrivals were taken, only the rest counts; a target in the past skips none
+    const s = buildSchedule({ distribution: 'constant', rate: 10 });
+    for (let i = 0; i < 5; i++) s.next();
+    expect(s.skipTo(1)).toBe(5);
+    expect(s.skipTo(0.5)).toBe(0);
+    expect(s.next()).toBe(1);
+  });
+
+  it('poisson and burst: the count has the mean (and poisson the variance) of the walk; next is after t', () => {
+    const rate = 50;
+    const t = 20;
+    for (const distribution of ['poisson', 'burst'] as const) {
+      const counts: number[] = [];
+      for (let seed = 0; seed < 400; seed++) {
+        const s = buildSchedule({ distribution, rate, seed, burstiness: 4 });
+        counts.push(s.skipTo(t));
+        expect(s.next()).toBeGreaterThanOrEqual(t);
+      }
+      const m = mean(counts);
+      const v = sd(counts) ** 2;
+      // mean rate·t = 1000; variance: poisson 1000, burst (compound Poisson, mean size 4) rate·t·(2b − 1) = 7000
+      const variance = distribution === 'poisson' ? rate * t : rate * t * 7;
+      expect(Math.abs(m - rate * t)).toBeLessThan(5 * Math.sqrt(variance / counts.length));
+      expect(v / variance).toBeGreaterThan(0.75);
+      expect(v / variance).toBeLessThan(1.3);
+    }
+  });
+
+  it('any rate: 10^12 req/s over an hour is one step, its count near rate·t', () => {
+    for (const distribution of ['constant', 'poisson', 'burst'] as const) {
+      const s = buildSchedule({ distribution, rate: 1e12, seed: 3 });
+      const n = s.skipTo(3600);
+      expect(Math.abs(n / 3.6e15 - 1)).toBeLessThan(1e-5);
+      expect(s.next()).toBeGreaterThanOrEqual(3600);
+    }
+  });
+});

@@ -2,9 +2,10 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createResultsDir, resultsDirName, utcStamp } from '../../src/report/results-dir.js';
 import { ResultsWriter } from '../../src/report/results-writer.js';
-import type { BenchmarkResult, RunRecord } from '../../src/report/types.js';
+import type { BenchmarkResult } from '../../src/report/types.js';
+import { createResultsDir, resultsDirName, utcStamp } from '../../src/results-folder/naming.js';
+import type { RunRecord } from '../../src/results-folder/types.js';
 import { sampleSummary } from './fixtures.js';
 
 let base: string;

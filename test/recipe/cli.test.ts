@@ -66,6 +66,42 @@ describe('hpcbench validate', () => {
     expect(strict.stdout).toMatch(/suite-slurm\.yaml:32:11: error: resources\.clients\.gpus: /);
   });
 
+  it('a rate no executor reaches is an error naming the rate per executor and the largest that fits', async () => {
+    const file = join(dir, 'absurd-rate.yaml');
+    await writeFile(
+      file,
+      [
+        'scenario: t',
+        'orchestration:',
+        '  node_allocation:',
+        '    clients: {nodes: 4}',
+        'workload:',
+        '  service: dummy',
+        '  duration: 20s',
+        '  target_rps: 1e12',
+        '  sweep:',
+        '    target_rps: [100, 80000, 80001]',
+        '',
+      ].join('\n'),
+    );
+    const r = await cli('validate', file);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      `${file}:8:15: error: workload.target_rps: 250,000,000,000 req/s per executor (1,000,000,000,000 req/s over 4 executors) is above the ceiling of 20,000 req/s one executor sends`,
+    );
+    expect(r.stdout).toMatch(
+      /docs\/load-generation\.md#rate-ceiling\): with 4 executors \(one per client node\) at most 80,000 req\/s fits/,
+    );
+    // 80,000 over 4 fits exactly; 80,001 does not
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `${file}:10:\\d+: error: workload\\.sweep\\.target_rps\\[2\\]: 20,000\\.25 req/s per executor`,
+      ),
+    );
+    expect(r.stdout).not.toContain('sweep.target_rps[1]');
+    expect(r.stdout).not.toMatch(/more than one executor sends/);
+  });
+
   it('--service adds names registered elsewhere; --json prints the issues', async () => {
     const file = join(dir, 'triton.yaml');
     await writeFile(

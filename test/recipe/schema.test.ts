@@ -301,12 +301,18 @@ describe('plausibility warnings', () => {
     expect(warningsOf(check(unset).issues)).toEqual([]);
   });
 
-  it('a rate above what the client executors can send', () => {
+  it('a rate above what the client executors can send is an error naming what fits; below it, no warning', () => {
     const { issues } = check(localRecipe({ target_rps: 50_000 }));
-    expect(warningsOf(issues)[0]).toMatchObject({
-      path: 'workload.target_rps',
-      message: expect.stringMatching(/add client nodes/),
-    });
+    expect(issues.filter((i) => i.severity === 'error')).toEqual([
+      expect.objectContaining({
+        path: 'workload.target_rps',
+        message: expect.stringMatching(
+          /25,000 req\/s per executor \(50,000 req\/s over 2 executors\) .* at most 40,000 req\/s fits/,
+        ),
+      }),
+    ]);
+    const fits = check(localRecipe({ target_rps: 40_000 })).issues;
+    expect(fits.filter((i) => i.path === 'workload.target_rps')).toEqual([]);
   });
 
   it('more nodes than the Slurm allocation this runs in', () => {

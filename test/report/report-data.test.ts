@@ -15,9 +15,9 @@ import { renderReportHtml } from '../../src/report/html-report.js';
 import { benchmarkParameters, loadText, varyingParameters } from '../../src/report/params.js';
 import type { Plot } from '../../src/report/plot-types.js';
 import { ResultsWriter, summaryTotals } from '../../src/report/results-writer.js';
-import { parseCsv, readRunFolder } from '../../src/report/run-folder.js';
 import { paretoFrontier, paretoPlot, sweepPlots } from '../../src/report/sweep-plots.js';
 import type { BenchmarkResult } from '../../src/report/types.js';
+import { parseCsv, readRun } from '../../src/results-folder/index.js';
 import { sampleSummary } from '../orchestrator/fixtures.js';
 
 const closed = (users: number, out: number) => ({
@@ -240,7 +240,7 @@ describe('report.html from a results folder', () => {
   it('is self-contained and has every section of a completed run', async () => {
     // (the only URL in it is uPlot's licence comment)
     await folder('completed');
-    const html = renderReportHtml(readRunFolder(dir), reportAssets());
+    const html = renderReportHtml(await readRun(dir, { series: true }), reportAssets());
     expect(html).not.toMatch(
       /<script[^>]+src=|<link[^>]+href=|https?:\/\/(?!github\.com\/leeoniya\/uPlot)[a-z]/i,
     );
@@ -268,7 +268,7 @@ describe('report.html from a results folder', () => {
   it('an interrupted run without metrics.json still gets a report, with the log tail', async () => {
     await folder('interrupted');
     await rm(join(dir, 'benchmarks', 'a', 'metrics.json'));
-    const html = renderReportHtml(readRunFolder(dir), reportAssets());
+    const html = renderReportHtml(await readRun(dir, { series: true }), reportAssets());
     expect(html).toContain('benchmarks/a/metrics.json');
     expect(html).toContain('Last log lines');
     expect(html).toContain('boom &lt;b&gt;');

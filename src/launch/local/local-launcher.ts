@@ -24,9 +24,9 @@ import { Orchestrator, RunInterrupted } from '../../orchestrator/orchestrator.js
 import { planFromRecipe } from '../../orchestrator/recipe-plan.js';
 import type { RunPlan } from '../../orchestrator/run-plan.js';
 import { resolveTargetMapping } from '../../orchestrator/target-mapping.js';
-import { createResultsDir } from '../../report/results-dir.js';
 import { ResultsWriter } from '../../report/results-writer.js';
 import type { RunResults } from '../../report/types.js';
+import { createResultsDir } from '../../results-folder/naming.js';
 import { selfCommand } from '../../util/self.js';
 import { VERSION } from '../../version.js';
 import { ManagedChild } from './child.js';

@@ -8,7 +8,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { HpcBenchError } from '../../errors.js';
 import { RECIPE_ORIGIN_FILE } from '../../orchestrator/recipe-plan.js';
-import { resultsDirName } from '../../report/results-dir.js';
+import { resultsDirName } from '../../results-folder/naming.js';
 import type { SlurmRecipe } from './recipe-view.js';
 import { renderSbatch } from './sbatch.js';
 

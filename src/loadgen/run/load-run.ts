@@ -4,6 +4,7 @@
  * choice) throw E006 synchronously; request failures are data.
  */
 import { performance } from 'node:perf_hooks';
+import { DEFAULT_CAPS } from '../../contracts/caps.js';
 import type {
   ExecutorLoad,
   MetricsSnapshot,
@@ -30,6 +31,8 @@ export interface LoadOptions {
   log?(msg: string): void;
   /** The per-user hook (closed loop only; see user-hook.ts). */
   runUser?: RunUser;
+  /** Open loop without max_concurrency: requests in flight at most (default DEFAULT_CAPS.maxConcurrency). */
+  maxInFlight?: number;
 }
 
 export interface LoadRun {
@@ -94,7 +97,12 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions = {}): LoadRun {
   );
   const done = (async () => {
     try {
-      if (load.mode === 'open' && schedule) await runOpenLoop(ctx, schedule, load);
+      if (load.mode === 'open' && schedule)
+        await runOpenLoop(
+          ctx,
+          schedule,
+          load.max_concurrency ?? opts.maxInFlight ?? DEFAULT_CAPS.maxConcurrency,
+        );
       else if (load.mode === 'closed') await runClosedLoop(ctx, load, opts.runUser);
       await ctx.drain();
     } finally {

@@ -1,12 +1,16 @@
 /**
  * Open loop: requests leave at the times of this executor's arrival schedule, whether or not earlier ones
- * finished. With `max_concurrency`, arrivals wait for a free slot and may become late (the recorder counts
- * a measured request late from its record: sent − scheduled > LATE_MS); scheduled arrivals that could not
- * be sent before the end of the measurement are counted as dropped; warmup arrivals still unsent when the measurement begins
- * are skipped (not counted). Latencies are also recorded from the scheduled time.
+ * finished. At most `cap` requests are in flight (`max_concurrency`, else the executor's in-flight cap):
+ * arrivals then wait for a free slot and may become late (the recorder counts a measured request late
+ * from its record: sent − scheduled > LATE_MS); scheduled arrivals that could not be sent before the end
+ * of the measurement are counted as dropped; warmup arrivals still unsent when the measurement begins are
+ * skipped (not counted). Latencies are also recorded from the scheduled time.
+ *
+ * Whatever the rate, the loop stays responsive: it awaits a timer, a free slot or setImmediate at least
+ * every BATCH sends, and passes over a backlog (warmup, or the unsent rest at the end) in one step of the
+ * schedule (`skipTo`), never arrival by arrival.
  */
 
-import type { OpenLoop } from '../../contracts/index.js';
 import { nowMs } from '../record.js';
 import { buildSchedule, type ScheduleOptions } from '../schedule/arrivals.js';
 import type { RunContext } from './context.js';
@@ -16,17 +20,26 @@ const BATCH = 64;
 
 const yieldNow = (): Promise<void> => new Promise((r) => setImmediate(r));
 
-export async function runOpenLoop(ctx: RunContext, opts: ScheduleOptions, load: OpenLoop): Promise<void> {
+export async function runOpenLoop(ctx: RunContext, opts: ScheduleOptions, cap: number): Promise<void> {
   const sched = buildSchedule(opts);
-  const cap = load.max_concurrency;
-  let at = ctx.t0 + sched.next() * 1000;
+  const toMs = (s: number): number => ctx.t0 + s * 1000;
+  const toS = (ms: number): number => (ms - ctx.t0) / 1000;
+  let s = sched.next();
+  /** Passes the pending arrival and every later one before `ms`; returns how many were passed. */
+  const passTo = (ms: number): number => {
+    if (toMs(s) >= ms) return 0;
+    const n = 1 + sched.skipTo(toS(ms));
+    s = sched.next();
+    return n;
+  };
   let burst = 0;
-  while (ctx.mayIssue(at)) {
+  while (ctx.mayIssue(toMs(s))) {
+    const at = toMs(s);
     const now = nowMs();
     if (now >= ctx.measureEnd) break;
     if (at < ctx.warmupEnd && now >= ctx.warmupEnd) {
       // a warmup backlog is not worth sending once the measurement began: skip it
-      at = ctx.t0 + sched.next() * 1000;
+      passTo(ctx.warmupEnd);
       continue;
     }
     if (at > now + 0.5) {
@@ -34,27 +47,22 @@ export async function runOpenLoop(ctx: RunContext, opts: ScheduleOptions, load: 
       await ctx.sleep(Math.max(1, Math.floor(at - now)));
       continue;
     }
-    if (cap !== undefined && ctx.inflight.size >= cap) {
+    if (ctx.inflight.size >= cap) {
+      burst = 0;
       await ctx.slotFree();
       continue;
     }
     void ctx.issue(at);
-    at = ctx.t0 + sched.next() * 1000;
+    s = sched.next();
     if (++burst >= BATCH) {
       burst = 0;
       await yieldNow();
     }
   }
-  // measured arrivals due before the end that were never sent (stop, overload, or the concurrency cap)
+  // measured arrivals due before the end that were never sent (stop, overload, or the in-flight cap)
   const end = Math.min(ctx.measureEnd, nowMs());
-  let dropped = 0;
-  let quota = ctx.maxRequests === undefined ? Infinity : ctx.maxRequests - ctx.issuedMeasured;
-  while (at < end && quota > 0 && dropped < 10_000_000) {
-    if (at >= ctx.warmupEnd) {
-      dropped++;
-      quota--;
-    }
-    at = ctx.t0 + sched.next() * 1000;
-  }
+  passTo(Math.min(ctx.warmupEnd, end));
+  const quota = ctx.maxRequests === undefined ? Infinity : ctx.maxRequests - ctx.issuedMeasured;
+  const dropped = Math.min(Math.max(0, quota), passTo(end));
   if (dropped > 0) ctx.recorder.dropped(nowMs(), dropped);
 }

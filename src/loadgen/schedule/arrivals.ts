@@ -10,7 +10,7 @@
  */
 
 import type { RequestDistribution } from '../../contracts/index.js';
-import { exponential, mulberry32 } from '../../util/rng.js';
+import { exponential, gamma, mulberry32, poisson } from '../../util/rng.js';
 
 export interface ScheduleOptions {
   distribution: RequestDistribution;
@@ -26,6 +26,13 @@ export interface ScheduleOptions {
 export interface ArrivalSchedule {
   /** The next send time, seconds from the start. */
   next(): number;
+  /**
+   * Passes over every arrival before `t` seconds in one step, whatever their number: returns how many
+   * `next()` would have returned before `t`; the following `next()` is the first arrival at or after `t`.
+   * Constant schedules count exactly; random ones draw the count from its distribution (Poisson; for
+   * bursts, Poisson bursts of geometric sizes) and restart at `t`, which their memorylessness allows.
+   */
+  skipTo(t: number): number;
 }
 
 export function buildSchedule(opts: ScheduleOptions): ArrivalSchedule {
@@ -35,7 +42,18 @@ export function buildSchedule(opts: ScheduleOptions): ArrivalSchedule {
   if (opts.distribution === 'constant') {
     let i = 0;
     const phase = opts.phase ?? 0;
-    return { next: () => phase + i++ / rate };
+    return {
+      next: () => phase + i++ / rate,
+      skipTo: (t) => {
+        // the first index whose time is >= t (the float estimate corrected by a step either way)
+        let j = Math.max(0, Math.ceil((t - phase) * rate));
+        while (phase + j / rate < t) j++;
+        while (j > 0 && phase + (j - 1) / rate >= t) j--;
+        const skipped = Math.max(0, j - i);
+        i = Math.max(i, j);
+        return skipped;
+      },
+    };
   }
   if (opts.distribution === 'poisson') {
     let t = 0;
@@ -43,6 +61,12 @@ export function buildSchedule(opts: ScheduleOptions): ArrivalSchedule {
       next: () => {
         t += exponential(rng, rate);
         return t;
+      },
+      skipTo: (to) => {
+        if (to <= t) return 0;
+        const n = poisson(rng, rate * (to - t));
+        t = to;
+        return n;
       },
     };
   }
@@ -59,6 +83,19 @@ export function buildSchedule(opts: ScheduleOptions): ArrivalSchedule {
       }
       left--;
       return t;
+    },
+    skipTo: (to) => {
+      if (to <= t) return 0;
+      // the rest of the current burst, then the bursts in (t, to): each 1 + a geometric number of
+      // requests (failures before a success of probability 1/b), whose sum over k bursts is k plus a
+      // negative binomial, drawn as Poisson(Gamma(k) · (b − 1))
+      let n = left;
+      const bursts = poisson(rng, burstRate * (to - t));
+      n += bursts;
+      if (b > 1 && bursts > 0) n += poisson(rng, gamma(rng, bursts) * (b - 1));
+      left = 0;
+      t = to;
+      return n;
     },
   };
 }

@@ -1,4 +1,4 @@
-/** Naming of the results folder: `results/<scenario>_<UTC time YYYYmmddTHHMMSSZ>/`. */
+/** Naming and creating the results folder: `results/<scenario>_<UTC time YYYYmmddTHHMMSSZ>/`. */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigValidationError } from '../errors.js';

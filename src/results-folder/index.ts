@@ -1,0 +1,11 @@
+/** The results folder: its naming, the shapes of its shared files, and reading a finished one back. */
+export { type CsvTable, parseCsv } from './csv.js';
+export { createResultsDir, resultsDirName, utcStamp } from './naming.js';
+export {
+  type MonitorFile,
+  type ReadRunOptions,
+  type RunBenchmark,
+  type RunFolder,
+  readRun,
+} from './read-run.js';
+export type * from './types.js';
