@@ -1,9 +1,11 @@
 /** Shared by bench/index.ts and the bench files (kept apart from index.ts, whose top-level await would deadlock an import cycle). */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execa, type ResultPromise } from 'execa';
 
 export interface Bench {
   name: string;
@@ -59,3 +61,65 @@ export function childSetup(args: string[]): { args: string[]; env: Record<string
 
 /** Headers of a bench's POST to an executor. */
 export const POST_HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${BENCH_TOKEN}` };
+
+/** A child process that wrote `{url, pid}` to its ready file. */
+export interface ReadyProc {
+  url: string;
+  pid: number;
+  child: ResultPromise;
+  dir: string;
+}
+
+/**
+ * Starts `command args... <readyFile>` (the ready file's path is appended by `withReady`) pinned to `cpu`
+ * (taskset list) when given, and waits up to 60 s for its ready file.
+ */
+export async function spawnReady(
+  command: string,
+  withReady: (readyFile: string) => string[],
+  opts: { cpu?: string; env?: Record<string, string> } = {},
+): Promise<ReadyProc> {
+  const dir = mkdtempSync(join(tmpdir(), 'hpcbench-bench-'));
+  const ready = join(dir, 'ready.json');
+  const a = withReady(ready);
+  const [cmd, argv] = opts.cpu ? ['taskset', ['-c', opts.cpu, command, ...a]] : [command, a];
+  const child = execa(cmd, argv, { reject: false, stdio: ['ignore', 'ignore', 'pipe'], env: opts.env });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const info = JSON.parse(readFileSync(ready, 'utf8')) as { url: string; pid: number };
+      return { url: info.url, pid: info.pid, child, dir };
+    } catch {
+      if (Date.now() > deadline || child.exitCode !== null)
+        throw new Error(`${command} ${a.join(' ')} did not start: ${(await child).stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** The built CLI (`hpcbench ARGS --port 0 --ready-file F`, plus what childSetup adds) as a ReadyProc. */
+export function spawnHpcbench(args: string[], cpu?: string): Promise<ReadyProc> {
+  const setup = childSetup(args);
+  const { command, args: a } = builtCommand(...args, ...setup.args);
+  return spawnReady(command, (ready) => [...a, '--port', '0', '--ready-file', ready], {
+    cpu,
+    env: setup.env,
+  });
+}
+
+export async function stopReady(p: ReadyProc): Promise<void> {
+  p.child.kill('SIGTERM');
+  await p.child;
+  rmSync(p.dir, { recursive: true, force: true });
+}
+
+/** CPU time (user + system) the process has used so far, in ms (/proc/PID/stat, USER_HZ 100). */
+export function cpuMsOf(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
+
+export function rssMbOf(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+}

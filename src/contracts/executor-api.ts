@@ -62,6 +62,7 @@ export const startRequestSchema = z
       request_distribution,
       burstiness,
       max_concurrency,
+      pacer_poll_ms,
       ...b
     }) => ({
       ...b,
@@ -74,6 +75,7 @@ export const startRequestSchema = z
           request_distribution,
           burstiness,
           max_concurrency,
+          pacer_poll_ms,
         }),
     }),
   );
@@ -83,10 +85,15 @@ export type StartBody = z.input<typeof startRequestSchema>;
 /** POST /start body as a sender writes it (a `WorkloadSpec`, or a seed-style body). */
 export type StartRequest = StartBody | WorkloadSpec;
 
-/** POST /start response. `threads` is the number of client loops started. */
+/**
+ * POST /start response. `threads` is the number of client loops started; `window_start` the epoch ms this
+ * executor's measurement begins (after warmup), kept by the controller to rebuild the executor's metrics
+ * from its records file if its GET /metrics cannot be fetched later.
+ */
 export interface StartResponse {
   status: 'started';
   threads: number;
+  window_start?: number;
 }
 
 /** GET /status. */

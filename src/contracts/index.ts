@@ -7,4 +7,5 @@ export * from './executor-api.js';
 export * from './metrics.js';
 export * from './primitives.js';
 export type * from './record.js';
+export { chunkOffsetMs, recordFromJson } from './record.js';
 export * from './workload.js';

@@ -75,3 +75,17 @@ export type AllFields<T> = { [K in keyof Required<T>]: T[K] };
 
 /** One line of the records file: the record with `chunks` as `chunk_offsets_ms` (offsets from `sent`). */
 export type RecordJson = AllFields<Omit<RequestRecord, 'chunks'>> & { chunk_offsets_ms: number[] };
+
+/**
+ * A chunk's offset from `sent` in ms, rounded to the microsecond: what `chunk_offsets_ms` holds, and what
+ * ITL is computed from (so metrics rebuilt from a records file equal the executor's own).
+ */
+export function chunkOffsetMs(chunk: number, sent: number): number {
+  return Math.round((chunk - sent) * 1000) / 1000;
+}
+
+/** A records-file line back as a record (chunk stamps = sent + offset). */
+export function recordFromJson(line: RecordJson): RequestRecord {
+  const { chunk_offsets_ms: offsets, ...rest } = line;
+  return { ...rest, chunks: (offsets ?? []).map((o) => line.sent + o) };
+}

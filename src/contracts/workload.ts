@@ -32,6 +32,16 @@ export type RequestDistribution = (typeof REQUEST_DISTRIBUTIONS)[number];
 export const DATASET_FORMATS = ['hellaswag', 'sharegpt', 'jsonl'] as const;
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];
 
+/**
+ * Open loop: milliseconds before each due arrival at which the pacer stops sleeping on a timer (libuv
+ * timers wake up to ~1 ms late) and polls the clock between I/O events instead (setImmediate), so a
+ * request leaves within a loop turn of its time. Larger is more precise and costs more CPU: while
+ * arrivals are closer together than this, the executor's event loop never sleeps (about one core).
+ * 0: timers only. See docs/load-generation.md#pacing.
+ */
+export const PACER_POLL_MS = 2;
+export const PACER_POLL_MAX_MS = 50;
+
 export const DISTRIBUTION_STRATEGIES = ['round-robin', 'random', 'all-to-all', 'static'] as const;
 
 export const sloSchema = z.object({
@@ -62,6 +72,13 @@ export const workloadFields = {
   }),
   burstiness: z.number({ error: 'expected a number' }).min(1, 'must be at least 1 (mean requests per burst)'),
   max_concurrency: positiveInt.meta({ description: 'open loop: at most this many requests in flight' }),
+  pacer_poll_ms: z
+    .number({ error: `expected a number of milliseconds from 0 to ${PACER_POLL_MAX_MS}` })
+    .min(0, `must be from 0 to ${PACER_POLL_MAX_MS} (milliseconds)`)
+    .max(PACER_POLL_MAX_MS, `must be from 0 to ${PACER_POLL_MAX_MS} (milliseconds)`)
+    .meta({
+      description: `open loop: ms before each arrival the pacer polls instead of sleeping (CPU for precision; default ${PACER_POLL_MS}, 0: timers only)`,
+    }),
   max_requests: positiveInt,
   prompt_len: lengthSpec.meta({ description: 'synthetic prompt length in tokens (or a distribution)' }),
   gen_tokens: lengthSpec.meta({ description: 'output tokens per request (max_tokens) or a distribution' }),
@@ -103,6 +120,7 @@ export const openLoopSchema = z.object({
   request_distribution: workloadFields.request_distribution.optional(),
   burstiness: workloadFields.burstiness.optional(),
   max_concurrency: workloadFields.max_concurrency.optional(),
+  pacer_poll_ms: workloadFields.pacer_poll_ms.optional(),
 });
 
 export const loadSchema = z.discriminatedUnion('mode', [closedLoopSchema, openLoopSchema]);
@@ -118,6 +136,7 @@ export const loadFieldsSchema = z.object({
   request_distribution: workloadFields.request_distribution.optional(),
   burstiness: workloadFields.burstiness.optional(),
   max_concurrency: workloadFields.max_concurrency.optional(),
+  pacer_poll_ms: workloadFields.pacer_poll_ms.optional(),
 });
 export type LoadFields = z.infer<typeof loadFieldsSchema>;
 export const LOAD_FIELDS = Object.keys(loadFieldsSchema.shape) as (keyof LoadFields)[];
@@ -131,6 +150,7 @@ export function loadFromFields(f: LoadFields): Load {
       ...(f.request_distribution !== undefined && { request_distribution: f.request_distribution }),
       ...(f.burstiness !== undefined && { burstiness: f.burstiness }),
       ...(f.max_concurrency !== undefined && { max_concurrency: f.max_concurrency }),
+      ...(f.pacer_poll_ms !== undefined && { pacer_poll_ms: f.pacer_poll_ms }),
     };
   }
   return {

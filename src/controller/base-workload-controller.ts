@@ -46,6 +46,20 @@ export interface StartOptions {
   perExecutor?: (target: ExecutorTarget, index: number) => Partial<WorkloadSpec>;
 }
 
+/** `records_path` with `{node}` filled in for one executor (its own records file). */
+export function executorRecordsPath(template: string, node: string): string {
+  return template.replaceAll('{node}', safeName(node));
+}
+
+/** One executor's part of the current workload, as POST /start gave it. */
+export interface StartedWorkload {
+  /** Its answer to POST /start (`window_start`: when its measurement began). */
+  start?: StartResponse;
+  /** Its `executor_index` and `executor_count`. */
+  index: number;
+  count: number;
+}
+
 export class BaseWorkloadController {
   readonly clientNodes: string[];
   readonly port: number;
@@ -53,6 +67,13 @@ export class BaseWorkloadController {
   readonly executors: ExecutorTarget[];
   protected readonly options: WorkloadControllerOptions;
   private benchmark = 'default';
+  /**
+   * Executors lost during a workload (their /status or /metrics could not be fetched: killed, gone,
+   * unreachable), node → why. A lost executor is left out of every later call of this controller.
+   */
+  readonly lost = new Map<string, string>();
+  /** The executors of the current workload and what each answered to POST /start. */
+  private started = new Map<ExecutorTarget, StartResponse | undefined>();
 
   constructor(clientNodes: string[], port: number, timeout = 600, options: WorkloadControllerOptions = {}) {
     if (options.endpoints && options.endpoints.length !== clientNodes.length) {
@@ -69,6 +90,11 @@ export class BaseWorkloadController {
       node,
       url: endpointUrl(options.endpoints?.[i] ?? `${node}:${port}`, port),
     }));
+  }
+
+  /** The executors not lost: those later calls address. */
+  get active(): ExecutorTarget[] {
+    return this.executors.filter((t) => !this.lost.has(t.node));
   }
 
   protected get requestTimeout(): number {
@@ -169,29 +195,31 @@ export class BaseWorkloadController {
    */
   async startWorkload(config: WorkloadConfig, options: StartOptions = {}): Promise<boolean> {
     this.benchmark = typeof config.benchmark === 'string' ? config.benchmark : 'default';
-    const n = this.executors.length;
+    const targets = this.active;
+    const n = targets.length;
+    this.started = new Map(targets.map((t) => [t, undefined]));
     const results = await Promise.allSettled(
-      this.executors.map(async (t, i) => {
+      targets.map(async (t, i) => {
         const body: Record<string, unknown> = {
           ...config,
           executor_index: i,
           executor_count: n,
-          ...options.perExecutor?.(t, i),
+          ...options.perExecutor?.(t, this.executors.indexOf(t)),
         };
         if (typeof body.records_path === 'string')
-          body.records_path = body.records_path.replaceAll('{node}', safeName(t.node));
+          body.records_path = executorRecordsPath(body.records_path, t.node);
         const res = await this.call(t, 'POST', '/start', body);
         if (res.status !== 200)
           throw new WorkloadStartError(`${t.node}: HTTP ${res.status}: ${errorReason(res)}`);
-        return parseJson<StartResponse>(res.text);
+        const answer = parseJson<StartResponse>(res.text);
+        this.started.set(t, answer);
+        return answer;
       }),
     );
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     if (failures.length === 0) return true;
     await Promise.allSettled(
-      this.executors
-        .filter((_, i) => results[i].status === 'fulfilled')
-        .map((t) => this.call(t, 'POST', '/stop')),
+      targets.filter((_, i) => results[i].status === 'fulfilled').map((t) => this.call(t, 'POST', '/stop')),
     );
     const first = failures[0];
     const text = failures.map((f) => (f instanceof Error ? f.message : String(f))).join('; ');
@@ -207,23 +235,52 @@ export class BaseWorkloadController {
     throw first;
   }
 
-  /** Every executor's GET /status. */
+  /** Every executor's GET /status (executors lost earlier left out). */
   async getStatus(): Promise<ExecutorStatus[]> {
     return Promise.all(
-      this.executors.map(async (t) => ({ ...t, status: await this.getJson<StatusResponse>(t, '/status') })),
+      this.active.map(async (t) => ({ ...t, status: await this.getJson<StatusResponse>(t, '/status') })),
     );
   }
 
   /**
+   * GET /status of every executor; one that does not answer is lost (`lost`, with why) and left out. The
+   * error of the last one is thrown when none answers.
+   */
+  private async statusOfSurvivors(): Promise<ExecutorStatus[]> {
+    const targets = this.active;
+    const settled = await Promise.allSettled(
+      targets.map(async (t) => ({ ...t, status: await this.getJson<StatusResponse>(t, '/status') })),
+    );
+    const out: ExecutorStatus[] = [];
+    let last: unknown;
+    settled.forEach((r, i) => {
+      if (r.status === 'fulfilled') out.push(r.value);
+      else {
+        last = r.reason;
+        this.lost.set(targets[i].node, errorMessage(r.reason));
+      }
+    });
+    if (out.length === 0 && last !== undefined) throw last;
+    return out;
+  }
+
+  /**
    * Polls GET /status every pollInterval until no executor is running. With `timeout` (seconds), E007
-   * names the executors still running when it passes. `onStatus` sees every poll.
+   * names the executors still running when it passes. `onStatus` sees every poll. With `tolerateLoss`, an
+   * executor that stops answering is lost (`lost`) and the others are waited for; the error is thrown
+   * only when no executor answers.
    */
   async waitForCompletion(
-    opts: { timeout?: number; signal?: AbortSignal; onStatus?: (s: ExecutorStatus[]) => void } = {},
+    opts: {
+      timeout?: number;
+      signal?: AbortSignal;
+      onStatus?: (s: ExecutorStatus[]) => void;
+      tolerateLoss?: boolean;
+    } = {},
   ): Promise<ExecutorStatus[]> {
     const deadline = opts.timeout === undefined ? Number.POSITIVE_INFINITY : Date.now() + opts.timeout * 1000;
     for (;;) {
-      const statuses = await this.getStatus();
+      const statuses = opts.tolerateLoss ? await this.statusOfSurvivors() : await this.getStatus();
       opts.onStatus?.(statuses);
       const running = statuses.filter((s) => s.status.running);
       if (running.length === 0 || opts.signal?.aborted) return statuses;
@@ -241,7 +298,7 @@ export class BaseWorkloadController {
   /** Every executor's GET /metrics, merged exactly into the seed's aggregate shape. */
   async getMetrics(): Promise<AggregatedMetrics> {
     const per = await Promise.all(
-      this.executors.map(async (t) => ({
+      this.active.map(async (t) => ({
         node: t.node,
         metrics: await this.getJson<ExecutorMetrics>(t, '/metrics'),
       })),
@@ -250,29 +307,45 @@ export class BaseWorkloadController {
   }
 
   /**
-   * GET /metrics of every executor that still answers, merged exactly; `lost` names the others with
-   * why (after a failure mid-benchmark, what the survivors measured is kept). Undefined metrics when none answers.
+   * GET /metrics of every executor of the current workload that still answers, merged exactly; `lost`
+   * names the others with why (after a loss mid-benchmark, what the survivors measured is kept). With
+   * `rebuild`, the measurements of an executor whose /metrics cannot be fetched are rebuilt (from its
+   * records file) and merged too; `rebuilt` names those. Undefined metrics when there is nothing to merge.
    */
-  async getAvailableMetrics(): Promise<{ metrics?: AggregatedMetrics; lost: string[] }> {
+  async getAvailableMetrics(
+    opts: {
+      rebuild?: (target: ExecutorTarget, workload: StartedWorkload) => Promise<ExecutorMetrics | undefined>;
+    } = {},
+  ): Promise<{ metrics?: AggregatedMetrics; lost: string[]; rebuilt: string[] }> {
+    const targets = this.started.size ? [...this.started.keys()] : this.active;
+    const rebuilt: string[] = [];
     const settled = await Promise.allSettled(
-      this.executors.map(async (t) => ({
-        node: t.node,
-        metrics: await this.getJson<ExecutorMetrics>(t, '/metrics'),
-      })),
+      targets.map(async (t, index) => {
+        const known = this.lost.get(t.node);
+        try {
+          if (known !== undefined) throw new Error(known);
+          return { node: t.node, metrics: await this.getJson<ExecutorMetrics>(t, '/metrics') };
+        } catch (err) {
+          this.lost.set(t.node, known ?? errorMessage(err));
+          const workload = { start: this.started.get(t), index, count: targets.length };
+          const metrics = await opts.rebuild?.(t, workload);
+          if (!metrics) throw err;
+          rebuilt.push(t.node);
+          return { node: t.node, metrics };
+        }
+      }),
     );
     const per = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-    const lost = settled.flatMap((r, i) =>
-      r.status === 'rejected'
-        ? [`${this.executors[i].node} (${(r.reason as Error)?.message ?? String(r.reason)})`]
-        : [],
+    const lost = targets.flatMap((t) =>
+      this.lost.has(t.node) ? [`${t.node} (${this.lost.get(t.node)})`] : [],
     );
-    return { metrics: per.length ? aggregate(per, this.benchmark) : undefined, lost };
+    return { metrics: per.length ? aggregate(per, this.benchmark) : undefined, lost, rebuilt };
   }
 
   /** POST /stop on every executor; returns true when all stopped (E007/E008/E005 otherwise). */
   async stopWorkload(): Promise<boolean> {
     const results = await Promise.allSettled(
-      this.executors.map(async (t) => {
+      this.active.map(async (t) => {
         const res = await this.call(t, 'POST', '/stop');
         if (res.status !== 200) {
           throw new MetricsCollectionError(
@@ -285,4 +358,8 @@ export class BaseWorkloadController {
     if (failed) throw (failed as PromiseRejectedResult).reason;
     return true;
   }
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

@@ -2,6 +2,8 @@
 export { aggregate } from './aggregate.js';
 export {
   BaseWorkloadController,
+  executorRecordsPath,
+  type StartedWorkload,
   type StartOptions,
   type WorkloadConfig,
 } from './base-workload-controller.js';

@@ -14,6 +14,7 @@ import {
   type HealthResponse,
   MAX_BODY_BYTES,
   type MetricsSnapshot,
+  type StartResponse,
   type StatusResponse,
   type WorkloadSpec,
 } from '../contracts/index.js';
@@ -242,7 +243,7 @@ export class BaseWorkloadExecutor {
   }
 
   /** Starts a workload (the HTTP layer validated it); resolves to the seed's start answer. */
-  async start(spec: WorkloadSpec): Promise<{ status: 'started'; threads: number }> {
+  async start(spec: WorkloadSpec): Promise<StartResponse> {
     const engine = this.engine();
     if (this.running) throw new Error('a workload is already running');
     const hook = this.runBenchmark?.bind(this);
@@ -267,7 +268,11 @@ export class BaseWorkloadExecutor {
         this.log(`benchmark ${spec.benchmark} failed: ${cur.error}`);
       },
     );
-    return { status: 'started', threads: run.threads };
+    return {
+      status: 'started',
+      threads: run.threads,
+      ...(run.windowStart !== undefined ? { window_start: run.windowStart } : {}),
+    };
   }
 
   status(): StatusResponse {

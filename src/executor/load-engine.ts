@@ -8,6 +8,8 @@ import type { RunUser } from '../loadgen/index.js';
 export interface LoadRunLike {
   /** Number of client loops started. */
   threads: number;
+  /** Epoch ms the measurement begins (after warmup), when the engine knows it. */
+  windowStart?: number;
   status(): Partial<StatusResponse>;
   snapshot(): MetricsSnapshot;
   stop(): Promise<MetricsSnapshot>;

@@ -2,7 +2,7 @@
  * Making request records (the record type is `src/contracts/record.ts`): a new record before sending, the
  * monotonic epoch clock its stamps come from, and its line in the records file.
  */
-import type { AllFields, RecordJson, RequestRecord } from '../contracts/record.js';
+import { type AllFields, chunkOffsetMs, type RecordJson, type RequestRecord } from '../contracts/record.js';
 
 /**
  * A record before sending: everything the caller knows; the client fills the rest. Every field exists from
@@ -54,7 +54,7 @@ export const nowMs = (): number => ORIGIN + performance.now();
 export function recordToJson(r: RequestRecord): string {
   const n = r.chunks.length;
   const offsets = new Array<number>(n);
-  for (let i = 0; i < n; i++) offsets[i] = Math.round((r.chunks[i] - r.sent) * 1000) / 1000;
+  for (let i = 0; i < n; i++) offsets[i] = chunkOffsetMs(r.chunks[i], r.sent);
   // a literal, not `{ ...r }`: see newRecord
   const line: RecordJson = {
     id: r.id,

@@ -3,10 +3,11 @@
  *   TTFT = first content chunk − sent (streaming only)
  *   E2E  = last content chunk − sent (non-streaming: complete response − sent)
  *   TPOT = (E2E − TTFT) / (output_tokens − 1), only when output_tokens > 1 and TTFT exists
- *   ITL  = chunk[i] − chunk[i−1] for each pair of consecutive content chunks (streaming only)
+ *   ITL  = chunk[i] − chunk[i−1] for each pair of consecutive content chunks (streaming only), from the
+ *          chunks' offsets from `sent` at microsecond resolution (as the records file holds them)
  *   schedule lag = sent − scheduled; *_from_scheduled = the same latencies measured from `scheduled`
  */
-import type { RequestRecord, Slo } from '../contracts/index.js';
+import { chunkOffsetMs, type RequestRecord, type Slo } from '../contracts/index.js';
 
 export interface RequestMetrics {
   ttft?: number;
@@ -32,9 +33,12 @@ export function deriveMetrics(r: RequestRecord): RequestMetrics {
   };
 }
 
-/** The i-th ITL sample of a request's content-chunk stamps (1 ≤ i < chunks.length). */
-export function itl(chunks: readonly number[], i: number): number {
-  return chunks[i] - chunks[i - 1];
+/**
+ * The i-th ITL sample of a request's content-chunk stamps (1 ≤ i < chunks.length): the difference of the
+ * two chunks' µs-rounded offsets from `sent` (`chunkOffsetMs`), so the records file gives the same value.
+ */
+export function itl(chunks: readonly number[], i: number, sent: number): number {
+  return chunkOffsetMs(chunks[i], sent) - chunkOffsetMs(chunks[i - 1], sent);
 }
 
 /**

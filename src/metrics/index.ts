@@ -3,6 +3,12 @@
 export { zeroCounters } from './counters.js';
 export { deriveMetrics, meetsSlo, type RequestMetrics } from './derive.js';
 export { toExecutorMetrics } from './executor-metrics.js';
+export {
+  type RebuildOptions,
+  type Rebuilt,
+  snapshotFromLines,
+  snapshotFromRecordsFile,
+} from './from-records.js';
 export { decodeHistogram, encodeHistogram, newHistogram, SIGNIFICANT_DIGITS } from './histogram.js';
 export { mergeSnapshots } from './merge.js';
 export { renderExecutorPrometheus } from './prometheus.js';

@@ -151,7 +151,7 @@ export class MetricsRecorder {
     const hItl = h.itl!;
     const wItl = wh.itl!;
     for (let i = 1; i < ch.length; i++) {
-      const gap = itl(ch, i);
+      const gap = itl(ch, i, r.sent);
       recordMs(hItl, gap);
       recordMs(wItl, gap);
     }

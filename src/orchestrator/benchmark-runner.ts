@@ -15,6 +15,7 @@ import type { BenchmarkResult } from '../report/types.js';
 import { rebaseRates } from '../serverstats/view.js';
 import type { ServerWindowTracker } from '../serverstats/window-tracker.js';
 import type { OrchestratorEmitter } from './events.js';
+import { recordsRebuilder } from './rebuild.js';
 import type { BenchmarkPlanLike } from './run-plan.js';
 
 export interface BenchmarkRunContext {
@@ -101,7 +102,7 @@ function progress(ctx: BenchmarkRunContext, name: string, statuses: ExecutorStat
 export async function runBenchmark(
   plan: BenchmarkPlanLike,
   ctx: BenchmarkRunContext,
-): Promise<{ result: BenchmarkResult; failure?: unknown; executorErrors: string[] }> {
+): Promise<{ result: BenchmarkResult; failure?: unknown; executorErrors: string[]; lost: string[] }> {
   const { controller } = ctx;
   const spec: WorkloadSpec = {
     ...plan.spec,
@@ -128,6 +129,9 @@ export async function runBenchmark(
   let started = false;
   let failure: unknown;
   const executorErrors: string[] = [];
+  let lost: string[] = [];
+  const lostBefore = new Set(controller.lost.keys());
+  const rebuild = recordsRebuilder(spec, ctx.recordsPath, (m) => ctx.events.emit('warning', m));
   const window = ctx.serverWindow;
   let warmupSeen = !(spec.warmup > 0);
   const sawStatuses = (s: ExecutorStatus[]): void => {
@@ -161,6 +165,8 @@ export async function runBenchmark(
         progress(ctx, plan.name, s);
         sawStatuses(s);
       },
+      // an executor lost mid-benchmark: the others run to the end
+      tolerateLoss: true,
     });
     stopWarmupWatch();
     await controller.stopWorkload();
@@ -168,8 +174,12 @@ export async function runBenchmark(
       ctx.events.emit('warning', `server metrics of ${plan.name}: ${(err as Error).message}`);
       return undefined;
     });
-    result.metrics = await controller.getMetrics();
-    result.summary = result.metrics.summary;
+    if ([...controller.lost.keys()].some((n) => !lostBefore.has(n))) {
+      const got = await controller.getAvailableMetrics({ rebuild });
+      lost = lostNames(got);
+      result.metrics = got.metrics;
+    } else result.metrics = await controller.getMetrics();
+    result.summary = result.metrics?.summary;
     const scraped = await serverView;
     const server = scraped && rebaseRates(scraped, result.summary?.duration_s ?? 0);
     if (server && server.window.start_trigger === 'benchmark-start' && spec.warmup > 0)
@@ -187,13 +197,22 @@ export async function runBenchmark(
     window?.cancel();
     result.status = ctx.signal.aborted ? 'interrupted' : 'failed';
     result.error = errorInfo(err);
-    if (started) await salvage(controller, result);
+    if (started) lost = await salvage(controller, result, rebuild);
     if (!ctx.signal.aborted) failure = err;
   }
   result.ended_at = new Date().toISOString();
   if (result.metrics) await ctx.energy?.(result);
   if (plan.thresholds?.length) result.thresholds = evaluateThresholds(plan.thresholds, figureSource(result));
-  return { result, failure, executorErrors };
+  return { result, failure, executorErrors, lost };
+}
+
+/** The lost executors with why, and which measurements were rebuilt from their records file. */
+function lostNames(got: { lost: string[]; rebuilt: string[] }): string[] {
+  return got.lost.map((l) =>
+    got.rebuilt.some((n) => l.startsWith(`${n} (`))
+      ? `${l}, its measurements rebuilt from its records file`
+      : l,
+  );
 }
 
 /**
@@ -228,21 +247,28 @@ function watchWarmupEnd(
 }
 
 /**
- * After a failure mid-benchmark: stop the executors and keep what those still answering measured (an
- * executor that died is named in the reason).
+ * After a failure mid-benchmark: stop the executors and keep what those still answering measured, with
+ * the measurements of those that do not answer rebuilt from their records files; returns the lost ones.
  */
-async function salvage(controller: BaseWorkloadController, result: BenchmarkResult): Promise<void> {
+async function salvage(
+  controller: BaseWorkloadController,
+  result: BenchmarkResult,
+  rebuild: ReturnType<typeof recordsRebuilder>,
+): Promise<string[]> {
   await controller.stopWorkload().catch(() => undefined);
-  if (result.metrics) return;
+  if (result.metrics) return [];
   try {
-    const { metrics, lost } = await controller.getAvailableMetrics();
-    if (metrics) {
-      result.metrics = metrics;
-      result.summary = metrics.summary;
+    const got = await controller.getAvailableMetrics({ rebuild });
+    if (got.metrics) {
+      result.metrics = got.metrics;
+      result.summary = got.metrics.summary;
     }
+    const lost = lostNames(got);
     if (lost.length)
-      result.reason = `${result.error?.message ?? 'failed'}; executor(s) lost: ${lost.join('; ')}; the others' measurements are kept`;
+      result.reason = `${result.error?.message ?? 'failed'}; executor(s) lost: ${lost.join('; ')}`;
+    return lost;
   } catch {
     // nothing more to keep: the failure itself is recorded in result.error
+    return [];
   }
 }

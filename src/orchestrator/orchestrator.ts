@@ -367,7 +367,8 @@ export class Orchestrator extends OrchestratorEmitter {
       results[index] = { name: b.name, status: 'running' };
       await writer.prepareBenchmark(b.name);
       await writer.updateRun({ benchmarks: benchmarkEntries(results) });
-      const { result, failure, executorErrors } = await runBenchmark(b, {
+      const executors = controller.active.length;
+      const { result, failure, executorErrors, lost } = await runBenchmark(b, {
         controller,
         events: this,
         serverUrls: ctx.serverUrls,
@@ -389,11 +390,15 @@ export class Orchestrator extends OrchestratorEmitter {
             }
           : undefined,
       });
-      result.parameters = benchmarkParameters(result.spec ?? b.spec, clientEndpoints.length);
+      result.parameters = benchmarkParameters(result.spec ?? b.spec, executors);
       if (result.status === 'completed')
         applyVerdict(
           result,
-          benchmarkVerdict(result, { maxErrorRate: b.spec.max_error_rate, executorErrors }),
+          benchmarkVerdict(result, {
+            maxErrorRate: b.spec.max_error_rate,
+            executorErrors,
+            lostExecutors: lost,
+          }),
         );
       else if (result.status === 'failed' && !result.reason && result.error)
         result.reason = result.error.message;
@@ -403,6 +408,18 @@ export class Orchestrator extends OrchestratorEmitter {
       if (result.status === 'failed' || result.status === 'degraded')
         this.warn(`benchmark ${result.name} ${result.status}: ${result.reason}`);
       await writer.writeBenchmark(result);
+      // why the benchmarks after this one cannot run, if they cannot
+      const left = controller.active.length;
+      const stop = failure
+        ? `the run ended: benchmark ${b.name} failed (${errorLine(failure)})`
+        : left === 0
+          ? `no executor left: ${[...controller.lost.keys()].join(', ')} lost`
+          : result.status === 'failed' && plan.onFailure === 'stop'
+            ? `benchmark ${b.name} failed and orchestration.on_failure is stop`
+            : undefined;
+      if (stop && !this.abort.signal.aborted) skipRest(results, index + 1, stop);
+      else if (lost.length && index + 1 < results.length)
+        this.warn(`the next benchmarks run on the ${left} executor(s) left (lost: ${lost.join('; ')})`);
       await writer.updateRun({ benchmarks: benchmarkEntries(results) });
       this.emit('benchmark-done', { ...result, index, total });
       if (failure) {
@@ -414,7 +431,7 @@ export class Orchestrator extends OrchestratorEmitter {
         });
         throw failure;
       }
-      return result;
+      return { result, halt: stop !== undefined };
     };
     if (plan.search) {
       const outcome = await runSearch(plan.search, one, this.abort.signal, (o) => {
@@ -424,7 +441,7 @@ export class Orchestrator extends OrchestratorEmitter {
     } else
       for (const [index, b] of plan.benchmarks.entries()) {
         if (this.abort.signal.aborted) break;
-        await one(
+        const { halt } = await one(
           b,
           index,
           plan.benchmarks.length,
@@ -432,6 +449,7 @@ export class Orchestrator extends OrchestratorEmitter {
             .slice(index + 1)
             .reduce((n, x) => n + (x.spec.warmup ?? 0) + (x.spec.duration ?? 0), 0),
         );
+        if (halt) break;
       }
     this.emit('phase', { phase: 'benchmarks', state: 'done', elapsedMs: Date.now() - t0 });
   }
@@ -537,6 +555,20 @@ export class Orchestrator extends OrchestratorEmitter {
     }
     this.stoppables.length = 0;
     this.emit('phase', { phase: 'teardown', state: 'done', elapsedMs: Date.now() - t0 });
+  }
+}
+
+/** `E00x: message` (or the message) of an error. */
+function errorLine(err: unknown): string {
+  const e = errorInfo(err);
+  return e.code ? `${e.code}: ${e.message}` : e.message;
+}
+
+/** Marks the benchmarks from `from` on as skipped, with why. */
+function skipRest(results: BenchmarkResult[], from: number, why: string): void {
+  for (const r of results.slice(from)) {
+    r.status = 'skipped';
+    r.reason = `skipped: ${why}`;
   }
 }
 

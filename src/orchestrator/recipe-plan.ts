@@ -112,6 +112,7 @@ export function planFromResolved(
     distributionStrategy: alloc.clients.distribution_strategy,
     ...(alloc.clients.target_mapping ? { targetMapping: alloc.clients.target_mapping } : {}),
     mode: recipe.orchestration.mode,
+    onFailure: recipe.orchestration.on_failure,
     servers: {
       endpoints: recipe.servers.endpoints,
       command: recipe.servers.command,

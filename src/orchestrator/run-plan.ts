@@ -40,6 +40,8 @@ export interface RunPlan {
   targetMapping?: { client_group: string; server_endpoints: string[] }[];
   /** `orchestration.mode` (`local`, `slurm`). */
   mode?: string;
+  /** `orchestration.on_failure`: after a failed benchmark, run the next one (default) or skip the rest. */
+  onFailure?: 'continue' | 'stop';
   /** How the local launcher gets servers: attach to `endpoints`, run `command` ({port}), else the simulator. */
   servers?: { endpoints?: string[]; command?: string; port?: number };
   /** Service plugin modules to load (executors get them as --plugin). */

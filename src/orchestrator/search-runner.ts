@@ -17,8 +17,9 @@ import type { BenchmarkResult } from '../report/types.js';
 import type { BenchmarkPlanLike } from './run-plan.js';
 
 /**
- * Runs one benchmark of the run (the orchestrator's): its result, or it throws the run's failure.
- * `judge` is called on a result that was not interrupted, before its files are written.
+ * Runs one benchmark of the run (the orchestrator's): its result and whether no benchmark can run after
+ * it (no executor left, `on_failure: stop`), or it throws the run's failure. `judge` is called on a
+ * result that was not interrupted, before its files are written.
  */
 export type RunOne = (
   b: BenchmarkPlanLike,
@@ -26,7 +27,7 @@ export type RunOne = (
   total: number,
   remainingSeconds: number,
   judge?: (result: BenchmarkResult) => void,
-) => Promise<BenchmarkResult>;
+) => Promise<{ result: BenchmarkResult; halt: boolean }>;
 
 /**
  * A probe's verdict (kept as the result's `probe`): invalid when its load generator fell behind, else pass
@@ -62,20 +63,24 @@ export async function runSearch(
   const base = search.base as Parameters<typeof probePlan>[0];
   const probes: Probe[] = [];
   const probeSeconds = (search.base.spec.warmup ?? 0) + (search.base.spec.duration ?? 0);
+  let stopped = false;
   update(searchOutcome(s, probes, true));
   for (let value = nextProbe(s, probes); value !== undefined; value = nextProbe(s, probes)) {
     if (signal.aborted) break;
     const plan = probePlan(base, s.field, value, probes.at(-1)?.value === value);
     const index = probes.length;
     let probe: Probe | undefined;
-    await one(plan, index, s.max_probes, (s.max_probes - index - 1) * probeSeconds, (r) => {
+    const { halt } = await one(plan, index, s.max_probes, (s.max_probes - index - 1) * probeSeconds, (r) => {
       probe = judgeProbe(r, s, value);
     });
-    if (!probe) break; // interrupted: no verdict
-    probes.push(probe);
+    if (probe) probes.push(probe);
     update(searchOutcome(s, probes, true));
+    if (!probe || halt) {
+      stopped = true; // interrupted (no verdict), or no executor left
+      break;
+    }
   }
-  const outcome = searchOutcome(s, probes, signal.aborted);
+  const outcome = searchOutcome(s, probes, stopped || signal.aborted);
   update(outcome);
   return outcome;
 }

@@ -6,7 +6,8 @@
  *     DEFAULT_MAX_ERROR_RATE, settable per recipe and suite entry), an executor was lost or reported an
  *     error (e.g. its records file could not be written);
  *   - else `completed`.
- * The run's status follows its benchmarks: failed if any failed, else degraded if any was degraded.
+ * The run's status follows its benchmarks: failed if any failed or was skipped (after a failure with
+ * `orchestration.on_failure: stop`, or with no executor left), else degraded if any was degraded.
  */
 import type { WorkloadSpec } from '../contracts/index.js';
 import { generatorCheck, generatorNote } from '../decide/generator-gate.js';
@@ -114,7 +115,8 @@ export function runVerdict(
     results
       .filter((r) => r.status === status)
       .map((r) => `benchmark ${r.name} ${status}: ${r.reason ?? r.error?.message ?? status}`);
-  const failed = named('failed');
+  // a benchmark skipped (on_failure: stop, no executor left) did not run: the run failed
+  const failed = [...named('failed'), ...named('skipped')];
   if (failed.length) return { status: 'failed', reason: failed.join('; ') };
   const degraded = named('degraded');
   if (degraded.length) return { status: 'degraded', reason: degraded.join('; ') };

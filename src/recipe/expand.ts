@@ -133,6 +133,7 @@ function toSpec(name: string, w: Fields, recipe: Recipe, baseDir: string | undef
       request_distribution: w.request_distribution,
       burstiness: w.burstiness,
       max_concurrency: w.max_concurrency,
+      pacer_poll_ms: w.pacer_poll_ms,
     }),
     api: w.api,
     stream: w.stream,

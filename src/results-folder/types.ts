@@ -3,7 +3,14 @@
  * statuses it records, an error as written, and a threshold's result as summary.json keeps it.
  */
 
-export type BenchmarkStatus = 'pending' | 'running' | 'completed' | 'degraded' | 'failed' | 'interrupted';
+export type BenchmarkStatus =
+  | 'pending'
+  | 'running'
+  | 'completed'
+  | 'degraded'
+  | 'failed'
+  | 'interrupted'
+  | 'skipped';
 export type RunStatus = 'running' | 'completed' | 'degraded' | 'failed' | 'interrupted';
 
 export interface ErrorInfo {

@@ -68,7 +68,10 @@ describe('BaseWorkloadExecutor REST API', () => {
     sim.engine.clearTraces();
     const start = await post(ex.app, '/start', { ...seedBody, duration: '2m' });
     expect(start.status).toBe(200);
-    expect(await j(start)).toEqual({ status: 'started', threads: 3 });
+    // the seed's answer, and when this executor's measurement begins (no warmup: about now)
+    const answer = await j(start);
+    expect(answer).toEqual({ status: 'started', threads: 3, window_start: expect.any(Number) });
+    expect(Math.abs(answer.window_start - Date.now())).toBeLessThan(60_000);
 
     await until(async () => (await j(ex.app.request('/metrics'))).requests_total >= 3);
     const status = await j(ex.app.request('/status'));

@@ -5,6 +5,7 @@
  * (0.05) and `completed` under a suite entry's max_error_rate 0.6 (run degraded: exit 3).
  * The records files hold exactly the measured counts (sent = ok + failed + cancelled).
  */
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/exit-codes.js';
@@ -96,6 +97,52 @@ describe('exit codes follow the run status (orchestrate)', () => {
       expect(s.requests.ok).toBeGreaterThan(0);
       expect(s.requests.failed).toBeGreaterThan(0);
     }
+  }, 120_000);
+});
+
+describe('orchestration.on_failure', () => {
+  it('stop: the benchmarks after a failed one are skipped with the reason; run failed, exit 1', async () => {
+    const sim = await box.startSim('sim-stop', ['--error-rate', '1', '--load-ms', '0']);
+    const ex = await box.startExecutor('x3', TOKEN);
+    const suite = {
+      duration: '1s',
+      warmup: '0s',
+      benchmark_suite: [{ name: 'first' }, { name: 'second' }, { name: 'third' }],
+    };
+    const file = await box.writeRecipe(
+      'stop.yaml',
+      recipe('stop', suite, { orchestration: { ...recipe('x').orchestration, on_failure: 'stop' } }),
+    );
+    const res = await orchestrate(sim.port, ex.port, file, 'r-stop');
+    expect(res.exitCode, res.all).toBe(EXIT_CODES.failure);
+    const run = await onlyRunDir(box.path('r-stop'));
+    const runJson = await readJson(join(run, 'run.json'));
+    expect(runJson).toMatchObject({ status: 'failed', exit_code: EXIT_CODES.failure });
+    const why = 'skipped: benchmark first failed and orchestration.on_failure is stop';
+    expect(runJson.benchmarks).toEqual([
+      { name: 'first', status: 'failed', reason: expect.stringMatching(/^no request succeeded/) },
+      { name: 'second', status: 'skipped', reason: why },
+      { name: 'third', status: 'skipped', reason: why },
+    ]);
+    const summary = await readJson(join(run, 'summary.json'));
+    expect(summary.benchmarks.map((b: { status: string; reason: string }) => [b.status, b.reason])).toEqual([
+      ['failed', expect.stringMatching(/^no request succeeded/)],
+      ['skipped', why],
+      ['skipped', why],
+    ]);
+    await expectCountsMatch(run, 'first');
+    expect(await readdir(join(run, 'benchmarks'))).toEqual(['first']);
+
+    // the default (continue) runs every benchmark
+    const go = await box.writeRecipe('go.yaml', recipe('go', suite));
+    const all = await orchestrate(sim.port, ex.port, go, 'r-go');
+    expect(all.exitCode, all.all).toBe(EXIT_CODES.failure);
+    const goJson = await readJson(join(await onlyRunDir(box.path('r-go')), 'run.json'));
+    expect(goJson.benchmarks.map((b: { status: string }) => b.status)).toEqual([
+      'failed',
+      'failed',
+      'failed',
+    ]);
   }, 120_000);
 });
 

@@ -1,11 +1,109 @@
 /**
- * Helpers of the fault suite: read a results folder's records files back (counts by status, whole
- * lines, size) and check that processes a test started are gone. Everything runs on 127.0.0.1.
+ * Helpers of the fault suite: a sandbox per test file, `hpcbench orchestrate` against executors and a
+ * simulator the test started, small recipes, waiting on a condition, reading a results folder's records
+ * files back (counts by status, whole lines, size) and checking that processes a test started are gone.
+ * Everything runs on 127.0.0.1.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { type CliResult, readJson, recipe, runCli, Sandbox } from '../e2e/helpers.js';
 
 export * from '../e2e/helpers.js';
+
+/** The bearer token of the fault suite's executors and orchestrators. */
+export const TOKEN = 'faults-token';
+
+/**
+ * A Sandbox for the test file: created before its tests, closed after them (every child it started
+ * stopped by PID, its folder removed). Call the returned function inside a test.
+ */
+export function useSandbox(prefix: string): () => Sandbox {
+  let box: Sandbox | undefined;
+  beforeAll(async () => {
+    box = await Sandbox.create(prefix);
+  });
+  afterAll(async () => {
+    await box?.close();
+  });
+  return () => {
+    if (!box) throw new Error('useSandbox: the sandbox exists only inside the tests');
+    return box;
+  };
+}
+
+/** `hpcbench orchestrate` (quiet, timeout 30 s) with results in `box.path(results)`. */
+export function orchestrate(
+  box: Sandbox,
+  o: { servers: string[]; clients: string[]; file: string; results: string; token?: string },
+): Promise<CliResult> {
+  return runCli(
+    [
+      'orchestrate',
+      '--server-nodes',
+      ...o.servers,
+      '--client-nodes',
+      ...o.clients,
+      '--workload-config-file',
+      o.file,
+      '--timeout',
+      '30',
+      '--quiet',
+      '--results-dir',
+      box.path(o.results),
+    ],
+    { env: { HPCBENCH_TOKEN: o.token ?? TOKEN }, timeout: 90_000 },
+  );
+}
+
+/** A local recipe (one simulated server, one executor) whose simulator gets `simulator` settings. */
+export function localRecipe(
+  scenario: string,
+  workload: Record<string, unknown>,
+  simulator: Record<string, unknown>,
+): ReturnType<typeof recipe> {
+  return recipe(scenario, workload, {
+    orchestration: { mode: 'local', node_allocation: { servers: { nodes: 1 }, clients: { nodes: 1 } } },
+    servers: { service_config: simulator, health_check: { timeout: 20, interval: 0.2 } },
+  });
+}
+
+/** Polls `f` every 20 ms until it gives a value; throws naming `what` after `ms`. */
+export async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const v = await f();
+    if (v !== undefined) return v;
+    await sleep(20);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Waits until the executor at `url` reports more than `n` successful requests. */
+export function untilOk(url: string, n: number): Promise<number> {
+  return until(`${url} to have more than ${n} ok requests`, async () => {
+    const s = (await fetch(`${url}/status`).then(
+      (r) => r.json(),
+      () => ({}),
+    )) as { requests_ok?: number };
+    return (s.requests_ok ?? 0) > n ? s.requests_ok : undefined;
+  });
+}
+
+/** Asserts that a benchmark's summary.json counts equal its records files; returns the summary. */
+export async function expectCountsMatch(run: string, bench: string) {
+  const summary = await readJson(join(run, 'benchmarks', bench, 'summary.json'));
+  const rec = await recordCounts(run, bench);
+  expect(rec.sent).toBe(rec.ok + rec.failed + rec.cancelled);
+  expect(summary.requests).toEqual({
+    sent: rec.sent,
+    ok: rec.ok,
+    failed: rec.failed,
+    cancelled: rec.cancelled,
+  });
+  return summary;
+}
 
 export interface RecordCounts {
   /** Measured (non-warmup) records by status. */

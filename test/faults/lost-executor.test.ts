@@ -1,66 +1,103 @@
 /**
- * An executor killed (SIGKILL) mid-benchmark: the benchmark fails with the transport error, and what
- * the surviving executor measured is merged into its summary.json / metrics.json with the lost executor
- * named (the counts equal the survivor's records file).
+ * An executor killed (SIGKILL) mid-benchmark: the other executor runs the benchmark to its end, the
+ * benchmark is `degraded` with the loss named, the killed executor's measurements are rebuilt from its
+ * records file (counts and percentiles equal those of its records) and merged with the survivor's, and
+ * the next benchmark runs on the survivor alone. The run is degraded: exit 3.
  */
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onlyRunDir, readJson, readLines, recipe, runCli, Sandbox } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { EXIT_CODES } from '../../src/exit-codes.js';
+import {
+  expectCountsMatch,
+  onlyRunDir,
+  orchestrate,
+  readJson,
+  readLines,
+  recipe,
+  recordCounts,
+  untilOk,
+  useSandbox,
+} from './helpers.js';
 
-let box: Sandbox;
-beforeAll(async () => {
-  box = await Sandbox.create('hpcbench-faults-lost-');
-});
-afterAll(async () => {
-  await box.close();
-});
+const sandbox = useSandbox('hpcbench-faults-lost-');
 
-const TOKEN = 'faults-lost-token';
+/** The value at percentile `p` of `values` (the smallest with at least p% at or below it). */
+function exactPercentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+}
 
 describe('an executor killed mid-benchmark', () => {
-  it("the survivor's measurements are kept and the loss named", async () => {
+  it('the benchmark is degraded with the loss named, every measured request counted; the run goes on', async () => {
+    const box = sandbox();
     const sim = await box.startSim('sim', ['--load-ms', '0']);
-    const [a, b] = await Promise.all([box.startExecutor('keep', TOKEN), box.startExecutor('dies', TOKEN)]);
-    const file = await box.writeRecipe('lost.yaml', recipe('lost', { duration: '20s', warmup: '0s' }));
-    const running = runCli(
-      [
-        'orchestrate',
-        '--server-nodes',
-        `127.0.0.1:${sim.port}`,
-        '--client-nodes',
-        `127.0.0.1:${a.port}`,
-        `localhost:${b.port}`,
-        '--workload-config-file',
-        file,
-        '--timeout',
-        '30',
-        '--quiet',
-        '--results-dir',
-        box.path('r-lost'),
-      ],
-      { env: { HPCBENCH_TOKEN: TOKEN }, timeout: 90_000 },
+    const [a, b] = await Promise.all([box.startExecutor('keep'), box.startExecutor('dies')]);
+    const file = await box.writeRecipe(
+      'lost.yaml',
+      recipe('lost', {
+        duration: '8s',
+        warmup: '0s',
+        gen_tokens: 8,
+        benchmark_suite: [{ name: 'first' }, { name: 'second', duration: '2s' }],
+      }),
     );
-    for (let i = 0; i < 300; i++) {
-      const s = (await fetch(`${b.url}/status`).then(
-        (r) => r.json(),
-        () => ({}),
-      )) as { requests_ok?: number };
-      if ((s.requests_ok ?? 0) > 2) break;
-      await sleep(100);
-    }
+    const running = orchestrate(box, {
+      servers: [`127.0.0.1:${sim.port}`],
+      clients: [`127.0.0.1:${a.port}`, `localhost:${b.port}`],
+      file,
+      results: 'r-lost',
+    });
+    await untilOk(b.url, 40);
     process.kill(b.child.pid as number, 'SIGKILL');
     const res = await running;
-    expect(res.exitCode, res.all).toBe(1);
+    expect(res.exitCode, res.all).toBe(EXIT_CODES.degraded);
     const run = await onlyRunDir(box.path('r-lost'));
-    const dir = join(run, 'benchmarks', 'default');
+    const runJson = await readJson(join(run, 'run.json'));
+    expect(runJson).toMatchObject({ status: 'degraded', exit_code: EXIT_CODES.degraded });
+    expect(runJson.benchmarks.map((x: { status: string }) => x.status)).toEqual(['degraded', 'completed']);
+    expect(await readFile(join(run, 'logs', 'orchestrator.log'), 'utf8')).toMatch(
+      /warning: the next benchmarks run on the 1 executor\(s\) left \(lost: localhost/,
+    );
+
+    const dir = join(run, 'benchmarks', 'first');
     const summary = await readJson(join(dir, 'summary.json'));
-    expect(summary.status).toBe('failed');
-    expect(summary.reason).toMatch(/executor\(s\) lost: localhost/);
-    const survivor = (await readLines(join(dir, 'records-127.0.0.1.jsonl'))).map((l) => JSON.parse(l));
-    const measured = survivor.filter((r) => !r.warmup);
-    expect(summary.requests.sent).toBe(measured.length);
-    expect(summary.requests.ok).toBe(measured.filter((r) => r.status === 'ok').length);
+    expect(summary.status).toBe('degraded');
+    expect(summary.reason).toMatch(
+      /executor\(s\) lost: localhost \(.*connection refused\), its measurements rebuilt from its records file/,
+    );
+    // both executors' records are counted: the survivor's from its /metrics, the killed one's rebuilt
+    const rec = await recordCounts(run, 'first');
+    expect(rec.files.map((f) => f.name)).toEqual(['records-127.0.0.1.jsonl', 'records-localhost.jsonl']);
+    await expectCountsMatch(run, 'first');
     expect(summary.requests.ok).toBeGreaterThan(0);
+
+    // the killed executor's row: its counts and percentiles are those of its records file
+    const metrics = await readJson(join(dir, 'metrics.json'));
+    const killed = metrics.per_client.find((c: { node: string }) => c.node === 'localhost');
+    const records = (await readLines(join(dir, 'records-localhost.jsonl'))).map((l) => JSON.parse(l));
+    const measured = records.filter((r) => !r.warmup);
+    const ok = measured.filter((r) => r.status === 'ok');
+    expect(ok.length).toBeGreaterThan(5);
+    expect(killed.summary.requests.sent).toBe(measured.length);
+    expect(killed.summary.requests.ok).toBe(ok.length);
+    const e2e = ok.map((r) => (r.last_token ?? r.end) - r.sent);
+    for (const [p, key] of [
+      [50, 'p50'],
+      [90, 'p90'],
+      [99, 'p99'],
+    ] as const) {
+      const exact = exactPercentile(e2e, p);
+      // HdrHistogram keeps 3 significant digits (integer microseconds)
+      expect(Math.abs(killed.summary.latency_ms.e2e[key] - exact)).toBeLessThanOrEqual(exact * 0.001 + 0.001);
+    }
+    expect(killed.summary.tokens.output).toBe(ok.reduce((n, r) => n + r.output_tokens, 0));
+
+    // the next benchmark ran on the survivor alone
+    const second = await expectCountsMatch(run, 'second');
+    expect(second.status).toBe('completed');
+    expect(second.parameters.executors).toBe(1);
+    expect((await recordCounts(run, 'second')).files.map((f) => f.name)).toEqual(['records-127.0.0.1.jsonl']);
+    expect(second.requests.ok).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -1,8 +1,11 @@
 /**
  * One HTTP exchange on a target's pool, through undici's dispatch API: the response arrives in callbacks
  * (no response stream, no async iteration, no promise per body piece), so the per-request cost is small.
- * A streamed body is decoded and handed to the protocol parser piece by piece as it arrives (each chunk is
- * stamped with its arrival time here, see `stampChunk`); a non-streaming or error body is collected and decoded once at the end. Failures are
+ * Every network piece of a response, its end and any failure are stamped the moment undici hands them over
+ * and queued; the queue is worked through once per event-loop turn (setImmediate: after every socket that
+ * was readable in this turn has been read and stamped), decoding and parsing each piece with its own
+ * arrival stamp (`stampChunk`). So no request's parsing delays another's stamps; each request's events keep
+ * their order. A non-streaming or error body is collected and decoded once at its end. Failures are
  * classified into reasons. Shared by the OpenAI and Ollama clients.
  */
 import { TextDecoder } from 'node:util';
@@ -144,11 +147,17 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
 
   onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.settled) return;
-    this.st.arrived = nowMs();
     if (this.parts) {
       this.parts.push(chunk);
       return;
     }
+    later(this, chunk, nowMs());
+  }
+
+  /** A streamed piece, from the queue: decoded and parsed, its chunks stamped `arrived`. */
+  piece(chunk: Buffer, arrived: number): void {
+    if (this.settled) return;
+    this.st.arrived = arrived;
     // a piece ending in an ASCII byte holds only whole characters; otherwise keep the decoder's state
     if (this.decoder === undefined && chunk[chunk.length - 1] >= 0x80) this.decoder = new TextDecoder();
     const text = this.decoder ? this.decoder.decode(chunk, { stream: true }) : chunk.toString('utf8');
@@ -156,16 +165,21 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
       this.ex.feed(this.st, text);
     } catch (err) {
       // a malformed piece ends the request; undici then reports onResponseError, which is ignored
-      this.fail(err);
+      this.fail(err, arrived);
       this.ctrl?.abort(err as Error);
     }
   }
 
   onResponseEnd(): void {
+    if (!this.settled) later(this, END, nowMs());
+  }
+
+  /** The end of the body, from the queue (after every piece): `at` is when it was seen. */
+  ended(at: number): void {
     if (this.settled) return;
     const rec = this.rec;
     if (this.status >= 400) {
-      rec.end = nowMs();
+      rec.end = at;
       rec.status = 'error';
       rec.error = `http_${this.status}`;
       rec.error_detail = decodeAll(this.parts ?? []).slice(0, DETAIL_MAX);
@@ -174,24 +188,34 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     }
     try {
       const st = this.st;
-      if (this.parts) st.buf = decodeAll(this.parts);
-      else if (this.decoder) {
+      if (this.parts) {
+        st.arrived = at;
+        st.buf = decodeAll(this.parts);
+      } else if (this.decoder) {
         const tail = this.decoder.decode();
         if (tail) this.ex.feed(st, tail);
       }
       this.ex.finish(st);
-      rec.end = nowMs();
+      rec.end = at;
       if (st.error) {
         rec.status = 'error';
         rec.error = st.error;
       } else rec.status = 'ok';
       this.settle();
     } catch (err) {
-      this.fail(err);
+      this.fail(err, at);
     }
   }
 
   onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    if (this.settled) return;
+    // after the pieces that came before it (a failure mid-stream keeps the chunks already received)
+    if (this.status !== 0 && this.ex.streamed) later(this, err, nowMs());
+    else this.failed(err, nowMs());
+  }
+
+  /** A failure, from the queue or at once (nothing of the body queued before it). */
+  failed(err: Error, at: number): void {
     if (this.settled) return;
     if (this.status === 0 && this.rec.retries === undefined && !this.signal.aborted && isStaleSocket(err)) {
       this.rec.retries = 1;
@@ -199,13 +223,13 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
       queueMicrotask(() => this.dispatch());
       return;
     }
-    this.fail(err);
+    this.fail(err, at);
   }
 
-  private fail(err: unknown): void {
+  private fail(err: unknown, at = nowMs()): void {
     if (this.settled) return;
     const rec = this.rec;
-    rec.end = nowMs();
+    rec.end = at;
     const r = reasonOf(err, this.signal);
     rec.status = r.cancelled ? 'cancelled' : 'error';
     if (!r.cancelled) rec.error = r.reason;
@@ -219,6 +243,40 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     finalizeTokens(this.rec);
     this.done();
   }
+}
+
+/** What the queue holds besides pieces (Buffer) and failures (Error): the end of a body. */
+const END = 0;
+type Queued = Buffer | Error | typeof END;
+
+/** The queue: handler, what happened, when; flat, in arrival order. */
+let queue: (ExchangeHandler | Queued | number)[] = [];
+let spare: (ExchangeHandler | Queued | number)[] = [];
+let scheduled = false;
+
+function later(h: ExchangeHandler, what: Queued, at: number): void {
+  queue.push(h, what, at);
+  if (!scheduled) {
+    scheduled = true;
+    setImmediate(work);
+  }
+}
+
+/** Works through what was queued so far (what it causes to be queued waits for the next turn). */
+function work(): void {
+  scheduled = false;
+  const q = queue;
+  queue = spare;
+  for (let i = 0; i < q.length; i += 3) {
+    const h = q[i] as ExchangeHandler;
+    const what = q[i + 1] as Queued;
+    const at = q[i + 2] as number;
+    if (what === END) h.ended(at);
+    else if (what instanceof Error) h.failed(what, at);
+    else h.piece(what, at);
+  }
+  q.length = 0;
+  spare = q;
 }
 
 /** Sends `body` to the target with the exchange's path and fills `rec`; never rejects. */

@@ -5,7 +5,6 @@
  */
 
 import type { RequestRecord, WorkloadSpec } from '../../contracts/index.js';
-import { nowMs } from '../record.js';
 import { type Exchange, stampChunk } from './exchange.js';
 import { feedLines, flushLines } from './lines.js';
 import type { Protocol } from './protocol-client.js';
@@ -45,8 +44,8 @@ function applyFinal(rec: RequestRecord, b: OllamaBody): void {
   };
 }
 
-function onLine(st: ParseState, line: string): void {
-  const b = JSON.parse(line) as OllamaBody;
+function onLine(st: ParseState, line: string, a: number, z: number): void {
+  const b = JSON.parse(line.slice(a, z)) as OllamaBody;
   if (b.error !== undefined) {
     st.error = 'server_error';
     st.rec.error_detail = String(b.error).slice(0, 200);
@@ -85,7 +84,7 @@ const jsonExchange = (path: string): Exchange => ({
       st.rec.error_detail = String(b.error).slice(0, 200);
       return;
     }
-    st.rec.last_token = nowMs();
+    st.rec.last_token = st.arrived;
     const text = textOf(b);
     if (text) addContent(st, text);
     applyFinal(st.rec, b);

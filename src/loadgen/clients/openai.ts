@@ -5,7 +5,6 @@
  */
 
 import type { RequestRecord, WorkloadSpec } from '../../contracts/index.js';
-import { nowMs } from '../record.js';
 import { type Exchange, stampChunk } from './exchange.js';
 import { feedLines, flushLines } from './lines.js';
 import type { Protocol } from './protocol-client.js';
@@ -47,14 +46,7 @@ function applyError(st: ParseState, body: OpenAiBody): boolean {
   return true;
 }
 
-function onSseLine(st: ParseState, line: string): void {
-  if (line.charCodeAt(0) !== 100 /* d */ || !line.startsWith('data:')) return;
-  const payload = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
-  if (payload === '[DONE]') {
-    st.done = true;
-    return;
-  }
-  const body = JSON.parse(payload) as OpenAiBody;
+function onEvent(st: ParseState, body: OpenAiBody): void {
   if (applyError(st, body)) return;
   const c = body.choices?.[0];
   const text = choiceText(c);
@@ -64,6 +56,16 @@ function onSseLine(st: ParseState, line: string): void {
   }
   if (c?.finish_reason) st.finished = true;
   applyUsage(st.rec, body);
+}
+
+function onSseLine(st: ParseState, text: string, a: number, b: number): void {
+  if (b - a < 5 || !text.startsWith('data:', a)) return;
+  const p = text.charCodeAt(a + 5) === 32 ? a + 6 : a + 5;
+  if (b - p === 6 && text.startsWith('[DONE]', p)) {
+    st.done = true;
+    return;
+  }
+  onEvent(st, JSON.parse(text.slice(p, b)) as OpenAiBody);
 }
 
 const sseExchange = (path: string): Exchange => ({
@@ -85,7 +87,7 @@ const jsonExchange = (path: string): Exchange => ({
     st.buf = '';
     if (applyError(st, parsed)) return;
     const text = choiceText(parsed.choices?.[0]);
-    st.rec.last_token = nowMs();
+    st.rec.last_token = st.arrived;
     if (text) addContent(st, text);
     applyUsage(st.rec, parsed);
   },

@@ -38,6 +38,8 @@ export interface LoadOptions {
 export interface LoadRun {
   /** Client loops started: users in closed loop; in open loop the concurrency cap, or 1 (the dispatcher). */
   threads: number;
+  /** Epoch ms the measurement begins (after warmup). */
+  windowStart: number;
   status(): Partial<StatusResponse>;
   snapshot(): MetricsSnapshot;
   /** Stops sending, cancels in-flight requests (counted as cancelled), resolves to the final snapshot. */
@@ -102,6 +104,7 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions = {}): LoadRun {
           ctx,
           schedule,
           load.max_concurrency ?? opts.maxInFlight ?? DEFAULT_CAPS.maxConcurrency,
+          load.pacer_poll_ms,
         );
       else if (load.mode === 'closed') await runClosedLoop(ctx, load, opts.runUser);
       await ctx.drain();
@@ -117,6 +120,7 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions = {}): LoadRun {
   })();
   return {
     threads,
+    windowStart: ctx.warmupEnd,
     status: () => {
       const c = recorder.counters;
       const ttft = finished ? undefined : recorder.percentile('ttft', 50);

@@ -9,8 +9,14 @@
  * Whatever the rate, the loop stays responsive: it awaits a timer, a free slot or setImmediate at least
  * every BATCH sends, and passes over a backlog (warmup, or the unsent rest at the end) in one step of the
  * schedule (`skipTo`), never arrival by arrival.
+ *
+ * Pacing (docs/load-generation.md#pacing): until `pollMs` (`pacer_poll_ms`) before an arrival is due the
+ * loop sleeps on a timer; from there it polls the clock once per event-loop turn (setImmediate, so
+ * responses keep being read) and sends the request in the first turn at or after its time, never before.
+ * `pollMs` 0 uses timers alone (a request may then leave up to 0.5 ms early or about 1 ms late).
  */
 
+import { PACER_POLL_MS } from '../../contracts/index.js';
 import { nowMs } from '../record.js';
 import { buildSchedule, type ScheduleOptions } from '../schedule/arrivals.js';
 import type { RunContext } from './context.js';
@@ -20,7 +26,12 @@ const BATCH = 64;
 
 const yieldNow = (): Promise<void> => new Promise((r) => setImmediate(r));
 
-export async function runOpenLoop(ctx: RunContext, opts: ScheduleOptions, cap: number): Promise<void> {
+export async function runOpenLoop(
+  ctx: RunContext,
+  opts: ScheduleOptions,
+  cap: number,
+  pollMs: number = PACER_POLL_MS,
+): Promise<void> {
   const sched = buildSchedule(opts);
   const toMs = (s: number): number => ctx.t0 + s * 1000;
   const toS = (ms: number): number => (ms - ctx.t0) / 1000;
@@ -42,9 +53,17 @@ export async function runOpenLoop(ctx: RunContext, opts: ScheduleOptions, cap: n
       passTo(ctx.warmupEnd);
       continue;
     }
-    if (at > now + 0.5) {
+    const ahead = at - now;
+    if (pollMs > 0 && ahead > 0) {
       burst = 0;
-      await ctx.sleep(Math.max(1, Math.floor(at - now)));
+      // a timer to about pollMs before the time (timers wake late, by up to ~1 ms), then poll
+      if (ahead > pollMs + 1) await ctx.sleep(Math.floor(ahead - pollMs));
+      else await yieldNow();
+      continue;
+    }
+    if (pollMs === 0 && ahead > 0.5) {
+      burst = 0;
+      await ctx.sleep(Math.max(1, Math.floor(ahead)));
       continue;
     }
     if (ctx.inflight.size >= cap) {

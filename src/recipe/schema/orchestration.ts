@@ -47,6 +47,9 @@ export const jobConfigSchema = z.object({
 
 export const ORCHESTRATION_MODES = ['local', 'slurm'] as const;
 
+/** What the run does after a failed benchmark: go on with the next one, or skip the rest. */
+export const ON_FAILURE = ['continue', 'stop'] as const;
+
 export const orchestrationSchema = z.object({
   mode: z
     .enum(ORCHESTRATION_MODES, {
@@ -67,5 +70,9 @@ export const orchestrationSchema = z.object({
     })
     .prefault({}),
   job_config: jobConfigSchema.prefault({}),
+  on_failure: z
+    .enum(ON_FAILURE, { error: 'expected continue (run the next benchmark) or stop (skip the rest)' })
+    .default('continue')
+    .meta({ description: 'after a failed benchmark: run the next one (continue) or skip the rest (stop)' }),
 });
 export type Orchestration = z.infer<typeof orchestrationSchema>;

@@ -1,0 +1,484 @@
+/**
+ * hpcbench at the physical floor (issue 18): every figure beside what the machine itself costs, measured in
+ * the same run, interleaved round by round, so a noisy shared machine moves both alike.
+ *   - accuracy: TTFT and ITL of the executor (`hpcbench executor`) and of a bare undici client
+ *     (bench/floor/bare-client.ts: dispatch, no parsing, no records), each against the server's own ground
+ *     truth, on a fixed-delay mock (bench/floor/mock-server.ts: 50 ms to the first chunk, 5 ms per chunk)
+ *     and on the simulator (`hpcbench serve dummy`, same timing), at 1 and 64 streams;
+ *   - pacing: open-loop schedule lag at 1,000 and 5,000 requests/s for each `pacer_poll_ms`, with its CPU;
+ *   - ceiling: streamed requests/s of the executor (records written) beside autocannon on the same endpoint.
+ * Servers run on SIM_CPU, every client on CLIENT_CPU (taskset), each in its own process.
+ * `BENCH_SHORT=1 npm run bench -- floor` is the short mode (2 rounds of 2 s instead of 3 of 5 s).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import type { ExecutorMetrics, StartBody, StatusResponse } from '../src/contracts/index.js';
+import { PACER_POLL_MS } from '../src/contracts/index.js';
+import { summarize } from '../src/metrics/summarize.js';
+import type { BenchmarkSummary } from '../src/metrics/types.js';
+import {
+  type Bench,
+  cpuMsOf,
+  POST_HEADERS,
+  type ReadyProc,
+  rssMbOf,
+  spawnHpcbench,
+  spawnReady,
+  stopReady,
+} from './lib.js';
+import { CLIENT_CPU, canPin, SIM_CPU } from './sim-timing.bench.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const SHORT = process.env.BENCH_SHORT === '1';
+const ROUND_S = Number(process.env.BENCH_SECONDS ?? (SHORT ? 2 : 5));
+const ROUNDS = SHORT ? 2 : 3;
+const TOKENS = 16;
+const FIRST_MS = 50;
+const STEP_MS = 5;
+const TARGET_MS = 0.1;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const f = (v: number | undefined, d = 3) => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d));
+const load1 = () => loadavg()[0].toFixed(2);
+const uptime = () => execFileSync('uptime', { encoding: 'utf8' }).trim();
+
+let pinned = true;
+const clientCpu = () => (pinned ? CLIENT_CPU : undefined);
+const serverCpu = () => (pinned ? SIM_CPU : undefined);
+
+async function json<T>(url: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(url, init);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** Runs one workload on the executor, waits for it to end, returns its summary. */
+async function runWorkload(exec: ReadyProc, spec: Partial<StartBody>): Promise<BenchmarkSummary> {
+  await json(`${exec.url}/start`, {
+    method: 'POST',
+    headers: POST_HEADERS,
+    body: JSON.stringify({ benchmark: 'bench', model: 'dummy-model', warmup: 1, ...spec }),
+  });
+  for (;;) {
+    await sleep(250);
+    if (!(await json<StatusResponse>(`${exec.url}/status`)).running) break;
+  }
+  const m = await json<ExecutorMetrics>(`${exec.url}/metrics`);
+  return summarize(m.snapshot!, 'bench');
+}
+
+function startMock(firstMs: number, stepMs: number): Promise<ReadyProc> {
+  return spawnReady(
+    process.execPath,
+    (ready) => [
+      '--import',
+      'tsx',
+      join(here, 'floor', 'mock-server.ts'),
+      String(firstMs),
+      String(stepMs),
+      ready,
+    ],
+    { cpu: serverCpu() },
+  );
+}
+
+function startSim(): Promise<ReadyProc> {
+  return spawnHpcbench(
+    [
+      'serve',
+      'dummy',
+      ...['--load-ms', '0', '--prefill-base-ms', String(FIRST_MS), '--prefill-ms-per-token', '0'],
+      ...['--decode-step-ms', String(STEP_MS), '--decode-batch-factor', '0'],
+      ...['--max-num-seqs', '1024', '--max-queue', '8192', '--trace-capacity', '200000'],
+    ],
+    serverCpu(),
+  );
+}
+
+/** One request as a client saw it: `sent`, and the stamp of each content chunk. */
+interface Timed {
+  id: string;
+  sent: number;
+  events: number[];
+}
+/** The server's ground truth of one request: head arrived, each content chunk written. */
+interface Truth {
+  id: string;
+  arrived: number;
+  written: number[];
+}
+
+type ServerKind = 'mock' | 'simulator';
+
+async function truths(kind: ServerKind, url: string): Promise<Map<string, Truth>> {
+  if (kind === 'mock') return new Map((await json<Truth[]>(`${url}/trace`)).map((t) => [t.id, t]));
+  type SimTrace = {
+    client_request_id: string | null;
+    state: string;
+    arrived_ms: number;
+    chunk_written_ms: (number | null)[];
+  };
+  const r = await json<{ requests: SimTrace[] }>(`${url}/hpcbench/requests`);
+  await fetch(`${url}/hpcbench/requests`, { method: 'DELETE' });
+  const out = new Map<string, Truth>();
+  for (const t of r.requests) {
+    if (t.state !== 'done' || !t.client_request_id || t.chunk_written_ms.some((w) => w === null)) continue;
+    out.set(t.client_request_id, {
+      id: t.client_request_id,
+      arrived: t.arrived_ms,
+      written: t.chunk_written_ms as number[],
+    });
+  }
+  return out;
+}
+
+const PROMPT = Array.from({ length: TOKENS }, (_, i) => `w${i}`).join(' ');
+const STREAM_BODY = JSON.stringify({
+  max_tokens: TOKENS,
+  prompt: PROMPT,
+  model: 'dummy-model',
+  stream: true,
+  stream_options: { include_usage: true },
+});
+
+async function runFloor(url: string, streams: number): Promise<Timed[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'hpcbench-floor-'));
+  const out = join(dir, 'floor.json');
+  try {
+    const args = JSON.stringify({
+      url,
+      path: '/v1/completions',
+      body: STREAM_BODY,
+      streams,
+      seconds: ROUND_S,
+      warmup: 1,
+      events: TOKENS,
+      out,
+    });
+    const cmd = [process.execPath, '--import', 'tsx', join(here, 'floor', 'bare-client.ts'), args];
+    const cpu = clientCpu();
+    await execa(cpu ? 'taskset' : cmd[0], cpu ? ['-c', cpu, ...cmd] : cmd.slice(1), { stdio: 'inherit' });
+    return JSON.parse(readFileSync(out, 'utf8')) as Timed[];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function runHpcbench(exec: ReadyProc, url: string, streams: number): Promise<Timed[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'hpcbench-floor-'));
+  const path = join(dir, 'records.jsonl');
+  try {
+    await runWorkload(exec, {
+      server_url: url,
+      duration: ROUND_S,
+      clients_per_node: streams,
+      stream: true,
+      max_tokens: TOKENS,
+      prompts: { source: 'synthetic', input_tokens: TOKENS, output_tokens: TOKENS },
+      records_path: path,
+    });
+    const out: Timed[] = [];
+    for (const line of readFileSync(path, 'utf8').split('\n')) {
+      if (!line) continue;
+      const r = JSON.parse(line) as {
+        id: string;
+        warmup: boolean;
+        status: string;
+        sent: number;
+        chunk_offsets_ms: number[];
+      };
+      if (r.warmup || r.status !== 'ok') continue;
+      out.push({ id: r.id, sent: r.sent, events: r.chunk_offsets_ms.map((o) => r.sent + o) });
+    }
+    return out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+class Dist {
+  readonly v: number[] = [];
+  add(x: number): void {
+    this.v.push(x);
+  }
+  mean(): number {
+    let s = 0;
+    for (const x of this.v) s += x;
+    return this.v.length ? s / this.v.length : Number.NaN;
+  }
+  q(p: number): number {
+    const s = Float64Array.from(this.v).sort();
+    return s.length === 0 ? Number.NaN : s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))];
+  }
+}
+
+/** What one client measured against the ground truth, pooled over its rounds. */
+class Accuracy {
+  requests = 0;
+  unmatched = 0;
+  readonly ttft = new Dist();
+  readonly ttftErr = new Dist();
+  readonly transit = new Dist();
+  readonly delivery = new Dist();
+  readonly itl = new Dist();
+  readonly itlErr = new Dist();
+  readonly loads: string[] = [];
+
+  add(timed: Timed[], truth: Map<string, Truth>): void {
+    for (const t of timed) {
+      const g = truth.get(t.id);
+      if (!g || g.written.length < t.events.length || t.events.length === 0) {
+        this.unmatched++;
+        continue;
+      }
+      this.requests++;
+      const ttft = t.events[0] - t.sent;
+      this.ttft.add(ttft);
+      this.ttftErr.add(ttft - (g.written[0] - g.arrived));
+      this.transit.add(g.arrived - t.sent);
+      for (let k = 0; k < t.events.length; k++) {
+        this.delivery.add(t.events[k] - g.written[k]);
+        if (k === 0) continue;
+        const gap = t.events[k] - t.events[k - 1];
+        this.itl.add(gap);
+        this.itlErr.add(gap - (g.written[k] - g.written[k - 1]));
+      }
+    }
+  }
+}
+
+interface AccuracyRow {
+  server: ServerKind;
+  streams: number;
+  hpc: Accuracy;
+  floor: Accuracy;
+}
+
+async function accuracy(kind: ServerKind, exec: ReadyProc): Promise<AccuracyRow[]> {
+  const server = kind === 'mock' ? await startMock(FIRST_MS, STEP_MS) : await startSim();
+  const rows: AccuracyRow[] = [];
+  try {
+    // fresh processes are slower for their first seconds (JIT): one untimed pass of each client
+    await runHpcbench(exec, server.url, 64);
+    await runFloor(server.url, 64);
+    await truths(kind, server.url);
+    for (const streams of [1, 64]) {
+      const row: AccuracyRow = { server: kind, streams, hpc: new Accuracy(), floor: new Accuracy() };
+      for (let r = 0; r < ROUNDS; r++) {
+        // alternate which client goes first, so a drift in the machine's load hits both alike
+        const order = r % 2 === 0 ? (['floor', 'hpc'] as const) : (['hpc', 'floor'] as const);
+        for (const who of order) {
+          const timed =
+            who === 'floor'
+              ? await runFloor(server.url, streams)
+              : await runHpcbench(exec, server.url, streams);
+          const acc = who === 'floor' ? row.floor : row.hpc;
+          acc.add(timed, await truths(kind, server.url));
+          acc.loads.push(load1());
+        }
+      }
+      rows.push(row);
+    }
+  } finally {
+    await stopReady(server);
+  }
+  return rows;
+}
+
+function accuracyTable(rows: AccuracyRow[]): string[] {
+  const line = (r: AccuracyRow, who: 'hpcbench' | 'floor', a: Accuracy) =>
+    `| ${r.server} | ${r.streams} | ${who} | ${a.requests} | ${f(a.ttft.mean())} | ${f(a.ttft.q(0.5))} | ${f(a.ttftErr.mean())} | ${f(a.ttftErr.q(0.5))} | ${f(a.transit.q(0.5))} | ${f(a.delivery.mean())} | ${f(a.delivery.q(0.5))} | ${f(a.delivery.q(0.99))} | ${f(a.itl.mean())} | ${f(a.itl.q(0.5))} | ${f(a.itlErr.mean())} | ${f(a.itlErr.q(0.5))} | ${a.loads.join(', ')} |`;
+  const out = [
+    '| server | streams | client | requests | TTFT mean | TTFT p50 | TTFT error mean | TTFT error p50 | transit p50 | delivery mean | delivery p50 | delivery p99 | ITL mean | ITL p50 | ITL error mean | ITL error p50 | load avg (1 min) per round |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows) out.push(line(r, 'hpcbench', r.hpc), line(r, 'floor', r.floor));
+  out.push(
+    '',
+    '| server | streams | figure | hpcbench | floor | hpcbench − floor | target | met |',
+    '|---|---|---|---|---|---|---|---|',
+  );
+  for (const r of rows) {
+    const figures: [string, number, number][] = [
+      ['TTFT error mean', r.hpc.ttftErr.mean(), r.floor.ttftErr.mean()],
+      ['TTFT error p50', r.hpc.ttftErr.q(0.5), r.floor.ttftErr.q(0.5)],
+      ['ITL error mean', r.hpc.itlErr.mean(), r.floor.itlErr.mean()],
+      ['ITL error p50', r.hpc.itlErr.q(0.5), r.floor.itlErr.q(0.5)],
+      ['chunk delivery mean', r.hpc.delivery.mean(), r.floor.delivery.mean()],
+      ['chunk delivery p50', r.hpc.delivery.q(0.5), r.floor.delivery.q(0.5)],
+    ];
+    for (const [name, h, fl] of figures) {
+      const d = h - fl;
+      out.push(
+        `| ${r.server} | ${r.streams} | ${name} | ${f(h)} | ${f(fl)} | ${f(d)} | ≤ ${TARGET_MS} | ${d <= TARGET_MS ? 'met' : 'NOT met'} |`,
+      );
+    }
+  }
+  return out;
+}
+
+async function pacing(exec: ReadyProc): Promise<string[]> {
+  const server = await startMock(0, 0);
+  const rows: string[] = [];
+  const polls = [0, 1, PACER_POLL_MS].filter((v, i, a) => a.indexOf(v) === i);
+  try {
+    for (const rate of [1000, 5000]) {
+      for (const poll of polls) {
+        const cpu0 = cpuMsOf(exec.pid);
+        const t0 = Date.now();
+        const s = await runWorkload(exec, {
+          server_url: server.url,
+          duration: ROUND_S * 2,
+          target_rps: rate,
+          request_distribution: 'poisson',
+          pacer_poll_ms: poll,
+          stream: false,
+          max_tokens: 1,
+          prompts: { source: 'synthetic', input_tokens: TOKENS, output_tokens: 1 },
+        });
+        const cpuPct = ((cpuMsOf(exec.pid) - cpu0) / (Date.now() - t0)) * 100;
+        const lag = s.latency_ms.schedule_lag;
+        const target = rate === 1000 ? 0.5 : 1;
+        const p99 = lag?.p99 ?? Number.NaN;
+        rows.push(
+          `| ${rate} | ${poll}${poll === PACER_POLL_MS ? ' (default)' : ''} | ${f(s.achieved_rps, 1)} | ${s.requests.sent} | ${s.dropped_sends} | ${f(lag?.p50)} | ${f(p99)} | ${f(lag?.max)} | ≤ ${target} | ${p99 <= target ? 'met' : 'NOT met'} | ${f(cpuPct, 0)}% | ${load1()} |`,
+        );
+      }
+    }
+  } finally {
+    await stopReady(server);
+  }
+  return [
+    '| requests/s | pacer_poll_ms | achieved/s | requests | dropped | lag p50 | lag p99 | lag max | target p99 | met | executor CPU (% of a core) | load avg (1 min) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+  ];
+}
+
+async function autocannon(url: string, connections: number, seconds: number): Promise<number> {
+  const bin = join(here, '..', 'node_modules', 'autocannon', 'autocannon.js');
+  const args = [bin, '-c', String(connections), '-d', String(seconds), '-m', 'POST', '-j'];
+  args.push('-H', 'content-type=application/json', '-b', STREAM_BODY, url);
+  const cpu = clientCpu();
+  const r = await execa(
+    cpu ? 'taskset' : process.execPath,
+    cpu ? ['-c', cpu, process.execPath, ...args] : args,
+    {
+      reject: false,
+    },
+  );
+  const out = JSON.parse(r.stdout) as { requests: { average: number }; non2xx: number; errors: number };
+  if (out.non2xx || out.errors) throw new Error(`autocannon: ${out.non2xx} non-2xx, ${out.errors} errors`);
+  return out.requests.average;
+}
+
+async function ceiling(exec: ReadyProc): Promise<string[]> {
+  const server = await startMock(0, 0);
+  const dir = mkdtempSync(join(tmpdir(), 'hpcbench-ceiling-'));
+  const rows: string[] = [];
+  const ratios: number[] = [];
+  try {
+    const rss0 = rssMbOf(exec.pid);
+    for (let r = 0; r < ROUNDS; r++) {
+      const records = join(dir, `records-${r}.jsonl`);
+      const cpu0 = cpuMsOf(exec.pid);
+      const s = await runWorkload(exec, {
+        server_url: server.url,
+        duration: ROUND_S * 2,
+        clients_per_node: 64,
+        stream: true,
+        max_tokens: TOKENS,
+        prompts: { source: 'synthetic', input_tokens: TOKENS, output_tokens: TOKENS },
+        records_path: records,
+      });
+      const lines = readFileSync(records, 'utf8').split('\n').length - 1;
+      const usPerReq = ((cpuMsOf(exec.pid) - cpu0) * 1000) / Math.max(1, lines);
+      const rss = rssMbOf(exec.pid);
+      const ac = await autocannon(`${server.url}/v1/completions`, 64, ROUND_S * 2);
+      const rps = s.throughput.requests_per_s;
+      ratios.push(rps / ac);
+      rows.push(
+        `| ${r + 1} | ${f(rps, 0)} | ${s.requests.failed} | ${lines} | ${f(usPerReq, 1)} | ${f(rss, 1)} | ${f(ac, 0)} | ${f(rps / ac, 2)} | ${load1()} |`,
+      );
+      rmSync(records, { force: true });
+    }
+    ratios.sort((a, b) => a - b);
+    const median = ratios[Math.floor(ratios.length / 2)];
+    return [
+      '| round | executor requests/s | failed | records written | executor CPU µs/request | executor RSS MB | autocannon requests/s | ratio | load avg (1 min) |',
+      '|---|---|---|---|---|---|---|---|---|',
+      ...rows,
+      '',
+      `Executor RSS before the first round: ${f(rss0, 1)} MB. Median ratio ${f(median, 2)} (target ≥ 0.8): ${median >= 0.8 ? 'met' : 'NOT met'}.`,
+    ];
+  } finally {
+    await stopReady(server);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export const bench: Bench = {
+  name: 'floor',
+  async run() {
+    pinned = await canPin();
+    const start = uptime();
+    const exec = await spawnHpcbench(['executor', '--service', 'dummy'], clientCpu());
+    let acc: AccuracyRow[] = [];
+    let pace: string[] = [];
+    let ceil: string[] = [];
+    try {
+      acc = [...(await accuracy('mock', exec)), ...(await accuracy('simulator', exec))];
+      pace = await pacing(exec);
+      ceil = await ceiling(exec);
+    } finally {
+      await stopReady(exec);
+    }
+    return [
+      `${SHORT ? 'Short mode (BENCH_SHORT=1): ' : ''}${ROUNDS} rounds of ${ROUND_S} s per client and row (after 1 s of warmup each), the`,
+      'two clients taking turns. Placement: ' +
+        (pinned
+          ? `servers on CPU ${SIM_CPU}, the executor, the floor client and autocannon on CPU ${CLIENT_CPU} (taskset).`
+          : 'not pinned (taskset or a second core missing).'),
+      `Machine load: \`${start}\` at the start, \`${uptime()}\` at the end (7 other sessions shared the 2 cores when this was recorded).`,
+      '',
+      '### TTFT and ITL against the ground truth, beside the bare client',
+      '',
+      `Closed loop, OpenAI /v1/completions streamed, ${TOKENS} tokens per request; the server writes the first`,
+      `chunk ${FIRST_MS} ms after the request head arrived, then one every ${STEP_MS} ms: the fixed-delay mock`,
+      '(bench/floor/mock-server.ts, a timer per chunk) or the simulator (`hpcbench serve dummy --prefill-base-ms',
+      `${FIRST_MS} --decode-step-ms ${STEP_MS}\`). Each server reports when each request's head arrived and when each`,
+      'chunk was handed to its socket. **floor**: bench/floor/bare-client.ts — undici dispatch on a keep-alive',
+      'pool, `sent` at onRequestSent, every network piece stamped as it reaches the handler, no parsing (it',
+      'only counts SSE event ends), no records. **hpcbench**: the executor process, records written. All ms.',
+      '- TTFT error = client TTFT − server TTFT (first chunk written − head arrived) = transit + delivery of the first chunk.',
+      '- transit = head arrived − client `sent`; delivery = client stamp of a chunk − that chunk written',
+      '  (cross-process: both clocks are `performance.timeOrigin + performance.now()`).',
+      '- ITL error = client gap − server gap between consecutive chunks of a request.',
+      '',
+      ...accuracyTable(acc),
+      '',
+      '### Open-loop pacing',
+      '',
+      `Poisson arrivals, non-streaming max_tokens 1, ${ROUND_S * 2} s (after 1 s warmup) per row, against the mock`,
+      'answering at once. Schedule lag = `sent` (request written to its connection) − scheduled time.',
+      '`pacer_poll_ms` (docs/load-generation.md#pacing): how long before a due arrival the pacer stops sleeping',
+      'on a timer and polls the clock between I/O events. CPU: the executor process over the row.',
+      '',
+      ...pace,
+      '',
+      '### Streamed ceiling per executor core',
+      '',
+      `64 concurrent streams of ${TOKENS} tokens (the mock writes the whole SSE stream at once), ${ROUND_S * 2} s per`,
+      'client per round, the executor (closed loop, every record written to a JSONL file) and autocannon',
+      '(64 connections, same body, reads responses without parsing them, keeps no records) taking turns on',
+      'the same endpoint, each alone on the client core.',
+      '',
+      ...ceil,
+      '',
+    ].join('\n');
+  },
+};
+export default bench;

@@ -1,0 +1,116 @@
+/**
+ * The floor reference (bench only): the least a Node client can do to time a streamed request, run in its
+ * own process like the executor: `node --import tsx bench/floor/bare-client.ts JSON`. `streams` closed-loop
+ * users POST the given body through undici's dispatch on a keep-alive Pool; `sent` is stamped when undici
+ * reports the request written (onRequestSent), and every network piece of the body is stamped as it
+ * reaches the handler. Nothing is parsed: the only look at the bytes is counting SSE event ends (`\n\n`,
+ * Buffer.indexOf) so the k-th event gets the stamp of the piece that completed it. No records besides
+ * these stamps, no histograms. Requests started after `warmup` seconds are written to `out` as JSON:
+ * `[{id, sent, events: [stamp...]}]`, `events` holding the first `events` event ends of each request.
+ */
+import { writeFileSync } from 'node:fs';
+import { type Dispatcher, Pool } from 'undici';
+
+interface Args {
+  url: string;
+  path: string;
+  body: string;
+  streams: number;
+  seconds: number;
+  warmup: number;
+  /** How many event ends to stamp per request (the content events). */
+  events: number;
+  out: string;
+}
+
+const args = JSON.parse(process.argv[2]) as Args;
+const ORIGIN = performance.timeOrigin;
+const now = (): number => ORIGIN + performance.now();
+const NL = 10;
+
+interface Timed {
+  id: string;
+  sent: number;
+  events: number[];
+  ok: boolean;
+}
+
+/** One request; the deprecated handler API is the one that reports onRequestSent, and wraps nothing. */
+class Bare implements Dispatcher.DispatchHandler {
+  readonly t: Timed;
+  private lastNl = false;
+
+  constructor(
+    id: string,
+    private readonly done: () => void,
+  ) {
+    this.t = { id, sent: 0, events: [], ok: false };
+  }
+
+  onConnect(): void {}
+  onRequestSent(): void {
+    this.t.sent = now();
+  }
+  onHeaders(status: number): boolean {
+    this.t.ok = status === 200;
+    return true;
+  }
+  onData(chunk: Buffer): boolean {
+    const at = now();
+    const ev = this.t.events;
+    if (ev.length >= args.events) return true;
+    // event ends: "\n\n", possibly split across pieces
+    let from = 0;
+    if (this.lastNl && chunk[0] === NL) {
+      ev.push(at);
+      from = 1;
+    }
+    for (;;) {
+      const i = chunk.indexOf('\n\n', from);
+      if (i < 0 || ev.length >= args.events) break;
+      ev.push(at);
+      from = i + 2;
+    }
+    this.lastNl = chunk[chunk.length - 1] === NL;
+    return true;
+  }
+  onComplete(): void {
+    this.done();
+  }
+  onError(): void {
+    this.t.ok = false;
+    this.done();
+  }
+}
+
+const origin = new URL(args.url).origin;
+const pool = new Pool(origin, { connections: args.streams, pipelining: 1, keepAliveTimeout: 60_000 });
+const body = Buffer.from(args.body);
+const kept: Timed[] = [];
+const t0 = now();
+const warmEnd = t0 + args.warmup * 1000;
+const stopAt = warmEnd + args.seconds * 1000;
+let seq = 0;
+
+async function user(): Promise<void> {
+  while (now() < stopAt) {
+    const started = now();
+    const h = await new Promise<Bare>((resolve) => {
+      const b: Bare = new Bare(`floor-${process.pid}-${seq++}`, () => resolve(b));
+      pool.dispatch(
+        {
+          path: args.path,
+          method: 'POST',
+          headers: ['content-type', 'application/json', 'x-request-id', b.t.id],
+          body,
+        },
+        b,
+      );
+    });
+    if (started >= warmEnd && h.t.ok) kept.push(h.t);
+  }
+}
+
+await Promise.all(Array.from({ length: args.streams }, () => user()));
+await pool.close();
+writeFileSync(args.out, JSON.stringify(kept));

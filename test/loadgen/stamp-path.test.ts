@@ -1,0 +1,112 @@
+/**
+ * Between bytes and stamp (docs/load-generation.md#timestamps): a network piece is stamped when undici hands
+ * it over and parsed later in the same event-loop turn, so parsing one response never delays another's
+ * stamps; each response's pieces, end and failure keep their order. Driven through a stand-in for undici's
+ * pool that calls the handler the way undici does, at moments the test controls (no network, no timing).
+ */
+import type { Dispatcher, Pool } from 'undici';
+import { describe, expect, it } from 'vitest';
+import type { RequestRecord } from '../../src/contracts/index.js';
+import { runExchange } from '../../src/loadgen/clients/exchange.js';
+import { openAiProtocol } from '../../src/loadgen/clients/openai.js';
+import type { Target } from '../../src/loadgen/clients/pools.js';
+import { newRecord, nowMs } from '../../src/loadgen/record.js';
+import { spec } from './client-helpers.js';
+
+const exchange = openAiProtocol(spec('http://127.0.0.1:1'), 'completions', true).exchange;
+const event = (text: string) =>
+  Buffer.from(`data: ${JSON.stringify({ choices: [{ index: 0, text, finish_reason: null }] })}\n\n`);
+const DONE = Buffer.from('data: [DONE]\n\n');
+const never = { aborted: false, reason: undefined, addEventListener() {}, removeEventListener() {} };
+
+function record(id: string): RequestRecord {
+  return newRecord({
+    id,
+    benchmark: 'b',
+    executor: 'x',
+    warmup: false,
+    api: 'completions',
+    stream: true,
+    scheduled: nowMs(),
+    prompt_tokens_client: 1,
+  });
+}
+
+/** A pool whose dispatch only keeps the handler; the test plays undici's part on it. */
+function standIn(): { target: Target; handlers: Dispatcher.DispatchHandler[] } {
+  const handlers: Dispatcher.DispatchHandler[] = [];
+  const ctrl = { abort() {}, pause() {}, resume() {}, paused: false, aborted: false, reason: null };
+  const pool = {
+    dispatch(_opts: unknown, h: Dispatcher.DispatchHandler) {
+      handlers.push(h);
+      h.onRequestStart?.(ctrl as unknown as Dispatcher.DispatchController, {});
+      h.onResponseStart?.(ctrl as unknown as Dispatcher.DispatchController, 200, {}, 'OK');
+      return true;
+    },
+  };
+  return {
+    target: { origin: 'http://127.0.0.1:1', base: '', pool: pool as unknown as Pool },
+    handlers,
+  };
+}
+
+const C = {} as Dispatcher.DispatchController;
+
+describe('stamps are taken when the bytes are handed over, parsing comes after', () => {
+  it('pieces of two responses read in one turn: each stamped on arrival, parsed after both were read', async () => {
+    const { target, handlers } = standIn();
+    const a = record('a');
+    const b = record('b');
+    const doneA = runExchange(target, exchange, '{}', a, never);
+    const doneB = runExchange(target, exchange, '{}', b, never);
+    const [ha, hb] = handlers;
+    // one event-loop turn: both sockets readable, read back to back
+    const t0 = nowMs();
+    ha.onResponseData!(C, event('one'));
+    const t1 = nowMs();
+    hb.onResponseData!(C, event('uno'));
+    const t2 = nowMs();
+    ha.onResponseData!(C, Buffer.concat([event(' two'), event(' three')]));
+    const t3 = nowMs();
+    // nothing parsed yet: the handler only stamped and queued
+    expect(a.chunks).toEqual([]);
+    expect(b.chunks).toEqual([]);
+    ha.onResponseData!(C, DONE);
+    hb.onResponseData!(C, DONE);
+    ha.onResponseEnd!(C, {});
+    hb.onResponseEnd!(C, {});
+    await Promise.all([doneA, doneB]);
+    expect(a.status).toBe('ok');
+    expect(b.status).toBe('ok');
+    expect(a.chunks).toHaveLength(3);
+    expect(a.chunks[0]).toBeGreaterThanOrEqual(t0);
+    expect(a.chunks[0]).toBeLessThanOrEqual(t1);
+    expect(b.chunks[0]).toBeGreaterThanOrEqual(t1);
+    expect(b.chunks[0]).toBeLessThanOrEqual(t2);
+    // two events in one piece share its stamp
+    expect(a.chunks[1]).toBe(a.chunks[2]);
+    expect(a.chunks[1]).toBeGreaterThanOrEqual(t2);
+    expect(a.chunks[1]).toBeLessThanOrEqual(t3);
+    expect(a.first_token).toBe(a.chunks[0]);
+    expect(a.last_token).toBe(a.chunks[2]);
+    // the end is when it was seen, not when it was processed
+    expect(a.end).toBeGreaterThanOrEqual(t3);
+    expect(a.output_tokens_client).toBe(3);
+  });
+
+  it('a failure mid-stream comes after the pieces before it: their chunks stay in the record', async () => {
+    const { target, handlers } = standIn();
+    const r = record('c');
+    const done = runExchange(target, exchange, '{}', r, never);
+    const [h] = handlers;
+    h.onResponseData!(C, event('kept'));
+    const cut = Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
+    h.onResponseError!(C, cut);
+    await done;
+    expect(r.status).toBe('error');
+    expect(r.error).toBe('UND_ERR_SOCKET');
+    expect(r.chunks).toHaveLength(1);
+    expect(r.first_token).toBe(r.chunks[0]);
+    expect(r.end).toBeGreaterThanOrEqual(r.chunks[0]);
+  });
+});
