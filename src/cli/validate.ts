@@ -29,7 +29,9 @@ function listed(p: BenchmarkPlan): ListedBenchmark {
     ? 'synthetic'
     : src.source === 'synthetic'
       ? `synthetic ${JSON.stringify(src.input_tokens)}->${JSON.stringify(src.output_tokens)} tokens`
-      : `${src.source} ${src.path}${src.output_tokens !== undefined ? ` ->${JSON.stringify(src.output_tokens)} tokens` : ''}`;
+      : src.source === 'shared_prefix'
+        ? `shared_prefix ${src.groups} x ${src.prefix_len} + ${JSON.stringify(src.suffix_len)}->${JSON.stringify(src.output_tokens)} tokens`
+        : `${src.source} ${src.path}${src.output_tokens !== undefined ? ` ->${JSON.stringify(src.output_tokens)} tokens` : ''}`;
   return {
     name: p.name,
     mode: load.mode,

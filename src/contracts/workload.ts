@@ -160,9 +160,26 @@ export function loadFromFields(f: LoadFields): Load {
   };
 }
 
-/** Where an executor's prompts come from: synthetic lengths, or a dataset file. */
+/**
+ * Shared-prefix prompts (a system prompt or few-shot template per group): `groups` exact prefixes of
+ * `prefix_len` tokens, each prompt one group's prefix followed by its own `suffix_len` tokens.
+ */
+export const sharedPrefixSchema = z.object(
+  {
+    prefix_len: positiveInt.meta({ description: 'tokens of each group’s shared prefix' }),
+    groups: positiveInt.meta({ description: 'number of distinct prefixes; requests rotate over them' }),
+    suffix_len: lengthSpec.meta({
+      description: 'tokens after the prefix, unique per request (or a distribution)',
+    }),
+  },
+  { error: 'expected {prefix_len, groups, suffix_len}' },
+);
+export type SharedPrefix = z.infer<typeof sharedPrefixSchema>;
+
+/** Where an executor's prompts come from: synthetic lengths, shared prefixes, or a dataset file. */
 export const promptSourceSchema = z.union([
   z.object({ source: z.literal('synthetic'), input_tokens: lengthSpec, output_tokens: lengthSpec }),
+  sharedPrefixSchema.extend({ source: z.literal('shared_prefix'), output_tokens: lengthSpec }),
   z.object({
     source: z.enum(DATASET_FORMATS, { error: `expected one of synthetic, ${DATASET_FORMATS.join(', ')}` }),
     path: nonEmpty,
@@ -170,6 +187,11 @@ export const promptSourceSchema = z.union([
   }),
 ]);
 export type PromptSource = z.infer<typeof promptSourceSchema>;
+
+/** The file a prompt source reads (a dataset or a trace), or undefined for generated prompts. */
+export function promptFile(p: PromptSource | undefined): string | undefined {
+  return p && 'path' in p ? p.path : undefined;
+}
 
 /**
  * The resolved workload of one benchmark on one executor: what `POST /start` carries (durations in

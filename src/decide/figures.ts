@@ -107,6 +107,9 @@ function build(): Figure[] {
         const l = s.server_metrics?.latency_ms?.[m];
         return l && l.count > 0 ? num(l[st]) : undefined;
       });
+  add('server.prefix_cache_hit_rate', 'ratio', 'higher', 'server_metrics.prefix_cache_hit_rate', (s) =>
+    num(s.server_metrics?.prefix_cache_hit_rate),
+  );
   add('server.preemptions', 'count', 'lower', 'server_metrics.counters.preemptions', (s) =>
     num(s.server_metrics?.counters?.preemptions),
   );
@@ -140,7 +143,7 @@ export function figureNamesHelp(): string {
     'sent, ok, failed, cancelled, late_sends, dropped_sends (counts)',
     'server.output_tokens_per_s, server.total_tokens_per_s, server.requests_per_s',
     `server.${SERVER_LATENCIES.join('|')} . ${SERVER_STATS.join('|')} (ms, bucket estimates)`,
-    `server.preemptions, server.${SERVER_GAUGES.join('|')} . max|mean`,
+    `server.preemptions, server.prefix_cache_hit_rate (a fraction), server.${SERVER_GAUGES.join('|')} . max|mean`,
     `energy.${ENERGY_FIGURES.map(([k]) => k).join('|')} (J, W, per J; with GPU power readings)`,
   ].join('; ');
 }

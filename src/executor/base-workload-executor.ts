@@ -14,6 +14,7 @@ import {
   type HealthResponse,
   MAX_BODY_BYTES,
   type MetricsSnapshot,
+  promptFile,
   type StartResponse,
   type StatusResponse,
   type WorkloadSpec,
@@ -227,9 +228,9 @@ export class BaseWorkloadExecutor {
       const r = confineRecords(spec.records_path, c);
       if (!r.ok) return { status: 403, error: r.error };
     }
-    const p = spec.prompts;
-    if (p && p.source !== 'synthetic') {
-      const r = confineDataset(p.path, { ...c, maxDatasetBytes: caps.maxDatasetBytes });
+    const file = promptFile(spec.prompts);
+    if (file !== undefined) {
+      const r = confineDataset(file, { ...c, maxDatasetBytes: caps.maxDatasetBytes });
       if (!r.ok) return { status: 403, error: r.error };
     }
     return undefined;

@@ -63,7 +63,7 @@ export function datasetIssues(
   const reported = new Set<string>();
   for (const plan of expandWithOrigins(recipe, { baseDir: opts.baseDir })) {
     const p = plan.workload.prompts;
-    if (!p || p.source === 'synthetic' || !plan.datasetField) continue;
+    if (!p || !('path' in p) || !plan.datasetField) continue;
     const key = `${p.source}\u0000${p.path}`;
     if (!seen.has(key)) seen.set(key, tryLoad(p.source, p.path));
     const fail = seen.get(key);

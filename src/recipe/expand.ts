@@ -11,6 +11,7 @@ import {
   type DATASET_FORMATS,
   loadFromFields,
   type PromptSource,
+  promptFile,
   type WorkloadSpec,
 } from '../contracts/index.js';
 import type { SearchSettings } from '../decide/search.js';
@@ -105,6 +106,8 @@ function prompts(w: Fields, baseDir: string | undefined): PromptSource {
       ...(w.gen_tokens !== undefined ? { output_tokens: w.gen_tokens } : {}),
     };
   }
+  if (w.shared_prefix)
+    return { source: 'shared_prefix', ...w.shared_prefix, output_tokens: w.gen_tokens ?? DEFAULT_TOKENS };
   return {
     source: 'synthetic',
     input_tokens: w.prompt_len ?? DEFAULT_TOKENS,
@@ -223,7 +226,7 @@ export function expandWithOrigins(recipe: Recipe, opts: ExpandOptions = {}): Ben
     const field = search.field === 'target_rps' ? 'target_rps' : 'clients_per_node';
     const spec = toSpec(SEARCH_BASE, { ...base, [field]: search.start } as Fields, recipe, opts.baseDir);
     const p: BenchmarkPlanWithOrigin = { name: SEARCH_BASE, workload: spec, spec };
-    if (spec.prompts && spec.prompts.source !== 'synthetic') p.datasetField = ['workload', 'dataset'];
+    if (promptFile(spec.prompts) !== undefined) p.datasetField = ['workload', 'dataset'];
     return [p];
   }
   const points = sweepPoints(sweep);
@@ -256,7 +259,7 @@ export function expandWithOrigins(recipe: Recipe, opts: ExpandOptions = {}): Ben
     const p: BenchmarkPlanWithOrigin = { name, workload: spec, spec };
     const thresholds = [...(common ?? []), ...(own ?? [])];
     if (thresholds.length) p.thresholds = thresholds;
-    if (spec.prompts && spec.prompts.source !== 'synthetic') p.datasetField = field;
+    if (promptFile(spec.prompts) !== undefined) p.datasetField = field;
     return p;
   };
   const reps = recipe.repetitions ?? 1;

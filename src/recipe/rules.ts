@@ -127,6 +127,40 @@ function serviceRules(ctx: RuleContext, w: Loose, path: PathSegment[], err: Push
   if (refused) err([...path, 'api'], refused);
 }
 
+/** Prompt sources a benchmark may name only one of; `prompt_len` sizes synthetic prompts only. */
+const PROMPT_SOURCES = ['dataset', 'shared_prefix'] as const;
+
+/**
+ * One prompt source per benchmark: the workload's, and each suite entry merged with it (its own value,
+ * else the workload's; `null` unsets). Reported at the field that adds the second source.
+ */
+function promptSourceRules(w: Loose, suite: Loose[], err: Push): void {
+  const check = (given: (k: string) => boolean, own: (k: string) => boolean, at: PathSegment[]) => {
+    const present = PROMPT_SOURCES.filter(given);
+    const generated = present.filter((k) => k !== 'dataset');
+    if (present.length > 1) {
+      const k = present.find(own) ?? present[1];
+      err(
+        [...at, k],
+        `give one prompt source: ${present.join(' and ')} are both set (${PROMPT_SOURCES.join(', ')} exclude each other)`,
+      );
+    } else if (generated.length === 1 && given('prompt_len')) {
+      const k = own('prompt_len') ? 'prompt_len' : generated[0];
+      err(
+        [...at, k],
+        `prompt_len sizes synthetic prompts; with ${generated[0]} the prompt lengths come from it`,
+      );
+    }
+  };
+  const base = (k: string) => has(w, k);
+  check(base, base, ['workload']);
+  suite.forEach((x, i) => {
+    const own = (k: string) => x[k] !== undefined;
+    if (!PROMPT_SOURCES.some(own) && !own('prompt_len')) return;
+    check((k) => (own(k) ? has(x, k) : has(w, k)), own, ['workload', 'benchmark_suite', i]);
+  });
+}
+
 function workloadRules(ctx: RuleContext, err: Push): void {
   const w = obj(ctx.data.workload);
   const service = str(w.service);
@@ -191,6 +225,7 @@ function workloadRules(ctx: RuleContext, err: Push): void {
     thresholdRules(x.thresholds, at, err);
   });
   thresholdRules(w.thresholds, ['workload'], err);
+  promptSourceRules(w, suite.map(obj), err);
   sweepRules(ctx, w, err);
   searchRules(ctx.data, w, err);
 }

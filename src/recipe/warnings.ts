@@ -119,7 +119,7 @@ export function plausibilityWarnings(
   }
 
   const anyOf = (k: string) => has(w, k) || suite.some((x) => has(x, k)) || has(obj(w.sweep), k);
-  if (base && base !== 'dummy' && !anyOf('prompt_len') && !anyOf('dataset'))
+  if (base && base !== 'dummy' && !['prompt_len', 'dataset', 'shared_prefix'].some(anyOf))
     warn(
       ['workload'],
       'no prompt_len or dataset: synthetic prompts of 128 tokens are used; set prompt_len (and gen_tokens) to match your use case',

@@ -76,6 +76,7 @@ export const METRIC_COLUMNS: Metric[] = [
 const SERVER_COLUMNS: [string, (m: ServerMetricsView) => number | undefined][] = [
   ['server_output_tokens_per_s', (m) => m.rates?.output_tokens_per_s],
   ['server_ttft_p50_ms', (m) => m.ground_truth?.latency_ms.ttft?.p50 ?? m.latency_ms?.ttft?.p50],
+  ['server_prefix_cache_hit_rate', (m) => m.prefix_cache_hit_rate],
 ];
 
 /** The measurement window's energy on the server nodes (docs/metrics.md, Energy); empty without power readings. */

@@ -100,11 +100,16 @@ export function benchmarkParameters(spec: SpecLike | undefined, executors: numbe
     max_concurrency: open?.max_concurrency,
     sleep_seconds: closed?.sleep_seconds,
     prompt_source: prompts
-      ? prompts.source === 'synthetic'
-        ? 'synthetic'
-        : `${prompts.source}:${prompts.path}`
+      ? 'path' in prompts
+        ? `${prompts.source}:${prompts.path}`
+        : prompts.source
       : undefined,
-    input_tokens: prompts?.source === 'synthetic' ? lengthText(prompts.input_tokens) : undefined,
+    input_tokens:
+      prompts?.source === 'synthetic'
+        ? lengthText(prompts.input_tokens)
+        : prompts?.source === 'shared_prefix'
+          ? `${prompts.prefix_len}+${lengthText(prompts.suffix_len)}`
+          : undefined,
     output_tokens: lengthText(prompts?.output_tokens) ?? spec.max_tokens,
     api: spec.api,
     stream: spec.stream,
@@ -118,6 +123,7 @@ export function benchmarkParameters(spec: SpecLike | undefined, executors: numbe
     if (v === undefined || v === null || typeof v === 'object') continue;
     p[k] = v as ParamValue;
   }
+  if (prompts?.source === 'shared_prefix') p.prefix_groups = prompts.groups;
   if (spec.slo) for (const [k, v] of Object.entries(spec.slo)) p[`slo_${k}`] = v;
   return p;
 }

@@ -38,6 +38,11 @@ export function hasServerFigures(results: BenchmarkResult[]): boolean {
   return results.some((r) => r.server_metrics !== undefined);
 }
 
+/** Some benchmark's servers counted prefix-cache queries: a `prefix hit %` column (the share of prompt tokens cached). */
+export function hasPrefixCache(results: BenchmarkResult[]): boolean {
+  return results.some((r) => r.server_metrics?.prefix_cache_hit_rate !== undefined);
+}
+
 /** Some benchmark has measured energy (GPU power on the server nodes): `GPU W` and `tok/J` columns. */
 export function hasEnergyFigures(results: BenchmarkResult[]): boolean {
   return results.some((r) => (r.energy?.energy_j ?? 0) > 0);
@@ -84,6 +89,7 @@ export function summaryColumns(results: BenchmarkResult[]): Column[] {
   const notCompleted = results.some((r) => r.status !== 'completed');
   const probes = results.some((r) => r.probe !== undefined);
   const energy = hasEnergyFigures(results);
+  const prefix = hasPrefixCache(results);
   const openCell = (f: (s: BenchmarkSummary) => string) => (r: BenchmarkResult) =>
     r.summary && isOpenLoop(r) ? f(r.summary) : '-';
   const cols: (Column | false)[] = [
@@ -142,6 +148,16 @@ export function summaryColumns(results: BenchmarkResult[]): Column[] {
       cell: (r) => (r.summary?.requests.ok ? num(r.server_metrics?.rates.output_tokens_per_s, 1) : '-'),
     },
     srv && { group: 'server', head: 'TTFT ms', label: 'srv TTFT p50 (ms)', cell: serverTtft },
+    prefix && {
+      group: 'server',
+      head: 'prefix hit %',
+      label: 'srv prefix hit %',
+      cell: (r) => {
+        const h = r.server_metrics?.prefix_cache_hit_rate;
+        return h === undefined ? '-' : num(100 * h, 1);
+      },
+      wide: true,
+    },
     energy && {
       group: 'energy',
       head: 'GPU W',

@@ -10,6 +10,8 @@ export interface TraceEntry {
   id: number;
   state: string;
   prompt_tokens: number;
+  /** Absent from simulators older than the prefix cache. */
+  cached_prompt_tokens?: number;
   output_tokens: number;
   arrived_ms: number | null;
   admitted_ms: number | null;
@@ -53,6 +55,7 @@ export function summarizeGroundTruth(
 ): GroundTruthSummary {
   const byState: Record<string, number> = {};
   let prompt = 0;
+  let cached = 0;
   let output = 0;
   let n = 0;
   let complete = true;
@@ -68,6 +71,7 @@ export function summarizeGroundTruth(
       n++;
       byState[r.state] = (byState[r.state] ?? 0) + 1;
       prompt += r.prompt_tokens;
+      cached += r.cached_prompt_tokens ?? 0;
       output += r.output_tokens;
       if (r.state !== 'done' || r.arrived_ms === null) continue;
       const written = r.chunk_written_ms.filter((t): t is number => typeof t === 'number');
@@ -90,6 +94,7 @@ export function summarizeGroundTruth(
     requests: n,
     by_state: byState,
     prompt_tokens: prompt,
+    cached_prompt_tokens: cached,
     output_tokens: output,
     latency_ms,
     complete,

@@ -32,6 +32,8 @@ export type CounterKey =
   | 'requests_aborted'
   | 'prompt_tokens'
   | 'generation_tokens'
+  | 'prefix_cache_queries'
+  | 'prefix_cache_hits'
   | 'preemptions'
   | 'prompt_seconds'
   | 'generation_seconds'
@@ -71,6 +73,8 @@ export interface GroundTruthSummary {
   requests: number;
   by_state: Record<string, number>;
   prompt_tokens: number;
+  /** Of those, the tokens found in the simulator's prefix cache (not prefilled). */
+  cached_prompt_tokens?: number;
   /** Tokens the server emitted (all states). */
   output_tokens: number;
   /** Exact, from the server's timestamps, in ms, over `done` requests: first / last chunk written − arrival. */
@@ -94,6 +98,11 @@ export interface ServerMetricsView {
   servers: ServerScrapeInfo[];
   /** Deltas over the window, summed over label sets and servers. */
   counters: Partial<Record<CounterKey, number>>;
+  /**
+   * Δprefix_cache_hits / Δprefix_cache_queries: the share of prompt tokens the servers found in their
+   * prefix cache over the window (vLLM, the simulator); absent when no server counts them or none queried.
+   */
+  prefix_cache_hit_rate?: number;
   /** Requests by `finished_reason` (vLLM), deltas. */
   finished_reasons?: Record<string, number>;
   /**

@@ -31,6 +31,9 @@ export const COUNTER_NAMES: Record<
 > = {
   prompt_tokens: ['vllm:prompt_tokens_total', 'llamacpp:prompt_tokens_total'],
   generation_tokens: ['vllm:generation_tokens_total', 'llamacpp:tokens_predicted_total'],
+  // vLLM V1, then the older per-device names
+  prefix_cache_queries: ['vllm:prefix_cache_queries_total', 'vllm:gpu_prefix_cache_queries_total'],
+  prefix_cache_hits: ['vllm:prefix_cache_hits_total', 'vllm:gpu_prefix_cache_hits_total'],
   preemptions: ['vllm:num_preemptions_total'],
   prompt_seconds: ['llamacpp:prompt_seconds_total'],
   generation_seconds: ['llamacpp:tokens_predicted_seconds_total'],
@@ -270,6 +273,9 @@ export function computeServerView(input: ViewInput): ServerMetricsView | undefin
     },
     servers: info,
     counters,
+    ...(counters.prefix_cache_queries
+      ? { prefix_cache_hit_rate: (counters.prefix_cache_hits ?? 0) / counters.prefix_cache_queries }
+      : {}),
     ...(finished && Object.keys(finished).length > 0 ? { finished_reasons: finished } : {}),
     rate_basis: 'scrape-window',
     rates,

@@ -79,3 +79,51 @@ export function generateText(n: number, stream = 0): string {
   for (let k = 0; k < n; k++) parts[k] = tokenWord(stream, k);
   return parts.join(' ');
 }
+
+/**
+ * Keys of the prompt's full blocks of `blockSize` tokens, for a prefix cache: key i identifies tokens
+ * 0 .. (i+1)·blockSize − 1 (each key chains everything before it, as vLLM's block hashes do), so two
+ * prompts share key i exactly when they share their first i+1 blocks (up to a 53-bit hash collision).
+ * `parts` are read as one token sequence with a boundary between parts (chat messages: role, content).
+ * A trailing partial block has no key. Tokens as countTokens counts them.
+ */
+export function blockKeys(parts: readonly string[], blockSize: number): number[] {
+  const keys: number[] = [];
+  // two 32-bit FNV-1a style hashes with different primes; a token ends with a separator mixed in
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  let inBlock = 0;
+  const endToken = (): void => {
+    a = Math.imul(a ^ 0x1f, 0x01000193) >>> 0;
+    b = Math.imul(b ^ 0x1f, 0x5bd1e995) >>> 0;
+    if (++inBlock === blockSize) {
+      keys.push((a & 0x1fffff) * 4294967296 + b);
+      inBlock = 0;
+    }
+  };
+  for (const text of parts) {
+    let inWord = false;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (isSpaceCode(c)) {
+        if (inWord) endToken();
+        inWord = false;
+        continue;
+      }
+      const word = isWordCode(c);
+      if (inWord && !word) endToken();
+      a = Math.imul(a ^ c, 0x01000193) >>> 0;
+      b = Math.imul(b ^ c, 0x5bd1e995) >>> 0;
+      if (word) inWord = true;
+      else {
+        endToken();
+        inWord = false;
+      }
+    }
+    if (inWord) endToken();
+    // the boundary between parts: mixed in without counting as a token
+    a = Math.imul(a ^ 0x1e, 0x01000193) >>> 0;
+    b = Math.imul(b ^ 0x1e, 0x5bd1e995) >>> 0;
+  }
+  return keys;
+}

@@ -1,6 +1,7 @@
 /**
  * Workloads end to end (`hpcbench run` against the simulated service, two executors): the token lengths
- * every workload reports (summary.json, summary.md, report.html).
+ * every workload reports (summary.json, summary.md, report.html); shared-prefix prompts against the
+ * simulator's prefix cache.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -57,5 +58,43 @@ describe('token lengths of every workload', () => {
     const csv = (await readFile(join(dir, 'benchmarks.csv'), 'utf8')).split('\n');
     const col = csv[0].split(',').indexOf('prompt_tokens_p50');
     expect(Number(csv[1].split(',')[col])).toBe(p.p50);
+  }, 240_000);
+});
+
+describe('shared-prefix prompts', () => {
+  it('the simulator reports prefix-cache hits and TTFT is lower than for unique prompts of the same length', async () => {
+    const dir = await run('prefix', {
+      duration: '2s',
+      warmup: '0s',
+      api: 'completions',
+      gen_tokens: 4,
+      ignore_eos: true,
+      benchmark_suite: [
+        { name: 'shared', shared_prefix: { prefix_len: 1000, groups: 2, suffix_len: 24 } },
+        { name: 'unique', prompt_len: 1024 },
+      ],
+    });
+    const shared: Json = await readJson(join(dir, 'benchmarks', 'shared', 'summary.json'));
+    const unique: Json = await readJson(join(dir, 'benchmarks', 'unique', 'summary.json'));
+    // equal lengths sent
+    expect([shared.lengths.prompt_tokens.min, shared.lengths.prompt_tokens.max]).toEqual([1024, 1024]);
+    expect([unique.lengths.prompt_tokens.min, unique.lengths.prompt_tokens.max]).toEqual([1024, 1024]);
+    // the servers' counters: after each group's first request, its 992-token prefix (62 blocks of 16) hits
+    const hit = shared.server_metrics.prefix_cache_hit_rate;
+    expect(hit).toBeGreaterThan(0.9);
+    expect(hit).toBeLessThanOrEqual(992 / 1024);
+    expect(shared.server_metrics.counters.prefix_cache_queries).toBe(shared.tokens.prompt);
+    expect(unique.server_metrics.prefix_cache_hit_rate).toBe(0);
+    expect(shared.server_metrics.ground_truth.cached_prompt_tokens).toBe(
+      shared.server_metrics.counters.prefix_cache_hits,
+    );
+    // cached tokens are not prefilled: the order of TTFT, client and server side
+    expect(shared.latency_ms.ttft.p50).toBeLessThan(unique.latency_ms.ttft.p50);
+    expect(shared.server_metrics.ground_truth.latency_ms.ttft.p50).toBeLessThan(
+      unique.server_metrics.ground_truth.latency_ms.ttft.p50,
+    );
+    const md = await readFile(join(dir, 'summary.md'), 'utf8');
+    expect(md).toContain('srv prefix hit %');
+    expect(md).toMatch(new RegExp(`\\| shared \\|.*\\| ${(100 * hit).toFixed(1)} \\|`));
   }, 240_000);
 });

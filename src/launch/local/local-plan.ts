@@ -4,6 +4,7 @@
  * names `servers.endpoints`) and one executor per client node, each with its log file and ready file.
  */
 import { dirname, join, resolve } from 'node:path';
+import { promptFile } from '../../contracts/index.js';
 import type { RunPlan } from '../../orchestrator/run-plan.js';
 import type { SelfCommand } from '../../util/self.js';
 import type { ChildSpec } from './child.js';
@@ -100,8 +101,8 @@ export function withPort(child: ChildSpec, port: number, host = '127.0.0.1'): Ch
 function planDatasetDirs(plan: RunPlan): string[] {
   const dirs = new Set<string>();
   for (const b of [...plan.benchmarks, ...(plan.search ? [plan.search.base] : [])]) {
-    const p = b.spec.prompts;
-    if (p && p.source !== 'synthetic') dirs.add(dirname(resolve(p.path)));
+    const file = promptFile(b.spec.prompts);
+    if (file !== undefined) dirs.add(dirname(resolve(file)));
   }
   return [...dirs];
 }

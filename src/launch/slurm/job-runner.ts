@@ -9,6 +9,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { ConfigValidationError, ServicePreparationError } from '../../errors.js';
+import { signalExitCode } from '../../exit-codes.js';
 import type { LogSource } from '../../logs/types.js';
 import { deleteRunGroups } from '../../monitor/pushgateway.js';
 import { apptainerPullArgv, missingImages } from '../containers.js';
@@ -92,10 +93,13 @@ export async function runSlurmJob(o: SlurmJobOptions): Promise<number> {
   );
 
   const abort = new AbortController();
+  let received: string | undefined;
   const onSignal = (sig: string) => {
     if (abort.signal.aborted) return;
+    received = sig;
     log(`received ${sig}: stopping the workload, writing results, stopping all steps`);
-    abort.abort(new Error(sig));
+    // the exit code rides on the reason: run.json's exit_code is 143 for scancel's TERM (130 for INT)
+    abort.abort(Object.assign(new Error(sig), { exitCode: signalExitCode(sig), signal: sig }));
   };
   const term = () => onSignal('SIGTERM');
   const int = () => onSignal('SIGINT');
@@ -141,14 +145,14 @@ export async function runSlurmJob(o: SlurmJobOptions): Promise<number> {
       plan,
       signal: abort.signal,
     });
-    if (abort.signal.aborted && status === 0) status = 143;
+    if (abort.signal.aborted && status === 0) status = signalExitCode(received);
     return status;
   } catch (err) {
     // TERM before the phases began (e.g. the time limit while servers were starting): nothing was
     // measured; stop cleanly with the interrupted status instead of a misleading startup error.
     if (!started && abort.signal.aborted) {
       log(`interrupted before the benchmarks started: ${(err as Error).message}`);
-      status = 130;
+      status = signalExitCode(received);
       return status;
     }
     throw err;

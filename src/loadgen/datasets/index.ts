@@ -1,6 +1,6 @@
 /**
  * `loadPrompts(spec)`: the prompt set of a workload. Default: synthetic, 128 input and `max_tokens` (128)
- * output tokens. File sources read local files only. max_tokens per prompt: `prompts.output_tokens` when
+ * output tokens; `shared_prefix`: groups of prompts sharing an exact prefix (shared-prefix.ts). File sources read local files only. max_tokens per prompt: `prompts.output_tokens` when
  * given, else what the file gives (JSONL `max_tokens`, ShareGPT reply length), else `max_tokens`, else 128.
  */
 
@@ -10,6 +10,7 @@ import { countTokens } from '../../util/tokenizer.js';
 import { loadHellaswagRows } from './hellaswag.js';
 import { loadJsonlRows } from './jsonl.js';
 import { sampleLength, validateLength } from './lengths.js';
+import { sharedPrefixPrompts } from './shared-prefix.js';
 import { loadSharegptRows } from './sharegpt.js';
 import { syntheticPrompts } from './synthetic.js';
 import type { Prompt, PromptSet, Row } from './types.js';
@@ -17,6 +18,7 @@ import type { Prompt, PromptSet, Row } from './types.js';
 export { loadHellaswagRows } from './hellaswag.js';
 export { loadJsonlRows } from './jsonl.js';
 export { sampleLength, validateLength } from './lengths.js';
+export { sharedPrefixPrompts } from './shared-prefix.js';
 export { loadSharegptRows } from './sharegpt.js';
 export { syntheticPrompts } from './synthetic.js';
 export type { Prompt, PromptSet, Row } from './types.js';
@@ -33,7 +35,12 @@ export function loadPrompts(spec: WorkloadSpec): PromptSet {
   if (src.source === 'synthetic') {
     validateLength(src.input_tokens, 'workload.prompts.input_tokens');
     validateLength(src.output_tokens, 'workload.prompts.output_tokens');
-    return syntheticPrompts(src.input_tokens, src.output_tokens, seed);
+    return syntheticPrompts(src.input_tokens, src.output_tokens, seed, spec.executor_index ?? 0);
+  }
+  if (src.source === 'shared_prefix') {
+    validateLength(src.suffix_len, 'workload.shared_prefix.suffix_len');
+    validateLength(src.output_tokens, 'workload.prompts.output_tokens');
+    return sharedPrefixPrompts(src, src.output_tokens, seed);
   }
   if (src.output_tokens !== undefined) validateLength(src.output_tokens, 'workload.prompts.output_tokens');
   const rows: Row[] =

@@ -12,6 +12,7 @@ import {
   nonEmpty,
   positiveInt,
   positiveNumber,
+  sharedPrefixSchema,
 } from '../../contracts/index.js';
 
 export const datasetSchema = z.union(
@@ -40,6 +41,10 @@ export const workloadFields = {
   component: z.literal('inference', { error: 'hpcbench benchmarks inference services: use "inference"' }),
   ...contractFields,
   dataset: datasetSchema,
+  shared_prefix: sharedPrefixSchema.meta({
+    description:
+      'shared-prefix prompts: groups of prompts that share an exact prefix (instead of prompt_len)',
+  }),
 };
 
 export type WorkloadField = keyof typeof workloadFields;
@@ -67,6 +72,7 @@ export const UNSETTABLE_FIELDS = [
   'prompt_len',
   'gen_tokens',
   'dataset',
+  'shared_prefix',
   'ignore_eos',
   'slo',
   'seed',

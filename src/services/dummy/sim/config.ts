@@ -28,13 +28,15 @@ export interface DummyConfig {
   stall_rate: number;
   stall_ms: number;
   disconnect_rate: number;
+  prefix_caching: boolean;
+  block_size: number;
   trace_capacity: number;
   scheduler: 'shared' | 'timeout';
   spin_ms: number;
   spin_share: number;
 }
 
-type Kind = 'int' | 'number' | 'rate' | 'enum' | 'list';
+type Kind = 'int' | 'number' | 'rate' | 'enum' | 'list' | 'bool';
 
 export interface FieldSpec {
   key: keyof DummyConfig;
@@ -67,6 +69,8 @@ export const DUMMY_DEFAULTS: DummyConfig = {
   stall_rate: 0,
   stall_ms: 1000,
   disconnect_rate: 0,
+  prefix_caching: true,
+  block_size: 16,
   trace_capacity: 10000,
   scheduler: 'shared',
   spin_ms: 1,
@@ -110,6 +114,12 @@ export const DUMMY_FIELDS: readonly FieldSpec[] = [
   { key: 'stall_rate', kind: 'rate', help: 'fraction of requests that stall once mid-generation' },
   { key: 'stall_ms', kind: 'number', min: 0, help: 'length of a stall (ms)' },
   { key: 'disconnect_rate', kind: 'rate', help: 'fraction of streamed requests cut off mid-stream' },
+  {
+    key: 'prefix_caching',
+    kind: 'bool',
+    help: 'prefix cache: prompt blocks seen before are not prefilled again (vLLM default: on)',
+  },
+  { key: 'block_size', kind: 'int', min: 1, help: 'tokens per KV-cache block (the prefix cache unit)' },
   { key: 'trace_capacity', kind: 'int', min: 0, help: 'request traces kept for GET /hpcbench/requests' },
   {
     key: 'scheduler',
@@ -145,6 +155,8 @@ function allowed(f: FieldSpec): string {
       return `one of ${f.values?.join(', ')}`;
     case 'list':
       return 'a list of model names (or one comma-separated string)';
+    case 'bool':
+      return 'true or false';
   }
 }
 
@@ -154,6 +166,8 @@ function coerce(f: FieldSpec, v: unknown): unknown {
     if (!Array.isArray(list) || !list.every((s) => typeof s === 'string')) return undefined;
     return list.map((s: string) => s.trim()).filter(Boolean);
   }
+  if (f.kind === 'bool')
+    return v === true || v === 'true' ? true : v === false || v === 'false' ? false : undefined;
   if (f.kind === 'enum') return typeof v === 'string' && f.values?.includes(v) ? v : undefined;
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
   if (typeof n !== 'number' || !Number.isFinite(n)) return undefined;

@@ -6,9 +6,11 @@
  */
 
 import { deriveSeed, mulberry32 } from '../../../util/rng.js';
+import { blockKeys } from '../../../util/tokenizer.js';
 import type { DummyConfig } from './config.js';
 import { ModelRegistry } from './models.js';
 import { sampleOutputTokens } from './output-tokens.js';
+import { PrefixCache } from './prefix-cache.js';
 import { type ChunkScheduler, Scheduler, TimeoutScheduler } from './scheduler.js';
 import { type SeqInit, Sequence, type Sink } from './sequence.js';
 import { EngineStats } from './stats.js';
@@ -19,6 +21,8 @@ export interface SubmitRequest {
   endpoint: string;
   stream: boolean;
   promptTokens: number;
+  /** The prompt's texts (chat: each message's), for the prefix cache; without them nothing is cached. */
+  promptParts?: readonly string[];
   /** max_tokens / num_predict; undefined: sampled from the configured distribution. */
   maxTokens?: number;
   clientId?: string;
@@ -37,9 +41,16 @@ export class Engine {
   private readonly queue: Sequence[] = [];
   private readonly traces: Sequence[] = [];
   private readonly scheduler: ChunkScheduler<Sequence>;
+  /** The prefix cache (prefix_caching), sized as the KV cache: kv_cache_tokens / block_size blocks. */
+  readonly prefixCache?: PrefixCache;
 
   constructor(cfg: DummyConfig) {
     this.cfg = cfg;
+    if (cfg.prefix_caching)
+      this.prefixCache = new PrefixCache(
+        cfg.block_size,
+        Math.max(1, Math.floor(cfg.kv_cache_tokens / cfg.block_size)),
+      );
     this.models = new ModelRegistry(cfg.models);
     this.scheduler =
       cfg.scheduler === 'timeout'
@@ -84,6 +95,7 @@ export class Engine {
       clientId: req.clientId,
     });
     seq.sink = sink;
+    if (this.prefixCache && req.promptParts) seq.blockKeys = blockKeys(req.promptParts, cfg.block_size);
     if (outputTokens > 1 && stallDraw < cfg.stall_rate)
       seq.stallAt = 1 + Math.floor(rng() * (outputTokens - 1));
     if (req.stream && outputTokens > 1 && cutDraw < cfg.disconnect_rate) {
@@ -148,7 +160,15 @@ export class Engine {
     const readyAt = this.models.load(seq.model, now, cfg.load_ms);
     const t0 = Math.max(now, readyAt);
     seq.loadMs = t0 - now;
-    seq.prefillMs = cfg.prefill_base_ms + cfg.prefill_ms_per_token * seq.promptTokens;
+    const cache = this.prefixCache;
+    if (cache) {
+      const keys = seq.blockKeys ?? [];
+      seq.cachedTokens = cache.lookup(keys, seq.promptTokens);
+      cache.insert(keys);
+      this.stats.prefixQueries += seq.promptTokens;
+      this.stats.prefixHits += seq.cachedTokens;
+    }
+    seq.prefillMs = cfg.prefill_base_ms + cfg.prefill_ms_per_token * (seq.promptTokens - seq.cachedTokens);
     seq.due = t0 + seq.prefillMs;
     this.scheduler.push(seq);
   }

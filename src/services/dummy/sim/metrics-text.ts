@@ -47,6 +47,20 @@ export function metricsText(engine: Engine): string {
   metric(l, 'vllm:generation_tokens_total', 'counter', 'Number of generation tokens processed.', [
     [label, s.generationTokens],
   ]);
+  metric(
+    l,
+    'vllm:prefix_cache_queries_total',
+    'counter',
+    'Prefix cache queries, in terms of number of queried tokens.',
+    [[label, s.prefixQueries]],
+  );
+  metric(
+    l,
+    'vllm:prefix_cache_hits_total',
+    'counter',
+    'Prefix cache hits, in terms of number of cached tokens.',
+    [[label, s.prefixHits]],
+  );
   metric(l, 'vllm:request_success_total', 'counter', 'Count of successfully processed requests.', [
     [`${label},finished_reason="stop"`, s.success.stop],
     [`${label},finished_reason="length"`, s.success.length],

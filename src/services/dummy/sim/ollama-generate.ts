@@ -12,7 +12,8 @@ import { cut, type Sequence, type Sink } from './sequence.js';
 
 const ns = (ms: number): number => Math.max(0, Math.round(ms * 1e6));
 
-function promptOf(body: Record<string, unknown>, chat: boolean): number | string {
+/** The prompt's token count (or what is wrong with it); its texts are appended to `parts`. */
+function promptOf(body: Record<string, unknown>, chat: boolean, parts: string[]): number | string {
   if (chat) {
     const msgs = body.messages ?? [];
     if (!Array.isArray(msgs)) return 'messages must be an array';
@@ -20,13 +21,18 @@ function promptOf(body: Record<string, unknown>, chat: boolean): number | string
     for (const m of msgs) {
       if (!isObject(m) || typeof m.role !== 'string') return 'each message needs a string role';
       if (m.content !== undefined && typeof m.content !== 'string') return 'message content must be a string';
-      n += countTokens((m.content as string | undefined) ?? '');
+      const text = (m.content as string | undefined) ?? '';
+      parts.push(text);
+      n += countTokens(text);
     }
     return n;
   }
   if (body.prompt !== undefined && typeof body.prompt !== 'string') return 'prompt must be a string';
   if (body.system !== undefined && typeof body.system !== 'string') return 'system must be a string';
-  return countTokens((body.prompt as string | undefined) ?? '') + countTokens((body.system as string) ?? '');
+  const system = (body.system as string | undefined) ?? '';
+  const prompt = (body.prompt as string | undefined) ?? '';
+  parts.push(system, prompt);
+  return countTokens(prompt) + countTokens(system);
 }
 
 /** Ollama's statistics, from the model's own timeline (modelled times: what the simulated GPU did). */
@@ -106,7 +112,8 @@ export async function ollamaGenerate(
   if (!isObject(options)) return sendJson(res, 400, { error: 'options must be an object' });
   const limit = tokenLimit(options.num_predict, 'options.num_predict', true);
   if (typeof limit === 'string') return sendJson(res, 400, { error: limit });
-  const prompt = promptOf(body, chat);
+  const parts: string[] = [];
+  const prompt = promptOf(body, chat, parts);
   if (typeof prompt === 'string') return sendJson(res, 400, { error: prompt });
   const empty = chat
     ? (body.messages as unknown[] | undefined)?.length === 0 || !body.messages
@@ -122,6 +129,7 @@ export async function ollamaGenerate(
       endpoint: chat ? '/api/chat' : '/api/generate',
       stream,
       promptTokens: prompt,
+      promptParts: parts,
       maxTokens: limit,
       clientId: typeof clientId === 'string' ? clientId : undefined,
       arrivedAt,

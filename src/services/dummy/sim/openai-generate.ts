@@ -13,19 +13,27 @@ import { cut, type Sequence, type Sink } from './sequence.js';
 
 type Bad = { error: string; type?: OpenAiErrorType; param?: string };
 
-function contentTokens(c: unknown): number | undefined {
-  if (typeof c === 'string') return countTokens(c);
+/** Tokens of a message's content; its texts are appended to `parts` (the prompt, for the prefix cache). */
+function contentTokens(c: unknown, parts: string[]): number | undefined {
+  if (typeof c === 'string') {
+    parts.push(c);
+    return countTokens(c);
+  }
   if (c === null || c === undefined) return 0;
   if (!Array.isArray(c)) return undefined;
   let n = 0;
   for (const p of c) {
     if (!isObject(p) || (p.type === 'text' && typeof p.text !== 'string')) return undefined;
-    if (typeof p.text === 'string') n += countTokens(p.text);
+    if (typeof p.text === 'string') {
+      parts.push(p.text);
+      n += countTokens(p.text);
+    }
   }
   return n;
 }
 
-function promptTokens(body: Record<string, unknown>, chat: boolean): number | Bad {
+/** The prompt's token count; its texts are appended to `parts`. */
+function promptTokens(body: Record<string, unknown>, chat: boolean, parts: string[]): number | Bad {
   if (chat) {
     const msgs = body.messages;
     if (!Array.isArray(msgs) || msgs.length === 0) {
@@ -33,16 +41,27 @@ function promptTokens(body: Record<string, unknown>, chat: boolean): number | Ba
     }
     let n = 0;
     for (const m of msgs) {
-      const t = isObject(m) && typeof m.role === 'string' ? contentTokens(m.content) : undefined;
+      const t = isObject(m) && typeof m.role === 'string' ? contentTokens(m.content, parts) : undefined;
       if (t === undefined) return { error: 'each message needs a role and text content', param: 'messages' };
       n += t;
     }
     return n;
   }
   const p = body.prompt;
-  if (typeof p === 'string') return countTokens(p);
-  if (Array.isArray(p) && p.length === 1 && typeof p[0] === 'string') return countTokens(p[0]);
-  if (Array.isArray(p) && p.length > 0 && p.every((x) => Number.isInteger(x))) return p.length;
+  const text =
+    typeof p === 'string'
+      ? p
+      : Array.isArray(p) && p.length === 1 && typeof p[0] === 'string'
+        ? p[0]
+        : undefined;
+  if (text !== undefined) {
+    parts.push(text);
+    return countTokens(text);
+  }
+  if (Array.isArray(p) && p.length > 0 && p.every((x) => Number.isInteger(x))) {
+    parts.push(p.join(' '));
+    return p.length;
+  }
   if (Array.isArray(p) && p.length > 1) {
     return { error: 'only one prompt per request is supported by the simulator', param: 'prompt' };
   }
@@ -149,7 +168,8 @@ export async function openaiGenerate(
   const limitKey = chat && body.max_completion_tokens != null ? 'max_completion_tokens' : 'max_tokens';
   const limit = tokenLimit(body[limitKey], limitKey);
   if (typeof limit === 'string') return openaiError(res, 400, limit, 'BadRequestError', limitKey);
-  const prompt = promptTokens(body, chat);
+  const parts: string[] = [];
+  const prompt = promptTokens(body, chat, parts);
   if (typeof prompt !== 'number') return openaiError(res, 400, prompt.error, 'BadRequestError', prompt.param);
   const maxLen = engine.cfg.max_model_len;
   if (prompt + (limit ?? 0) > maxLen) {
@@ -172,6 +192,7 @@ export async function openaiGenerate(
       endpoint: chat ? '/v1/chat/completions' : '/v1/completions',
       stream,
       promptTokens: prompt,
+      promptParts: parts,
       maxTokens: limit,
       clientId: typeof clientId === 'string' ? clientId : undefined,
       arrivedAt,

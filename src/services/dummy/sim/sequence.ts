@@ -47,6 +47,10 @@ export class Sequence implements Timed {
   admittedAt = Number.NaN;
   loadMs = 0;
   prefillMs = 0;
+  /** Keys of the prompt's full blocks (prefix cache), when caching is on. */
+  blockKeys: number[] | undefined;
+  /** Prompt tokens found in the prefix cache at admission (not prefilled). */
+  cachedTokens = 0;
   endAt = Number.NaN;
   emitted = 0;
   /** Token index whose gap includes a stall (-1: none). */
@@ -109,6 +113,7 @@ export function traceJson(s: Sequence): Record<string, unknown> {
     stream: s.stream,
     state: s.state,
     prompt_tokens: s.promptTokens,
+    cached_prompt_tokens: s.cachedTokens,
     planned_output_tokens: s.outputTokens,
     output_tokens: n,
     finish_reason: s.state === 'done' ? s.finishReason : null,

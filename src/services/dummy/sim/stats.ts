@@ -33,6 +33,9 @@ export class EngineStats {
   arrivals = 0;
   promptTokens = 0;
   generationTokens = 0;
+  /** Prefix cache: prompt tokens looked up and found (vLLM's prefix_cache_queries / _hits). */
+  prefixQueries = 0;
+  prefixHits = 0;
   success = { stop: 0, length: 0, abort: 0 };
   errors500 = 0;
   rejected503 = 0;
