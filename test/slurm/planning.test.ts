@@ -89,7 +89,6 @@ describe('launch commands', () => {
       OLLAMA_MAX_QUEUE: '512',
       OLLAMA_HOST: '10.0.0.1:9000',
     });
-    expect(c.healthPath).toBe('/api/tags');
   });
   it('vllm: seed defaults, flags only when set', () => {
     const c = serverLaunchCommand('vllm', ctx(recipe({ workload: { service: 'vllm', model: 'org/m' } })));

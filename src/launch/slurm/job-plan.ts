@@ -9,6 +9,7 @@
 import type { LogSource } from '../../logs/types.js';
 import { monitorCsvPath } from '../../monitor/run-monitoring.js';
 import { datasetFolders } from '../../recipe/index.js';
+import { ServiceFactory } from '../../services/factory.js';
 import { parseDuration } from '../../util/duration.js';
 import { defaultServicePort, serverLaunchCommand, vllmDistributed } from '../commands/index.js';
 import { recipeEnv } from '../commands/types.js';
@@ -150,7 +151,8 @@ export function planJob(recipe: SlurmRecipe, nodeNames: string[], o: JobPlanOpti
     serverNodes = nodes.servers.slice(0, 1);
   }
   const serverEndpoints: string[] = [];
-  let healthPath = '/health';
+  const healthPath =
+    recipe.servers?.health_check?.endpoint ?? ServiceFactory.getCapabilities(service).health_path;
   serverNodes.forEach((node, i) => {
     const port = basePort + i;
     const cmd = serverLaunchCommand(service, {
@@ -161,7 +163,6 @@ export function planJob(recipe: SlurmRecipe, nodeNames: string[], o: JobPlanOpti
       gpus: server.gpus,
       self: o.self,
     });
-    healthPath = cmd.healthPath;
     const custom = recipe.servers?.command;
     if (typeof custom === 'string' && custom.trim()) {
       cmd.argv = [
