@@ -104,6 +104,9 @@ export const workloadFields = {
     description:
       'open loop: schedule lag p99 above which the load generator fell behind: the benchmark is invalid (default 50ms)',
   }),
+  stop_on_saturation: z.boolean({ error: 'expected true or false' }).meta({
+    description: 'open loop: stop a benchmark early once it is over-saturated (docs/load-generation.md)',
+  }),
 };
 
 /** Closed loop: `clients_per_node` users per executor, each sending one request at a time. */
@@ -240,6 +243,8 @@ export const workloadSpecSchema = z.object({
   max_error_rate: workloadFields.max_error_rate.optional(),
   /** Orchestrator only: seconds of schedule lag p99 above which the load generator fell behind (default 0.05). */
   max_schedule_lag: positiveSeconds.optional(),
+  /** Orchestrator only: stop an open-loop benchmark as soon as it is over-saturated (src/decide/saturation.ts). */
+  stop_on_saturation: workloadFields.stop_on_saturation.optional(),
   /** Directory where the executor appends raw per-request records (JSONL). */
   records_path: nonEmpty.optional(),
 });

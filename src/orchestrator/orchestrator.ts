@@ -12,6 +12,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { TOKEN_ENV } from '../contracts/index.js';
 import { failedThresholds } from '../decide/evaluate.js';
+import { saturationText } from '../decide/saturation.js';
 import type { SearchOutcome } from '../decide/search.js';
 import { fromSystemError, isHpcBenchError } from '../errors.js';
 import { EXIT_CODES, exitCodeForStatus } from '../exit-codes.js';
@@ -402,6 +403,8 @@ export class Orchestrator extends OrchestratorEmitter {
         );
       else if (result.status === 'failed' && !result.reason && result.error)
         result.reason = result.error.message;
+      if (result.saturation?.stopped_early)
+        result.reason = [result.reason, saturationText(result.saturation)].filter(Boolean).join('; ');
       gateGenerator(result, b.spec);
       if (result.status !== 'interrupted') judge?.(result);
       results[index] = result;

@@ -1,9 +1,11 @@
 /**
  * Runs a capacity search (src/decide/search.ts): asks the strategy for the next value, runs the probe as
- * an ordinary benchmark of the run (its own folder in the results), judges it by the search's SLO and the
- * load-generator gate, and repeats until the strategy is done or the run stops.
+ * an ordinary benchmark of the run (its own folder in the results; open loop: stopped early once
+ * over-saturated), judges it by the search's SLO, the over-saturation detector and the load-generator
+ * gate, and repeats until the strategy is done or the run stops.
  */
 import { evaluateThresholds, formatFigure } from '../decide/evaluate.js';
+import { saturationText } from '../decide/saturation.js';
 import {
   nextProbe,
   type Probe,
@@ -41,14 +43,20 @@ export function judgeProbe(result: BenchmarkResult, s: SearchSettings, value: nu
     energy: result.energy,
   });
   const failed = slo.filter((c) => !c.pass);
-  const verdict: ProbeVerdict = gen && !gen.valid ? 'invalid' : failed.length ? 'fail' : 'pass';
+  // over-saturated (src/decide/saturation.ts): the server cannot sustain this load, whatever the SLO
+  // figures of a probe that may have been stopped early
+  const saturated = result.saturation?.saturated === true;
+  const verdict: ProbeVerdict = gen && !gen.valid ? 'invalid' : failed.length || saturated ? 'fail' : 'pass';
   const why =
     verdict === 'invalid'
       ? (gen?.reasons ?? [])
-      : failed.map(
-          (c) =>
-            `${c.figure} ${c.actual === null ? 'has no value' : `= ${formatFigure(c.actual, c.unit)}`} (${c.condition})`,
-        );
+      : [
+          ...(saturated && result.saturation ? [saturationText(result.saturation)] : []),
+          ...failed.map(
+            (c) =>
+              `${c.figure} ${c.actual === null ? 'has no value' : `= ${formatFigure(c.actual, c.unit)}`} (${c.condition})`,
+          ),
+        ];
   result.probe = { field: s.field, value, verdict, why, slo };
   return { benchmark: result.name, value, verdict, why };
 }

@@ -154,6 +154,7 @@ function toSpec(name: string, w: Fields, recipe: Recipe, baseDir: string | undef
     window_seconds: optionalSeconds(w.window, 'workload.window'),
     max_error_rate: w.max_error_rate,
     max_schedule_lag: optionalSeconds(w.max_schedule_lag, 'workload.max_schedule_lag'),
+    stop_on_saturation: w.stop_on_saturation,
     distribution_strategy: recipe.orchestration.node_allocation.clients.distribution_strategy,
   };
   for (const k of Object.keys(spec) as (keyof PlanWorkload)[]) if (spec[k] === undefined) delete spec[k];
@@ -182,7 +183,7 @@ export function searchSettings(recipe: Recipe): SearchSettings | undefined {
 
 /**
  * The probe of a search at `value`: the template with its rate or users set, named `search_FIELD=VALUE`
- * (`_retry` added when the same value is probed again).
+ * (`_retry` added when the same value is probed again); an open-loop probe has `stop_on_saturation`.
  */
 export function probePlan(
   base: BenchmarkPlan,
@@ -195,6 +196,8 @@ export function probePlan(
   const spec: PlanWorkload = {
     ...base.spec,
     benchmark: name,
+    // an open-loop probe stops as soon as the server is over-saturated (unless the recipe says false)
+    ...(load.mode === 'open' ? { stop_on_saturation: base.spec.stop_on_saturation ?? true } : {}),
     load:
       load.mode === 'open'
         ? { ...load, target_rps: value }

@@ -5,6 +5,7 @@
  */
 
 import type { LatencyMetric, LengthMetric } from '../contracts/index.js';
+import type { SaturationReport } from '../decide/saturation.js';
 import type { BenchmarkSummary } from '../metrics/types.js';
 import type { EnergyReport } from '../monitor/energy.js';
 import type { GeneratorCheck, SearchOutcome } from '../results-folder/types.js';
@@ -20,6 +21,7 @@ export interface CsvBenchmark {
   summary?: BenchmarkSummary;
   server_metrics?: ServerMetricsView;
   energy?: EnergyReport;
+  saturation?: SaturationReport;
 }
 
 type Metric = [string, (s: BenchmarkSummary) => number | undefined];
@@ -128,6 +130,7 @@ export function benchmarksCsv(list: CsvBenchmark[], search?: SearchOutcome): str
     ...(gate ? GATE_COLUMNS.map(([k]) => k) : []),
     ...params,
     ...METRIC_COLUMNS.map(([k]) => k),
+    'saturated',
     ...SERVER_COLUMNS.map(([k]) => k),
     ...ENERGY_COLUMNS.map(([k]) => k),
   ];
@@ -138,6 +141,7 @@ export function benchmarksCsv(list: CsvBenchmark[], search?: SearchOutcome): str
     ...(gate ? GATE_COLUMNS.map(([, f]) => cell(b.load_generator ? f(b.load_generator) : undefined)) : []),
     ...params.map((k) => cell(b.parameters[k])),
     ...METRIC_COLUMNS.map(([, f]) => cell(b.summary ? f(b.summary) : undefined)),
+    cell(b.saturation?.saturated),
     ...SERVER_COLUMNS.map(([, f]) => cell(b.server_metrics ? f(b.server_metrics) : undefined)),
     ...ENERGY_COLUMNS.map(([, f]) => cell(b.energy ? f(b.energy) : undefined)),
   ]);

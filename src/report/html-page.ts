@@ -32,7 +32,7 @@ body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0
 h1{font-size:22px;margin:4px 0}h2{font-size:18px;border-bottom:1px solid #ccc;margin-top:28px}h3{font-size:15px;margin:16px 0 6px}
 table{border-collapse:collapse;margin:6px 0;font-size:13px}th,td{border:1px solid #ddd;padding:2px 6px;white-space:nowrap}
 th{background:#f3f3f3}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-.scroll{overflow-x:auto;max-width:100%}.meta td:first-child{font-weight:600}.status-completed{color:#1a7f37}.status-failed,.status-interrupted{color:#c62828}
+.scroll{overflow-x:auto;max-width:100%}.meta td:first-child{font-weight:600}.status-completed{color:#1a7f37}.status-failed,.status-interrupted{color:#c62828}.status-degraded{color:#b26a00}
 .plots{display:grid;grid-template-columns:repeat(auto-fill,minmax(440px,1fr));gap:10px}.plot{min-width:0;overflow:hidden}
 pre{background:#f6f6f6;padding:8px;overflow:auto;font-size:12px;max-height:400px}
 .note{color:#555;font-size:12px}.method{max-width:1100px}

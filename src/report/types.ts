@@ -13,6 +13,7 @@ import type {
   GeneratorCheck,
   ProbeRecord,
   RunStatus,
+  SaturationReport,
   SearchOutcome,
   ThresholdResult,
 } from '../results-folder/types.js';
@@ -40,6 +41,11 @@ export interface BenchmarkResult {
   server_metrics?: ServerMetricsView;
   /** The measurement window's energy on the server nodes (monitors with GPU power or RAPL; docs/metrics.md). */
   energy?: EnergyReport;
+  /**
+   * Open loop only: whether the server kept up (src/decide/saturation.ts), with the evidence, and
+   * `stopped_early` when `stop_on_saturation` ended the benchmark.
+   */
+  saturation?: SaturationReport;
   /** The recipe's thresholds evaluated on this benchmark's figures (src/decide/). */
   thresholds?: ThresholdResult[];
   /** Open loop: whether the load generator kept its schedule (src/decide/generator-gate.ts). */

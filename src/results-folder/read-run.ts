@@ -23,6 +23,7 @@ import type {
   GeneratorCheck,
   ProbeRecord,
   RunRecord,
+  SaturationReport,
   SearchOutcome,
   ThresholdResult,
 } from './types.js';
@@ -49,6 +50,8 @@ export interface RunBenchmark {
   load_generator?: GeneratorCheck;
   /** A capacity search's probe: its value, verdict and SLO (summary.json `probe`). */
   probe?: ProbeRecord;
+  /** Open loop: the over-saturation verdict (summary.json `saturation`). */
+  saturation?: SaturationReport;
   /** The merged metrics snapshot (metrics.json), with its HdrHistograms. */
   snapshot?: MetricsSnapshot;
   executors?: number;
@@ -138,6 +141,7 @@ type SummaryJson = Partial<BenchmarkSummary> & {
   thresholds?: ThresholdResult[];
   load_generator?: GeneratorCheck;
   probe?: ProbeRecord;
+  saturation?: SaturationReport;
   error?: ErrorInfo;
 };
 
@@ -186,6 +190,7 @@ async function readBenchmark(
       thresholds,
       load_generator,
       probe,
+      saturation,
       error,
       ...rest
     } = s;
@@ -195,6 +200,7 @@ async function readBenchmark(
     b.server_metrics ??= server_metrics;
     if (energy) b.energy = energy;
     if (thresholds) b.thresholds = thresholds;
+    if (saturation) b.saturation = saturation;
     b.error ??= error;
     if (reason) b.reason ??= reason;
   }

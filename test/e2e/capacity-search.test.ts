@@ -95,9 +95,10 @@ describe('capacity search against the simulator (B / S = 20 requests/s)', () => 
     const sweep = runs.sweep;
     // the sweep's points above capacity fail the SLO: exit 99 (3 when a point's generator was disturbed)
     expect([99, 3], sweep.res.all).toContain(sweep.res.exitCode);
+    // a point passes as a probe does: every SLO condition holds and the server is not over-saturated
     const all = (await readJson(join(sweep.dir, 'summary.json'))).benchmarks.map((b: Json) => ({
       rps: b.parameters.target_rps,
-      pass: b.thresholds.every((t: Json) => t.pass),
+      pass: b.thresholds.every((t: Json) => t.pass) && !b.saturation?.saturated,
       valid: b.load_generator.valid,
     }));
     // a point whose generator fell behind says nothing about the server (the gate): left out
@@ -137,7 +138,7 @@ describe('capacity search against the simulator (B / S = 20 requests/s)', () => 
     expect(answer.probe).toMatchObject({ field: 'target_rps', value: low, verdict: 'pass' });
     expect(answer.probe.slo.map((c: Json) => c.condition)).toEqual([SLO, 'error_rate < 1%']);
     expect(answer.load_generator.valid).toBe(true);
-
+    expect(answer.saturation.saturated).toBe(false);
     // the answer with its bracket: printed, in benchmarks.csv, summary.md and report.html
     expect(res.stdout).toContain(
       `capacity ${low} req/s: ${low} req/s meets the SLO (${SLO}, error_rate < 1%), ${high} req/s does not`,
