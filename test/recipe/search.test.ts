@@ -27,6 +27,13 @@ describe('workload.search', () => {
     expect(p.name).toBe('search_target_rps=12.5');
     expect(p.spec).toMatchObject({ benchmark: p.name, load: { mode: 'open', target_rps: 12.5 } });
     expect(p.spec.duration).toBe(base.spec.duration);
+    // an open-loop probe stops early once over-saturated, unless the recipe says otherwise
+    expect(p.spec.stop_on_saturation).toBe(true);
+    const off = parseRecipeText(
+      stringify(localRecipe({ stop_on_saturation: false, search: { start: 4, max: 100, slo } })),
+      'r.yaml',
+    );
+    expect(probePlan(expandBenchmarks(off.recipe)[0], 'target_rps', 8).spec.stop_on_saturation).toBe(false);
   });
 
   it('a closed-loop search varies clients_per_node (alias concurrency), min 1', () => {
@@ -41,6 +48,7 @@ describe('workload.search', () => {
       name: 'search_clients_per_node=5_retry',
       spec: { load: { mode: 'closed', clients_per_node: 5 } },
     });
+    expect(probePlan(base, 'clients_per_node', 5).spec.stop_on_saturation).toBeUndefined();
   });
 
   it('bad searches are E006 errors at their line, naming the field and what is allowed', () => {
