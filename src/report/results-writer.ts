@@ -25,6 +25,7 @@ import type { RunRecord, SearchOutcome } from '../results-folder/types.js';
 import { safeName } from '../util/names.js';
 import { benchmarksCsv } from './benchmarks-csv.js';
 import { writeFileAtomic, writeJsonAtomic } from './json-file.js';
+import { renderKneeMarkdown, runKnees } from './knees.js';
 import { renderLengthMarkdown } from './lengths.js';
 import { varyingParameters } from './params.js';
 import { renderSummaryMarkdown, statusNote } from './summary-table.js';
@@ -192,6 +193,7 @@ export class ResultsWriter {
   ): Promise<void> {
     const run = this.run;
     const repetitions = summarizeRepetitions(results);
+    const knees = runKnees(results);
     if (this.formats.includes('json'))
       await writeJsonAtomic(join(this.dir, 'summary.json'), {
         scenario: run?.scenario,
@@ -202,6 +204,7 @@ export class ResultsWriter {
         ...(search ? { search } : {}),
         totals: summaryTotals(results, seedTotals),
         ...(repetitions.length ? { repetitions } : {}),
+        ...(knees.length ? { knees } : {}),
         ...(results.some((r) => r.thresholds)
           ? { thresholds: { failed: failedThresholds(results), passed: thresholdsPassed(results) } }
           : {}),
@@ -244,7 +247,8 @@ export class ResultsWriter {
         withBlankLine(renderSearchMarkdown(search)) +
         withBlankLine(renderLengthMarkdown(results)) +
         withBlankLine(renderThresholdMarkdown(results)) +
-        withBlankLine(renderRepetitionMarkdown(repetitions)),
+        withBlankLine(renderRepetitionMarkdown(repetitions)) +
+        withBlankLine(renderKneeMarkdown(knees)),
     );
   }
 
