@@ -130,12 +130,6 @@ export function plausibilityWarnings(
       'TTFT needs streaming (stream: true); without it only e2e_ms can be met',
     );
   const capNote = 'caps open-loop load only (target_rps); closed loop is already bounded by clients_per_node';
-  if (has(w, 'max_concurrency') && !openLoop) warn(['workload', 'max_concurrency'], capNote);
-  if (has(w, 'pacer_poll_ms') && !openLoop)
-    warn(
-      ['workload', 'pacer_poll_ms'],
-      'paces open-loop arrivals only (target_rps); closed loop does not use it',
-    );
   // a suite entry that unsets target_rps runs closed loop with the workload's (or its own) max_concurrency
   const sweepOpen = has(obj(w.sweep), 'target_rps');
   suite.forEach((x, i) => {
