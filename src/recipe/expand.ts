@@ -152,6 +152,7 @@ function toSpec(name: string, w: Fields, recipe: Recipe, baseDir: string | undef
     unreachable_timeout: optionalSeconds(w.unreachable_timeout, 'workload.unreachable_timeout'),
     window_seconds: optionalSeconds(w.window, 'workload.window'),
     max_error_rate: w.max_error_rate,
+    stop_on_saturation: w.stop_on_saturation,
     distribution_strategy: recipe.orchestration.node_allocation.clients.distribution_strategy,
   };
   for (const k of Object.keys(spec) as (keyof PlanWorkload)[]) if (spec[k] === undefined) delete spec[k];
