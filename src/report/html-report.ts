@@ -6,12 +6,15 @@
  * benchmarks' warmup and measurement shaded, and the last log lines of every component when something
  * failed. See docs/user-guide.md (The HTML report).
  */
+
+import { kneeText } from '../decide/knee.js';
 import type { Provenance } from '../provenance/run.js';
 import type { RunBenchmark, RunFolder } from '../results-folder/index.js';
 import { repetitionSection, thresholdSection } from './decisions-section.js';
 import { distributionPlots } from './distribution-plots.js';
 import type { ReportAssets } from './html-assets.js';
 import { esc, page, plotDivs, table } from './html-page.js';
+import { runKnees } from './knees.js';
 import { LENGTH_HEAD, LENGTH_NOTE, lengthPlot, lengthRows } from './lengths.js';
 import { benchmarkParameters, parameterColumns, varyingParameters } from './params.js';
 import type { Plot } from './plot-types.js';
@@ -160,8 +163,10 @@ function sweepSection(folder: RunFolder, plots: Plot[]): string {
   if (pareto) mine.push(pareto);
   plots.push(...mine);
   const cols = varying.length ? varying : parameterColumns(points.map((p) => p.params)).slice(0, 4);
+  const knees = runKnees(points.map((p) => ({ name: p.name, parameters: p.params, summary: p.summary })));
   return [
     '<h2>Suite: metrics against the swept parameters</h2>',
+    ...knees.map((k) => `<p class="knee${k.knee ? '' : ' note'}">${esc(kneeText(k))}</p>`),
     table(
       ['benchmark', ...cols],
       points.map((p) => [p.name, ...cols.map((c) => String(p.params[c] ?? ''))]),

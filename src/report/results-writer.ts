@@ -24,6 +24,7 @@ import type { RunRecord } from '../results-folder/types.js';
 import { safeName } from '../util/names.js';
 import { benchmarksCsv } from './benchmarks-csv.js';
 import { writeFileAtomic, writeJsonAtomic } from './json-file.js';
+import { renderKneeMarkdown, runKnees } from './knees.js';
 import { renderLengthMarkdown } from './lengths.js';
 import { varyingParameters } from './params.js';
 import { renderSummaryMarkdown, statusNote } from './summary-table.js';
@@ -185,6 +186,7 @@ export class ResultsWriter {
   async writeRunSummary(results: BenchmarkResult[], seedTotals?: SeedTotals): Promise<void> {
     const run = this.run;
     const repetitions = summarizeRepetitions(results);
+    const knees = runKnees(results);
     if (this.formats.includes('json'))
       await writeJsonAtomic(join(this.dir, 'summary.json'), {
         scenario: run?.scenario,
@@ -194,6 +196,7 @@ export class ResultsWriter {
         ended_at: run?.ended_at,
         totals: summaryTotals(results, seedTotals),
         ...(repetitions.length ? { repetitions } : {}),
+        ...(knees.length ? { knees } : {}),
         ...(results.some((r) => r.thresholds)
           ? { thresholds: { failed: failedThresholds(results), passed: thresholdsPassed(results) } }
           : {}),
@@ -230,7 +233,8 @@ export class ResultsWriter {
       renderSummaryMarkdown(`hpcbench: ${run?.scenario ?? 'run'}`, results, notes) +
         withBlankLine(renderLengthMarkdown(results)) +
         withBlankLine(renderThresholdMarkdown(results)) +
-        withBlankLine(renderRepetitionMarkdown(repetitions)),
+        withBlankLine(renderRepetitionMarkdown(repetitions)) +
+        withBlankLine(renderKneeMarkdown(knees)),
     );
   }
 
