@@ -8,4 +8,5 @@ export * from './metrics.js';
 export * from './primitives.js';
 export type * from './record.js';
 export { chunkOffsetMs, recordFromJson } from './record.js';
+export * from './wait.js';
 export * from './workload.js';
