@@ -12,6 +12,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { TOKEN_ENV } from '../contracts/index.js';
 import { failedThresholds } from '../decide/evaluate.js';
+import { saturationText } from '../decide/saturation.js';
 import { fromSystemError, isHpcBenchError } from '../errors.js';
 import { EXIT_CODES, exitCodeForStatus } from '../exit-codes.js';
 import type { LogSource } from '../logs/types.js';
@@ -402,19 +403,22 @@ export class Orchestrator extends OrchestratorEmitter {
         );
       else if (result.status === 'failed' && !result.reason && result.error)
         result.reason = result.error.message;
+      if (result.saturation?.stopped_early)
+        result.reason = [result.reason, saturationText(result.saturation)].filter(Boolean).join('; ');
       results[index] = result;
       if (result.status === 'failed' || result.status === 'degraded')
         this.warn(`benchmark ${result.name} ${result.status}: ${result.reason}`);
       await writer.writeBenchmark(result);
       // why the benchmarks after this one cannot run, if they cannot
       const left = controller.active.length;
-      const stop = failure
-        ? `the run ended: benchmark ${b.name} failed (${errorLine(failure)})`
-        : left === 0
+      const stop =
+        left === 0
           ? `no executor left: ${[...controller.lost.keys()].join(', ')} lost`
-          : result.status === 'failed' && plan.onFailure === 'stop'
-            ? `benchmark ${b.name} failed and orchestration.on_failure is stop`
-            : undefined;
+          : failure
+            ? `the run ended: benchmark ${b.name} failed (${errorLine(failure)})`
+            : result.status === 'failed' && plan.onFailure === 'stop'
+              ? `benchmark ${b.name} failed and orchestration.on_failure is stop`
+              : undefined;
       if (stop && !this.abort.signal.aborted) skipRest(results, index + 1, stop);
       else if (lost.length && index + 1 < results.length)
         this.warn(`the next benchmarks run on the ${left} executor(s) left (lost: ${lost.join('; ')})`);

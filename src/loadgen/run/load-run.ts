@@ -3,9 +3,14 @@
  * set) and returns a handle with live status and snapshots. Configuration problems (dataset files, api
  * choice) throw E006 synchronously; request failures are data.
  */
-
 import { DEFAULT_CAPS } from '../../contracts/caps.js';
-import type { MetricsSnapshot, RequestRecord, StatusResponse, WorkloadSpec } from '../../contracts/index.js';
+import type {
+  MetricsSnapshot,
+  RequestRecord,
+  ServiceCapabilities,
+  StatusResponse,
+  WorkloadSpec,
+} from '../../contracts/index.js';
 import { ConfigValidationError } from '../../errors.js';
 import { MetricsRecorder } from '../../metrics/recorder.js';
 import { createServiceClient } from '../clients/index.js';
@@ -15,9 +20,11 @@ import { runClosedLoop } from './closed-loop.js';
 import { RunContext } from './context.js';
 import { runOpenLoop } from './open-loop.js';
 import { RecordWriter } from './record-writer.js';
-import type { RunUser } from './user-hook.js';
+import { hookLoadRefusal, type RunUser } from './user-hook.js';
 
 export interface LoadOptions {
+  /** What the service speaks (its registration's capabilities): the request client follows them. */
+  capabilities: ServiceCapabilities;
   /** Called with every finished request (warmup included), after it was recorded. */
   onRecord?(r: RequestRecord): void;
   /** Executor name: record ids, snapshot source. */
@@ -41,20 +48,16 @@ export interface LoadRun {
   done: Promise<MetricsSnapshot>;
 }
 
-export function startLoad(spec: WorkloadSpec, opts: LoadOptions = {}): LoadRun {
+export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
   const source = opts.source ?? `executor${spec.executor_index ?? 0}`;
-  const schedule = executorSchedule(spec);
-  if (schedule && opts.runUser)
-    throw new ConfigValidationError('workload.target_rps: this executor runs a per-user hook (closed loop)', [
-      {
-        severity: 'error',
-        path: 'workload.target_rps',
-        message:
-          'its service runs users (clients_per_node, sleep_seconds), not an open-loop rate; remove target_rps',
-      },
+  const refused = opts.runUser ? hookLoadRefusal(spec.load.mode) : undefined;
+  if (refused)
+    throw new ConfigValidationError(`workload.target_rps: ${refused}`, [
+      { severity: 'error', path: 'workload.target_rps', message: refused },
     ]);
+  const schedule = executorSchedule(spec);
   const prompts = loadPrompts(spec);
-  const client = createServiceClient(spec);
+  const client = createServiceClient(spec, opts.capabilities);
   const recorder = new MetricsRecorder({
     benchmark: spec.benchmark,
     source,

@@ -1,5 +1,5 @@
 /** Configuration shapes a server manager receives (the recipe's `servers` section, snake_case). */
-import type { Wait } from '../../contracts/index.js';
+import type { ServiceCapabilities, Wait } from '../../contracts/index.js';
 
 export interface HealthCheckConfig {
   enabled?: boolean;
@@ -64,6 +64,8 @@ export interface PrepareProgress {
 }
 
 export interface ServerManagerOptions {
+  /** What the service declares; `ServiceFactory.createServerManager` passes the registration's. */
+  capabilities?: ServiceCapabilities;
   /** Called for every progress line while preparing (e.g. pulling a model). */
   onProgress?: (progress: PrepareProgress) => void;
   /** Timeout (seconds) for one health probe; default min(interval, 10) but at least 1. */
