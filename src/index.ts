@@ -7,7 +7,13 @@
 // The contracts: the workload (schemas and types), the request record, the metrics snapshot and the
 // executor's REST shapes (the seed's JSON answers)
 export type * from './contracts/index.js';
-export { loadSchema, startRequestSchema, TOKEN_ENV, workloadSpecSchema } from './contracts/index.js';
+export {
+  loadSchema,
+  serviceCapabilitiesSchema,
+  startRequestSchema,
+  TOKEN_ENV,
+  workloadSpecSchema,
+} from './contracts/index.js';
 // Workload controller and executor (the executor's REST shapes are the seed's JSON answers)
 export type {
   AggregatedMetrics,

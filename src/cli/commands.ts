@@ -7,6 +7,7 @@ import { register as executor } from './executor.js';
 import { register as logs } from './logs.js';
 import { register as monitor } from './monitor.js';
 import { register as orchestrate } from './orchestrate.js';
+import { register as probeHost } from './probe-host.js';
 import { register as report } from './report.js';
 import { register as run } from './run.js';
 import { register as sbatch } from './sbatch.js';
@@ -20,6 +21,7 @@ export type Register = (program: Command) => void;
 
 export const commands: Register[] = [
   monitor,
+  probeHost,
   logs,
   report,
   executor,

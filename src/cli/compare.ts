@@ -9,6 +9,8 @@ import { type CompareOptions, compareRuns, DEFAULT_COMPARE, regressions } from '
 import { renderComparison, renderComparisonMarkdown } from '../decide/compare-render.js';
 import { ConfigValidationError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
+import { renderComparisonHtml } from '../report/compare-html.js';
+import { reportAssets } from '../report/html-assets.js';
 import { readRun } from '../results-folder/index.js';
 
 function fraction(flag: string, text: string, min: number, max: number): number {
@@ -38,6 +40,7 @@ export function register(program: Command): void {
     .option('--fail-on-regression <pct>', 'exit 99 when a figure is significantly worse by more than this')
     .option('--json', 'print the comparison as JSON')
     .option('--markdown <file>', 'also write the comparison as markdown to this file')
+    .option('--html <file>', 'also write the comparison as a self-contained HTML page to this file')
     .action(async (baseline, runs, opts) => {
       const resamples = Number(opts.resamples);
       if (!Number.isInteger(resamples) || resamples < 100 || resamples > 100_000)
@@ -59,11 +62,13 @@ export function register(program: Command): void {
           ? undefined
           : fraction('--fail-on-regression', opts.failOnRegression, 0, 10);
       const base = await readRun(baseline, { arg: '<baseline>', requireSummaries: true });
+      const folders = [base];
       const list = [];
-      for (const dir of runs)
-        list.push(
-          await compareRuns(base, await readRun(dir, { arg: '<runs>', requireSummaries: true }), options),
-        );
+      for (const dir of runs) {
+        const run = await readRun(dir, { arg: '<runs>', requireSummaries: true });
+        folders.push(run);
+        list.push(await compareRuns(base, run, options));
+      }
       const worse = tolerance === undefined ? [] : regressions(list, tolerance);
       if (opts.json) {
         process.stdout.write(
@@ -71,6 +76,10 @@ export function register(program: Command): void {
         );
       } else process.stdout.write(renderComparison(list, options.confidence));
       if (opts.markdown) await writeFile(opts.markdown, renderComparisonMarkdown(list, options.confidence));
+      if (opts.html) {
+        const page = { runs: folders, comparisons: list, options, tolerance, regressions: worse };
+        await writeFile(opts.html, renderComparisonHtml(page, reportAssets()));
+      }
       if (worse.length) {
         process.stderr.write(
           `${worse.length} figure(s) significantly worse by more than ${(100 * (tolerance ?? 0)).toFixed(1)}%: ${worse

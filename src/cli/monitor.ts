@@ -3,13 +3,11 @@
  * GPU/CPU/RAM samples, optional Pushgateway pushes. A Slurm step or a local run starts it per node.
  */
 
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { ConfigValidationError } from '../errors.js';
 import { Monitor } from '../monitor/monitor.js';
 import type { MetricKind } from '../monitor/monitor-csv.js';
-import { probeHost } from '../provenance/host.js';
+import { writeHostInfo } from '../provenance/host.js';
 import { DURATION_HELP, parseDuration } from '../util/duration.js';
 
 function seconds(flag: string, value: string | undefined): number | undefined {
@@ -72,11 +70,7 @@ export function register(program: Command): void {
         labels: opts.runId ? { run: opts.runId } : undefined,
         keepPushgatewayGroup: opts.keepGroups ?? false,
       });
-      if (opts.hostInfo) {
-        const host = await probeHost({ node: monitor.node });
-        await mkdir(dirname(opts.hostInfo), { recursive: true });
-        await writeFile(opts.hostInfo, `${JSON.stringify({ ...host, role: opts.role }, null, 2)}\n`);
-      }
+      if (opts.hostInfo) await writeHostInfo(opts.hostInfo, monitor.node, opts.role);
       await monitor.start();
       process.stderr.write(
         `monitor: node ${monitor.node} sampling every ${monitor.interval}s into ${monitor.outputFile}\n`,

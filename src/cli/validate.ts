@@ -1,13 +1,14 @@
 /**
  * `hpcbench validate FILE... [--service NAME...] [--plugin PATH...] [--list] [--json]`: checks recipes and
  * prints every problem of every file at once, one per line: `file:line:col: error|warning: path: message`.
- * Dataset files the benchmarks use are read too (a missing one is a warning for `mode: slurm` recipes).
+ * The recipe's `plugins` are loaded first, as `run` loads them, so their services' capabilities are
+ * checked too. Dataset files the benchmarks use are read too (a missing one is a warning for `mode: slurm` recipes).
  * With --list, each valid recipe's expanded benchmarks follow in run order. Errors → E006 and exit 1;
  * warnings alone → exit 0.
  */
 import type { Command } from '@commander-js/extra-typings';
 import { type ConfigIssue, ConfigValidationError, formatConfigIssue } from '../errors.js';
-import { type BenchmarkPlan, checkRecipeFile, expandBenchmarks } from '../recipe/index.js';
+import { type BenchmarkPlan, checkRecipeFile, expandBenchmarks, loadRecipePlugins } from '../recipe/index.js';
 import { loadPlugins } from '../services/plugins.js';
 
 interface ListedBenchmark {
@@ -80,11 +81,15 @@ export function register(program: Command): void {
       if (opts.plugin?.length) await loadPlugins(opts.plugin, { field: '--plugin' });
       const results: { file: string; issues: ConfigIssue[]; benchmarks?: ListedBenchmark[] }[] = [];
       for (const file of files) {
+        // the recipe's own plugins first (as run loads them): their services and capabilities are known
+        const plugins = await loadRecipePlugins(file);
         const check = await checkRecipeFile(file, {
           extraServices: opts.service,
           checkDatasets: true,
           strict: opts.strict,
         });
+        check.issues.unshift(...plugins.issues);
+        if (plugins.issues.length) check.recipe = undefined;
         const benchmarks =
           opts.list && check.recipe
             ? expandBenchmarks(check.recipe, { baseDir: check.baseDir }).map(listed)

@@ -106,6 +106,9 @@ export const workloadFields = {
     .min(0, 'must be between 0 and 1')
     .max(1, 'must be between 0 and 1')
     .meta({ description: 'failed / (ok + failed) above which a benchmark is degraded (default 0.05)' }),
+  stop_on_saturation: z.boolean({ error: 'expected true or false' }).meta({
+    description: 'open loop: stop a benchmark early once it is over-saturated (docs/load-generation.md)',
+  }),
 };
 
 /** Closed loop: `clients_per_node` users per executor, each sending one request at a time. */
@@ -279,6 +282,8 @@ export const workloadSpecSchema = z.object({
   window_seconds: positiveSeconds.optional(),
   /** Orchestrator only: failed / (ok + failed) above which the benchmark is degraded (default 0.05). */
   max_error_rate: workloadFields.max_error_rate.optional(),
+  /** Orchestrator only: stop an open-loop benchmark as soon as it is over-saturated (src/decide/saturation.ts). */
+  stop_on_saturation: workloadFields.stop_on_saturation.optional(),
   /** Directory where the executor appends raw per-request records (JSONL). */
   records_path: nonEmpty.optional(),
 });

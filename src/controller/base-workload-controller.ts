@@ -2,7 +2,7 @@
  * The seed's `BaseWorkloadController`: the client side of the executor REST API. Checks executors
  * (E002), starts a workload on all of them (E004), waits for them, collects and merges their metrics
  * exactly (E005), stops them. Transport failures name the node: timeouts E007, refused or broken
- * connections E008.
+ * connections E008. Every call goes to all executors concurrently, at most `fanOut` at once.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type {
@@ -21,6 +21,7 @@ import {
   WorkloadStartError,
 } from '../errors.js';
 import { endpointUrl, joinUrl } from '../util/endpoint.js';
+import { mapAll, settleAll } from '../util/fan-out.js';
 import {
   errorReason,
   type HttpResult,
@@ -37,6 +38,9 @@ import type {
   ExecutorTarget,
   WorkloadControllerOptions,
 } from './types.js';
+
+/** Calls to executors in flight at once by default (health, start, status, metrics, stop). */
+export const DEFAULT_FAN_OUT = 64;
 
 /** A workload as the seed wrote it (durations may be strings, flat load fields) or a full WorkloadSpec. */
 export type WorkloadConfig = StartRequest;
@@ -105,6 +109,24 @@ export class BaseWorkloadController {
     return this.options.pollInterval ?? 1;
   }
 
+  /** Executor calls in flight at once (`options.fanOut`, default DEFAULT_FAN_OUT). */
+  get fanOut(): number {
+    return Math.max(1, Math.floor(this.options.fanOut ?? DEFAULT_FAN_OUT));
+  }
+
+  /** `fn` on every executor, at most `fanOut` at once; outcomes in executor order. */
+  protected settleEach<R>(
+    fn: (t: ExecutorTarget, i: number) => Promise<R>,
+    targets: readonly ExecutorTarget[] = this.executors,
+  ): Promise<PromiseSettledResult<R>[]> {
+    return settleAll(targets, this.fanOut, fn);
+  }
+
+  /** `fn` on every executor not lost, at most `fanOut` at once; rejects with the first failure. */
+  protected mapEach<R>(fn: (t: ExecutorTarget, i: number) => Promise<R>): Promise<R[]> {
+    return mapAll(this.active, this.fanOut, fn);
+  }
+
   /** One request to one executor; transport failures become E007/E008 naming the node. */
   protected async call(
     target: ExecutorTarget,
@@ -160,8 +182,8 @@ export class BaseWorkloadController {
     const deadline = Date.now() + (this.options.healthTimeout ?? Math.min(this.timeout, 30)) * 1000;
     const pending = new Map<ExecutorTarget, string>(this.executors.map((t) => [t, 'not checked']));
     for (;;) {
-      await Promise.all(
-        [...pending.keys()].map(async (t) => {
+      await this.settleEach(
+        async (t) => {
           try {
             const res = await this.call(t, 'GET', '/health');
             const body = parseJson<HealthResponse>(res.text);
@@ -174,7 +196,8 @@ export class BaseWorkloadController {
               err instanceof Error ? err.message.replace(/^executor \S+ \([^)]*\): /, '') : String(err),
             );
           }
-        }),
+        },
+        [...pending.keys()],
       );
       if (pending.size === 0) return undefined;
       if (Date.now() + this.pollInterval * 1000 >= deadline) break;
@@ -198,28 +221,27 @@ export class BaseWorkloadController {
     const targets = this.active;
     const n = targets.length;
     this.started = new Map(targets.map((t) => [t, undefined]));
-    const results = await Promise.allSettled(
-      targets.map(async (t, i) => {
-        const body: Record<string, unknown> = {
-          ...config,
-          executor_index: i,
-          executor_count: n,
-          ...options.perExecutor?.(t, this.executors.indexOf(t)),
-        };
-        if (typeof body.records_path === 'string')
-          body.records_path = executorRecordsPath(body.records_path, t.node);
-        const res = await this.call(t, 'POST', '/start', body);
-        if (res.status !== 200)
-          throw new WorkloadStartError(`${t.node}: HTTP ${res.status}: ${errorReason(res)}`);
-        const answer = parseJson<StartResponse>(res.text);
-        this.started.set(t, answer);
-        return answer;
-      }),
-    );
+    const results = await this.settleEach(async (t, i) => {
+      const body: Record<string, unknown> = {
+        ...config,
+        executor_index: i,
+        executor_count: n,
+        ...options.perExecutor?.(t, this.executors.indexOf(t)),
+      };
+      if (typeof body.records_path === 'string')
+        body.records_path = executorRecordsPath(body.records_path, t.node);
+      const res = await this.call(t, 'POST', '/start', body);
+      if (res.status !== 200)
+        throw new WorkloadStartError(`${t.node}: HTTP ${res.status}: ${errorReason(res)}`);
+      const answer = parseJson<StartResponse>(res.text);
+      this.started.set(t, answer);
+      return answer;
+    }, targets);
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     if (failures.length === 0) return true;
-    await Promise.allSettled(
-      targets.filter((_, i) => results[i].status === 'fulfilled').map((t) => this.call(t, 'POST', '/stop')),
+    await this.settleEach(
+      (t) => this.call(t, 'POST', '/stop'),
+      targets.filter((_, i) => results[i].status === 'fulfilled'),
     );
     const first = failures[0];
     const text = failures.map((f) => (f instanceof Error ? f.message : String(f))).join('; ');
@@ -237,9 +259,7 @@ export class BaseWorkloadController {
 
   /** Every executor's GET /status (executors lost earlier left out). */
   async getStatus(): Promise<ExecutorStatus[]> {
-    return Promise.all(
-      this.active.map(async (t) => ({ ...t, status: await this.getJson<StatusResponse>(t, '/status') })),
-    );
+    return this.mapEach(async (t) => ({ ...t, status: await this.getJson<StatusResponse>(t, '/status') }));
   }
 
   /**
@@ -248,8 +268,9 @@ export class BaseWorkloadController {
    */
   private async statusOfSurvivors(): Promise<ExecutorStatus[]> {
     const targets = this.active;
-    const settled = await Promise.allSettled(
-      targets.map(async (t) => ({ ...t, status: await this.getJson<StatusResponse>(t, '/status') })),
+    const settled = await this.settleEach(
+      async (t) => ({ ...t, status: await this.getJson<StatusResponse>(t, '/status') }),
+      targets,
     );
     const out: ExecutorStatus[] = [];
     let last: unknown;
@@ -297,12 +318,10 @@ export class BaseWorkloadController {
 
   /** Every executor's GET /metrics, merged exactly into the seed's aggregate shape. */
   async getMetrics(): Promise<AggregatedMetrics> {
-    const per = await Promise.all(
-      this.active.map(async (t) => ({
-        node: t.node,
-        metrics: await this.getJson<ExecutorMetrics>(t, '/metrics'),
-      })),
-    );
+    const per = await this.mapEach(async (t) => ({
+      node: t.node,
+      metrics: await this.getJson<ExecutorMetrics>(t, '/metrics'),
+    }));
     return aggregate(per, this.benchmark);
   }
 
@@ -319,22 +338,20 @@ export class BaseWorkloadController {
   ): Promise<{ metrics?: AggregatedMetrics; lost: string[]; rebuilt: string[] }> {
     const targets = this.started.size ? [...this.started.keys()] : this.active;
     const rebuilt: string[] = [];
-    const settled = await Promise.allSettled(
-      targets.map(async (t, index) => {
-        const known = this.lost.get(t.node);
-        try {
-          if (known !== undefined) throw new Error(known);
-          return { node: t.node, metrics: await this.getJson<ExecutorMetrics>(t, '/metrics') };
-        } catch (err) {
-          this.lost.set(t.node, known ?? errorMessage(err));
-          const workload = { start: this.started.get(t), index, count: targets.length };
-          const metrics = await opts.rebuild?.(t, workload);
-          if (!metrics) throw err;
-          rebuilt.push(t.node);
-          return { node: t.node, metrics };
-        }
-      }),
-    );
+    const settled = await this.settleEach(async (t, index) => {
+      const known = this.lost.get(t.node);
+      try {
+        if (known !== undefined) throw new Error(known);
+        return { node: t.node, metrics: await this.getJson<ExecutorMetrics>(t, '/metrics') };
+      } catch (err) {
+        this.lost.set(t.node, known ?? errorMessage(err));
+        const workload = { start: this.started.get(t), index, count: targets.length };
+        const metrics = await opts.rebuild?.(t, workload);
+        if (!metrics) throw err;
+        rebuilt.push(t.node);
+        return { node: t.node, metrics };
+      }
+    }, targets);
     const per = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const lost = targets.flatMap((t) =>
       this.lost.has(t.node) ? [`${t.node} (${this.lost.get(t.node)})`] : [],
@@ -344,16 +361,14 @@ export class BaseWorkloadController {
 
   /** POST /stop on every executor; returns true when all stopped (E007/E008/E005 otherwise). */
   async stopWorkload(): Promise<boolean> {
-    const results = await Promise.allSettled(
-      this.active.map(async (t) => {
-        const res = await this.call(t, 'POST', '/stop');
-        if (res.status !== 200) {
-          throw new MetricsCollectionError(
-            `executor ${t.node}: POST /stop answered HTTP ${res.status}: ${errorReason(res)}`,
-          );
-        }
-      }),
-    );
+    const results = await this.settleEach(async (t) => {
+      const res = await this.call(t, 'POST', '/stop');
+      if (res.status !== 200) {
+        throw new MetricsCollectionError(
+          `executor ${t.node}: POST /stop answered HTTP ${res.status}: ${errorReason(res)}`,
+        );
+      }
+    }, this.active);
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
     return true;

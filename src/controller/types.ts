@@ -56,4 +56,10 @@ export interface WorkloadControllerOptions {
   healthTimeout?: number;
   /** Seconds for one control request (default min(timeout, 30)). */
   requestTimeout?: number;
+  /**
+   * Calls to executors in flight at once (default DEFAULT_FAN_OUT, 64): bounds the controller's sockets
+   * and memory with many executors; a round of calls to unanswering executors takes
+   * ceil(n / fanOut) × requestTimeout.
+   */
+  fanOut?: number;
 }

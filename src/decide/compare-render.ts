@@ -4,15 +4,17 @@ import { formatFigure } from './evaluate.js';
 
 const sign = (v: number) => (v > 0 ? '+' : v < 0 ? '−' : '±');
 
-function change(v: number | null, kind: FigureComparison['change_kind']): string {
+/** A change as people read it: `+12.3%` (relative) or `−0.40 pp` (a fraction's absolute change). */
+export function formatChange(v: number | null, kind: FigureComparison['change_kind']): string {
   if (v === null) return '-';
   return kind === 'relative'
     ? `${sign(v)}${Math.abs(v * 100).toFixed(1)}%`
     : `${sign(v)}${Math.abs(v * 100).toFixed(2)} pp`;
 }
 
-function interval(f: FigureComparison): string {
-  return f.ci ? `[${change(f.ci[0], f.change_kind)}, ${change(f.ci[1], f.change_kind)}]` : '-';
+/** The interval of a change, `[+1.0%, +3.5%]`, `-` without one. */
+export function formatInterval(f: FigureComparison): string {
+  return f.ci ? `[${formatChange(f.ci[0], f.change_kind)}, ${formatChange(f.ci[1], f.change_kind)}]` : '-';
 }
 
 const HEAD = ['figure', 'baseline', 'run', 'change', 'interval', 'verdict'];
@@ -22,8 +24,8 @@ function rows(figures: readonly FigureComparison[]): string[][] {
     f.figure,
     formatFigure(f.baseline, f.unit),
     formatFigure(f.value, f.unit),
-    change(f.change, f.change_kind),
-    interval(f),
+    formatChange(f.change, f.change_kind),
+    formatInterval(f),
     f.verdict,
   ]);
 }
@@ -48,7 +50,8 @@ function notes(c: RunComparison): string[] {
   ];
 }
 
-function method(b: RunComparison['benchmarks'][number]): string {
+/** How a benchmark's intervals were computed, in words. */
+export function methodText(b: RunComparison['benchmarks'][number]): string {
   return b.method === 'repetitions'
     ? `repetitions ${b.repetitions[0]} vs ${b.repetitions[1]}: Welch t interval`
     : 'bootstrap of the records';
@@ -61,7 +64,7 @@ export function renderComparison(list: readonly RunComparison[], confidence: num
       `compare: ${c.run}  against baseline  ${c.baseline}  (${Math.round(confidence * 100)}% intervals)`,
     );
     for (const b of c.benchmarks) {
-      out.push('', `benchmark ${b.benchmark} (${method(b)})`);
+      out.push('', `benchmark ${b.benchmark} (${methodText(b)})`);
       for (const p of b.parameters_differ) out.push(`  parameters differ: ${p}`);
       out.push(table(rows(b.figures)));
     }
@@ -83,7 +86,7 @@ export function renderComparisonMarkdown(list: readonly RunComparison[], confide
       '',
     );
     for (const b of c.benchmarks) {
-      out.push(`### ${b.benchmark}`, '', `Method: ${method(b)}.`, '');
+      out.push(`### ${b.benchmark}`, '', `Method: ${methodText(b)}.`, '');
       for (const p of b.parameters_differ) out.push(`- parameters differ: ${esc(p)}`);
       if (b.parameters_differ.length) out.push('');
       out.push(`| ${HEAD.join(' | ')} |`, `|${HEAD.map(() => '---').join('|')}|`);

@@ -8,9 +8,9 @@
  *      Theil–Sen rise over those windows of at least `minRise` × the lowest window median and
  *      `minRiseMs`; needs `minWindows` full windows (fewer: the trend is not judged);
  *   2. served below requested: the requests completed OK in those windows fall below `servedShare` of
- *      what the schedule asked for over the same span shifted back by the lowest window median E2E (the
- *      latency without queueing; windows before window_start + that latency are left out), and by more
- *      than `servedSigmas` Poisson standard deviations (√requested);
+ *      what the schedule asked for over the same span shifted back by the fastest E2E (the latency
+ *      without a queue; windows before window_start + that latency are left out), and by more than
+ *      `servedSigmas` Poisson standard deviations (√requested);
  *   3. rejections: HTTP 429 and 503 answers above `rejectShare` of the finished requests.
  *
  * Windows hold requests by completion time, aligned to multiples of `window_seconds` since the epoch. A
@@ -18,9 +18,17 @@
  * measurement, or now while the benchmark runs), so the drain after the last send is never read. The
  * served test assumes the generator sent on schedule (the validity gate judges that separately).
  */
-import type { LatencyMetric, MetricsSnapshot } from '../contracts/index.js';
+import type { MetricsSnapshot } from '../contracts/index.js';
 import { decodedStats } from '../metrics/summarize.js';
+import type { SaturationReport, TrendEvidence } from '../results-folder/types.js';
 import { trend } from './trend.js';
+
+export type {
+  RejectedEvidence,
+  SaturationReport,
+  ServedEvidence,
+  TrendEvidence,
+} from '../results-folder/types.js';
 
 /** The detector's thresholds (docs/load-generation.md); every one can be overridden per call. */
 export const SATURATION = {
@@ -43,59 +51,6 @@ export interface SaturationOptions extends Partial<SaturationThresholds> {
    * seconds after `window_start`. A rate ramp passes its integral.
    */
   requested?: (fromMs: number, toMs: number) => number;
-}
-
-export interface TrendEvidence {
-  metric: Extract<LatencyMetric, 'ttft' | 'e2e'>;
-  /** Full windows with a median, and the median (ms) of each, in time order. */
-  windows: number;
-  medians_ms: number[];
-  /** Mann–Kendall S, Kendall's tau and the one-sided p-value of a rising trend. */
-  kendall_s: number;
-  tau: number;
-  p_value: number;
-  /** Theil–Sen slope (ms per second) and its rise from the first to the last window (ms). */
-  slope_ms_per_s: number;
-  rise_ms: number;
-  /** The lowest window median (ms): what the rise is compared to. */
-  baseline_ms: number;
-  rising: boolean;
-}
-
-export interface ServedEvidence {
-  /** Seconds of full windows compared. */
-  seconds: number;
-  served: number;
-  requested: number;
-  served_rps: number;
-  requested_rps: number;
-  /** served / requested. */
-  share: number;
-  below: boolean;
-}
-
-export interface RejectedEvidence {
-  /** HTTP 429 + 503 answers. */
-  count: number;
-  /** Of the finished requests. */
-  share: number;
-  over: boolean;
-}
-
-export interface SaturationReport {
-  saturated: boolean;
-  /** One sentence per signal that fired (empty when not saturated). */
-  reasons: string[];
-  /** Full windows of the sending period that were read. */
-  windows: number;
-  window_seconds: number;
-  /** Undefined when fewer than `minWindows` full windows have a median. */
-  trend?: TrendEvidence;
-  /** Undefined when the requested rate is unknown or no full window was read. */
-  served?: ServedEvidence;
-  rejected: RejectedEvidence;
-  /** Set by the orchestrator when `stop_on_saturation` ended the benchmark early. */
-  stopped_early?: { at_s: number; planned_s: number };
 }
 
 const fmt = (v: number, digits = 1): string => v.toFixed(digits);
@@ -167,13 +122,9 @@ export function detectSaturation(snapshot: MetricsSnapshot, opts: SaturationOpti
       ? (f: number, to: number) => (snapshot.requested_rps! * Math.max(0, to - Math.max(f, from))) / 1000
       : undefined);
   if (requested) {
-    // a request sent at t completes no sooner than t + the no-queue latency: compare from the first full
-    // window after window_start + that latency with the schedule shifted by it
-    const lags = full.flatMap((w) => {
-      const m = median(w.histograms.e2e);
-      return m === undefined ? [] : [m];
-    });
-    const lag = lags.length ? Math.min(...lags) : 0;
+    // a request sent at t completes no sooner than t + the no-queue latency (the fastest E2E): compare
+    // from the first full window after window_start + that latency with the schedule shifted by it
+    const lag = decodedStats(snapshot.histograms.e2e)?.min ?? 0;
     const a2 = Math.ceil((from + lag) / lenMs) * lenMs;
     const asked = b > a2 ? requested(a2 - lag, b - lag) : 0;
     const served = full.reduce((n, w) => n + (w.start >= a2 ? w.counters.ok : 0), 0);

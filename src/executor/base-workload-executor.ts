@@ -2,7 +2,8 @@
  * The seed's `BaseWorkloadExecutor`: an HTTP server on a client node that runs one workload at a time
  * and reports its metrics. Routes: GET /health (open), POST /start, GET /status, GET /metrics,
  * GET /metrics/prometheus, POST /stop. POST routes need `Authorization: Bearer <token>` when a token is
- * set. Subclasses name the service and adjust the spec (e.g. which API the request client uses).
+ * set. The service's capabilities (its registration's: which APIs it speaks, its default API) choose the
+ * request client; subclasses name the service and may implement the per-user hook.
  */
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
@@ -15,12 +16,13 @@ import {
   MAX_BODY_BYTES,
   type MetricsSnapshot,
   promptFile,
+  type ServiceCapabilities,
   type StartResponse,
   type StatusResponse,
   type WorkloadSpec,
 } from '../contracts/index.js';
 import { ConfigValidationError, isHpcBenchError } from '../errors.js';
-import type { ClosedLoopWorkload, UserContext } from '../loadgen/index.js';
+import { apiOf, type ClosedLoopWorkload, type UserContext } from '../loadgen/index.js';
 import { VERSION } from '../version.js';
 import { bearerMatches } from './auth.js';
 import { type Confinement, confineDataset, confineRecords } from './confine.js';
@@ -30,6 +32,11 @@ import type { LoadEngine, LoadRunLike } from './load-engine.js';
 import { parseWorkloadSpec } from './spec-schema.js';
 
 export interface WorkloadExecutorOptions {
+  /**
+   * What the service speaks; `ServiceFactory.createWorkloadExecutor` passes the registration's. Default:
+   * the class's static `capabilities` (the built-in executors have one).
+   */
+  capabilities?: ServiceCapabilities;
   host?: string;
   /** Bearer token required on POST endpoints; none = open. */
   token?: string;
@@ -93,7 +100,7 @@ export class BaseWorkloadExecutor {
    */
   runBenchmark?(workload: ClosedLoopWorkload, threadId: number, user: UserContext): Promise<void>;
 
-  /** Per-service adjustments of a validated spec (e.g. the default `api`). */
+  /** Per-service adjustments of a validated spec, before it runs (none by default). */
   protected prepareSpec(spec: WorkloadSpec): WorkloadSpec {
     return spec;
   }
@@ -246,12 +253,23 @@ export class BaseWorkloadExecutor {
       : '';
   }
 
-  /** Starts a workload (the HTTP layer validated it); resolves to the seed's start answer. */
-  async start(spec: WorkloadSpec): Promise<StartResponse> {
+  /**
+   * Starts a workload (the HTTP layer validated it) with the service's default API when it names none;
+   * resolves to the seed's start answer.
+   */
+  async start(given: WorkloadSpec): Promise<StartResponse> {
     const engine = this.engine();
     if (this.running) throw new Error('a workload is already running');
+    const own = (this.constructor as { capabilities?: ServiceCapabilities }).capabilities;
+    const capabilities = this.options.capabilities ?? own;
+    if (!capabilities)
+      throw new ConfigValidationError(
+        `executor ${this.getServiceName()}: no service capabilities; create it with ServiceFactory.createWorkloadExecutor(name) or pass options.capabilities`,
+      );
+    const spec = { ...given, api: apiOf(given, capabilities) };
     const hook = this.runBenchmark?.bind(this);
     const run = engine.startLoad(spec, {
+      capabilities,
       source: this.node,
       log: (m) => this.log(m),
       runUser: hook,

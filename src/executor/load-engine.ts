@@ -3,7 +3,7 @@
  * `defaultLoadEngine` wires the real `startLoad` / metrics functions; tests may inject another.
  */
 import type { ExecutorMetrics, MetricsSnapshot, StatusResponse, WorkloadSpec } from '../contracts/index.js';
-import type { RunUser } from '../loadgen/index.js';
+import type { LoadOptions } from '../loadgen/index.js';
 
 export interface LoadRunLike {
   /** Number of client loops started. */
@@ -17,10 +17,7 @@ export interface LoadRunLike {
 }
 
 export interface LoadEngine {
-  startLoad(
-    spec: WorkloadSpec,
-    opts: { source?: string; log?: (msg: string) => void; runUser?: RunUser; maxInFlight?: number },
-  ): LoadRunLike;
+  startLoad(spec: WorkloadSpec, opts: Omit<LoadOptions, 'onRecord'>): LoadRunLike;
   toExecutorMetrics(snapshot: MetricsSnapshot, elapsedSeconds: number): ExecutorMetrics;
   renderPrometheus(service: string, snapshot: MetricsSnapshot): string;
 }

@@ -2,6 +2,8 @@
 
 export { LATE_MS } from '../metrics/recorder.js';
 export {
+  apiOf,
+  apiRefusal,
   type CancelSignal,
   connectionsFor,
   createServiceClient,
@@ -28,6 +30,7 @@ export { type LoadOptions, type LoadRun, startLoad } from './run/load-run.js';
 export {
   type ClosedLoopWorkload,
   defaultUser,
+  hookLoadRefusal,
   type MeasureFn,
   type RunUser,
   type UserContext,

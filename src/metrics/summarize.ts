@@ -1,5 +1,5 @@
 /** BenchmarkSummary from a (merged) snapshot: latency statistics in ms, rates over the measurement window. */
-import type { Histogram } from 'hdr-histogram-js';
+import { type Histogram, JsHistogram } from 'hdr-histogram-js';
 import type { LatencyMetric, LengthMetric, MetricsSnapshot } from '../contracts/index.js';
 import { decodeHistogram } from './histogram.js';
 import { deriveServerRates } from './server-figures.js';
@@ -10,19 +10,65 @@ export function latencyStats(h: Histogram, scale = 1000): LatencyStats {
   const ms = (us: number): number => us / scale;
   const n = h.totalCount;
   if (n === 0) return { count: 0, mean: 0, min: 0, max: 0, std: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0 };
-  const p0 = h.getValueAtPercentile(0);
+  const js = h instanceof JsHistogram ? onePass(h) : undefined;
+  const at = (p: number): number => js?.percentiles[PERCENTILES.indexOf(p)] ?? h.getValueAtPercentile(p);
+  const p0 = at(0);
   return {
     count: n,
-    mean: ms(h.mean),
+    mean: ms(js ? js.mean : h.mean),
     min: ms(p0 === 0 ? 0 : h.minNonZeroValue),
     max: ms(h.maxValue),
-    std: ms(h.stdDeviation),
-    p50: ms(h.getValueAtPercentile(50)),
-    p90: ms(h.getValueAtPercentile(90)),
-    p95: ms(h.getValueAtPercentile(95)),
-    p99: ms(h.getValueAtPercentile(99)),
-    p999: ms(h.getValueAtPercentile(99.9)),
+    std: ms(js ? js.std : h.stdDeviation),
+    p50: ms(at(50)),
+    p90: ms(at(90)),
+    p95: ms(at(95)),
+    p99: ms(at(99)),
+    p999: ms(at(99.9)),
   };
+}
+
+const PERCENTILES: readonly number[] = [0, 50, 90, 95, 99, 99.9];
+const ulp = (x: number): number => 2 ** (Math.floor(Math.log2(x)) - 52);
+
+/**
+ * Mean, standard deviation and PERCENTILES of a JavaScript histogram in one walk over its occupied
+ * buckets, with exactly hdr-histogram-js's arithmetic (same values, same summation order) — its own
+ * getters walk every bucket once per figure through a generic iterator, which made summaries the
+ * controller's main cost per executor (docs/BENCHMARKS.md#controller-scale).
+ */
+function onePass(h: JsHistogram): { mean: number; std: number; percentiles: number[] } {
+  const total = h.totalCount;
+  const wanted = PERCENTILES.map((p) => {
+    const fp = (p / 100) * total;
+    return Math.max(Math.ceil(fp - ulp(fp)), 1);
+  });
+  const percentiles = PERCENTILES.map(() => 0);
+  const medians: number[] = [];
+  const counts: number[] = [];
+  let next = 0;
+  let cumulative = 0;
+  let sum = 0;
+  for (let i = 0; i < h.countsArrayLength; i++) {
+    const c = h.getCountAtIndex(i);
+    if (c === 0) continue;
+    const v = h.valueFromIndex(i);
+    cumulative += c;
+    while (next < wanted.length && cumulative >= wanted[next]) {
+      percentiles[next] = PERCENTILES[next] === 0 ? h.lowestEquivalentValue(v) : h.highestEquivalentValue(v);
+      next++;
+    }
+    const m = h.medianEquivalentValue(v);
+    medians.push(m);
+    counts.push(c);
+    sum += m * c;
+  }
+  const mean = sum / total;
+  let dev = 0;
+  for (let k = 0; k < medians.length; k++) {
+    const d = medians[k] - mean;
+    dev += d * d * counts[k];
+  }
+  return { mean, std: Math.sqrt(dev / total), percentiles };
 }
 
 export function decodedStats(b64: string | undefined, scale = 1000): LatencyStats | undefined {

@@ -17,6 +17,7 @@ import type { ServerWindowTracker } from '../serverstats/window-tracker.js';
 import type { OrchestratorEmitter } from './events.js';
 import { recordsRebuilder } from './rebuild.js';
 import type { BenchmarkPlanLike } from './run-plan.js';
+import { benchmarkSaturation, type SaturationWatch, watchSaturation } from './saturation.js';
 
 export interface BenchmarkRunContext {
   controller: BaseWorkloadController;
@@ -141,6 +142,7 @@ export async function runBenchmark(
     if (s.some((x) => x.status.running)) void window?.begin('warmup-end');
   };
   let stopWarmupWatch = (): void => {};
+  let saturation: SaturationWatch | undefined;
   try {
     if (ctx.signal.aborted) throw ctx.signal.reason;
     // The window starts now when there is no warmup (exact: every request the servers see is measured);
@@ -158,6 +160,12 @@ export async function runBenchmark(
     );
     started = true;
     if (window && !warmupSeen) stopWarmupWatch = watchWarmupEnd(controller, spec.warmup, sawStatuses);
+    saturation = watchSaturation(controller, spec, (report) =>
+      ctx.events.emit(
+        'warning',
+        `benchmark ${plan.name} over-saturated: ${report.reasons.join('; ')}; stopped early (stop_on_saturation)`,
+      ),
+    );
     const statuses = await controller.waitForCompletion({
       timeout: completionTimeout(spec, ctx.timeout),
       signal: ctx.signal,
@@ -169,6 +177,7 @@ export async function runBenchmark(
       tolerateLoss: true,
     });
     stopWarmupWatch();
+    saturation?.stop();
     await controller.stopWorkload();
     const serverView = window?.end().catch((err: unknown) => {
       ctx.events.emit('warning', `server metrics of ${plan.name}: ${(err as Error).message}`);
@@ -180,6 +189,8 @@ export async function runBenchmark(
       result.metrics = got.metrics;
     } else result.metrics = await controller.getMetrics();
     result.summary = result.metrics?.summary;
+    const saturated = result.metrics && benchmarkSaturation(spec, result.metrics.snapshot, saturation);
+    if (saturated) result.saturation = saturated;
     const scraped = await serverView;
     const server = scraped && rebaseRates(scraped, result.summary?.duration_s ?? 0);
     if (server && server.window.start_trigger === 'benchmark-start' && spec.warmup > 0)
@@ -194,6 +205,7 @@ export async function runBenchmark(
     result.status = ctx.signal.aborted ? 'interrupted' : 'completed';
   } catch (err) {
     stopWarmupWatch();
+    saturation?.stop();
     window?.cancel();
     result.status = ctx.signal.aborted ? 'interrupted' : 'failed';
     result.error = errorInfo(err);

@@ -12,6 +12,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { TOKEN_ENV } from '../contracts/index.js';
 import { failedThresholds } from '../decide/evaluate.js';
+import { saturationText } from '../decide/saturation.js';
 import { fromSystemError, isHpcBenchError } from '../errors.js';
 import { EXIT_CODES, exitCodeForStatus } from '../exit-codes.js';
 import type { LogSource } from '../logs/types.js';
@@ -400,6 +401,8 @@ export class Orchestrator extends OrchestratorEmitter {
         );
       else if (result.status === 'failed' && !result.reason && result.error)
         result.reason = result.error.message;
+      if (result.saturation?.stopped_early)
+        result.reason = [result.reason, saturationText(result.saturation)].filter(Boolean).join('; ');
       results[index] = result;
       if (result.status === 'failed' || result.status === 'degraded')
         this.warn(`benchmark ${result.name} ${result.status}: ${result.reason}`);

@@ -5,26 +5,21 @@
  * orchestrator and the local launcher read.
  */
 import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ConfigValidationError, formatConfigIssue } from '../errors.js';
 import { parseLoggingConfig } from '../logs/index.js';
 import {
   expandBenchmarks,
   type LoadedRecipe,
   loadRecipe,
+  loadRecipePlugins,
+  pluginList,
   type Recipe,
-  recipeDocument,
   resolveRecipe,
 } from '../recipe/index.js';
 import { loadPlugins } from '../services/plugins.js';
 import { parseDuration } from '../util/duration.js';
 import type { BenchmarkPlanLike, RunPlan } from './run-plan.js';
-
-/** The `plugins` list as written (read before validation: plugins register the services it checks). */
-function pluginList(raw: unknown): string[] {
-  const list = (raw as { plugins?: unknown } | null)?.plugins;
-  return Array.isArray(list) ? list.filter((p): p is string => typeof p === 'string') : [];
-}
 
 /**
  * Written by `hpcbench submit` (prepareJob) beside the recipe's copy in `<results>/slurm/`: `{recipe, dataset_base_dir}`,
@@ -54,11 +49,13 @@ export async function planFromRecipe(src: {
   let loaded: LoadedRecipe;
   let plugins: string[];
   if (src.configFile) {
-    const baseDir = dirname(resolve(src.configFile));
-    plugins = pluginList(await recipeDocument(src.configFile)).map((p) =>
-      isAbsolute(p) ? p : resolve(baseDir, p),
-    );
-    await loadPlugins(plugins);
+    const loadedPlugins = await loadRecipePlugins(src.configFile);
+    if (loadedPlugins.issues.length)
+      throw new ConfigValidationError(
+        `invalid recipe ${src.configFile}: a plugin could not be loaded`,
+        loadedPlugins.issues,
+      );
+    plugins = loadedPlugins.paths;
     // Dataset files are read now (E006 before any server starts), relative paths from the recipe's folder.
     loaded = await loadRecipe(src.configFile, {
       checkDatasets: true,

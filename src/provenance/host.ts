@@ -1,11 +1,12 @@
 /**
  * What one machine is: hostname, CPU model and count, memory, GPUs (model, memory, driver and CUDA
  * version from nvidia-smi when present), OS and kernel. Written by each node's monitor step on Slurm
- * (`hpcbench monitor --host-info FILE`), probed directly by the orchestrator for its own machine.
+ * (`hpcbench monitor --host-info FILE`, or `hpcbench probe-host` with monitoring off), probed directly by the orchestrator for its own machine.
  */
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { arch, cpus, hostname, platform, release, totalmem } from 'node:os';
+import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { nvidiaSmiCommand } from '../monitor/nvidia-smi.js';
 
@@ -32,7 +33,7 @@ export interface HostInfo {
     cuda_version?: string;
     /** Why there is no GPU list (no nvidia-smi, or it failed). */
     note?: string;
-    /** GPUs Slurm gave the step (`$SLURM_STEP_GPUS` / `$SLURM_JOB_GPUS`), when set. */
+    /** GPUs Slurm gave the step (`$SLURM_STEP_GPUS`; outside a step `$SLURM_JOB_GPUS`), when set. */
     slurm_gpus?: string;
   };
   os: { name?: string; kernel: string; platform: string; arch: string };
@@ -71,7 +72,9 @@ export function parseCudaVersion(text: string): string | undefined {
 }
 
 async function gpus(command: string): Promise<HostInfo['gpus']> {
-  const slurm = process.env.SLURM_STEP_GPUS || process.env.SLURM_JOB_GPUS;
+  // Inside a step only the step's GPUs count (a step without GPUs still sees the job's SLURM_JOB_GPUS).
+  const env = process.env;
+  const slurm = env.SLURM_STEP_ID !== undefined ? env.SLURM_STEP_GPUS : env.SLURM_JOB_GPUS;
   const base = slurm ? { slurm_gpus: slurm } : {};
   try {
     const list = await run(
@@ -111,4 +114,16 @@ export async function probeHost(
     os: { ...(os ? { name: os } : {}), kernel: release(), platform: platform(), arch: arch() },
     probed_at: new Date().toISOString(),
   };
+}
+
+/** Probes this machine and writes its description (with the role it plays) as JSON to `file`. */
+export async function writeHostInfo(
+  file: string,
+  node: string | undefined,
+  role?: string,
+): Promise<HostInfo> {
+  const host = await probeHost({ node });
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify({ ...host, role }, null, 2)}\n`);
+  return host;
 }

@@ -3,7 +3,8 @@
  * from a checkout, Node), the command line, the recipe's sha256, the Slurm job (id, partition, account,
  * node list, from the job's environment), each container image (path and the sha256 of the SIF file, or
  * its remote URI), the servers' own version and model, and every node taking part: on Slurm the host
- * files written by each node's monitor step (`<run>/monitor/*.host.json`), locally this one machine.
+ * files written by each node's monitor or probe step (`<run>/monitor/*.host.json`), locally this one
+ * machine.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -93,7 +94,7 @@ async function container(ref: ContainerImageRef): Promise<ContainerProvenance> {
   return { ...ref, size_bytes: st.size, sha256: await sha256File(ref.image) };
 }
 
-/** Host files of the nodes' monitor steps (`<node>-<role>.host.json`), merged per node. */
+/** Host files of the nodes' monitor or probe steps (`<node>-<role>.host.json`), merged per node. */
 export async function readNodeHosts(monitorDir: string): Promise<NodeProvenance[]> {
   const files = (await readdir(monitorDir).catch(() => [] as string[])).filter((f) =>
     f.endsWith('.host.json'),
@@ -146,7 +147,10 @@ export async function runProvenance(i: ProvenanceInput): Promise<Omit<Provenance
   let nodes = hosts;
   if (nodes.length === 0) {
     nodes = [{ ...orchestrator, roles: i.localRoles }];
-    if (slurm) notes.push('no per-node host files (monitoring off): only the orchestrator node is described');
+    if (slurm)
+      notes.push(
+        'no per-node host files (no monitor or probe step wrote one): only the orchestrator node is described',
+      );
   }
   return {
     hpcbench: { version: VERSION, ...git, path: root },

@@ -18,9 +18,9 @@ import {
 } from '../contracts/index.js';
 import { safeName } from '../util/names.js';
 import { optionalSeconds, seconds } from './durations.js';
-import { DUMMY_MODEL } from './resolve.js';
 import type { Recipe } from './schema/recipe.js';
 import { type BenchmarkEntry, WORKLOAD_ALIASES, type Workload } from './schema/workload.js';
+import { serviceCapabilities } from './services.js';
 import type { PathSegment } from './source.js';
 import { sweepField } from './sweep-rules.js';
 
@@ -165,14 +165,16 @@ function loadOf(w: Fields, recipe: Recipe, baseDir: string | undefined): Load {
 }
 
 function toSpec(name: string, w: Fields, recipe: Recipe, baseDir: string | undefined): PlanWorkload {
+  const caps = serviceCapabilities(String(w.service));
   const spec: PlanWorkload = {
     benchmark: name,
     service: w.service as string,
-    model: w.model ?? (w.service === 'dummy' ? DUMMY_MODEL : ''),
+    model: w.model ?? caps?.default_model ?? '',
     duration: seconds(w.duration as Workload['duration'], 'workload.duration'),
     warmup: seconds(w.warmup ?? 0, 'workload.warmup'),
     load: loadOf(w, recipe, baseDir),
-    api: w.api,
+    // the service's default API when the recipe names none (the executor would pick the same)
+    api: w.api ?? caps?.default_api,
     stream: w.stream,
     max_requests: w.max_requests,
     prompts: prompts(w, baseDir),
@@ -185,6 +187,7 @@ function toSpec(name: string, w: Fields, recipe: Recipe, baseDir: string | undef
     unreachable_timeout: optionalSeconds(w.unreachable_timeout, 'workload.unreachable_timeout'),
     window_seconds: optionalSeconds(w.window, 'workload.window'),
     max_error_rate: w.max_error_rate,
+    stop_on_saturation: w.stop_on_saturation,
     distribution_strategy: recipe.orchestration.node_allocation.clients.distribution_strategy,
   };
   for (const k of Object.keys(spec) as (keyof PlanWorkload)[]) if (spec[k] === undefined) delete spec[k];

@@ -25,7 +25,7 @@ export {
   resolveRecipe,
   validateRecipeFile,
 } from './load.js';
-export { DUMMY_MODEL } from './resolve.js';
+export { loadRecipePlugins, pluginList } from './plugins.js';
 export type { Recipe, RecipeInput } from './schema/recipe.js';
 export { recipeSchema } from './schema/recipe.js';
 export type { ResourceConfig } from './schema/resources.js';

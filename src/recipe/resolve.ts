@@ -1,8 +1,6 @@
 /** Defaults that depend on other fields, applied after the schema's own defaults. */
 import type { Recipe } from './schema/recipe.js';
-
-/** The model a `dummy` run asks for when the recipe names none (the simulator serves any name). */
-export const DUMMY_MODEL = 'dummy-model';
+import { serviceCapabilities } from './services.js';
 
 export function resolveDefaults(r: Recipe): Recipe {
   const w = r.workload;
@@ -16,7 +14,8 @@ export function resolveDefaults(r: Recipe): Recipe {
     workload: {
       ...workload,
       clients_per_node: cpn,
-      model: workload.model ?? (workload.service === 'dummy' ? DUMMY_MODEL : undefined),
+      // a service with a default model (the simulated one) needs none in the recipe
+      model: workload.model ?? serviceCapabilities(workload.service)?.default_model,
     },
   };
 }

@@ -5,8 +5,9 @@
 import { apiSchema } from '../contracts/index.js';
 import { parseThreshold } from '../decide/threshold.js';
 import type { ConfigIssue } from '../errors.js';
-import { apiRefusal } from '../loadgen/clients/api-choice.js';
+import { apiRefusal } from '../loadgen/index.js';
 import { has, type Loose, num, obj, str } from './loose.js';
+import { serviceCapabilities } from './services.js';
 import { issueAt, type PathSegment, type RecipeSource } from './source.js';
 import { sweepRules } from './sweep-rules.js';
 
@@ -121,8 +122,9 @@ function serviceRules(ctx: RuleContext, w: Loose, path: PathSegment[], err: Push
       err([...path, 'service'], `${msg}; expected to be registered by the recipe's plugins`, 'warning');
     else err([...path, 'service'], `${msg} (a plugin adds more: see docs/extending.md)`);
   }
+  const caps = serviceCapabilities(service);
   const api = apiSchema.safeParse(w.api);
-  const refused = api.success ? apiRefusal(service, api.data) : undefined;
+  const refused = api.success && caps ? apiRefusal(service, caps, api.data) : undefined;
   if (refused) err([...path, 'api'], refused);
 }
 
@@ -187,7 +189,7 @@ function workloadRules(ctx: RuleContext, err: Push): void {
   const w = obj(ctx.data.workload);
   const service = str(w.service);
   serviceRules(ctx, w, ['workload'], err);
-  if (!has(w, 'model') && service !== undefined && service !== 'dummy')
+  if (!has(w, 'model') && service !== undefined && !serviceCapabilities(service)?.default_model)
     err(['workload', 'model'], `required for service ${service}: the model to benchmark (e.g. llama2:7b)`);
   const aliases = ['clients_per_node', 'num_threads', 'concurrency'].filter((k) => has(w, k));
   if (aliases.length > 1)

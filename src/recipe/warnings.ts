@@ -131,6 +131,11 @@ export function plausibilityWarnings(
     );
   const capNote = 'caps open-loop load only (target_rps); closed loop is already bounded by clients_per_node';
   if (has(w, 'max_concurrency') && !openLoop) warn(['workload', 'max_concurrency'], capNote);
+  if (w.stop_on_saturation === true && !openLoop)
+    warn(
+      ['workload', 'stop_on_saturation'],
+      'has no effect in closed loop: saturation is judged for open-loop loads (target_rps) only',
+    );
   if (has(w, 'pacer_poll_ms') && !openLoop)
     warn(
       ['workload', 'pacer_poll_ms'],

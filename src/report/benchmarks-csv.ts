@@ -5,6 +5,7 @@
  */
 
 import type { LatencyMetric, LengthMetric } from '../contracts/index.js';
+import type { SaturationReport } from '../decide/saturation.js';
 import type { BenchmarkSummary } from '../metrics/types.js';
 import type { EnergyReport } from '../monitor/energy.js';
 import type { ServerMetricsView } from '../serverstats/types.js';
@@ -17,6 +18,7 @@ export interface CsvBenchmark {
   summary?: BenchmarkSummary;
   server_metrics?: ServerMetricsView;
   energy?: EnergyReport;
+  saturation?: SaturationReport;
 }
 
 type Metric = [string, (s: BenchmarkSummary) => number | undefined];
@@ -102,6 +104,7 @@ export function benchmarksCsv(list: CsvBenchmark[]): string {
     'status',
     ...params,
     ...METRIC_COLUMNS.map(([k]) => k),
+    'saturated',
     ...SERVER_COLUMNS.map(([k]) => k),
     ...ENERGY_COLUMNS.map(([k]) => k),
   ];
@@ -110,6 +113,7 @@ export function benchmarksCsv(list: CsvBenchmark[]): string {
     cell(b.status),
     ...params.map((k) => cell(b.parameters[k])),
     ...METRIC_COLUMNS.map(([, f]) => cell(b.summary ? f(b.summary) : undefined)),
+    cell(b.saturation?.saturated),
     ...SERVER_COLUMNS.map(([, f]) => cell(b.server_metrics ? f(b.server_metrics) : undefined)),
     ...ENERGY_COLUMNS.map(([, f]) => cell(b.energy ? f(b.energy) : undefined)),
   ]);

@@ -17,9 +17,12 @@ export function ninesX(percentile: number): number {
   return -Math.log10(1 - percentile / 100);
 }
 
-/** Percentile in [0, 100) for an x on the nines axis. */
+/**
+ * Percentile in [0, 100) for an x on the nines axis, to 0.0001 (the grid's x are rounded: unrounded, the
+ * median point would read 50.00001%, one value above the median of an even count).
+ */
 export function ninesPercentile(x: number): number {
-  return 100 * (1 - 10 ** -x);
+  return Math.round(1e6 * (1 - 10 ** -x)) / 1e4;
 }
 
 /** The x grid: 0 to `max` in steps of 0.1, plus the median (p50). At most 4 nines (p99.99). */

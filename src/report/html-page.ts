@@ -32,10 +32,15 @@ body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0
 h1{font-size:22px;margin:4px 0}h2{font-size:18px;border-bottom:1px solid #ccc;margin-top:28px}h3{font-size:15px;margin:16px 0 6px}
 table{border-collapse:collapse;margin:6px 0;font-size:13px}th,td{border:1px solid #ddd;padding:2px 6px;white-space:nowrap}
 th{background:#f3f3f3}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-.scroll{overflow-x:auto;max-width:100%}.meta td:first-child{font-weight:600}.status-completed{color:#1a7f37}.status-failed,.status-interrupted{color:#c62828}
+.scroll{overflow-x:auto;max-width:100%}.meta td:first-child{font-weight:600}.status-completed{color:#1a7f37}.status-failed,.status-interrupted{color:#c62828}.status-degraded{color:#b26a00}
 .plots{display:grid;grid-template-columns:repeat(auto-fill,minmax(440px,1fr));gap:10px}.plot{min-width:0;overflow:hidden}
 pre{background:#f6f6f6;padding:8px;overflow:auto;font-size:12px;max-height:400px}
-.note{color:#555;font-size:12px}.legend-band{display:inline-block;width:12px;height:12px;vertical-align:middle;margin:0 4px}
+.note{color:#555;font-size:12px}.method{max-width:1100px}
+.verdict-better{background:#e6f4ea;color:#1a7f37;font-weight:600}.verdict-worse{background:#fdecea;color:#c62828;font-weight:600}
+.verdict-no-significant-difference{color:#555}.verdict-too-few-values,.verdict-needs-repetitions,.verdict-no-data{background:#fff8e1;color:#8a6d00}
+.verdict-line{padding:4px 8px;display:inline-block}.ci-svg{display:block}.ci-svg .zero{stroke:#999;stroke-width:1}
+.ci-svg .bar{stroke:#1f77b4;stroke-width:4;stroke-linecap:round}.ci-svg .point{fill:#222}
+.ci-worse .bar{stroke:#c62828}.ci-better .bar{stroke:#1a7f37}.legend-band{display:inline-block;width:12px;height:12px;vertical-align:middle;margin:0 4px}
 @media print{body{max-width:none;padding:0}.plots{grid-template-columns:1fr 1fr}.plot,table{break-inside:avoid}pre{max-height:none}details{display:block}}
 `;
 

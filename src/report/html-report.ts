@@ -6,16 +6,19 @@
  * benchmarks' warmup and measurement shaded, and the last log lines of every component when something
  * failed. See docs/user-guide.md (The HTML report).
  */
+
+import { kneeText } from '../decide/knee.js';
 import type { Provenance } from '../provenance/run.js';
 import type { RunBenchmark, RunFolder } from '../results-folder/index.js';
 import { distributionPlots } from './distribution-plots.js';
 import type { ReportAssets } from './html-assets.js';
 import { esc, page, plotDivs, table } from './html-page.js';
+import { runKnees } from './knees.js';
 import { LENGTH_HEAD, LENGTH_NOTE, lengthPlot, lengthRows } from './lengths.js';
 import { benchmarkParameters, parameterColumns, varyingParameters } from './params.js';
 import type { Plot } from './plot-types.js';
 import { energyLine, provenanceSection } from './provenance-section.js';
-import { summaryHeader, summaryRows } from './summary-table.js';
+import { saturationNote, summaryHeader, summaryRows } from './summary-table.js';
 import { paretoPlot, type SweepPoint, sweepPlots } from './sweep-plots.js';
 import { benchmarkBands, benchmarkTimePlots, monitorPlots, runTimeRange } from './time-plots.js';
 import type { BenchmarkResult } from './types.js';
@@ -104,6 +107,7 @@ function benchmarkSection(b: RunBenchmark, i: number, plots: Plot[]): string {
       ? `<p class="note">${b.summary.requests.sent} sent, ${b.summary.requests.ok} ok, ${b.summary.requests.failed} failed, ${b.summary.requests.cancelled} cancelled over ${b.summary.duration_s.toFixed(1)} s measured.</p>`
       : '<p class="note">No metrics were written for this benchmark.</p>',
     energyLine(b.energy),
+    saturationLine(b),
     lengthTable.length
       ? `<h3>Token lengths</h3>${table(LENGTH_HEAD.slice(1), lengthTable)}<p class="note">${esc(LENGTH_NOTE)}</p>`
       : '',
@@ -116,6 +120,15 @@ function benchmarkSection(b: RunBenchmark, i: number, plots: Plot[]): string {
     mine.length ? plotDivs(mine.map((p) => p.id)) : '',
   ];
   return parts.join('');
+}
+
+/** Open loop: whether the server kept up, and why not (docs/load-generation.md, Over-saturation). */
+function saturationLine(b: RunBenchmark): string {
+  if (!b.saturation) return '';
+  const note = saturationNote(b as unknown as BenchmarkResult);
+  return note
+    ? `<p class="status-degraded">${esc(note)}</p>`
+    : `<p class="note">Not over-saturated (${b.saturation.windows} full windows of ${b.saturation.window_seconds} s judged).</p>`;
 }
 
 function sweepSection(folder: RunFolder, plots: Plot[]): string {
@@ -131,8 +144,10 @@ function sweepSection(folder: RunFolder, plots: Plot[]): string {
   if (pareto) mine.push(pareto);
   plots.push(...mine);
   const cols = varying.length ? varying : parameterColumns(points.map((p) => p.params)).slice(0, 4);
+  const knees = runKnees(points.map((p) => ({ name: p.name, parameters: p.params, summary: p.summary })));
   return [
     '<h2>Suite: metrics against the swept parameters</h2>',
+    ...knees.map((k) => `<p class="knee${k.knee ? '' : ' note'}">${esc(kneeText(k))}</p>`),
     table(
       ['benchmark', ...cols],
       points.map((p) => [p.name, ...cols.map((c) => String(p.params[c] ?? ''))]),

@@ -24,6 +24,7 @@ import type { RunRecord } from '../results-folder/types.js';
 import { safeName } from '../util/names.js';
 import { benchmarksCsv } from './benchmarks-csv.js';
 import { writeFileAtomic, writeJsonAtomic } from './json-file.js';
+import { renderKneeMarkdown, runKnees } from './knees.js';
 import { renderLengthMarkdown } from './lengths.js';
 import { varyingParameters } from './params.js';
 import { renderSummaryMarkdown, statusNote } from './summary-table.js';
@@ -167,6 +168,7 @@ export class ResultsWriter {
       ...(result.reason ? { reason: result.reason } : {}),
       ...(result.parameters ? { parameters: result.parameters } : {}),
       ...(result.summary ?? {}),
+      ...(result.saturation ? { saturation: result.saturation } : {}),
       ...(result.server_metrics ? { server_metrics: result.server_metrics } : {}),
       ...(result.energy ? { energy: result.energy } : {}),
       ...(result.thresholds ? { thresholds: result.thresholds } : {}),
@@ -184,6 +186,7 @@ export class ResultsWriter {
   async writeRunSummary(results: BenchmarkResult[], seedTotals?: SeedTotals): Promise<void> {
     const run = this.run;
     const repetitions = summarizeRepetitions(results);
+    const knees = runKnees(results);
     if (this.formats.includes('json'))
       await writeJsonAtomic(join(this.dir, 'summary.json'), {
         scenario: run?.scenario,
@@ -193,6 +196,7 @@ export class ResultsWriter {
         ended_at: run?.ended_at,
         totals: summaryTotals(results, seedTotals),
         ...(repetitions.length ? { repetitions } : {}),
+        ...(knees.length ? { knees } : {}),
         ...(results.some((r) => r.thresholds)
           ? { thresholds: { failed: failedThresholds(results), passed: thresholdsPassed(results) } }
           : {}),
@@ -202,6 +206,7 @@ export class ResultsWriter {
           ...(r.reason ? { reason: r.reason } : {}),
           parameters: r.parameters,
           summary: r.summary,
+          ...(r.saturation ? { saturation: r.saturation } : {}),
           server_metrics: r.server_metrics,
           ...(r.energy ? { energy: r.energy } : {}),
           ...(r.thresholds ? { thresholds: r.thresholds } : {}),
@@ -228,7 +233,8 @@ export class ResultsWriter {
       renderSummaryMarkdown(`hpcbench: ${run?.scenario ?? 'run'}`, results, notes) +
         withBlankLine(renderLengthMarkdown(results)) +
         withBlankLine(renderThresholdMarkdown(results)) +
-        withBlankLine(renderRepetitionMarkdown(repetitions)),
+        withBlankLine(renderRepetitionMarkdown(repetitions)) +
+        withBlankLine(renderKneeMarkdown(knees)),
     );
   }
 

@@ -62,6 +62,13 @@ function serverTtft(r: BenchmarkResult): string {
   return est && Number.isFinite(est.p50) ? `~${num(est.p50, 1)}` : '-';
 }
 
+/** `yes` / `stop` (over-saturated and stopped early) / `no` for an open-loop benchmark; `-` otherwise. */
+export function saturatedCell(r: BenchmarkResult): string {
+  const s = r.saturation;
+  if (!s) return '-';
+  return s.saturated ? (s.stopped_early ? 'stop' : 'yes') : 'no';
+}
+
 /** `8 users` / `20/s` from the benchmark's parameters (or its spec). */
 function load(r: BenchmarkResult): string {
   return loadText(r.parameters ?? benchmarkParameters(r.spec, r.metrics?.per_client.length || 1));
@@ -189,6 +196,12 @@ export function summaryColumns(results: BenchmarkResult[]): Column[] {
       label: 'E2E sched p99 (ms)',
       cell: openCell((s) => pct(s, 'e2e_from_scheduled', 'p99')),
       wide: true,
+    },
+    open && {
+      group: 'open loop',
+      head: 'sat.',
+      label: 'saturated',
+      cell: saturatedCell,
     },
   ];
   return cols.filter((c): c is Column => c !== false);

@@ -7,6 +7,7 @@
  * report.html show every column. An open-loop benchmark that missed its target rate gets a warning line.
  */
 
+import { saturationText } from '../decide/saturation.js';
 import { LATE_MS } from '../metrics/recorder.js';
 import {
   type Column,
@@ -58,6 +59,15 @@ export function rateNotMetNote(r: BenchmarkResult): string | undefined {
     `${num(achieved, 2)}/s, ${s.dropped_sends} dropped, ${s.late_sends} late — the client or server ` +
     'could not keep up; quote latencies from the scheduled time (E2E sched), not from the send'
   );
+}
+
+/**
+ * `benchmark X over-saturated: TTFT p50 rising across 7 windows: ...; stopped early at 12 s of 60 s` for an
+ * open-loop benchmark whose server did not keep up (src/decide/saturation.ts); undefined otherwise.
+ */
+export function saturationNote(r: BenchmarkResult): string | undefined {
+  const s = r.saturation;
+  return s?.saturated ? `benchmark ${r.name} ${saturationText(s)}` : undefined;
 }
 
 /**
@@ -142,7 +152,7 @@ function footnote(results: BenchmarkResult[], wide: boolean): string[] {
   const lines = [wide ? first : `${first}; --wide: all columns`];
   const second: string[] = [];
   if (hasServerFigures(results)) second.push("server = the servers' own /metrics (~ = bucket estimate)");
-  if (results.some(isOpenLoop)) second.push('achieved/s = sends/s');
+  if (results.some(isOpenLoop)) second.push('achieved/s = sends/s, sat. = over-saturated');
   if (hasEnergyFigures(results)) second.push('tok/J = output tokens per joule (GPU)');
   if (second.length) lines.push(second.join('; '));
   return lines;
@@ -174,6 +184,8 @@ export function renderSummaryTable(results: BenchmarkResult[], opts: TableOption
   for (const r of results) {
     const rate = rateNotMetNote(r);
     if (rate) out.push(`warning: ${rate}`);
+    const sat = saturationNote(r);
+    if (sat) out.push(`warning: ${sat}`);
   }
   const errors = results.flatMap((r) =>
     Object.entries(r.summary?.errors_by_reason ?? {}).map(([why, n]) => `  ${r.name}: ${n} x ${why}`),
@@ -194,10 +206,9 @@ export function renderSummaryMarkdown(
 ): string {
   const rows = summaryRows(results);
   const head = summaryHeader(results);
-  const warnings = results.flatMap((r) => {
-    const note = rateNotMetNote(r);
-    return note ? [`**warning:** ${note}`] : [];
-  });
+  const warnings = results.flatMap((r) =>
+    [rateNotMetNote(r), saturationNote(r)].flatMap((note) => (note ? [`**warning:** ${note}`] : [])),
+  );
   const md = [
     `# ${title}`,
     '',

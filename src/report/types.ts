@@ -7,7 +7,13 @@ import type { WorkloadSpec } from '../contracts/index.js';
 import type { AggregatedMetrics, ClientMetrics } from '../controller/types.js';
 import type { BenchmarkSummary } from '../metrics/types.js';
 import type { EnergyReport } from '../monitor/energy.js';
-import type { BenchmarkStatus, ErrorInfo, RunStatus, ThresholdResult } from '../results-folder/types.js';
+import type {
+  BenchmarkStatus,
+  ErrorInfo,
+  RunStatus,
+  SaturationReport,
+  ThresholdResult,
+} from '../results-folder/types.js';
 import type { ServerMetricsView } from '../serverstats/types.js';
 import type { BenchmarkParameters } from './params.js';
 
@@ -32,6 +38,11 @@ export interface BenchmarkResult {
   server_metrics?: ServerMetricsView;
   /** The measurement window's energy on the server nodes (monitors with GPU power or RAPL; docs/metrics.md). */
   energy?: EnergyReport;
+  /**
+   * Open loop only: whether the server kept up (src/decide/saturation.ts), with the evidence, and
+   * `stopped_early` when `stop_on_saturation` ended the benchmark.
+   */
+  saturation?: SaturationReport;
   /** The recipe's thresholds evaluated on this benchmark's figures (src/decide/). */
   thresholds?: ThresholdResult[];
   /** Why the benchmark is `failed`, `degraded` or `interrupted` (src/orchestrator/verdict.ts). */

@@ -17,7 +17,7 @@ import type { EnergyReport } from '../monitor/energy.js';
 import type { ServerMetricsView } from '../serverstats/types.js';
 import { safeName } from '../util/names.js';
 import { type CsvTable, parseCsv } from './csv.js';
-import type { BenchmarkStatus, ErrorInfo, RunRecord, ThresholdResult } from './types.js';
+import type { BenchmarkStatus, ErrorInfo, RunRecord, SaturationReport, ThresholdResult } from './types.js';
 
 export interface RunBenchmark {
   name: string;
@@ -37,6 +37,8 @@ export interface RunBenchmark {
   energy?: EnergyReport;
   /** Thresholds evaluated when the run ran (summary.json). */
   thresholds?: ThresholdResult[];
+  /** Open loop: the over-saturation verdict (summary.json `saturation`). */
+  saturation?: SaturationReport;
   /** The merged metrics snapshot (metrics.json), with its HdrHistograms. */
   snapshot?: MetricsSnapshot;
   executors?: number;
@@ -122,6 +124,7 @@ type SummaryJson = Partial<BenchmarkSummary> & {
   server_metrics?: ServerMetricsView;
   energy?: EnergyReport;
   thresholds?: ThresholdResult[];
+  saturation?: SaturationReport;
   error?: ErrorInfo;
 };
 
@@ -168,6 +171,7 @@ async function readBenchmark(
       server_metrics,
       energy,
       thresholds,
+      saturation,
       error,
       ...rest
     } = s;
@@ -175,6 +179,7 @@ async function readBenchmark(
     b.server_metrics ??= server_metrics;
     if (energy) b.energy = energy;
     if (thresholds) b.thresholds = thresholds;
+    if (saturation) b.saturation = saturation;
     b.error ??= error;
     if (reason) b.reason ??= reason;
   }

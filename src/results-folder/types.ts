@@ -1,7 +1,9 @@
 /**
  * The shapes of a results folder's files that more than one layer reads: run.json (`RunRecord`), the
- * statuses it records, an error as written, and a threshold's result as summary.json keeps it.
+ * statuses it records, an error as written, a threshold's result and an open-loop benchmark's
+ * over-saturation verdict (src/decide/saturation.ts) as summary.json keeps them.
  */
+import type { LatencyMetric } from '../contracts/index.js';
 
 export type BenchmarkStatus =
   | 'pending'
@@ -37,6 +39,59 @@ export interface ThresholdResult {
   /** The figure's value; null when the benchmark has none. */
   actual: number | null;
   pass: boolean;
+}
+
+export interface TrendEvidence {
+  metric: Extract<LatencyMetric, 'ttft' | 'e2e'>;
+  /** Full windows with a median, and the median (ms) of each, in time order. */
+  windows: number;
+  medians_ms: number[];
+  /** Mann–Kendall S, Kendall's tau and the one-sided p-value of a rising trend. */
+  kendall_s: number;
+  tau: number;
+  p_value: number;
+  /** Theil–Sen slope (ms per second) and its rise from the first to the last window (ms). */
+  slope_ms_per_s: number;
+  rise_ms: number;
+  /** The lowest window median (ms): what the rise is compared to. */
+  baseline_ms: number;
+  rising: boolean;
+}
+
+export interface ServedEvidence {
+  /** Seconds of full windows compared. */
+  seconds: number;
+  served: number;
+  requested: number;
+  served_rps: number;
+  requested_rps: number;
+  /** served / requested. */
+  share: number;
+  below: boolean;
+}
+
+export interface RejectedEvidence {
+  /** HTTP 429 + 503 answers. */
+  count: number;
+  /** Of the finished requests. */
+  share: number;
+  over: boolean;
+}
+
+export interface SaturationReport {
+  saturated: boolean;
+  /** One sentence per signal that fired (empty when not saturated). */
+  reasons: string[];
+  /** Full windows of the sending period that were read. */
+  windows: number;
+  window_seconds: number;
+  /** Undefined when fewer than `minWindows` full windows have a median. */
+  trend?: TrendEvidence;
+  /** Undefined when the requested rate is unknown or no full window was read. */
+  served?: ServedEvidence;
+  rejected: RejectedEvidence;
+  /** Set by the orchestrator when `stop_on_saturation` ended the benchmark early. */
+  stopped_early?: { at_s: number; planned_s: number };
 }
 
 /** `run.json`: written when the run starts and rewritten as it progresses and ends. */

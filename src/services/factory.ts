@@ -1,20 +1,35 @@
 /**
  * The seed's `ServiceFactory`: a registry of services, each with a server manager, a workload controller
- * and a workload executor class. The built-in services (dummy, ollama, vllm, llamacpp) are registered on
- * load; others register from a plugin module (see plugins.ts and docs/extending.md) with no core change.
+ * and a workload executor class, and its capabilities (the APIs it speaks, its default API, chat protocol,
+ * default port, health and metrics paths: src/contracts/service.ts). The built-in services (dummy, ollama,
+ * vllm, llamacpp) are registered on load; others register from a plugin module (see plugins.ts and
+ * docs/extending.md) with no core change. Validation, the server managers and the executors read a
+ * service's capabilities from here.
  */
+import { parseCapabilities, type ServiceCapabilities } from '../contracts/index.js';
 import type { WorkloadControllerOptions } from '../controller/types.js';
 import { ConfigValidationError } from '../errors.js';
 import type { WorkloadExecutorOptions } from '../executor/base-workload-executor.js';
 import { TailerLogCollector } from '../logs/index.js';
 import type { ServerManagerConfig, ServerManagerOptions } from './base/types.js';
-import { DummyServerManager, DummyWorkloadController, DummyWorkloadExecutor } from './dummy/index.js';
 import {
+  DUMMY_CAPABILITIES,
+  DummyServerManager,
+  DummyWorkloadController,
+  DummyWorkloadExecutor,
+} from './dummy/index.js';
+import {
+  LLAMACPP_CAPABILITIES,
   LlamacppServerManager,
   LlamacppWorkloadController,
   LlamacppWorkloadExecutor,
 } from './llamacpp/index.js';
-import { OllamaServerManager, OllamaWorkloadController, OllamaWorkloadExecutor } from './ollama/index.js';
+import {
+  OLLAMA_CAPABILITIES,
+  OllamaServerManager,
+  OllamaWorkloadController,
+  OllamaWorkloadExecutor,
+} from './ollama/index.js';
 import type {
   LogCollectorClass,
   ServerManagerClass,
@@ -23,7 +38,12 @@ import type {
   WorkloadControllerClass,
   WorkloadExecutorClass,
 } from './registry-types.js';
-import { VllmServerManager, VllmWorkloadController, VllmWorkloadExecutor } from './vllm/index.js';
+import {
+  VLLM_CAPABILITIES,
+  VllmServerManager,
+  VllmWorkloadController,
+  VllmWorkloadExecutor,
+} from './vllm/index.js';
 
 const NAME = /^[a-z][a-z0-9_-]*$/;
 
@@ -34,13 +54,16 @@ export class ServiceFactory {
     ['tailer', TailerLogCollector],
   ]);
 
-  /** Registers (or replaces) a service. */
+  /**
+   * Registers (or replaces) a service. `extras.capabilities` is required; a missing or invalid one is
+   * E006 naming the field (`service acme: capabilities.default_api: ...`).
+   */
   static registerService(
     name: string,
     serverClass: ServerManagerClass,
     controllerClass: WorkloadControllerClass,
     executorClass: WorkloadExecutorClass,
-    extras: ServiceExtras = {},
+    extras: ServiceExtras,
   ): void {
     if (!NAME.test(name)) {
       throw new ConfigValidationError(
@@ -55,7 +78,29 @@ export class ServiceFactory {
       if (typeof cls !== 'function')
         throw new ConfigValidationError(`service ${name}: the ${what} class is not a class`);
     }
-    ServiceFactory.services.set(name, { name, serverClass, controllerClass, executorClass, ...extras });
+    const caps = parseCapabilities((extras as Partial<ServiceExtras> | undefined)?.capabilities);
+    if (!caps.ok)
+      throw new ConfigValidationError(`service ${name}: ${caps.error}`, [], {
+        hint: 'registerService(name, server, controller, executor, { capabilities: {apis, default_api, protocol, default_port, health_path} }): see docs/extending.md',
+      });
+    ServiceFactory.services.set(name, {
+      name,
+      serverClass,
+      controllerClass,
+      executorClass,
+      ...extras,
+      capabilities: caps.capabilities,
+    });
+  }
+
+  /** What a registered service declares (E006 for an unknown name). */
+  static getCapabilities(name: string): ServiceCapabilities {
+    return ServiceFactory.getService(name).capabilities;
+  }
+
+  /** Whether the service's executor implements the per-user hook (`runBenchmark`): it runs closed loop only. */
+  static hasPerUserHook(name: string): boolean {
+    return typeof ServiceFactory.getService(name).executorClass.prototype.runBenchmark === 'function';
   }
 
   /** Names of the registered services, sorted. */
@@ -82,7 +127,8 @@ export class ServiceFactory {
   }
 
   static createServerManager(name: string, config: ServerManagerConfig = {}, options?: ServerManagerOptions) {
-    return new (ServiceFactory.getService(name).serverClass)(config, options);
+    const reg = ServiceFactory.getService(name);
+    return new reg.serverClass(config, { capabilities: reg.capabilities, ...options });
   }
 
   static createWorkloadController(
@@ -96,7 +142,8 @@ export class ServiceFactory {
   }
 
   static createWorkloadExecutor(name: string, port = 5000, options?: WorkloadExecutorOptions) {
-    return new (ServiceFactory.getService(name).executorClass)(port, options);
+    const reg = ServiceFactory.getService(name);
+    return new reg.executorClass(port, { capabilities: reg.capabilities, ...options });
   }
 
   /** Registers a log collector kind (`tailer` is built in). */
@@ -123,6 +170,7 @@ export class ServiceFactory {
 }
 
 ServiceFactory.registerService('dummy', DummyServerManager, DummyWorkloadController, DummyWorkloadExecutor, {
+  capabilities: DUMMY_CAPABILITIES,
   description: 'built-in simulated inference service (Ollama + OpenAI protocols)',
 });
 ServiceFactory.registerService(
@@ -130,11 +178,10 @@ ServiceFactory.registerService(
   OllamaServerManager,
   OllamaWorkloadController,
   OllamaWorkloadExecutor,
-  {
-    description: 'Ollama (native /api/generate, /api/chat)',
-  },
+  { capabilities: OLLAMA_CAPABILITIES, description: 'Ollama (native /api/generate, /api/chat)' },
 );
 ServiceFactory.registerService('vllm', VllmServerManager, VllmWorkloadController, VllmWorkloadExecutor, {
+  capabilities: VLLM_CAPABILITIES,
   description: 'vLLM (OpenAI-compatible API)',
 });
 ServiceFactory.registerService(
@@ -142,7 +189,5 @@ ServiceFactory.registerService(
   LlamacppServerManager,
   LlamacppWorkloadController,
   LlamacppWorkloadExecutor,
-  {
-    description: "llama.cpp's llama-server (OpenAI-compatible API)",
-  },
+  { capabilities: LLAMACPP_CAPABILITIES, description: "llama.cpp's llama-server (OpenAI-compatible API)" },
 );

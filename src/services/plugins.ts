@@ -32,7 +32,9 @@ const loaded = new Map<string, string[]>();
 /**
  * Imports each plugin module (paths relative to `baseDir`, default the working directory) and calls its
  * `register`. Returns the services each one added. A missing file or a module without `register` is E006
- * naming `field` (e.g. `plugins[0]` or `--plugin`). Loading the same file twice is a no-op.
+ * naming `field` (e.g. `plugins[0]` or `--plugin`); so is a `register` that throws, e.g. a service
+ * registered without valid capabilities (the message names the file and `capabilities.<field>`). Loading
+ * the same file twice is a no-op.
  */
 export async function loadPlugins(
   paths: string[],
@@ -63,7 +65,11 @@ export async function loadPlugins(
       throw fail(`plugin ${file} exports no register(hpcbench) function (named export or default)`);
     }
     const before = new Set(ServiceFactory.listServices());
-    await register(pluginApi);
+    try {
+      await register(pluginApi);
+    } catch (err) {
+      throw fail(`plugin ${file}: ${(err as Error)?.message ?? String(err)}`, err);
+    }
     const now = ServiceFactory.listServices().filter((s) => !before.has(s));
     loaded.set(file, now);
     added[p] = now;

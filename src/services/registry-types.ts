@@ -1,4 +1,5 @@
 /** Constructor types of the classes a service registers with the `ServiceFactory`. */
+import type { ServiceCapabilities } from '../contracts/index.js';
 import type { BaseWorkloadController } from '../controller/base-workload-controller.js';
 import type { WorkloadControllerOptions } from '../controller/types.js';
 import type { BaseWorkloadExecutor, WorkloadExecutorOptions } from '../executor/base-workload-executor.js';
@@ -25,8 +26,10 @@ export type WorkloadExecutorClass = new (
 // biome-ignore lint/suspicious/noExplicitAny: each collector takes its own config shape
 export type LogCollectorClass = new (config: any) => BaseLogCollector;
 
-/** Optional extras a service may register besides its three classes. */
+/** What a service registers besides its three classes: its capabilities (required) and optional extras. */
 export interface ServiceExtras {
+  /** The APIs it speaks, its default API, chat protocol, default port, health and metrics paths. */
+  capabilities: ServiceCapabilities;
   description?: string;
   /** Log collector used by `createLogCollector(<service name>, ...)`. */
   logCollectorClass?: LogCollectorClass;

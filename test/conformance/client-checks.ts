@@ -8,6 +8,7 @@ import type { Api, WorkloadSpec } from '../../src/contracts/index.js';
 import { createServiceClient } from '../../src/loadgen/clients/index.js';
 import { newRecord, nowMs } from '../../src/loadgen/record.js';
 import { countTokens } from '../../src/util/tokenizer.js';
+import { capabilitiesOf } from '../helpers/capabilities.js';
 import type { Backend } from './backend.js';
 
 const MAX = 8;
@@ -35,7 +36,7 @@ export function clientChecks(
           stream,
           max_tokens: MAX,
         };
-        const client = createServiceClient(spec);
+        const client = createServiceClient(spec, capabilitiesOf(service));
         try {
           const rec = newRecord({
             id: `conf-${api}-${stream}`,

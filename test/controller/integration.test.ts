@@ -125,11 +125,16 @@ describe('controller + executors + simulated service', () => {
       pollInterval: 0.1,
     });
     await c.verifyClientHealth();
+    sim.engine.clearTraces();
     await c.startWorkload(workload());
     await c.waitForCompletion({ timeout: 60 });
     const m = await c.getMetrics();
     expect(m.total_requests).toBeGreaterThan(0);
     expect(m.total_errors).toBe(0);
     expect(await (await fetch(`${p.url}/metrics/prometheus`)).text()).toMatch(/^acme_requests_total \d+/m);
+    // the executor spoke what the plugin declared: its default api, OpenAI chat
+    expect(new Set(sim.engine.recentTraces().map((t) => `${t.protocol} ${t.endpoint}`))).toEqual(
+      new Set(['openai /v1/chat/completions']),
+    );
   }, 60_000);
 });

@@ -109,6 +109,27 @@ export function recipe(
   };
 }
 
+/**
+ * The simulated service with a known capacity: batch limit B = 4 and a deterministic service time S =
+ * 100 ms per request (5 output tokens, decode step 25 ms, no prefill or model load, batch factor 0), so it
+ * sustains B/S = 40 req/s. `servers` is the recipe's servers section, `workload` the fields that fix S.
+ */
+export const CAPACITY = {
+  rps: 40,
+  servers: {
+    service_config: {
+      max_num_seqs: 4,
+      load_ms: 0,
+      prefill_base_ms: 0,
+      prefill_ms_per_token: 0,
+      decode_step_ms: 25,
+      decode_batch_factor: 0,
+    },
+    health_check: { timeout: 20, interval: 0.2 },
+  },
+  workload: { gen_tokens: 5, prompt_len: 8, ignore_eos: true },
+};
+
 /** The single run folder under a results base folder. */
 export async function onlyRunDir(base: string): Promise<string> {
   const entries = await readdir(base);

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { BaseWorkloadExecutor } from '../../src/executor/base-workload-executor.js';
 import type { LoadEngine, LoadRunLike } from '../../src/executor/load-engine.js';
 import { MetricsRecorder } from '../../src/metrics/recorder.js';
+import { VLLM_CAPABILITIES } from '../../src/services/vllm/index.js';
 
 const TOKEN = 'seam-token';
 
@@ -71,7 +72,12 @@ function post(ex: BaseWorkloadExecutor, path: string, json: unknown = {}) {
 describe('BaseWorkloadExecutor with an injected load engine', () => {
   it('starts the engine with the validated spec and its node, and reports the run through it', async () => {
     const fake = fakeEngine();
-    const ex = new BaseWorkloadExecutor(0, { token: TOKEN, node: 'node7', engine: fake.engine });
+    const ex = new BaseWorkloadExecutor(0, {
+      capabilities: VLLM_CAPABILITIES,
+      token: TOKEN,
+      node: 'node7',
+      engine: fake.engine,
+    });
     expect(await j(post(ex, '/start', body))).toEqual({ status: 'started', threads: 4 });
     expect(fake.calls.sources).toEqual(['node7']);
     expect(fake.calls.specs[0]).toMatchObject({ server_url: 'http://127.0.0.1:9', model: 'm' });
@@ -96,7 +102,11 @@ describe('BaseWorkloadExecutor with an injected load engine', () => {
 
   it('a run that ends by itself keeps its final snapshot', async () => {
     const fake = fakeEngine();
-    const ex = new BaseWorkloadExecutor(0, { token: TOKEN, engine: fake.engine });
+    const ex = new BaseWorkloadExecutor(0, {
+      capabilities: VLLM_CAPABILITIES,
+      token: TOKEN,
+      engine: fake.engine,
+    });
     await post(ex, '/start', body);
     fake.finish();
     await new Promise((r) => setImmediate(r));
@@ -107,7 +117,11 @@ describe('BaseWorkloadExecutor with an injected load engine', () => {
 
   it('a run that fails is reported in /status with its error, and a new workload may start', async () => {
     const fake = fakeEngine();
-    const ex = new BaseWorkloadExecutor(0, { token: TOKEN, engine: fake.engine });
+    const ex = new BaseWorkloadExecutor(0, {
+      capabilities: VLLM_CAPABILITIES,
+      token: TOKEN,
+      engine: fake.engine,
+    });
     await post(ex, '/start', body);
     fake.fail(new Error('dataset vanished'));
     await new Promise((r) => setImmediate(r));

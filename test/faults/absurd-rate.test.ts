@@ -7,18 +7,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Sandbox } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { TOKEN, useSandbox } from './helpers.js';
 
-let box: Sandbox;
-beforeAll(async () => {
-  box = await Sandbox.create('hpcbench-faults-rate-');
-});
-afterAll(async () => {
-  await box.close();
-});
-
-const TOKEN = 'faults-rate-token';
+const sandbox = useSandbox('hpcbench-faults-rate-');
 const IN_FLIGHT = 64;
 
 interface Status {
@@ -45,6 +37,7 @@ function peak(requests: { arrived_ms: number; end_ms: number }[]): number {
 
 describe('an executor given a rate no executor reaches', () => {
   it('answers /status in warmup and while measuring, and exits on SIGTERM', async () => {
+    const box = sandbox();
     const sim = await box.startSim('sim', ['--load-ms', '0']);
     const ex = await box.startSelf(
       'executor-absurd',

@@ -12,6 +12,7 @@ import type { RequestRecord, WorkloadSpec } from '../../src/contracts/index.js';
 import { BACKOFF, Backoff } from '../../src/loadgen/run/backoff.js';
 import { startLoad } from '../../src/loadgen/run/load-run.js';
 import { type Closable, refusedPort, scriptedServer } from '../fixtures/net-conditions.js';
+import { withCaps } from '../helpers/capabilities.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hpcbench-backoff-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -71,7 +72,9 @@ describe('closed loop against a dead server', () => {
   it('backs off, every attempt a record; E008 after unreachable_timeout stops the run', async () => {
     const url = `http://127.0.0.1:${await refusedPort()}`;
     const path = join(dir, 'dead.jsonl');
-    const run = startLoad(spec(url, { duration: 30, unreachable_timeout: 1, records_path: path }));
+    const run = startLoad(
+      ...withCaps(spec(url, { duration: 30, unreachable_timeout: 1, records_path: path })),
+    );
     const snap = await run.done;
     const status = run.status();
     expect(status.error).toMatch(
@@ -96,7 +99,9 @@ describe('closed loop against a 503 storm', () => {
       }),
       async (s) => {
         const path = join(dir, '503.jsonl');
-        const run = startLoad(spec(s.url, { duration: 2, unreachable_timeout: 0.5, records_path: path }));
+        const run = startLoad(
+          ...withCaps(spec(s.url, { duration: 2, unreachable_timeout: 0.5, records_path: path })),
+        );
         const snap = await run.done;
         expect(run.status().error).toBeUndefined();
         const recs = records(path);
@@ -118,7 +123,9 @@ describe('a server that hangs on generation', () => {
       }),
       async (s) => {
         const path = join(dir, 'hang.jsonl');
-        const run = startLoad(spec(s.url, { duration: 0.5, grace_period: 0.3, records_path: path }));
+        const run = startLoad(
+          ...withCaps(spec(s.url, { duration: 0.5, grace_period: 0.3, records_path: path })),
+        );
         const snap = await run.done;
         const recs = records(path);
         expect(snap.counters.sent).toBe(4);

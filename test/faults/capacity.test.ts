@@ -3,18 +3,12 @@
  * (LOCAL_EXECUTOR_MB each) is E006 naming the number that fits, before any process or results folder.
  */
 import { readdir } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkLocalCapacity, LOCAL_EXECUTOR_MB } from '../../src/launch/local/local-launcher.js';
 import type { RunPlan } from '../../src/orchestrator/run-plan.js';
-import { hasStackTrace, recipe, runCli, Sandbox } from './helpers.js';
+import { hasStackTrace, recipe, runCli, useSandbox } from './helpers.js';
 
-let box: Sandbox;
-beforeAll(async () => {
-  box = await Sandbox.create('hpcbench-faults-cap-');
-});
-afterAll(async () => {
-  await box.close();
-});
+const sandbox = useSandbox('hpcbench-faults-cap-');
 
 describe('local capacity', () => {
   it('names the number of executors that fits', () => {
@@ -27,6 +21,7 @@ describe('local capacity', () => {
   });
 
   it('hpcbench run with 4000 local executors: E006 before anything starts', async () => {
+    const box = sandbox();
     const file = await box.writeRecipe(
       'huge.yaml',
       recipe(

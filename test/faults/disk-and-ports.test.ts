@@ -7,17 +7,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { selfCommand } from '../../src/util/self.js';
-import { hasStackTrace, onlyRunDir, readJson, recipe, runCli, Sandbox } from './helpers.js';
+import { hasStackTrace, localRecipe, onlyRunDir, readJson, runCli, TOKEN, useSandbox } from './helpers.js';
 
-let box: Sandbox;
-beforeAll(async () => {
-  box = await Sandbox.create('hpcbench-faults-disk-');
-});
-afterAll(async () => {
-  await box.close();
-});
+const sandbox = useSandbox('hpcbench-faults-disk-');
 
 describe('a port already in use', () => {
   it('serve and executor: E006 naming the port, no stack trace, exit 1', async () => {
@@ -29,7 +23,7 @@ describe('a port already in use', () => {
         ['serve', 'dummy', '--host', '127.0.0.1', '--port', String(port)],
         ['executor', '--service', 'dummy', '--host', '127.0.0.1', '--port', String(port)],
       ]) {
-        const r = await runCli(args, { timeout: 30_000, env: { HPCBENCH_TOKEN: 'faults-port-token' } });
+        const r = await runCli(args, { timeout: 30_000, env: { HPCBENCH_TOKEN: TOKEN } });
         expect(r.exitCode, r.all).toBe(1);
         expect(r.stderr).toMatch(new RegExp(`^E006: port ${port} on 127\\.0\\.0\\.1 is already in use`, 'm'));
         expect(hasStackTrace(r.all)).toBe(false);
@@ -46,18 +40,13 @@ async function filesUnder(dir: string): Promise<string[]> {
 
 describe('disk full (file-size limit)', () => {
   it('typed error or degraded benchmark, final run.json, no .tmp files, whole-line records', async () => {
+    const box = sandbox();
     const file = await box.writeRecipe(
       'disk.yaml',
-      recipe(
+      localRecipe(
         'disk',
         { duration: '4s', warmup: '0s', clients_per_node: 8, gen_tokens: 2 },
-        {
-          orchestration: { mode: 'local', node_allocation: { servers: { nodes: 1 }, clients: { nodes: 1 } } },
-          servers: {
-            service_config: { load_ms: 0, decode_step_ms: 1, prefill_ms_per_token: 0 },
-            health_check: { timeout: 20, interval: 0.2 },
-          },
-        },
+        { load_ms: 0, decode_step_ms: 1, prefill_ms_per_token: 0 },
       ),
     );
     const base = box.path('r-disk');

@@ -7,59 +7,29 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/exit-codes.js';
-import { onlyRunDir, readJson, recipe, recordCounts, runCli, Sandbox } from './helpers.js';
+import {
+  expectCountsMatch,
+  localRecipe,
+  onlyRunDir,
+  orchestrateOne,
+  readJson,
+  recipe,
+  runCli,
+  TOKEN,
+  useSandbox,
+} from './helpers.js';
 
-let box: Sandbox;
-beforeAll(async () => {
-  box = await Sandbox.create('hpcbench-faults-');
-});
-afterAll(async () => {
-  await box.close();
-});
-
-const TOKEN = 'faults-exit-token';
-
-async function orchestrate(simPort: number, executorPort: number, file: string, results: string) {
-  return runCli(
-    [
-      'orchestrate',
-      '--server-nodes',
-      `127.0.0.1:${simPort}`,
-      '--client-nodes',
-      `127.0.0.1:${executorPort}`,
-      '--workload-config-file',
-      file,
-      '--timeout',
-      '30',
-      '--quiet',
-      '--results-dir',
-      box.path(results),
-    ],
-    { env: { HPCBENCH_TOKEN: TOKEN }, timeout: 90_000 },
-  );
-}
-
-async function expectCountsMatch(run: string, bench: string) {
-  const summary = await readJson(join(run, 'benchmarks', bench, 'summary.json'));
-  const rec = await recordCounts(run, bench);
-  expect(rec.sent).toBe(rec.ok + rec.failed + rec.cancelled);
-  expect(summary.requests).toEqual({
-    sent: rec.sent,
-    ok: rec.ok,
-    failed: rec.failed,
-    cancelled: rec.cancelled,
-  });
-  return summary;
-}
+const sandbox = useSandbox('hpcbench-faults-');
 
 describe('exit codes follow the run status (orchestrate)', () => {
   it('every request failing: benchmark and run failed, exit 1 = run.json exit_code', async () => {
+    const box = sandbox();
     const sim = await box.startSim('sim-fail', ['--error-rate', '1', '--load-ms', '0']);
     const ex = await box.startExecutor('x1', TOKEN);
     const file = await box.writeRecipe('fail.yaml', recipe('fail', { duration: '1s', warmup: '0s' }));
-    const res = await orchestrate(sim.port, ex.port, file, 'r-fail');
+    const res = await orchestrateOne(box, `127.0.0.1:${sim.port}`, ex.port, file, 'r-fail');
     expect(res.exitCode, res.all).toBe(EXIT_CODES.failure);
     expect(res.all).toMatch(/benchmark default failed: no request succeeded: \d+ sent/);
     const run = await onlyRunDir(box.path('r-fail'));
@@ -73,6 +43,7 @@ describe('exit codes follow the run status (orchestrate)', () => {
   }, 120_000);
 
   it('30% errors: degraded under the default limit, completed under max_error_rate 0.6; exit 3', async () => {
+    const box = sandbox();
     const sim = await box.startSim('sim-some', ['--error-rate', '0.3', '--load-ms', '0', '--seed', '7']);
     const ex = await box.startExecutor('x2', TOKEN);
     const file = await box.writeRecipe(
@@ -85,7 +56,7 @@ describe('exit codes follow the run status (orchestrate)', () => {
         benchmark_suite: [{ name: 'strict' }, { name: 'lenient', max_error_rate: 0.6 }],
       }),
     );
-    const res = await orchestrate(sim.port, ex.port, file, 'r-some');
+    const res = await orchestrateOne(box, `127.0.0.1:${sim.port}`, ex.port, file, 'r-some');
     expect(res.exitCode, res.all).toBe(EXIT_CODES.degraded);
     const run = await onlyRunDir(box.path('r-some'));
     const runJson = await readJson(join(run, 'run.json'));
@@ -102,6 +73,7 @@ describe('exit codes follow the run status (orchestrate)', () => {
 
 describe('orchestration.on_failure', () => {
   it('stop: the benchmarks after a failed one are skipped with the reason; run failed, exit 1', async () => {
+    const box = sandbox();
     const sim = await box.startSim('sim-stop', ['--error-rate', '1', '--load-ms', '0']);
     const ex = await box.startExecutor('x3', TOKEN);
     const suite = {
@@ -113,7 +85,7 @@ describe('orchestration.on_failure', () => {
       'stop.yaml',
       recipe('stop', suite, { orchestration: { ...recipe('x').orchestration, on_failure: 'stop' } }),
     );
-    const res = await orchestrate(sim.port, ex.port, file, 'r-stop');
+    const res = await orchestrateOne(box, `127.0.0.1:${sim.port}`, ex.port, file, 'r-stop');
     expect(res.exitCode, res.all).toBe(EXIT_CODES.failure);
     const run = await onlyRunDir(box.path('r-stop'));
     const runJson = await readJson(join(run, 'run.json'));
@@ -135,7 +107,7 @@ describe('orchestration.on_failure', () => {
 
     // the default (continue) runs every benchmark
     const go = await box.writeRecipe('go.yaml', recipe('go', suite));
-    const all = await orchestrate(sim.port, ex.port, go, 'r-go');
+    const all = await orchestrateOne(box, `127.0.0.1:${sim.port}`, ex.port, go, 'r-go');
     expect(all.exitCode, all.all).toBe(EXIT_CODES.failure);
     const goJson = await readJson(join(await onlyRunDir(box.path('r-go')), 'run.json'));
     expect(goJson.benchmarks.map((b: { status: string }) => b.status)).toEqual([
@@ -148,18 +120,13 @@ describe('orchestration.on_failure', () => {
 
 describe('exit codes follow the run status (run)', () => {
   it('a degraded local run exits 3 and writes exit_code 3', async () => {
+    const box = sandbox();
     const file = await box.writeRecipe(
       'local.yaml',
-      recipe(
+      localRecipe(
         'local',
         { duration: '2s', warmup: '0s', clients_per_node: 2, gen_tokens: 4 },
-        {
-          orchestration: { mode: 'local', node_allocation: { servers: { nodes: 1 }, clients: { nodes: 1 } } },
-          servers: {
-            service_config: { error_rate: 0.3, load_ms: 0, seed: 3 },
-            health_check: { timeout: 20, interval: 0.2 },
-          },
-        },
+        { error_rate: 0.3, load_ms: 0, seed: 3 },
       ),
     );
     const res = await runCli(['run', file, '--quiet', '--results-dir', box.path('r-local')], {

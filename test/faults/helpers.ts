@@ -57,6 +57,17 @@ export function orchestrate(
   );
 }
 
+/** `orchestrate` against one server (`host:port`) and one executor on 127.0.0.1. */
+export function orchestrateOne(
+  box: Sandbox,
+  server: string,
+  executorPort: number,
+  file: string,
+  results: string,
+): Promise<CliResult> {
+  return orchestrate(box, { servers: [server], clients: [`127.0.0.1:${executorPort}`], file, results });
+}
+
 /** A local recipe (one simulated server, one executor) whose simulator gets `simulator` settings. */
 export function localRecipe(
   scenario: string,

@@ -5,44 +5,25 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigValidationError } from '../../src/errors.js';
 import { Orchestrator } from '../../src/orchestrator/orchestrator.js';
-import { onlyRunDir, readJson, readLines, recipe, runCli, Sandbox } from './helpers.js';
+import { onlyRunDir, orchestrate, readJson, readLines, recipe, TOKEN, useSandbox } from './helpers.js';
 
-let box: Sandbox;
-beforeAll(async () => {
-  box = await Sandbox.create('hpcbench-faults-id-');
-});
-afterAll(async () => {
-  await box.close();
-});
-
-const TOKEN = 'faults-identity-token';
+const sandbox = useSandbox('hpcbench-faults-id-');
 
 describe('two executors on one host', () => {
   it('named host:port, one records file and one per_client row each', async () => {
+    const box = sandbox();
     const sim = await box.startSim();
     const [a, b] = await Promise.all([box.startExecutor('ea', TOKEN), box.startExecutor('eb', TOKEN)]);
     const file = await box.writeRecipe('id.yaml', recipe('id', { duration: '2s', warmup: '0s' }));
-    const res = await runCli(
-      [
-        'orchestrate',
-        '--server-nodes',
-        `127.0.0.1:${sim.port}`,
-        '--client-nodes',
-        `127.0.0.1:${a.port}`,
-        `127.0.0.1:${b.port}`,
-        '--workload-config-file',
-        file,
-        '--timeout',
-        '30',
-        '--quiet',
-        '--results-dir',
-        box.path('r-id'),
-      ],
-      { env: { HPCBENCH_TOKEN: TOKEN }, timeout: 90_000 },
-    );
+    const res = await orchestrate(box, {
+      servers: [`127.0.0.1:${sim.port}`],
+      clients: [`127.0.0.1:${a.port}`, `127.0.0.1:${b.port}`],
+      file,
+      results: 'r-id',
+    });
     expect(res.exitCode, res.all).toBe(0);
     const run = await onlyRunDir(box.path('r-id'));
     const names = [`127.0.0.1:${a.port}`, `127.0.0.1:${b.port}`];

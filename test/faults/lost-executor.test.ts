@@ -16,6 +16,7 @@ import {
   readLines,
   recipe,
   recordCounts,
+  TOKEN,
   untilOk,
   useSandbox,
 } from './helpers.js';
@@ -32,7 +33,7 @@ describe('an executor killed mid-benchmark', () => {
   it('the benchmark is degraded with the loss named, every measured request counted; the run goes on', async () => {
     const box = sandbox();
     const sim = await box.startSim('sim', ['--load-ms', '0']);
-    const [a, b] = await Promise.all([box.startExecutor('keep'), box.startExecutor('dies')]);
+    const [a, b] = await Promise.all([box.startExecutor('keep', TOKEN), box.startExecutor('dies', TOKEN)]);
     const file = await box.writeRecipe(
       'lost.yaml',
       recipe('lost', {

@@ -9,19 +9,13 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/exit-codes.js';
 import { selfCommand } from '../../src/util/self.js';
 import { refusedPort } from '../fixtures/net-conditions.js';
-import { gone, readJson, recipe, Sandbox } from './helpers.js';
+import { gone, readJson, recipe, until, useSandbox } from './helpers.js';
 
-let box: Sandbox;
-beforeAll(async () => {
-  box = await Sandbox.create('hpcbench-faults-sig-');
-});
-afterAll(async () => {
-  await box.close();
-});
+const sandbox = useSandbox('hpcbench-faults-sig-');
 
 function start(file: string, base: string) {
   const self = selfCommand('run', file, '--results-dir', base);
@@ -31,16 +25,6 @@ function start(file: string, base: string) {
     out += d.toString();
   });
   return { cli, output: () => out };
-}
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const v = await f();
-    if (v !== undefined) return v;
-    await sleep(20);
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 async function runDirOf(base: string): Promise<string | undefined> {
@@ -66,6 +50,7 @@ async function pidsOf(run: string): Promise<number[]> {
 
 describe('signals at every phase of hpcbench run', () => {
   it('SIGTERM while waiting for server health: the wait was visible; ends at once, run.json interrupted', async () => {
+    const box = sandbox();
     const port = await refusedPort();
     const file = await box.writeRecipe(
       'health.yaml',
@@ -107,6 +92,7 @@ describe('signals at every phase of hpcbench run', () => {
   }, 120_000);
 
   it('SIGINT during launch: run.json written (interrupted, exit 130), no child left', async () => {
+    const box = sandbox();
     const file = await box.writeRecipe('launch.yaml', recipe('launch', { duration: '30s', warmup: '0s' }));
     const base = box.path('r-launch');
     const { cli } = start(file, base);
@@ -130,6 +116,7 @@ describe('signals at every phase of hpcbench run', () => {
   }, 120_000);
 
   it('SIGINT during warmup: interrupted in warmup, no "all requests failed" verdict', async () => {
+    const box = sandbox();
     const file = await box.writeRecipe('warm.yaml', recipe('warm', { duration: '5s', warmup: '60s' }));
     const base = box.path('r-warm');
     const { cli, output } = start(file, base);
@@ -157,6 +144,7 @@ describe('signals at every phase of hpcbench run', () => {
   }, 120_000);
 
   it('SIGKILL during launch: the watchdog, started before the first child, stops every child', async () => {
+    const box = sandbox();
     const file = await box.writeRecipe('kill.yaml', recipe('kill', { duration: '30s', warmup: '0s' }));
     const base = box.path('r-kill');
     const { cli } = start(file, base);

@@ -42,6 +42,13 @@ export interface PageReport {
   requests: string[];
   plots: DrawnPlot[];
   text: string;
+  /** Per selector given to `open`, every matching element's text and attributes, in document order. */
+  elements: Record<string, PageElement[]>;
+}
+
+export interface PageElement {
+  text: string;
+  attrs: Record<string, string>;
 }
 
 export class ReportBrowser {
@@ -70,11 +77,21 @@ export class ReportBrowser {
     return new ReportBrowser(context, profile);
   }
 
-  /** Opens the file, waits for the plots, and saves a full-page screenshot to `screenshot` when given. */
-  async open(file: string, screenshot?: string): Promise<PageReport> {
+  /**
+   * Opens the file, waits for the plots, reads the elements matching each of `select` and saves a
+   * full-page screenshot to `screenshot` when given.
+   */
+  async open(file: string, screenshot?: string, select: string[] = []): Promise<PageReport> {
     const page = await this.context.newPage();
     const url = pathToFileURL(file).href;
-    const out: PageReport = { consoleErrors: [], pageErrors: [], requests: [], plots: [], text: '' };
+    const out: PageReport = {
+      consoleErrors: [],
+      pageErrors: [],
+      requests: [],
+      plots: [],
+      text: '',
+      elements: {},
+    };
     page.on('console', (m) => {
       if (m.type() === 'error' || m.type() === 'warning') out.consoleErrors.push(`${m.type()}: ${m.text()}`);
     });
@@ -101,6 +118,15 @@ export class ReportBrowser {
       }));
     });
     out.text = (await page.textContent('body')) ?? '';
+    for (const sel of select)
+      out.elements[sel] = await page.$$eval(sel, (els) =>
+        els.map((e) => ({
+          text: (e.textContent ?? '').trim(),
+          attrs: Object.fromEntries(
+            Array.from(e.attributes as ArrayLike<{ name: string; value: string }>, (a) => [a.name, a.value]),
+          ),
+        })),
+      );
     if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
     await page.close();
     return out;

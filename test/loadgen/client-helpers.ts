@@ -3,6 +3,7 @@
 import type { RequestRecord, WorkloadSpec } from '../../src/contracts/index.js';
 import { createServiceClient } from '../../src/loadgen/clients/index.js';
 import { newRecord, nowMs } from '../../src/loadgen/record.js';
+import { capabilitiesOf } from '../helpers/capabilities.js';
 
 export function spec(url: string, extra: Partial<WorkloadSpec> = {}): WorkloadSpec {
   return {
@@ -21,7 +22,7 @@ export async function sendOne(
   s: WorkloadSpec,
   opts: { prompt?: string; maxTokens?: number; signal?: AbortSignal } = {},
 ): Promise<RequestRecord> {
-  const client = createServiceClient(s);
+  const client = createServiceClient(s, capabilitiesOf(s.service));
   const rec = newRecord({
     id: 'x-1',
     benchmark: s.benchmark,

@@ -7,6 +7,7 @@ import type { RequestRecord } from '../../src/contracts/index.js';
 import { createServiceClient } from '../../src/loadgen/clients/index.js';
 import { newRecord, nowMs } from '../../src/loadgen/record.js';
 import { countTokens } from '../../src/util/tokenizer.js';
+import { capabilitiesOf } from '../helpers/capabilities.js';
 import { sendOne, spec } from './client-helpers.js';
 import { type StreamServer, sse, startStreamServer } from './stream-server.js';
 
@@ -89,7 +90,7 @@ describe('cancellation', () => {
       steps: [{ delay: 300, data: JSON.stringify({ choices: [{ text: 'slow' }] }) }],
     }));
     // one user: one connection, so the second request waits for the first
-    const client = createServiceClient(spec(srv.url, { stream: false }));
+    const client = createServiceClient(spec(srv.url, { stream: false }), capabilitiesOf('vllm'));
     const rec = (id: string): RequestRecord => {
       const r = newRecord({
         id,

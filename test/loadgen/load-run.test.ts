@@ -12,6 +12,7 @@ import { executorSchedule } from '../../src/loadgen/schedule/share.js';
 import { LATE_MS, MetricsRecorder } from '../../src/metrics/recorder.js';
 import { summarize } from '../../src/metrics/summarize.js';
 import { type DummyServer, startDummyServer } from '../../src/services/dummy/sim/index.js';
+import { withCaps } from '../helpers/capabilities.js';
 import { specFrom } from '../helpers/spec.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hpcbench-load-'));
@@ -83,11 +84,10 @@ describe('closed loop against the simulator', () => {
     const path = join(dir, 'closed.jsonl');
     const seen: boolean[] = [];
     const run = startLoad(
-      spec(sim.url, { clients_per_node: 3, warmup: 0.4, duration: 1, records_path: path }),
-      {
+      ...withCaps(spec(sim.url, { clients_per_node: 3, warmup: 0.4, duration: 1, records_path: path }), {
         source: 'n1',
         onRecord: (r) => seen.push(r.warmup),
-      },
+      }),
     );
     expect(run.threads).toBe(3);
     expect(run.status().phase).toBe('warmup');
@@ -117,8 +117,9 @@ describe('closed loop against the simulator', () => {
   it('think time between requests and max_requests split across executors', async () => {
     sim = await startDummyServer({ load_ms: 0, decode_step_ms: 1 });
     const path = join(dir, 'think.jsonl');
-    const snap = await startLoad(spec(sim.url, { sleep_seconds: 0.3, duration: 1.5, records_path: path }))
-      .done;
+    const snap = await startLoad(
+      ...withCaps(spec(sim.url, { sleep_seconds: 0.3, duration: 1.5, records_path: path })),
+    ).done;
     const lines = readRecords(path).sort((a, b) => a.sent - b.sent);
     expect(lines.length).toBe(snap.counters.sent);
     // one user: each gap is the think time, not less, and not a second one (slack < the think time)
@@ -131,13 +132,15 @@ describe('closed loop against the simulator', () => {
     expect(snap.counters.sent).toBeLessThanOrEqual(5);
     expect(snap.counters.sent).toBeGreaterThanOrEqual(3);
     const capped = await startLoad(
-      spec(sim.url, {
-        clients_per_node: 4,
-        duration: 0,
-        max_requests: 21,
-        executor_count: 2,
-        executor_index: 0,
-      }),
+      ...withCaps(
+        spec(sim.url, {
+          clients_per_node: 4,
+          duration: 0,
+          max_requests: 21,
+          executor_count: 2,
+          executor_index: 0,
+        }),
+      ),
     ).done;
     expect(capped.counters.sent).toBe(11);
   });
@@ -145,7 +148,7 @@ describe('closed loop against the simulator', () => {
   it('stop() cancels in-flight requests, which count as cancelled', async () => {
     sim = await startDummyServer({ load_ms: 0, decode_step_ms: 50 });
     const run = startLoad(
-      spec(sim.url, { clients_per_node: 5, duration: 30, max_tokens: 1000, prompts: undefined }),
+      ...withCaps(spec(sim.url, { clients_per_node: 5, duration: 30, max_tokens: 1000, prompts: undefined })),
     );
     await new Promise((r) => setTimeout(r, 300));
     expect(run.status().requests_sent).toBe(5);
@@ -161,14 +164,16 @@ describe('closed loop against the simulator', () => {
     sim = await startDummyServer({ load_ms: 0, decode_step_ms: 5000 });
     const path = join(dir, 'timeout.jsonl');
     const snap = await startLoad(
-      spec(sim.url, {
-        clients_per_node: 2,
-        duration: 0.1,
-        request_timeout: 0.3,
-        max_tokens: 100,
-        prompts: undefined,
-        records_path: path,
-      }),
+      ...withCaps(
+        spec(sim.url, {
+          clients_per_node: 2,
+          duration: 0.1,
+          request_timeout: 0.3,
+          max_tokens: 100,
+          prompts: undefined,
+          records_path: path,
+        }),
+      ),
     ).done;
     expect(snap.counters).toMatchObject({ sent: 2, ok: 0, failed: 2, cancelled: 0 });
     expect(snap.errors_by_reason).toEqual({ timeout: 2 });
@@ -182,7 +187,9 @@ describe('closed loop against the simulator', () => {
 
   it('server failures are counted by reason and excluded from latency', async () => {
     sim = await startDummyServer({ load_ms: 0, decode_step_ms: 1, error_rate: 0.3, seed: 3 });
-    const snap = await startLoad(spec(sim.url, { clients_per_node: 2, duration: 0, max_requests: 60 })).done;
+    const snap = await startLoad(
+      ...withCaps(spec(sim.url, { clients_per_node: 2, duration: 0, max_requests: 60 })),
+    ).done;
     expect(snap.counters.sent).toBe(60);
     expect(snap.counters.failed).toBeGreaterThan(5);
     expect(Object.values(snap.errors_by_reason).reduce((a, b) => a + b, 0)).toBe(snap.counters.failed);
@@ -195,14 +202,16 @@ describe('open loop against the simulator', () => {
     sim = await startDummyServer({ load_ms: 0, decode_step_ms: 1 });
     const path = join(dir, 'open.jsonl');
     const run = startLoad(
-      spec(sim.url, {
-        target_rps: 80,
-        request_distribution: 'constant',
-        executor_count: 2,
-        executor_index: 1,
-        duration: 1.5,
-        records_path: path,
-      }),
+      ...withCaps(
+        spec(sim.url, {
+          target_rps: 80,
+          request_distribution: 'constant',
+          executor_count: 2,
+          executor_index: 1,
+          duration: 1.5,
+          records_path: path,
+        }),
+      ),
     );
     const snap = await run.done;
     const lines = readRecords(path);
@@ -232,15 +241,17 @@ describe('open loop against the simulator', () => {
     sim = await startDummyServer({ load_ms: 0, decode_step_ms: 40 });
     const path = join(dir, 'capped.jsonl');
     const snap = await startLoad(
-      spec(sim.url, {
-        target_rps: 50,
-        request_distribution: 'constant',
-        max_concurrency: 1,
-        duration: 1,
-        max_tokens: 5,
-        prompts: undefined,
-        records_path: path,
-      }),
+      ...withCaps(
+        spec(sim.url, {
+          target_rps: 50,
+          request_distribution: 'constant',
+          max_concurrency: 1,
+          duration: 1,
+          max_tokens: 5,
+          prompts: undefined,
+          records_path: path,
+        }),
+      ),
     ).done;
     const lines = readRecords(path);
     // each request takes ~200 ms, so one at a time is far below 50/s
@@ -303,31 +314,35 @@ describe('open loop: max_requests and warmup', () => {
     sim = await startDummyServer({ load_ms: 0, decode_step_ms: 1 });
     // no time limit: the quota stops the run, every send made, none dropped
     const quota = await startLoad(
-      spec(sim.url, {
-        target_rps: 200,
-        request_distribution: 'constant',
-        duration: 0,
-        max_requests: 21,
-        executor_count: 2,
-        executor_index: 0,
-      }),
+      ...withCaps(
+        spec(sim.url, {
+          target_rps: 200,
+          request_distribution: 'constant',
+          duration: 0,
+          max_requests: 21,
+          executor_count: 2,
+          executor_index: 0,
+        }),
+      ),
     ).done;
     expect(quota.counters).toMatchObject({ sent: 11, dropped_sends: 0 });
     await sim.close();
     // 50 arrivals in 1 s, but one slow request at a time: the unsent ones are dropped up to the share only
     sim = await startDummyServer({ load_ms: 0, decode_step_ms: 40 });
     const capped = await startLoad(
-      spec(sim.url, {
-        target_rps: 100,
-        request_distribution: 'constant',
-        max_concurrency: 1,
-        duration: 1,
-        max_tokens: 5,
-        prompts: undefined,
-        max_requests: 20,
-        executor_count: 2,
-        executor_index: 1,
-      }),
+      ...withCaps(
+        spec(sim.url, {
+          target_rps: 100,
+          request_distribution: 'constant',
+          max_concurrency: 1,
+          duration: 1,
+          max_tokens: 5,
+          prompts: undefined,
+          max_requests: 20,
+          executor_count: 2,
+          executor_index: 1,
+        }),
+      ),
     ).done;
     expect(capped.counters.sent).toBeLessThan(10);
     expect(capped.counters.sent + capped.counters.dropped_sends).toBe(10);
@@ -337,13 +352,15 @@ describe('open loop: max_requests and warmup', () => {
     sim = await startDummyServer({ load_ms: 0, decode_step_ms: 1 });
     const path = join(dir, 'open-warmup.jsonl');
     const snap = await startLoad(
-      spec(sim.url, {
-        target_rps: 40,
-        request_distribution: 'constant',
-        warmup: 0.5,
-        duration: 0.5,
-        records_path: path,
-      }),
+      ...withCaps(
+        spec(sim.url, {
+          target_rps: 40,
+          request_distribution: 'constant',
+          warmup: 0.5,
+          duration: 0.5,
+          records_path: path,
+        }),
+      ),
     ).done;
     const lines = readRecords(path);
     const warm = lines.filter((l) => l.warmup);

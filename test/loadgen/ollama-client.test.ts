@@ -4,6 +4,7 @@ import { createServiceClient } from '../../src/loadgen/clients/index.js';
 import { deriveMetrics } from '../../src/metrics/derive.js';
 import { planFromRecipe } from '../../src/orchestrator/index.js';
 import { countTokens } from '../../src/util/tokenizer.js';
+import { capabilitiesOf } from '../helpers/capabilities.js';
 import { sendOne, spec } from './client-helpers.js';
 import { ndjson, type StreamServer, startStreamServer } from './stream-server.js';
 
@@ -200,7 +201,7 @@ describe('Ollama client: NDJSON', () => {
 
   it('which client each service gets; impossible api choices are E006', () => {
     const pick = (service: string, api?: 'completions' | 'chat' | 'generate') =>
-      createServiceClient(spec('http://127.0.0.1:9', { service, api }));
+      createServiceClient(spec('http://127.0.0.1:9', { service, api }), capabilitiesOf(service));
     expect(pick('ollama')).toMatchObject({ api: 'generate', stream: true });
     expect(pick('vllm').api).toBe('completions');
     expect(pick('llamacpp', 'chat').api).toBe('chat');

@@ -7,6 +7,7 @@ import { afterEach, expect, it } from 'vitest';
 import { createServiceClient } from '../../src/loadgen/clients/index.js';
 import { newRecord, nowMs } from '../../src/loadgen/record.js';
 import { type DummyServer, startDummyServer } from '../../src/services/dummy/sim/index.js';
+import { capabilitiesOf } from '../helpers/capabilities.js';
 import { spec } from './client-helpers.js';
 
 let sim: DummyServer | undefined;
@@ -17,7 +18,11 @@ afterEach(async () => {
 
 it('a request queued behind another on the only connection is stamped sent when it is written', async () => {
   sim = await startDummyServer({ load_ms: 0, prefill_base_ms: 0, decode_step_ms: 20 });
-  const client = createServiceClient(spec(sim.url, { service: 'dummy', model: 'dummy-model' }), 1);
+  const client = createServiceClient(
+    spec(sim.url, { service: 'dummy', model: 'dummy-model' }),
+    capabilitiesOf('dummy'),
+    1,
+  );
   const recs = ['s-1', 's-2'].map((id) =>
     newRecord({
       id,

@@ -7,6 +7,7 @@ import { createServer, type Socket } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
 import { createServiceClient } from '../../src/loadgen/clients/index.js';
 import { newRecord, nowMs } from '../../src/loadgen/record.js';
+import { capabilitiesOf } from '../helpers/capabilities.js';
 import { spec } from './client-helpers.js';
 
 const body = JSON.stringify({
@@ -39,7 +40,10 @@ it('a request on a silently closed keep-alive connection is retried once and suc
     server.close();
   };
   const { port } = server.address() as { port: number };
-  const client = createServiceClient(spec(`http://127.0.0.1:${port}`, { stream: false }));
+  const client = createServiceClient(
+    spec(`http://127.0.0.1:${port}`, { stream: false }),
+    capabilitiesOf('vllm'),
+  );
   const records = [];
   for (let i = 0; i < 2; i++) {
     const rec = newRecord({

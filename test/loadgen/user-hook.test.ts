@@ -6,6 +6,7 @@ import { nowMs } from '../../src/loadgen/record.js';
 import { startLoad } from '../../src/loadgen/run/load-run.js';
 import type { RunUser } from '../../src/loadgen/run/user-hook.js';
 import { type DummyServer, startDummyServer } from '../../src/services/dummy/sim/index.js';
+import { withCaps } from '../helpers/capabilities.js';
 
 let sim: DummyServer | undefined;
 afterEach(async () => {
@@ -63,7 +64,8 @@ describe('runUser', () => {
       }
     };
     const records: { executor: string; server: string; status: string; output_tokens: number }[] = [];
-    const snap = await startLoad(spec(sim.url), { runUser, onRecord: (r) => records.push(r) }).done;
+    const snap = await startLoad(...withCaps(spec(sim.url), { runUser, onRecord: (r) => records.push(r) }))
+      .done;
     expect(calls.sort()).toEqual([0, 1, 2]);
     expect(made[1]).toBeGreaterThan(0);
     expect(made[2]).toBeGreaterThan(0);
@@ -80,9 +82,11 @@ describe('runUser', () => {
         throw new Error('custom client broke');
       });
     };
-    const snap = await startLoad(spec(sim.url, { load: { mode: 'closed', clients_per_node: 2 } }), {
-      runUser,
-    }).done;
+    const snap = await startLoad(
+      ...withCaps(spec(sim.url, { load: { mode: 'closed', clients_per_node: 2 } }), {
+        runUser,
+      }),
+    ).done;
     expect(snap.counters).toMatchObject({ sent: 2, failed: 2, ok: 0 });
     expect(snap.errors_by_reason).toEqual({ client_error: 2 });
   });
@@ -91,7 +95,9 @@ describe('runUser', () => {
     const runUser: RunUser = async () => {};
     let err: unknown;
     try {
-      startLoad(spec('http://127.0.0.1:9', { load: { mode: 'open', target_rps: 5 } }), { runUser });
+      startLoad(
+        ...withCaps(spec('http://127.0.0.1:9', { load: { mode: 'open', target_rps: 5 } }), { runUser }),
+      );
     } catch (e) {
       err = e;
     }

@@ -98,7 +98,7 @@ describe('summary table', () => {
     const text = renderSummaryTable(results);
     const lines = text.trimEnd().split('\n');
     for (const l of lines) expect(l.length, l).toBeLessThanOrEqual(120);
-    expect(lines[1]).toMatch(/load.*goodput.*tok\/s TTFT ms\s+achieved\/s$/);
+    expect(lines[1]).toMatch(/load.*goodput.*tok\/s TTFT ms\s+achieved\/s sat\.$/);
     // too wide with the full names: the values (under the keys, shortened to fit)
     expect(lines[1]).toMatch(/^concurrency\S*\s+load/);
     expect(lines[3]).toMatch(/^1,32,poisson\s+1000\.5\/s/);
@@ -192,6 +192,33 @@ describe('summary table', () => {
       ...over,
     });
 
+    it('sat. says whether an open-loop benchmark was over-saturated; a saturated one gets a warning line', () => {
+      const sat = (saturated: boolean, stopped?: boolean): BenchmarkResult['saturation'] => ({
+        saturated,
+        reasons: saturated ? ['served 37.33 req/s of 100.00 requested (37%) over 3 s'] : [],
+        windows: 5,
+        window_seconds: 1,
+        rejected: { count: 0, share: 0, over: false },
+        ...(stopped ? { stopped_early: { at_s: 4, planned_s: 40 } } : {}),
+      });
+      const results: BenchmarkResult[] = [
+        { name: 'ok', status: 'completed', summary: openLoop('ok'), saturation: sat(false) },
+        { name: 'over', status: 'completed', summary: openLoop('over'), saturation: sat(true) },
+        { name: 'stopped', status: 'completed', summary: openLoop('stopped'), saturation: sat(true, true) },
+      ];
+      expect(summaryRows(results).map((r) => r[r.length - 1])).toEqual(['no', 'yes', 'stop']);
+      const text = renderSummaryTable(results);
+      expect(text).toMatch(
+        /^warning: benchmark over over-saturated: served 37\.33 req\/s of 100\.00 requested \(37%\) over 3 s$/m,
+      );
+      expect(text).toMatch(/^warning: benchmark stopped over-saturated: .*; stopped early at 4 s of 40 s$/m);
+      expect(text).not.toMatch(/benchmark ok over-saturated/);
+      expect(text).toMatch(/sat\. = over-saturated/);
+      expect(renderSummaryMarkdown('t', results)).toMatch(
+        /\| saturated \|[\s\S]*\*\*warning:\*\* benchmark stopped over-saturated/,
+      );
+    });
+
     it('has no open-loop, goodput or warning output for closed-loop runs without an SLO', () => {
       const results = [{ name: 'a', status: 'completed' as const, summary: sampleSummary('a') }];
       expect(summaryRows(results)[0]).toHaveLength(15);
@@ -208,14 +235,14 @@ describe('summary table', () => {
         { name: 'closed', status: 'completed', summary: sampleSummary('closed') },
       ];
       const rows = summaryRows(results);
-      expect(rows[0].slice(15)).toEqual(['200.00', '12.70', '570', '31', '4321.0']);
-      expect(rows[1].slice(15)).toEqual(['-', '-', '-', '-', '-']);
+      expect(rows[0].slice(15)).toEqual(['200.00', '12.70', '570', '31', '4321.0', '-']);
+      expect(rows[1].slice(15)).toEqual(['-', '-', '-', '-', '-', '-']);
       const text = renderSummaryTable(results);
       const lines = text.split('\n');
       expect(lines[0]).toMatch(/E2E ms\s+open loop$/);
-      expect(lines[1]).toMatch(/p99\s+achieved\/s$/);
+      expect(lines[1]).toMatch(/p99\s+achieved\/s sat\.$/);
       expect(renderSummaryTable(results, { wide: true }).split('\n')[1]).toMatch(
-        /requested\/s achieved\/s dropped late E2E sched p99 ms$/,
+        /requested\/s achieved\/s dropped late E2E sched p99 ms sat\.$/,
       );
       // the warning sits right under the table rows, before the error listing
       expect(lines[5]).toMatch(

@@ -20,6 +20,7 @@ describe('expandBenchmarks', () => {
     expect(p.name).toBe('default');
     expect(p.workload).toEqual({
       benchmark: 'default',
+      api: 'completions',
       service: 'dummy',
       model: 'dummy-model',
       duration: 120,

@@ -274,6 +274,22 @@ describe('plausibility warnings', () => {
     expect(warningsOf(check(short).issues)[0].path).toBe('workload.benchmark_suite[0].duration');
   });
 
+  it('stop_on_saturation on a closed-loop run has no effect; open loop takes it without a word', () => {
+    expect(warningsOf(check(localRecipe({ stop_on_saturation: true })).issues)).toEqual([
+      expect.objectContaining({
+        path: 'workload.stop_on_saturation',
+        message: expect.stringMatching(/no effect in closed loop/),
+      }),
+    ]);
+    expect(warningsOf(check(localRecipe({ stop_on_saturation: true, target_rps: 5 })).issues)).toEqual([]);
+    expect(check(localRecipe({ stop_on_saturation: 'yes' })).issues).toEqual([
+      expect.objectContaining({
+        path: 'workload.stop_on_saturation',
+        message: expect.stringMatching(/true or false/),
+      }),
+    ]);
+  });
+
   it('max_concurrency on a closed-loop run, also a suite entry that unsets target_rps', () => {
     expect(warningsOf(check(localRecipe({ max_concurrency: 4 })).issues)).toEqual([
       expect.objectContaining({

@@ -71,7 +71,61 @@ describe('ServiceFactory', () => {
     expect(Object.values(await loadPlugins([fixture('acme-service.mjs')]))).toEqual([['acme']]);
   });
 
+  it('each service declares its capabilities; the components read them from the registration', () => {
+    expect(ServiceFactory.getCapabilities('ollama')).toMatchObject({
+      apis: ['generate', 'chat'],
+      default_api: 'generate',
+      protocol: 'ollama',
+      default_port: 11434,
+      health_path: '/api/tags',
+    });
+    expect(ServiceFactory.getCapabilities('vllm').metrics_path).toBe('/metrics');
+    expect(ServiceFactory.getCapabilities('dummy')).toMatchObject({
+      default_model: 'dummy-model',
+      default_port: 11500,
+    });
+    const m = ServiceFactory.createServerManager('llamacpp', {});
+    expect([m.getDefaultPort(), m.getDefaultHealthPath(), m.getMetricsPath()]).toEqual([
+      8080,
+      '/health',
+      '/metrics',
+    ]);
+    expect(ServiceFactory.createServerManager('ollama', {}).getMetricsPath()).toBeUndefined();
+  });
+
+  it('refuses a registration without valid capabilities, naming the field (E006)', () => {
+    const register = (capabilities: unknown) =>
+      ServiceFactory.registerService(
+        'broken',
+        VllmServerManager,
+        BaseWorkloadController,
+        BaseWorkloadExecutor,
+        {
+          capabilities,
+        } as never,
+      );
+    expect(() => register(undefined)).toThrow(/service broken: capabilities: missing/);
+    expect(() =>
+      register({ apis: ['chat'], default_api: 'chat', protocol: 'grpc', default_port: 1, health_path: '/h' }),
+    ).toThrow(/capabilities\.protocol: expected one of openai, ollama/);
+    expect(() =>
+      register({ apis: [], default_api: 'chat', protocol: 'openai', default_port: 0, health_path: 'h' }),
+    ).toThrow(
+      /capabilities\.apis: list at least one API.*capabilities\.default_port: .*capabilities\.health_path: expected a URL path/,
+    );
+    expect(ServiceFactory.listServices()).not.toContain('broken');
+  });
+
+  it('knows which services run a per-user hook (closed loop only)', async () => {
+    await loadPlugins([fixture('per-user-service.mjs')]);
+    expect(ServiceFactory.hasPerUserHook('peruser')).toBe(true);
+    expect(ServiceFactory.hasPerUserHook('vllm')).toBe(false);
+  });
+
   it('reports bad plugins as E006 naming the field', async () => {
+    await expect(loadPlugins([fixture('bad-capabilities.mjs')], { field: '--plugin' })).rejects.toThrow(
+      /--plugin: plugin .*bad-capabilities\.mjs: service badcaps: capabilities\.default_api: 'generate' is not one of the service's apis \(chat\)/,
+    );
     await expect(loadPlugins(['does/not/exist.mjs'], { field: '--plugin' })).rejects.toThrow(
       /--plugin: plugin file .*does\/not\/exist.mjs does not exist/,
     );

@@ -4,6 +4,7 @@ import { apptainerExecArgv, containerFor, missingImages } from '../../src/launch
 import { planJob } from '../../src/launch/slurm/job-plan.js';
 import { pushgatewayCleanupUrl } from '../../src/launch/slurm/job-runner.js';
 import { planNodes } from '../../src/launch/slurm/node-plan.js';
+import { renderPlan } from '../../src/launch/slurm/plan-text.js';
 import type { SlurmRecipe } from '../../src/launch/slurm/recipe-view.js';
 import { renderSbatch, signalLead } from '../../src/launch/slurm/sbatch.js';
 import { expandHostlist } from '../../src/util/hostlist.js';
@@ -89,7 +90,6 @@ describe('launch commands', () => {
       OLLAMA_MAX_QUEUE: '512',
       OLLAMA_HOST: '10.0.0.1:9000',
     });
-    expect(c.healthPath).toBe('/api/tags');
   });
   it('vllm: seed defaults, flags only when set', () => {
     const c = serverLaunchCommand('vllm', ctx(recipe({ workload: { service: 'vllm', model: 'org/m' } })));
@@ -206,6 +206,54 @@ describe('planJob', () => {
     expect(fixed.steps.filter((s) => s.kind === 'executor').map((s) => s.port)).toEqual([6000, 6001]);
     expect(fixed.serverEndpoints).toEqual(['n1:9000', 'n2:9001']);
     expect(plan.steps.some((s) => s.kind === 'monitor')).toBe(false);
+  });
+
+  it('with monitoring off, a probe step per node writes its description first (run.json provenance)', () => {
+    const nodes = ['n1', 'n2', 'n3'];
+    const off = planJob(
+      recipe({
+        resources: { servers: { gpus: 2 } },
+        orchestration: { node_allocation: { servers: { nodes: 1 }, clients: { nodes: 2 } } },
+        monitoring: { enabled: false },
+      }),
+      nodes,
+      { resultsDir: '/r', self: ['hb'] },
+    );
+    const probes = off.steps.filter((s) => s.kind === 'probe');
+    expect(probes.map((s) => [s.name, s.node, s.gpus])).toEqual([
+      ['probe-n1', 'n1', 2],
+      ['probe-n2', 'n2', 0],
+      ['probe-n3', 'n3', 0],
+    ]);
+    expect(probes[0].argv).toEqual([
+      'hb',
+      'probe-host',
+      '--output',
+      '/r/monitor/n1-server.host.json',
+      '--node',
+      'n1',
+      '--role',
+      'server',
+    ]);
+    expect(probes.map((s) => s.readyFile)).toEqual([
+      '/r/monitor/n1-server.host.json',
+      '/r/monitor/n2-client.host.json',
+      '/r/monitor/n3-client.host.json',
+    ]);
+    // probes come first, then the servers and executors; the listing waits for the probes
+    expect(off.steps.slice(0, 3).every((s) => s.kind === 'probe')).toBe(true);
+    const text = renderPlan(off, true).split('\n');
+    const wait = text.indexOf('wait');
+    expect(text.slice(wait - 3, wait).every((l) => l.includes('probe-host'))).toBe(true);
+    expect(text[wait + 1]).toContain('--job-name=server-n1');
+    // with monitoring on, the monitor steps write the same files and there is no probe
+    const on = planJob(recipe({ monitoring: { enabled: true } }), [...nodes, 'n4'], {
+      resultsDir: '/r',
+      self: ['hb'],
+    });
+    expect(on.steps.some((s) => s.kind === 'probe')).toBe(false);
+    const monitor = on.steps.find((s) => s.kind === 'monitor' && s.node === 'n1');
+    expect(monitor?.argv).toContain('/r/monitor/n1-server.host.json');
   });
 });
 

@@ -4,11 +4,9 @@
  */
 import { type CommandBuilder, recipeEnv, serviceConfig } from './types.js';
 
-export const DUMMY_DEFAULT_PORT = 11500;
-
 export const dummyCommand: CommandBuilder = (ctx) => {
   const cfg = serviceConfig(ctx.recipe);
   const argv = [...ctx.self, 'serve', 'dummy', '--host', ctx.host, '--port', String(ctx.port)];
   if (Object.keys(cfg).length > 0) argv.push('--config', JSON.stringify(cfg));
-  return { argv, env: recipeEnv(ctx.recipe), port: ctx.port, healthPath: '/health' };
+  return { argv, env: recipeEnv(ctx.recipe), port: ctx.port };
 };

@@ -1,36 +1,42 @@
-/** Launch commands per service: pure functions from the recipe to argv + environment. */
+/**
+ * Launch commands per service: pure functions from the recipe to argv + environment. The port a server
+ * listens on by default is its service's `capabilities.default_port` (the ServiceFactory registration).
+ */
 import { ConfigValidationError } from '../../errors.js';
-import { DUMMY_DEFAULT_PORT, dummyCommand } from './dummy.js';
-import { LLAMACPP_DEFAULT_PORT, llamaCppCommand } from './llamacpp.js';
-import { OLLAMA_DEFAULT_PORT, ollamaCommand } from './ollama.js';
+import { ServiceFactory } from '../../services/factory.js';
+import { dummyCommand } from './dummy.js';
+import { llamaCppCommand } from './llamacpp.js';
+import { ollamaCommand } from './ollama.js';
 import type { CommandBuilder, LaunchCommand, LaunchContext } from './types.js';
-import { VLLM_DEFAULT_PORT, vllmCommand } from './vllm.js';
+import { vllmCommand } from './vllm.js';
 
 export type { CommandBuilder, LaunchCommand, LaunchContext } from './types.js';
 export { vllmDistributed } from './vllm.js';
 
-const BUILDERS: Record<string, { build: CommandBuilder; port: number }> = {
-  ollama: { build: ollamaCommand, port: OLLAMA_DEFAULT_PORT },
-  vllm: { build: vllmCommand, port: VLLM_DEFAULT_PORT },
-  llamacpp: { build: llamaCppCommand, port: LLAMACPP_DEFAULT_PORT },
-  dummy: { build: dummyCommand, port: DUMMY_DEFAULT_PORT },
+const BUILDERS: Record<string, CommandBuilder> = {
+  ollama: ollamaCommand,
+  vllm: vllmCommand,
+  llamacpp: llamaCppCommand,
+  dummy: dummyCommand,
 };
 
-/** Add a launch command for a service registered outside the core. */
-export function registerLaunchCommand(service: string, build: CommandBuilder, defaultPort: number): void {
-  BUILDERS[service] = { build, port: defaultPort };
+/** Add a launch command for a service registered outside the core (its port is its capabilities'). */
+export function registerLaunchCommand(service: string, build: CommandBuilder): void {
+  BUILDERS[service] = build;
 }
 
 export function launchableServices(): string[] {
   return Object.keys(BUILDERS).sort();
 }
 
+/** The port a launched server of `service` listens on unless told otherwise: capabilities.default_port. */
 export function defaultServicePort(service: string): number {
-  return builderFor(service).port;
+  builderFor(service);
+  return ServiceFactory.getCapabilities(service).default_port;
 }
 
 export function serverLaunchCommand(service: string, ctx: LaunchContext): LaunchCommand {
-  return builderFor(service).build(ctx);
+  return builderFor(service)(ctx);
 }
 
 function builderFor(service: string) {

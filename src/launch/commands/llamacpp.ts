@@ -5,8 +5,6 @@
  */
 import { type CommandBuilder, numberOr, recipeEnv, serviceConfig } from './types.js';
 
-export const LLAMACPP_DEFAULT_PORT = 8080;
-
 export const llamaCppCommand: CommandBuilder = (ctx) => {
   const cfg = serviceConfig(ctx.recipe);
   const model = String(cfg.model_path ?? ctx.recipe.workload.model ?? '');
@@ -26,5 +24,5 @@ export const llamaCppCommand: CommandBuilder = (ctx) => {
   if (typeof cfg.parallel === 'number') argv.push('--parallel', String(cfg.parallel));
   if (typeof cfg.alias === 'string') argv.push('--alias', cfg.alias);
   argv.push('--metrics');
-  return { argv, env: recipeEnv(ctx.recipe), port: ctx.port, healthPath: '/health' };
+  return { argv, env: recipeEnv(ctx.recipe), port: ctx.port };
 };

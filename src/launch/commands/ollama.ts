@@ -7,12 +7,10 @@
  */
 import { type CommandBuilder, numberOr, recipeEnv, serviceConfig } from './types.js';
 
-export const OLLAMA_DEFAULT_PORT = 11434;
-
 export const ollamaCommand: CommandBuilder = (ctx) => {
   const cfg = serviceConfig(ctx.recipe);
   const env: Record<string, string> = { ...recipeEnv(ctx.recipe), OLLAMA_HOST: `${ctx.host}:${ctx.port}` };
   const layers = numberOr(cfg.gpu_layers, -1);
   if (layers === 0 && ctx.gpus > 0) env.CUDA_VISIBLE_DEVICES = '';
-  return { argv: [String(cfg.binary ?? 'ollama'), 'serve'], env, port: ctx.port, healthPath: '/api/tags' };
+  return { argv: [String(cfg.binary ?? 'ollama'), 'serve'], env, port: ctx.port };
 };

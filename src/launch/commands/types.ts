@@ -7,8 +7,6 @@ export interface LaunchCommand {
   env: Record<string, string>;
   /** The port the server will listen on. */
   port: number;
-  /** Path the orchestrator polls for health. */
-  healthPath: string;
 }
 
 export interface LaunchContext {

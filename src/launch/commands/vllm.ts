@@ -6,8 +6,6 @@
 import type { DistributedConfig } from '../../services/base/types.js';
 import { type CommandBuilder, numberOr, recipeEnv, serviceConfig } from './types.js';
 
-export const VLLM_DEFAULT_PORT = 8000;
-
 export function vllmDistributed(cfg: Record<string, unknown>): DistributedConfig | undefined {
   const d = cfg.distributed as DistributedConfig | undefined;
   return d?.enabled ? d : undefined;
@@ -29,5 +27,5 @@ export const vllmCommand: CommandBuilder = (ctx) => {
   argv.push('--tensor-parallel-size', String(tp), '--pipeline-parallel-size', String(pp));
   if (dist) argv.push('--distributed-executor-backend', dist.backend ?? 'ray');
   if (typeof cfg.served_model_name === 'string') argv.push('--served-model-name', cfg.served_model_name);
-  return { argv, env: recipeEnv(ctx.recipe), port: ctx.port, healthPath: '/health' };
+  return { argv, env: recipeEnv(ctx.recipe), port: ctx.port };
 };

@@ -9,6 +9,7 @@
 import type { LogSource } from '../../logs/types.js';
 import { monitorCsvPath } from '../../monitor/run-monitoring.js';
 import { datasetFolders } from '../../recipe/index.js';
+import { ServiceFactory } from '../../services/factory.js';
 import { parseDuration } from '../../util/duration.js';
 import { defaultServicePort, serverLaunchCommand, vllmDistributed } from '../commands/index.js';
 import { recipeEnv } from '../commands/types.js';
@@ -18,7 +19,7 @@ import { type NodePlan, planNodes } from './node-plan.js';
 import type { SlurmRecipe } from './recipe-view.js';
 import { roleResources } from './resources.js';
 
-export type StepKind = 'server' | 'executor' | 'monitor' | 'ray-head' | 'ray-worker';
+export type StepKind = 'probe' | 'server' | 'executor' | 'monitor' | 'ray-head' | 'ray-worker';
 
 export interface StepPlan {
   /** Unique: `<kind>-<node>`; also the srun job name and the log file stem. */
@@ -44,7 +45,10 @@ export interface StepPlan {
 
 export interface JobPlan {
   nodes: NodePlan;
-  /** Started first, in this order; each group waits for the previous one (monitors, Ray, servers, executors). */
+  /**
+   * Started first, in this order; each group waits for the previous one (host probes — with monitoring
+   * off — run to their end; then monitors, Ray, servers, executors).
+   */
   steps: StepPlan[];
   /** host:port the orchestrator checks and sends load to (the Ray head only for distributed vLLM). */
   serverEndpoints: string[];
@@ -98,12 +102,23 @@ export function planJob(recipe: SlurmRecipe, nodeNames: string[], o: JobPlanOpti
 
   const interval = o.monitorInterval ?? parseDuration(recipe.monitoring?.interval) ?? 5;
   const pushgateway = pushgatewayUrl(o.pushgateway ?? recipe.monitoring?.pushgateway);
-  if (recipe.monitoring?.enabled ?? true) {
-    const roleOf = (n: string) =>
-      nodes.servers.includes(n) ? 'server' : nodes.clients.includes(n) ? 'client' : 'monitor';
-    // A monitor shares its node's GPUs (srun --overlap) so that nvidia-smi sees them under device cgroups.
-    const gpusOf = (n: string) =>
-      roleResources(recipe, `${roleOf(n)}s` as 'servers' | 'clients' | 'monitors').gpus;
+  const roleOf = (n: string) =>
+    nodes.servers.includes(n) ? 'server' : nodes.clients.includes(n) ? 'client' : 'monitor';
+  // A monitor or probe shares its node's GPUs (srun --overlap) so that nvidia-smi sees them under device cgroups.
+  const gpusOf = (n: string) =>
+    roleResources(recipe, `${roleOf(n)}s` as 'servers' | 'clients' | 'monitors').gpus;
+  // Each node describes itself (CPU, GPUs, driver, OS) for run.json's provenance, beside its monitor CSV.
+  const hostFile = (n: string) => monitorCsvPath(o.resultsDir, n, roleOf(n)).replace(/\.csv$/, '.host.json');
+  const allNodes = [...nodes.servers, ...nodes.clients, ...nodes.monitors];
+  if (!(recipe.monitoring?.enabled ?? true)) {
+    // Monitoring off: a short step per node writes the node's description and exits.
+    for (const node of allNodes) {
+      const file = hostFile(node);
+      const argv = [...o.self, 'probe-host', '--output', file, '--node', node, '--role', roleOf(node)];
+      const size = { cpus: 1, memMb: 256, gpus: gpusOf(node) };
+      steps.push(step('probe', node, { ...size, argv, env: {}, readyFile: file }));
+    }
+  } else {
     // On a monitor node the monitor is the only step: it gets resources.monitors (default 4 CPUs, 8 GB);
     // beside a server or executor it takes a small share of that node's allocation.
     const monitorNode = roleResources(recipe, 'monitors');
@@ -111,11 +126,10 @@ export function planJob(recipe: SlurmRecipe, nodeNames: string[], o: JobPlanOpti
       roleOf(n) === 'monitor'
         ? { cpus: monitorNode.cpus, memMb: monitorNode.memGb * 1024 }
         : { cpus: 1, memMb: 256 };
-    for (const node of [...nodes.servers, ...nodes.clients, ...nodes.monitors]) {
+    for (const node of allNodes) {
       const csv = monitorCsvPath(o.resultsDir, node, roleOf(node));
       const argv = [...o.self, 'monitor', '--output', csv, '--node', node];
-      // The node describes itself (CPU, GPUs, driver, OS) for run.json's provenance.
-      argv.push('--host-info', csv.replace(/\.csv$/, '.host.json'));
+      argv.push('--host-info', hostFile(node));
       argv.push('--role', roleOf(node), '--interval', String(interval));
       if (o.runId) argv.push('--run-id', o.runId);
       if (pushgateway) argv.push('--pushgateway', pushgateway);
@@ -150,7 +164,8 @@ export function planJob(recipe: SlurmRecipe, nodeNames: string[], o: JobPlanOpti
     serverNodes = nodes.servers.slice(0, 1);
   }
   const serverEndpoints: string[] = [];
-  let healthPath = '/health';
+  const healthPath =
+    recipe.servers?.health_check?.endpoint ?? ServiceFactory.getCapabilities(service).health_path;
   serverNodes.forEach((node, i) => {
     const port = basePort + i;
     const cmd = serverLaunchCommand(service, {
@@ -161,7 +176,6 @@ export function planJob(recipe: SlurmRecipe, nodeNames: string[], o: JobPlanOpti
       gpus: server.gpus,
       self: o.self,
     });
-    healthPath = cmd.healthPath;
     const custom = recipe.servers?.command;
     if (typeof custom === 'string' && custom.trim()) {
       cmd.argv = [
@@ -227,6 +241,7 @@ export function srunArgv(s: StepPlan, jobHasGpus: boolean, srun = 'srun'): strin
 }
 
 const COMPONENT: Record<StepKind, string> = {
+  probe: 'probe',
   server: 'server',
   executor: 'client',
   monitor: 'monitor',

@@ -16,7 +16,7 @@ import { apptainerPullArgv, missingImages } from '../containers.js';
 import { type JobPlan, planJob, planLogSources, pushgatewayUrl, type StepPlan } from './job-plan.js';
 import { startRay } from './ray-steps.js';
 import type { SlurmRecipe } from './recipe-view.js';
-import { waitForExecutors, waitForMonitors } from './rendezvous.js';
+import { waitForExecutors, waitForMonitors, waitForProbes } from './rendezvous.js';
 import { jobResources } from './resources.js';
 import { jobHostnames, nodeAddresses } from './scontrol.js';
 import { StepGroup } from './steps.js';
@@ -114,6 +114,10 @@ export async function runSlurmJob(o: SlurmJobOptions): Promise<number> {
   try {
     await pullImages(o.recipe, log);
     const byKind = (k: StepPlan['kind']) => plan.steps.filter((s) => s.kind === k);
+    // Monitoring off: each node's probe step describes the node (run.json provenance) and ends.
+    const probes = byKind('probe').map((s) => group.start(s));
+    const unprobed = await waitForProbes(probes, Math.min(o.readyTimeout ?? 180, 60), abort.signal);
+    if (unprobed.length) log(`warning: no node description from ${unprobed.join(', ')} (see their logs)`);
     const monitors = byKind('monitor').map((s) => group.start(s));
     // Samples should cover the whole run: let the monitors start before anything else (bounded).
     const late = await waitForMonitors(monitors, Math.min(o.readyTimeout ?? 180, 60), abort.signal);

@@ -9,7 +9,8 @@ import { shJoin } from './shell.js';
 export function renderPlan(plan: JobPlan, jobHasGpus: boolean): string {
   const lines = [
     '#!/bin/bash',
-    '# Steps hpcbench slurm-job starts inside the allocation (monitors, Ray, servers, then executors).',
+    '# Steps hpcbench slurm-job starts inside the allocation (node probes, which run to their end, with',
+    '# monitoring off; monitors, Ray, servers, then executors).',
     `# servers: ${plan.nodes.servers.join(',') || '-'}  clients: ${plan.nodes.clients.join(',') || '-'}  monitors: ${plan.nodes.monitors.join(',') || '-'}`,
     `# orchestrator targets: ${plan.serverEndpoints.join(',')} (health ${plan.healthPath})`,
   ];
@@ -17,10 +18,12 @@ export function renderPlan(plan: JobPlan, jobHasGpus: boolean): string {
     lines.push(
       `# Ray head ${plan.ray.headAddress}; ready when ${plan.ray.expect.nodes} nodes and ${plan.ray.expect.gpus} GPUs are in \`ray status\``,
     );
-  for (const s of plan.steps) {
+  plan.steps.forEach((s, i) => {
     const env = Object.entries(s.env).map(([k, v]) => `${k}=${v}`);
     lines.push(`${shJoin([...(env.length ? ['env', ...env] : []), ...srunArgv(s, jobHasGpus)])} &`);
-  }
+    // the probes run to their end before the next group starts
+    if (s.kind === 'probe' && plan.steps[i + 1]?.kind !== 'probe') lines.push('wait');
+  });
   lines.push('wait', '');
   return lines.join('\n');
 }

@@ -41,6 +41,7 @@ export interface SlurmRecipe {
   servers?: {
     service_config?: Record<string, unknown>;
     port?: number;
+    health_check?: { endpoint?: string };
     /** A shell command that starts the server instead of the service's launch command; `{host}`, `{port}` filled in. */
     command?: string;
   };

@@ -100,3 +100,21 @@ export async function waitForMonitors(
   }
   return waiting.map((s) => s.plan.name);
 }
+
+/**
+ * Waits until every probe step has ended (at most `timeoutSeconds`); returns the names of those that
+ * left no node description (still running, or ended without writing it). The run goes on without them.
+ */
+export async function waitForProbes(
+  steps: RunningStep[],
+  timeoutSeconds: number,
+  signal?: AbortSignal,
+): Promise<string[]> {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  while (steps.some((s) => s.exit === undefined) && !signal?.aborted && Date.now() <= deadline)
+    await sleep(250);
+  const written = await Promise.all(
+    steps.map(async (s) => (await readFile(s.plan.readyFile!, 'utf8').catch(() => '')) !== ''),
+  );
+  return steps.filter((_, i) => !written[i]).map((s) => s.plan.name);
+}

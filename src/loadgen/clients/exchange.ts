@@ -105,7 +105,16 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     private readonly signal: CancelSignal,
     private readonly done: () => void,
   ) {
-    this.st = { rec, inWord: false, arrived: 0, buf: '', done: false, finished: false };
+    this.st = {
+      rec,
+      inWord: false,
+      arrived: 0,
+      buf: '',
+      done: false,
+      finished: false,
+      sse: undefined,
+      sseMisses: 0,
+    };
   }
 
   start(): void {

@@ -1,17 +1,19 @@
 /**
- * `createServiceClient(spec)`: which protocol each service speaks. ollama → native /api/generate or
- * /api/chat; vllm, llamacpp → OpenAI completions or chat; dummy (speaks both) → OpenAI completions by
- * default, native when `api: generate`. Unknown services are treated as OpenAI-compatible.
+ * `createServiceClient(spec, capabilities)`: the request client for a workload on a service. The API is
+ * the workload's `api` or the service's `default_api`, and must be one the service declares; its wire
+ * protocol follows from the API (completions → OpenAI, generate → Ollama native, chat → the service's
+ * `protocol`). Capabilities come from the service's registration, through the executor.
  */
 
-import type { WorkloadSpec } from '../../contracts/index.js';
+import type { ServiceCapabilities, WorkloadSpec } from '../../contracts/index.js';
 import { ConfigValidationError } from '../../errors.js';
-import { allowedApis, apiRefusal } from './api-choice.js';
+import { apiOf, apiRefusal } from './api-choice.js';
 import { ollamaProtocol } from './ollama.js';
 import { openAiProtocol } from './openai.js';
 import { Targets } from './pools.js';
 import { ProtocolClient } from './protocol-client.js';
 
+export { apiOf, apiRefusal } from './api-choice.js';
 export { ollamaProtocol } from './ollama.js';
 export { openAiProtocol } from './openai.js';
 export { Targets } from './pools.js';
@@ -25,21 +27,24 @@ export function connectionsFor(spec: WorkloadSpec): number | null {
   return load.mode === 'open' ? (load.max_concurrency ?? null) : null;
 }
 
-export function createServiceClient(spec: WorkloadSpec, connections = connectionsFor(spec)): ProtocolClient {
-  const targets = new Targets(spec, connections);
+export function createServiceClient(
+  spec: WorkloadSpec,
+  capabilities: ServiceCapabilities,
+  connections = connectionsFor(spec),
+): ProtocolClient {
   const stream = spec.stream ?? true;
-  const service = spec.service;
-  const api = spec.api ?? (service === 'ollama' ? 'generate' : 'completions');
-  const refused = apiRefusal(service, api);
+  const api = apiOf(spec, capabilities);
+  const refused = apiRefusal(spec.service, capabilities, api);
   if (refused)
     throw new ConfigValidationError(`workload.api: ${refused}`, [
       {
         severity: 'error',
         path: 'workload.api',
-        message: `allowed for ${service}: ${allowedApis(service).join(', ')}`,
+        message: `allowed for ${spec.service}: ${capabilities.apis.join(', ')}`,
       },
     ]);
-  if (api !== 'completions' && (service === 'ollama' || api === 'generate'))
+  const targets = new Targets(spec, connections);
+  if (api === 'generate' || (api === 'chat' && capabilities.protocol === 'ollama'))
     return new ProtocolClient(api, stream, ollamaProtocol(spec, api, stream), targets);
   return new ProtocolClient(api, stream, openAiProtocol(spec, api, stream), targets);
 }

@@ -1,13 +1,16 @@
 /**
  * The OpenAI-compatible protocol (vLLM, llama.cpp's llama-server, the simulator): /v1/completions and
  * /v1/chat/completions, streamed as SSE with `stream_options.include_usage`, or a single JSON body.
- * The SSE parser is a lean line splitter: each `data:` line is one event; `[DONE]` ends the stream.
+ * The SSE parser is a lean line splitter: each `data:` line is one event, parsed with `JSON.parse` unless
+ * it matches the shape of the request's previous event but for its text (sse-template.ts); `[DONE]` ends
+ * the stream.
  */
 
 import type { RequestRecord, WorkloadSpec } from '../../contracts/index.js';
 import { type Exchange, stampChunk } from './exchange.js';
 import { feedLines, flushLines } from './lines.js';
 import type { Protocol } from './protocol-client.js';
+import { fromTemplate, type SseTemplate, templateOf } from './sse-template.js';
 import { addContent } from './token-estimate.js';
 import type { ParseState, RequestInput } from './types.js';
 
@@ -46,7 +49,7 @@ function applyError(st: ParseState, body: OpenAiBody): boolean {
   return true;
 }
 
-function onEvent(st: ParseState, body: OpenAiBody): void {
+function onEvent(st: ParseState, body: OpenAiBody, payload: string): void {
   if (applyError(st, body)) return;
   const c = body.choices?.[0];
   const text = choiceText(c);
@@ -54,18 +57,54 @@ function onEvent(st: ParseState, body: OpenAiBody): void {
     stampChunk(st);
     addContent(st, text);
   }
-  if (c?.finish_reason) st.finished = true;
+  const finished = Boolean(c?.finish_reason);
+  if (finished) st.finished = true;
   applyUsage(st.rec, body);
+  // an event with text that does not end the stream: the likely shape of the next ones (unless the
+  // shapes keep changing, e.g. a field that differs in every event: then templates are given up)
+  if (text.length > 0 && !finished && st.sse !== null) {
+    if (st.sse !== undefined && ++st.sseMisses >= MAX_MISSES) {
+      st.sse = null;
+      return;
+    }
+    const u = body.usage;
+    const n = (v: unknown) => (typeof v === 'number' ? v : undefined);
+    st.sse = templateOf(payload, text, false, n(u?.prompt_tokens), n(u?.completion_tokens));
+  }
 }
 
-function onSseLine(st: ParseState, text: string, a: number, b: number): void {
-  if (b - a < 5 || !text.startsWith('data:', a)) return;
-  const p = text.charCodeAt(a + 5) === 32 ? a + 6 : a + 5;
-  if (b - p === 6 && text.startsWith('[DONE]', p)) {
+/** Events with text in a row that did not match the template, after which a request stops templating. */
+const MAX_MISSES = 3;
+
+/** An event that matched the request's template: its text, and the template's other fields. */
+function onTemplated(st: ParseState, t: SseTemplate, text: string): void {
+  if (text.length > 0) {
+    stampChunk(st);
+    addContent(st, text);
+  }
+  if (t.finished) st.finished = true;
+  if (t.promptTokens !== undefined) st.rec.prompt_tokens_server = t.promptTokens;
+  if (t.completionTokens !== undefined) st.rec.output_tokens_server = t.completionTokens;
+}
+
+function onSseLine(st: ParseState, line: string, a: number, b: number): void {
+  if (b - a < 5 || !line.startsWith('data:', a)) return;
+  const p = line.charCodeAt(a + 5) === 32 ? a + 6 : a + 5;
+  if (b - p === 6 && line.startsWith('[DONE]', p)) {
     st.done = true;
     return;
   }
-  onEvent(st, JSON.parse(text.slice(p, b)) as OpenAiBody);
+  const t = st.sse;
+  if (t) {
+    const text = fromTemplate(t, line, p, b);
+    if (text !== undefined) {
+      st.sseMisses = 0;
+      onTemplated(st, t, text);
+      return;
+    }
+  }
+  const payload = line.slice(p, b);
+  onEvent(st, JSON.parse(payload) as OpenAiBody, payload);
 }
 
 const sseExchange = (path: string): Exchange => ({

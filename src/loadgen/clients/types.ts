@@ -3,6 +3,7 @@
  * (OpenAI-compatible, Ollama native) implement it. `send` never throws: every outcome lands in the record.
  */
 import type { Api, RequestRecord } from '../../contracts/index.js';
+import type { SseTemplate } from './sse-template.js';
 
 export interface RequestInput {
   prompt: string;
@@ -51,5 +52,9 @@ export interface ParseState {
   done: boolean;
   /** A finish reason was seen. */
   finished: boolean;
+  /** OpenAI SSE: the shape of the last parsed event with text (sse-template.ts); null: given up. */
+  sse?: SseTemplate | null;
+  /** Parsed events with text since the template last matched. */
+  sseMisses: number;
   error?: string;
 }

@@ -3,12 +3,12 @@
  * set, or a trace replay) and returns a handle with live status and snapshots. Configuration problems (dataset files, api
  * choice) throw E006 synchronously; request failures are data.
  */
-
 import { DEFAULT_CAPS } from '../../contracts/caps.js';
 import {
   type MetricsSnapshot,
   PACER_POLL_MS,
   type RequestRecord,
+  type ServiceCapabilities,
   type StatusResponse,
   type WorkloadSpec,
 } from '../../contracts/index.js';
@@ -24,9 +24,11 @@ import { RunContext } from './context.js';
 import { runOpenLoop } from './open-loop.js';
 import { RecordWriter } from './record-writer.js';
 import { TraceSchedule, traceRate, traceShare } from './trace-replay.js';
-import type { RunUser } from './user-hook.js';
+import { hookLoadRefusal, type RunUser } from './user-hook.js';
 
 export interface LoadOptions {
+  /** What the service speaks (its registration's capabilities): the request client follows them. */
+  capabilities: ServiceCapabilities;
   /** Called with every finished request (warmup included), after it was recorded. */
   onRecord?(r: RequestRecord): void;
   /** Executor name: record ids, snapshot source. */
@@ -51,36 +53,31 @@ export interface LoadRun {
 }
 
 /** The trace a trace replay replays: its prompt set must be a trace's (E006 otherwise). */
-function traceOf(prompts: PromptSet, perUser: boolean): TracePromptSet {
-  const bad = (message: string): never => {
+function traceOf(prompts: PromptSet): TracePromptSet {
+  if (!('rows' in prompts)) {
+    const message =
+      'mode trace replays a trace file: give prompts {source: trace, format: mooncake|burstgpt, path}';
     throw new ConfigValidationError(`workload.load: ${message}`, [
       { severity: 'error', path: 'workload.load', message },
     ]);
-  };
-  if (perUser) bad('this executor runs a per-user hook (closed loop), not a trace replay; remove trace');
-  if (!('rows' in prompts))
-    bad('mode trace replays a trace file: give prompts {source: trace, format: mooncake|burstgpt, path}');
+  }
   return prompts as TracePromptSet;
 }
 
-export function startLoad(spec: WorkloadSpec, opts: LoadOptions = {}): LoadRun {
+export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
   const source = opts.source ?? `executor${spec.executor_index ?? 0}`;
-  const schedule = executorSchedule(spec);
-  if (schedule && opts.runUser)
-    throw new ConfigValidationError('workload.target_rps: this executor runs a per-user hook (closed loop)', [
-      {
-        severity: 'error',
-        path: 'workload.target_rps',
-        message:
-          'its service runs users (clients_per_node, sleep_seconds), not an open-loop rate; remove target_rps',
-      },
+  const refused = opts.runUser ? hookLoadRefusal(spec.load.mode) : undefined;
+  if (refused)
+    throw new ConfigValidationError(`workload.target_rps: ${refused}`, [
+      { severity: 'error', path: 'workload.target_rps', message: refused },
     ]);
+  const schedule = executorSchedule(spec);
   const prompts = loadPrompts(spec);
   const load = spec.load;
-  const trace = load.mode === 'trace' ? traceOf(prompts, Boolean(opts.runUser)) : undefined;
+  const trace = load.mode === 'trace' ? traceOf(prompts) : undefined;
   const { index, count } = executorPosition(spec);
   const share = trace ? traceShare(trace.rows, index, count) : undefined;
-  const client = createServiceClient(spec);
+  const client = createServiceClient(spec, opts.capabilities);
   const recorder = new MetricsRecorder({
     benchmark: spec.benchmark,
     source,

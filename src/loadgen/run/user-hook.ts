@@ -7,7 +7,7 @@
  * docs/extending.md.
  */
 
-import type { ClosedLoop, RequestRecord, WorkloadSpec } from '../../contracts/index.js';
+import type { ClosedLoop, Load, RequestRecord, WorkloadSpec } from '../../contracts/index.js';
 import { finalizeTokens } from '../clients/exchange.js';
 import type { CancelSignal, RequestInput } from '../clients/types.js';
 import { nowMs } from '../record.js';
@@ -46,6 +46,16 @@ export interface UserContext {
 export type ClosedLoopWorkload = WorkloadSpec & { load: ClosedLoop };
 
 export type RunUser = (workload: ClosedLoopWorkload, threadId: number, user: UserContext) => Promise<void>;
+
+/**
+ * Why a load cannot run on an executor with a per-user hook, or undefined when it can: the hook is what
+ * one user does, so it needs users (closed loop); an open loop has arrivals, not users. The executor
+ * (startLoad) and `hpcbench validate` (src/recipe/rules.ts) refuse with this one message.
+ */
+export function hookLoadRefusal(mode: Load['mode']): string | undefined {
+  if (mode === 'closed') return undefined;
+  return 'the service runs a per-user hook (runBenchmark: one call per user, clients_per_node users), which has no open loop: remove target_rps (and request_distribution, burstiness, max_concurrency)';
+}
 
 /** The default user: request, think `sleep_seconds`, repeat while active. */
 export const defaultUser: RunUser = async (workload, _threadId, user) => {

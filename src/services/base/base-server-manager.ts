@@ -1,11 +1,13 @@
 /**
  * The seed's `BaseServerManager`: waits for inference servers to be healthy (E001), makes the model ready
- * (E003), applies the service's config defaults and names its health path. Subclasses give the default
- * port, the health path, `parseServiceConfig` and `prepareOne`. As in the seed, `verifyHealth` and
+ * (E003), applies the service's config defaults. The default port, health path and metrics path are the
+ * service's capabilities (its registration's, passed by `ServiceFactory.createServerManager`, or the
+ * class's static `capabilities`). Subclasses give the name, `parseServiceConfig` and `prepareOne`. As in the seed, `verifyHealth` and
  * `prepareService` resolve to true or false; the reason for a false is `lastFailure`, and
  * `healthFailure` / `preparationFailure` return it directly (undefined when all is well).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ServiceCapabilities } from '../../contracts/index.js';
 import { ConfigValidationError, ServerHealthError, ServicePreparationError } from '../../errors.js';
 import { parseDuration } from '../../util/duration.js';
 import { endpointUrl, joinUrl } from '../../util/endpoint.js';
@@ -37,6 +39,8 @@ function seconds(value: unknown, field: string, fallback: number): number {
 }
 
 export abstract class BaseServerManager {
+  /** What the service declares (port, health and metrics paths, APIs). */
+  readonly capabilities: ServiceCapabilities;
   readonly config: ServerManagerConfig;
   readonly healthCheck: ResolvedHealthCheck;
   readonly serviceConfig: Record<string, unknown>;
@@ -48,6 +52,13 @@ export abstract class BaseServerManager {
   protected readonly probeTimeout: number;
 
   constructor(config: ServerManagerConfig = {}, options: ServerManagerOptions = {}) {
+    const own = (this.constructor as { capabilities?: ServiceCapabilities }).capabilities;
+    const capabilities = options.capabilities ?? own;
+    if (!capabilities)
+      throw new ConfigValidationError(
+        `server manager ${this.constructor.name}: no service capabilities; create it with ServiceFactory.createServerManager(name) or pass options.capabilities`,
+      );
+    this.capabilities = capabilities;
     this.config = config;
     const hc = config.health_check ?? {};
     this.healthCheck = {
@@ -65,10 +76,14 @@ export abstract class BaseServerManager {
 
   /** The service name (`ollama`, `vllm`, ...), for messages. */
   abstract getServiceName(): string;
-  /** The port used when an endpoint gives none. */
-  abstract getDefaultPort(): number;
-  /** The service's own health path (e.g. `/api/tags`, `/health`). */
-  abstract getDefaultHealthPath(): string;
+  /** The port used when an endpoint gives none (capabilities.default_port). */
+  getDefaultPort(): number {
+    return this.capabilities.default_port;
+  }
+  /** The service's own health path, e.g. `/api/tags`, `/health` (capabilities.health_path). */
+  getDefaultHealthPath(): string {
+    return this.capabilities.health_path;
+  }
   /** Service config with the service's defaults applied. */
   abstract parseServiceConfig(config: ServerManagerConfig): Record<string, unknown>;
   /** Makes the model ready on one server (throws with a reason when it cannot). */
@@ -79,9 +94,9 @@ export abstract class BaseServerManager {
     return this.healthCheck.endpoint ?? this.getDefaultHealthPath();
   }
 
-  /** Path of the server's Prometheus metrics (e.g. `/metrics`); undefined when it has none (the default). */
+  /** Path of the server's Prometheus metrics (capabilities.metrics_path); undefined when it has none. */
   getMetricsPath(): string | undefined {
-    return undefined;
+    return this.capabilities.metrics_path;
   }
 
   /** Path of the server's own per-request record, when it keeps one (the simulated service). */

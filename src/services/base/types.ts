@@ -1,4 +1,5 @@
 /** Configuration shapes a server manager receives (the recipe's `servers` section, snake_case). */
+import type { ServiceCapabilities } from '../../contracts/index.js';
 export interface HealthCheckConfig {
   enabled?: boolean;
   /** Seconds (or a duration such as '5m') to wait for readiness. Default 60. */
@@ -62,6 +63,8 @@ export interface PrepareProgress {
 }
 
 export interface ServerManagerOptions {
+  /** What the service declares; `ServiceFactory.createServerManager` passes the registration's. */
+  capabilities?: ServiceCapabilities;
   /** Called for every progress line while preparing (e.g. pulling a model). */
   onProgress?: (progress: PrepareProgress) => void;
   /** Timeout (seconds) for one health probe; default min(interval, 10) but at least 1. */

@@ -5,23 +5,16 @@
  */
 import { OpenAiServerManager } from '../base/openai-server-manager.js';
 import type { ServerManagerConfig } from '../base/types.js';
+import { DUMMY_CAPABILITIES } from './capabilities.js';
 import { parseDummyConfig } from './sim/index.js';
 
 export class DummyServerManager extends OpenAiServerManager {
+  static readonly capabilities = DUMMY_CAPABILITIES;
   getServiceName(): string {
     return 'dummy';
   }
-  getDefaultPort(): number {
-    return 8000;
-  }
-  override getMetricsPath(): string {
-    return '/metrics';
-  }
   override getGroundTruthPath(): string {
     return '/hpcbench/requests';
-  }
-  getDefaultHealthPath(): string {
-    return '/health';
   }
   parseServiceConfig(config: ServerManagerConfig): Record<string, unknown> {
     const raw = config.service_config ?? {};

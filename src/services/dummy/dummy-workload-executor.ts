@@ -1,13 +1,11 @@
-/** Workload executor for the `dummy` service: the request client speaks `completions` unless the workload says otherwise. */
+/** Workload executor for the `dummy` service: its request client follows the service's capabilities. */
 
-import type { WorkloadSpec } from '../../contracts/index.js';
 import { BaseWorkloadExecutor } from '../../executor/base-workload-executor.js';
+import { DUMMY_CAPABILITIES } from './capabilities.js';
 
 export class DummyWorkloadExecutor extends BaseWorkloadExecutor {
+  static readonly capabilities = DUMMY_CAPABILITIES;
   override getServiceName(): string {
     return 'dummy';
-  }
-  protected override prepareSpec(spec: WorkloadSpec): WorkloadSpec {
-    return { ...spec, service: 'dummy', api: spec.api ?? 'completions' };
   }
 }

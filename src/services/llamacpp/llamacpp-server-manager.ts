@@ -4,19 +4,12 @@
  */
 import { OpenAiServerManager } from '../base/openai-server-manager.js';
 import type { ServerManagerConfig } from '../base/types.js';
+import { LLAMACPP_CAPABILITIES } from './capabilities.js';
 
 export class LlamacppServerManager extends OpenAiServerManager {
+  static readonly capabilities = LLAMACPP_CAPABILITIES;
   getServiceName(): string {
     return 'llamacpp';
-  }
-  getDefaultPort(): number {
-    return 8080;
-  }
-  override getMetricsPath(): string {
-    return '/metrics';
-  }
-  getDefaultHealthPath(): string {
-    return '/health';
   }
   parseServiceConfig(config: ServerManagerConfig): Record<string, unknown> {
     return { ctx_size: 2048, threads: 1, parallel: 1, ...config.service_config };

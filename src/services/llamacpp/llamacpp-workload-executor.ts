@@ -1,13 +1,11 @@
-/** Workload executor for the `llamacpp` service: the request client speaks `completions` unless the workload says otherwise. */
+/** Workload executor for the `llamacpp` service: its request client follows the service's capabilities. */
 
-import type { WorkloadSpec } from '../../contracts/index.js';
 import { BaseWorkloadExecutor } from '../../executor/base-workload-executor.js';
+import { LLAMACPP_CAPABILITIES } from './capabilities.js';
 
 export class LlamacppWorkloadExecutor extends BaseWorkloadExecutor {
+  static readonly capabilities = LLAMACPP_CAPABILITIES;
   override getServiceName(): string {
     return 'llamacpp';
-  }
-  protected override prepareSpec(spec: WorkloadSpec): WorkloadSpec {
-    return { ...spec, service: 'llamacpp', api: spec.api ?? 'completions' };
   }
 }

@@ -7,6 +7,7 @@ import { joinUrl } from '../../util/endpoint.js';
 import { errorReason, httpText, parseJson } from '../../util/http.js';
 import { BaseServerManager, secondsLeft } from '../base/base-server-manager.js';
 import type { ServerManagerConfig } from '../base/types.js';
+import { OLLAMA_CAPABILITIES } from './capabilities.js';
 
 interface PullLine {
   status?: string;
@@ -21,14 +22,9 @@ export function ollamaModelMatches(tag: string, model: string): boolean {
 }
 
 export class OllamaServerManager extends BaseServerManager {
+  static readonly capabilities = OLLAMA_CAPABILITIES;
   getServiceName(): string {
     return 'ollama';
-  }
-  getDefaultPort(): number {
-    return 11434;
-  }
-  getDefaultHealthPath(): string {
-    return '/api/tags';
   }
   parseServiceConfig(config: ServerManagerConfig): Record<string, unknown> {
     return { gpu_layers: 0, ...config.service_config };

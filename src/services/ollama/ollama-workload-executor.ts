@@ -1,13 +1,11 @@
-/** Workload executor for the `ollama` service: the request client speaks `generate` unless the workload says otherwise. */
+/** Workload executor for the `ollama` service: its request client follows the service's capabilities. */
 
-import type { WorkloadSpec } from '../../contracts/index.js';
 import { BaseWorkloadExecutor } from '../../executor/base-workload-executor.js';
+import { OLLAMA_CAPABILITIES } from './capabilities.js';
 
 export class OllamaWorkloadExecutor extends BaseWorkloadExecutor {
+  static readonly capabilities = OLLAMA_CAPABILITIES;
   override getServiceName(): string {
     return 'ollama';
-  }
-  protected override prepareSpec(spec: WorkloadSpec): WorkloadSpec {
-    return { ...spec, service: 'ollama', api: spec.api ?? 'generate' };
   }
 }

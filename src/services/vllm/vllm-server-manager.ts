@@ -1,6 +1,7 @@
 /** vLLM: healthy when `GET /health` answers 200; ready when the model is listed by `/v1/models`. */
 import { OpenAiServerManager } from '../base/openai-server-manager.js';
 import type { ServerManagerConfig } from '../base/types.js';
+import { VLLM_CAPABILITIES } from './capabilities.js';
 
 export const VLLM_DEFAULTS = {
   max_model_len: 2048,
@@ -17,17 +18,9 @@ export const VLLM_DEFAULTS = {
 } as const;
 
 export class VllmServerManager extends OpenAiServerManager {
+  static readonly capabilities = VLLM_CAPABILITIES;
   getServiceName(): string {
     return 'vllm';
-  }
-  getDefaultPort(): number {
-    return 8000;
-  }
-  override getMetricsPath(): string {
-    return '/metrics';
-  }
-  getDefaultHealthPath(): string {
-    return '/health';
   }
   parseServiceConfig(config: ServerManagerConfig): Record<string, unknown> {
     const raw = config.service_config ?? {};

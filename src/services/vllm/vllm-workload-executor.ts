@@ -1,13 +1,11 @@
-/** Workload executor for the `vllm` service: the request client speaks `completions` unless the workload says otherwise. */
+/** Workload executor for the `vllm` service: its request client follows the service's capabilities. */
 
-import type { WorkloadSpec } from '../../contracts/index.js';
 import { BaseWorkloadExecutor } from '../../executor/base-workload-executor.js';
+import { VLLM_CAPABILITIES } from './capabilities.js';
 
 export class VllmWorkloadExecutor extends BaseWorkloadExecutor {
+  static readonly capabilities = VLLM_CAPABILITIES;
   override getServiceName(): string {
     return 'vllm';
-  }
-  protected override prepareSpec(spec: WorkloadSpec): WorkloadSpec {
-    return { ...spec, service: 'vllm', api: spec.api ?? 'completions' };
   }
 }

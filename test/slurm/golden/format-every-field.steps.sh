@@ -1,5 +1,6 @@
 #!/bin/bash
-# Steps hpcbench slurm-job starts inside the allocation (monitors, Ray, servers, then executors).
+# Steps hpcbench slurm-job starts inside the allocation (node probes, which run to their end, with
+# monitoring off; monitors, Ray, servers, then executors).
 # servers: mel2001  clients: mel2002,mel2003  monitors: mel2004
 # orchestrator targets: 10.3.0.10:8000 (health /health)
 srun --overlap -N1 -n1 -w mel2001 --job-name=monitor-mel2001 --cpus-per-task=1 --mem=256M --gres=gpu:1 --output=/scratch/hpcbench/results/every-field_20260101T000000Z/logs/monitor-mel2001.out --error=/scratch/hpcbench/results/every-field_20260101T000000Z/logs/monitor-mel2001.err --kill-on-bad-exit=1 /opt/node/bin/node /opt/hpcbench/bin/hpcbench.js monitor --output /scratch/hpcbench/results/every-field_20260101T000000Z/monitor/mel2001-server.csv --node mel2001 --host-info /scratch/hpcbench/results/every-field_20260101T000000Z/monitor/mel2001-server.host.json --role server --interval 2 --run-id run-1 &

@@ -1,0 +1,86 @@
+/**
+ * Over-saturation of an open-loop benchmark (the detector is src/decide/saturation.ts) as a run uses it:
+ * the report on the final merged snapshot, and — when the workload sets `stop_on_saturation` — a live
+ * watch that reads the executors' snapshots once per window and stops the benchmark as soon as it is
+ * over-saturated (what was measured until then is kept; docs/load-generation.md "Over-saturation").
+ */
+import type { MetricsSnapshot, WorkloadSpec } from '../contracts/index.js';
+import type { BaseWorkloadController } from '../controller/base-workload-controller.js';
+import { detectSaturation, type SaturationReport } from '../decide/saturation.js';
+
+/** Whether the load is open loop (a rate, not users): the loads saturation is judged for. */
+export function isOpenLoad(spec: WorkloadSpec): boolean {
+  return spec.load.mode === 'open';
+}
+
+/**
+ * The saturation report of a finished open-loop benchmark (undefined for closed loop): judged on its
+ * final snapshot up to the last send or, when the live watch stopped it, the live report that made it
+ * stop (the evidence of the decision) with `stopped_early`.
+ */
+export function benchmarkSaturation(
+  spec: WorkloadSpec,
+  snapshot: MetricsSnapshot,
+  watch?: Pick<SaturationWatch, 'stoppedAt' | 'report'>,
+): SaturationReport | undefined {
+  if (!isOpenLoad(spec)) return undefined;
+  if (watch?.report && watch.stoppedAt !== undefined)
+    return {
+      ...watch.report,
+      stopped_early: {
+        at_s: Math.max(0, (watch.stoppedAt - (snapshot.window_start ?? watch.stoppedAt)) / 1000),
+        planned_s: spec.duration,
+      },
+    };
+  return detectSaturation(snapshot);
+}
+
+export interface SaturationWatch {
+  /** Epoch ms when the watch stopped the benchmark (undefined: it did not). */
+  stoppedAt?: number;
+  /** The live report that made it stop. */
+  report?: SaturationReport;
+  stop(): void;
+}
+
+/** Default window length of the executors' time series, seconds (src/metrics/recorder.ts). */
+const DEFAULT_WINDOW_S = 10;
+
+/**
+ * With `stop_on_saturation` on an open-loop spec: from the end of warmup, once per window (at least every
+ * second), merges the executors' live snapshots, judges them up to now and, when over-saturated, stops
+ * the workload and calls `onStop`. Undefined when there is nothing to watch. A failed fetch is skipped.
+ */
+export function watchSaturation(
+  controller: BaseWorkloadController,
+  spec: WorkloadSpec,
+  onStop: (report: SaturationReport) => void,
+): SaturationWatch | undefined {
+  if (!spec.stop_on_saturation || !isOpenLoad(spec)) return undefined;
+  const everyMs = Math.max(1, spec.window_seconds ?? DEFAULT_WINDOW_S) * 1000;
+  const watch: SaturationWatch & { timer?: NodeJS.Timeout; stopped: boolean } = {
+    stopped: false,
+    stop: () => {
+      watch.stopped = true;
+      clearTimeout(watch.timer);
+    },
+  };
+  const check = async (): Promise<void> => {
+    if (watch.stopped) return;
+    const now = Date.now();
+    const metrics = await controller.getMetrics().catch(() => undefined);
+    if (watch.stopped) return;
+    const report = metrics && detectSaturation(metrics.snapshot, { until: now });
+    if (report?.saturated) {
+      watch.stopped = true;
+      watch.stoppedAt = now;
+      watch.report = report;
+      await controller.stopWorkload().catch(() => undefined);
+      onStop(report);
+      return;
+    }
+    watch.timer = setTimeout(() => void check(), everyMs);
+  };
+  watch.timer = setTimeout(() => void check(), spec.warmup * 1000 + 2 * everyMs);
+  return watch;
+}

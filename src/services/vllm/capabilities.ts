@@ -1,0 +1,11 @@
+/** vLLM speaks the OpenAI API (completions, chat) and serves Prometheus metrics. */
+import type { ServiceCapabilities } from '../../contracts/index.js';
+
+export const VLLM_CAPABILITIES: ServiceCapabilities = {
+  apis: ['completions', 'chat'],
+  default_api: 'completions',
+  protocol: 'openai',
+  default_port: 8000,
+  health_path: '/health',
+  metrics_path: '/metrics',
+};
