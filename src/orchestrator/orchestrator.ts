@@ -409,13 +409,14 @@ export class Orchestrator extends OrchestratorEmitter {
       await writer.writeBenchmark(result);
       // why the benchmarks after this one cannot run, if they cannot
       const left = controller.active.length;
-      const stop = failure
-        ? `the run ended: benchmark ${b.name} failed (${errorLine(failure)})`
-        : left === 0
+      const stop =
+        left === 0
           ? `no executor left: ${[...controller.lost.keys()].join(', ')} lost`
-          : result.status === 'failed' && plan.onFailure === 'stop'
-            ? `benchmark ${b.name} failed and orchestration.on_failure is stop`
-            : undefined;
+          : failure
+            ? `the run ended: benchmark ${b.name} failed (${errorLine(failure)})`
+            : result.status === 'failed' && plan.onFailure === 'stop'
+              ? `benchmark ${b.name} failed and orchestration.on_failure is stop`
+              : undefined;
       if (stop && !this.abort.signal.aborted) skipRest(results, index + 1, stop);
       else if (lost.length && index + 1 < results.length)
         this.warn(`the next benchmarks run on the ${left} executor(s) left (lost: ${lost.join('; ')})`);

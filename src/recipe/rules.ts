@@ -6,9 +6,10 @@ import { apiSchema } from '../contracts/index.js';
 import { parseThreshold } from '../decide/threshold.js';
 import type { ConfigIssue } from '../errors.js';
 import { apiRefusal } from '../loadgen/index.js';
+import { loadModeRules } from './load-rules.js';
 import { has, type Loose, num, obj, str } from './loose.js';
 import { serviceCapabilities } from './services.js';
-import { issueAt, type PathSegment, type RecipeSource } from './source.js';
+import { dotted, issueAt, type PathSegment, type RecipeSource } from './source.js';
 import { sweepRules } from './sweep-rules.js';
 
 export interface RuleContext {
@@ -222,7 +223,8 @@ function workloadRules(ctx: RuleContext, err: Push): void {
       ['workload', 'request_distribution'],
       'applies to open loop only: set target_rps (requests/s across all client nodes)',
     );
-  if (has(w, 'burstiness') && baseDist !== 'burst')
+  // burstiness in a closed loop is load-rules' warning (ignored: no target_rps)
+  if (has(w, 'burstiness') && baseDist !== 'burst' && anyOpenLoop)
     err(['workload', 'burstiness'], 'only used with request_distribution: burst', 'warning');
   suite.map(obj).forEach((x, i) => {
     const at: PathSegment[] = ['workload', 'benchmark_suite', i];
@@ -241,7 +243,7 @@ function workloadRules(ctx: RuleContext, err: Push): void {
           `null makes this entry closed loop, but request_distribution ${String(dist)} (from workload) applies to open loop only: also set request_distribution: constant here`,
         );
     }
-    if (has(x, 'burstiness') && dist !== 'burst')
+    if (has(x, 'burstiness') && dist !== 'burst' && rps)
       err([...at, 'burstiness'], 'only used with request_distribution: burst', 'warning');
     thresholdRules(x.thresholds, at, err);
   });
@@ -276,6 +278,8 @@ export function crossFieldRules(ctx: RuleContext): ConfigIssue[] {
   slurmRules(ctx.data, str(obj(ctx.data.workload).service), push);
   nodeRules(ctx.data, push);
   workloadRules(ctx, push);
+  // after the workload's own rules: a field they already reported is not warned about twice
+  loadModeRules(ctx, push, (path) => out.some((i) => i.path === dotted(path)));
   serverRules(ctx.data, push);
   return out;
 }

@@ -10,6 +10,7 @@
 import { kneeText } from '../decide/knee.js';
 import type { Provenance } from '../provenance/run.js';
 import type { RunBenchmark, RunFolder } from '../results-folder/index.js';
+import { repetitionSection, thresholdSection } from './decisions-section.js';
 import { distributionPlots } from './distribution-plots.js';
 import type { ReportAssets } from './html-assets.js';
 import { esc, page, plotDivs, table } from './html-page.js';
@@ -41,6 +42,23 @@ function statusSpan(status: string | undefined): string {
   return `<span class="status-${esc(status)}">${esc(status ?? 'unknown')}</span>`;
 }
 
+/** `0.1.0 @ 1a2b3c4d5e6f (modified)`: the version and, run from a checkout, its commit. */
+function software(version: string | undefined, p: Provenance | undefined): string {
+  const git = p?.hpcbench.git_commit;
+  return `${version ?? '-'}${git ? ` @ ${git.slice(0, 12)}${p?.hpcbench.git_dirty ? ' (modified)' : ''}` : ''}`;
+}
+
+function slurmRow(p: Provenance | undefined): [string, string][] {
+  const s = p?.slurm;
+  if (!s) return [];
+  return [
+    [
+      'Slurm job',
+      `${s.job_id}${s.partition ? ` (${s.partition})` : ''}${s.node_list ? ` on ${s.node_list}` : ''}`,
+    ],
+  ];
+}
+
 function header(folder: RunFolder): string {
   const r = folder.run;
   const resolved = folder.resolved as { workload?: { model?: string; service?: string } } | undefined;
@@ -56,7 +74,8 @@ function header(folder: RunFolder): string {
     ['server nodes', (r?.server_nodes ?? []).join(', ') || '-'],
     ['servers', (r?.server_endpoints ?? []).join(', ') || '-'],
     ['client nodes', (r?.client_nodes ?? []).join(', ') || '-'],
-    ['hpcbench', r?.hpcbench_version ?? '-'],
+    ['hpcbench', software(r?.hpcbench_version, folder.run?.provenance as Provenance | undefined)],
+    ...slurmRow(folder.run?.provenance as Provenance | undefined),
     ['run id', r?.run_id ?? '-'],
   ];
   const err = r?.error
@@ -208,6 +227,8 @@ export function renderReportHtml(folder: RunFolder, assets: ReportAssets): strin
     provenanceSection(folder.run?.provenance as Provenance | undefined),
     recipeSection(folder),
     summarySection(folder),
+    thresholdSection(folder.benchmarks),
+    repetitionSection(folder.benchmarks),
     sweepSection(folder, plots),
     folder.benchmarks.length ? `<h2>Benchmarks</h2>${benchmarks}` : '',
     monitorSection(folder, plots),
