@@ -5,7 +5,7 @@
 export const EXIT_CODES = {
   /** Every benchmark completed. */
   success: 0,
-  /** The run failed: a benchmark failed (no request succeeded, server unreachable) or an E00x error. */
+  /** The run failed: a benchmark failed (no request succeeded, server unreachable) or was skipped, or an E00x error. */
   failure: 1,
   /** An internal error (a bug): one line on stderr and the path of a log holding the stack. */
   internal: 2,

@@ -52,7 +52,8 @@ export function formatFigure(v: number | null | undefined, unit: FigureUnit): st
   return String(Math.round(v));
 }
 
-function rows(benchmarks: readonly BenchmarkThresholds[]): string[][] {
+/** One row per evaluated threshold: benchmark, condition, actual value, `pass` / `FAIL`. */
+export function thresholdRows(benchmarks: readonly BenchmarkThresholds[]): string[][] {
   return benchmarks.flatMap((b) =>
     (b.thresholds ?? []).map((t) => [
       b.name,
@@ -63,9 +64,9 @@ function rows(benchmarks: readonly BenchmarkThresholds[]): string[][] {
   );
 }
 
-const HEAD = ['benchmark', 'threshold', 'actual', 'result'];
+export const THRESHOLD_HEAD = ['benchmark', 'threshold', 'actual', 'result'];
 
-function summaryLine(benchmarks: readonly BenchmarkThresholds[]): string {
+export function thresholdSummaryLine(benchmarks: readonly BenchmarkThresholds[]): string {
   const total = benchmarks.reduce((n, b) => n + (b.thresholds?.length ?? 0), 0);
   const failed = failedThresholds(benchmarks);
   return failed ? `thresholds: ${failed} of ${total} failed` : `thresholds: all ${total} passed`;
@@ -73,32 +74,32 @@ function summaryLine(benchmarks: readonly BenchmarkThresholds[]): string {
 
 /** The pass/fail table for the terminal, '' when no benchmark has thresholds. */
 export function renderThresholdTable(benchmarks: readonly BenchmarkThresholds[]): string {
-  const body = rows(benchmarks);
+  const body = thresholdRows(benchmarks);
   if (!body.length) return '';
-  const all = [HEAD, ...body];
-  const widths = HEAD.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  const all = [THRESHOLD_HEAD, ...body];
+  const widths = THRESHOLD_HEAD.map((_, i) => Math.max(...all.map((r) => r[i].length)));
   const line = (r: string[]) =>
     r
       .map((c, i) => c.padEnd(widths[i]))
       .join('  ')
       .trimEnd();
-  return `${[line(HEAD), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n')}\n${summaryLine(benchmarks)}\n`;
+  return `${[line(THRESHOLD_HEAD), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n')}\n${thresholdSummaryLine(benchmarks)}\n`;
 }
 
 /** The same as a markdown section, '' when no benchmark has thresholds. */
 export function renderThresholdMarkdown(benchmarks: readonly BenchmarkThresholds[]): string {
-  const body = rows(benchmarks);
+  const body = thresholdRows(benchmarks);
   if (!body.length) return '';
   const esc = (c: string) => c.replace(/\|/g, '\\|');
   const line = (r: string[]) => `| ${r.map(esc).join(' | ')} |`;
   return [
     '## Thresholds',
     '',
-    line(HEAD),
-    `|${HEAD.map(() => '---').join('|')}|`,
+    line(THRESHOLD_HEAD),
+    `|${THRESHOLD_HEAD.map(() => '---').join('|')}|`,
     ...body.map(line),
     '',
-    summaryLine(benchmarks),
+    thresholdSummaryLine(benchmarks),
     '',
   ].join('\n');
 }

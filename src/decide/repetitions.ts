@@ -88,7 +88,8 @@ export function summarizeRepetitions(
   return out;
 }
 
-function rows(list: readonly RepetitionSummary[]): string[][] {
+/** One row per figure of every repeated benchmark: benchmark ×N, figure, mean, interval, CV, flag. */
+export function repetitionRows(list: readonly RepetitionSummary[]): string[][] {
   return list.flatMap((r) =>
     r.figures.map((f) => [
       `${r.benchmark} ×${r.repetitions}`,
@@ -101,14 +102,14 @@ function rows(list: readonly RepetitionSummary[]): string[][] {
   );
 }
 
-const HEAD = ['benchmark', 'figure', 'mean', '95% interval', 'CV', ''];
+export const REPETITION_HEAD = ['benchmark', 'figure', 'mean', '95% interval', 'CV', ''];
 
 /** The table for the terminal, '' when no benchmark was repeated. */
 export function renderRepetitionTable(list: readonly RepetitionSummary[]): string {
-  const body = rows(list);
+  const body = repetitionRows(list);
   if (!body.length) return '';
-  const all = [HEAD, ...body];
-  const widths = HEAD.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  const all = [REPETITION_HEAD, ...body];
+  const widths = REPETITION_HEAD.map((_, i) => Math.max(...all.map((r) => r[i].length)));
   const line = (r: string[]) =>
     r
       .map((c, i) => c.padEnd(widths[i]))
@@ -117,7 +118,7 @@ export function renderRepetitionTable(list: readonly RepetitionSummary[]): strin
   const unstable = list.flatMap((r) =>
     r.figures.filter((f) => f.unstable).map((f) => `${r.benchmark} ${f.figure}`),
   );
-  return `${[line(HEAD), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n')}\n${
+  return `${[line(REPETITION_HEAD), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n')}\n${
     unstable.length
       ? `warning: unstable across repetitions (CV above ${100 * UNSTABLE_CV}%): ${unstable.join(', ')}\n`
       : ''
@@ -126,15 +127,15 @@ export function renderRepetitionTable(list: readonly RepetitionSummary[]): strin
 
 /** The same as a markdown section, '' when no benchmark was repeated. */
 export function renderRepetitionMarkdown(list: readonly RepetitionSummary[]): string {
-  const body = rows(list);
+  const body = repetitionRows(list);
   if (!body.length) return '';
   return [
     '## Repetitions',
     '',
     `Mean over the repetitions, 95% Student-t interval of the mean, coefficient of variation; UNSTABLE: CV above ${100 * UNSTABLE_CV}% (error rate: standard deviation above ${(100 * UNSTABLE_CV) / 5} pp).`,
     '',
-    `| ${HEAD.map((h) => h || 'flag').join(' | ')} |`,
-    `|${HEAD.map(() => '---').join('|')}|`,
+    `| ${REPETITION_HEAD.map((h) => h || 'flag').join(' | ')} |`,
+    `|${REPETITION_HEAD.map(() => '---').join('|')}|`,
     ...body.map((r) => `| ${r.join(' | ')} |`),
     '',
   ].join('\n');

@@ -6,9 +6,11 @@ import { apiSchema, rampFieldIssues } from '../contracts/index.js';
 import { parseThreshold } from '../decide/threshold.js';
 import type { ConfigIssue } from '../errors.js';
 import { apiRefusal } from '../loadgen/index.js';
+import { loadModeRules } from './load-rules.js';
 import { has, type Loose, num, obj, str } from './loose.js';
+import { searchedField, searchRules } from './search-rules.js';
 import { serviceCapabilities } from './services.js';
-import { issueAt, type PathSegment, type RecipeSource } from './source.js';
+import { dotted, issueAt, type PathSegment, type RecipeSource } from './source.js';
 import { sweepRules } from './sweep-rules.js';
 
 export interface RuleContext {
@@ -129,7 +131,7 @@ function serviceRules(ctx: RuleContext, w: Loose, path: PathSegment[], err: Push
 }
 
 /** Prompt sources a benchmark may name only one of; `prompt_len` sizes synthetic prompts only. */
-const PROMPT_SOURCES = ['dataset', 'shared_prefix'] as const;
+const PROMPT_SOURCES = ['dataset', 'shared_prefix', 'trace'] as const;
 
 /**
  * One prompt source per benchmark: the workload's, and each suite entry merged with it (its own value,
@@ -155,10 +157,33 @@ function promptSourceRules(w: Loose, suite: Loose[], err: Push): void {
   };
   const base = (k: string) => has(w, k);
   check(base, base, ['workload']);
+  // a trace sets its own arrival times
+  const rate = (given: (k: string) => boolean, at: PathSegment[]) => {
+    if (given('trace') && given('target_rps'))
+      err(
+        [...at, 'target_rps'],
+        'a trace replay sends at the trace’s own times: remove target_rps (or trace)',
+      );
+    else if (given('trace') && given('clients_per_node'))
+      err(
+        [...at, 'clients_per_node'],
+        'not used by a trace replay (requests leave at the trace’s times, whatever is in flight)',
+        'warning',
+      );
+  };
+  rate(base, ['workload']);
+  if (has(obj(w.sweep), 'target_rps') && has(w, 'trace'))
+    err(
+      ['workload', 'sweep', 'target_rps'],
+      'a trace replay sends at the trace’s own times: sweep time_scale in trace instead',
+    );
   suite.forEach((x, i) => {
     const own = (k: string) => x[k] !== undefined;
+    const merged = (k: string) => (own(k) ? has(x, k) : has(w, k));
+    if (own('trace') || own('target_rps') || own('clients_per_node'))
+      rate(merged, ['workload', 'benchmark_suite', i]);
     if (!PROMPT_SOURCES.some(own) && !own('prompt_len')) return;
-    check((k) => (own(k) ? has(x, k) : has(w, k)), own, ['workload', 'benchmark_suite', i]);
+    check(merged, own, ['workload', 'benchmark_suite', i]);
   });
 }
 
@@ -175,8 +200,8 @@ function rampRules(w: Loose, suite: Loose[], err: Push): void {
     : [];
   const base = rampFieldIssues(merged({}));
   if (!suite.length) for (const [k, m] of base) err(['workload', k], m);
+  // ramp rates the workload gives its ramp entries are no mistake in the others
   for (const { x, at } of entries)
-    // ramp rates the workload gives its ramp entries are no mistake in the others
     for (const [k, m] of rampFieldIssues(merged(x)))
       if (!m.startsWith('only used') || has(x, k))
         err(has(x, k) ? [...at, k] : has(w, k) ? ['workload', k] : at, m);
@@ -208,9 +233,10 @@ function workloadRules(ctx: RuleContext, err: Push): void {
     const al = ['clients_per_node', 'num_threads', 'concurrency'].filter((k) => has(entry, k));
     if (al.length > 1) err(['workload', 'benchmark_suite', i, al[1]], `give only one of ${al.join(', ')}`);
   });
-  const anyOpenLoop = ['target_rps', 'ramp'].some(
-    (k) => has(w, k) || suite.some((e) => has(obj(e), k)) || has(obj(w.sweep), k),
-  );
+  const anyOpenLoop =
+    ['target_rps', 'ramp'].some(
+      (k) => has(w, k) || suite.some((e) => has(obj(e), k)) || has(obj(w.sweep), k),
+    ) || searchedField(w) === 'target_rps';
   rampRules(w, suite.map(obj), err);
   // A suite entry is checked as merged with the base workload: its own value, else the base's; `null`
   // ("not set") hides the base's value.
@@ -221,7 +247,8 @@ function workloadRules(ctx: RuleContext, err: Push): void {
       ['workload', 'request_distribution'],
       'applies to open loop only: set target_rps (requests/s across all client nodes)',
     );
-  if (has(w, 'burstiness') && baseDist !== 'burst')
+  // burstiness in a closed loop is load-rules' warning (ignored: no target_rps)
+  if (has(w, 'burstiness') && baseDist !== 'burst' && anyOpenLoop)
     err(['workload', 'burstiness'], 'only used with request_distribution: burst', 'warning');
   suite.map(obj).forEach((x, i) => {
     const at: PathSegment[] = ['workload', 'benchmark_suite', i];
@@ -240,13 +267,14 @@ function workloadRules(ctx: RuleContext, err: Push): void {
           `null makes this entry closed loop, but request_distribution ${String(dist)} (from workload) applies to open loop only: also set request_distribution: constant here`,
         );
     }
-    if (has(x, 'burstiness') && dist !== 'burst')
+    if (has(x, 'burstiness') && dist !== 'burst' && rps)
       err([...at, 'burstiness'], 'only used with request_distribution: burst', 'warning');
     thresholdRules(x.thresholds, at, err);
   });
   thresholdRules(w.thresholds, ['workload'], err);
   promptSourceRules(w, suite.map(obj), err);
   sweepRules(ctx, w, err);
+  searchRules(ctx.data, w, err);
 }
 
 /** Every condition of a `thresholds:` list names a known figure with a value in its unit. */
@@ -275,6 +303,8 @@ export function crossFieldRules(ctx: RuleContext): ConfigIssue[] {
   slurmRules(ctx.data, str(obj(ctx.data.workload).service), push);
   nodeRules(ctx.data, push);
   workloadRules(ctx, push);
+  // after the workload's own rules: a field they already reported is not warned about twice
+  loadModeRules(ctx, push, (path) => out.some((i) => i.path === dotted(path)));
   serverRules(ctx.data, push);
   return out;
 }

@@ -130,16 +130,11 @@ export function plausibilityWarnings(
       'TTFT needs streaming (stream: true); without it only e2e_ms can be met',
     );
   const capNote = 'caps open-loop load only (target_rps); closed loop is already bounded by clients_per_node';
-  if (has(w, 'max_concurrency') && !openLoop) warn(['workload', 'max_concurrency'], capNote);
+  // max_concurrency and pacer_poll_ms without target_rps: load-rules.ts (ignored in closed loop)
   if (w.stop_on_saturation === true && !openLoop && !anyOf('ramp'))
     warn(
       ['workload', 'stop_on_saturation'],
       'has no effect in closed loop: saturation is judged for open-loop loads (target_rps) only',
-    );
-  if (has(w, 'pacer_poll_ms') && !openLoop)
-    warn(
-      ['workload', 'pacer_poll_ms'],
-      'paces open-loop arrivals only (target_rps); closed loop does not use it',
     );
   // a suite entry that unsets target_rps runs closed loop with the workload's (or its own) max_concurrency
   const sweepOpen = has(obj(w.sweep), 'target_rps');

@@ -10,6 +10,7 @@
 import { kneeText } from '../decide/knee.js';
 import type { Provenance } from '../provenance/run.js';
 import type { RunBenchmark, RunFolder } from '../results-folder/index.js';
+import { repetitionSection, thresholdSection } from './decisions-section.js';
 import { distributionPlots } from './distribution-plots.js';
 import type { ReportAssets } from './html-assets.js';
 import { esc, page, plotDivs, table } from './html-page.js';
@@ -19,7 +20,7 @@ import { benchmarkParameters, parameterColumns, varyingParameters } from './para
 import type { Plot } from './plot-types.js';
 import { energyLine, provenanceSection } from './provenance-section.js';
 import { saturationNote, summaryHeader, summaryRows } from './summary-table.js';
-import { paretoPlot, type SweepPoint, sweepPlots } from './sweep-plots.js';
+import { paretoPlot, type SweepPoint, searchPlot, sweepPlots } from './sweep-plots.js';
 import { benchmarkBands, benchmarkTimePlots, monitorPlots, runTimeRange } from './time-plots.js';
 import type { BenchmarkResult } from './types.js';
 
@@ -41,6 +42,23 @@ function statusSpan(status: string | undefined): string {
   return `<span class="status-${esc(status)}">${esc(status ?? 'unknown')}</span>`;
 }
 
+/** `0.1.0 @ 1a2b3c4d5e6f (modified)`: the version and, run from a checkout, its commit. */
+function software(version: string | undefined, p: Provenance | undefined): string {
+  const git = p?.hpcbench.git_commit;
+  return `${version ?? '-'}${git ? ` @ ${git.slice(0, 12)}${p?.hpcbench.git_dirty ? ' (modified)' : ''}` : ''}`;
+}
+
+function slurmRow(p: Provenance | undefined): [string, string][] {
+  const s = p?.slurm;
+  if (!s) return [];
+  return [
+    [
+      'Slurm job',
+      `${s.job_id}${s.partition ? ` (${s.partition})` : ''}${s.node_list ? ` on ${s.node_list}` : ''}`,
+    ],
+  ];
+}
+
 function header(folder: RunFolder): string {
   const r = folder.run;
   const resolved = folder.resolved as { workload?: { model?: string; service?: string } } | undefined;
@@ -56,7 +74,8 @@ function header(folder: RunFolder): string {
     ['server nodes', (r?.server_nodes ?? []).join(', ') || '-'],
     ['servers', (r?.server_endpoints ?? []).join(', ') || '-'],
     ['client nodes', (r?.client_nodes ?? []).join(', ') || '-'],
-    ['hpcbench', r?.hpcbench_version ?? '-'],
+    ['hpcbench', software(r?.hpcbench_version, folder.run?.provenance as Provenance | undefined)],
+    ...slurmRow(folder.run?.provenance as Provenance | undefined),
     ['run id', r?.run_id ?? '-'],
   ];
   const err = r?.error
@@ -86,6 +105,41 @@ function summarySection(folder: RunFolder): string {
     'ITL = gaps between content chunks; E2E = last content chunk − sent. Throughput over the measurement window. ',
     'load = concurrent users over all executors (closed loop) or the target rate (open loop). ',
     'srv = the servers’ own figures (~ = estimated from histogram buckets).</p>',
+  ].join('');
+}
+
+/** A capacity search: the answer with its bracket, and each probe's value and verdict. */
+function searchSection(folder: RunFolder, plots: Plot[]): string {
+  const o = folder.search;
+  if (!o) return '';
+  const first = folder.benchmarks.find((b) => b.probe?.slo[0])?.probe?.slo[0];
+  const plot = first
+    ? searchPlot(
+        folder.benchmarks.flatMap((b) =>
+          b.probe
+            ? [
+                {
+                  value: b.probe.value,
+                  verdict: b.probe.verdict,
+                  actual: b.probe.slo.find((c) => c.condition === first.condition)?.actual ?? null,
+                },
+              ]
+            : [],
+        ),
+        { figure: first.figure, limit: first.limit },
+        o.field,
+      )
+    : undefined;
+  if (plot) plots.push(plot);
+  return [
+    '<h2>Capacity search</h2>',
+    `<p class="search-answer"><strong>${esc(o.text)}</strong></p>`,
+    `<p class="note">SLO: ${esc(o.slo.join(', '))}; status ${esc(o.status)}; bracket [${esc(String(o.bracket.low ?? '-'))}, ${esc(String(o.bracket.high ?? '-'))}] ${esc(o.unit)}. Strategy: geometric growth to the first failure, then bisection to the stated precision (docs/load-generation.md).</p>`,
+    table(
+      ['probe', o.field, 'verdict', 'why'],
+      o.probes.map((p) => [p.benchmark, String(p.value), p.verdict, p.why.join('; ')]),
+    ),
+    plot ? plotDivs([plot.id]) : '',
   ].join('');
 }
 
@@ -207,7 +261,10 @@ export function renderReportHtml(folder: RunFolder, assets: ReportAssets): strin
     header(folder),
     provenanceSection(folder.run?.provenance as Provenance | undefined),
     recipeSection(folder),
+    searchSection(folder, plots),
     summarySection(folder),
+    thresholdSection(folder.benchmarks),
+    repetitionSection(folder.benchmarks),
     sweepSection(folder, plots),
     folder.benchmarks.length ? `<h2>Benchmarks</h2>${benchmarks}` : '',
     monitorSection(folder, plots),

@@ -72,10 +72,13 @@ export function saturationNote(r: BenchmarkResult): string | undefined {
 
 /**
  * `benchmark X failed: no request succeeded: ... — see records` (or `degraded: ...`) for a benchmark
- * whose status is failed or degraded (the reason from src/orchestrator/verdict.ts); undefined otherwise,
+ * whose status is failed or degraded (the reason from src/orchestrator/verdict.ts), `benchmark Y skipped: why`
+ * for one that did not run; undefined otherwise,
  * also for an interrupted benchmark (its counts are what was measured until the interrupt).
  */
 export function statusNote(r: BenchmarkResult): string | undefined {
+  // `benchmark B skipped: benchmark A failed and orchestration.on_failure is stop`
+  if (r.status === 'skipped') return `benchmark ${r.name} ${r.reason ?? 'skipped'}`;
   if (r.status !== 'failed' && r.status !== 'degraded') return undefined;
   return `benchmark ${r.name} ${r.status}: ${r.reason ?? r.error?.message ?? r.status} — see records`;
 }

@@ -44,7 +44,9 @@ for (const [label, make] of [
 
 describe('shared scheduler busy-waiting', () => {
   /** 20 streams, one chunk per ms each, spread: one due every 50 µs, so a 1 ms window is never empty. */
-  async function dense(spinShare: number): Promise<{ spun: number; elapsed: number; fired: number }> {
+  async function dense(
+    spinShare: number,
+  ): Promise<{ spun: number; longest: number; elapsed: number; fired: number }> {
     let n = 0;
     const t0 = performance.now();
     const end = t0 + 400;
@@ -59,14 +61,16 @@ describe('shared scheduler busy-waiting', () => {
     for (let i = 0; i < 20; i++) s.push({ name: i, due: t0 + i * 0.05, heapIndex: -1 });
     await new Promise((r) => setTimeout(r, 450));
     s.stop();
-    return { spun: s.spunMs, elapsed: performance.now() - t0, fired: n };
+    return { spun: s.spunMs, longest: s.longestTurnMs, elapsed: performance.now() - t0, fired: n };
   }
 
   it('is capped at its share of a core when items are always due within the spin window', async () => {
     const r = await dense(0.2);
     expect(r.fired).toBeGreaterThan(100);
-    // burst + share × time, plus the last busy-wait turn, charged after it ran (generous: shared machine)
-    expect(r.spun).toBeLessThanOrEqual(20 + 0.2 * r.elapsed + 25);
+    // burst + share × time, plus the last busy-wait turn, charged after it ran: on a loaded machine one
+    // turn can be stretched by preemption, so the allowance is the longest turn measured (uncapped, the
+    // scheduler would spin the whole 400 ms)
+    expect(r.spun).toBeLessThanOrEqual(20 + 0.2 * r.elapsed + Math.max(r.longest, 1) + 2);
   });
 
   it('spin_share 0 never busy-waits', async () => {

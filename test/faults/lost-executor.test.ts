@@ -101,4 +101,50 @@ describe('an executor killed mid-benchmark', () => {
     expect((await recordCounts(run, 'second')).files.map((f) => f.name)).toEqual(['records-127.0.0.1.jsonl']);
     expect(second.requests.ok).toBeGreaterThan(0);
   }, 120_000);
+
+  it('the only executor killed: failed with E008, its records counted, the rest skipped (no executor left)', async () => {
+    const box = sandbox();
+    const sim = await box.startSim('sim-only', ['--load-ms', '0']);
+    const ex = await box.startExecutor('only', TOKEN);
+    const file = await box.writeRecipe(
+      'only.yaml',
+      recipe('only', {
+        duration: '30s',
+        warmup: '0s',
+        gen_tokens: 8,
+        benchmark_suite: [{ name: 'first' }, { name: 'second', duration: '2s' }],
+      }),
+    );
+    const running = orchestrate(box, {
+      servers: [`127.0.0.1:${sim.port}`],
+      clients: [`127.0.0.1:${ex.port}`],
+      file,
+      results: 'r-only',
+    });
+    await untilOk(ex.url, 40);
+    process.kill(ex.child.pid as number, 'SIGKILL');
+    const res = await running;
+    expect(res.exitCode, res.all).toBe(EXIT_CODES.failure);
+    expect(res.stderr).toMatch(/^E008: .*127\.0\.0\.1.*connection refused/m);
+    const run = await onlyRunDir(box.path('r-only'));
+    const runJson = await readJson(join(run, 'run.json'));
+    expect(runJson).toMatchObject({
+      status: 'failed',
+      exit_code: EXIT_CODES.failure,
+      error: { code: 'E008' },
+    });
+    expect(runJson.benchmarks).toEqual([
+      {
+        name: 'first',
+        status: 'failed',
+        reason: expect.stringMatching(/executor\(s\) lost: 127\.0\.0\.1 .*rebuilt from its records file/),
+      },
+      { name: 'second', status: 'skipped', reason: 'skipped: no executor left: 127.0.0.1 lost' },
+    ]);
+    // what it measured before the kill is reported, not total_requests 0
+    const summary = await expectCountsMatch(run, 'first');
+    expect(summary.requests.ok).toBeGreaterThan(5);
+    const metrics = await readJson(join(run, 'benchmarks', 'first', 'metrics.json'));
+    expect(metrics.aggregate.total_requests).toBe(summary.requests.sent);
+  }, 120_000);
 });

@@ -301,3 +301,22 @@ describe('summary table', () => {
     });
   });
 });
+
+describe('status notes', () => {
+  it('a skipped benchmark is a row with its reason under the table', () => {
+    const results: BenchmarkResult[] = [
+      { name: 'first', status: 'failed', reason: 'no request succeeded: 4 sent, 4 failed, 0 cancelled' },
+      {
+        name: 'second',
+        status: 'skipped',
+        reason: 'skipped: benchmark first failed and orchestration.on_failure is stop',
+      },
+    ];
+    const text = renderSummaryTable(results);
+    expect(text).toMatch(/^second\s+skipped/m);
+    expect(text).toContain(
+      'warning: benchmark second skipped: benchmark first failed and orchestration.on_failure is stop\n',
+    );
+    expect(text).toContain('warning: benchmark first failed: no request succeeded');
+  });
+});

@@ -230,12 +230,13 @@ describe('null in a suite entry unsets a base workload field', () => {
       resolveRecipe(localRecipe({ ...base, benchmark_suite: [{ name: 'c', target_rps: null }] })),
     ).toThrow(
       expect.objectContaining({
-        issues: [
+        issues: expect.arrayContaining([
           expect.objectContaining({
+            severity: 'error',
             path: 'workload.benchmark_suite[0].target_rps',
             message: expect.stringMatching(/closed loop.*request_distribution poisson.*open loop only/),
           }),
-        ],
+        ]),
       }),
     );
     const ok = plans({

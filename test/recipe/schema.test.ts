@@ -322,7 +322,9 @@ describe('plausibility warnings', () => {
     expect(warningsOf(check(localRecipe({ max_concurrency: 4 })).issues)).toEqual([
       expect.objectContaining({
         path: 'workload.max_concurrency',
-        message: expect.stringMatching(/caps open-loop/),
+        message: expect.stringMatching(
+          /ignored: without target_rps this benchmark is closed loop .*max_concurrency applies to open loop only: set target_rps/,
+        ),
       }),
     ]);
     const suite = localRecipe({

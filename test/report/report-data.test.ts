@@ -313,3 +313,58 @@ describe('reporting.formats', () => {
     expect(summary.benchmarks[0].parameters).toMatchObject({ total_users: 2, output_tokens: 8 });
   });
 });
+
+describe('report.html decisions and header', () => {
+  it('shows the thresholds (pass/FAIL coloured), the repetitions, the commit and the Slurm job', async () => {
+    const names = ['c_rep1', 'c_rep2'];
+    const threshold = (figure: string, actual: number, pass: boolean) => ({
+      condition: `${figure} < 5`,
+      figure,
+      field: `latency_ms.${figure}`,
+      op: '<',
+      limit: 5,
+      unit: 'ms',
+      actual,
+      pass,
+    });
+    await writeFile(
+      join(dir, 'run.json'),
+      JSON.stringify({
+        scenario: 'reps',
+        status: 'completed',
+        hpcbench_version: '9.9.9',
+        benchmarks: names.map((name) => ({ name, status: 'completed' })),
+        provenance: {
+          hpcbench: { version: '9.9.9', git_commit: '0123456789abcdef0123', git_dirty: true, path: '/x' },
+          node_version: 'v20',
+          command_line: ['hpcbench', 'run'],
+          cwd: '/x',
+          slurm: { job_id: '4242', partition: 'gpu', node_list: 'n[1-3]' },
+          containers: [],
+          servers: [],
+          nodes: [],
+        },
+      }),
+    );
+    for (const [i, name] of names.entries()) {
+      await mkdir(join(dir, 'benchmarks', name), { recursive: true });
+      const s = sampleSummary(name);
+      const e2e = 100 + 20 * i;
+      s.latency_ms.e2e = { ...s.latency_ms.e2e!, p50: e2e };
+      const thresholds = [threshold('ttft.p99', 3, true), threshold('e2e.p50', e2e, false)];
+      await writeFile(join(dir, 'benchmarks', name, 'summary.json'), JSON.stringify({ ...s, thresholds }));
+    }
+    const html = renderReportHtml(await readRun(dir), reportAssets());
+    expect(html).toContain('<h2>Thresholds</h2>');
+    expect(html).toContain('<td class="verdict verdict-worse">FAIL</td>');
+    expect(html).toContain('<td class="verdict verdict-better">pass</td>');
+    expect(html).toContain('thresholds: 2 of 4 failed (exit 99)');
+    expect(html).toContain('<h2>Repetitions</h2>');
+    // e2e.p50 100 and 120 ms: mean 110, CV 12.9%: unstable
+    expect(html).toMatch(
+      /<td>c ×2<\/td><td>e2e\.p50<\/td><td class="num">110\.0ms<\/td>.*?12\.9%.*?UNSTABLE/,
+    );
+    expect(html).toContain('<td>hpcbench</td><td>9.9.9 @ 0123456789ab (modified)</td>');
+    expect(html).toContain('<td>Slurm job</td><td>4242 (gpu) on n[1-3]</td>');
+  });
+});

@@ -65,6 +65,8 @@ export class Scheduler<T extends Timed> implements ChunkScheduler<T> {
   private spinFrom = 0;
   /** Total time spent busy-waiting (ms). */
   spunMs = 0;
+  /** The longest single busy-wait turn (ms): charged after it ran, so the cap can be passed by one turn. */
+  longestTurnMs = 0;
 
   constructor(fire: (item: T, now: number) => void, spinMs = 1, spinShare = 0.2) {
     this.fire = fire;
@@ -164,8 +166,10 @@ export class Scheduler<T extends Timed> implements ChunkScheduler<T> {
   /** Charges the busy-wait that ended at `now` (if any) to the budget. */
   private charge(now: number): void {
     if (this.spinFrom === 0) return;
-    this.budget -= now - this.spinFrom;
-    this.spunMs += now - this.spinFrom;
+    const turn = now - this.spinFrom;
+    this.budget -= turn;
+    this.spunMs += turn;
+    if (turn > this.longestTurnMs) this.longestTurnMs = turn;
     this.spinFrom = 0;
   }
 

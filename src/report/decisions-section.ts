@@ -1,0 +1,57 @@
+/**
+ * report.html's decision parts (pure): the recipe's thresholds as a pass/fail table (each result cell
+ * coloured) with the run's verdict line, and, for a run with `repetitions`, each figure's mean, interval
+ * and coefficient of variation across the repetitions with the unstable ones flagged.
+ */
+import {
+  type BenchmarkThresholds,
+  THRESHOLD_HEAD,
+  thresholdRows,
+  thresholdSummaryLine,
+} from '../decide/evaluate.js';
+import { REPETITION_HEAD, repetitionRows, summarizeRepetitions, UNSTABLE_CV } from '../decide/repetitions.js';
+import type { RunBenchmark } from '../results-folder/index.js';
+import { esc } from './html-page.js';
+
+function cells(head: string[], rows: string[][], mark: (row: string[]) => string): string {
+  const th = head.map((h, i) => `<th${i > 1 ? ' class="num"' : ''}>${esc(h)}</th>`).join('');
+  const body = rows
+    .map((r) => {
+      const last = r.length - 1;
+      const tds = r.map((v, i) =>
+        i === last
+          ? `<td class="${mark(r)}">${esc(v)}</td>`
+          : `<td${i > 1 ? ' class="num"' : ''}>${esc(v)}</td>`,
+      );
+      return `<tr>${tds.join('')}</tr>`;
+    })
+    .join('');
+  return `<table class="decisions"><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+/** The Thresholds section, empty when no benchmark had thresholds. */
+export function thresholdSection(benchmarks: readonly BenchmarkThresholds[]): string {
+  const rows = thresholdRows(benchmarks);
+  if (!rows.length) return '';
+  const line = thresholdSummaryLine(benchmarks);
+  const failed = rows.some((r) => r[3] !== 'pass');
+  return [
+    '<h2>Thresholds</h2>',
+    cells(THRESHOLD_HEAD, rows, (r) =>
+      r[3] === 'pass' ? 'verdict verdict-better' : 'verdict verdict-worse',
+    ),
+    `<p class="verdict-line ${failed ? 'verdict-worse' : 'verdict-better'}">${esc(line)}${failed ? ' (exit 99)' : ''}</p>`,
+  ].join('');
+}
+
+/** The Repetitions section, empty when no benchmark was repeated. */
+export function repetitionSection(benchmarks: readonly RunBenchmark[]): string {
+  const rows = repetitionRows(summarizeRepetitions(benchmarks));
+  if (!rows.length) return '';
+  const head = REPETITION_HEAD.map((h) => h || 'flag');
+  return [
+    '<h2>Repetitions</h2>',
+    `<p class="note">Mean over the repetitions, 95% Student-t interval of the mean, coefficient of variation; UNSTABLE: CV above ${100 * UNSTABLE_CV}%.</p>`,
+    cells(head, rows, (r) => (r[5] ? 'verdict verdict-worse' : '')),
+  ].join('');
+}
