@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { renderThresholdTable } from '../decide/evaluate.js';
 import { renderRepetitionTable, summarizeRepetitions } from '../decide/repetitions.js';
+import { renderSearchText } from '../decide/search.js';
 import { ConfigValidationError } from '../errors.js';
 import { interruptOnSignals } from '../launch/local/signals.js';
 import { namedNodes } from '../orchestrator/node-names.js';
@@ -77,6 +78,7 @@ export function register(program: Command): void {
         const results = await orchestrator.run();
         process.stdout.write(`\n${renderSummaryTable(results.benchmarks, { wide: opts.wide })}`);
         process.stdout.write(renderThresholdTable(results.benchmarks));
+        process.stdout.write(renderSearchText(results.search));
         process.stdout.write(renderRepetitionTable(summarizeRepetitions(results.benchmarks)));
         process.stdout.write(
           `throughput_rps: ${results.throughput_rps.toFixed(3)}\nresults: ${results.results_dir}\n` +

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { failedThresholds, renderThresholdTable } from '../decide/evaluate.js';
 import { renderRepetitionTable, summarizeRepetitions } from '../decide/repetitions.js';
+import { renderSearchText } from '../decide/search.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { runLocal } from '../launch/local/local-launcher.js';
 import { interruptOnSignals } from '../launch/local/signals.js';
@@ -55,6 +56,7 @@ export function register(program: Command): void {
         });
         process.stdout.write(`\n${renderSummaryTable(results.benchmarks, { wide: opts.wide })}`);
         process.stdout.write(renderThresholdTable(results.benchmarks));
+        process.stdout.write(renderSearchText(results.search));
         process.stdout.write(renderRepetitionTable(summarizeRepetitions(results.benchmarks)));
         process.stdout.write(`results: ${runDir}\n`);
         const report = join(runDir, 'report.html');

@@ -7,14 +7,22 @@
  * warnings alone → exit 0.
  */
 import type { Command } from '@commander-js/extra-typings';
+import type { SearchSettings } from '../decide/search.js';
 import { type ConfigIssue, ConfigValidationError, formatConfigIssue } from '../errors.js';
-import { type BenchmarkPlan, checkRecipeFile, expandBenchmarks, loadRecipePlugins } from '../recipe/index.js';
+import {
+  type BenchmarkPlan,
+  checkRecipeFile,
+  expandBenchmarks,
+  loadRecipePlugins,
+  searchSettings,
+} from '../recipe/index.js';
 import { loadPlugins } from '../services/plugins.js';
 
 interface ListedBenchmark {
   name: string;
-  mode: 'closed' | 'open';
+  mode: 'closed' | 'open' | 'trace';
   clients_per_node?: number;
+  time_scale?: number;
   target_rps?: number;
   request_distribution?: string;
   duration: number;
@@ -31,23 +39,38 @@ function listed(p: BenchmarkPlan): ListedBenchmark {
       ? `synthetic ${JSON.stringify(src.input_tokens)}->${JSON.stringify(src.output_tokens)} tokens`
       : src.source === 'shared_prefix'
         ? `shared_prefix ${src.groups} x ${src.prefix_len} + ${JSON.stringify(src.suffix_len)}->${JSON.stringify(src.output_tokens)} tokens`
-        : `${src.source} ${src.path}${src.output_tokens !== undefined ? ` ->${JSON.stringify(src.output_tokens)} tokens` : ''}`;
+        : src.source === 'trace'
+          ? `trace ${src.format} ${src.path}`
+          : `${src.source} ${src.path}${src.output_tokens !== undefined ? ` ->${JSON.stringify(src.output_tokens)} tokens` : ''}`;
   return {
     name: p.name,
     mode: load.mode,
     ...(load.mode === 'open'
       ? { target_rps: load.target_rps, request_distribution: load.request_distribution ?? 'constant' }
-      : { clients_per_node: load.clients_per_node }),
+      : load.mode === 'closed'
+        ? { clients_per_node: load.clients_per_node }
+        : { time_scale: load.time_scale ?? 1 }),
     duration: w.duration,
     prompts,
   };
+}
+
+/** A search's plan in one line: its probes are chosen as it runs (docs/load-generation.md). */
+function searchText(s: SearchSettings): string {
+  return (
+    `capacity search over ${s.field}: from ${s.start}, ×${s.growth} while the SLO holds (up to ${s.max}, ` +
+    `down to ${s.min}), then bisection to ${100 * s.precision}%; at most ${s.max_probes} probes; ` +
+    `SLO: ${s.slo.join(', ')}. The first probe:\n`
+  );
 }
 
 function listText(list: ListedBenchmark[]): string {
   const loads = list.map((b) =>
     b.mode === 'open'
       ? `open   target_rps=${b.target_rps} (${b.request_distribution})`
-      : `closed users=${b.clients_per_node}/client node`,
+      : b.mode === 'trace'
+        ? `trace  time_scale=${b.time_scale}`
+        : `closed users=${b.clients_per_node}/client node`,
   );
   const width = Math.max(...list.map((b) => b.name.length));
   const loadWidth = Math.max(...loads.map((l) => l.length));
@@ -72,7 +95,12 @@ export function register(program: Command): void {
     .option('--strict', 'every warning is an error (exit 1)')
     .action(async (files, opts) => {
       if (opts.plugin?.length) await loadPlugins(opts.plugin, { field: '--plugin' });
-      const results: { file: string; issues: ConfigIssue[]; benchmarks?: ListedBenchmark[] }[] = [];
+      const results: {
+        file: string;
+        issues: ConfigIssue[];
+        benchmarks?: ListedBenchmark[];
+        search?: SearchSettings;
+      }[] = [];
       for (const file of files) {
         // the recipe's own plugins first (as run loads them): their services and capabilities are known
         const plugins = await loadRecipePlugins(file);
@@ -87,18 +115,25 @@ export function register(program: Command): void {
           opts.list && check.recipe
             ? expandBenchmarks(check.recipe, { baseDir: check.baseDir }).map(listed)
             : undefined;
-        results.push({ file, issues: check.issues, ...(benchmarks ? { benchmarks } : {}) });
+        const search = opts.list && check.recipe ? searchSettings(check.recipe) : undefined;
+        results.push({
+          file,
+          issues: check.issues,
+          ...(benchmarks ? { benchmarks } : {}),
+          ...(search ? { search } : {}),
+        });
       }
       const count = (s: ConfigIssue['severity']) =>
         results.reduce((n, r) => n + r.issues.filter((i) => i.severity === s).length, 0);
       if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
       else
-        for (const { file, issues, benchmarks } of results) {
+        for (const { file, issues, benchmarks, search } of results) {
           for (const issue of issues) process.stdout.write(`${formatConfigIssue(issue)}\n`);
           const errors = issues.filter((i) => i.severity === 'error').length;
           const warnings = issues.length - errors;
           const verdict = errors ? `${errors} error(s)` : 'valid';
           process.stdout.write(`${file}: ${verdict}${warnings ? `, ${warnings} warning(s)` : ''}\n`);
+          if (search) process.stdout.write(searchText(search));
           if (benchmarks) process.stdout.write(listText(benchmarks));
         }
       const errors = count('error');

@@ -9,11 +9,14 @@
 import { isAbsolute, resolve } from 'node:path';
 import {
   type DATASET_FORMATS,
+  type Load,
   loadFromFields,
   type PromptSource,
   promptFile,
+  type TraceFormat,
   type WorkloadSpec,
 } from '../contracts/index.js';
+import type { SearchSettings } from '../decide/search.js';
 import { safeName } from '../util/names.js';
 import { optionalSeconds, seconds } from './durations.js';
 import type { Recipe } from './schema/recipe.js';
@@ -95,7 +98,32 @@ export function sweepPoints(sweep: { mode?: string; [field: string]: unknown } |
   return combos.map(point);
 }
 
+/** A recipe's `trace` as written: the path (resolved against `baseDir`), format and the rest. */
+function traceOf(w: Fields, baseDir: string | undefined) {
+  const t = w.trace;
+  if (t === undefined || t === null) return undefined;
+  const d = typeof t === 'string' ? { path: t } : t;
+  return {
+    ...d,
+    path: baseDir !== undefined && !isAbsolute(d.path) ? resolve(baseDir, d.path) : d.path,
+    format: d.format ?? traceFormat(d.path),
+  };
+}
+
+/** A trace's format from its name when not given: *.csv → burstgpt, else mooncake. */
+export function traceFormat(path: string): TraceFormat {
+  return path.toLowerCase().endsWith('.csv') ? 'burstgpt' : 'mooncake';
+}
+
 function prompts(w: Fields, baseDir: string | undefined): PromptSource {
+  const trace = traceOf(w, baseDir);
+  if (trace)
+    return {
+      source: 'trace',
+      format: trace.format,
+      path: trace.path,
+      ...(trace.block_tokens !== undefined ? { block_tokens: trace.block_tokens } : {}),
+    };
   const ds = w.dataset;
   if (ds !== undefined && ds !== null) {
     const d = typeof ds === 'string' ? { path: ds, format: undefined } : ds;
@@ -121,6 +149,22 @@ export function datasetFormat(path: string): (typeof DATASET_FORMATS)[number] {
   return base.endsWith('.json') ? 'sharegpt' : 'jsonl';
 }
 
+/** The load: a trace replay when `trace` is given (its time_scale), else from the flat load fields. */
+function loadOf(w: Fields, recipe: Recipe, baseDir: string | undefined): Load {
+  const trace = traceOf(w, baseDir);
+  if (trace)
+    return { mode: 'trace', ...(trace.time_scale !== undefined && { time_scale: trace.time_scale }) };
+  return loadFromFields({
+    clients_per_node: w.clients_per_node ?? recipe.orchestration.node_allocation.clients.clients_per_node,
+    sleep_seconds: w.sleep_seconds,
+    target_rps: w.target_rps,
+    request_distribution: w.request_distribution,
+    burstiness: w.burstiness,
+    max_concurrency: w.max_concurrency,
+    pacer_poll_ms: w.pacer_poll_ms,
+  });
+}
+
 function toSpec(name: string, w: Fields, recipe: Recipe, baseDir: string | undefined): PlanWorkload {
   const caps = serviceCapabilities(String(w.service));
   const spec: PlanWorkload = {
@@ -129,15 +173,7 @@ function toSpec(name: string, w: Fields, recipe: Recipe, baseDir: string | undef
     model: w.model ?? caps?.default_model ?? '',
     duration: seconds(w.duration as Workload['duration'], 'workload.duration'),
     warmup: seconds(w.warmup ?? 0, 'workload.warmup'),
-    load: loadFromFields({
-      clients_per_node: w.clients_per_node ?? recipe.orchestration.node_allocation.clients.clients_per_node,
-      sleep_seconds: w.sleep_seconds,
-      target_rps: w.target_rps,
-      request_distribution: w.request_distribution,
-      burstiness: w.burstiness,
-      max_concurrency: w.max_concurrency,
-      pacer_poll_ms: w.pacer_poll_ms,
-    }),
+    load: loadOf(w, recipe, baseDir),
     // the service's default API when the recipe names none (the executor would pick the same)
     api: w.api ?? caps?.default_api,
     stream: w.stream,
@@ -152,11 +188,59 @@ function toSpec(name: string, w: Fields, recipe: Recipe, baseDir: string | undef
     unreachable_timeout: optionalSeconds(w.unreachable_timeout, 'workload.unreachable_timeout'),
     window_seconds: optionalSeconds(w.window, 'workload.window'),
     max_error_rate: w.max_error_rate,
+    max_schedule_lag: optionalSeconds(w.max_schedule_lag, 'workload.max_schedule_lag'),
     stop_on_saturation: w.stop_on_saturation,
     distribution_strategy: recipe.orchestration.node_allocation.clients.distribution_strategy,
   };
   for (const k of Object.keys(spec) as (keyof PlanWorkload)[]) if (spec[k] === undefined) delete spec[k];
   return spec;
+}
+
+/** Name of the template a search's probes are made from (`expandBenchmarks` of a search recipe). */
+export const SEARCH_BASE = 'search';
+
+/** A recipe's `workload.search` as the strategy's settings (src/decide/search.ts); undefined without one. */
+export function searchSettings(recipe: Recipe): SearchSettings | undefined {
+  const s = recipe.workload.search;
+  if (!s) return undefined;
+  const field = s.field === 'target_rps' ? 'target_rps' : 'clients_per_node';
+  return {
+    field,
+    start: s.start,
+    min: s.min ?? (field === 'target_rps' ? s.start / 10 : 1),
+    max: s.max,
+    growth: s.growth,
+    precision: s.precision,
+    slo: s.slo,
+    max_probes: s.max_probes,
+  };
+}
+
+/**
+ * The probe of a search at `value`: the template with its rate or users set, named `search_FIELD=VALUE`
+ * (`_retry` added when the same value is probed again); an open-loop probe has `stop_on_saturation`.
+ */
+export function probePlan(
+  base: BenchmarkPlan,
+  field: SearchSettings['field'],
+  value: number,
+  retry = false,
+): BenchmarkPlan {
+  const load = base.spec.load;
+  const name = `${SEARCH_BASE}_${field}=${value}${retry ? '_retry' : ''}`;
+  const spec: PlanWorkload = {
+    ...base.spec,
+    benchmark: name,
+    // an open-loop probe stops as soon as the server is over-saturated (unless the recipe says false)
+    ...(load.mode === 'open' ? { stop_on_saturation: base.spec.stop_on_saturation ?? true } : {}),
+    load:
+      load.mode === 'open'
+        ? { ...load, target_rps: value }
+        : load.mode === 'closed'
+          ? { ...load, clients_per_node: value }
+          : load,
+  };
+  return { name, workload: spec, spec };
 }
 
 /** `{...base, ...entry}` where an entry's `null` removes the field ("not set"). */
@@ -176,7 +260,15 @@ export function expandBenchmarks(recipe: Recipe, opts: ExpandOptions = {}): Benc
 
 /** As expandBenchmarks, each plan also telling which recipe field named its dataset. */
 export function expandWithOrigins(recipe: Recipe, opts: ExpandOptions = {}): BenchmarkPlanWithOrigin[] {
-  const { benchmark_suite: suite, sweep, thresholds: common, ...base } = recipe.workload;
+  const { benchmark_suite: suite, sweep, thresholds: common, search, ...base } = recipe.workload;
+  if (search) {
+    // the probes' template: the workload at the search's start (src/orchestrator/search-runner.ts varies it)
+    const field = search.field === 'target_rps' ? 'target_rps' : 'clients_per_node';
+    const spec = toSpec(SEARCH_BASE, { ...base, [field]: search.start } as Fields, recipe, opts.baseDir);
+    const p: BenchmarkPlanWithOrigin = { name: SEARCH_BASE, workload: spec, spec };
+    if (promptFile(spec.prompts) !== undefined) p.datasetField = ['workload', 'dataset'];
+    return [p];
+  }
   const points = sweepPoints(sweep);
   const entries: { name?: string; fields: Fields; at?: PathSegment[]; thresholds?: string[] }[] =
     suite?.length
@@ -215,8 +307,9 @@ export function expandWithOrigins(recipe: Recipe, opts: ExpandOptions = {}): Ben
     const suffix = reps > 1 ? `_rep${rep}` : '';
     for (const e of entries) {
       const merged = merge(base as Fields, e.fields);
-      const field: PathSegment[] =
-        e.at && e.fields.dataset !== undefined ? [...e.at, 'dataset'] : ['workload', 'dataset'];
+      // the field naming the file: a trace's or a dataset's, the entry's own or the workload's
+      const key = merged.trace !== undefined ? 'trace' : 'dataset';
+      const field: PathSegment[] = e.at && e.fields[key] !== undefined ? [...e.at, key] : ['workload', key];
       if (!points.length)
         out.push(make(unique(`${e.name ?? 'default'}${suffix}`), merged, field, e.thresholds));
       for (const p of points) {
