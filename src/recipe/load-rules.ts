@@ -43,7 +43,9 @@ export function loadModeRules(ctx: RuleContext, err: Push, reported: (path: Path
     const k = keysOf(o, field).find((x) => o[x] !== undefined);
     return k === undefined ? undefined : o[k];
   };
-  const open = (g: Group) => axis('target_rps') !== undefined || present(merged(g, 'target_rps'));
+  // a rate ramp is open loop too
+  const open = (g: Group) =>
+    ['target_rps', 'ramp'].some((k) => axis(k) !== undefined || present(merged(g, k)));
 
   const check = (path: PathSegment[], key: string, reached: Group[]) => {
     const field = canonical(key);
