@@ -4,6 +4,7 @@
  * called by the orchestrator; it only listens.
  */
 import cliProgress from 'cli-progress';
+import { waitText } from '../contracts/index.js';
 import type { BenchmarkProgressEvent, OrchestratorEmitter, WaitEvent } from '../orchestrator/events.js';
 
 /** `1m05s` / `42s`. */
@@ -36,8 +37,7 @@ export function liveFigures(
 
 /** `  waiting for dummy health (/health): 127.0.0.1:11434 (connection refused) — 12s of 120s`. */
 export function waitLine(w: WaitEvent): string {
-  const pending = w.pending.map((p) => `${p.endpoint} (${p.lastError})`).join('; ');
-  return `  waiting for ${w.what}: ${pending} — ${Math.round(w.elapsedS)}s of ${Math.round(w.timeoutS)}s`;
+  return `  ${waitText(w)}`;
 }
 
 export interface ProgressOptions {
@@ -121,11 +121,12 @@ export function attachProgress(o: OrchestratorEmitter, opts: ProgressOptions = {
       : '';
     write(`${e.status === 'completed' ? '✓' : '✗'} benchmark ${e.name} ${e.status}${figures}`);
   });
-  let lastWait = 0;
+  // one wait line per phase every few seconds (a new wait is shown at once)
+  const lastWait = new Map<string, number>();
   o.on('wait', (w) => {
     const now = Date.now();
-    if (now - lastWait < every) return;
-    lastWait = now;
+    if (now - (lastWait.get(w.phase) ?? 0) < every) return;
+    lastWait.set(w.phase, now);
     stopBar();
     write(waitLine(w));
   });

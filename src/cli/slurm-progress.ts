@@ -24,10 +24,10 @@ export function logProgress(o: OrchestratorEmitter, log: (line: string) => void)
     );
   });
   o.on('benchmark-done', (e) => log(`benchmark ${e.index + 1}/${e.total} ${e.name} ${e.status}`));
-  let lastWait = 0;
+  const lastWait = new Map<string, number>();
   o.on('wait', (w) => {
-    if (Date.now() - lastWait < 5000) return;
-    lastWait = Date.now();
+    if (Date.now() - (lastWait.get(w.phase) ?? 0) < 5000) return;
+    lastWait.set(w.phase, Date.now());
     log(waitLine(w).trim());
   });
   o.on('warning', (w) => log(`warning: ${w}`));

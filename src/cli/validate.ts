@@ -13,8 +13,9 @@ import { loadPlugins } from '../services/plugins.js';
 
 interface ListedBenchmark {
   name: string;
-  mode: 'closed' | 'open';
+  mode: 'closed' | 'open' | 'trace';
   clients_per_node?: number;
+  time_scale?: number;
   target_rps?: number;
   request_distribution?: string;
   duration: number;
@@ -31,13 +32,17 @@ function listed(p: BenchmarkPlan): ListedBenchmark {
       ? `synthetic ${JSON.stringify(src.input_tokens)}->${JSON.stringify(src.output_tokens)} tokens`
       : src.source === 'shared_prefix'
         ? `shared_prefix ${src.groups} x ${src.prefix_len} + ${JSON.stringify(src.suffix_len)}->${JSON.stringify(src.output_tokens)} tokens`
-        : `${src.source} ${src.path}${src.output_tokens !== undefined ? ` ->${JSON.stringify(src.output_tokens)} tokens` : ''}`;
+        : src.source === 'trace'
+          ? `trace ${src.format} ${src.path}`
+          : `${src.source} ${src.path}${src.output_tokens !== undefined ? ` ->${JSON.stringify(src.output_tokens)} tokens` : ''}`;
   return {
     name: p.name,
     mode: load.mode,
     ...(load.mode === 'open'
       ? { target_rps: load.target_rps, request_distribution: load.request_distribution ?? 'constant' }
-      : { clients_per_node: load.clients_per_node }),
+      : load.mode === 'closed'
+        ? { clients_per_node: load.clients_per_node }
+        : { time_scale: load.time_scale ?? 1 }),
     duration: w.duration,
     prompts,
   };
@@ -47,7 +52,9 @@ function listText(list: ListedBenchmark[]): string {
   const loads = list.map((b) =>
     b.mode === 'open'
       ? `open   target_rps=${b.target_rps} (${b.request_distribution})`
-      : `closed users=${b.clients_per_node}/client node`,
+      : b.mode === 'trace'
+        ? `trace  time_scale=${b.time_scale}`
+        : `closed users=${b.clients_per_node}/client node`,
   );
   const width = Math.max(...list.map((b) => b.name.length));
   const loadWidth = Math.max(...loads.map((l) => l.length));

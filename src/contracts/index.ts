@@ -9,4 +9,5 @@ export * from './primitives.js';
 export type * from './record.js';
 export { chunkOffsetMs, recordFromJson } from './record.js';
 export * from './service.js';
+export * from './wait.js';
 export * from './workload.js';

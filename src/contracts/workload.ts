@@ -42,6 +42,12 @@ export type DatasetFormat = (typeof DATASET_FORMATS)[number];
 export const PACER_POLL_MS = 2;
 export const PACER_POLL_MAX_MS = 50;
 
+/** Trace files a trace replay reads: Mooncake JSONL (ms, hash_ids) and BurstGPT CSV (seconds). */
+export const TRACE_FORMATS = ['mooncake', 'burstgpt'] as const;
+export type TraceFormat = (typeof TRACE_FORMATS)[number];
+/** Tokens per `hash_ids` block of a Mooncake trace (its published traces use 512). */
+export const MOONCAKE_BLOCK_TOKENS = 512;
+
 export const DISTRIBUTION_STRATEGIES = ['round-robin', 'random', 'all-to-all', 'static'] as const;
 
 export const sloSchema = z.object({
@@ -122,10 +128,22 @@ export const openLoopSchema = z.object({
   pacer_poll_ms: workloadFields.pacer_poll_ms.optional(),
 });
 
-export const loadSchema = z.discriminatedUnion('mode', [closedLoopSchema, openLoopSchema]);
+/**
+ * Trace replay: each request at its trace time (offset from the trace's first request, × `time_scale`),
+ * whether or not earlier ones finished; the requests come from a `trace` prompt source.
+ */
+export const traceLoadSchema = z.object({
+  mode: z.literal('trace'),
+  time_scale: positiveNumber
+    .meta({ description: 'multiplies the trace’s offsets: 0.5 replays twice as fast, 2 half as fast' })
+    .optional(),
+});
+
+export const loadSchema = z.discriminatedUnion('mode', [closedLoopSchema, openLoopSchema, traceLoadSchema]);
 export type Load = z.infer<typeof loadSchema>;
 export type ClosedLoop = z.infer<typeof closedLoopSchema>;
 export type OpenLoop = z.infer<typeof openLoopSchema>;
+export type TraceLoad = z.infer<typeof traceLoadSchema>;
 
 /** The load fields as a recipe (and the seed's `/start`) writes them: flat, beside the other fields. */
 export const loadFieldsSchema = z.object({
@@ -175,10 +193,37 @@ export const sharedPrefixSchema = z.object(
 );
 export type SharedPrefix = z.infer<typeof sharedPrefixSchema>;
 
-/** Where an executor's prompts come from: synthetic lengths, shared prefixes, or a dataset file. */
+/**
+ * The recipe's `trace`: a file path, or `{path, format?, time_scale?, block_tokens?}` (format from the
+ * name when not given: `*.csv` → burstgpt, else mooncake).
+ */
+export const traceFieldSchema = z.union(
+  [
+    nonEmpty,
+    z.object({
+      path: nonEmpty,
+      format: z.enum(TRACE_FORMATS, { error: `expected one of ${TRACE_FORMATS.join(', ')}` }).optional(),
+      time_scale: traceLoadSchema.shape.time_scale,
+      block_tokens: positiveInt.meta({ description: 'tokens per hash_ids block (default 512)' }).optional(),
+    }),
+  ],
+  {
+    error: `expected a trace file path or {path, format: ${TRACE_FORMATS.join(' | ')}, time_scale, block_tokens}`,
+  },
+);
+export type TraceField = z.infer<typeof traceFieldSchema>;
+
+/** Where an executor's prompts come from: synthetic lengths, shared prefixes, a dataset or a trace file. */
 export const promptSourceSchema = z.union([
   z.object({ source: z.literal('synthetic'), input_tokens: lengthSpec, output_tokens: lengthSpec }),
   sharedPrefixSchema.extend({ source: z.literal('shared_prefix'), output_tokens: lengthSpec }),
+  z.object({
+    source: z.literal('trace'),
+    format: z.enum(TRACE_FORMATS, { error: `expected one of ${TRACE_FORMATS.join(', ')}` }),
+    path: nonEmpty,
+    /** Tokens per `hash_ids` block (Mooncake; default MOONCAKE_BLOCK_TOKENS). */
+    block_tokens: positiveInt.optional(),
+  }),
   z.object({
     source: z.enum(DATASET_FORMATS, { error: `expected one of synthetic, ${DATASET_FORMATS.join(', ')}` }),
     path: nonEmpty,

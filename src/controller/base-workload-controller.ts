@@ -142,9 +142,11 @@ export class BaseWorkloadController {
       try {
         return await httpText(url, options);
       } catch (err) {
-        // A GET on a kept-alive socket the executor closed fails with a reset: ask once more on a fresh
-        // connection, so the error says what the executor's state is (answering, or refused).
-        if (method !== 'GET' || !(err instanceof TransportError) || err.kind !== 'network') throw err;
+        // A GET (or the idempotent POST /stop) on a kept-alive socket the executor closed fails with a
+        // reset: ask once more on a fresh connection, so the error says what the executor's state is
+        // (answering, or refused). POST /start is never repeated.
+        const idempotent = method === 'GET' || path === '/stop';
+        if (!idempotent || !(err instanceof TransportError) || err.kind !== 'network') throw err;
         if (err.message === 'connection refused') throw err;
         return await httpText(url, options);
       }
@@ -175,11 +177,14 @@ export class BaseWorkloadController {
   }
 
   /**
-   * Checks every executor's GET /health, retrying every pollInterval until `healthTimeout` seconds pass.
-   * Resolves to undefined, or to the E002 naming each executor that did not answer with its last error.
+   * Checks every executor's GET /health, retrying every pollInterval until `healthTimeout` seconds pass
+   * (`onWait` hears each round that left some unanswered). Resolves to undefined, or to the E002 naming
+   * each executor that did not answer with its last error.
    */
   async clientHealthFailure(): Promise<ClientHealthError | undefined> {
-    const deadline = Date.now() + (this.options.healthTimeout ?? Math.min(this.timeout, 30)) * 1000;
+    const t0 = Date.now();
+    const timeoutS = this.options.healthTimeout ?? Math.min(this.timeout, 30);
+    const deadline = t0 + timeoutS * 1000;
     const pending = new Map<ExecutorTarget, string>(this.executors.map((t) => [t, 'not checked']));
     for (;;) {
       await this.settleEach(
@@ -200,6 +205,12 @@ export class BaseWorkloadController {
         [...pending.keys()],
       );
       if (pending.size === 0) return undefined;
+      this.options.onWait?.({
+        what: 'workload executors (/health)',
+        pending: [...pending].map(([t, lastError]) => ({ endpoint: t.node, lastError })),
+        elapsedS: (Date.now() - t0) / 1000,
+        timeoutS,
+      });
       if (Date.now() + this.pollInterval * 1000 >= deadline) break;
       await sleep(this.pollInterval * 1000);
     }

@@ -1,5 +1,5 @@
 /** The controller's public shapes: the seed's aggregated metrics, plus exact summaries. */
-import type { MetricsSnapshot, StatusResponse } from '../contracts/index.js';
+import type { MetricsSnapshot, StatusResponse, Wait } from '../contracts/index.js';
 import type { BenchmarkSummary } from '../metrics/types.js';
 
 /** One executor as the controller addresses it. */
@@ -54,6 +54,8 @@ export interface WorkloadControllerOptions {
   pollInterval?: number;
   /** Seconds verifyClientHealth keeps retrying (default min(timeout, 30)). */
   healthTimeout?: number;
+  /** Called after every health round that left executors unanswered: what is awaited, last errors, elapsed. */
+  onWait?: (wait: Wait) => void;
   /** Seconds for one control request (default min(timeout, 30)). */
   requestTimeout?: number;
   /**

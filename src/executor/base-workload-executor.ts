@@ -219,14 +219,17 @@ export class BaseWorkloadExecutor {
   private refuse(spec: WorkloadSpec): { status: 400 | 403; error: string; cap?: string } | undefined {
     const caps = this.options.caps ?? DEFAULT_CAPS;
     const l = spec.load;
+    // a trace's rate is the trace's own (its size is capped as a dataset's)
     const load =
       l.mode === 'closed'
         ? { clients_per_node: l.clients_per_node }
-        : {
-            target_rps: l.target_rps,
-            max_concurrency: l.max_concurrency,
-            executor_count: spec.executor_count,
-          };
+        : l.mode === 'open'
+          ? {
+              target_rps: l.target_rps,
+              max_concurrency: l.max_concurrency,
+              executor_count: spec.executor_count,
+            }
+          : {};
     const over = capViolations(load, caps)[0];
     if (over) return { status: 400, error: `${over.field}: ${over.message}`, cap: over.field };
     const c = this.options.confine;

@@ -4,6 +4,7 @@
  * lines, logs and reports subscribe; the orchestrator itself never formats anything for a terminal.
  */
 import { EventEmitter } from 'node:events';
+import type { Wait } from '../contracts/index.js';
 import type { BenchmarkResult, RunResults } from '../report/types.js';
 
 export type PhaseName =
@@ -53,13 +54,9 @@ export interface BenchmarkProgressEvent {
   ttftP50Ms?: number;
 }
 
-/** A wait in progress (server health): what is awaited, each pending endpoint's last error, elapsed/timeout. */
-export interface WaitEvent {
+/** A wait in progress (server health, prepare, executor health) and the phase it belongs to. */
+export interface WaitEvent extends Wait {
   phase: PhaseName;
-  what: string;
-  pending: { endpoint: string; lastError: string }[];
-  elapsedS: number;
-  timeoutS: number;
 }
 
 export interface OrchestratorEvents {

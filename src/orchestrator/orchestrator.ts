@@ -169,7 +169,8 @@ export class Orchestrator extends OrchestratorEmitter {
     for (const w of plan.warnings ?? []) this.warn(w);
     const manager = ServiceFactory.createServerManager(plan.service, plan.serverConfig, {
       onProgress: (p) => this.emit('prepare-progress', p),
-      onWait: (w) => this.emit('wait', { phase: 'server-health', ...w }),
+      onWait: ({ step, ...w }) =>
+        this.emit('wait', { phase: step === 'prepare' ? 'prepare' : 'server-health', ...w }),
       signal: this.abort.signal,
     });
     const serverEndpoints = o.serverEndpoints ?? o.serverNodes.map((n) => `${n}:${this.serverPort}`);
@@ -337,6 +338,7 @@ export class Orchestrator extends OrchestratorEmitter {
         endpoints: clientEndpoints,
         pollInterval: o.pollInterval,
         healthTimeout: o.clientHealthTimeout,
+        onWait: (w) => this.emit('wait', { phase: 'client-health', ...w }),
       },
     );
     await this.phase(

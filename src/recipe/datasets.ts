@@ -8,7 +8,12 @@
  */
 import { dirname, resolve } from 'node:path';
 import { type ConfigIssue, ConfigValidationError } from '../errors.js';
-import { loadHellaswagRows, loadJsonlRows, loadSharegptRows } from '../loadgen/datasets/index.js';
+import {
+  loadHellaswagRows,
+  loadJsonlRows,
+  loadSharegptRows,
+  loadTraceRows,
+} from '../loadgen/datasets/index.js';
 import { expandWithOrigins } from './expand.js';
 import type { Recipe } from './schema/recipe.js';
 import { issueAt, type RecipeSource } from './source.js';
@@ -26,12 +31,18 @@ const ALLOWED: Record<string, string> = {
   hellaswag: 'format hellaswag: one JSON object per line with a non-empty "ctx" (or "ctx_a" and "ctx_b")',
   sharegpt:
     'format sharegpt: a JSON array of {"conversations": [{"from": "human", "value": ...}, {"from": "gpt", "value": ...}]}',
+  mooncake:
+    'trace format mooncake: one JSON object per line {"timestamp": ms >= 0, "input_length": tokens >= 1, "output_length": tokens >= 1, "hash_ids": [block ids]}',
+  burstgpt:
+    'trace format burstgpt: CSV with the header Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type (Timestamp in seconds)',
 };
 
 const LOADERS: Record<string, (path: string) => unknown> = {
   jsonl: loadJsonlRows,
   hellaswag: loadHellaswagRows,
   sharegpt: loadSharegptRows,
+  mooncake: (p) => loadTraceRows(p, 'mooncake'),
+  burstgpt: (p) => loadTraceRows(p, 'burstgpt'),
 };
 
 interface Failure {
@@ -64,8 +75,9 @@ export function datasetIssues(
   for (const plan of expandWithOrigins(recipe, { baseDir: opts.baseDir })) {
     const p = plan.workload.prompts;
     if (!p || !('path' in p) || !plan.datasetField) continue;
-    const key = `${p.source}\u0000${p.path}`;
-    if (!seen.has(key)) seen.set(key, tryLoad(p.source, p.path));
+    const format = p.source === 'trace' ? p.format : p.source;
+    const key = `${format}\u0000${p.path}`;
+    if (!seen.has(key)) seen.set(key, tryLoad(format, p.path));
     const fail = seen.get(key);
     if (!fail) continue;
     // one issue per file and recipe field (a field shared by many benchmarks is reported once)
@@ -76,8 +88,9 @@ export function datasetIssues(
     const severity = fail.missing ? (opts.missing ?? 'error') : 'error';
     const hint = fail.missing
       ? 'give the path of a local file (relative paths are relative to the recipe file)'
-      : ALLOWED[p.source];
-    out.push(issueAt(src, severity, plan.datasetField, `dataset ${at}: ${fail.message}; ${hint}`));
+      : ALLOWED[format];
+    const what = p.source === 'trace' ? 'trace' : 'dataset';
+    out.push(issueAt(src, severity, plan.datasetField, `${what} ${at}: ${fail.message}; ${hint}`));
   }
   return out;
 }
@@ -88,11 +101,16 @@ export function datasetIssues(
  */
 export function datasetFolders(raw: unknown, baseDir: string): string[] {
   const w = (raw as { workload?: Record<string, unknown> } | undefined)?.workload ?? {};
-  const values: unknown[] = [w.dataset];
+  const values: unknown[] = [w.dataset, w.trace];
   if (Array.isArray(w.benchmark_suite))
-    for (const e of w.benchmark_suite) values.push((e as Record<string, unknown> | null)?.dataset);
-  const sweep = (w.sweep as Record<string, unknown> | undefined)?.dataset;
-  if (Array.isArray(sweep)) values.push(...sweep);
+    for (const e of w.benchmark_suite) {
+      const entry = e as Record<string, unknown> | null;
+      values.push(entry?.dataset, entry?.trace);
+    }
+  for (const k of ['dataset', 'trace']) {
+    const sweep = (w.sweep as Record<string, unknown> | undefined)?.[k];
+    if (Array.isArray(sweep)) values.push(...sweep);
+  }
   const dirs = new Set<string>();
   for (const v of values) {
     const p = typeof v === 'string' ? v : (v as { path?: unknown } | null)?.path;

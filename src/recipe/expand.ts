@@ -9,9 +9,11 @@
 import { isAbsolute, resolve } from 'node:path';
 import {
   type DATASET_FORMATS,
+  type Load,
   loadFromFields,
   type PromptSource,
   promptFile,
+  type TraceFormat,
   type WorkloadSpec,
 } from '../contracts/index.js';
 import { safeName } from '../util/names.js';
@@ -95,7 +97,32 @@ export function sweepPoints(sweep: { mode?: string; [field: string]: unknown } |
   return combos.map(point);
 }
 
+/** A recipe's `trace` as written: the path (resolved against `baseDir`), format and the rest. */
+function traceOf(w: Fields, baseDir: string | undefined) {
+  const t = w.trace;
+  if (t === undefined || t === null) return undefined;
+  const d = typeof t === 'string' ? { path: t } : t;
+  return {
+    ...d,
+    path: baseDir !== undefined && !isAbsolute(d.path) ? resolve(baseDir, d.path) : d.path,
+    format: d.format ?? traceFormat(d.path),
+  };
+}
+
+/** A trace's format from its name when not given: *.csv → burstgpt, else mooncake. */
+export function traceFormat(path: string): TraceFormat {
+  return path.toLowerCase().endsWith('.csv') ? 'burstgpt' : 'mooncake';
+}
+
 function prompts(w: Fields, baseDir: string | undefined): PromptSource {
+  const trace = traceOf(w, baseDir);
+  if (trace)
+    return {
+      source: 'trace',
+      format: trace.format,
+      path: trace.path,
+      ...(trace.block_tokens !== undefined ? { block_tokens: trace.block_tokens } : {}),
+    };
   const ds = w.dataset;
   if (ds !== undefined && ds !== null) {
     const d = typeof ds === 'string' ? { path: ds, format: undefined } : ds;
@@ -121,6 +148,22 @@ export function datasetFormat(path: string): (typeof DATASET_FORMATS)[number] {
   return base.endsWith('.json') ? 'sharegpt' : 'jsonl';
 }
 
+/** The load: a trace replay when `trace` is given (its time_scale), else from the flat load fields. */
+function loadOf(w: Fields, recipe: Recipe, baseDir: string | undefined): Load {
+  const trace = traceOf(w, baseDir);
+  if (trace)
+    return { mode: 'trace', ...(trace.time_scale !== undefined && { time_scale: trace.time_scale }) };
+  return loadFromFields({
+    clients_per_node: w.clients_per_node ?? recipe.orchestration.node_allocation.clients.clients_per_node,
+    sleep_seconds: w.sleep_seconds,
+    target_rps: w.target_rps,
+    request_distribution: w.request_distribution,
+    burstiness: w.burstiness,
+    max_concurrency: w.max_concurrency,
+    pacer_poll_ms: w.pacer_poll_ms,
+  });
+}
+
 function toSpec(name: string, w: Fields, recipe: Recipe, baseDir: string | undefined): PlanWorkload {
   const caps = serviceCapabilities(String(w.service));
   const spec: PlanWorkload = {
@@ -129,15 +172,7 @@ function toSpec(name: string, w: Fields, recipe: Recipe, baseDir: string | undef
     model: w.model ?? caps?.default_model ?? '',
     duration: seconds(w.duration as Workload['duration'], 'workload.duration'),
     warmup: seconds(w.warmup ?? 0, 'workload.warmup'),
-    load: loadFromFields({
-      clients_per_node: w.clients_per_node ?? recipe.orchestration.node_allocation.clients.clients_per_node,
-      sleep_seconds: w.sleep_seconds,
-      target_rps: w.target_rps,
-      request_distribution: w.request_distribution,
-      burstiness: w.burstiness,
-      max_concurrency: w.max_concurrency,
-      pacer_poll_ms: w.pacer_poll_ms,
-    }),
+    load: loadOf(w, recipe, baseDir),
     // the service's default API when the recipe names none (the executor would pick the same)
     api: w.api ?? caps?.default_api,
     stream: w.stream,
@@ -215,8 +250,9 @@ export function expandWithOrigins(recipe: Recipe, opts: ExpandOptions = {}): Ben
     const suffix = reps > 1 ? `_rep${rep}` : '';
     for (const e of entries) {
       const merged = merge(base as Fields, e.fields);
-      const field: PathSegment[] =
-        e.at && e.fields.dataset !== undefined ? [...e.at, 'dataset'] : ['workload', 'dataset'];
+      // the field naming the file: a trace's or a dataset's, the entry's own or the workload's
+      const key = merged.trace !== undefined ? 'trace' : 'dataset';
+      const field: PathSegment[] = e.at && e.fields[key] !== undefined ? [...e.at, key] : ['workload', key];
       if (!points.length)
         out.push(make(unique(`${e.name ?? 'default'}${suffix}`), merged, field, e.thresholds));
       for (const p of points) {

@@ -130,7 +130,7 @@ function serviceRules(ctx: RuleContext, w: Loose, path: PathSegment[], err: Push
 }
 
 /** Prompt sources a benchmark may name only one of; `prompt_len` sizes synthetic prompts only. */
-const PROMPT_SOURCES = ['dataset', 'shared_prefix'] as const;
+const PROMPT_SOURCES = ['dataset', 'shared_prefix', 'trace'] as const;
 
 /**
  * One prompt source per benchmark: the workload's, and each suite entry merged with it (its own value,
@@ -156,10 +156,33 @@ function promptSourceRules(w: Loose, suite: Loose[], err: Push): void {
   };
   const base = (k: string) => has(w, k);
   check(base, base, ['workload']);
+  // a trace sets its own arrival times
+  const rate = (given: (k: string) => boolean, at: PathSegment[]) => {
+    if (given('trace') && given('target_rps'))
+      err(
+        [...at, 'target_rps'],
+        'a trace replay sends at the trace’s own times: remove target_rps (or trace)',
+      );
+    else if (given('trace') && given('clients_per_node'))
+      err(
+        [...at, 'clients_per_node'],
+        'not used by a trace replay (requests leave at the trace’s times, whatever is in flight)',
+        'warning',
+      );
+  };
+  rate(base, ['workload']);
+  if (has(obj(w.sweep), 'target_rps') && has(w, 'trace'))
+    err(
+      ['workload', 'sweep', 'target_rps'],
+      'a trace replay sends at the trace’s own times: sweep time_scale in trace instead',
+    );
   suite.forEach((x, i) => {
     const own = (k: string) => x[k] !== undefined;
+    const merged = (k: string) => (own(k) ? has(x, k) : has(w, k));
+    if (own('trace') || own('target_rps') || own('clients_per_node'))
+      rate(merged, ['workload', 'benchmark_suite', i]);
     if (!PROMPT_SOURCES.some(own) && !own('prompt_len')) return;
-    check((k) => (own(k) ? has(x, k) : has(w, k)), own, ['workload', 'benchmark_suite', i]);
+    check(merged, own, ['workload', 'benchmark_suite', i]);
   });
 }
 

@@ -110,7 +110,9 @@ export function benchmarkParameters(spec: SpecLike | undefined, executors: numbe
         : prompts?.source === 'shared_prefix'
           ? `${prompts.prefix_len}+${lengthText(prompts.suffix_len)}`
           : undefined,
-    output_tokens: lengthText(prompts?.output_tokens) ?? spec.max_tokens,
+    output_tokens:
+      lengthText(prompts && 'output_tokens' in prompts ? prompts.output_tokens : undefined) ??
+      spec.max_tokens,
     api: spec.api,
     stream: spec.stream,
     model: spec.model,
@@ -124,6 +126,7 @@ export function benchmarkParameters(spec: SpecLike | undefined, executors: numbe
     p[k] = v as ParamValue;
   }
   if (prompts?.source === 'shared_prefix') p.prefix_groups = prompts.groups;
+  if (load?.mode === 'trace') p.time_scale = load.time_scale ?? 1;
   if (spec.slo) for (const [k, v] of Object.entries(spec.slo)) p[`slo_${k}`] = v;
   return p;
 }
@@ -144,6 +147,7 @@ export function varyingParameters(list: BenchmarkParameters[]): string[] {
 /** `8 users` (closed loop, all executors) or `20/s` (open loop); `-` without a spec. */
 export function loadText(p: BenchmarkParameters): string {
   if (p.load_mode === 'open') return `${p.target_rps}/s`;
+  if (p.load_mode === 'trace') return p.time_scale === 1 ? 'trace' : `trace x${p.time_scale}`;
   if (p.total_users !== undefined) return `${p.total_users} user${p.total_users === 1 ? '' : 's'}`;
   return '-';
 }

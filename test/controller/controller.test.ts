@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Wait, waitText } from '../../src/contracts/index.js';
 import { BaseWorkloadController } from '../../src/controller/base-workload-controller.js';
 import type { BaseWorkloadExecutor } from '../../src/executor/base-workload-executor.js';
 import { type DummyServer, startDummyServer } from '../../src/services/dummy/sim/index.js';
@@ -114,6 +115,26 @@ describe('BaseWorkloadController', () => {
     expect(err.code).toBe('E002');
     expect(err.message).toMatch(new RegExp(`c1 \\(http://127.0.0.1:${down}: connection refused\\)`));
     expect(err.message).not.toMatch(/c0/);
+  });
+
+  it('the executor health wait is reported each round: what is awaited, last error, elapsed/timeout', async () => {
+    const eps = await startExecutors(1);
+    const down = await refusedPort();
+    const waits: Wait[] = [];
+    const c = controller([eps[0], `127.0.0.1:${down}`], {
+      healthTimeout: 0.3,
+      onWait: (w) => waits.push(w),
+    });
+    expect(await c.verifyClientHealth()).toBe(false);
+    expect(waits.length).toBeGreaterThan(0);
+    expect(waits[0]).toMatchObject({
+      what: 'workload executors (/health)',
+      pending: [{ endpoint: 'c1', lastError: 'connection refused' }],
+      timeoutS: 0.3,
+    });
+    expect(waitText(waits[0])).toMatch(
+      /^waiting for workload executors \(\/health\): c1 \(connection refused\) — \d+s of 0s$/,
+    );
   });
 
   it('E004 names the executor that rejected the start and why (409 while running); the others are stopped', async () => {

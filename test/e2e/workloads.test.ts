@@ -1,12 +1,22 @@
 /**
  * Workloads end to end (`hpcbench run` against the simulated service, two executors): the token lengths
  * every workload reports (summary.json, summary.md, report.html); shared-prefix prompts against the
- * simulator's prefix cache.
+ * simulator's prefix cache; trace replay (Mooncake JSONL, BurstGPT CSV) split over the executors.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Json, onlyRunDir, readJson, recipe, runCli, Sandbox } from './helpers.js';
+import { loadTraceRows } from '../../src/loadgen/datasets/trace.js';
+import {
+  hasStackTrace,
+  type Json,
+  onlyRunDir,
+  readJson,
+  readLines,
+  recipe,
+  runCli,
+  Sandbox,
+} from './helpers.js';
 
 let box: Sandbox;
 beforeAll(async () => {
@@ -97,4 +107,81 @@ describe('shared-prefix prompts', () => {
     expect(md).toContain('srv prefix hit %');
     expect(md).toMatch(new RegExp(`\\| shared \\|.*\\| ${(100 * hit).toFixed(1)} \\|`));
   }, 240_000);
+});
+
+describe('trace replay', () => {
+  it('sends each trace row at its offset over 2 executors, with the trace’s lengths; lag against the trace', async () => {
+    await copyFile(resolve('test/fixtures/traces/mooncake.jsonl'), box.path('mooncake.jsonl'));
+    await copyFile(resolve('test/fixtures/traces/burstgpt.csv'), box.path('burstgpt.csv'));
+    const dir = await run('trace', {
+      clients_per_node: undefined,
+      duration: '3s',
+      warmup: '0s',
+      api: 'completions',
+      benchmark_suite: [
+        { name: 'mooncake', trace: box.path('mooncake.jsonl') },
+        { name: 'burstgpt', trace: { path: box.path('burstgpt.csv'), time_scale: 0.5 } },
+      ],
+    });
+    const rows = loadTraceRows(box.path('mooncake.jsonl'), 'mooncake');
+    const s: Json = await readJson(join(dir, 'benchmarks', 'mooncake', 'summary.json'));
+    expect(s.requests).toMatchObject({ sent: rows.length, ok: rows.length, failed: 0 });
+    expect(s.dropped_sends).toBe(0);
+    expect(s.requested_rps).toBeCloseTo(rows.length / 3, 6);
+    // lengths follow the trace (the simulator's usage counts)
+    expect(s.lengths.prompt_tokens.count).toBe(rows.length);
+    expect(s.tokens.prompt).toBe(rows.reduce((n, r) => n + r.input, 0));
+    expect(s.tokens.output).toBe(rows.reduce((n, r) => n + r.output, 0));
+    // equal hash_ids are equal prefix blocks: the simulator finds them in its cache
+    expect(s.server_metrics.prefix_cache_hit_rate).toBeGreaterThan(0);
+    // each executor sent its share (alternate rows) at the trace's offsets, with the trace's lengths
+    const files = (await readdir(join(dir, 'benchmarks', 'mooncake'))).filter((f) =>
+      f.startsWith('records-'),
+    );
+    expect(files).toHaveLength(2);
+    const shares = [0, 1].map((i) => rows.filter((_, j) => j % 2 === i));
+    let maxLag = 0;
+    const seen: string[] = [];
+    for (const f of files) {
+      const recs = (await readLines(join(dir, 'benchmarks', 'mooncake', f))).map((l) => JSON.parse(l));
+      recs.sort((a: Json, b: Json) => a.scheduled - b.scheduled || a.prompt_tokens - b.prompt_tokens);
+      const t0 = recs[0].scheduled;
+      const got = recs.map((r: Json) => [Math.round(r.scheduled - t0), r.prompt_tokens, r.output_tokens]);
+      const wants = shares.map((sh) =>
+        JSON.stringify(sh.map((r) => [r.at, r.input, r.output]).sort((a, b) => a[0] - b[0] || a[1] - b[1])),
+      );
+      expect(wants).toContain(JSON.stringify(got));
+      seen.push(JSON.stringify(got));
+      for (const r of recs) maxLag = Math.max(maxLag, r.sent - r.scheduled);
+    }
+    expect(new Set(seen).size).toBe(2);
+    // the schedule lag reported is sent − trace time, the largest one within the histogram's precision
+    expect(s.latency_ms.schedule_lag.count).toBe(rows.length);
+    expect(s.latency_ms.schedule_lag.max).toBeCloseTo(maxLag, 0);
+    expect(s.latency_ms.e2e_from_scheduled.count).toBe(rows.length);
+
+    // BurstGPT at time_scale 0.5: its 6 requests (one failed row skipped), lengths from the CSV
+    const b: Json = await readJson(join(dir, 'benchmarks', 'burstgpt', 'summary.json'));
+    expect(b.requests.ok).toBe(6);
+    expect([b.lengths.prompt_tokens.min, b.lengths.prompt_tokens.max]).toEqual([88, 1021]);
+    expect([b.lengths.output_tokens.min, b.lengths.output_tokens.max]).toEqual([9, 61]);
+    expect(b.parameters).toMatchObject({ load_mode: 'trace', time_scale: 0.5 });
+  }, 240_000);
+
+  it('a bad trace line is E006 at validation, naming the recipe field, file:line, field and format', async () => {
+    await writeFile(
+      box.path('bad.jsonl'),
+      '{"timestamp": 0, "input_length": 10, "output_length": 2}\n{"timestamp": 10, "input_length": "ten", "output_length": 2}\n',
+    );
+    const file = await box.writeRecipe(
+      'bad-trace.yaml',
+      recipe('bad-trace', { clients_per_node: undefined, trace: 'bad.jsonl' }),
+    );
+    const res = await runCli(['validate', file]);
+    expect(res.exitCode).toBe(1);
+    expect(res.all).toMatch(
+      /bad-trace\.yaml:\d+:\d+: error: workload\.trace: trace .*bad\.jsonl:2: "input_length" must be a whole number >= 1, got a string; trace format mooncake: one JSON object per line/,
+    );
+    expect(hasStackTrace(res.all)).toBe(false);
+  });
 });

@@ -20,10 +20,11 @@ export { Targets } from './pools.js';
 export { type Protocol, ProtocolClient } from './protocol-client.js';
 export type { CancelSignal, RequestInput, ServiceClient } from './types.js';
 
-/** Connections per origin: closed loop one per user; open loop `max_concurrency`, else unbounded. */
+/** Connections per origin: closed loop one per user; open loop `max_concurrency`, else (and trace) unbounded. */
 export function connectionsFor(spec: WorkloadSpec): number | null {
   const load = spec.load;
-  return load.mode === 'open' ? (load.max_concurrency ?? null) : Math.max(1, load.clients_per_node);
+  if (load.mode === 'closed') return Math.max(1, load.clients_per_node);
+  return load.mode === 'open' ? (load.max_concurrency ?? null) : null;
 }
 
 export function createServiceClient(

@@ -1,6 +1,7 @@
 /**
  * `loadPrompts(spec)`: the prompt set of a workload. Default: synthetic, 128 input and `max_tokens` (128)
- * output tokens; `shared_prefix`: groups of prompts sharing an exact prefix (shared-prefix.ts). File sources read local files only. max_tokens per prompt: `prompts.output_tokens` when
+ * output tokens; `shared_prefix`: groups of prompts sharing an exact prefix (shared-prefix.ts); `trace`:
+ * a trace file's requests, prompts synthesised to its lengths (trace.ts). File sources read local files only. max_tokens per prompt: `prompts.output_tokens` when
  * given, else what the file gives (JSONL `max_tokens`, ShareGPT reply length), else `max_tokens`, else 128.
  */
 
@@ -13,6 +14,7 @@ import { sampleLength, validateLength } from './lengths.js';
 import { sharedPrefixPrompts } from './shared-prefix.js';
 import { loadSharegptRows } from './sharegpt.js';
 import { syntheticPrompts } from './synthetic.js';
+import { loadTraceRows, tracePrompts } from './trace.js';
 import type { Prompt, PromptSet, Row } from './types.js';
 
 export { loadHellaswagRows } from './hellaswag.js';
@@ -21,6 +23,7 @@ export { sampleLength, validateLength } from './lengths.js';
 export { sharedPrefixPrompts } from './shared-prefix.js';
 export { loadSharegptRows } from './sharegpt.js';
 export { syntheticPrompts } from './synthetic.js';
+export { loadTraceRows, type TracePromptSet, type TraceRow, tracePrompt, tracePrompts } from './trace.js';
 export type { Prompt, PromptSet, Row } from './types.js';
 
 export const DEFAULT_TOKENS = 128;
@@ -42,6 +45,8 @@ export function loadPrompts(spec: WorkloadSpec): PromptSet {
     validateLength(src.output_tokens, 'workload.prompts.output_tokens');
     return sharedPrefixPrompts(src, src.output_tokens, seed);
   }
+  if (src.source === 'trace')
+    return tracePrompts(loadTraceRows(src.path, src.format), src.block_tokens, seed);
   if (src.output_tokens !== undefined) validateLength(src.output_tokens, 'workload.prompts.output_tokens');
   const rows: Row[] =
     src.source === 'hellaswag'

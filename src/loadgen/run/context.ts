@@ -6,7 +6,7 @@
 import type { RequestRecord, WorkloadSpec } from '../../contracts/index.js';
 import type { MetricsRecorder } from '../../metrics/recorder.js';
 import type { CancelSignal, ServiceClient } from '../clients/types.js';
-import type { PromptSet } from '../datasets/types.js';
+import type { Prompt, PromptSet } from '../datasets/types.js';
 import { newRecord, nowMs, recordToJson } from '../record.js';
 import { Reachability } from './backoff.js';
 import type { RecordWriter } from './record-writer.js';
@@ -117,10 +117,11 @@ export class RunContext {
 
   /**
    * Sends one request scheduled at `scheduled` (with the service client, or `send` of a per-user hook) and
-   * records its outcome; returns its record. Never rejects when `send` does not.
+   * records its outcome; returns its record. `prompt`: this one instead of the prompt set's next (a trace
+   * row). Never rejects when `send` does not.
    */
-  async issue(scheduled: number, send?: ServiceClient['send']): Promise<RequestRecord> {
-    const p = this.prompts.get(this.promptIdx++);
+  async issue(scheduled: number, send?: ServiceClient['send'], prompt?: Prompt): Promise<RequestRecord> {
+    const p = prompt ?? this.prompts.get(this.promptIdx++);
     const measured = scheduled >= this.warmupEnd;
     if (measured) this.issuedMeasured++;
     const rec = newRecord({

@@ -1,25 +1,29 @@
 /**
- * `startLoad(spec)`: runs one workload on this executor (closed loop, or open loop when `target_rps` is
- * set) and returns a handle with live status and snapshots. Configuration problems (dataset files, api
+ * `startLoad(spec)`: runs one workload on this executor (closed loop, open loop when `target_rps` is
+ * set, or a trace replay) and returns a handle with live status and snapshots. Configuration problems (dataset files, api
  * choice) throw E006 synchronously; request failures are data.
  */
 import { DEFAULT_CAPS } from '../../contracts/caps.js';
-import type {
-  MetricsSnapshot,
-  RequestRecord,
-  ServiceCapabilities,
-  StatusResponse,
-  WorkloadSpec,
+import {
+  type MetricsSnapshot,
+  PACER_POLL_MS,
+  type RequestRecord,
+  type ServiceCapabilities,
+  type StatusResponse,
+  type WorkloadSpec,
 } from '../../contracts/index.js';
 import { ConfigValidationError } from '../../errors.js';
 import { MetricsRecorder } from '../../metrics/recorder.js';
 import { createServiceClient } from '../clients/index.js';
 import { loadPrompts } from '../datasets/index.js';
-import { executorMaxRequests, executorSchedule } from '../schedule/share.js';
+import type { TracePromptSet } from '../datasets/trace.js';
+import type { PromptSet } from '../datasets/types.js';
+import { executorMaxRequests, executorPosition, executorSchedule } from '../schedule/share.js';
 import { runClosedLoop } from './closed-loop.js';
 import { RunContext } from './context.js';
 import { runOpenLoop } from './open-loop.js';
 import { RecordWriter } from './record-writer.js';
+import { TraceSchedule, traceRate, traceShare } from './trace-replay.js';
 import { hookLoadRefusal, type RunUser } from './user-hook.js';
 
 export interface LoadOptions {
@@ -48,6 +52,18 @@ export interface LoadRun {
   done: Promise<MetricsSnapshot>;
 }
 
+/** The trace a trace replay replays: its prompt set must be a trace's (E006 otherwise). */
+function traceOf(prompts: PromptSet): TracePromptSet {
+  if (!('rows' in prompts)) {
+    const message =
+      'mode trace replays a trace file: give prompts {source: trace, format: mooncake|burstgpt, path}';
+    throw new ConfigValidationError(`workload.load: ${message}`, [
+      { severity: 'error', path: 'workload.load', message },
+    ]);
+  }
+  return prompts as TracePromptSet;
+}
+
 export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
   const source = opts.source ?? `executor${spec.executor_index ?? 0}`;
   const refused = opts.runUser ? hookLoadRefusal(spec.load.mode) : undefined;
@@ -57,13 +73,19 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
     ]);
   const schedule = executorSchedule(spec);
   const prompts = loadPrompts(spec);
+  const load = spec.load;
+  const trace = load.mode === 'trace' ? traceOf(prompts) : undefined;
+  const { index, count } = executorPosition(spec);
+  const share = trace ? traceShare(trace.rows, index, count) : undefined;
   const client = createServiceClient(spec, opts.capabilities);
   const recorder = new MetricsRecorder({
     benchmark: spec.benchmark,
     source,
     slo: spec.slo,
-    openLoop: schedule !== undefined,
-    requestedRps: schedule?.rate,
+    openLoop: schedule !== undefined || trace !== undefined,
+    requestedRps:
+      schedule?.rate ??
+      (share && load.mode === 'trace' ? traceRate(share, load, spec.warmup, spec.duration) : undefined),
     windowSeconds: spec.window_seconds,
   });
   const writer = spec.records_path ? new RecordWriter(spec.records_path) : undefined;
@@ -77,8 +99,12 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
     writer,
     opts.onRecord,
   );
-  const load = spec.load;
-  const threads = load.mode === 'open' ? (load.max_concurrency ?? 1) : Math.max(1, load.clients_per_node);
+  const threads =
+    load.mode === 'open'
+      ? (load.max_concurrency ?? 1)
+      : load.mode === 'closed'
+        ? Math.max(1, load.clients_per_node)
+        : 1;
   let finished = false;
   let final: MetricsSnapshot | undefined;
   const snapshot = (): MetricsSnapshot => {
@@ -90,7 +116,9 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
   opts.log?.(
     schedule
       ? `open loop: ${schedule.rate.toFixed(3)} req/s ${schedule.distribution} to ${spec.server_url}`
-      : `closed loop: ${threads} users to ${spec.server_url}`,
+      : share
+        ? `trace replay: ${share.length} of ${trace?.rows.length} rows, time scale ${load.mode === 'trace' ? (load.time_scale ?? 1) : 1}, to ${spec.server_url}`
+        : `closed loop: ${threads} users to ${spec.server_url}`,
   );
   const done = (async () => {
     try {
@@ -102,6 +130,11 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
           load.pacer_poll_ms,
         );
       else if (load.mode === 'closed') await runClosedLoop(ctx, load, opts.runUser);
+      else if (load.mode === 'trace' && trace && share) {
+        const sched = new TraceSchedule(trace, share, load);
+        const cap = opts.maxInFlight ?? DEFAULT_CAPS.maxConcurrency;
+        await runOpenLoop(ctx, sched, cap, PACER_POLL_MS, () => sched.prompt());
+      }
       await ctx.drain();
     } finally {
       ctx.dispose();

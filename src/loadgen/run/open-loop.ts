@@ -17,8 +17,9 @@
  */
 
 import { PACER_POLL_MS } from '../../contracts/index.js';
+import type { Prompt } from '../datasets/types.js';
 import { nowMs } from '../record.js';
-import { buildSchedule, type ScheduleOptions } from '../schedule/arrivals.js';
+import { type ArrivalSchedule, buildSchedule, type ScheduleOptions } from '../schedule/arrivals.js';
 import type { RunContext } from './context.js';
 
 /** Sends issued back to back before yielding to the event loop when catching up. */
@@ -26,13 +27,18 @@ const BATCH = 64;
 
 const yieldNow = (): Promise<void> => new Promise((r) => setImmediate(r));
 
+/**
+ * `schedule`: options of a built schedule, or a schedule itself (a trace replay's); `prompt`: the prompt
+ * of the arrival being sent (a trace row's), else the prompt set's next.
+ */
 export async function runOpenLoop(
   ctx: RunContext,
-  opts: ScheduleOptions,
+  schedule: ScheduleOptions | ArrivalSchedule,
   cap: number,
   pollMs: number = PACER_POLL_MS,
+  prompt?: () => Prompt,
 ): Promise<void> {
-  const sched = buildSchedule(opts);
+  const sched = 'next' in schedule ? schedule : buildSchedule(schedule);
   const toMs = (s: number): number => ctx.t0 + s * 1000;
   const toS = (ms: number): number => (ms - ctx.t0) / 1000;
   let s = sched.next();
@@ -71,7 +77,7 @@ export async function runOpenLoop(
       await ctx.slotFree();
       continue;
     }
-    void ctx.issue(at);
+    void ctx.issue(at, undefined, prompt?.());
     s = sched.next();
     if (++burst >= BATCH) {
       burst = 0;

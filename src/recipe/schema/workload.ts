@@ -12,6 +12,7 @@ import {
   nonEmpty,
   positiveInt,
   sharedPrefixSchema,
+  traceFieldSchema,
 } from '../../contracts/index.js';
 
 export const datasetSchema = z.union(
@@ -40,6 +41,10 @@ export const workloadFields = {
   component: z.literal('inference', { error: 'hpcbench benchmarks inference services: use "inference"' }),
   ...contractFields,
   dataset: datasetSchema,
+  trace: traceFieldSchema.meta({
+    description:
+      'trace replay: requests at the times and lengths of a Mooncake JSONL or BurstGPT CSV trace (instead of clients_per_node / target_rps)',
+  }),
   shared_prefix: sharedPrefixSchema.meta({
     description:
       'shared-prefix prompts: groups of prompts that share an exact prefix (instead of prompt_len)',
@@ -72,6 +77,7 @@ export const UNSETTABLE_FIELDS = [
   'gen_tokens',
   'dataset',
   'shared_prefix',
+  'trace',
   'ignore_eos',
   'slo',
   'seed',

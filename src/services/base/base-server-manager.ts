@@ -158,6 +158,7 @@ export abstract class BaseServerManager {
       );
       if (pending.size === 0) return undefined;
       this.onWait?.({
+        step: 'health',
         what: `${this.getServiceName()} health (${this.getHealthCheckEndpoint()})`,
         pending: [...pending].map(([endpoint, lastError]) => ({ endpoint, lastError })),
         elapsedS: (Date.now() - t0) / 1000,
@@ -182,23 +183,63 @@ export abstract class BaseServerManager {
     return this.lastFailure === undefined;
   }
 
-  /** Makes the model ready on every endpoint: undefined, or the E003 naming each endpoint that failed and why. */
+  /**
+   * Makes the model ready on every endpoint: undefined, or the E003 naming each endpoint that failed and
+   * why. While it runs, `onWait` hears every `health_check.interval` seconds (at most 5) which endpoints are
+   * still preparing, with their last progress line or error; the run's signal ends it at once (undefined).
+   */
   async preparationFailure(
     endpoints: string[],
     timeout = this.healthCheck.timeout,
   ): Promise<ServicePreparationError | undefined> {
-    const deadline = Date.now() + timeout * 1000;
+    const t0 = Date.now();
+    const deadline = t0 + timeout * 1000;
     const model = this.model;
     const failures: string[] = [];
-    await Promise.all(
+    const pending = new Map<string, string>(endpoints.map((e) => [e, 'waiting for the first answer']));
+    const byUrl = new Map(endpoints.map((e) => [this.baseUrl(e), e]));
+    const report = this.onProgress;
+    this.onProgress = (p) => {
+      const e = byUrl.get(p.endpoint) ?? p.endpoint;
+      if (pending.has(e))
+        pending.set(
+          e,
+          p.total && p.completed !== undefined
+            ? `${p.status} ${Math.round((100 * p.completed) / p.total)}%`
+            : p.status,
+        );
+      report?.(p);
+    };
+    const tick = setInterval(
+      () =>
+        pending.size &&
+        this.onWait?.({
+          step: 'prepare',
+          what: `${this.getServiceName()} model ${model ?? '(none)'} ready (prepare)`,
+          pending: [...pending].map(([endpoint, lastError]) => ({ endpoint, lastError })),
+          elapsedS: (Date.now() - t0) / 1000,
+          timeoutS: timeout,
+        }),
+      Math.min(this.healthCheck.interval, 5) * 1000,
+    );
+    const all = Promise.all(
       endpoints.map(async (endpoint) => {
         try {
           await this.prepareOne(this.baseUrl(endpoint), model, deadline);
         } catch (err) {
           failures.push(`${endpoint}: ${err instanceof Error ? err.message : String(err)}`);
+        } finally {
+          pending.delete(endpoint);
         }
       }),
     );
+    try {
+      await Promise.race([all, aborted(this.signal)]);
+    } finally {
+      clearInterval(tick);
+      this.onProgress = report;
+    }
+    if (this.signal?.aborted) return undefined;
     if (failures.length === 0) return undefined;
     return new ServicePreparationError(
       `${this.getServiceName()}: could not prepare model ${model ?? '(none)'}: ${failures.join('; ')}`,
@@ -208,6 +249,24 @@ export abstract class BaseServerManager {
   protected progress(p: PrepareProgress): void {
     this.onProgress?.(p);
   }
+}
+
+/** Resolves when `signal` aborts (never without one). */
+function aborted(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (!signal) return;
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+/**
+ * A signal for one preparation request: aborts when `deadline` (epoch ms) passes or when `run` (the run's
+ * signal) aborts.
+ */
+export function requestSignal(deadline: number, run?: AbortSignal): AbortSignal {
+  const timeout = AbortSignal.timeout(secondsLeft(deadline) * 1000);
+  return run ? AbortSignal.any([timeout, run]) : timeout;
 }
 
 /** Seconds left until `deadline` (epoch ms), at least 50 ms. */

@@ -1,5 +1,6 @@
 /** Configuration shapes a server manager receives (the recipe's `servers` section, snake_case). */
-import type { ServiceCapabilities } from '../../contracts/index.js';
+import type { ServiceCapabilities, Wait } from '../../contracts/index.js';
+
 export interface HealthCheckConfig {
   enabled?: boolean;
   /** Seconds (or a duration such as '5m') to wait for readiness. Default 60. */
@@ -71,14 +72,15 @@ export interface ServerManagerOptions {
   probeTimeout?: number;
   /** Called after every health round that left endpoints unhealthy: what is awaited, last error, elapsed. */
   onWait?: (wait: WaitProgress) => void;
-  /** Ends the health wait early (the run was interrupted): the wait resolves at once. */
+  /**
+   * Ends the health and prepare waits early (the run was interrupted): they resolve at once, and a model
+   * pull in progress is aborted (its connection closed).
+   */
   signal?: AbortSignal;
 }
 
 /** A wait in progress (health): each endpoint still awaited with its last error. */
-export interface WaitProgress {
-  what: string;
-  pending: { endpoint: string; lastError: string }[];
-  elapsedS: number;
-  timeoutS: number;
+export interface WaitProgress extends Wait {
+  /** The wait: servers becoming healthy, or the model being made ready on them (prepare). */
+  step: 'health' | 'prepare';
 }

@@ -5,7 +5,7 @@
 import { request } from 'undici';
 import { joinUrl } from '../../util/endpoint.js';
 import { errorReason, httpText, parseJson } from '../../util/http.js';
-import { BaseServerManager, secondsLeft } from '../base/base-server-manager.js';
+import { BaseServerManager, requestSignal, secondsLeft } from '../base/base-server-manager.js';
 import type { ServerManagerConfig } from '../base/types.js';
 import { OLLAMA_CAPABILITIES } from './capabilities.js';
 
@@ -61,7 +61,7 @@ export class OllamaServerManager extends BaseServerManager {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ model, name: model, stream: true }),
-        signal: AbortSignal.timeout(secondsLeft(deadline) * 1000),
+        signal: requestSignal(deadline, this.signal),
       });
     } catch (err) {
       throw new Error(`POST /api/pull failed: ${(err as Error).message}`, { cause: err });
