@@ -73,7 +73,7 @@ export function register(program: Command): void {
       if (!opts.quiet) attachProgress(orchestrator);
       try {
         const results = await orchestrator.run();
-        writeRunTables(results.benchmarks, opts.wide);
+        writeRunTables(results, opts.wide);
         process.stdout.write(
           `throughput_rps: ${results.throughput_rps.toFixed(3)}\nresults: ${results.results_dir}\n` +
             (results.results_dir && existsSync(join(results.results_dir, 'report.html'))
@@ -87,7 +87,7 @@ export function register(program: Command): void {
         else if (results.reason) process.stderr.write(`run ${results.status}: ${results.reason}\n`);
         process.exitCode = results.exit_code;
       } catch (err) {
-        writeTablesBeforeError(orchestrator.results?.benchmarks, opts.wide);
+        writeTablesBeforeError(orchestrator.results, opts.wide);
         if (orchestrator.runDir) process.stderr.write(`results (partial): ${orchestrator.runDir}\n`);
         throw err;
       } finally {

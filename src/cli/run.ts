@@ -54,7 +54,7 @@ export function register(program: Command): void {
             else o.on('warning', (w) => process.stderr.write(`warning: ${w}\n`));
           },
         });
-        writeRunTables(results.benchmarks, opts.wide);
+        writeRunTables(results, opts.wide);
         process.stdout.write(`results: ${runDir}\n`);
         const report = join(runDir, 'report.html');
         if (existsSync(report)) process.stdout.write(`report: ${report}\n`);
@@ -78,7 +78,7 @@ export function register(program: Command): void {
           process.exitCode = signals.exitCode();
           return;
         }
-        writeTablesBeforeError(orchestrator?.results?.benchmarks, opts.wide);
+        writeTablesBeforeError(orchestrator?.results, opts.wide);
         if (runDir) process.stderr.write(`results (partial): ${runDir}\n`);
         throw err;
       } finally {

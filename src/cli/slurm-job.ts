@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { renderThresholdTable } from '../decide/evaluate.js';
 import { renderRepetitionTable, summarizeRepetitions } from '../decide/repetitions.js';
+import { renderSearchText } from '../decide/search.js';
 import { ConfigValidationError } from '../errors.js';
 import { containerFor } from '../launch/containers.js';
 import { runSlurmJob } from '../launch/slurm/job-runner.js';
@@ -79,6 +80,7 @@ export function register(program: Command): void {
           logProgress(orchestrator, log);
           const results = await orchestrator.run();
           process.stdout.write(renderThresholdTable(results.benchmarks));
+          process.stdout.write(renderSearchText(results.search));
           process.stdout.write(renderRepetitionTable(summarizeRepetitions(results.benchmarks)));
           return results.exit_code;
         },

@@ -7,8 +7,15 @@
  * warnings alone → exit 0.
  */
 import type { Command } from '@commander-js/extra-typings';
+import type { SearchSettings } from '../decide/search.js';
 import { type ConfigIssue, ConfigValidationError, formatConfigIssue } from '../errors.js';
-import { type BenchmarkPlan, checkRecipeFile, expandBenchmarks, loadRecipePlugins } from '../recipe/index.js';
+import {
+  type BenchmarkPlan,
+  checkRecipeFile,
+  expandBenchmarks,
+  loadRecipePlugins,
+  searchSettings,
+} from '../recipe/index.js';
 import { loadPlugins } from '../services/plugins.js';
 
 interface ListedBenchmark {
@@ -48,6 +55,15 @@ function listed(p: BenchmarkPlan): ListedBenchmark {
   };
 }
 
+/** A search's plan in one line: its probes are chosen as it runs (docs/load-generation.md). */
+function searchText(s: SearchSettings): string {
+  return (
+    `capacity search over ${s.field}: from ${s.start}, ×${s.growth} while the SLO holds (up to ${s.max}, ` +
+    `down to ${s.min}), then bisection to ${100 * s.precision}%; at most ${s.max_probes} probes; ` +
+    `SLO: ${s.slo.join(', ')}. The first probe:\n`
+  );
+}
+
 function listText(list: ListedBenchmark[]): string {
   const loads = list.map((b) =>
     b.mode === 'open'
@@ -79,7 +95,12 @@ export function register(program: Command): void {
     .option('--strict', 'every warning is an error (exit 1)')
     .action(async (files, opts) => {
       if (opts.plugin?.length) await loadPlugins(opts.plugin, { field: '--plugin' });
-      const results: { file: string; issues: ConfigIssue[]; benchmarks?: ListedBenchmark[] }[] = [];
+      const results: {
+        file: string;
+        issues: ConfigIssue[];
+        benchmarks?: ListedBenchmark[];
+        search?: SearchSettings;
+      }[] = [];
       for (const file of files) {
         // the recipe's own plugins first (as run loads them): their services and capabilities are known
         const plugins = await loadRecipePlugins(file);
@@ -94,18 +115,25 @@ export function register(program: Command): void {
           opts.list && check.recipe
             ? expandBenchmarks(check.recipe, { baseDir: check.baseDir }).map(listed)
             : undefined;
-        results.push({ file, issues: check.issues, ...(benchmarks ? { benchmarks } : {}) });
+        const search = opts.list && check.recipe ? searchSettings(check.recipe) : undefined;
+        results.push({
+          file,
+          issues: check.issues,
+          ...(benchmarks ? { benchmarks } : {}),
+          ...(search ? { search } : {}),
+        });
       }
       const count = (s: ConfigIssue['severity']) =>
         results.reduce((n, r) => n + r.issues.filter((i) => i.severity === s).length, 0);
       if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
       else
-        for (const { file, issues, benchmarks } of results) {
+        for (const { file, issues, benchmarks, search } of results) {
           for (const issue of issues) process.stdout.write(`${formatConfigIssue(issue)}\n`);
           const errors = issues.filter((i) => i.severity === 'error').length;
           const warnings = issues.length - errors;
           const verdict = errors ? `${errors} error(s)` : 'valid';
           process.stdout.write(`${file}: ${verdict}${warnings ? `, ${warnings} warning(s)` : ''}\n`);
+          if (search) process.stdout.write(searchText(search));
           if (benchmarks) process.stdout.write(listText(benchmarks));
         }
       const errors = count('error');

@@ -41,6 +41,14 @@ export interface WindowSnapshot {
   histograms: Partial<Record<LatencyMetric, string>>;
 }
 
+/** The load generator's own use of its machine over one run (warmup included). */
+export interface ExecutorLoad {
+  /** Process CPU time (user + system) over wall time: 1 = one core busy all the time. */
+  cpu_cores: number;
+  /** Share of the time the executor's event loop was busy (0-1); near 1 its sends and timestamps lag. */
+  event_loop_utilization: number;
+}
+
 export interface MetricsSnapshot {
   /** Who produced it (executor node name), for per-client listings. */
   source?: string;
@@ -61,6 +69,8 @@ export interface MetricsSnapshot {
   window_seconds?: number;
   /** Open loop only: requests/s this snapshot's executor(s) were asked to send. */
   requested_rps?: number;
+  /** How busy the load generator was over the run (warmup included); merged: the busiest executor's. */
+  executor_load?: ExecutorLoad;
   /** What the server itself reported (Ollama durations, /metrics deltas, simulator ground truth). */
   server_reported?: Record<string, unknown>;
 }

@@ -106,6 +106,10 @@ export const workloadFields = {
     .min(0, 'must be between 0 and 1')
     .max(1, 'must be between 0 and 1')
     .meta({ description: 'failed / (ok + failed) above which a benchmark is degraded (default 0.05)' }),
+  max_schedule_lag: positiveDuration.meta({
+    description:
+      'open loop: schedule lag p99 above which the load generator fell behind: the benchmark is invalid (default 50ms)',
+  }),
   stop_on_saturation: z.boolean({ error: 'expected true or false' }).meta({
     description: 'open loop: stop a benchmark early once it is over-saturated (docs/load-generation.md)',
   }),
@@ -282,6 +286,8 @@ export const workloadSpecSchema = z.object({
   window_seconds: positiveSeconds.optional(),
   /** Orchestrator only: failed / (ok + failed) above which the benchmark is degraded (default 0.05). */
   max_error_rate: workloadFields.max_error_rate.optional(),
+  /** Orchestrator only: seconds of schedule lag p99 above which the load generator fell behind (default 0.05). */
+  max_schedule_lag: positiveSeconds.optional(),
   /** Orchestrator only: stop an open-loop benchmark as soon as it is over-saturated (src/decide/saturation.ts). */
   stop_on_saturation: workloadFields.stop_on_saturation.optional(),
   /** Directory where the executor appends raw per-request records (JSONL). */

@@ -4,7 +4,7 @@
  * values within the histograms' precision; nothing is ever averaged.
  */
 
-import type { LatencyMetric, MetricsSnapshot, WindowSnapshot } from '../contracts/index.js';
+import type { ExecutorLoad, LatencyMetric, MetricsSnapshot, WindowSnapshot } from '../contracts/index.js';
 import { addCounters, addReasons, zeroCounters } from './counters.js';
 import { encodeHistogram, mergeEncoded } from './histogram.js';
 import { mergeServerReported } from './server-figures.js';
@@ -52,6 +52,16 @@ const maxOf = (v: (number | undefined)[]): number | undefined => {
   return d.length ? Math.max(...d) : undefined;
 };
 
+/** The busiest executor's figures (each the maximum over executors): the one that limits the schedule. */
+function busiest(loads: (ExecutorLoad | undefined)[]): ExecutorLoad | undefined {
+  const d = loads.filter((x): x is ExecutorLoad => x !== undefined);
+  if (!d.length) return undefined;
+  return {
+    cpu_cores: Math.max(...d.map((l) => l.cpu_cores)),
+    event_loop_utilization: Math.max(...d.map((l) => l.event_loop_utilization)),
+  };
+}
+
 export function mergeSnapshots(snaps: MetricsSnapshot[]): MetricsSnapshot {
   const counters = zeroCounters();
   const errors: Record<string, number> = {};
@@ -74,6 +84,7 @@ export function mergeSnapshots(snaps: MetricsSnapshot[]): MetricsSnapshot {
     lengths: mergeHistograms(snaps.map((s) => s.lengths ?? {})),
     windows: mergeWindows(snaps),
     requested_rps: rps.length ? rps.reduce((a, b) => a + b, 0) : undefined,
+    executor_load: busiest(snaps.map((s) => s.executor_load)),
     server_reported: mergeServerReported(snaps.map((s) => s.server_reported)),
   };
 }

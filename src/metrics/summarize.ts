@@ -124,6 +124,7 @@ export function summarize(snapshot: MetricsSnapshot, benchmark: string): Benchma
         : secs;
     summary.achieved_rps = sendSecs > 0 ? c.sent / sendSecs : 0;
   }
+  if (snapshot.executor_load) summary.executor_load = { ...snapshot.executor_load };
   if (snapshot.server_reported && Object.keys(snapshot.server_reported).length > 0)
     summary.server_reported = deriveServerRates(snapshot.server_reported);
   return summary;

@@ -2,7 +2,7 @@
  * Summaries derived from merged snapshots (the snapshot itself is `src/contracts/metrics.ts`). Latencies
  * are reported in milliseconds.
  */
-import type { LatencyMetric, LengthMetric } from '../contracts/metrics.js';
+import type { ExecutorLoad, LatencyMetric, LengthMetric } from '../contracts/metrics.js';
 
 export interface LatencyStats {
   count: number;
@@ -39,6 +39,8 @@ export interface BenchmarkSummary {
   achieved_rps?: number;
   late_sends: number;
   dropped_sends: number;
+  /** The busiest executor's CPU (cores) and event-loop utilisation over the run, warmup included. */
+  executor_load?: ExecutorLoad;
   tokens: { prompt: number; output: number };
   /** Milliseconds. */
   latency_ms: Partial<Record<LatencyMetric, LatencyStats>>;

@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Wait } from '../contracts/index.js';
+import type { SearchOutcome } from '../decide/search.js';
 import type { BenchmarkResult, RunResults } from '../report/types.js';
 
 export type PhaseName =
@@ -65,6 +66,8 @@ export interface OrchestratorEvents {
   'benchmark-start': [BenchmarkStartEvent];
   'benchmark-progress': [BenchmarkProgressEvent];
   'benchmark-done': [BenchmarkResult & { index: number; total: number }];
+  /** A capacity search ended (`workload.search`): the answer with its bracket. */
+  'search-done': [SearchOutcome];
   warning: [string];
   /** Model download / preparation progress from a server manager. */
   'prepare-progress': [

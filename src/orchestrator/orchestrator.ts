@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { TOKEN_ENV } from '../contracts/index.js';
 import { failedThresholds } from '../decide/evaluate.js';
 import { saturationText } from '../decide/saturation.js';
+import type { SearchOutcome } from '../decide/search.js';
 import { fromSystemError, isHpcBenchError } from '../errors.js';
 import { EXIT_CODES, exitCodeForStatus } from '../exit-codes.js';
 import type { LogSource } from '../logs/types.js';
@@ -35,8 +36,9 @@ import { planFromRecipe } from './recipe-plan.js';
 import { attachRunLog } from './run-log.js';
 import type { RunPlan } from './run-plan.js';
 import { runTotals } from './run-totals.js';
+import { type RunOne, runSearch } from './search-runner.js';
 import { pinnedTargets, resolveTargetMapping } from './target-mapping.js';
-import { applyVerdict, benchmarkVerdict, runVerdict } from './verdict.js';
+import { applyVerdict, benchmarkVerdict, gateGenerator, runVerdict } from './verdict.js';
 
 /** Thrown inside the run when its signal aborts; never escapes run(). */
 export class RunInterrupted extends Error {
@@ -71,6 +73,8 @@ export class Orchestrator extends OrchestratorEmitter {
   private interruptedIn?: string;
   private readonly stoppables: { name: string; s: Stoppable }[] = [];
   private provenance?: RunProvenance;
+  /** A capacity search's outcome so far (`workload.search`). */
+  search?: SearchOutcome;
 
   constructor(options: OrchestratorOptions) {
     super();
@@ -236,7 +240,7 @@ export class Orchestrator extends OrchestratorEmitter {
     }
     const interrupted = this.abort.signal.aborted;
     const failed = failure !== undefined && !(failure instanceof RunInterrupted);
-    const verdict = runVerdict(results, { failure: failed, interrupted });
+    const verdict = runVerdict(results, { failure: failed, interrupted, search: this.search });
     const status = verdict.status;
     const error =
       status === 'interrupted'
@@ -262,6 +266,7 @@ export class Orchestrator extends OrchestratorEmitter {
       ...(status === 'interrupted' ? { interrupted_phase: this.interruptedIn } : {}),
       results_dir: writer.dir,
       benchmarks: results,
+      ...(this.search ? { search: this.search } : {}),
       ...(error ? { error } : {}),
     };
     this.results = final;
@@ -282,7 +287,7 @@ export class Orchestrator extends OrchestratorEmitter {
           error,
           benchmarks: benchmarkEntries(results),
         });
-        await writer.writeRunSummary(results, final);
+        await writer.writeRunSummary(results, final, this.search);
       },
       undefined,
       false,
@@ -361,9 +366,8 @@ export class Orchestrator extends OrchestratorEmitter {
     const energy = monitoring ? await this.energyPhase(plan, ctx) : undefined;
     const t0 = Date.now();
     const serverWindow = this.serverWindowFactory(manager, ctx.serverUrls);
-    for (const [index, b] of plan.benchmarks.entries()) {
-      if (this.abort.signal.aborted) break;
-      results[index].status = 'running';
+    const one: RunOne = async (b, index, total, remainingSeconds, judge) => {
+      results[index] = { name: b.name, status: 'running' };
       await writer.prepareBenchmark(b.name);
       await writer.updateRun({ benchmarks: benchmarkEntries(results) });
       const executors = controller.active.length;
@@ -376,10 +380,8 @@ export class Orchestrator extends OrchestratorEmitter {
         timeout: this.timeout,
         signal: this.abort.signal,
         index,
-        total: plan.benchmarks.length,
-        remainingSeconds: plan.benchmarks
-          .slice(index + 1)
-          .reduce((n, x) => n + (x.spec.warmup ?? 0) + (x.spec.duration ?? 0), 0),
+        total,
+        remainingSeconds,
         serverWindow: serverWindow?.(b.name, b.spec.server_urls),
         energy: energy
           ? async (result) => {
@@ -405,6 +407,8 @@ export class Orchestrator extends OrchestratorEmitter {
         result.reason = result.error.message;
       if (result.saturation?.stopped_early)
         result.reason = [result.reason, saturationText(result.saturation)].filter(Boolean).join('; ');
+      gateGenerator(result, b.spec);
+      if (result.status !== 'interrupted') judge?.(result);
       results[index] = result;
       if (result.status === 'failed' || result.status === 'degraded')
         this.warn(`benchmark ${result.name} ${result.status}: ${result.reason}`);
@@ -423,7 +427,7 @@ export class Orchestrator extends OrchestratorEmitter {
       else if (lost.length && index + 1 < results.length)
         this.warn(`the next benchmarks run on the ${left} executor(s) left (lost: ${lost.join('; ')})`);
       await writer.updateRun({ benchmarks: benchmarkEntries(results) });
-      this.emit('benchmark-done', { ...result, index, total: plan.benchmarks.length });
+      this.emit('benchmark-done', { ...result, index, total });
       if (failure) {
         this.emit('phase', {
           phase: 'benchmarks',
@@ -433,8 +437,26 @@ export class Orchestrator extends OrchestratorEmitter {
         });
         throw failure;
       }
-      if (stop) break;
-    }
+      return { result, halt: stop !== undefined };
+    };
+    if (plan.search) {
+      const outcome = await runSearch(plan.search, one, this.abort.signal, (o) => {
+        this.search = o;
+      });
+      this.emit('search-done', outcome);
+    } else
+      for (const [index, b] of plan.benchmarks.entries()) {
+        if (this.abort.signal.aborted) break;
+        const { halt } = await one(
+          b,
+          index,
+          plan.benchmarks.length,
+          plan.benchmarks
+            .slice(index + 1)
+            .reduce((n, x) => n + (x.spec.warmup ?? 0) + (x.spec.duration ?? 0), 0),
+        );
+        if (halt) break;
+      }
     this.emit('phase', { phase: 'benchmarks', state: 'done', elapsedMs: Date.now() - t0 });
   }
 

@@ -16,6 +16,7 @@ import {
   pluginList,
   type Recipe,
   resolveRecipe,
+  searchSettings,
 } from '../recipe/index.js';
 import { loadPlugins } from '../services/plugins.js';
 import { parseDuration } from '../util/duration.js';
@@ -89,6 +90,8 @@ export function planFromResolved(
   // Monitoring runs when the recipe has a monitoring section not switched off (its default is on, but a
   // recipe without the section gets none), or when the caller asks for it (--enable-monitoring).
   const wroteMonitoring = (loaded.raw as { monitoring?: unknown } | null)?.monitoring !== undefined;
+  const planned = withOllamaOptions(recipe, benchmarks);
+  const search = searchSettings(recipe);
   return {
     scenario: recipe.scenario,
     service: recipe.workload.service,
@@ -97,7 +100,8 @@ export function planFromResolved(
       service_config: recipe.servers.service_config,
       model: recipe.workload.model,
     },
-    benchmarks: withOllamaOptions(recipe, benchmarks),
+    benchmarks: search ? [] : planned,
+    ...(search && planned[0] ? { search: { settings: search, base: planned[0] } } : {}),
     resolved: recipe,
     recipeFile,
     clientNodes: alloc.clients.nodes,

@@ -5,6 +5,7 @@
  * for the results folder. `planFromRecipe` builds it from a recipe file or object (src/recipe).
  */
 import type { WorkloadSpec } from '../contracts/index.js';
+import type { SearchSettings } from '../decide/search.js';
 import type { LoggingSettings } from '../logs/index.js';
 import type { ServerManagerConfig } from '../services/base/types.js';
 
@@ -22,6 +23,11 @@ export interface RunPlan {
   /** `servers` section for the server manager: health_check, service_config, model. */
   serverConfig: ServerManagerConfig;
   benchmarks: BenchmarkPlanLike[];
+  /**
+   * `workload.search`: a capacity search instead of `benchmarks` (which is then empty): the strategy's
+   * settings and the template its probes are made from (src/orchestrator/search-runner.ts).
+   */
+  search?: { settings: SearchSettings; base: BenchmarkPlanLike };
   /** The recipe with defaults filled in (written to recipe.resolved.json). */
   resolved: unknown;
   /** Path of the recipe file as given, copied verbatim into the results folder. */

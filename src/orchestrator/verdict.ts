@@ -9,8 +9,10 @@
  * The run's status follows its benchmarks: failed if any failed or was skipped (after a failure with
  * `orchestration.on_failure: stop`, or with no executor left), else degraded if any was degraded.
  */
+import type { WorkloadSpec } from '../contracts/index.js';
+import { generatorCheck, generatorNote } from '../decide/generator-gate.js';
 import type { BenchmarkResult } from '../report/types.js';
-import type { BenchmarkStatus, RunStatus } from '../results-folder/types.js';
+import type { BenchmarkStatus, RunStatus, SearchOutcome } from '../results-folder/types.js';
 
 /** Error rate above which a benchmark is degraded when the recipe sets no `max_error_rate`. */
 export const DEFAULT_MAX_ERROR_RATE = 0.05;
@@ -69,13 +71,46 @@ export function applyVerdict(result: BenchmarkResult, v: Verdict): void {
   if (v.code && v.reason) result.error = { code: v.code, message: v.reason };
 }
 
-/** The run's status from its benchmarks, a failure that ended it, and whether it was interrupted. */
+/**
+ * The load-generator gate (src/decide/generator-gate.ts) on an open-loop benchmark that ran to its end:
+ * its check is kept as `load_generator`; an invalid one makes the benchmark `degraded`, the reason
+ * starting `invalid (load generator): ...`.
+ */
+export function gateGenerator(
+  result: BenchmarkResult,
+  spec: Pick<WorkloadSpec, 'load' | 'max_schedule_lag'>,
+): void {
+  if (result.status !== 'completed' && result.status !== 'degraded') return;
+  const check = generatorCheck(result.summary, {
+    maxScheduleLagMs: spec.max_schedule_lag !== undefined ? spec.max_schedule_lag * 1000 : undefined,
+    capped: spec.load.mode === 'open' && spec.load.max_concurrency !== undefined,
+  });
+  if (!check) return;
+  result.load_generator = check;
+  const note = generatorNote(check);
+  if (!note) return;
+  result.status = 'degraded';
+  result.reason = result.reason ? `${note}; ${result.reason}` : note;
+}
+
+/** A search's outcome as the run's status: an answer (found, or a bound) completes it, else degraded. */
+function searchVerdict(search: SearchOutcome): { status: RunStatus; reason?: string } {
+  if (search.status === 'inconclusive' || search.status === 'incomplete')
+    return { status: 'degraded', reason: `search ${search.text}` };
+  return { status: 'completed' };
+}
+
+/**
+ * The run's status from its benchmarks, a failure that ended it, and whether it was interrupted. A
+ * capacity search's run follows the search (its probes above capacity fail by design).
+ */
 export function runVerdict(
   results: BenchmarkResult[],
-  opts: { failure?: boolean; interrupted?: boolean },
+  opts: { failure?: boolean; interrupted?: boolean; search?: SearchOutcome },
 ): { status: RunStatus; reason?: string } {
   if (opts.failure) return { status: 'failed' };
   if (opts.interrupted) return { status: 'interrupted' };
+  if (opts.search) return searchVerdict(opts.search);
   const named = (status: BenchmarkStatus) =>
     results
       .filter((r) => r.status === status)

@@ -16,6 +16,7 @@ import {
   type TraceFormat,
   type WorkloadSpec,
 } from '../contracts/index.js';
+import type { SearchSettings } from '../decide/search.js';
 import { safeName } from '../util/names.js';
 import { optionalSeconds, seconds } from './durations.js';
 import type { Recipe } from './schema/recipe.js';
@@ -187,11 +188,59 @@ function toSpec(name: string, w: Fields, recipe: Recipe, baseDir: string | undef
     unreachable_timeout: optionalSeconds(w.unreachable_timeout, 'workload.unreachable_timeout'),
     window_seconds: optionalSeconds(w.window, 'workload.window'),
     max_error_rate: w.max_error_rate,
+    max_schedule_lag: optionalSeconds(w.max_schedule_lag, 'workload.max_schedule_lag'),
     stop_on_saturation: w.stop_on_saturation,
     distribution_strategy: recipe.orchestration.node_allocation.clients.distribution_strategy,
   };
   for (const k of Object.keys(spec) as (keyof PlanWorkload)[]) if (spec[k] === undefined) delete spec[k];
   return spec;
+}
+
+/** Name of the template a search's probes are made from (`expandBenchmarks` of a search recipe). */
+export const SEARCH_BASE = 'search';
+
+/** A recipe's `workload.search` as the strategy's settings (src/decide/search.ts); undefined without one. */
+export function searchSettings(recipe: Recipe): SearchSettings | undefined {
+  const s = recipe.workload.search;
+  if (!s) return undefined;
+  const field = s.field === 'target_rps' ? 'target_rps' : 'clients_per_node';
+  return {
+    field,
+    start: s.start,
+    min: s.min ?? (field === 'target_rps' ? s.start / 10 : 1),
+    max: s.max,
+    growth: s.growth,
+    precision: s.precision,
+    slo: s.slo,
+    max_probes: s.max_probes,
+  };
+}
+
+/**
+ * The probe of a search at `value`: the template with its rate or users set, named `search_FIELD=VALUE`
+ * (`_retry` added when the same value is probed again); an open-loop probe has `stop_on_saturation`.
+ */
+export function probePlan(
+  base: BenchmarkPlan,
+  field: SearchSettings['field'],
+  value: number,
+  retry = false,
+): BenchmarkPlan {
+  const load = base.spec.load;
+  const name = `${SEARCH_BASE}_${field}=${value}${retry ? '_retry' : ''}`;
+  const spec: PlanWorkload = {
+    ...base.spec,
+    benchmark: name,
+    // an open-loop probe stops as soon as the server is over-saturated (unless the recipe says false)
+    ...(load.mode === 'open' ? { stop_on_saturation: base.spec.stop_on_saturation ?? true } : {}),
+    load:
+      load.mode === 'open'
+        ? { ...load, target_rps: value }
+        : load.mode === 'closed'
+          ? { ...load, clients_per_node: value }
+          : load,
+  };
+  return { name, workload: spec, spec };
 }
 
 /** `{...base, ...entry}` where an entry's `null` removes the field ("not set"). */
@@ -211,7 +260,15 @@ export function expandBenchmarks(recipe: Recipe, opts: ExpandOptions = {}): Benc
 
 /** As expandBenchmarks, each plan also telling which recipe field named its dataset. */
 export function expandWithOrigins(recipe: Recipe, opts: ExpandOptions = {}): BenchmarkPlanWithOrigin[] {
-  const { benchmark_suite: suite, sweep, thresholds: common, ...base } = recipe.workload;
+  const { benchmark_suite: suite, sweep, thresholds: common, search, ...base } = recipe.workload;
+  if (search) {
+    // the probes' template: the workload at the search's start (src/orchestrator/search-runner.ts varies it)
+    const field = search.field === 'target_rps' ? 'target_rps' : 'clients_per_node';
+    const spec = toSpec(SEARCH_BASE, { ...base, [field]: search.start } as Fields, recipe, opts.baseDir);
+    const p: BenchmarkPlanWithOrigin = { name: SEARCH_BASE, workload: spec, spec };
+    if (promptFile(spec.prompts) !== undefined) p.datasetField = ['workload', 'dataset'];
+    return [p];
+  }
   const points = sweepPoints(sweep);
   const entries: { name?: string; fields: Fields; at?: PathSegment[]; thresholds?: string[] }[] =
     suite?.length

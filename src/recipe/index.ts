@@ -10,6 +10,9 @@ export {
   expandBenchmarks,
   expandWithOrigins,
   type PlanWorkload,
+  probePlan,
+  SEARCH_BASE,
+  searchSettings,
   sweepPoints,
 } from './expand.js';
 export { recipeJsonSchema } from './json-schema.js';

@@ -8,6 +8,7 @@ import type { ConfigIssue } from '../errors.js';
 import { apiRefusal } from '../loadgen/index.js';
 import { loadModeRules } from './load-rules.js';
 import { has, type Loose, num, obj, str } from './loose.js';
+import { searchedField, searchRules } from './search-rules.js';
 import { serviceCapabilities } from './services.js';
 import { dotted, issueAt, type PathSegment, type RecipeSource } from './source.js';
 import { sweepRules } from './sweep-rules.js';
@@ -213,7 +214,10 @@ function workloadRules(ctx: RuleContext, err: Push): void {
     if (al.length > 1) err(['workload', 'benchmark_suite', i, al[1]], `give only one of ${al.join(', ')}`);
   });
   const anyOpenLoop =
-    has(w, 'target_rps') || suite.some((e) => has(obj(e), 'target_rps')) || has(obj(w.sweep), 'target_rps');
+    has(w, 'target_rps') ||
+    suite.some((e) => has(obj(e), 'target_rps')) ||
+    has(obj(w.sweep), 'target_rps') ||
+    searchedField(w) === 'target_rps';
   // A suite entry is checked as merged with the base workload: its own value, else the base's; `null`
   // ("not set") hides the base's value.
   const sweepRps = has(obj(w.sweep), 'target_rps');
@@ -250,6 +254,7 @@ function workloadRules(ctx: RuleContext, err: Push): void {
   thresholdRules(w.thresholds, ['workload'], err);
   promptSourceRules(w, suite.map(obj), err);
   sweepRules(ctx, w, err);
+  searchRules(ctx.data, w, err);
 }
 
 /** Every condition of a `thresholds:` list names a known figure with a value in its unit. */

@@ -8,6 +8,7 @@ import type { LatencyMetric, LengthMetric } from '../contracts/index.js';
 import type { SaturationReport } from '../decide/saturation.js';
 import type { BenchmarkSummary } from '../metrics/types.js';
 import type { EnergyReport } from '../monitor/energy.js';
+import type { GeneratorCheck, SearchOutcome } from '../results-folder/types.js';
 import type { ServerMetricsView } from '../serverstats/types.js';
 import { type BenchmarkParameters, parameterColumns } from './params.js';
 
@@ -15,6 +16,8 @@ export interface CsvBenchmark {
   name: string;
   status: string;
   parameters: BenchmarkParameters;
+  load_generator?: GeneratorCheck;
+  probe?: { value: number; verdict: string };
   summary?: BenchmarkSummary;
   server_metrics?: ServerMetricsView;
   energy?: EnergyReport;
@@ -90,6 +93,26 @@ const ENERGY_COLUMNS: [string, (e: EnergyReport) => number | undefined][] = [
   ['cpu_energy_j', (e) => e.cpu_energy_j],
 ];
 
+/** The load-generator gate (open loop): its verdict and the figures it judged. */
+const GATE_COLUMNS: [string, (g: GeneratorCheck) => unknown][] = [
+  ['load_generator', (g) => g.label],
+  ['sent_share', (g) => g.sent_share],
+  ['achieved_rate_ratio', (g) => g.achieved_rate_ratio],
+  ['max_schedule_lag_ms', (g) => g.max_schedule_lag_ms],
+  ['executor_cpu_cores', (g) => g.executor_load?.cpu_cores],
+  ['executor_event_loop', (g) => g.executor_load?.event_loop_utilization],
+];
+
+/**
+ * A capacity search's columns: the probe's value and verdict, and `search` = `answer` on the highest probe
+ * meeting the SLO and `first_fail` on the lowest failing above it (the bracket).
+ */
+function searchCells(b: CsvBenchmark, search: SearchOutcome | undefined): unknown[] {
+  const role =
+    search?.low_benchmark === b.name ? 'answer' : search?.high_benchmark === b.name ? 'first_fail' : '';
+  return [b.probe?.value, b.probe?.verdict, role];
+}
+
 function cell(v: unknown): string {
   if (v === undefined || v === null) return '';
   if (typeof v === 'number') return Number.isFinite(v) ? String(Math.round(v * 1000) / 1000) : '';
@@ -97,11 +120,14 @@ function cell(v: unknown): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function benchmarksCsv(list: CsvBenchmark[]): string {
+export function benchmarksCsv(list: CsvBenchmark[], search?: SearchOutcome): string {
   const params = parameterColumns(list.map((b) => b.parameters));
+  const gate = list.some((b) => b.load_generator);
   const header = [
     'benchmark',
     'status',
+    ...(search ? ['search_value', 'search_verdict', 'search'] : []),
+    ...(gate ? GATE_COLUMNS.map(([k]) => k) : []),
     ...params,
     ...METRIC_COLUMNS.map(([k]) => k),
     'saturated',
@@ -111,6 +137,8 @@ export function benchmarksCsv(list: CsvBenchmark[]): string {
   const rows = list.map((b) => [
     cell(b.name),
     cell(b.status),
+    ...(search ? searchCells(b, search).map(cell) : []),
+    ...(gate ? GATE_COLUMNS.map(([, f]) => cell(b.load_generator ? f(b.load_generator) : undefined)) : []),
     ...params.map((k) => cell(b.parameters[k])),
     ...METRIC_COLUMNS.map(([, f]) => cell(b.summary ? f(b.summary) : undefined)),
     cell(b.saturation?.saturated),

@@ -20,7 +20,7 @@ import { benchmarkParameters, parameterColumns, varyingParameters } from './para
 import type { Plot } from './plot-types.js';
 import { energyLine, provenanceSection } from './provenance-section.js';
 import { saturationNote, summaryHeader, summaryRows } from './summary-table.js';
-import { paretoPlot, type SweepPoint, sweepPlots } from './sweep-plots.js';
+import { paretoPlot, type SweepPoint, searchPlot, sweepPlots } from './sweep-plots.js';
 import { benchmarkBands, benchmarkTimePlots, monitorPlots, runTimeRange } from './time-plots.js';
 import type { BenchmarkResult } from './types.js';
 
@@ -105,6 +105,41 @@ function summarySection(folder: RunFolder): string {
     'ITL = gaps between content chunks; E2E = last content chunk − sent. Throughput over the measurement window. ',
     'load = concurrent users over all executors (closed loop) or the target rate (open loop). ',
     'srv = the servers’ own figures (~ = estimated from histogram buckets).</p>',
+  ].join('');
+}
+
+/** A capacity search: the answer with its bracket, and each probe's value and verdict. */
+function searchSection(folder: RunFolder, plots: Plot[]): string {
+  const o = folder.search;
+  if (!o) return '';
+  const first = folder.benchmarks.find((b) => b.probe?.slo[0])?.probe?.slo[0];
+  const plot = first
+    ? searchPlot(
+        folder.benchmarks.flatMap((b) =>
+          b.probe
+            ? [
+                {
+                  value: b.probe.value,
+                  verdict: b.probe.verdict,
+                  actual: b.probe.slo.find((c) => c.condition === first.condition)?.actual ?? null,
+                },
+              ]
+            : [],
+        ),
+        { figure: first.figure, limit: first.limit },
+        o.field,
+      )
+    : undefined;
+  if (plot) plots.push(plot);
+  return [
+    '<h2>Capacity search</h2>',
+    `<p class="search-answer"><strong>${esc(o.text)}</strong></p>`,
+    `<p class="note">SLO: ${esc(o.slo.join(', '))}; status ${esc(o.status)}; bracket [${esc(String(o.bracket.low ?? '-'))}, ${esc(String(o.bracket.high ?? '-'))}] ${esc(o.unit)}. Strategy: geometric growth to the first failure, then bisection to the stated precision (docs/load-generation.md).</p>`,
+    table(
+      ['probe', o.field, 'verdict', 'why'],
+      o.probes.map((p) => [p.benchmark, String(p.value), p.verdict, p.why.join('; ')]),
+    ),
+    plot ? plotDivs([plot.id]) : '',
   ].join('');
 }
 
@@ -226,6 +261,7 @@ export function renderReportHtml(folder: RunFolder, assets: ReportAssets): strin
     header(folder),
     provenanceSection(folder.run?.provenance as Provenance | undefined),
     recipeSection(folder),
+    searchSection(folder, plots),
     summarySection(folder),
     thresholdSection(folder.benchmarks),
     repetitionSection(folder.benchmarks),

@@ -19,8 +19,9 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { failedThresholds, renderThresholdMarkdown, thresholdsPassed } from '../decide/evaluate.js';
 import { renderRepetitionMarkdown, summarizeRepetitions } from '../decide/repetitions.js';
+import { renderSearchMarkdown } from '../decide/search.js';
 import { createResultsDir } from '../results-folder/naming.js';
-import type { RunRecord } from '../results-folder/types.js';
+import type { RunRecord, SearchOutcome } from '../results-folder/types.js';
 import { safeName } from '../util/names.js';
 import { benchmarksCsv } from './benchmarks-csv.js';
 import { writeFileAtomic, writeJsonAtomic } from './json-file.js';
@@ -172,6 +173,8 @@ export class ResultsWriter {
       ...(result.server_metrics ? { server_metrics: result.server_metrics } : {}),
       ...(result.energy ? { energy: result.energy } : {}),
       ...(result.thresholds ? { thresholds: result.thresholds } : {}),
+      ...(result.load_generator ? { load_generator: result.load_generator } : {}),
+      ...(result.probe ? { probe: result.probe } : {}),
       ...(result.error ? { error: result.error } : {}),
     });
     await writeFileAtomic(join(dir, 'timeseries.csv'), timeseriesCsv(snapshot));
@@ -183,7 +186,11 @@ export class ResultsWriter {
   }
 
   /** The run-level summary.json, summary.md and benchmarks.csv (each when `formats` has it). */
-  async writeRunSummary(results: BenchmarkResult[], seedTotals?: SeedTotals): Promise<void> {
+  async writeRunSummary(
+    results: BenchmarkResult[],
+    seedTotals?: SeedTotals,
+    search?: SearchOutcome,
+  ): Promise<void> {
     const run = this.run;
     const repetitions = summarizeRepetitions(results);
     const knees = runKnees(results);
@@ -194,6 +201,7 @@ export class ResultsWriter {
         status: run?.status,
         started_at: run?.started_at,
         ended_at: run?.ended_at,
+        ...(search ? { search } : {}),
         totals: summaryTotals(results, seedTotals),
         ...(repetitions.length ? { repetitions } : {}),
         ...(knees.length ? { knees } : {}),
@@ -210,13 +218,18 @@ export class ResultsWriter {
           server_metrics: r.server_metrics,
           ...(r.energy ? { energy: r.energy } : {}),
           ...(r.thresholds ? { thresholds: r.thresholds } : {}),
+          ...(r.load_generator ? { load_generator: r.load_generator } : {}),
+          ...(r.probe ? { probe: r.probe } : {}),
           error: r.error,
         })),
       });
     if (this.formats.includes('csv'))
       await writeFileAtomic(
         join(this.dir, 'benchmarks.csv'),
-        benchmarksCsv(results.map((r) => ({ ...r, parameters: r.parameters ?? {} }))),
+        benchmarksCsv(
+          results.map((r) => ({ ...r, parameters: r.parameters ?? {} })),
+          search,
+        ),
       );
     if (!this.formats.includes('md')) return;
     const notes = [
@@ -231,6 +244,7 @@ export class ResultsWriter {
     await writeFileAtomic(
       join(this.dir, 'summary.md'),
       renderSummaryMarkdown(`hpcbench: ${run?.scenario ?? 'run'}`, results, notes) +
+        withBlankLine(renderSearchMarkdown(search)) +
         withBlankLine(renderLengthMarkdown(results)) +
         withBlankLine(renderThresholdMarkdown(results)) +
         withBlankLine(renderRepetitionMarkdown(repetitions)) +

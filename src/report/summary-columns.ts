@@ -7,6 +7,7 @@
  */
 
 import type { LatencyMetric } from '../contracts/index.js';
+import { INVALID_LABEL } from '../decide/generator-gate.js';
 import type { BenchmarkSummary } from '../metrics/types.js';
 import { benchmarkParameters, loadText } from './params.js';
 import type { BenchmarkResult } from './types.js';
@@ -45,6 +46,11 @@ export function hasPrefixCache(results: BenchmarkResult[]): boolean {
 /** Some benchmark has measured energy (GPU power on the server nodes): `GPU W` and `tok/J` columns. */
 export function hasEnergyFigures(results: BenchmarkResult[]): boolean {
   return results.some((r) => (r.energy?.energy_j ?? 0) > 0);
+}
+
+/** The status as shown: `invalid (load generator)` when the gate failed, else the benchmark's status. */
+export function statusText(r: BenchmarkResult): string {
+  return r.load_generator && !r.load_generator.valid ? INVALID_LABEL : r.status;
 }
 
 export function isOpenLoop(r: BenchmarkResult): boolean {
@@ -88,13 +94,21 @@ export function summaryColumns(results: BenchmarkResult[]): Column[] {
   const open = results.some(isOpenLoop);
   const slo = results.some(hasSlo);
   const notCompleted = results.some((r) => r.status !== 'completed');
+  const probes = results.some((r) => r.probe !== undefined);
   const energy = hasEnergyFigures(results);
   const prefix = hasPrefixCache(results);
   const openCell = (f: (s: BenchmarkSummary) => string) => (r: BenchmarkResult) =>
     r.summary && isOpenLoop(r) ? f(r.summary) : '-';
   const cols: (Column | false)[] = [
     { group: '', head: 'benchmark', label: 'benchmark', cell: (r) => r.name, left: true },
-    { group: '', head: 'status', label: 'status', cell: (r) => r.status, left: true, wide: !notCompleted },
+    { group: '', head: 'status', label: 'status', cell: statusText, left: true, wide: !notCompleted },
+    probes && {
+      group: '',
+      head: 'SLO',
+      label: 'search SLO',
+      cell: (r) => r.probe?.verdict ?? '-',
+      left: true,
+    },
     { group: '', head: 'load', label: 'load', cell: load, left: true },
     {
       group: 'requests',

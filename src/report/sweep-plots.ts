@@ -125,3 +125,44 @@ export function paretoPlot(points: SweepPoint[]): Plot | undefined {
     pointLabels: sorted.map((p) => p.name),
   };
 }
+
+/** One probe of a capacity search: the value probed, its verdict and a condition's figure. */
+export interface SearchPlotPoint {
+  value: number;
+  verdict: string;
+  actual: number | null;
+}
+
+/**
+ * A capacity search: the first SLO condition's figure at every probed value, passes and failures apart,
+ * with the condition's limit as a line; undefined with fewer than two probes.
+ */
+export function searchPlot(
+  points: SearchPlotPoint[],
+  condition: { figure: string; limit: number },
+  field: string,
+): Plot | undefined {
+  if (points.length < 2) return undefined;
+  const sorted = [...points].sort((a, b) => a.value - b.value);
+  const only = (v: string) => sorted.map((p) => (p.verdict === v ? p.actual : null));
+  return {
+    id: 'search-probes',
+    title: `Capacity search: ${condition.figure} per probe`,
+    kind: 'xy',
+    xLabel: field,
+    yLabel: condition.figure,
+    series: [
+      { label: 'meets the SLO', pointsOnly: true },
+      { label: 'fails the SLO', pointsOnly: true },
+      { label: 'invalid (load generator)', pointsOnly: true },
+      { label: `limit ${condition.limit}` },
+    ],
+    data: [
+      sorted.map((p) => p.value),
+      only('pass'),
+      only('fail'),
+      only('invalid'),
+      sorted.map(() => condition.limit),
+    ],
+  };
+}

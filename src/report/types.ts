@@ -10,8 +10,11 @@ import type { EnergyReport } from '../monitor/energy.js';
 import type {
   BenchmarkStatus,
   ErrorInfo,
+  GeneratorCheck,
+  ProbeRecord,
   RunStatus,
   SaturationReport,
+  SearchOutcome,
   ThresholdResult,
 } from '../results-folder/types.js';
 import type { ServerMetricsView } from '../serverstats/types.js';
@@ -45,6 +48,10 @@ export interface BenchmarkResult {
   saturation?: SaturationReport;
   /** The recipe's thresholds evaluated on this benchmark's figures (src/decide/). */
   thresholds?: ThresholdResult[];
+  /** Open loop: whether the load generator kept its schedule (src/decide/generator-gate.ts). */
+  load_generator?: GeneratorCheck;
+  /** A capacity search's probe: the value probed, its verdict and the SLO conditions evaluated on it. */
+  probe?: ProbeRecord;
   /** Why the benchmark is `failed`, `degraded` or `interrupted` (src/orchestrator/verdict.ts). */
   reason?: string;
   error?: ErrorInfo;
@@ -63,5 +70,7 @@ export interface RunResults extends Omit<AggregatedMetrics, 'summary' | 'snapsho
   interrupted_phase?: string;
   results_dir?: string;
   benchmarks: BenchmarkResult[];
+  /** `workload.search`: the answer with its bracket and every probe (src/decide/search.ts). */
+  search?: SearchOutcome;
   error?: ErrorInfo;
 }

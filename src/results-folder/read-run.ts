@@ -17,7 +17,16 @@ import type { EnergyReport } from '../monitor/energy.js';
 import type { ServerMetricsView } from '../serverstats/types.js';
 import { safeName } from '../util/names.js';
 import { type CsvTable, parseCsv } from './csv.js';
-import type { BenchmarkStatus, ErrorInfo, RunRecord, SaturationReport, ThresholdResult } from './types.js';
+import type {
+  BenchmarkStatus,
+  ErrorInfo,
+  GeneratorCheck,
+  ProbeRecord,
+  RunRecord,
+  SaturationReport,
+  SearchOutcome,
+  ThresholdResult,
+} from './types.js';
 
 export interface RunBenchmark {
   name: string;
@@ -37,6 +46,10 @@ export interface RunBenchmark {
   energy?: EnergyReport;
   /** Thresholds evaluated when the run ran (summary.json). */
   thresholds?: ThresholdResult[];
+  /** Open loop: the load-generator gate's verdict (summary.json `load_generator`). */
+  load_generator?: GeneratorCheck;
+  /** A capacity search's probe: its value, verdict and SLO (summary.json `probe`). */
+  probe?: ProbeRecord;
   /** Open loop: the over-saturation verdict (summary.json `saturation`). */
   saturation?: SaturationReport;
   /** The merged metrics snapshot (metrics.json), with its HdrHistograms. */
@@ -62,6 +75,8 @@ export interface RunFolder {
   run?: RunRecord;
   resolved?: unknown;
   benchmarks: RunBenchmark[];
+  /** A capacity search's outcome (the run's summary.json `search`). */
+  search?: SearchOutcome;
   /** Monitor CSVs (read with `series`). */
   monitors: MonitorFile[];
   /** logs/aggregated.jsonl (read with `series`). */
@@ -124,6 +139,8 @@ type SummaryJson = Partial<BenchmarkSummary> & {
   server_metrics?: ServerMetricsView;
   energy?: EnergyReport;
   thresholds?: ThresholdResult[];
+  load_generator?: GeneratorCheck;
+  probe?: ProbeRecord;
   saturation?: SaturationReport;
   error?: ErrorInfo;
 };
@@ -171,10 +188,14 @@ async function readBenchmark(
       server_metrics,
       energy,
       thresholds,
+      load_generator,
+      probe,
       saturation,
       error,
       ...rest
     } = s;
+    if (load_generator) b.load_generator = load_generator;
+    if (probe) b.probe = probe;
     if (rest.requests) b.summary = rest as BenchmarkSummary;
     b.server_metrics ??= server_metrics;
     if (energy) b.energy = energy;
@@ -256,11 +277,16 @@ export async function readRun(dir: string, o: ReadRunOptions = {}): Promise<RunF
     benchmarks.push(await readBenchmark(dir, f, undefined, o, missing));
   if (o.requireSummaries && !benchmarks.some((b) => b.summary))
     throw notARun(dir, 'no benchmark in it has measured figures (summary.json)', arg);
+  // the run's summary.json is optional (reporting.formats); only a search's outcome is read from it
+  const search = existsSync(join(dir, 'summary.json'))
+    ? (await readJson<{ search?: SearchOutcome }>(join(dir, 'summary.json'), missing, dir))?.search
+    : undefined;
   return {
     dir,
     run,
     resolved,
     benchmarks,
+    ...(search ? { search } : {}),
     monitors: o.series ? await monitorFiles(dir) : [],
     logs: o.series ? await readLogs(dir) : [],
     missing,

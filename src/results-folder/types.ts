@@ -118,3 +118,75 @@ export interface RunRecord {
   benchmarks: { name: string; status: BenchmarkStatus; reason?: string }[];
   [key: string]: unknown;
 }
+
+/** The load generator's own use of its machine (summary.json `executor_load`, src/contracts/metrics.ts). */
+interface ExecutorLoadFigures {
+  cpu_cores: number;
+  event_loop_utilization: number;
+}
+
+/** An open-loop benchmark's validity gate (summary.json `load_generator`, src/decide/generator-gate.ts). */
+export interface GeneratorCheck {
+  valid: boolean;
+  /** `valid`, or `invalid (load generator)`. */
+  label: string;
+  /** Why it is invalid (each criterion that failed), empty when valid. */
+  reasons: string[];
+  requested_rps: number;
+  achieved_rps: number;
+  /** achieved_rps / requested_rps. */
+  achieved_rate_ratio: number;
+  /** Sends made / sends scheduled in the measurement window. */
+  sent_share: number;
+  schedule_lag_p99_ms: number | null;
+  max_schedule_lag_ms: number;
+  executor_load?: ExecutorLoadFigures;
+  /** max_concurrency was set: lag and unsent arrivals are not held against the generator. */
+  capped?: boolean;
+}
+
+/** What a capacity search varies (src/decide/search.ts). */
+export type SearchField = 'target_rps' | 'clients_per_node';
+export type ProbeVerdict = 'pass' | 'fail' | 'invalid';
+
+/** One probe of a search, as the outcome lists it. */
+export interface Probe {
+  benchmark: string;
+  value: number;
+  verdict: ProbeVerdict;
+  /** The SLO conditions that failed, with their values (`e2e.p99 = 512ms`), or why it is invalid. */
+  why: string[];
+}
+
+/** A probe's summary.json `probe`: its value and verdict, and the SLO conditions evaluated on it. */
+export interface ProbeRecord {
+  field: SearchField;
+  value: number;
+  verdict: ProbeVerdict;
+  why: string[];
+  slo: ThresholdResult[];
+}
+
+/**
+ * found: bracketed within precision; above_max: `max` passed; below_min: `min` failed; inconclusive: a
+ * probe's load generator fell behind; incomplete: max_probes ran out, or the run stopped, before that.
+ */
+export type SearchStatus = 'found' | 'above_max' | 'below_min' | 'inconclusive' | 'incomplete';
+
+/** A capacity search's outcome (the run's summary.json `search`). */
+export interface SearchOutcome {
+  field: SearchField;
+  unit: string;
+  slo: string[];
+  precision: number;
+  status: SearchStatus;
+  /** The highest value that met the SLO (the answer); undefined when none did. */
+  capacity?: number;
+  /** The answer's bracket: the highest pass and the lowest fail above it (a bound may be missing). */
+  bracket: { low?: number; high?: number };
+  low_benchmark?: string;
+  high_benchmark?: string;
+  /** One line saying what was found. */
+  text: string;
+  probes: Probe[];
+}

@@ -100,7 +100,7 @@ export function withPort(child: ChildSpec, port: number, host = '127.0.0.1'): Ch
 /** Folders of the dataset files the plan's benchmarks read (their paths are resolved already). */
 function planDatasetDirs(plan: RunPlan): string[] {
   const dirs = new Set<string>();
-  for (const b of plan.benchmarks) {
+  for (const b of [...plan.benchmarks, ...(plan.search ? [plan.search.base] : [])]) {
     const file = promptFile(b.spec.prompts);
     if (file !== undefined) dirs.add(dirname(resolve(file)));
   }

@@ -3,8 +3,10 @@
  * set, or a trace replay) and returns a handle with live status and snapshots. Configuration problems (dataset files, api
  * choice) throw E006 synchronously; request failures are data.
  */
+import { performance } from 'node:perf_hooks';
 import { DEFAULT_CAPS } from '../../contracts/caps.js';
 import {
+  type ExecutorLoad,
   type MetricsSnapshot,
   PACER_POLL_MS,
   type RequestRecord,
@@ -107,10 +109,12 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
         : 1;
   let finished = false;
   let final: MetricsSnapshot | undefined;
+  const usage = executorUsage();
   const snapshot = (): MetricsSnapshot => {
     if (final) return final;
     const s = recorder.snapshot();
     s.last_send = ctx.lastSend;
+    s.executor_load = usage();
     return s;
   };
   opts.log?.(
@@ -169,5 +173,24 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
       return done;
     },
     done,
+  };
+}
+
+/**
+ * This process's CPU time and event-loop utilisation since the call, as figures of the load generator's
+ * own load (the validity gate, src/decide/generator-gate.ts, reads them). An executor runs one load at a
+ * time, so the process's figures are the load's.
+ */
+function executorUsage(): () => ExecutorLoad {
+  const cpu0 = process.cpuUsage();
+  const elu0 = performance.eventLoopUtilization();
+  const t0 = performance.now();
+  return () => {
+    const cpu = process.cpuUsage(cpu0);
+    const wallMs = Math.max(1, performance.now() - t0);
+    return {
+      cpu_cores: (cpu.user + cpu.system) / 1000 / wallMs,
+      event_loop_utilization: performance.eventLoopUtilization(elu0).utilization,
+    };
   };
 }

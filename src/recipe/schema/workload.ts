@@ -11,6 +11,7 @@ import {
   DATASET_FORMATS,
   nonEmpty,
   positiveInt,
+  positiveNumber,
   sharedPrefixSchema,
   traceFieldSchema,
 } from '../../contracts/index.js';
@@ -120,6 +121,47 @@ export const sweepSchema = z
   );
 export type Sweep = z.infer<typeof sweepSchema>;
 
+/**
+ * `search:` a capacity search (src/decide/search.ts): probes of `field` from `start`, growing to the first
+ * SLO failure, then bisected to `precision`. Each probe is one benchmark of the workload's warmup and
+ * duration. Cross-field rules (bounds in order, no suite or sweep beside it) are in ../search-rules.ts.
+ */
+export const searchSchema = z
+  .object({
+    field: z
+      .enum(['target_rps', 'clients_per_node', 'concurrency'], {
+        error: 'expected target_rps (open-loop rate) or clients_per_node (closed-loop users per client node)',
+      })
+      .default('target_rps')
+      .meta({ description: 'what is searched: target_rps (open loop) or clients_per_node (closed loop)' }),
+    start: positiveNumber.meta({ description: 'the first probe' }),
+    min: positiveNumber
+      .optional()
+      .meta({ description: 'lowest probe when start fails (default start/10; 1 for clients_per_node)' }),
+    max: positiveNumber.meta({
+      description: 'highest probe: a pass there ends the search (capacity >= max)',
+    }),
+    growth: z
+      .number({ error: 'expected a number above 1' })
+      .gt(1, 'must be above 1 (the factor between probes while they pass)')
+      .default(2),
+    precision: z
+      .number({ error: 'expected a fraction, e.g. 0.05 for 5%' })
+      .gt(0, 'must be above 0 (e.g. 0.05 for 5%)')
+      .lt(1, 'must be below 1 (e.g. 0.05 for 5%)')
+      .default(0.05)
+      .meta({ description: 'stop when the lowest failing probe is within this fraction above the answer' }),
+    slo: z
+      .array(z.string({ error: "expected a condition such as 'e2e.p99 < 500ms'" }), {
+        error: "expected a list of conditions, e.g. ['ttft.p99 < 500ms', 'error_rate < 1%']",
+      })
+      .min(1, "expected at least one condition, e.g. 'ttft.p99 < 500ms'")
+      .meta({ description: 'conditions (thresholds language) every passing probe meets' }),
+    max_probes: positiveInt.default(20),
+  })
+  .meta({ description: 'capacity search: the highest target_rps or clients_per_node meeting the SLO' });
+export type Search = z.infer<typeof searchSchema>;
+
 export const workloadSchema = z.object({
   ...optionalFields,
   component: workloadFields.component.default('inference'),
@@ -137,5 +179,6 @@ export const workloadSchema = z.object({
     .array(benchmarkEntrySchema, { error: 'expected a list of {name, ...overrides}' })
     .optional(),
   sweep: sweepSchema.optional(),
+  search: searchSchema.optional(),
 });
 export type Workload = z.infer<typeof workloadSchema>;
