@@ -10,6 +10,7 @@ import { hookLoadRefusal } from '../loadgen/index.js';
 import { type Loose, obj, str } from './loose.js';
 import type { Push, RuleContext } from './rules.js';
 import { WORKLOAD_ALIASES } from './schema/workload.js';
+import { searchedField } from './search-rules.js';
 import { servicePerUserHook } from './services.js';
 import type { PathSegment } from './source.js';
 import { sweepField } from './sweep-rules.js';
@@ -43,7 +44,9 @@ export function loadModeRules(ctx: RuleContext, err: Push, reported: (path: Path
     const k = keysOf(o, field).find((x) => o[x] !== undefined);
     return k === undefined ? undefined : o[k];
   };
-  const open = (g: Group) => axis('target_rps') !== undefined || present(merged(g, 'target_rps'));
+  // an open-loop search sets target_rps per probe
+  const open = (g: Group) =>
+    axis('target_rps') !== undefined || present(merged(g, 'target_rps')) || searchedField(w) === 'target_rps';
 
   const check = (path: PathSegment[], key: string, reached: Group[]) => {
     const field = canonical(key);

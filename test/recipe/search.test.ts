@@ -92,8 +92,15 @@ describe('workload.search', () => {
     expect(none.map((i) => i.path)).toEqual(['workload.search.slo']);
     // poisson arrivals belong to an open-loop search
     const poisson = check(
-      localRecipe({ request_distribution: 'poisson', search: { start: 1, max: 8, slo } }),
+      localRecipe({
+        request_distribution: 'poisson',
+        max_concurrency: 64,
+        stop_on_saturation: true,
+        search: { start: 1, max: 8, slo },
+      }),
     );
     expect(errorsOf(poisson.issues)).toEqual([]);
+    // open-loop fields are not 'ignored in closed loop': the probes are open loop
+    expect(poisson.issues.filter((i) => /closed loop/.test(i.message))).toEqual([]);
   });
 });
