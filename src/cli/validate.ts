@@ -20,10 +20,12 @@ import { loadPlugins } from '../services/plugins.js';
 
 interface ListedBenchmark {
   name: string;
-  mode: 'closed' | 'open' | 'trace';
+  mode: 'closed' | 'open' | 'ramp' | 'trace';
   clients_per_node?: number;
   time_scale?: number;
   target_rps?: number;
+  /** A rate ramp: `linear 5->50/s over 60s`. */
+  ramp?: string;
   request_distribution?: string;
   duration: number;
   prompts: string;
@@ -47,9 +49,14 @@ function listed(p: BenchmarkPlan): ListedBenchmark {
     mode: load.mode,
     ...(load.mode === 'open'
       ? { target_rps: load.target_rps, request_distribution: load.request_distribution ?? 'constant' }
-      : load.mode === 'closed'
-        ? { clients_per_node: load.clients_per_node }
-        : { time_scale: load.time_scale ?? 1 }),
+      : load.mode === 'ramp'
+        ? {
+            ramp: `${load.ramp} ${load.ramp_start_rps}->${load.ramp_end_rps}/s over ${load.ramp_duration ?? w.duration}s`,
+            request_distribution: load.request_distribution ?? 'constant',
+          }
+        : load.mode === 'closed'
+          ? { clients_per_node: load.clients_per_node }
+          : { time_scale: load.time_scale ?? 1 }),
     duration: w.duration,
     prompts,
   };
@@ -68,9 +75,11 @@ function listText(list: ListedBenchmark[]): string {
   const loads = list.map((b) =>
     b.mode === 'open'
       ? `open   target_rps=${b.target_rps} (${b.request_distribution})`
-      : b.mode === 'trace'
-        ? `trace  time_scale=${b.time_scale}`
-        : `closed users=${b.clients_per_node}/client node`,
+      : b.mode === 'ramp'
+        ? `ramp   ${b.ramp} (${b.request_distribution})`
+        : b.mode === 'trace'
+          ? `trace  time_scale=${b.time_scale}`
+          : `closed users=${b.clients_per_node}/client node`,
   );
   const width = Math.max(...list.map((b) => b.name.length));
   const loadWidth = Math.max(...loads.map((l) => l.length));

@@ -9,6 +9,7 @@ import {
   loadFieldsSchema,
   loadFromFields,
   loadSchema,
+  rampFieldIssues,
   type WorkloadSpec,
   workloadSpecSchema,
 } from './workload.js';
@@ -51,6 +52,11 @@ export const startRequestSchema = z
         });
   })
   .superRefine((b, ctx) => {
+    if (b.load === undefined)
+      for (const [path, message] of rampFieldIssues(b))
+        ctx.addIssue({ code: 'custom', path: [path], message });
+  })
+  .superRefine((b, ctx) => {
     if (b.executor_count !== undefined && (b.executor_index ?? 0) >= b.executor_count)
       ctx.addIssue({ code: 'custom', path: ['executor_index'], message: 'must be less than executor_count' });
   })
@@ -63,6 +69,10 @@ export const startRequestSchema = z
       burstiness,
       max_concurrency,
       pacer_poll_ms,
+      ramp,
+      ramp_start_rps,
+      ramp_end_rps,
+      ramp_duration,
       ...b
     }) => ({
       ...b,
@@ -76,6 +86,10 @@ export const startRequestSchema = z
           burstiness,
           max_concurrency,
           pacer_poll_ms,
+          ramp,
+          ramp_start_rps,
+          ramp_end_rps,
+          ramp_duration,
         }),
     }),
   );

@@ -29,6 +29,9 @@ export type Api = z.infer<typeof apiSchema>;
 export const REQUEST_DISTRIBUTIONS = ['constant', 'poisson', 'burst'] as const;
 export type RequestDistribution = (typeof REQUEST_DISTRIBUTIONS)[number];
 
+export const RAMP_SHAPES = ['linear', 'exponential'] as const;
+export type RampShape = (typeof RAMP_SHAPES)[number];
+
 export const DATASET_FORMATS = ['hellaswag', 'sharegpt', 'jsonl'] as const;
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];
 
@@ -106,6 +109,18 @@ export const workloadFields = {
     .min(0, 'must be between 0 and 1')
     .max(1, 'must be between 0 and 1')
     .meta({ description: 'failed / (ok + failed) above which a benchmark is degraded (default 0.05)' }),
+  ramp: z.enum(RAMP_SHAPES, { error: `expected one of ${RAMP_SHAPES.join(', ')}` }).meta({
+    description:
+      'rate ramp: the open-loop rate goes from ramp_start_rps to ramp_end_rps, linear or exponential',
+  }),
+  ramp_start_rps: positiveNumber.meta({
+    description: 'rate ramp: requests/s (all client nodes) at its start',
+  }),
+  ramp_end_rps: positiveNumber.meta({ description: 'rate ramp: requests/s (all client nodes) at its end' }),
+  ramp_duration: positiveDuration.meta({
+    description:
+      'rate ramp: how long it takes from the end of warmup (default: the duration); the end rate holds after',
+  }),
   max_schedule_lag: positiveDuration.meta({
     description:
       'open loop: schedule lag p99 above which the load generator fell behind: the benchmark is invalid (default 50ms)',
@@ -133,6 +148,24 @@ export const openLoopSchema = z.object({
 });
 
 /**
+ * Rate ramp: open-loop arrivals whose rate goes from `ramp_start_rps` to `ramp_end_rps` (all executors)
+ * over `ramp_duration` seconds from the end of warmup, linear or exponential; warmup runs at the start
+ * rate, the end rate holds after the ramp (src/loadgen/schedule/ramp.ts).
+ */
+export const rampLoadSchema = z.object({
+  mode: z.literal('ramp'),
+  ramp: workloadFields.ramp,
+  ramp_start_rps: workloadFields.ramp_start_rps,
+  ramp_end_rps: workloadFields.ramp_end_rps,
+  /** Seconds; default the benchmark's duration. */
+  ramp_duration: positiveSeconds.optional(),
+  request_distribution: workloadFields.request_distribution.optional(),
+  burstiness: workloadFields.burstiness.optional(),
+  max_concurrency: workloadFields.max_concurrency.optional(),
+  pacer_poll_ms: workloadFields.pacer_poll_ms.optional(),
+});
+
+/**
  * Trace replay: each request at its trace time (offset from the trace's first request, × `time_scale`),
  * whether or not earlier ones finished; the requests come from a `trace` prompt source.
  */
@@ -143,11 +176,22 @@ export const traceLoadSchema = z.object({
     .optional(),
 });
 
-export const loadSchema = z.discriminatedUnion('mode', [closedLoopSchema, openLoopSchema, traceLoadSchema]);
+export const loadSchema = z.discriminatedUnion('mode', [
+  closedLoopSchema,
+  openLoopSchema,
+  rampLoadSchema,
+  traceLoadSchema,
+]);
 export type Load = z.infer<typeof loadSchema>;
 export type ClosedLoop = z.infer<typeof closedLoopSchema>;
 export type OpenLoop = z.infer<typeof openLoopSchema>;
 export type TraceLoad = z.infer<typeof traceLoadSchema>;
+export type RampLoad = z.infer<typeof rampLoadSchema>;
+/** The loads that send on a schedule whether or not earlier requests finished. */
+export type ScheduledLoad = OpenLoop | RampLoad;
+export function isScheduledLoad(load: Load): load is ScheduledLoad {
+  return load.mode === 'open' || load.mode === 'ramp';
+}
 
 /** The load fields as a recipe (and the seed's `/start`) writes them: flat, beside the other fields. */
 export const loadFieldsSchema = z.object({
@@ -158,12 +202,33 @@ export const loadFieldsSchema = z.object({
   burstiness: workloadFields.burstiness.optional(),
   max_concurrency: workloadFields.max_concurrency.optional(),
   pacer_poll_ms: workloadFields.pacer_poll_ms.optional(),
+  ramp: workloadFields.ramp.optional(),
+  ramp_start_rps: workloadFields.ramp_start_rps.optional(),
+  ramp_end_rps: workloadFields.ramp_end_rps.optional(),
+  /** Seconds (a recipe's duration string is read by the recipe layer). */
+  ramp_duration: positiveSeconds.optional(),
 });
 export type LoadFields = z.infer<typeof loadFieldsSchema>;
 export const LOAD_FIELDS = Object.keys(loadFieldsSchema.shape) as (keyof LoadFields)[];
 
-/** Which mode flat fields mean: `target_rps` set → open loop, else closed loop (one user by default). */
+/**
+ * Which mode flat fields mean: `ramp` set → rate ramp (its two rates are required: `rampFieldIssues`),
+ * `target_rps` set → open loop, else closed loop (one user by default).
+ */
 export function loadFromFields(f: LoadFields): Load {
+  if (f.ramp !== undefined) {
+    return {
+      mode: 'ramp',
+      ramp: f.ramp,
+      ramp_start_rps: f.ramp_start_rps ?? Number.NaN,
+      ramp_end_rps: f.ramp_end_rps ?? Number.NaN,
+      ...(f.ramp_duration !== undefined && { ramp_duration: f.ramp_duration }),
+      ...(f.request_distribution !== undefined && { request_distribution: f.request_distribution }),
+      ...(f.burstiness !== undefined && { burstiness: f.burstiness }),
+      ...(f.max_concurrency !== undefined && { max_concurrency: f.max_concurrency }),
+      ...(f.pacer_poll_ms !== undefined && { pacer_poll_ms: f.pacer_poll_ms }),
+    };
+  }
   if (f.target_rps !== undefined) {
     return {
       mode: 'open',
@@ -294,3 +359,25 @@ export const workloadSpecSchema = z.object({
   records_path: nonEmpty.optional(),
 });
 export type WorkloadSpec = z.infer<typeof workloadSpecSchema>;
+
+/** What is wrong with flat ramp fields (field → message): the two rates are needed, target_rps excluded. */
+export function rampFieldIssues(f: {
+  ramp?: unknown;
+  ramp_start_rps?: unknown;
+  ramp_end_rps?: unknown;
+  ramp_duration?: unknown;
+  target_rps?: unknown;
+}): [string, string][] {
+  const out: [string, string][] = [];
+  const set = (v: unknown) => v !== undefined && v !== null;
+  if (!set(f.ramp)) {
+    for (const k of ['ramp_start_rps', 'ramp_end_rps', 'ramp_duration'] as const)
+      if (set(f[k])) out.push([k, 'only used with ramp: linear or exponential']);
+    return out;
+  }
+  if (!set(f.ramp_start_rps)) out.push(['ramp_start_rps', 'required with ramp: requests/s at its start']);
+  if (!set(f.ramp_end_rps)) out.push(['ramp_end_rps', 'required with ramp: requests/s at its end']);
+  if (set(f.target_rps))
+    out.push(['target_rps', 'give either target_rps (a fixed rate) or ramp (a changing rate), not both']);
+  return out;
+}

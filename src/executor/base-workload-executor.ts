@@ -13,6 +13,7 @@ import { capViolations, DEFAULT_CAPS, type ExecutorCaps } from '../contracts/cap
 import {
   type ExecutorMetrics,
   type HealthResponse,
+  isScheduledLoad,
   MAX_BODY_BYTES,
   type MetricsSnapshot,
   promptFile,
@@ -223,9 +224,9 @@ export class BaseWorkloadExecutor {
     const load =
       l.mode === 'closed'
         ? { clients_per_node: l.clients_per_node }
-        : l.mode === 'open'
+        : isScheduledLoad(l)
           ? {
-              target_rps: l.target_rps,
+              target_rps: l.mode === 'open' ? l.target_rps : Math.max(l.ramp_start_rps, l.ramp_end_rps),
               max_concurrency: l.max_concurrency,
               executor_count: spec.executor_count,
             }

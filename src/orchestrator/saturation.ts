@@ -4,13 +4,14 @@
  * watch that reads the executors' snapshots once per window and stops the benchmark as soon as it is
  * over-saturated (what was measured until then is kept; docs/load-generation.md "Over-saturation").
  */
-import type { MetricsSnapshot, WorkloadSpec } from '../contracts/index.js';
+import { isScheduledLoad, type MetricsSnapshot, type WorkloadSpec } from '../contracts/index.js';
 import type { BaseWorkloadController } from '../controller/base-workload-controller.js';
 import { detectSaturation, type SaturationReport } from '../decide/saturation.js';
+import { requestedBetween } from '../loadgen/schedule/index.js';
 
-/** Whether the load is open loop (a rate, not users): the loads saturation is judged for. */
+/** Whether the load is open loop or a rate ramp (a rate, not users): the loads saturation is judged for. */
 export function isOpenLoad(spec: WorkloadSpec): boolean {
-  return spec.load.mode === 'open';
+  return isScheduledLoad(spec.load);
 }
 
 /**
@@ -32,7 +33,7 @@ export function benchmarkSaturation(
         planned_s: spec.duration,
       },
     };
-  return detectSaturation(snapshot);
+  return detectSaturation(snapshot, { requested: requestedBetween(spec, snapshot.window_start) });
 }
 
 export interface SaturationWatch {
@@ -70,7 +71,12 @@ export function watchSaturation(
     const now = Date.now();
     const metrics = await controller.getMetrics().catch(() => undefined);
     if (watch.stopped) return;
-    const report = metrics && detectSaturation(metrics.snapshot, { until: now });
+    const report =
+      metrics &&
+      detectSaturation(metrics.snapshot, {
+        until: now,
+        requested: requestedBetween(spec, metrics.snapshot.window_start),
+      });
     if (report?.saturated) {
       watch.stopped = true;
       watch.stoppedAt = now;

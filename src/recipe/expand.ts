@@ -162,6 +162,10 @@ function loadOf(w: Fields, recipe: Recipe, baseDir: string | undefined): Load {
     burstiness: w.burstiness,
     max_concurrency: w.max_concurrency,
     pacer_poll_ms: w.pacer_poll_ms,
+    ramp: w.ramp,
+    ramp_start_rps: w.ramp_start_rps,
+    ramp_end_rps: w.ramp_end_rps,
+    ramp_duration: optionalSeconds(w.ramp_duration, 'workload.ramp_duration'),
   });
 }
 

@@ -2,7 +2,7 @@
  * Rules that span fields. They read the recipe as written (defaults not applied), defensively, so they
  * run even when the schema found errors and every problem is reported at once.
  */
-import { apiSchema } from '../contracts/index.js';
+import { apiSchema, rampFieldIssues } from '../contracts/index.js';
 import { parseThreshold } from '../decide/threshold.js';
 import type { ConfigIssue } from '../errors.js';
 import { apiRefusal } from '../loadgen/index.js';
@@ -187,6 +187,26 @@ function promptSourceRules(w: Loose, suite: Loose[], err: Push): void {
   });
 }
 
+/** A rate ramp needs its two rates and no target_rps: the base workload, and each suite entry merged with it. */
+function rampRules(w: Loose, suite: Loose[], err: Push): void {
+  const sweep = obj(w.sweep);
+  const merged = (x: Loose) => {
+    const m: Loose = { ...w, ...x };
+    for (const k of Object.keys(sweep)) if (k !== 'mode') m[k] = true; // a swept field is set at every point
+    return m;
+  };
+  const entries = suite.length
+    ? suite.map((x, i) => ({ x, at: ['workload', 'benchmark_suite', i] as PathSegment[] }))
+    : [];
+  const base = rampFieldIssues(merged({}));
+  if (!suite.length) for (const [k, m] of base) err(['workload', k], m);
+  // ramp rates the workload gives its ramp entries are no mistake in the others
+  for (const { x, at } of entries)
+    for (const [k, m] of rampFieldIssues(merged(x)))
+      if (!m.startsWith('only used') || has(x, k))
+        err(has(x, k) ? [...at, k] : has(w, k) ? ['workload', k] : at, m);
+}
+
 function workloadRules(ctx: RuleContext, err: Push): void {
   const w = obj(ctx.data.workload);
   const service = str(w.service);
@@ -214,10 +234,10 @@ function workloadRules(ctx: RuleContext, err: Push): void {
     if (al.length > 1) err(['workload', 'benchmark_suite', i, al[1]], `give only one of ${al.join(', ')}`);
   });
   const anyOpenLoop =
-    has(w, 'target_rps') ||
-    suite.some((e) => has(obj(e), 'target_rps')) ||
-    has(obj(w.sweep), 'target_rps') ||
-    searchedField(w) === 'target_rps';
+    ['target_rps', 'ramp'].some(
+      (k) => has(w, k) || suite.some((e) => has(obj(e), k)) || has(obj(w.sweep), k),
+    ) || searchedField(w) === 'target_rps';
+  rampRules(w, suite.map(obj), err);
   // A suite entry is checked as merged with the base workload: its own value, else the base's; `null`
   // ("not set") hides the base's value.
   const sweepRps = has(obj(w.sweep), 'target_rps');

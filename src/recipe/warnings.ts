@@ -132,7 +132,7 @@ export function plausibilityWarnings(
     );
   const capNote = 'caps open-loop load only (target_rps); closed loop is already bounded by clients_per_node';
   // max_concurrency and pacer_poll_ms without target_rps: load-rules.ts (ignored in closed loop)
-  if (w.stop_on_saturation === true && !openLoop)
+  if (w.stop_on_saturation === true && !openLoop && !anyOf('ramp'))
     warn(
       ['workload', 'stop_on_saturation'],
       'has no effect in closed loop: saturation is judged for open-loop loads (target_rps) only',

@@ -86,6 +86,8 @@ export function benchmarkParameters(spec: SpecLike | undefined, executors: numbe
   if (!spec) return { executors };
   const load = loadOf(spec);
   const open = load?.mode === 'open' ? load : undefined;
+  const ramp = load?.mode === 'ramp' ? load : undefined;
+  const scheduled = open ?? ramp;
   const closed = load?.mode === 'closed' ? load : undefined;
   const users = closed?.clients_per_node;
   const prompts = spec.prompts;
@@ -95,9 +97,9 @@ export function benchmarkParameters(spec: SpecLike | undefined, executors: numbe
     users_per_executor: users,
     total_users: users === undefined ? undefined : users * executors,
     target_rps: open?.target_rps,
-    request_distribution: open?.request_distribution,
-    burstiness: open?.request_distribution === 'burst' ? open.burstiness : undefined,
-    max_concurrency: open?.max_concurrency,
+    request_distribution: scheduled?.request_distribution,
+    burstiness: scheduled?.request_distribution === 'burst' ? scheduled.burstiness : undefined,
+    max_concurrency: scheduled?.max_concurrency,
     sleep_seconds: closed?.sleep_seconds,
     prompt_source: prompts
       ? 'path' in prompts
@@ -125,6 +127,12 @@ export function benchmarkParameters(spec: SpecLike | undefined, executors: numbe
     if (v === undefined || v === null || typeof v === 'object') continue;
     p[k] = v as ParamValue;
   }
+  if (ramp) {
+    p.ramp = ramp.ramp;
+    p.ramp_start_rps = ramp.ramp_start_rps;
+    p.ramp_end_rps = ramp.ramp_end_rps;
+    p.ramp_duration_s = ramp.ramp_duration ?? spec.duration;
+  }
   if (prompts?.source === 'shared_prefix') p.prefix_groups = prompts.groups;
   if (load?.mode === 'trace') p.time_scale = load.time_scale ?? 1;
   if (spec.slo) for (const [k, v] of Object.entries(spec.slo)) p[`slo_${k}`] = v;
@@ -147,6 +155,7 @@ export function varyingParameters(list: BenchmarkParameters[]): string[] {
 /** `8 users` (closed loop, all executors) or `20/s` (open loop); `-` without a spec. */
 export function loadText(p: BenchmarkParameters): string {
   if (p.load_mode === 'open') return `${p.target_rps}/s`;
+  if (p.load_mode === 'ramp') return `${p.ramp_start_rps}→${p.ramp_end_rps}/s`;
   if (p.load_mode === 'trace') return p.time_scale === 1 ? 'trace' : `trace x${p.time_scale}`;
   if (p.total_users !== undefined) return `${p.total_users} user${p.total_users === 1 ? '' : 's'}`;
   return '-';

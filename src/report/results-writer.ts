@@ -20,6 +20,7 @@ import { extname, join } from 'node:path';
 import { failedThresholds, renderThresholdMarkdown, thresholdsPassed } from '../decide/evaluate.js';
 import { renderRepetitionMarkdown, summarizeRepetitions } from '../decide/repetitions.js';
 import { renderSearchMarkdown } from '../decide/search.js';
+import { requestedBetween } from '../loadgen/schedule/index.js';
 import { createResultsDir } from '../results-folder/naming.js';
 import type { RunRecord, SearchOutcome } from '../results-folder/types.js';
 import { safeName } from '../util/names.js';
@@ -177,7 +178,10 @@ export class ResultsWriter {
       ...(result.probe ? { probe: result.probe } : {}),
       ...(result.error ? { error: result.error } : {}),
     });
-    await writeFileAtomic(join(dir, 'timeseries.csv'), timeseriesCsv(snapshot));
+    await writeFileAtomic(
+      join(dir, 'timeseries.csv'),
+      timeseriesCsv(snapshot, result.spec && requestedBetween(result.spec, snapshot?.window_start)),
+    );
   }
 
   /** A benchmark's power.csv (the power time series behind its energy). */

@@ -45,6 +45,7 @@ export function benchmarkBands(benchmarks: RunBenchmark[]): Band[] {
 export function benchmarkTimePlots(id: string, t: CsvTable | undefined, xRange?: [number, number]): Plot[] {
   if (!t || t.rows.length === 0) return [];
   const x = times(t);
+  const requested = column(t, 'requested_rps');
   const base = { kind: 'time' as const, xLabel: 'time (UTC)', xRange };
   return [
     {
@@ -53,8 +54,18 @@ export function benchmarkTimePlots(id: string, t: CsvTable | undefined, xRange?:
       title: 'Throughput per window',
       yLabel: 'requests/s',
       y2Label: 'output tokens/s',
-      series: [{ label: 'requests/s' }, { label: 'output tokens/s', axis: 2 }],
-      data: [x, column(t, 'requests_per_s'), column(t, 'output_tokens_per_s')],
+      // open loop and rate ramps: the requested rate beside the completed one, window by window
+      series: [
+        { label: 'requests/s' },
+        ...(requested.some((v) => v !== null) ? [{ label: 'requested/s' }] : []),
+        { label: 'output tokens/s', axis: 2 },
+      ],
+      data: [
+        x,
+        column(t, 'requests_per_s'),
+        ...(requested.some((v) => v !== null) ? [requested] : []),
+        column(t, 'output_tokens_per_s'),
+      ],
     },
     {
       ...base,

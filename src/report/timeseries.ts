@@ -23,6 +23,7 @@ export const TIMESERIES_HEADER = [
   'late_sends',
   'dropped_sends',
   'output_tokens',
+  'requested_rps',
   'requests_per_s',
   'output_tokens_per_s',
   ...TIMESERIES_METRICS.flatMap((m) => [`${m}_p50_ms`, `${m}_p99_ms`]),
@@ -34,8 +35,15 @@ function num(v: number | undefined): string {
   return String(Math.round(v * 1000) / 1000);
 }
 
-/** The CSV text (header line, then one line per window), from a snapshot. */
-export function timeseriesCsv(snapshot: MetricsSnapshot | undefined): string {
+/**
+ * The CSV text (header line, then one line per window), from a snapshot. `requested` gives the requests a
+ * rate ramp asked for between two epoch ms (src/loadgen/schedule/share.ts); a fixed open-loop rate is
+ * the snapshot's `requested_rps`; closed loop leaves the column empty.
+ */
+export function timeseriesCsv(
+  snapshot: MetricsSnapshot | undefined,
+  requested?: (fromMs: number, toMs: number) => number,
+): string {
   const lines = [TIMESERIES_HEADER.join(',')];
   const windows = [...(snapshot?.windows ?? [])].sort((a, b) => a.start - b.start);
   if (snapshot && windows.length > 0) {
@@ -59,6 +67,7 @@ export function timeseriesCsv(snapshot: MetricsSnapshot | undefined): string {
         String(c.late_sends),
         String(c.dropped_sends),
         String(c.output_tokens),
+        num(requested ? rate(requested(start, end)) : secs > 0 ? snapshot.requested_rps : undefined),
         num(rate(c.ok)),
         num(rate(c.output_tokens)),
       ];

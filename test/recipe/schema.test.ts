@@ -274,6 +274,34 @@ describe('plausibility warnings', () => {
     expect(warningsOf(check(short).issues)[0].path).toBe('workload.benchmark_suite[0].duration');
   });
 
+  it('a rate ramp needs its two rates and no target_rps, named by field (suite entries merged)', () => {
+    const ok = localRecipe({ ramp: 'exponential', ramp_start_rps: 1, ramp_end_rps: 64, ramp_duration: '1m' });
+    expect(errorsOf(check(ok).issues)).toEqual([]);
+    const bad = (w: Record<string, unknown>) =>
+      errorsOf(check(localRecipe(w)).issues).map((i) => [i.path, i.message]);
+    expect(bad({ ramp: 'linear', ramp_end_rps: 9, target_rps: 5 })).toEqual([
+      ['workload.ramp_start_rps', 'required with ramp: requests/s at its start'],
+      ['workload.target_rps', 'give either target_rps (a fixed rate) or ramp (a changing rate), not both'],
+    ]);
+    expect(bad({ ramp: 'quadratic', ramp_start_rps: 1, ramp_end_rps: 2 })[0]).toEqual([
+      'workload.ramp',
+      'expected one of linear, exponential',
+    ]);
+    expect(bad({ ramp_end_rps: 9 })).toEqual([
+      ['workload.ramp_end_rps', 'only used with ramp: linear or exponential'],
+    ]);
+    const suite = localRecipe({
+      ramp_end_rps: 9,
+      benchmark_suite: [
+        { name: 'up', ramp: 'linear' },
+        { name: 'fixed', target_rps: 5 },
+      ],
+    });
+    expect(errorsOf(check(suite).issues).map((i) => [i.path, i.message])).toEqual([
+      ['workload.benchmark_suite[0]', 'required with ramp: requests/s at its start'],
+    ]);
+  });
+
   it('stop_on_saturation on a closed-loop run has no effect; open loop takes it without a word', () => {
     expect(warningsOf(check(localRecipe({ stop_on_saturation: true })).issues)).toEqual([
       expect.objectContaining({

@@ -90,6 +90,7 @@ describe('timeseries.csv', () => {
       'late_sends',
       'dropped_sends',
       'output_tokens',
+      'requested_rps',
       'requests_per_s',
       'output_tokens_per_s',
       'ttft_p50_ms',
@@ -121,6 +122,8 @@ describe('timeseries.csv', () => {
     near(r2.requests_per_s, 2);
     near(r2.output_tokens_per_s, 4);
     expect([r3.requests_per_s, r3.output_tokens_per_s]).toEqual(['0', '0']);
+    // closed loop: no requested rate
+    expect(rows.map((r) => r.requested_rps)).toEqual(['', '', '']);
     near(r1.ttft_p50_ms, 20);
     near(r1.ttft_p99_ms, 20);
     near(r1.itl_p50_ms, 40);

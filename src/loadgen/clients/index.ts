@@ -5,7 +5,7 @@
  * `protocol`). Capabilities come from the service's registration, through the executor.
  */
 
-import type { ServiceCapabilities, WorkloadSpec } from '../../contracts/index.js';
+import { isScheduledLoad, type ServiceCapabilities, type WorkloadSpec } from '../../contracts/index.js';
 import { ConfigValidationError } from '../../errors.js';
 import { apiOf, apiRefusal } from './api-choice.js';
 import { ollamaProtocol } from './ollama.js';
@@ -24,7 +24,7 @@ export type { CancelSignal, RequestInput, ServiceClient } from './types.js';
 export function connectionsFor(spec: WorkloadSpec): number | null {
   const load = spec.load;
   if (load.mode === 'closed') return Math.max(1, load.clients_per_node);
-  return load.mode === 'open' ? (load.max_concurrency ?? null) : null;
+  return isScheduledLoad(load) ? (load.max_concurrency ?? null) : null;
 }
 
 export function createServiceClient(

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { DEFAULT_CAPS } from '../../contracts/caps.js';
 import {
   type ExecutorLoad,
+  isScheduledLoad,
   type MetricsSnapshot,
   PACER_POLL_MS,
   type RequestRecord,
@@ -20,7 +21,12 @@ import { createServiceClient } from '../clients/index.js';
 import { loadPrompts } from '../datasets/index.js';
 import type { TracePromptSet } from '../datasets/trace.js';
 import type { PromptSet } from '../datasets/types.js';
-import { executorMaxRequests, executorPosition, executorSchedule } from '../schedule/share.js';
+import {
+  executorMaxRequests,
+  executorPosition,
+  executorRequestedRps,
+  executorSchedule,
+} from '../schedule/share.js';
 import { runClosedLoop } from './closed-loop.js';
 import { RunContext } from './context.js';
 import { runOpenLoop } from './open-loop.js';
@@ -86,7 +92,7 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
     slo: spec.slo,
     openLoop: schedule !== undefined || trace !== undefined,
     requestedRps:
-      schedule?.rate ??
+      executorRequestedRps(spec) ??
       (share && load.mode === 'trace' ? traceRate(share, load, spec.warmup, spec.duration) : undefined),
     windowSeconds: spec.window_seconds,
   });
@@ -101,12 +107,11 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
     writer,
     opts.onRecord,
   );
-  const threads =
-    load.mode === 'open'
-      ? (load.max_concurrency ?? 1)
-      : load.mode === 'closed'
-        ? Math.max(1, load.clients_per_node)
-        : 1;
+  const threads = isScheduledLoad(load)
+    ? (load.max_concurrency ?? 1)
+    : load.mode === 'closed'
+      ? Math.max(1, load.clients_per_node)
+      : 1;
   let finished = false;
   let final: MetricsSnapshot | undefined;
   const usage = executorUsage();
@@ -118,15 +123,17 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
     return s;
   };
   opts.log?.(
-    schedule
-      ? `open loop: ${schedule.rate.toFixed(3)} req/s ${schedule.distribution} to ${spec.server_url}`
-      : share
-        ? `trace replay: ${share.length} of ${trace?.rows.length} rows, time scale ${load.mode === 'trace' ? (load.time_scale ?? 1) : 1}, to ${spec.server_url}`
-        : `closed loop: ${threads} users to ${spec.server_url}`,
+    load.mode === 'ramp'
+      ? `rate ramp (${load.ramp}): ${load.ramp_start_rps} -> ${load.ramp_end_rps} req/s over all executors, ${schedule?.distribution} to ${spec.server_url}`
+      : schedule
+        ? `open loop: ${schedule.rate.toFixed(3)} req/s ${schedule.distribution} to ${spec.server_url}`
+        : share
+          ? `trace replay: ${share.length} of ${trace?.rows.length} rows, time scale ${load.mode === 'trace' ? (load.time_scale ?? 1) : 1}, to ${spec.server_url}`
+          : `closed loop: ${threads} users to ${spec.server_url}`,
   );
   const done = (async () => {
     try {
-      if (load.mode === 'open' && schedule)
+      if (isScheduledLoad(load) && schedule)
         await runOpenLoop(
           ctx,
           schedule,

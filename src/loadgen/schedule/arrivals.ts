@@ -21,6 +21,11 @@ export interface ScheduleOptions {
   burstiness?: number;
   /** Offset of the first arrival, seconds (constant only; spreads executors evenly). */
   phase?: number;
+  /**
+   * A time change (rate ramps): the schedule is drawn in operational time u and sent at `to(u)` seconds;
+   * `from` is its inverse. With rate 1, the result has rate d(from)/dt (src/loadgen/schedule/ramp.ts).
+   */
+  warp?: { to(u: number): number; from(t: number): number };
 }
 
 export interface ArrivalSchedule {
@@ -36,6 +41,13 @@ export interface ArrivalSchedule {
 }
 
 export function buildSchedule(opts: ScheduleOptions): ArrivalSchedule {
+  const { warp } = opts;
+  if (!warp) return baseSchedule(opts);
+  const base = baseSchedule(opts);
+  return { next: () => warp.to(base.next()), skipTo: (t) => base.skipTo(warp.from(t)) };
+}
+
+function baseSchedule(opts: ScheduleOptions): ArrivalSchedule {
   const { rate } = opts;
   if (!(rate > 0)) throw new RangeError(`schedule rate must be > 0, got ${rate}`);
   const rng = mulberry32(opts.seed ?? 0);

@@ -1,3 +1,12 @@
 export { deriveSeed, exponential, mulberry32, normal, type Rng } from '../../util/rng.js';
 export { type ArrivalSchedule, arrivalTimes, buildSchedule, type ScheduleOptions } from './arrivals.js';
-export { executorMaxRequests, executorPosition, executorSchedule, shareOf } from './share.js';
+export { type RampProfile, rampCount, rampRate, rampTime } from './ramp.js';
+export {
+  executorMaxRequests,
+  executorPosition,
+  executorRequestedRps,
+  executorSchedule,
+  rampProfile,
+  requestedBetween,
+  shareOf,
+} from './share.js';

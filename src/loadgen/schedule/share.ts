@@ -7,6 +7,7 @@
 import type { WorkloadSpec } from '../../contracts/index.js';
 import { deriveSeed } from '../../util/rng.js';
 import type { ScheduleOptions } from './arrivals.js';
+import { type RampProfile, rampCount, rampTime } from './ramp.js';
 
 export function executorPosition(spec: WorkloadSpec): { index: number; count: number } {
   const count = Math.max(1, spec.executor_count ?? 1);
@@ -25,11 +26,66 @@ export function executorMaxRequests(spec: WorkloadSpec): number | undefined {
   return shareOf(spec.max_requests, index, count);
 }
 
-/** Schedule options of this executor, or undefined in closed loop. */
+/** The run-wide ramp of a `mode: ramp` spec (undefined for other loads). */
+export function rampProfile(spec: WorkloadSpec): RampProfile | undefined {
+  const load = spec.load;
+  if (load.mode !== 'ramp') return undefined;
+  return {
+    shape: load.ramp,
+    r0: load.ramp_start_rps,
+    r1: load.ramp_end_rps,
+    warmup: spec.warmup,
+    duration: load.ramp_duration ?? spec.duration,
+  };
+}
+
+/**
+ * A rate ramp's requests asked for between two epoch ms (all executors; none before `windowStart`, the end
+ * of warmup), its time origin being the start of the load (windowStart − warmup); undefined for other loads.
+ */
+export function requestedBetween(
+  spec: WorkloadSpec,
+  windowStart: number | undefined,
+): ((fromMs: number, toMs: number) => number) | undefined {
+  const p = rampProfile(spec);
+  if (!p || windowStart === undefined) return undefined;
+  const t0 = windowStart - spec.warmup * 1000;
+  return (f, to) =>
+    Math.max(0, rampCount(p, (to - t0) / 1000) - rampCount(p, (Math.max(f, windowStart) - t0) / 1000));
+}
+
+/**
+ * Requests/s this executor is asked for over the measurement: its share of `target_rps`, or of a ramp's
+ * mean rate from the end of warmup to its end (Λ(w + duration) − Λ(w)) / duration; undefined in closed loop.
+ */
+export function executorRequestedRps(spec: WorkloadSpec): number | undefined {
+  const { count } = executorPosition(spec);
+  if (spec.load.mode === 'open') return spec.load.target_rps / count;
+  const p = rampProfile(spec);
+  if (!p) return undefined;
+  const span = spec.duration > 0 ? spec.duration : p.duration;
+  return (rampCount(p, p.warmup + span) - rampCount(p, p.warmup)) / span / count;
+}
+
+/**
+ * Schedule options of this executor, or undefined in closed loop. A ramp is drawn at rate 1 in
+ * operational time and sent at Λ⁻¹(count · u): executor i of n takes every n-th unit of the run-wide Λ,
+ * so the constant union sends its k-th request exactly when Λ reaches k.
+ */
 export function executorSchedule(spec: WorkloadSpec): ScheduleOptions | undefined {
   const load = spec.load;
-  if (load.mode !== 'open') return undefined;
   const { index, count } = executorPosition(spec);
+  const ramp = rampProfile(spec);
+  if (load.mode === 'ramp' && ramp)
+    return {
+      distribution: load.request_distribution ?? 'poisson',
+      rate: 1,
+      seed: deriveSeed(spec.seed ?? 0, 1000 + index),
+      burstiness: load.burstiness,
+      phase: index / count,
+      warp: { to: (u) => rampTime(ramp, count * u), from: (t) => rampCount(ramp, t) / count },
+    };
+  if (load.mode !== 'open') return undefined;
   return {
     distribution: load.request_distribution ?? 'poisson',
     rate: load.target_rps / count,
