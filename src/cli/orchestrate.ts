@@ -6,16 +6,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
-import { renderThresholdTable } from '../decide/evaluate.js';
-import { renderRepetitionTable, summarizeRepetitions } from '../decide/repetitions.js';
-import { renderSearchText } from '../decide/search.js';
 import { ConfigValidationError } from '../errors.js';
 import { interruptOnSignals } from '../launch/local/signals.js';
 import { namedNodes } from '../orchestrator/node-names.js';
 import { Orchestrator } from '../orchestrator/orchestrator.js';
-import { renderSummaryTable } from '../report/summary-table.js';
 import { portNumber, positiveSeconds } from './flags.js';
 import { attachProgress } from './progress.js';
+import { writeRunTables, writeTablesBeforeError } from './run-tables.js';
 
 export function register(program: Command): void {
   program
@@ -76,10 +73,7 @@ export function register(program: Command): void {
       if (!opts.quiet) attachProgress(orchestrator);
       try {
         const results = await orchestrator.run();
-        process.stdout.write(`\n${renderSummaryTable(results.benchmarks, { wide: opts.wide })}`);
-        process.stdout.write(renderThresholdTable(results.benchmarks));
-        process.stdout.write(renderSearchText(results.search));
-        process.stdout.write(renderRepetitionTable(summarizeRepetitions(results.benchmarks)));
+        writeRunTables(results, opts.wide);
         process.stdout.write(
           `throughput_rps: ${results.throughput_rps.toFixed(3)}\nresults: ${results.results_dir}\n` +
             (results.results_dir && existsSync(join(results.results_dir, 'report.html'))
@@ -93,6 +87,7 @@ export function register(program: Command): void {
         else if (results.reason) process.stderr.write(`run ${results.status}: ${results.reason}\n`);
         process.exitCode = results.exit_code;
       } catch (err) {
+        writeTablesBeforeError(orchestrator.results, opts.wide);
         if (orchestrator.runDir) process.stderr.write(`results (partial): ${orchestrator.runDir}\n`);
         throw err;
       } finally {

@@ -7,16 +7,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
-import { failedThresholds, renderThresholdTable } from '../decide/evaluate.js';
-import { renderRepetitionTable, summarizeRepetitions } from '../decide/repetitions.js';
-import { renderSearchText } from '../decide/search.js';
+import { failedThresholds } from '../decide/evaluate.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { runLocal } from '../launch/local/local-launcher.js';
 import { interruptOnSignals } from '../launch/local/signals.js';
-import { RunInterrupted } from '../orchestrator/orchestrator.js';
-import { renderSummaryTable } from '../report/summary-table.js';
+import { type Orchestrator, RunInterrupted } from '../orchestrator/orchestrator.js';
 import { positiveSeconds } from './flags.js';
 import { attachProgress } from './progress.js';
+import { writeRunTables, writeTablesBeforeError } from './run-tables.js';
 
 export function register(program: Command): void {
   program
@@ -40,6 +38,7 @@ export function register(program: Command): void {
       const signals = interruptOnSignals((sig) =>
         process.stderr.write(`\n${sig}: stopping the workload and writing results (again to exit now)\n`),
       );
+      let orchestrator: Orchestrator | undefined;
       try {
         const { runDir, results } = await runLocal({
           recipeFile: recipe,
@@ -49,15 +48,13 @@ export function register(program: Command): void {
           signal: signals.signal,
           orchestrator: { timeout },
           onOrchestrator: (o) => {
+            orchestrator = o;
             // --quiet hides progress, never a warning: a warning may say the run measures something else
             if (!opts.quiet) attachProgress(o);
             else o.on('warning', (w) => process.stderr.write(`warning: ${w}\n`));
           },
         });
-        process.stdout.write(`\n${renderSummaryTable(results.benchmarks, { wide: opts.wide })}`);
-        process.stdout.write(renderThresholdTable(results.benchmarks));
-        process.stdout.write(renderSearchText(results.search));
-        process.stdout.write(renderRepetitionTable(summarizeRepetitions(results.benchmarks)));
+        writeRunTables(results, opts.wide);
         process.stdout.write(`results: ${runDir}\n`);
         const report = join(runDir, 'report.html');
         if (existsSync(report)) process.stdout.write(`report: ${report}\n`);
@@ -81,6 +78,7 @@ export function register(program: Command): void {
           process.exitCode = signals.exitCode();
           return;
         }
+        writeTablesBeforeError(orchestrator?.results, opts.wide);
         if (runDir) process.stderr.write(`results (partial): ${runDir}\n`);
         throw err;
       } finally {

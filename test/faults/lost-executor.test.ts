@@ -2,14 +2,19 @@
  * An executor killed (SIGKILL) mid-benchmark: the other executor runs the benchmark to its end, the
  * benchmark is `degraded` with the loss named, the killed executor's measurements are rebuilt from its
  * records file (counts and percentiles equal those of its records) and merged with the survivor's, and
- * the next benchmark runs on the survivor alone. The run is degraded: exit 3.
+ * the next benchmark runs on the survivor alone. The run is degraded: exit 3. With the only executor
+ * killed the run ends on E008, and both `orchestrate` and `run` print the summary table (the failed row,
+ * the skipped note) before the error line.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/exit-codes.js';
+import { selfCommand } from '../../src/util/self.js';
 import {
   expectCountsMatch,
+  localRecipe,
   onlyRunDir,
   orchestrate,
   readJson,
@@ -17,6 +22,7 @@ import {
   recipe,
   recordCounts,
   TOKEN,
+  until,
   untilOk,
   useSandbox,
 } from './helpers.js';
@@ -27,6 +33,16 @@ const sandbox = useSandbox('hpcbench-faults-lost-');
 function exactPercentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** The summary table (the failed row, the skipped note) is printed before the E008 line. */
+function expectTablesBeforeError(all: string, executor: string) {
+  const row = all.search(/^first\s+failed/m);
+  const skipped = all.indexOf(`warning: benchmark second skipped: no executor left: ${executor} lost`);
+  const error = all.search(/^E008: /m);
+  expect(row, all).toBeGreaterThanOrEqual(0);
+  expect(skipped, all).toBeGreaterThan(row);
+  expect(error, all).toBeGreaterThan(skipped);
 }
 
 describe('an executor killed mid-benchmark', () => {
@@ -126,6 +142,7 @@ describe('an executor killed mid-benchmark', () => {
     const res = await running;
     expect(res.exitCode, res.all).toBe(EXIT_CODES.failure);
     expect(res.stderr).toMatch(/^E008: .*127\.0\.0\.1.*connection refused/m);
+    expectTablesBeforeError(res.all, '127.0.0.1');
     const run = await onlyRunDir(box.path('r-only'));
     const runJson = await readJson(join(run, 'run.json'));
     expect(runJson).toMatchObject({
@@ -146,5 +163,42 @@ describe('an executor killed mid-benchmark', () => {
     expect(summary.requests.ok).toBeGreaterThan(5);
     const metrics = await readJson(join(run, 'benchmarks', 'first', 'metrics.json'));
     expect(metrics.aggregate.total_requests).toBe(summary.requests.sent);
+  }, 120_000);
+
+  it('hpcbench run, its only executor killed: the summary table, then the E008 line', async () => {
+    const box = sandbox();
+    const file = await box.writeRecipe(
+      'run-only.yaml',
+      localRecipe(
+        'run-only',
+        {
+          duration: '30s',
+          warmup: '0s',
+          gen_tokens: 8,
+          benchmark_suite: [{ name: 'first' }, { name: 'second', duration: '2s' }],
+        },
+        { load_ms: 0 },
+      ),
+    );
+    const base = box.path('r-run-only');
+    const self = selfCommand('run', file, '--quiet', '--results-dir', base);
+    const cli = execa(self.command, self.args, { reject: false, all: true, timeout: 90_000 });
+    try {
+      const runJson = await until('the executor measuring', async () => {
+        const [dir] = await readdir(base).catch(() => [] as string[]);
+        const j = dir && (await readJson(join(base, dir, 'run.json')).catch(() => undefined));
+        return j?.benchmarks?.[0]?.status === 'running' ? j : undefined;
+      });
+      await untilOk(runJson.client_endpoints[0], 40);
+      const [, pid] = Object.entries(runJson.pids).find(([name]) => name.startsWith('executor on')) ?? [];
+      process.kill(pid as number, 'SIGKILL');
+    } catch (err) {
+      cli.kill('SIGKILL');
+      throw err;
+    }
+    const res = await cli;
+    expect(res.exitCode, String(res.all)).toBe(EXIT_CODES.failure);
+    expectTablesBeforeError(String(res.all), 'client-1');
+    await expectCountsMatch(await onlyRunDir(base), 'first');
   }, 120_000);
 });
