@@ -44,9 +44,10 @@ export function loadModeRules(ctx: RuleContext, err: Push, reported: (path: Path
     const k = keysOf(o, field).find((x) => o[x] !== undefined);
     return k === undefined ? undefined : o[k];
   };
-  // an open-loop search sets target_rps per probe
+  // a rate ramp is open loop too, and so are an open-loop search's probes (target_rps set per probe)
   const open = (g: Group) =>
-    axis('target_rps') !== undefined || present(merged(g, 'target_rps')) || searchedField(w) === 'target_rps';
+    ['target_rps', 'ramp'].some((k) => axis(k) !== undefined || present(merged(g, k))) ||
+    searchedField(w) === 'target_rps';
 
   const check = (path: PathSegment[], key: string, reached: Group[]) => {
     const field = canonical(key);

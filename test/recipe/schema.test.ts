@@ -275,8 +275,17 @@ describe('plausibility warnings', () => {
   });
 
   it('a rate ramp needs its two rates and no target_rps, named by field (suite entries merged)', () => {
-    const ok = localRecipe({ ramp: 'exponential', ramp_start_rps: 1, ramp_end_rps: 64, ramp_duration: '1m' });
-    expect(errorsOf(check(ok).issues)).toEqual([]);
+    const ok = localRecipe({
+      ramp: 'exponential',
+      ramp_start_rps: 1,
+      ramp_end_rps: 64,
+      ramp_duration: '1m',
+      request_distribution: 'poisson',
+      max_concurrency: 8,
+      stop_on_saturation: true,
+    });
+    // a ramp is open loop: its distribution, cap and stop_on_saturation apply
+    expect(check(ok).issues).toEqual([]);
     const bad = (w: Record<string, unknown>) =>
       errorsOf(check(localRecipe(w)).issues).map((i) => [i.path, i.message]);
     expect(bad({ ramp: 'linear', ramp_end_rps: 9, target_rps: 5 })).toEqual([
