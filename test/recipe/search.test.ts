@@ -88,6 +88,17 @@ describe('workload.search', () => {
     expect(both.map((i) => `${i.path}: ${i.message}`)).toEqual([
       'workload.target_rps: set per probe by search (field target_rps): remove it here',
     ]);
+    const ramp = errorsOf(
+      check(
+        localRecipe({
+          ramp: 'linear',
+          ramp_start_rps: 1,
+          ramp_end_rps: 9,
+          search: { start: 1, max: 8, slo },
+        }),
+      ).issues,
+    );
+    expect(ramp.map((i) => i.path)).toContain('workload.ramp');
     const none = errorsOf(check(localRecipe({ search: { start: 1, max: 8 } })).issues);
     expect(none.map((i) => i.path)).toEqual(['workload.search.slo']);
     // poisson arrivals belong to an open-loop search
