@@ -10,6 +10,7 @@ import { hookLoadRefusal } from '../loadgen/index.js';
 import { type Loose, obj, str } from './loose.js';
 import type { Push, RuleContext } from './rules.js';
 import { WORKLOAD_ALIASES } from './schema/workload.js';
+import { searchedField } from './search-rules.js';
 import { servicePerUserHook } from './services.js';
 import type { PathSegment } from './source.js';
 import { sweepField } from './sweep-rules.js';
@@ -43,9 +44,10 @@ export function loadModeRules(ctx: RuleContext, err: Push, reported: (path: Path
     const k = keysOf(o, field).find((x) => o[x] !== undefined);
     return k === undefined ? undefined : o[k];
   };
-  // a rate ramp is open loop too
+  // a rate ramp is open loop too, and so are an open-loop search's probes (target_rps set per probe)
   const open = (g: Group) =>
-    ['target_rps', 'ramp'].some((k) => axis(k) !== undefined || present(merged(g, k)));
+    ['target_rps', 'ramp'].some((k) => axis(k) !== undefined || present(merged(g, k))) ||
+    searchedField(w) === 'target_rps';
 
   const check = (path: PathSegment[], key: string, reached: Group[]) => {
     const field = canonical(key);

@@ -30,6 +30,11 @@ export function searchRules(d: Loose, w: Loose, err: Push): void {
       ['workload', 'target_rps'],
       'search.field clients_per_node searches closed-loop users: remove target_rps (it makes the probes open loop)',
     );
+  if (has(w, 'ramp'))
+    err(
+      ['workload', 'ramp'],
+      'not with workload.search: a search probes steady loads it chooses; remove the ramp (or run it in a recipe of its own)',
+    );
   if (field === 'target_rps' && has(w, 'target_rps'))
     err(['workload', 'target_rps'], 'set per probe by search (field target_rps): remove it here');
   const start = num(s.start);

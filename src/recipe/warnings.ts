@@ -4,6 +4,7 @@
  */
 import type { ConfigIssue } from '../errors.js';
 import { has, type Loose, num, obj, secs, str } from './loose.js';
+import { searchedField } from './search-rules.js';
 import { issueAt, type PathSegment, type RecipeSource } from './source.js';
 
 /** Highest plausible open-loop rate per server, requests/s, by service (see docs/recipe-reference.md). */
@@ -101,7 +102,7 @@ export function plausibilityWarnings(
       );
   }
 
-  const openLoop = rates.length > 0;
+  const openLoop = rates.length > 0 || searchedField(w) === 'target_rps';
   const cpnPath: PathSegment[] = has(w, 'clients_per_node')
     ? ['workload', 'clients_per_node']
     : ['orchestration', 'node_allocation', 'clients', 'clients_per_node'];

@@ -88,12 +88,30 @@ describe('workload.search', () => {
     expect(both.map((i) => `${i.path}: ${i.message}`)).toEqual([
       'workload.target_rps: set per probe by search (field target_rps): remove it here',
     ]);
+    const ramp = errorsOf(
+      check(
+        localRecipe({
+          ramp: 'linear',
+          ramp_start_rps: 1,
+          ramp_end_rps: 9,
+          search: { start: 1, max: 8, slo },
+        }),
+      ).issues,
+    );
+    expect(ramp.map((i) => i.path)).toContain('workload.ramp');
     const none = errorsOf(check(localRecipe({ search: { start: 1, max: 8 } })).issues);
     expect(none.map((i) => i.path)).toEqual(['workload.search.slo']);
     // poisson arrivals belong to an open-loop search
     const poisson = check(
-      localRecipe({ request_distribution: 'poisson', search: { start: 1, max: 8, slo } }),
+      localRecipe({
+        request_distribution: 'poisson',
+        max_concurrency: 64,
+        stop_on_saturation: true,
+        search: { start: 1, max: 8, slo },
+      }),
     );
     expect(errorsOf(poisson.issues)).toEqual([]);
+    // open-loop fields are not 'ignored in closed loop': the probes are open loop
+    expect(poisson.issues.filter((i) => /closed loop/.test(i.message))).toEqual([]);
   });
 });
