@@ -101,7 +101,9 @@ describe.skipIf(missing !== undefined)('hpcbench compare --html in headless Chro
     const [bar] = r.elements['tr[data-figure="itl.p50"] svg line.bar'];
     const [zero] = r.elements['tr[data-figure="itl.p50"] svg line.zero'];
     expect(num(bar, 'x1')).toBeGreaterThan(num(zero, 'x1'));
-    expect(num(bar, 'x2')).toBeGreaterThan(num(bar, 'x1'));
+    // the bar spans the interval: zero width when every resample gave the same change (a deterministic
+    // decode step can make ITL p50 one value in both runs)
+    expect(num(bar, 'x2')).toBeGreaterThanOrEqual(num(bar, 'x1'));
 
     // unmatched entries and the method
     expect(r.elements['ul.unmatched li'].map((e) => e.text)).toEqual([

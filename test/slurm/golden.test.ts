@@ -17,6 +17,9 @@ import { goldenRecipes } from './recipes.js';
 
 const GOLDEN = new URL('./golden/', import.meta.url).pathname;
 const SELF = ['/opt/node/bin/node', '/opt/hpcbench/bin/hpcbench.js'];
+/** The checkout's own path (where example datasets and traces resolve) is written as /opt/hpcbench. */
+const CHECKOUT = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
+const portable = (text: string): string => text.replaceAll(CHECKOUT, '/opt/hpcbench');
 const hasShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
 
 function checkGolden(name: string, text: string) {
@@ -50,13 +53,13 @@ describe('job scripts and step plans', async () => {
     it(`${name} renders to its golden job script and step plan, shellcheck clean`, () => {
       const resultsDir = `/scratch/hpcbench/results/${recipe.scenario.replace(/\W+/g, '-')}_20260101T000000Z`;
       const script = renderSbatch(recipe, { resultsDir, hpcbench: SELF, version: 'X.Y.Z' });
-      checkGolden(`${name}.sh`, script);
+      checkGolden(`${name}.sh`, portable(script));
       shellcheck(join(GOLDEN, `${name}.sh`));
       const n = totalNodes(recipe);
       const nodes = Array.from({ length: n }, (_, i) => `mel${String(2001 + i).padStart(4, '0')}`);
       const addresses = Object.fromEntries(nodes.map((node, i) => [node, `10.3.${i}.${10 + i}`]));
       const plan = planJob(recipe, nodes, { resultsDir, self: SELF, addresses, runId: 'run-1' });
-      checkGolden(`${name}.steps.sh`, renderPlan(plan, jobResources(recipe).gpus > 0));
+      checkGolden(`${name}.steps.sh`, portable(renderPlan(plan, jobResources(recipe).gpus > 0)));
       shellcheck(join(GOLDEN, `${name}.steps.sh`));
     });
   }
