@@ -75,8 +75,10 @@ describe('hpcbench compare', () => {
       // decode step 10 → 16 ms: about +60% per token
       expect(f.change, name).toBeGreaterThan(0.3);
       expect(f.ci?.[0], name).toBeGreaterThan(0);
-      expect(f.ci?.[0]).toBeLessThanOrEqual(f.change);
-      expect(f.ci?.[1]).toBeGreaterThanOrEqual(f.change);
+      // a percentile-bootstrap interval of a quantile need not contain the point estimate exactly (the
+      // resampled quantiles are discrete): it lies within a hair of it
+      expect(f.ci?.[0]).toBeLessThanOrEqual(f.change + 0.01);
+      expect(f.ci?.[1]).toBeGreaterThanOrEqual(f.change - 0.01);
     }
     expect(figs.find((x) => x.figure === 'output_tokens_per_s')?.verdict).toBe('worse');
     expect(out.method).toMatchObject({ confidence: 0.95, resamples: 1000 });

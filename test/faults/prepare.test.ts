@@ -125,6 +125,10 @@ describe('a signal during prepare', () => {
       interrupted_phase: 'prepare',
     });
     // hpcbench closed the pull itself (the server was still running to see it), then stopped every child
+    // (the stand-in writes 'pull closed' when it sees the socket close, which may come just after hpcbench exits)
+    await until('the stand-in to see the pull closed', async () =>
+      (await readFile(pullLog, 'utf8')).includes('pull closed') ? true : undefined,
+    );
     expect(await readFile(pullLog, 'utf8')).toMatch(/pull started\npull closed\n/);
     expect(await gone(pids)).toEqual([]);
     const log = await readFile(join(run, 'logs', 'orchestrator.log'), 'utf8');
