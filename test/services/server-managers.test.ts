@@ -25,8 +25,9 @@ async function track<T extends Closable>(p: Promise<T>): Promise<T> {
 
 describe('verifyHealth', () => {
   it('is false with E001 naming each failing endpoint and its last error (refused, never answering)', async () => {
-    const down = await refusedPort();
+    // the silent server first: a port freed by refusedPort() could be handed to it (one CI run did)
     const silent = await track(silentServer());
+    const down = await refusedPort();
     const m = new VllmServerManager({ health_check: { interval: 0.2 } }, { probeTimeout: 0.3 });
     expect(await m.verifyHealth([`127.0.0.1:${down}`, silent.url], 1)).toBe(false);
     const err = m.lastFailure as ServerHealthError;
