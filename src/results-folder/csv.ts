@@ -1,4 +1,5 @@
 /** The CSV files hpcbench writes (timeseries.csv, monitor CSVs, benchmarks.csv) read back. */
+import { splitCsvLine } from '../util/csv-line.js';
 
 export interface CsvTable {
   header: string[];
@@ -8,27 +9,6 @@ export interface CsvTable {
 /** Minimal CSV parsing for the files hpcbench writes (quoted cells with "" escapes). */
 export function parseCsv(text: string): CsvTable {
   const lines = text.split(/\r?\n/).filter((l) => l.length > 0);
-  const split = (line: string): string[] => {
-    const out: string[] = [];
-    let cur = '';
-    let quoted = false;
-    for (let i = 0; i < line.length; i++) {
-      const c = line[i];
-      if (quoted) {
-        if (c === '"' && line[i + 1] === '"') {
-          cur += '"';
-          i++;
-        } else if (c === '"') quoted = false;
-        else cur += c;
-      } else if (c === '"') quoted = true;
-      else if (c === ',') {
-        out.push(cur);
-        cur = '';
-      } else cur += c;
-    }
-    out.push(cur);
-    return out;
-  };
-  const [head, ...rows] = lines.map(split);
+  const [head, ...rows] = lines.map(splitCsvLine);
   return { header: head ?? [], rows };
 }

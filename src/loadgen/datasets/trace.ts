@@ -13,6 +13,7 @@
  */
 
 import { MOONCAKE_BLOCK_TOKENS, type TraceFormat } from '../../contracts/index.js';
+import { splitCsvLine } from '../../util/csv-line.js';
 import { generateText } from '../../util/tokenizer.js';
 import { datasetError } from './file-errors.js';
 import { eachJsonLine, readDataset } from './read-file.js';
@@ -65,28 +66,8 @@ function mooncakeRows(path: string, text: string): TraceRow[] {
   return rows;
 }
 
-/** Splits one CSV line (RFC 4180 quoting). */
-function csvFields(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out.map((f) => f.trim());
-}
+/** One CSV line's cells, trimmed. */
+const csvFields = (line: string): string[] => splitCsvLine(line).map((f) => f.trim());
 
 const BURSTGPT_COLUMNS = ['Timestamp', 'Request tokens', 'Response tokens'] as const;
 
