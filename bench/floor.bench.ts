@@ -471,7 +471,7 @@ export const bench: Bench = {
         (pinned
           ? `servers on CPU ${SIM_CPU}, the executor, the floor client and autocannon on CPU ${CLIENT_CPU} (taskset).`
           : 'not pinned (taskset or a second core missing).'),
-      `Machine load: \`${start}\` at the start, \`${uptime()}\` at the end (7 other sessions shared the 2 cores when this was recorded).`,
+      `Machine load: \`${start}\` at the start, \`${uptime()}\` at the end (a load average well above 0 means other work shared the 2 cores).`,
       '',
       '### TTFT and ITL against the ground truth, beside the bare client',
       '',
