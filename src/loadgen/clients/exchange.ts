@@ -93,6 +93,10 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   private decoder?: TextDecoder;
   private settled = false;
   private readonly st: ParseState;
+  /** Text chunks after which the workload's `cancel` cancels this request (Infinity: never). */
+  private readonly cancelAt: number;
+  /** The workload's `cancel` after a delay: its timer, started when the request is written. */
+  private cancelTimer?: NodeJS.Timeout;
   private readonly onAbort = (): void => {
     this.ctrl?.abort(new Error(`aborted (${String(this.signal.reason)})`));
   };
@@ -105,6 +109,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     private readonly signal: CancelSignal,
     private readonly done: () => void,
   ) {
+    this.cancelAt = signal.cancelAfterChunks ?? Number.POSITIVE_INFINITY;
     this.st = {
       rec,
       inWord: false,
@@ -142,7 +147,12 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.ctrl = controller;
     // undici writes the request right after this, on its connection: `sent` (a retry keeps the first)
-    if (this.rec.retries === undefined) this.rec.sent = nowMs();
+    if (this.rec.retries === undefined) {
+      this.rec.sent = nowMs();
+      const ms = this.signal.cancelAfterMs;
+      if (ms !== undefined)
+        this.cancelTimer = setTimeout(() => this.cancelHere(nowMs(), `after ${ms} ms`), ms);
+    }
     // aborted while waiting for a connection
     if (this.signal.aborted) this.onAbort();
   }
@@ -176,7 +186,23 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
       // a malformed piece ends the request; undici then reports onResponseError, which is ignored
       this.fail(err, arrived);
       this.ctrl?.abort(err as Error);
+      return;
     }
+    // the workload's cancel by tokens; a response that finished in this piece is simply ok
+    if (this.rec.chunks.length >= this.cancelAt && !this.st.done && !this.st.finished)
+      this.cancelHere(arrived, `after ${this.rec.chunks.length} tokens`);
+  }
+
+  /** The workload's `cancel`: the request ends here, its connection closed (the server sees it go away). */
+  private cancelHere(at: number, when: string): void {
+    if (this.settled) return;
+    const rec = this.rec;
+    rec.end = at;
+    rec.status = 'cancelled';
+    rec.cancelled_by = 'workload';
+    rec.error_detail = `cancelled by workload.cancel ${when}`;
+    this.settle();
+    this.ctrl?.abort(new Error('cancelled (workload.cancel)'));
   }
 
   onResponseEnd(): void {
@@ -242,12 +268,14 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     const r = reasonOf(err, this.signal);
     rec.status = r.cancelled ? 'cancelled' : 'error';
     if (!r.cancelled) rec.error = r.reason;
+    else rec.cancelled_by = 'stop';
     rec.error_detail = r.detail;
     this.settle();
   }
 
   private settle(): void {
     this.settled = true;
+    if (this.cancelTimer) clearTimeout(this.cancelTimer);
     this.signal.removeEventListener('abort', this.onAbort);
     finalizeTokens(this.rec);
     this.done();

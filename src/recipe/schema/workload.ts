@@ -84,6 +84,7 @@ export const UNSETTABLE_FIELDS = [
   'seed',
   'request_timeout',
   'window',
+  'cancel',
 ] as const satisfies readonly WorkloadField[];
 
 const entryFields = Object.fromEntries(
