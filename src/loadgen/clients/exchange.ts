@@ -92,11 +92,16 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   /** Created only when a streamed piece ends inside a multi-byte character. */
   private decoder?: TextDecoder;
   private settled = false;
+  /** Inside `pool.dispatch` (a write then happens within it). */
+  private dispatching = false;
   private readonly st: ParseState;
   /** Text chunks after which the workload's `cancel` cancels this request (Infinity: never). */
   private readonly cancelAt: number;
   /** The workload's `cancel` after a delay: its timer, started when the request is written. */
   private cancelTimer?: NodeJS.Timeout;
+  private readonly stampSent = (): void => {
+    if (this.rec.retries === undefined) this.rec.sent = nowMs();
+  };
   private readonly onAbort = (): void => {
     this.ctrl?.abort(new Error(`aborted (${String(this.signal.reason)})`));
   };
@@ -133,6 +138,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   }
 
   private dispatch(): void {
+    this.dispatching = true;
     this.target.pool.dispatch(
       {
         path: this.target.base + this.ex.path,
@@ -142,17 +148,25 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
       },
       this,
     );
+    this.dispatching = false;
+    // written within dispatch (a free connection): `sent` is now, after the write
+    if (this.ctrl !== undefined && this.rec.retries === undefined) this.rec.sent = nowMs();
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.ctrl = controller;
-    // undici writes the request right after this, on its connection: `sent` (a retry keeps the first)
-    if (this.rec.retries === undefined) {
+    // undici writes the request right after this, on its connection (a buffered body at once): `sent` is
+    // stamped after that write, as the bench's bare client stamps onRequestSent — at the return of
+    // dispatch, or (a connection that became free later) once undici's callback is done; a retry keeps
+    // the first `sent`
+    if (this.rec.retries === undefined && !this.dispatching) {
       this.rec.sent = nowMs();
-      const ms = this.signal.cancelAfterMs;
-      if (ms !== undefined)
-        this.cancelTimer = setTimeout(() => this.cancelHere(nowMs(), `after ${ms} ms`), ms);
+      queueMicrotask(this.stampSent);
     }
+    // the workload's cancel after a delay: from the (first) write
+    const ms = this.signal.cancelAfterMs;
+    if (ms !== undefined && this.rec.retries === undefined)
+      this.cancelTimer = setTimeout(() => this.cancelHere(nowMs(), `after ${ms} ms`), ms);
     // aborted while waiting for a connection
     if (this.signal.aborted) this.onAbort();
   }
