@@ -41,6 +41,8 @@ export function newRecord(
     output_tokens: 0,
     tokens_source: 'client',
     server_figures: undefined,
+    session: undefined,
+    turn: undefined,
   };
   return r;
 }
@@ -83,6 +85,8 @@ export function recordToJson(r: RequestRecord): string {
     output_tokens: r.output_tokens,
     tokens_source: r.tokens_source,
     server_figures: r.server_figures,
+    session: r.session,
+    turn: r.turn,
   };
   return JSON.stringify(line);
 }

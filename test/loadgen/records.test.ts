@@ -53,6 +53,8 @@ describe('request records', () => {
       output_tokens: 3,
       tokens_source: 'server',
       server_figures: { prompt_eval_count: 11, eval_count: 3, total_duration_ns: 30_000_000 },
+      session: 'n1-s4',
+      turn: 2,
     } satisfies Partial<RequestRecord>);
     const line = JSON.parse(recordToJson(r)) as Record<string, unknown>;
     const { chunks, ...rest } = r;

@@ -21,6 +21,7 @@ import type { Prompt } from '../datasets/types.js';
 import { nowMs } from '../record.js';
 import { type ArrivalSchedule, buildSchedule, type ScheduleOptions } from '../schedule/arrivals.js';
 import type { RunContext } from './context.js';
+import type { Sessions } from './sessions.js';
 
 /** Sends issued back to back before yielding to the event loop when catching up. */
 const BATCH = 64;
@@ -29,7 +30,8 @@ const yieldNow = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 /**
  * `schedule`: options of a built schedule, or a schedule itself (a trace replay's); `prompt`: the prompt
- * of the arrival being sent (a trace row's), else the prompt set's next.
+ * of the arrival being sent (a trace row's), else the prompt set's next; `sessions`: each arrival starts
+ * a multi-turn session instead of sending one request, and `cap` bounds the sessions in progress.
  */
 export async function runOpenLoop(
   ctx: RunContext,
@@ -37,6 +39,7 @@ export async function runOpenLoop(
   cap: number,
   pollMs: number = PACER_POLL_MS,
   prompt?: () => Prompt,
+  sessions?: Sessions,
 ): Promise<void> {
   const sched = 'next' in schedule ? schedule : buildSchedule(schedule);
   const toMs = (s: number): number => ctx.t0 + s * 1000;
@@ -72,12 +75,13 @@ export async function runOpenLoop(
       await ctx.sleep(Math.max(1, Math.floor(ahead)));
       continue;
     }
-    if (ctx.inflight.size >= cap) {
+    if ((sessions ? sessions.active : ctx.inflight.size) >= cap) {
       burst = 0;
       await ctx.slotFree();
       continue;
     }
-    void ctx.issue(at, undefined, prompt?.());
+    if (sessions) sessions.start(at);
+    else void ctx.issue(at, undefined, prompt?.());
     s = sched.next();
     if (++burst >= BATCH) {
       burst = 0;
