@@ -235,6 +235,17 @@ export class BaseWorkloadController {
     );
   }
 
+  /** Each executor of the current workload: its node, `executor_index`/`executor_count` and POST /start answer. */
+  startedWorkloads(): ({ node: string } & StartedWorkload)[] {
+    const targets = [...this.started.keys()];
+    return targets.map((t, index) => ({
+      node: t.node,
+      index,
+      count: targets.length,
+      start: this.started.get(t),
+    }));
+  }
+
   /**
    * Starts the workload on every executor (each gets executor_index/executor_count). If any executor
    * rejects it, the ones that started are stopped and E004 names each rejecting executor and its reason.

@@ -41,6 +41,20 @@ function table(body: string[][]): string {
   return [line(HEAD), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
+/** A run that did not complete: its status and why, so its figures are not read as a finished run's. */
+export function statusNotes(c: RunComparison): string[] {
+  const one = (label: string, s: RunComparison['run_status']) =>
+    s.status === 'completed'
+      ? []
+      : [`${label} is ${s.status}${s.note ? ` (${s.note})` : ''}: its figures are of what it measured`];
+  return [...one(`the baseline ${c.baseline}`, c.baseline_status), ...one(`the run ${c.run}`, c.run_status)];
+}
+
+/** A benchmark's statuses when either is not `completed`, e.g. `; baseline completed, run interrupted`. */
+function benchmarkStatus(b: RunComparison['benchmarks'][number]): string {
+  return b.status.every((s) => s === 'completed') ? '' : `; baseline ${b.status[0]}, run ${b.status[1]}`;
+}
+
 function notes(c: RunComparison): string[] {
   return [
     ...(c.only_in_baseline.length
@@ -63,8 +77,9 @@ export function renderComparison(list: readonly RunComparison[], confidence: num
     out.push(
       `compare: ${c.run}  against baseline  ${c.baseline}  (${Math.round(confidence * 100)}% intervals)`,
     );
+    for (const n of statusNotes(c)) out.push(`note: ${n}`);
     for (const b of c.benchmarks) {
-      out.push('', `benchmark ${b.benchmark} (${methodText(b)})`);
+      out.push('', `benchmark ${b.benchmark} (${methodText(b)}${benchmarkStatus(b)})`);
       for (const p of b.parameters_differ) out.push(`  parameters differ: ${p}`);
       out.push(table(rows(b.figures)));
     }
@@ -85,8 +100,10 @@ export function renderComparisonMarkdown(list: readonly RunComparison[], confide
       `${Math.round(confidence * 100)}% confidence intervals.`,
       '',
     );
+    for (const n of statusNotes(c)) out.push(`- ${esc(n)}`);
+    if (statusNotes(c).length) out.push('');
     for (const b of c.benchmarks) {
-      out.push(`### ${b.benchmark}`, '', `Method: ${methodText(b)}.`, '');
+      out.push(`### ${b.benchmark}`, '', `Method: ${methodText(b)}${benchmarkStatus(b)}.`, '');
       for (const p of b.parameters_differ) out.push(`- parameters differ: ${esc(p)}`);
       if (b.parameters_differ.length) out.push('');
       out.push(`| ${HEAD.join(' | ')} |`, `|${HEAD.map(() => '---').join('|')}|`);

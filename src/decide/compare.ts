@@ -4,7 +4,7 @@
  * side, the change, a confidence interval for the change and a verdict (docs/metrics.md "Comparing runs").
  */
 
-import type { RunBenchmark, RunFolder } from '../results-folder/index.js';
+import { effectiveStatus, type RunBenchmark, type RunFolder } from '../results-folder/index.js';
 import { bootstrapLatency, bootstrapRates, type RateName } from './bootstrap.js';
 import { type Figure, figure, figureSource } from './figures.js';
 import { groupByRepetition } from './repetitions.js';
@@ -86,12 +86,23 @@ export interface BenchmarkComparison {
   repetitions: [number, number];
   /** Workload parameters that differ between the two runs (`field: a → b`). */
   parameters_differ: string[];
+  /** The benchmark's status in the baseline and in the run (repetitions' distinct statuses joined). */
+  status: [string, string];
   figures: FigureComparison[];
+}
+
+/** A run's status as compare reports it (src/results-folder/run-state.ts), with why when not completed. */
+export interface RunStatusNote {
+  status: string;
+  note?: string;
 }
 
 export interface RunComparison {
   baseline: string;
   run: string;
+  /** The two runs' statuses: a run that did not complete is compared on what it measured, and says so. */
+  baseline_status: RunStatusNote;
+  run_status: RunStatusNote;
   benchmarks: BenchmarkComparison[];
   only_in_baseline: string[];
   only_in_run: string[];
@@ -317,9 +328,13 @@ async function compareBenchmark(
     method: byReps ? 'repetitions' : 'bootstrap',
     repetitions: [a.length, b.length],
     parameters_differ: paramDiff(a[0], b[0]),
+    status: [statusOf(a), statusOf(b)],
     figures,
   };
 }
+
+const statusOf = (reps: readonly RunBenchmark[]) =>
+  [...new Set(reps.map((r) => String(r.status)))].join(', ');
 
 /** Compares `run` against `baseline`, benchmark by benchmark. */
 export async function compareRuns(
@@ -337,6 +352,8 @@ export async function compareRuns(
   return {
     baseline: baseline.dir,
     run: run.dir,
+    baseline_status: effectiveStatus(baseline.run),
+    run_status: effectiveStatus(run.run),
     benchmarks,
     only_in_baseline: [...ga.keys()].filter((n) => !gb.has(n)),
     only_in_run: [...gb.keys()].filter((n) => !ga.has(n)),

@@ -6,7 +6,7 @@
  */
 import { basename } from 'node:path';
 import type { CompareOptions, FigureComparison, RunComparison } from '../decide/compare.js';
-import { formatChange, formatInterval, methodText } from '../decide/compare-render.js';
+import { formatChange, formatInterval, methodText, statusNotes } from '../decide/compare-render.js';
 import { formatFigure } from '../decide/evaluate.js';
 import { groupByRepetition } from '../decide/repetitions.js';
 import { mergeEncoded } from '../metrics/histogram.js';
@@ -130,6 +130,7 @@ function unmatched(c: RunComparison, i: number): string {
 function comparisonSection(c: RunComparison, i: number, benchmarkIds: Map<string, string>): string {
   const parts = [`<h2>${esc(label(i))} against the baseline</h2>`];
   parts.push(`<p class="note">${esc(c.run)} against ${esc(c.baseline)}</p>`);
+  for (const n of statusNotes(c)) parts.push(`<p class="note run-status">${esc(n)}</p>`);
   if (!c.benchmarks.length) parts.push('<p>No benchmark in common.</p>');
   for (const b of c.benchmarks) {
     const id = benchmarkIds.get(b.benchmark);
