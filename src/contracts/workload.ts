@@ -37,11 +37,11 @@ export const DATASET_FORMATS = ['hellaswag', 'sharegpt', 'jsonl'] as const;
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];
 
 /**
- * Open loop: milliseconds before each due arrival at which the pacer stops sleeping on a timer (libuv
- * timers wake up to ~1 ms late) and polls the clock between I/O events instead (setImmediate), so a
- * request leaves within a loop turn of its time. Larger is more precise and costs more CPU: while
- * arrivals are closer together than this, the executor's event loop never sleeps (about one core).
- * 0: timers only. See docs/load-generation.md#pacing.
+ * Open loop: milliseconds before each due arrival at which the pacer stops sleeping (a timer, then the
+ * sub-millisecond waker thread, src/loadgen/run/waker.ts) and polls the clock between I/O events instead
+ * (setImmediate), so a request leaves within a loop turn of its time rather than the waker's wake-up
+ * latency. Larger costs more CPU: while arrivals are closer together than this, the executor's event
+ * loop never sleeps (about one core). 0: never polls. See docs/load-generation.md#pacing.
  */
 export const PACER_POLL_MS = 2;
 export const PACER_POLL_MAX_MS = 50;
@@ -51,6 +51,16 @@ export const TRACE_FORMATS = ['mooncake', 'burstgpt'] as const;
 export type TraceFormat = (typeof TRACE_FORMATS)[number];
 /** Tokens per `hash_ids` block of a Mooncake trace (its published traces use 512). */
 export const MOONCAKE_BLOCK_TOKENS = 512;
+/**
+ * A trace replay over several executors starts on one instant (`start_at`): the controller sets it this
+ * long after it sends POST /start, so every executor has read the trace before its clock starts.
+ */
+export const TRACE_START_LEAD_MS = 250;
+/**
+ * An executor takes `start_at` as its clock's start only when it is within this of its own clock
+ * (ahead or behind); further off (a node's clock not synchronised), it starts when it got POST /start.
+ */
+export const START_AT_TOLERANCE_MS = 5000;
 
 /**
  * Multi-turn chat sessions as a recipe writes them: `turns` per session (fixed or a distribution; a
@@ -130,7 +140,7 @@ export const workloadFields = {
     .min(0, `must be from 0 to ${PACER_POLL_MAX_MS} (milliseconds)`)
     .max(PACER_POLL_MAX_MS, `must be from 0 to ${PACER_POLL_MAX_MS} (milliseconds)`)
     .meta({
-      description: `open loop: ms before each arrival the pacer polls instead of sleeping (CPU for precision; default ${PACER_POLL_MS}, 0: timers only)`,
+      description: `open loop: ms before each arrival the pacer polls instead of sleeping (CPU for precision; default ${PACER_POLL_MS}, 0: never polls)`,
     }),
   max_requests: positiveInt,
   prompt_len: lengthSpec.meta({ description: 'synthetic prompt length in tokens (or a distribution)' }),
@@ -407,6 +417,12 @@ export const workloadSpecSchema = z.object({
   session: sessionSpecSchema.optional(),
   /** Directory where the executor appends raw per-request records (JSONL). */
   records_path: nonEmpty.optional(),
+  /**
+   * Epoch ms at which the executor's clock starts (warmup, then the trace's offset 0), shared by the
+   * executors of a trace replay so they split the trace without shifting each other's rows; within
+   * START_AT_TOLERANCE_MS of the executor's clock, else ignored (it starts when it got POST /start).
+   */
+  start_at: positiveNumber.optional(),
 });
 export type WorkloadSpec = z.infer<typeof workloadSpecSchema>;
 
