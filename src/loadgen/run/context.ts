@@ -3,7 +3,7 @@
  * in-flight requests (for timeouts and cancellation), and the stop conditions.
  */
 
-import type { RequestRecord, WorkloadSpec } from '../../contracts/index.js';
+import { type RequestRecord, START_AT_TOLERANCE_MS, type WorkloadSpec } from '../../contracts/index.js';
 import type { MetricsRecorder } from '../../metrics/recorder.js';
 import type { CancelSignal, ServiceClient } from '../clients/types.js';
 import type { Prompt, PromptSet } from '../datasets/types.js';
@@ -49,6 +49,15 @@ class InFlight implements CancelSignal {
 
 export type Phase = 'warmup' | 'measuring' | 'draining' | 'done';
 
+/**
+ * When a run's clock starts: `start_at` (epoch ms, shared by the executors of a trace replay) when it is
+ * within START_AT_TOLERANCE_MS of `now` — ahead, the loop waits for it; behind (this executor got its
+ * POST /start late), the rows already due are late and their schedule lag says so — else `now`.
+ */
+export function clockStart(startAt: number | undefined, now = nowMs()): number {
+  return startAt !== undefined && Math.abs(startAt - now) <= START_AT_TOLERANCE_MS ? startAt : now;
+}
+
 export class RunContext {
   readonly t0: number;
   readonly warmupEnd: number;
@@ -84,7 +93,8 @@ export class RunContext {
     readonly writer?: RecordWriter,
     readonly onRecord?: (r: RequestRecord) => void,
   ) {
-    this.t0 = nowMs();
+    // a closed loop's users start at once: a shared start is for the loads that send on a clock
+    this.t0 = spec.load.mode === 'closed' ? nowMs() : clockStart(spec.start_at);
     this.warmupEnd = this.t0 + spec.warmup * 1000;
     this.measureEnd =
       spec.duration > 0 || maxRequests === undefined ? this.warmupEnd + spec.duration * 1000 : Infinity;

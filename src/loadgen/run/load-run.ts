@@ -12,6 +12,7 @@ import {
   PACER_POLL_MS,
   type RequestRecord,
   type ServiceCapabilities,
+  START_AT_TOLERANCE_MS,
   type StatusResponse,
   type WorkloadSpec,
 } from '../../contracts/index.js';
@@ -107,6 +108,10 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
     writer,
     opts.onRecord,
   );
+  if (spec.start_at !== undefined && load.mode !== 'closed' && ctx.t0 !== spec.start_at)
+    opts.log?.(
+      `warning: start_at ${new Date(spec.start_at).toISOString()} is more than ${START_AT_TOLERANCE_MS} ms from this node's clock (not synchronised?): starting now instead, so this executor's rows are not aligned with the others'`,
+    );
   const threads = isScheduledLoad(load)
     ? (load.max_concurrency ?? 1)
     : load.mode === 'closed'
