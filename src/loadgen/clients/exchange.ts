@@ -113,6 +113,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     private readonly rec: RequestRecord,
     private readonly signal: CancelSignal,
     private readonly done: () => void,
+    reply: string[] | undefined,
   ) {
     this.cancelAt = signal.cancelAfterChunks ?? Number.POSITIVE_INFINITY;
     this.st = {
@@ -124,6 +125,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
       finished: false,
       sse: undefined,
       sseMisses: 0,
+      reply,
     };
   }
 
@@ -330,13 +332,17 @@ function work(): void {
   spare = q;
 }
 
-/** Sends `body` to the target with the exchange's path and fills `rec`; never rejects. */
+/**
+ * Sends `body` to the target with the exchange's path and fills `rec`; never rejects. `reply`: where the
+ * generated text is appended (a session turn), else it is not kept.
+ */
 export function runExchange(
   target: Target,
   ex: Exchange,
   body: string,
   rec: RequestRecord,
   signal: CancelSignal,
+  reply?: string[],
 ): Promise<void> {
-  return new Promise((resolve) => new ExchangeHandler(target, ex, body, rec, signal, resolve).start());
+  return new Promise((resolve) => new ExchangeHandler(target, ex, body, rec, signal, resolve, reply).start());
 }

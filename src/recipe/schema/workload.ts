@@ -85,6 +85,7 @@ export const UNSETTABLE_FIELDS = [
   'request_timeout',
   'window',
   'cancel',
+  'session',
 ] as const satisfies readonly WorkloadField[];
 
 const entryFields = Object.fromEntries(
