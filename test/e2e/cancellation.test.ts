@@ -104,7 +104,9 @@ describe('workload.cancel', () => {
       expect(r.cancelled_by).toBe('workload');
       // partial timings: the first token, the N chunks received, when it was cancelled
       expect(r.first_token).toBeGreaterThan(r.sent);
-      expect(r.chunk_offsets_ms).toHaveLength(N);
+      // (N, or a few more when chunks arrived together with the N-th in one network piece)
+      expect(r.chunk_offsets_ms.length).toBeGreaterThanOrEqual(N);
+      expect(r.chunk_offsets_ms.length).toBeLessThan(40);
       expect(r.end).toBeGreaterThanOrEqual(r.last_token);
       expect(r.output_tokens_client).toBeGreaterThan(0);
       expect(r.error).toBeUndefined();
@@ -152,8 +154,8 @@ describe('workload.cancel', () => {
     expect(s.latency_ms.e2e.count).toBe(ok.length);
     for (const r of cancelled) {
       expect(r.cancelled_by).toBe('workload');
-      // the timer runs from the connection write; it never fires before the delay (1 ms timer granularity)
-      expect(r.end - r.sent).toBeGreaterThanOrEqual(149);
+      // the delay runs from the connection write (`sent`); never cancelled before it
+      expect(r.end - r.sent).toBeGreaterThanOrEqual(150);
       const t = truth.get(r.id);
       expect(t.protocol).toBe('ollama');
       expect(t.state).toBe('cancelled');

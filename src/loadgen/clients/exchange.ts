@@ -102,6 +102,13 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   private readonly stampSent = (): void => {
     if (this.rec.retries === undefined) this.rec.sent = nowMs();
   };
+  /** The cancel delay's timer: cancels once `cancelAfterMs` have passed since `sent` (stamped at the write). */
+  private readonly cancelDue = (): void => {
+    const ms = this.signal.cancelAfterMs ?? 0;
+    const left = this.rec.sent + ms - nowMs();
+    if (left > 0) this.cancelTimer = setTimeout(this.cancelDue, left);
+    else this.cancelHere(nowMs(), `after ${ms} ms`);
+  };
   private readonly onAbort = (): void => {
     this.ctrl?.abort(new Error(`aborted (${String(this.signal.reason)})`));
   };
@@ -167,8 +174,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     }
     // the workload's cancel after a delay: from the (first) write
     const ms = this.signal.cancelAfterMs;
-    if (ms !== undefined && this.rec.retries === undefined)
-      this.cancelTimer = setTimeout(() => this.cancelHere(nowMs(), `after ${ms} ms`), ms);
+    if (ms !== undefined && this.rec.retries === undefined) this.cancelTimer = setTimeout(this.cancelDue, ms);
     // aborted while waiting for a connection
     if (this.signal.aborted) this.onAbort();
   }
