@@ -36,11 +36,11 @@ export const DATASET_FORMATS = ['hellaswag', 'sharegpt', 'jsonl'] as const;
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];
 
 /**
- * Open loop: milliseconds before each due arrival at which the pacer stops sleeping on a timer (libuv
- * timers wake up to ~1 ms late) and polls the clock between I/O events instead (setImmediate), so a
- * request leaves within a loop turn of its time. Larger is more precise and costs more CPU: while
- * arrivals are closer together than this, the executor's event loop never sleeps (about one core).
- * 0: timers only. See docs/load-generation.md#pacing.
+ * Open loop: milliseconds before each due arrival at which the pacer stops sleeping (a timer, then the
+ * sub-millisecond waker thread, src/loadgen/run/waker.ts) and polls the clock between I/O events instead
+ * (setImmediate), so a request leaves within a loop turn of its time rather than the waker's wake-up
+ * latency. Larger costs more CPU: while arrivals are closer together than this, the executor's event
+ * loop never sleeps (about one core). 0: never polls. See docs/load-generation.md#pacing.
  */
 export const PACER_POLL_MS = 2;
 export const PACER_POLL_MAX_MS = 50;
@@ -96,7 +96,7 @@ export const workloadFields = {
     .min(0, `must be from 0 to ${PACER_POLL_MAX_MS} (milliseconds)`)
     .max(PACER_POLL_MAX_MS, `must be from 0 to ${PACER_POLL_MAX_MS} (milliseconds)`)
     .meta({
-      description: `open loop: ms before each arrival the pacer polls instead of sleeping (CPU for precision; default ${PACER_POLL_MS}, 0: timers only)`,
+      description: `open loop: ms before each arrival the pacer polls instead of sleeping (CPU for precision; default ${PACER_POLL_MS}, 0: never polls)`,
     }),
   max_requests: positiveInt,
   prompt_len: lengthSpec.meta({ description: 'synthetic prompt length in tokens (or a distribution)' }),

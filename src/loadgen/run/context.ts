@@ -207,6 +207,16 @@ export class RunContext {
     });
   }
 
+  /** Calls `fn` when the run stops (with the sleepers); returns the unhook. */
+  onStop(fn: () => void): () => void {
+    const once = (): void => {
+      this.sleepers.delete(once);
+      fn();
+    };
+    this.sleepers.add(once);
+    return () => this.sleepers.delete(once);
+  }
+
   private sweep(): void {
     const now = nowMs();
     // past the measurement + grace_period: what is still in flight is cancelled
