@@ -109,6 +109,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     private readonly rec: RequestRecord,
     private readonly signal: CancelSignal,
     private readonly done: () => void,
+    reply: string[] | undefined,
   ) {
     this.st = {
       rec,
@@ -119,6 +120,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
       finished: false,
       sse: undefined,
       sseMisses: 0,
+      reply,
     };
   }
 
@@ -303,13 +305,17 @@ function work(): void {
   spare = q;
 }
 
-/** Sends `body` to the target with the exchange's path and fills `rec`; never rejects. */
+/**
+ * Sends `body` to the target with the exchange's path and fills `rec`; never rejects. `reply`: where the
+ * generated text is appended (a session turn), else it is not kept.
+ */
 export function runExchange(
   target: Target,
   ex: Exchange,
   body: string,
   rec: RequestRecord,
   signal: CancelSignal,
+  reply?: string[],
 ): Promise<void> {
-  return new Promise((resolve) => new ExchangeHandler(target, ex, body, rec, signal, resolve).start());
+  return new Promise((resolve) => new ExchangeHandler(target, ex, body, rec, signal, resolve, reply).start());
 }
