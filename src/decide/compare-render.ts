@@ -4,17 +4,32 @@ import { formatFigure } from './evaluate.js';
 
 const sign = (v: number) => (v > 0 ? '+' : v < 0 ? '−' : '±');
 
-/** A change as people read it: `+12.3%` (relative) or `−0.40 pp` (a fraction's absolute change). */
-export function formatChange(v: number | null, kind: FigureComparison['change_kind']): string {
+/**
+ * A change as people read it: `+12.3%` (relative), `−0.40 pp` (a fraction's absolute change) or, for a
+ * figure whose baseline is ≤ 0, the absolute difference in its unit (`+12.50ms`, `+505.0J`).
+ */
+export function formatChange(
+  v: number | null,
+  kind: FigureComparison['change_kind'],
+  unit: FigureComparison['unit'] = 'ratio',
+): string {
   if (v === null) return '-';
-  return kind === 'relative'
-    ? `${sign(v)}${Math.abs(v * 100).toFixed(1)}%`
-    : `${sign(v)}${Math.abs(v * 100).toFixed(2)} pp`;
+  if (kind === 'relative') return `${sign(v)}${Math.abs(v * 100).toFixed(1)}%`;
+  if (unit === 'ratio') return `${sign(v)}${Math.abs(v * 100).toFixed(2)} pp`;
+  return `${sign(v)}${formatFigure(Math.abs(v), unit)}`;
 }
 
 /** The interval of a change, `[+1.0%, +3.5%]`, `-` without one. */
 export function formatInterval(f: FigureComparison): string {
-  return f.ci ? `[${formatChange(f.ci[0], f.change_kind)}, ${formatChange(f.ci[1], f.change_kind)}]` : '-';
+  const c = (v: number) => formatChange(v, f.change_kind, f.unit);
+  return f.ci ? `[${c(f.ci[0])}, ${c(f.ci[1])}]` : '-';
+}
+
+/** The verdict cell: the verdict, and when the baseline is ≤ 0 that the change is absolute. */
+export function verdictText(f: FigureComparison): string {
+  return f.relative_undefined
+    ? `${f.verdict} (baseline ${formatFigure(f.baseline, f.unit)}: relative change undefined, absolute shown)`
+    : f.verdict;
 }
 
 const HEAD = ['figure', 'baseline', 'run', 'change', 'interval', 'verdict'];
@@ -24,9 +39,9 @@ function rows(figures: readonly FigureComparison[]): string[][] {
     f.figure,
     formatFigure(f.baseline, f.unit),
     formatFigure(f.value, f.unit),
-    formatChange(f.change, f.change_kind),
+    formatChange(f.change, f.change_kind, f.unit),
     formatInterval(f),
-    f.verdict,
+    verdictText(f),
   ]);
 }
 

@@ -6,6 +6,7 @@
 
 import { effectiveStatus, type RunBenchmark, type RunFolder } from '../results-folder/index.js';
 import { bootstrapLatency, bootstrapRates, type RateName } from './bootstrap.js';
+import { formatFigure } from './evaluate.js';
 import { type Figure, figure, figureSource } from './figures.js';
 import { groupByRepetition } from './repetitions.js';
 import { type LatencyName, readSamples, type Samples } from './samples.js';
@@ -70,8 +71,18 @@ export interface FigureComparison {
   better: Figure['better'];
   baseline: number | null;
   value: number | null;
-  /** `relative`: value / baseline − 1; `absolute` (fractions such as error_rate): value − baseline. */
+  /**
+   * `relative`: value / baseline − 1; `absolute`: value − baseline, in the figure's unit — for fractions
+   * such as error_rate, and for any figure whose baseline is ≤ 0 (`relative_undefined`).
+   */
   change_kind: 'relative' | 'absolute';
+  /**
+   * The baseline is ≤ 0, so a relative change is undefined: `change` and `ci` are the absolute difference
+   * (its interval from the same bootstrap or repetitions), the verdict is read from that interval, and
+   * `note` says so.
+   */
+  relative_undefined?: true;
+  note?: string;
   change: number | null;
   ci: [number, number] | null;
   /** How `ci` was computed: a bootstrap of the records, Welch over repetitions, or none. */
@@ -273,17 +284,12 @@ async function compareBenchmark(
   const rb = byReps ? undefined : await resampleBenchmark(b, opts, seed ^ 0x9e3779b9);
   const figures = comparedFigures(a, b).map((n): FigureComparison => {
     const f = figure(n) as Figure;
-    const kind = f.unit === 'ratio' ? 'absolute' : 'relative';
     const va = pointValue(f, a);
     const vb = pointValue(f, b);
-    const change =
-      va === undefined || vb === undefined
-        ? null
-        : kind === 'absolute'
-          ? vb - va
-          : va > 0
-            ? vb / va - 1
-            : null;
+    // a relative change needs a baseline > 0; else the absolute difference is compared (and said so)
+    const undefinedRelative = f.unit !== 'ratio' && va !== undefined && !(va > 0);
+    const kind = f.unit === 'ratio' || undefinedRelative ? 'absolute' : 'relative';
+    const change = va === undefined || vb === undefined ? null : kind === 'absolute' ? vb - va : vb / va - 1;
     let ci: [number, number] | null = null;
     let interval: FigureComparison['interval'] = 'none';
     const enough = enoughValues(n, a) && enoughValues(n, b);
@@ -321,6 +327,12 @@ async function compareBenchmark(
       ci,
       interval,
       verdict,
+      ...(undefinedRelative
+        ? {
+            relative_undefined: true as const,
+            note: `baseline is ${formatFigure(va, f.unit)}: relative change undefined; change and interval are the absolute difference (${f.unit})`,
+          }
+        : {}),
     };
   });
   return {
@@ -360,16 +372,39 @@ export async function compareRuns(
   };
 }
 
-/** Figures worse by more than `tolerance` (relative; absolute for fractions) with a significant interval. */
-export function regressions(
-  comparisons: readonly RunComparison[],
-  tolerance: number,
-): { run: string; benchmark: string; figure: string; change: number }[] {
+/** A figure significantly worse beyond the tolerance (`--fail-on-regression`). */
+export interface Regression {
+  run: string;
+  benchmark: string;
+  figure: string;
+  change: number;
+  change_kind: FigureComparison['change_kind'];
+  unit: Figure['unit'];
+}
+
+/**
+ * Figures worse by more than `tolerance` (relative; absolute for fractions) with a significant interval.
+ * A figure whose baseline is ≤ 0 and is significantly worse is always one (its relative change is
+ * beyond any tolerance); its `change` is the absolute difference (`change_kind`).
+ */
+export function regressions(comparisons: readonly RunComparison[], tolerance: number): Regression[] {
   return comparisons.flatMap((c) =>
     c.benchmarks.flatMap((b) =>
       b.figures
-        .filter((f) => f.verdict === 'worse' && f.change !== null && Math.abs(f.change) > tolerance)
-        .map((f) => ({ run: c.run, benchmark: b.benchmark, figure: f.figure, change: f.change as number })),
+        .filter(
+          (f) =>
+            f.verdict === 'worse' &&
+            f.change !== null &&
+            (f.relative_undefined || Math.abs(f.change) > tolerance),
+        )
+        .map((f) => ({
+          run: c.run,
+          benchmark: b.benchmark,
+          figure: f.figure,
+          change: f.change as number,
+          change_kind: f.change_kind,
+          unit: f.unit,
+        })),
     ),
   );
 }
