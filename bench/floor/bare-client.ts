@@ -6,10 +6,12 @@
  * reaches the handler. Nothing is parsed: the only look at the bytes is counting SSE event ends (`\n\n`,
  * Buffer.indexOf) so the k-th event gets the stamp of the piece that completed it. No records besides
  * these stamps, no histograms. Requests started after `warmup` seconds are written to `out` as JSON:
- * `[{id, sent, events: [stamp...]}]`, `events` holding the first `events` event ends of each request.
+ * `[{id, sent, events: [stamp...]}]`, `events` holding the first `events` event ends of each request;
+ * with `probe`, instead, per request where its first event's stamp was taken (bench/floor/probe.ts).
  */
 import { writeFileSync } from 'node:fs';
 import { type Dispatcher, Pool } from 'undici';
+import { installProbe, locate } from './probe.js';
 
 interface Args {
   url: string;
@@ -21,9 +23,12 @@ interface Args {
   /** How many event ends to stamp per request (the content events). */
   events: number;
   out: string;
+  /** Install bench/floor/probe.ts and add, per request, where the first event's stamp was taken. */
+  probe?: boolean;
 }
 
 const args = JSON.parse(process.argv[2]) as Args;
+if (args.probe) installProbe();
 const ORIGIN = performance.timeOrigin;
 const now = (): number => ORIGIN + performance.now();
 const NL = 10;
@@ -113,4 +118,10 @@ async function user(): Promise<void> {
 
 await Promise.all(Array.from({ length: args.streams }, () => user()));
 await pool.close();
-writeFileSync(args.out, JSON.stringify(kept));
+const probed = args.probe
+  ? kept.flatMap((t) => {
+      const c = t.events.length ? locate(t.events[0]) : undefined;
+      return c ? [{ pushToRead: c.start - c.push, readToStamp: t.events[0] - c.start }] : [];
+    })
+  : undefined;
+writeFileSync(args.out, JSON.stringify(probed ?? kept));

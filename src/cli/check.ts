@@ -9,7 +9,7 @@ import { figureSource } from '../decide/figures.js';
 import { parseThreshold } from '../decide/threshold.js';
 import { type ConfigIssue, ConfigValidationError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
-import { readRun } from '../results-folder/index.js';
+import { effectiveStatus, readRun } from '../results-folder/index.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -31,8 +31,14 @@ export function register(program: Command): void {
         const conditions = opts.threshold.length
           ? opts.threshold
           : (b.thresholds ?? []).map((t) => t.condition);
-        return { name: b.name, thresholds: evaluateThresholds(conditions, figureSource(b)) };
+        return {
+          name: b.name,
+          status: String(b.status),
+          thresholds: evaluateThresholds(conditions, figureSource(b)),
+        };
       });
+      // a run that did not complete is checked on what it measured, and says so
+      const state = effectiveStatus(run.run);
       if (!benchmarks.some((b) => b.thresholds.length))
         throw new ConfigValidationError(`no thresholds to check in ${dir}`, [
           {
@@ -43,8 +49,20 @@ export function register(program: Command): void {
           },
         ]);
       const failed = failedThresholds(benchmarks);
-      if (opts.json) process.stdout.write(`${JSON.stringify({ run: dir, failed, benchmarks }, null, 2)}\n`);
-      else process.stdout.write(renderThresholdTable(benchmarks));
+      if (opts.json)
+        process.stdout.write(
+          `${JSON.stringify({ run: dir, status: state.status, ...(state.note ? { status_note: state.note } : {}), failed, benchmarks }, null, 2)}\n`,
+        );
+      else {
+        process.stdout.write(renderThresholdTable(benchmarks));
+        if (state.status !== 'completed')
+          process.stdout.write(
+            `note: the run is ${state.status}${state.note ? ` (${state.note})` : ''}: checked on what it measured\n`,
+          );
+        for (const b of benchmarks)
+          if (b.status !== 'completed' && b.thresholds.length)
+            process.stdout.write(`note: benchmark ${b.name} is ${b.status}\n`);
+      }
       if (failed) process.exitCode = EXIT_CODES.thresholds;
     });
 }

@@ -1,16 +1,23 @@
 /**
  * `hpcbench report RUN_DIR`: rebuild `report.html` of a results folder from the
- * folder's own files, e.g. after an interrupted or failed run, or after upgrading hpcbench.
+ * folder's own files, e.g. after an interrupted or failed run, or after upgrading hpcbench. A run whose
+ * orchestrator was killed (run.json still `running`, the process gone) is recovered first: its
+ * unfinished benchmark is rebuilt from the records files and the run marked interrupted
+ * (src/orchestrator/recover.ts).
  */
 import type { Command } from '@commander-js/extra-typings';
+import { recoverRun } from '../orchestrator/recover.js';
 import { writeHtmlReport } from '../report/write-report.js';
 
 export function register(program: Command): void {
   program
     .command('report')
-    .description('rebuild report.html of a results folder from its files')
+    .description('rebuild report.html of a results folder from its files (recovers a killed run)')
     .argument('<run-dir>', 'results folder of a run (results/<scenario>_<time>/)')
     .action(async (runDir) => {
+      const recovery = await recoverRun(runDir, (m) => process.stderr.write(`warning: ${m}\n`));
+      if (recovery.note)
+        process.stderr.write(`${recovery.recovered ? 'recovered' : 'note'}: ${recovery.note}\n`);
       const path = await writeHtmlReport(runDir);
       process.stdout.write(`report: ${path}\n`);
     });

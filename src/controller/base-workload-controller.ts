@@ -13,6 +13,7 @@ import type {
   StatusResponse,
   WorkloadSpec,
 } from '../contracts/index.js';
+import { TRACE_START_LEAD_MS } from '../contracts/index.js';
 import {
   ClientHealthError,
   HpcBenchError,
@@ -53,6 +54,17 @@ export interface StartOptions {
 /** `records_path` with `{node}` filled in for one executor (its own records file). */
 export function executorRecordsPath(template: string, node: string): string {
   return template.replaceAll('{node}', safeName(node));
+}
+
+/**
+ * The instant (epoch ms) every executor of a trace replay over `n` executors starts its clock on
+ * (TRACE_START_LEAD_MS from now), so the executors' rows keep the trace's timing between them;
+ * undefined for one executor, for other loads, or when the workload gives its own `start_at`.
+ */
+export function sharedStart(config: WorkloadConfig, n: number): number | undefined {
+  if (n < 2 || !('load' in config) || config.load?.mode !== 'trace' || config.start_at !== undefined)
+    return undefined;
+  return performance.timeOrigin + performance.now() + TRACE_START_LEAD_MS;
 }
 
 /** One executor's part of the current workload, as POST /start gave it. */
@@ -223,6 +235,17 @@ export class BaseWorkloadController {
     );
   }
 
+  /** Each executor of the current workload: its node, `executor_index`/`executor_count` and POST /start answer. */
+  startedWorkloads(): ({ node: string } & StartedWorkload)[] {
+    const targets = [...this.started.keys()];
+    return targets.map((t, index) => ({
+      node: t.node,
+      index,
+      count: targets.length,
+      start: this.started.get(t),
+    }));
+  }
+
   /**
    * Starts the workload on every executor (each gets executor_index/executor_count). If any executor
    * rejects it, the ones that started are stopped and E004 names each rejecting executor and its reason.
@@ -232,11 +255,13 @@ export class BaseWorkloadController {
     const targets = this.active;
     const n = targets.length;
     this.started = new Map(targets.map((t) => [t, undefined]));
+    const startAt = sharedStart(config, n);
     const results = await this.settleEach(async (t, i) => {
       const body: Record<string, unknown> = {
         ...config,
         executor_index: i,
         executor_count: n,
+        ...(startAt !== undefined ? { start_at: startAt } : {}),
         ...options.perExecutor?.(t, this.executors.indexOf(t)),
       };
       if (typeof body.records_path === 'string')

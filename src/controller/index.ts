@@ -5,6 +5,7 @@ export {
   executorRecordsPath,
   type StartedWorkload,
   type StartOptions,
+  sharedStart,
   type WorkloadConfig,
 } from './base-workload-controller.js';
 export type * from './types.js';

@@ -4,17 +4,32 @@ import { formatFigure } from './evaluate.js';
 
 const sign = (v: number) => (v > 0 ? '+' : v < 0 ? '−' : '±');
 
-/** A change as people read it: `+12.3%` (relative) or `−0.40 pp` (a fraction's absolute change). */
-export function formatChange(v: number | null, kind: FigureComparison['change_kind']): string {
+/**
+ * A change as people read it: `+12.3%` (relative), `−0.40 pp` (a fraction's absolute change) or, for a
+ * figure whose baseline is ≤ 0, the absolute difference in its unit (`+12.50ms`, `+505.0J`).
+ */
+export function formatChange(
+  v: number | null,
+  kind: FigureComparison['change_kind'],
+  unit: FigureComparison['unit'] = 'ratio',
+): string {
   if (v === null) return '-';
-  return kind === 'relative'
-    ? `${sign(v)}${Math.abs(v * 100).toFixed(1)}%`
-    : `${sign(v)}${Math.abs(v * 100).toFixed(2)} pp`;
+  if (kind === 'relative') return `${sign(v)}${Math.abs(v * 100).toFixed(1)}%`;
+  if (unit === 'ratio') return `${sign(v)}${Math.abs(v * 100).toFixed(2)} pp`;
+  return `${sign(v)}${formatFigure(Math.abs(v), unit)}`;
 }
 
 /** The interval of a change, `[+1.0%, +3.5%]`, `-` without one. */
 export function formatInterval(f: FigureComparison): string {
-  return f.ci ? `[${formatChange(f.ci[0], f.change_kind)}, ${formatChange(f.ci[1], f.change_kind)}]` : '-';
+  const c = (v: number) => formatChange(v, f.change_kind, f.unit);
+  return f.ci ? `[${c(f.ci[0])}, ${c(f.ci[1])}]` : '-';
+}
+
+/** The verdict cell: the verdict, and when the baseline is ≤ 0 that the change is absolute. */
+export function verdictText(f: FigureComparison): string {
+  return f.relative_undefined
+    ? `${f.verdict} (baseline ${formatFigure(f.baseline, f.unit)}: relative change undefined, absolute shown)`
+    : f.verdict;
 }
 
 const HEAD = ['figure', 'baseline', 'run', 'change', 'interval', 'verdict'];
@@ -24,9 +39,9 @@ function rows(figures: readonly FigureComparison[]): string[][] {
     f.figure,
     formatFigure(f.baseline, f.unit),
     formatFigure(f.value, f.unit),
-    formatChange(f.change, f.change_kind),
+    formatChange(f.change, f.change_kind, f.unit),
     formatInterval(f),
-    f.verdict,
+    verdictText(f),
   ]);
 }
 
@@ -39,6 +54,20 @@ function table(body: string[][]): string {
       .join('  ')
       .trimEnd();
   return [line(HEAD), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+/** A run that did not complete: its status and why, so its figures are not read as a finished run's. */
+export function statusNotes(c: RunComparison): string[] {
+  const one = (label: string, s: RunComparison['run_status']) =>
+    s.status === 'completed'
+      ? []
+      : [`${label} is ${s.status}${s.note ? ` (${s.note})` : ''}: its figures are of what it measured`];
+  return [...one(`the baseline ${c.baseline}`, c.baseline_status), ...one(`the run ${c.run}`, c.run_status)];
+}
+
+/** A benchmark's statuses when either is not `completed`, e.g. `; baseline completed, run interrupted`. */
+function benchmarkStatus(b: RunComparison['benchmarks'][number]): string {
+  return b.status.every((s) => s === 'completed') ? '' : `; baseline ${b.status[0]}, run ${b.status[1]}`;
 }
 
 function notes(c: RunComparison): string[] {
@@ -63,8 +92,9 @@ export function renderComparison(list: readonly RunComparison[], confidence: num
     out.push(
       `compare: ${c.run}  against baseline  ${c.baseline}  (${Math.round(confidence * 100)}% intervals)`,
     );
+    for (const n of statusNotes(c)) out.push(`note: ${n}`);
     for (const b of c.benchmarks) {
-      out.push('', `benchmark ${b.benchmark} (${methodText(b)})`);
+      out.push('', `benchmark ${b.benchmark} (${methodText(b)}${benchmarkStatus(b)})`);
       for (const p of b.parameters_differ) out.push(`  parameters differ: ${p}`);
       out.push(table(rows(b.figures)));
     }
@@ -85,8 +115,10 @@ export function renderComparisonMarkdown(list: readonly RunComparison[], confide
       `${Math.round(confidence * 100)}% confidence intervals.`,
       '',
     );
+    for (const n of statusNotes(c)) out.push(`- ${esc(n)}`);
+    if (statusNotes(c).length) out.push('');
     for (const b of c.benchmarks) {
-      out.push(`### ${b.benchmark}`, '', `Method: ${methodText(b)}.`, '');
+      out.push(`### ${b.benchmark}`, '', `Method: ${methodText(b)}${benchmarkStatus(b)}.`, '');
       for (const p of b.parameters_differ) out.push(`- parameters differ: ${esc(p)}`);
       if (b.parameters_differ.length) out.push('');
       out.push(`| ${HEAD.join(' | ')} |`, `|${HEAD.map(() => '---').join('|')}|`);

@@ -4,8 +4,9 @@
  * side, the change, a confidence interval for the change and a verdict (docs/metrics.md "Comparing runs").
  */
 
-import type { RunBenchmark, RunFolder } from '../results-folder/index.js';
+import { effectiveStatus, type RunBenchmark, type RunFolder } from '../results-folder/index.js';
 import { bootstrapLatency, bootstrapRates, type RateName } from './bootstrap.js';
+import { formatFigure } from './evaluate.js';
 import { type Figure, figure, figureSource } from './figures.js';
 import { groupByRepetition } from './repetitions.js';
 import { type LatencyName, readSamples, type Samples } from './samples.js';
@@ -70,8 +71,18 @@ export interface FigureComparison {
   better: Figure['better'];
   baseline: number | null;
   value: number | null;
-  /** `relative`: value / baseline − 1; `absolute` (fractions such as error_rate): value − baseline. */
+  /**
+   * `relative`: value / baseline − 1; `absolute`: value − baseline, in the figure's unit — for fractions
+   * such as error_rate, and for any figure whose baseline is ≤ 0 (`relative_undefined`).
+   */
   change_kind: 'relative' | 'absolute';
+  /**
+   * The baseline is ≤ 0, so a relative change is undefined: `change` and `ci` are the absolute difference
+   * (its interval from the same bootstrap or repetitions), the verdict is read from that interval, and
+   * `note` says so.
+   */
+  relative_undefined?: true;
+  note?: string;
   change: number | null;
   ci: [number, number] | null;
   /** How `ci` was computed: a bootstrap of the records, Welch over repetitions, or none. */
@@ -86,12 +97,23 @@ export interface BenchmarkComparison {
   repetitions: [number, number];
   /** Workload parameters that differ between the two runs (`field: a → b`). */
   parameters_differ: string[];
+  /** The benchmark's status in the baseline and in the run (repetitions' distinct statuses joined). */
+  status: [string, string];
   figures: FigureComparison[];
+}
+
+/** A run's status as compare reports it (src/results-folder/run-state.ts), with why when not completed. */
+export interface RunStatusNote {
+  status: string;
+  note?: string;
 }
 
 export interface RunComparison {
   baseline: string;
   run: string;
+  /** The two runs' statuses: a run that did not complete is compared on what it measured, and says so. */
+  baseline_status: RunStatusNote;
+  run_status: RunStatusNote;
   benchmarks: BenchmarkComparison[];
   only_in_baseline: string[];
   only_in_run: string[];
@@ -262,17 +284,12 @@ async function compareBenchmark(
   const rb = byReps ? undefined : await resampleBenchmark(b, opts, seed ^ 0x9e3779b9);
   const figures = comparedFigures(a, b).map((n): FigureComparison => {
     const f = figure(n) as Figure;
-    const kind = f.unit === 'ratio' ? 'absolute' : 'relative';
     const va = pointValue(f, a);
     const vb = pointValue(f, b);
-    const change =
-      va === undefined || vb === undefined
-        ? null
-        : kind === 'absolute'
-          ? vb - va
-          : va > 0
-            ? vb / va - 1
-            : null;
+    // a relative change needs a baseline > 0; else the absolute difference is compared (and said so)
+    const undefinedRelative = f.unit !== 'ratio' && va !== undefined && !(va > 0);
+    const kind = f.unit === 'ratio' || undefinedRelative ? 'absolute' : 'relative';
+    const change = va === undefined || vb === undefined ? null : kind === 'absolute' ? vb - va : vb / va - 1;
     let ci: [number, number] | null = null;
     let interval: FigureComparison['interval'] = 'none';
     const enough = enoughValues(n, a) && enoughValues(n, b);
@@ -310,6 +327,12 @@ async function compareBenchmark(
       ci,
       interval,
       verdict,
+      ...(undefinedRelative
+        ? {
+            relative_undefined: true as const,
+            note: `baseline is ${formatFigure(va, f.unit)}: relative change undefined; change and interval are the absolute difference (${f.unit})`,
+          }
+        : {}),
     };
   });
   return {
@@ -317,9 +340,13 @@ async function compareBenchmark(
     method: byReps ? 'repetitions' : 'bootstrap',
     repetitions: [a.length, b.length],
     parameters_differ: paramDiff(a[0], b[0]),
+    status: [statusOf(a), statusOf(b)],
     figures,
   };
 }
+
+const statusOf = (reps: readonly RunBenchmark[]) =>
+  [...new Set(reps.map((r) => String(r.status)))].join(', ');
 
 /** Compares `run` against `baseline`, benchmark by benchmark. */
 export async function compareRuns(
@@ -337,22 +364,47 @@ export async function compareRuns(
   return {
     baseline: baseline.dir,
     run: run.dir,
+    baseline_status: effectiveStatus(baseline.run),
+    run_status: effectiveStatus(run.run),
     benchmarks,
     only_in_baseline: [...ga.keys()].filter((n) => !gb.has(n)),
     only_in_run: [...gb.keys()].filter((n) => !ga.has(n)),
   };
 }
 
-/** Figures worse by more than `tolerance` (relative; absolute for fractions) with a significant interval. */
-export function regressions(
-  comparisons: readonly RunComparison[],
-  tolerance: number,
-): { run: string; benchmark: string; figure: string; change: number }[] {
+/** A figure significantly worse beyond the tolerance (`--fail-on-regression`). */
+export interface Regression {
+  run: string;
+  benchmark: string;
+  figure: string;
+  change: number;
+  change_kind: FigureComparison['change_kind'];
+  unit: Figure['unit'];
+}
+
+/**
+ * Figures worse by more than `tolerance` (relative; absolute for fractions) with a significant interval.
+ * A figure whose baseline is ≤ 0 and is significantly worse is always one (its relative change is
+ * beyond any tolerance); its `change` is the absolute difference (`change_kind`).
+ */
+export function regressions(comparisons: readonly RunComparison[], tolerance: number): Regression[] {
   return comparisons.flatMap((c) =>
     c.benchmarks.flatMap((b) =>
       b.figures
-        .filter((f) => f.verdict === 'worse' && f.change !== null && Math.abs(f.change) > tolerance)
-        .map((f) => ({ run: c.run, benchmark: b.benchmark, figure: f.figure, change: f.change as number })),
+        .filter(
+          (f) =>
+            f.verdict === 'worse' &&
+            f.change !== null &&
+            (f.relative_undefined || Math.abs(f.change) > tolerance),
+        )
+        .map((f) => ({
+          run: c.run,
+          benchmark: b.benchmark,
+          figure: f.figure,
+          change: f.change as number,
+          change_kind: f.change_kind,
+          unit: f.unit,
+        })),
     ),
   );
 }

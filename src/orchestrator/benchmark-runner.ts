@@ -11,6 +11,7 @@ import { evaluateThresholds } from '../decide/evaluate.js';
 import { figureSource } from '../decide/figures.js';
 import { isHpcBenchError } from '../errors.js';
 import { DEFAULT_GRACE_S } from '../loadgen/run/context.js';
+import type { StartedExecutor } from '../report/results-writer.js';
 import type { BenchmarkResult } from '../report/types.js';
 import { rebaseRates } from '../serverstats/view.js';
 import type { ServerWindowTracker } from '../serverstats/window-tracker.js';
@@ -40,6 +41,8 @@ export interface BenchmarkRunContext {
   energy?: (result: BenchmarkResult) => Promise<void>;
   /** Scrapes the servers' /metrics at the start and end of the measurement window (`server_metrics`). */
   serverWindow?: ServerWindowTracker;
+  /** Called once every executor started: the benchmark (spec, start) and each executor's part. */
+  onStarted?: (result: BenchmarkResult, executors: StartedExecutor[]) => Promise<void>;
 }
 
 /**
@@ -159,6 +162,15 @@ export async function runBenchmark(
         : {},
     );
     started = true;
+    await ctx.onStarted?.(
+      result,
+      controller.startedWorkloads().map(({ node, index, count, start }) => ({
+        node,
+        index,
+        count,
+        ...(start?.window_start !== undefined ? { window_start: start.window_start } : {}),
+      })),
+    );
     if (window && !warmupSeen) stopWarmupWatch = watchWarmupEnd(controller, spec.warmup, sawStatuses);
     saturation = watchSaturation(controller, spec, (report) =>
       ctx.events.emit(

@@ -210,6 +210,7 @@ export class Orchestrator extends OrchestratorEmitter {
       client_endpoints: clientEndpoints,
       started_at: new Date().toISOString(),
       status: 'running',
+      orchestrator: { host: hostname(), pid: process.pid },
       benchmarks: plan.benchmarks.map((b) => ({ name: b.name, status: 'pending' })),
       ...o.runInfo,
     });
@@ -383,6 +384,7 @@ export class Orchestrator extends OrchestratorEmitter {
         total,
         remainingSeconds,
         serverWindow: serverWindow?.(b.name, b.spec.server_urls),
+        onStarted: (started, executors) => writer.startBenchmark(started, executors),
         energy: energy
           ? async (result) => {
               const power = await energy.measure(result).catch((err: Error) => {

@@ -44,10 +44,23 @@ export function loadModeRules(ctx: RuleContext, err: Push, reported: (path: Path
     const k = keysOf(o, field).find((x) => o[x] !== undefined);
     return k === undefined ? undefined : o[k];
   };
-  // a rate ramp is open loop too, and so are an open-loop search's probes (target_rps set per probe)
-  const open = (g: Group) =>
-    ['target_rps', 'ramp'].some((k) => axis(k) !== undefined || present(merged(g, k))) ||
-    searchedField(w) === 'target_rps';
+  // what makes a group open loop: target_rps (also an open-loop search's probes, target_rps set per
+  // probe) or a rate ramp
+  const opener = (g: Group): 'target_rps' | 'ramp' | undefined => {
+    const set = (k: string) => axis(k) !== undefined || present(merged(g, k));
+    if (set('target_rps') || searchedField(w) === 'target_rps') return 'target_rps';
+    return set('ramp') ? 'ramp' : undefined;
+  };
+  const open = (g: Group) => opener(g) !== undefined;
+  /** What made the `reached` groups (all open) open loop, and the rate requests arrive at. */
+  const openedBy = (reached: Group[]): [string, string] => {
+    const by = new Set(reached.map(opener));
+    if (by.size > 1)
+      return ['target_rps or a rate ramp (ramp, ramp_start_rps, ramp_end_rps) makes', 'the given rate'];
+    return by.has('ramp')
+      ? ['the rate ramp (ramp, ramp_start_rps, ramp_end_rps) makes', "the ramp's rate"]
+      : ['target_rps makes', 'target_rps'];
+  };
 
   const check = (path: PathSegment[], key: string, reached: Group[]) => {
     const field = canonical(key);
@@ -56,12 +69,14 @@ export function loadModeRules(ctx: RuleContext, err: Push, reported: (path: Path
       reached.length === 1 && groups.length === 1 && !axes.length
         ? 'this benchmark'
         : 'every benchmark it applies to';
-    if (CLOSED_ONLY.has(field) && reached.every(open))
+    if (CLOSED_ONLY.has(field) && reached.every(open)) {
+      const [by, rate] = openedBy(reached);
       err(
         path,
-        `ignored: target_rps makes ${scope} open loop (requests arrive at target_rps, not from a fixed number of users); ${key} applies to closed loop only`,
+        `ignored: ${by} ${scope} open loop (requests arrive at ${rate}, not from a fixed number of users); ${key} applies to closed loop only`,
         'warning',
       );
+    }
     if (OPEN_ONLY.has(field) && !reached.some(open))
       err(
         path,

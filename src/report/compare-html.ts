@@ -5,8 +5,14 @@
  * the unmatched benchmarks, and per benchmark the latency distributions of every run overlaid.
  */
 import { basename } from 'node:path';
-import type { CompareOptions, FigureComparison, RunComparison } from '../decide/compare.js';
-import { formatChange, formatInterval, methodText } from '../decide/compare-render.js';
+import type { CompareOptions, FigureComparison, Regression, RunComparison } from '../decide/compare.js';
+import {
+  formatChange,
+  formatInterval,
+  methodText,
+  statusNotes,
+  verdictText,
+} from '../decide/compare-render.js';
 import { formatFigure } from '../decide/evaluate.js';
 import { groupByRepetition } from '../decide/repetitions.js';
 import { mergeEncoded } from '../metrics/histogram.js';
@@ -24,7 +30,7 @@ export interface ComparisonPageInput {
   options: CompareOptions;
   /** `--fail-on-regression` as a fraction, when given. */
   tolerance?: number;
-  regressions: { run: string; benchmark: string; figure: string; change: number }[];
+  regressions: Regression[];
 }
 
 const label = (i: number) => (i === 0 ? 'baseline' : `run ${i}`);
@@ -69,7 +75,9 @@ function regressionLine(o: ComparisonPageInput): string {
   if (o.tolerance === undefined) return '';
   if (!o.regressions.length)
     return `<p class="verdict-line">No figure is significantly worse by more than ${esc(pct(o.tolerance))} (--fail-on-regression).</p>`;
-  const list = o.regressions.map((r) => `${r.benchmark} ${r.figure} (${formatChange(r.change, 'relative')})`);
+  const list = o.regressions.map(
+    (r) => `${r.benchmark} ${r.figure} (${formatChange(r.change, r.change_kind, r.unit)})`,
+  );
   return `<p class="verdict-line verdict-worse">${o.regressions.length} figure(s) significantly worse by more than ${esc(pct(o.tolerance))}: ${esc(list.join(', '))}.</p>`;
 }
 
@@ -83,33 +91,36 @@ function intervalSvg(f: FigureComparison, scale: number): string {
   if (f.ci)
     parts.push(`<line x1="${x(f.ci[0])}" y1="${h / 2}" x2="${x(f.ci[1])}" y2="${h / 2}" class="bar"/>`);
   if (f.change !== null) parts.push(`<circle cx="${x(f.change)}" cy="${h / 2}" r="3.5" class="point"/>`);
-  const title = `change ${formatChange(f.change, f.change_kind)}, interval ${formatInterval(f)}`;
+  const title = `change ${formatChange(f.change, f.change_kind, f.unit)}, interval ${formatInterval(f)}`;
   return `<svg class="ci-svg ci-${esc(f.verdict.replace(/\s+/g, '-'))}" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${esc(title)}"><title>${esc(title)}</title>${parts.join('')}</svg>`;
 }
 
-function scaleOf(figures: FigureComparison[], kind: FigureComparison['change_kind']): number {
+/** Rows drawn on one scale: relative changes together, absolute ones per unit (pp, ms, J, ...). */
+const scaleKey = (f: FigureComparison) => (f.change_kind === 'relative' ? 'relative' : `absolute ${f.unit}`);
+
+function scaleOf(figures: FigureComparison[], key: string): number {
   const vs = figures
-    .filter((f) => f.change_kind === kind)
+    .filter((f) => scaleKey(f) === key)
     .flatMap((f) => [f.change ?? 0, ...(f.ci ?? [])])
     .map(Math.abs)
     .filter(Number.isFinite);
-  return Math.max(kind === 'relative' ? 0.01 : 0.001, ...vs) * 1.1;
+  return Math.max(key === 'relative' ? 0.01 : 0.001, ...vs) * 1.1;
 }
 
 const verdictClass = (v: string) => `verdict verdict-${v.replace(/\s+/g, '-')}`;
 
 function figureTable(figures: FigureComparison[]): string {
-  const scales = { relative: scaleOf(figures, 'relative'), absolute: scaleOf(figures, 'absolute') };
+  const scales = new Map([...new Set(figures.map(scaleKey))].map((k) => [k, scaleOf(figures, k)]));
   const rows = figures.map((f) =>
     [
       `<tr data-figure="${esc(f.figure)}">`,
       `<td>${esc(f.figure)}</td>`,
       `<td class="num">${esc(formatFigure(f.baseline, f.unit))}</td>`,
       `<td class="num">${esc(formatFigure(f.value, f.unit))}</td>`,
-      `<td class="num">${esc(formatChange(f.change, f.change_kind))}</td>`,
+      `<td class="num">${esc(formatChange(f.change, f.change_kind, f.unit))}</td>`,
       `<td class="num">${esc(formatInterval(f))}</td>`,
-      `<td class="ci">${intervalSvg(f, scales[f.change_kind])}</td>`,
-      `<td class="${verdictClass(f.verdict)}" data-verdict="${esc(f.verdict)}">${esc(f.verdict)}</td>`,
+      `<td class="ci">${intervalSvg(f, scales.get(scaleKey(f)) ?? 1)}</td>`,
+      `<td class="${verdictClass(f.verdict)}" data-verdict="${esc(f.verdict)}">${esc(verdictText(f))}</td>`,
       '</tr>',
     ].join(''),
   );
@@ -130,6 +141,7 @@ function unmatched(c: RunComparison, i: number): string {
 function comparisonSection(c: RunComparison, i: number, benchmarkIds: Map<string, string>): string {
   const parts = [`<h2>${esc(label(i))} against the baseline</h2>`];
   parts.push(`<p class="note">${esc(c.run)} against ${esc(c.baseline)}</p>`);
+  for (const n of statusNotes(c)) parts.push(`<p class="note run-status">${esc(n)}</p>`);
   if (!c.benchmarks.length) parts.push('<p>No benchmark in common.</p>');
   for (const b of c.benchmarks) {
     const id = benchmarkIds.get(b.benchmark);

@@ -48,6 +48,7 @@ const NOT_PARAMETERS = new Set([
   'executor_count',
   'prompts',
   'slo',
+  'session',
   'load',
   // already in the fixed columns under their own names
   'duration',
@@ -135,6 +136,11 @@ export function benchmarkParameters(spec: SpecLike | undefined, executors: numbe
   }
   if (prompts?.source === 'shared_prefix') p.prefix_groups = prompts.groups;
   if (load?.mode === 'trace') p.time_scale = load.time_scale ?? 1;
+  if (spec.session) {
+    // multi-turn sessions: target_rps is of sessions; the turns, fixed or drawn (a conversation's own: 'dataset')
+    p.session_turns = lengthText(spec.session.turns) ?? 'dataset';
+    p.session_think_s = spec.session.think_seconds ?? 0;
+  }
   if (spec.slo) for (const [k, v] of Object.entries(spec.slo)) p[`slo_${k}`] = v;
   return p;
 }

@@ -4,7 +4,8 @@
  *   recipe.<ext>               the recipe as given (verbatim copy)
  *   recipe.resolved.json       the recipe with defaults filled in
  *   run.json                   version, nodes, endpoints, start/end, status, error (rewritten as it goes)
- *   benchmarks/<name>/metrics.json   aggregate (seed shape) + per client + merged snapshot
+ *   benchmarks/<name>/metrics.json   aggregate (seed shape) + per client + merged snapshot (while the
+ *                                    benchmark runs: its spec and executors, status running)
  *   benchmarks/<name>/summary.json   the exact BenchmarkSummary (+ server_metrics, the servers' own view)
  *   benchmarks/<name>/timeseries.csv per time window: counters, rates, p50/p99 latencies (decoded windows)
  *   benchmarks/<name>/power.csv      per node and monitor sample in the window: GPU and CPU power (energy)
@@ -31,8 +32,19 @@ import { renderLengthMarkdown } from './lengths.js';
 import { varyingParameters } from './params.js';
 import { renderSummaryMarkdown, statusNote } from './summary-table.js';
 import { timeseriesCsv } from './timeseries.js';
+import { renderTurnMarkdown } from './turns.js';
 import type { BenchmarkResult } from './types.js';
 import { writeHtmlReport } from './write-report.js';
+
+/** One executor of a started benchmark, as metrics.json keeps it until the benchmark ends. */
+export interface StartedExecutor {
+  node: string;
+  /** Its `executor_index` and `executor_count`. */
+  index: number;
+  count: number;
+  /** Epoch ms its measurement began (its POST /start answer), when it gave one. */
+  window_start?: number;
+}
 
 /** The run-level files `reporting.formats` chooses from. */
 export type ReportFormat = 'json' | 'md' | 'csv' | 'html';
@@ -147,6 +159,28 @@ export class ResultsWriter {
     await mkdir(this.benchmarkDir(name), { recursive: true });
   }
 
+  /**
+   * metrics.json of a benchmark whose executors started (status `running`): its spec and each executor's
+   * index, count and measurement start, so that `hpcbench report` can rebuild its figures from the
+   * records files when the orchestrator is killed before `writeBenchmark` (src/orchestrator/recover.ts).
+   */
+  async startBenchmark(result: BenchmarkResult, executors: StartedExecutor[]): Promise<void> {
+    await writeJsonAtomic(join(this.benchmarkDir(result.name), 'metrics.json'), {
+      benchmark: result.name,
+      status: 'running',
+      started_at: result.started_at,
+      spec: result.spec,
+      executors,
+      per_client: [],
+    });
+  }
+
+  /** Takes over run.json of a run whose orchestrator is gone (`hpcbench report` marking it interrupted). */
+  adoptRun(record: RunRecord): Promise<void> {
+    this.run = { ...record };
+    return this.flushRun();
+  }
+
   /** metrics.json (aggregate + per client), summary.json and timeseries.csv of one benchmark. */
   async writeBenchmark(result: BenchmarkResult): Promise<void> {
     const dir = this.benchmarkDir(result.name);
@@ -250,6 +284,7 @@ export class ResultsWriter {
       renderSummaryMarkdown(`hpcbench: ${run?.scenario ?? 'run'}`, results, notes) +
         withBlankLine(renderSearchMarkdown(search)) +
         withBlankLine(renderLengthMarkdown(results)) +
+        withBlankLine(renderTurnMarkdown(results)) +
         withBlankLine(renderThresholdMarkdown(results)) +
         withBlankLine(renderRepetitionMarkdown(repetitions)) +
         withBlankLine(renderKneeMarkdown(knees)),

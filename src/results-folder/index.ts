@@ -8,4 +8,5 @@ export {
   type RunFolder,
   readRun,
 } from './read-run.js';
+export { effectiveStatus, type OrchestratorState, orchestratorState } from './run-state.js';
 export type * from './types.js';

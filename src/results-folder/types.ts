@@ -123,6 +123,10 @@ export interface RunRecord {
   /** Interrupted: the phase the run was in (e.g. `server-health`, `benchmark warmup`). */
   interrupted_phase?: string;
   error?: ErrorInfo;
+  /** The process that runs (or ran) the run: `hpcbench report` recovers the run only once it is gone. */
+  orchestrator?: { host: string; pid: number };
+  /** Set by `hpcbench report` when it found the run `running` with its orchestrator gone. */
+  recovered?: { by: string; at: string; benchmarks: string[] };
   benchmarks: { name: string; status: BenchmarkStatus; reason?: string }[];
   [key: string]: unknown;
 }

@@ -13,6 +13,7 @@ import {
   regressions,
   repetitionInterval,
 } from '../../src/decide/compare.js';
+import { renderComparison } from '../../src/decide/compare-render.js';
 import { tQuantile } from '../../src/decide/stats.js';
 import { readRun } from '../../src/results-folder/index.js';
 import { BASE, writeRun } from './fake-run.js';
@@ -181,5 +182,58 @@ describe('energy', () => {
     expect(tpj?.ci?.[1]).toBeLessThan(0);
     expect(fig(c, 'energy.j_per_output_token')?.verdict).toBe('worse');
     expect(regressions([c], 0.05).map((r) => r.figure)).toContain('energy.output_tokens_per_j');
+  }, 60_000);
+
+  it('a baseline of 0: the absolute difference with its interval and a verdict from it, said so', async () => {
+    // energy above idle: the baseline's repetitions average 0 J (within the idle draw), the run's ~505 J
+    const reps = (seed: number, above: number[]) =>
+      Object.fromEntries(
+        above.map((v, i) => [
+          `c1_rep${i + 1}`,
+          { model: { ...BASE, requests: 200 }, seed: seed + i, energy: energy(0.8, v) },
+        ]),
+      );
+    const a = await run(reps(30, [-5, 0, 5]));
+    const b = await run(reps(40, [500, 510, 505]));
+    const c = await compareRuns(a, b, opts);
+    const above = fig(c, 'energy.energy_above_idle_j');
+    const expected = repetitionInterval([-5, 0, 5], [500, 510, 505], 'absolute', 0.95);
+    expect(above).toMatchObject({
+      baseline: 0,
+      value: 505,
+      change_kind: 'absolute',
+      change: 505,
+      ci: expected,
+      interval: 'repetitions',
+      verdict: 'worse',
+      relative_undefined: true,
+    });
+    expect(above?.note).toMatch(
+      /^baseline is 0\.000J: relative change undefined; change and interval are the absolute difference \(J\)/,
+    );
+    expect(expected?.[0]).toBeGreaterThan(0);
+    // significantly worse from 0 is beyond any relative tolerance
+    expect(regressions([c], 10)).toEqual([
+      expect.objectContaining({
+        figure: 'energy.energy_above_idle_j',
+        change: 505,
+        change_kind: 'absolute',
+        unit: 'J',
+      }),
+    ]);
+    const text = renderComparison([c], 0.95);
+    expect(text).toMatch(
+      /energy\.energy_above_idle_j\s+0\.000J\s+505\.0J\s+\+505\.0J\s+\[\+\d+\.\dJ, \+\d+\.\dJ\]\s+worse \(baseline 0\.000J: relative change undefined, absolute shown\)/,
+    );
+    // the other figures of a positive baseline stay relative
+    expect(fig(c, 'energy.output_tokens_per_j')).toMatchObject({ change_kind: 'relative' });
+    expect(fig(c, 'energy.output_tokens_per_j')?.relative_undefined).toBeUndefined();
+    // the baseline 0 and the run 0: no difference, not "no data"
+    const z = await compareRuns(a, await run(reps(50, [-5, 0, 5])), opts);
+    expect(fig(z, 'energy.energy_above_idle_j')).toMatchObject({
+      change: 0,
+      verdict: 'no significant difference',
+      relative_undefined: true,
+    });
   }, 60_000);
 });

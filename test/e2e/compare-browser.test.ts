@@ -64,7 +64,13 @@ afterAll(async () => {
   await box?.close();
 });
 
-type Fig = { figure: string; verdict: string; change: number; ci: [number, number] | null };
+type Fig = {
+  figure: string;
+  verdict: string;
+  change: number;
+  ci: [number, number] | null;
+  relative_undefined?: true;
+};
 
 const num = (e: PageElement, k: string) => Number(e.attrs[k]);
 
@@ -89,8 +95,16 @@ describe.skipIf(missing !== undefined)('hpcbench compare --html in headless Chro
 
     // one verdict cell per compared figure, in the JSON's order, coloured by its verdict
     const cells = r.elements['td[data-verdict]'];
-    expect(cells.map((c) => c.text)).toEqual(figs.map((f) => f.verdict));
-    for (const c of cells) expect(c.attrs.class).toBe(`verdict verdict-${c.text.replace(/ /g, '-')}`);
+    expect(cells.map((c) => c.attrs['data-verdict'])).toEqual(figs.map((f) => f.verdict));
+    // a baseline of 0 (here the energy above idle) says that its change is the absolute difference
+    for (const [i, f] of figs.entries())
+      if (f.relative_undefined)
+        expect(cells[i].text).toMatch(
+          new RegExp(`^${f.verdict} \\(baseline [^:]+: relative change undefined, absolute shown\\)$`),
+        );
+      else expect(cells[i].text).toBe(f.verdict);
+    for (const c of cells)
+      expect(c.attrs.class).toBe(`verdict verdict-${c.attrs['data-verdict'].replace(/ /g, '-')}`);
     const verdict = (name: string) => figs.find((f) => f.figure === name)?.verdict;
     for (const name of ['itl.p50', 'tpot.p50', 'e2e.p50']) expect(verdict(name), name).toBe('worse');
     expect(verdict('energy.output_tokens_per_j')).toBe('needs repetitions');

@@ -1,6 +1,7 @@
 /** The request record and its JSONL line: every field is written, chunks as offsets from `sent`. */
 import { describe, expect, it } from 'vitest';
-import type { RequestRecord } from '../../src/contracts/index.js';
+import type { RecordJson, RequestRecord } from '../../src/contracts/index.js';
+import { chunkOffsetMs } from '../../src/contracts/record.js';
 import { newRecord, recordToJson } from '../../src/loadgen/record.js';
 
 const base = {
@@ -53,6 +54,8 @@ describe('request records', () => {
       output_tokens: 3,
       tokens_source: 'server',
       server_figures: { prompt_eval_count: 11, eval_count: 3, total_duration_ns: 30_000_000 },
+      session: 'n1-s4',
+      turn: 2,
     } satisfies Partial<RequestRecord>);
     const line = JSON.parse(recordToJson(r)) as Record<string, unknown>;
     const { chunks, ...rest } = r;
@@ -61,5 +64,100 @@ describe('request records', () => {
     const fields = Object.keys(r).filter((k) => k !== 'chunks');
     expect(Object.keys(line).sort()).toEqual([...fields, 'chunk_offsets_ms'].sort());
     expect(chunks).toHaveLength(3);
+  });
+
+  it("the line is byte for byte JSON.stringify's of the record's JSON form, whatever the values", () => {
+    // the reference: every field of the line (AllFields: the compiler flags one left out here)
+    const reference = (r: RequestRecord): string => {
+      const line: RecordJson = {
+        id: r.id,
+        benchmark: r.benchmark,
+        executor: r.executor,
+        warmup: r.warmup,
+        api: r.api,
+        stream: r.stream,
+        server: r.server,
+        scheduled: r.scheduled,
+        sent: r.sent,
+        first_token: r.first_token,
+        last_token: r.last_token,
+        end: r.end,
+        chunk_offsets_ms: r.chunks.map((c) => chunkOffsetMs(c, r.sent)),
+        status: r.status,
+        http_status: r.http_status,
+        error: r.error,
+        error_detail: r.error_detail,
+        retries: r.retries,
+        prompt_tokens_server: r.prompt_tokens_server,
+        output_tokens_server: r.output_tokens_server,
+        prompt_tokens_client: r.prompt_tokens_client,
+        output_tokens_client: r.output_tokens_client,
+        prompt_tokens: r.prompt_tokens,
+        output_tokens: r.output_tokens,
+        tokens_source: r.tokens_source,
+        server_figures: r.server_figures,
+        session: r.session,
+        turn: r.turn,
+      };
+      return JSON.stringify(line);
+    };
+    const strings = [
+      '',
+      'plain',
+      'q"uote',
+      'back\\slash',
+      'nl\n\ttab\u0001',
+      'ü 服务器 🚦',
+      'lone \ud800 x',
+      '\udc00',
+    ];
+    const numbers = [
+      0,
+      -0,
+      1,
+      0.1 + 0.2,
+      1_795_000_000_000.125,
+      1e21,
+      1e-7,
+      -3.5,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+    ];
+    let n = 0;
+    for (const s of strings) {
+      for (const v of numbers) {
+        const r = newRecord({
+          ...base,
+          id: `${s}-${n}`,
+          benchmark: s,
+          executor: s,
+          scheduled: v,
+          prompt_tokens_client: v,
+        });
+        Object.assign(r, { server: s, sent: 1_795_000_000_001.5, end: v, output_tokens_client: v });
+        const t = 1_795_000_000_001.5;
+        // runs of equal stamps (one network piece) and distinct ones
+        r.chunks.push(t + 1, t + 1, t + 1, t + 2.0004, t + 2.0006, t + 2.0006, t + v);
+        if (n % 2 === 0) {
+          Object.assign(r, {
+            first_token: v,
+            last_token: t + 3,
+            status: 'cancelled',
+            http_status: 503,
+            error: s,
+            error_detail: s,
+            retries: 1,
+            prompt_tokens_server: v,
+            output_tokens_server: 7,
+            tokens_source: 'mixed',
+            server_figures: { eval_count: 3, total_duration_ns: v },
+            session: s,
+            turn: v,
+          } satisfies Partial<RequestRecord>);
+        }
+        expect(recordToJson(r)).toBe(reference(r));
+        n++;
+      }
+    }
   });
 });

@@ -102,6 +102,16 @@ describe('templates agree with JSON.parse', () => {
     });
   }
 
+  it('a template whose fixed part holds non-ASCII text (kept as its own copy) still matches', () => {
+    const ev = (text: string) => completion(text).replace('"model":"m"', '"model":"modèle-ü 服务器"');
+    const piece = `data: ${ev(' a')}\n\ndata: ${ev(' b')}\n\n`;
+    const first = piece.slice(6, piece.indexOf('\n'));
+    const t = templateOf(first, ' a', false, undefined, undefined);
+    expect(t).toBeDefined();
+    const a = piece.indexOf('data: ', 1) + 6;
+    expect(fromTemplate(t!, piece, a, piece.indexOf('\n', a))).toBe(' b');
+  });
+
   it('shapes that are not templated: text null or not a string, reasoning beside content, repeated keys', () => {
     expect(templateOf(completion(null), '', false, undefined, undefined)).toBeUndefined();
     expect(
@@ -136,6 +146,7 @@ describe('a whole stream read through the client', () => {
       done: false,
       finished: false,
       sseMisses: 0,
+      reply: undefined,
     };
     for (let i = 0; i < sse.length; i += size) {
       st.arrived = i;
@@ -191,6 +202,7 @@ describe('a whole stream read through the client', () => {
       done: false,
       finished: false,
       sseMisses: 0,
+      reply: undefined,
     };
     ex.feed(st, good);
     expect(() => ex.feed(st, bad)).toThrow(SyntaxError);

@@ -35,6 +35,31 @@ describe('load fields of the other loop are warned about where they are written'
     expect(w[0]).toMatch(/clients_per_node applies to closed loop only/);
   });
 
+  it('closed-loop fields beside a rate ramp name the ramp fields, not target_rps', () => {
+    const w = warnings(
+      '  ramp: linear\n  ramp_start_rps: 1\n  ramp_end_rps: 8\n  clients_per_node: 4\n  sleep_seconds: 1\n',
+    );
+    expect(w).toEqual([
+      expect.stringMatching(/^9:21 workload\.clients_per_node: /),
+      expect.stringMatching(/^10:18 workload\.sleep_seconds: /),
+    ]);
+    for (const line of w) {
+      expect(line).toMatch(
+        /ignored: the rate ramp \(ramp, ramp_start_rps, ramp_end_rps\) makes this benchmark open loop \(requests arrive at the ramp's rate, not from a fixed number of users\)/,
+      );
+      expect(line).not.toMatch(/target_rps/);
+    }
+    // entries opened by target_rps and by a ramp: both are named
+    const mixed = warnings(
+      '  clients_per_node: 4\n  benchmark_suite:\n    - name: a\n      target_rps: 3\n    - name: b\n      ramp: exponential\n      ramp_start_rps: 1\n      ramp_end_rps: 9\n',
+    );
+    expect(mixed).toEqual([
+      expect.stringMatching(
+        /^6:21 workload\.clients_per_node: ignored: target_rps or a rate ramp \(ramp, ramp_start_rps, ramp_end_rps\) makes every benchmark it applies to open loop/,
+      ),
+    ]);
+  });
+
   it('open-loop fields without target_rps', () => {
     const w = warnings('  max_concurrency: 4\n  burstiness: 2\n  request_distribution: constant\n');
     expect(w.map((l) => l.split(': ')[0])).toEqual([

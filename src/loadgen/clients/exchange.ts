@@ -92,7 +92,12 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   /** Created only when a streamed piece ends inside a multi-byte character. */
   private decoder?: TextDecoder;
   private settled = false;
+  /** Inside `pool.dispatch` (a write then happens within it). */
+  private dispatching = false;
   private readonly st: ParseState;
+  private readonly stampSent = (): void => {
+    if (this.rec.retries === undefined) this.rec.sent = nowMs();
+  };
   private readonly onAbort = (): void => {
     this.ctrl?.abort(new Error(`aborted (${String(this.signal.reason)})`));
   };
@@ -104,6 +109,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     private readonly rec: RequestRecord,
     private readonly signal: CancelSignal,
     private readonly done: () => void,
+    reply: string[] | undefined,
   ) {
     this.st = {
       rec,
@@ -114,6 +120,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
       finished: false,
       sse: undefined,
       sseMisses: 0,
+      reply,
     };
   }
 
@@ -128,6 +135,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   }
 
   private dispatch(): void {
+    this.dispatching = true;
     this.target.pool.dispatch(
       {
         path: this.target.base + this.ex.path,
@@ -137,12 +145,21 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
       },
       this,
     );
+    this.dispatching = false;
+    // written within dispatch (a free connection): `sent` is now, after the write
+    if (this.ctrl !== undefined && this.rec.retries === undefined) this.rec.sent = nowMs();
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.ctrl = controller;
-    // undici writes the request right after this, on its connection: `sent` (a retry keeps the first)
-    if (this.rec.retries === undefined) this.rec.sent = nowMs();
+    // undici writes the request right after this, on its connection (a buffered body at once): `sent` is
+    // stamped after that write, as the bench's bare client stamps onRequestSent — at the return of
+    // dispatch, or (a connection that became free later) once undici's callback is done; a retry keeps
+    // the first `sent`
+    if (this.rec.retries === undefined && !this.dispatching) {
+      this.rec.sent = nowMs();
+      queueMicrotask(this.stampSent);
+    }
     // aborted while waiting for a connection
     if (this.signal.aborted) this.onAbort();
   }
@@ -288,13 +305,17 @@ function work(): void {
   spare = q;
 }
 
-/** Sends `body` to the target with the exchange's path and fills `rec`; never rejects. */
+/**
+ * Sends `body` to the target with the exchange's path and fills `rec`; never rejects. `reply`: where the
+ * generated text is appended (a session turn), else it is not kept.
+ */
 export function runExchange(
   target: Target,
   ex: Exchange,
   body: string,
   rec: RequestRecord,
   signal: CancelSignal,
+  reply?: string[],
 ): Promise<void> {
-  return new Promise((resolve) => new ExchangeHandler(target, ex, body, rec, signal, resolve).start());
+  return new Promise((resolve) => new ExchangeHandler(target, ex, body, rec, signal, resolve, reply).start());
 }

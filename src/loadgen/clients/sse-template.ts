@@ -155,20 +155,33 @@ export function templateOf(
   const [a, b] = at;
   // the token must spell the text plainly (no escapes), so that its body is the text
   if (b - a - 2 !== text.length || !event.startsWith(text, a + 1)) return undefined;
+  const prefix = flat(event.slice(0, a + 1));
+  const suffix = flat(event.slice(b - 1));
+  if (prefix === undefined || suffix === undefined) return undefined;
   return {
-    prefix: event.slice(0, a + 1),
-    suffix: event.slice(b - 1),
+    prefix,
+    suffix,
     finished,
     promptTokens,
     completionTokens,
   };
 }
 
+/**
+ * A copy of `s` in its own memory: `slice` gives a view into the whole network piece, and V8 compares such
+ * views char by char through a slow path (≈1 µs per 110-char compare with `startsWith`, ≈0.1 µs for
+ * `substring(...) ===` against a flat copy). Undefined if the UTF-8 round trip would change it.
+ */
+function flat(s: string): string | undefined {
+  const c = Buffer.from(s, 'utf8').toString('utf8');
+  return c === s ? c : undefined;
+}
+
 /** The text of the event `s[a, b)` when it matches the template, else undefined. */
 export function fromTemplate(t: SseTemplate, s: string, a: number, b: number): string | undefined {
   const m0 = a + t.prefix.length;
   const m1 = b - t.suffix.length;
-  if (m1 < m0 || !s.startsWith(t.prefix, a) || !s.startsWith(t.suffix, m1)) return undefined;
+  if (m1 < m0 || s.substring(a, m0) !== t.prefix || s.substring(m1, b) !== t.suffix) return undefined;
   for (let i = m0; i < m1; i++) {
     const c = s.charCodeAt(i);
     if (c === QUOTE || c === 92 || c < 0x20) return undefined;

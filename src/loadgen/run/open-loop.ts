@@ -11,9 +11,10 @@
  * schedule (`skipTo`), never arrival by arrival.
  *
  * Pacing (docs/load-generation.md#pacing): until `pollMs` (`pacer_poll_ms`) before an arrival is due the
- * loop sleeps on a timer; from there it polls the clock once per event-loop turn (setImmediate, so
- * responses keep being read) and sends the request in the first turn at or after its time, never before.
- * `pollMs` 0 uses timers alone (a request may then leave up to 0.5 ms early or about 1 ms late).
+ * loop sleeps, on a timer while the arrival is more than TIMER_MIN_MS beyond that, then on the waker
+ * (waker.ts: a thread's futex timeout, microseconds); from `pollMs` before, it polls the clock once per
+ * event-loop turn (setImmediate, so responses keep being read). It sends the request in the first turn at
+ * or after its time, never before, and every arrival already due in that turn back to back.
  */
 
 import { PACER_POLL_MS } from '../../contracts/index.js';
@@ -21,15 +22,24 @@ import type { Prompt } from '../datasets/types.js';
 import { nowMs } from '../record.js';
 import { type ArrivalSchedule, buildSchedule, type ScheduleOptions } from '../schedule/arrivals.js';
 import type { RunContext } from './context.js';
+import type { Sessions } from './sessions.js';
+import { hrMs, Waker } from './waker.js';
 
 /** Sends issued back to back before yielding to the event loop when catching up. */
 const BATCH = 64;
+/**
+ * A wait longer than this (ms) starts on a timer, which ends 1 to 3 ms before the waker takes over (a
+ * timer wakes up to ~1 ms early on a stale loop clock, or ~1 ms late): the thread is woken once per
+ * arrival, not once per millisecond of a long gap.
+ */
+const TIMER_MIN_MS = 4;
 
 const yieldNow = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 /**
  * `schedule`: options of a built schedule, or a schedule itself (a trace replay's); `prompt`: the prompt
- * of the arrival being sent (a trace row's), else the prompt set's next.
+ * of the arrival being sent (a trace row's), else the prompt set's next; `sessions`: each arrival starts
+ * a multi-turn session instead of sending one request, and `cap` bounds the sessions in progress.
  */
 export async function runOpenLoop(
   ctx: RunContext,
@@ -37,6 +47,7 @@ export async function runOpenLoop(
   cap: number,
   pollMs: number = PACER_POLL_MS,
   prompt?: () => Prompt,
+  sessions?: Sessions,
 ): Promise<void> {
   const sched = 'next' in schedule ? schedule : buildSchedule(schedule);
   const toMs = (s: number): number => ctx.t0 + s * 1000;
@@ -49,40 +60,48 @@ export async function runOpenLoop(
     s = sched.next();
     return n;
   };
+  const waker = new Waker();
+  const unhook = ctx.onStop(() => waker.wake());
+  await waker.ready();
   let burst = 0;
-  while (ctx.mayIssue(toMs(s))) {
-    const at = toMs(s);
-    const now = nowMs();
-    if (now >= ctx.measureEnd) break;
-    if (at < ctx.warmupEnd && now >= ctx.warmupEnd) {
-      // a warmup backlog is not worth sending once the measurement began: skip it
-      passTo(ctx.warmupEnd);
-      continue;
+  try {
+    while (ctx.mayIssue(toMs(s))) {
+      const at = toMs(s);
+      const now = nowMs();
+      if (now >= ctx.measureEnd) break;
+      if (at < ctx.warmupEnd && now >= ctx.warmupEnd) {
+        // a warmup backlog is not worth sending once the measurement began: skip it
+        passTo(ctx.warmupEnd);
+        continue;
+      }
+      const ahead = at - now;
+      if (ahead > pollMs) {
+        burst = 0;
+        if (ahead > pollMs + TIMER_MIN_MS) await ctx.sleep(Math.floor(ahead - pollMs - 2));
+        else await waker.until(hrMs() + ahead - pollMs);
+        continue;
+      }
+      if (ahead > 0) {
+        burst = 0;
+        await yieldNow();
+        continue;
+      }
+      if ((sessions ? sessions.active : ctx.inflight.size) >= cap) {
+        burst = 0;
+        await ctx.slotFree();
+        continue;
+      }
+      if (sessions) sessions.start(at);
+      else void ctx.issue(at, undefined, prompt?.());
+      s = sched.next();
+      if (++burst >= BATCH) {
+        burst = 0;
+        await yieldNow();
+      }
     }
-    const ahead = at - now;
-    if (pollMs > 0 && ahead > 0) {
-      burst = 0;
-      // a timer to about pollMs before the time (timers wake late, by up to ~1 ms), then poll
-      if (ahead > pollMs + 1) await ctx.sleep(Math.floor(ahead - pollMs));
-      else await yieldNow();
-      continue;
-    }
-    if (pollMs === 0 && ahead > 0.5) {
-      burst = 0;
-      await ctx.sleep(Math.max(1, Math.floor(ahead)));
-      continue;
-    }
-    if (ctx.inflight.size >= cap) {
-      burst = 0;
-      await ctx.slotFree();
-      continue;
-    }
-    void ctx.issue(at, undefined, prompt?.());
-    s = sched.next();
-    if (++burst >= BATCH) {
-      burst = 0;
-      await yieldNow();
-    }
+  } finally {
+    unhook();
+    waker.close();
   }
   // measured arrivals due before the end that were never sent (stop, overload, or the in-flight cap)
   const end = Math.min(ctx.measureEnd, nowMs());

@@ -1,0 +1,179 @@
+/**
+ * The orchestrator itself SIGKILLed mid-benchmark (`hpcbench run`, local: a simulator and 2 executors).
+ * The folder is left at `running`, the second benchmark without summary.json. `hpcbench report RUN_DIR`
+ * rebuilds that benchmark from the executors' records files: its summary counts equal the records' counts
+ * exactly, the benchmark and the run are `interrupted` with why, the finished first benchmark stays
+ * `completed`, report.html is written; `check` and `compare` say the run is interrupted. The children the
+ * killed run left (listed in launch/pids, or naming the run folder: the watchdog too) are stopped by PID.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { selfCommand } from '../../src/util/self.js';
+import {
+  expectCountsMatch,
+  gone,
+  readJson,
+  recipe,
+  recordCounts,
+  runCli,
+  until,
+  useSandbox,
+} from './helpers.js';
+
+const sandbox = useSandbox('hpcbench-faults-killed-');
+
+async function runDirOf(base: string): Promise<string | undefined> {
+  const [run] = await readdir(base).catch(() => [] as string[]);
+  return run ? join(base, run) : undefined;
+}
+
+async function pidsOf(run: string): Promise<number[]> {
+  const text = await readFile(join(run, 'launch', 'pids'), 'utf8').catch(() => '');
+  return text.split('\n').filter(Boolean).map(Number);
+}
+
+/** PIDs of the processes whose command line names `text` (every child of the run names its folder). */
+async function processesNaming(text: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const d of await readdir('/proc')) {
+    if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
+    const cmd = await readFile(`/proc/${d}/cmdline`, 'utf8').catch(() => '');
+    if (cmd.includes(text)) found.push(Number(d));
+  }
+  return found;
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, sig);
+    } catch {
+      // gone already
+    }
+  }
+}
+
+/** Stops what the killed run left: TERM (whole records lines), then KILL what is still there. */
+async function stopLeftovers(run: string): Promise<number[]> {
+  const pids = [...new Set([...(await pidsOf(run)), ...(await processesNaming(run))])];
+  for (const p of pids) signal(p, 'SIGTERM');
+  for (const p of await gone(pids, 15_000)) signal(p, 'SIGKILL');
+  const left = await gone([...pids, ...(await processesNaming(run))], 10_000);
+  return left;
+}
+
+/** Lines of each records file of a benchmark. */
+async function recordLines(run: string, bench: string): Promise<number[]> {
+  const dir = join(run, 'benchmarks', bench);
+  const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => /^records-.*\.jsonl$/.test(f));
+  return Promise.all(
+    files.map(async (f) => (await readFile(join(dir, f), 'utf8')).split('\n').filter(Boolean).length),
+  );
+}
+
+describe('the orchestrator SIGKILLed mid-benchmark', () => {
+  it('hpcbench report rebuilds the unfinished benchmark from the records files; the run is interrupted', async () => {
+    const box = sandbox();
+    const file = await box.writeRecipe(
+      'killed.yaml',
+      recipe('killed', {
+        warmup: '0s',
+        gen_tokens: 8,
+        benchmark_suite: [
+          { name: 'first', duration: '2s' },
+          { name: 'second', duration: '120s' },
+        ],
+      }),
+    );
+    const base = box.path('r-killed');
+    const self = selfCommand('run', file, '--results-dir', base);
+    const cli = execa(self.command, self.args, { reject: false, all: true });
+    let run: string | undefined;
+    try {
+      run = await until('the second benchmark measuring on both executors', async () => {
+        const r = await runDirOf(base);
+        if (!r) return undefined;
+        const lines = await recordLines(r, 'second');
+        return lines.length === 2 && lines.every((n) => n >= 20) ? r : undefined;
+      });
+    } finally {
+      cli.kill('SIGKILL');
+      await cli;
+      const r = run ?? (await runDirOf(base));
+      if (r) expect(await stopLeftovers(r)).toEqual([]);
+    }
+    const runDir = run as string;
+    const before = await readJson(join(runDir, 'run.json'));
+    expect(before.status).toBe('running');
+    expect(before.benchmarks.map((b: { status: string }) => b.status)).toEqual(['completed', 'running']);
+    const started = await readJson(join(runDir, 'benchmarks', 'second', 'metrics.json'));
+    expect(started.status).toBe('running');
+    expect(started.executors.map((e: { index: number; count: number }) => [e.index, e.count])).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
+
+    // before the report, check already says the run did not complete
+    const early = await runCli(['check', runDir, '--threshold', 'error_rate < 1%']);
+    expect(early.stdout).toMatch(
+      /note: the run is interrupted \(run\.json says running but its orchestrator is gone/,
+    );
+
+    const rep = await runCli(['report', runDir]);
+    expect(rep.exitCode, rep.all).toBe(0);
+    expect(rep.stderr).toMatch(
+      /^recovered: run\.json said running but its orchestrator \(pid \d+ on .+\) ended/m,
+    );
+    expect(rep.stderr).toMatch(/rebuilt from the records files: second/);
+    expect((await stat(join(runDir, 'report.html'))).size).toBeGreaterThan(0);
+
+    const rec = await recordCounts(runDir, 'second');
+    expect(rec.files).toHaveLength(2);
+    expect(rec.files.every((f) => f.wholeLines)).toBe(true);
+    expect(rec.ok).toBeGreaterThanOrEqual(40);
+    const summary = await expectCountsMatch(runDir, 'second');
+    expect(summary.status).toBe('interrupted');
+    expect(summary.reason).toMatch(
+      /orchestrator stopped mid-benchmark.*rebuilt from 2 executor records file/,
+    );
+    expect(summary.latency_ms.e2e.count).toBe(rec.ok);
+    expect(summary.parameters.executors).toBe(2);
+
+    const after = await readJson(join(runDir, 'run.json'));
+    expect(after).toMatchObject({
+      status: 'interrupted',
+      interrupted_phase: 'benchmark second',
+      recovered: { by: 'hpcbench report', benchmarks: ['second'] },
+    });
+    expect(after.reason).toMatch(/ended without finishing the run/);
+    expect(after.benchmarks.map((b: { status: string }) => b.status)).toEqual(['completed', 'interrupted']);
+    // the finished benchmark is kept as it was
+    await expectCountsMatch(runDir, 'first');
+    const runSummary = await readJson(join(runDir, 'summary.json'));
+    expect(runSummary.status).toBe('interrupted');
+    const first = await readJson(join(runDir, 'benchmarks', 'first', 'summary.json'));
+    expect(runSummary.totals.total_requests).toBe(first.requests.sent + summary.requests.sent);
+    const html = await readFile(join(runDir, 'report.html'), 'utf8');
+    expect(html).toMatch(/interrupted/);
+
+    // check and compare say so
+    const check = await runCli(['check', runDir, '--threshold', 'error_rate < 1%', '--json']);
+    const checked = JSON.parse(check.stdout);
+    expect(checked.status).toBe('interrupted');
+    expect(checked.benchmarks.map((b: { status: string }) => b.status)).toEqual(['completed', 'interrupted']);
+    const cmp = await runCli(['compare', runDir, runDir, '--resamples', '200']);
+    expect(cmp.stdout).toMatch(/note: the baseline .* is interrupted \(.*ended without finishing the run/);
+    expect(cmp.stdout).toMatch(
+      /benchmark second \(bootstrap of the records; baseline interrupted, run interrupted\)/,
+    );
+
+    // a second report leaves the recovered folder as it is
+    const again = await runCli(['report', runDir]);
+    expect(again.stderr).not.toMatch(/recovered:/);
+    expect((await readJson(join(runDir, 'benchmarks', 'second', 'summary.json'))).requests).toEqual(
+      summary.requests,
+    );
+  }, 240_000);
+});
