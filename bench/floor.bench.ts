@@ -586,7 +586,7 @@ export const bench: Bench = {
       '',
       ...accuracyTable(acc),
       '',
-      'What limits it. Both clients stamp a piece in the same undici callback (onResponseData), before',
+      'What limits it. Both clients stamp a piece in the same undici callback (onData), before',
       'anything is parsed: hpcbench queues the piece and parses it after every connection readable in that',
       "event-loop turn was read (docs/load-generation.md#timestamps), so at 64 streams one response's",
       "parsing no longer delays the next one's stamp. What still differs by construction: hpcbench stamps",
