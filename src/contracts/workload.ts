@@ -43,7 +43,7 @@ export type DatasetFormat = (typeof DATASET_FORMATS)[number];
  * latency. Larger costs more CPU: while arrivals are closer together than this, the executor's event
  * loop never sleeps (about one core). 0: never polls. See docs/load-generation.md#pacing.
  */
-export const PACER_POLL_MS = 2;
+export const PACER_POLL_MS = 0.1;
 export const PACER_POLL_MAX_MS = 50;
 
 /** Trace files a trace replay reads: Mooncake JSONL (ms, hash_ids) and BurstGPT CSV (seconds). */
