@@ -4,7 +4,8 @@
  * processes (the rows split i mod n, started by concurrent POST /start as the controller does) against
  * `hpcbench serve dummy`; every request's arrival at the simulator (GET /hpcbench/requests: the epoch ms
  * its head was parsed) is compared with its row's trace offset from the replay's start.
- * `BENCH_SHORT=1 npm run bench -- trace-replay` is the short mode (2 s traces instead of 5 s).
+ * `BENCH_SHORT=1 npm run bench -- trace-replay` is the short mode (2 s traces instead of 5 s); the
+ * simulator runs on SIM_CPU and the executors on CLIENT_CPU (taskset) unless BENCH_PIN=0.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -146,6 +147,7 @@ interface Result {
   /** The later executor's start − the first's, at the simulator (see align), ms. */
   skew: number;
   cpuPct: number;
+  simCpuPct: number;
   load: string;
 }
 
@@ -185,6 +187,7 @@ async function replay(
   writeFileSync(trace, toJsonl(rows));
   await fetch(`${sim.url}/hpcbench/requests`, { method: 'DELETE' });
   const cpu0 = execs.map((e) => cpuMsOf(e.pid));
+  const simCpu0 = cpuMsOf(sim.pid);
   const wall0 = Date.now();
   const records = execs.map((_, i) => join(dir, `records-${meta.shape}-${meta.rate}-${n}-${i}.jsonl`));
   // the controller starts the executors as `hpcbench run` does (concurrent POST /start, one shared
@@ -226,6 +229,7 @@ async function replay(
     transit: new Dist(),
     skew: Number.NaN,
     cpuPct,
+    simCpuPct: ((cpuMsOf(sim.pid) - simCpu0) / wall) * 100,
     load: load1(),
   };
   const arrivals: Arrival[] = [];
@@ -266,12 +270,12 @@ const met = (r: Result) => r.err.q(0.99) <= TARGET_MS && r.missing === 0;
 
 function table(results: Result[]): string[] {
   const out = [
-    '| trace | requests/s (mean) | executors | rows | arrived | error p50 | error p99 | error max | start skew | lag p50 | lag p99 | lag max | transit p50 | executors CPU (% of a core) | load avg (1 min) | error p99 ≤ 5 ms |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| trace | requests/s (mean) | executors | rows | arrived | error p50 | error p99 | error max | start skew | lag p50 | lag p99 | lag max | transit p50 | executors CPU (% of a core) | simulator CPU | load avg (1 min) | error p99 ≤ 5 ms |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results)
     out.push(
-      `| ${r.shape} | ${r.rate} (${f(r.rows / TRACE_S, 0)}) | ${r.executors} | ${r.rows} | ${r.arrived}${r.missing ? ` (${r.missing} missing)` : ''} | ${f(r.err.q(0.5))} | ${f(r.err.q(0.99))} | ${f(r.err.max())} | ${f(r.skew)} | ${f(r.lag.q(0.5))} | ${f(r.lag.q(0.99))} | ${f(r.lag.max())} | ${f(r.transit.q(0.5))} | ${f(r.cpuPct, 0)}% | ${r.load} | ${met(r) ? 'met' : 'NOT met'} |`,
+      `| ${r.shape} | ${r.rate} (${f(r.rows / TRACE_S, 0)}) | ${r.executors} | ${r.rows} | ${r.arrived}${r.missing ? ` (${r.missing} missing)` : ''} | ${f(r.err.q(0.5))} | ${f(r.err.q(0.99))} | ${f(r.err.max())} | ${f(r.skew)} | ${f(r.lag.q(0.5))} | ${f(r.lag.q(0.99))} | ${f(r.lag.max())} | ${f(r.transit.q(0.5))} | ${f(r.cpuPct, 0)}% | ${f(r.simCpuPct, 0)}% | ${r.load} | ${met(r) ? 'met' : 'NOT met'} |`,
     );
   return out;
 }
@@ -337,7 +341,8 @@ export const bench: Bench = {
       "- **start skew** (2 executors): the two executors' replay starts, each aligned as above on its own rows.",
       "- **lag**: the executor's own schedule lag, `sent − scheduled` on its own clock (`sent`: the request",
       "  written to its connection). **transit**: arrival − `sent` (two processes' clocks).",
-      "- CPU: both executors' CPU time over the row's wall time. Load average: at the row's end.",
+      "- CPU: both executors' (and the simulator's) CPU time over the row's wall time, in % of one core. Load",
+      "  average: at the row's end.",
       '',
       ...table(results),
       '',

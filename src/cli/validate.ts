@@ -29,6 +29,8 @@ interface ListedBenchmark {
   request_distribution?: string;
   duration: number;
   prompts: string;
+  /** Multi-turn sessions: `sessions of 4 turns, think 2s`. */
+  sessions?: string;
 }
 
 function listed(p: BenchmarkPlan): ListedBenchmark {
@@ -59,6 +61,9 @@ function listed(p: BenchmarkPlan): ListedBenchmark {
           : { time_scale: load.time_scale ?? 1 }),
     duration: w.duration,
     prompts,
+    ...(w.session && {
+      sessions: `sessions of ${w.session.turns === undefined ? "the conversation's" : JSON.stringify(w.session.turns)} turns, think ${w.session.think_seconds ?? 0}s`,
+    }),
   };
 }
 
@@ -85,7 +90,7 @@ function listText(list: ListedBenchmark[]): string {
   const loadWidth = Math.max(...loads.map((l) => l.length));
   const rows = list.map((b, i) => {
     const n = String(i + 1).padStart(String(list.length).length);
-    return `  ${n}. ${b.name.padEnd(width)}  ${loads[i].padEnd(loadWidth)}  duration=${b.duration}s  ${b.prompts}`;
+    return `  ${n}. ${b.name.padEnd(width)}  ${loads[i].padEnd(loadWidth)}  duration=${b.duration}s  ${b.prompts}${b.sessions ? `  ${b.sessions}` : ''}`;
   });
   return `${list.length} benchmark(s), in run order:\n${rows.join('\n')}\n`;
 }

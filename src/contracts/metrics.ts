@@ -73,4 +73,16 @@ export interface MetricsSnapshot {
   executor_load?: ExecutorLoad;
   /** What the server itself reported (Ollama durations, /metrics deltas, simulator ground truth). */
   server_reported?: Record<string, unknown>;
+  /**
+   * Multi-turn sessions: figures per turn index (key "1", "2", ...; the last, MAX_TURN_FIGURES, also holds
+   * every later turn) of the measured ok turns: base64 HdrHistograms, latencies in microseconds and
+   * `prompt_tokens` in tokens. Merged like `histograms`.
+   */
+  turns?: Record<string, Partial<Record<TurnMetric, string>>>;
+  /** Multi-turn sessions begun (warmup included) and those that sent all their turns; merged: summed. */
+  sessions?: { started: number; completed: number };
 }
+
+/** The figures kept per turn index of a multi-turn session. */
+export type TurnMetric = 'ttft' | 'tpot' | 'e2e' | 'prompt_tokens';
+export const TURN_METRICS: readonly TurnMetric[] = ['ttft', 'tpot', 'e2e', 'prompt_tokens'];

@@ -68,6 +68,10 @@ export interface RequestRecord {
    */
   tokens_source: TokensSource;
   server_figures?: ServerFigures;
+  /** Multi-turn sessions: the session this request is a turn of (`<executor>-s<n>`). */
+  session?: string;
+  /** Multi-turn sessions: the turn's index in its session, 1 for the first. */
+  turn?: number;
 }
 
 /** Every field of T present (optional ones as `undefined`), so the compiler flags one left out. */

@@ -6,7 +6,8 @@
  * The load is a discriminated union on `mode`: closed loop (a fixed number of users, each thinking
  * `sleep_seconds` between requests) or open loop (arrivals at `target_rps`). A new load mode (a rate
  * ramp, a capacity search, a trace replay, multi-turn sessions) is one more member of `loadSchema` and
- * one more case in `loadFromFields`.
+ * one more case in `loadFromFields`. Multi-turn chat sessions (`session`) are a workload feature beside the
+ * load: sessions are what a closed loop's users run and what an open loop's arrivals start.
  */
 import { z } from 'zod';
 import {
@@ -42,7 +43,7 @@ export type DatasetFormat = (typeof DATASET_FORMATS)[number];
  * latency. Larger costs more CPU: while arrivals are closer together than this, the executor's event
  * loop never sleeps (about one core). 0: never polls. See docs/load-generation.md#pacing.
  */
-export const PACER_POLL_MS = 2;
+export const PACER_POLL_MS = 0.1;
 export const PACER_POLL_MAX_MS = 50;
 
 /** Trace files a trace replay reads: Mooncake JSONL (ms, hash_ids) and BurstGPT CSV (seconds). */
@@ -60,6 +61,49 @@ export const TRACE_START_LEAD_MS = 250;
  * (ahead or behind); further off (a node's clock not synchronised), it starts when it got POST /start.
  */
 export const START_AT_TOLERANCE_MS = 5000;
+
+/**
+ * Multi-turn chat sessions as a recipe writes them: `turns` per session (fixed or a distribution; a
+ * ShareGPT dataset's conversations bring their own), `think_time` between a response and the next turn.
+ */
+export const sessionFieldSchema = z.object(
+  {
+    turns: lengthSpec
+      .meta({
+        description:
+          'turns (requests) per session, or a distribution; with a ShareGPT dataset: at most this many of each conversation’s turns (default all)',
+      })
+      .optional(),
+    think_time: duration
+      .meta({ description: 'think time between a turn’s response and the next turn (default 0)' })
+      .optional(),
+  },
+  { error: 'expected {turns, think_time}' },
+);
+export type SessionField = z.infer<typeof sessionFieldSchema>;
+
+/** The resolved sessions of a workload (what `POST /start` carries): think time in seconds. */
+export const sessionSpecSchema = z.object({
+  /** Turns per session; undefined: a ShareGPT conversation's own (required for any other prompt source). */
+  turns: lengthSpec.optional(),
+  think_seconds: durationSeconds.optional(),
+});
+export type SessionSpec = z.infer<typeof sessionSpecSchema>;
+
+/** Per-turn figures are kept for turns 1..MAX_TURN_FIGURES; later turns are counted in the last one. */
+export const MAX_TURN_FIGURES = 64;
+
+/**
+ * Why a workload's sessions cannot run, or undefined when they can: only the chat API carries a
+ * conversation (earlier prompts and responses as messages), and a trace replay has its own requests.
+ * `hpcbench validate` (src/recipe/session-rules.ts) and the executor (startLoad) refuse with it.
+ */
+export function sessionRefusal(api: Api | undefined, mode: Load['mode'] | undefined): string | undefined {
+  if (mode === 'trace') return 'a trace replay sends the trace’s own requests: remove session (or trace)';
+  if (api !== 'chat')
+    return `multi-turn sessions need api: chat (the conversation so far is sent as messages); api ${api ?? '(none)'} sends one prompt per request`;
+  return undefined;
+}
 
 export const DISTRIBUTION_STRATEGIES = ['round-robin', 'random', 'all-to-all', 'static'] as const;
 
@@ -137,6 +181,10 @@ export const workloadFields = {
   }),
   stop_on_saturation: z.boolean({ error: 'expected true or false' }).meta({
     description: 'open loop: stop a benchmark early once it is over-saturated (docs/load-generation.md)',
+  }),
+  session: sessionFieldSchema.meta({
+    description:
+      'multi-turn chat sessions: each turn sends the conversation so far; sessions are the closed loop’s unit of concurrency and the open loop’s unit of arrival',
   }),
 };
 
@@ -365,6 +413,8 @@ export const workloadSpecSchema = z.object({
   max_schedule_lag: positiveSeconds.optional(),
   /** Orchestrator only: stop an open-loop benchmark as soon as it is over-saturated (src/decide/saturation.ts). */
   stop_on_saturation: workloadFields.stop_on_saturation.optional(),
+  /** Multi-turn chat sessions (api chat): each turn sends the conversation so far. */
+  session: sessionSpecSchema.optional(),
   /** Directory where the executor appends raw per-request records (JSONL). */
   records_path: nonEmpty.optional(),
   /**

@@ -41,6 +41,8 @@ export function newRecord(
     output_tokens: 0,
     tokens_source: 'client',
     server_figures: undefined,
+    session: undefined,
+    turn: undefined,
   };
   return r;
 }
@@ -103,6 +105,8 @@ export function recordToJson(r: RequestRecord): string {
     `,"prompt_tokens":${num(r.prompt_tokens)},"output_tokens":${num(r.output_tokens)}` +
     `,"tokens_source":${str(r.tokens_source)}` +
     (r.server_figures === undefined ? '' : `,"server_figures":${JSON.stringify(r.server_figures)}`) +
+    optStr('session', r.session) +
+    optNum('turn', r.turn) +
     '}'
   );
 }

@@ -4,7 +4,13 @@
  * values within the histograms' precision; nothing is ever averaged.
  */
 
-import type { ExecutorLoad, LatencyMetric, MetricsSnapshot, WindowSnapshot } from '../contracts/index.js';
+import type {
+  ExecutorLoad,
+  LatencyMetric,
+  MetricsSnapshot,
+  TurnMetric,
+  WindowSnapshot,
+} from '../contracts/index.js';
 import { addCounters, addReasons, zeroCounters } from './counters.js';
 import { encodeHistogram, mergeEncoded } from './histogram.js';
 import { mergeServerReported } from './server-figures.js';
@@ -62,6 +68,32 @@ function busiest(loads: (ExecutorLoad | undefined)[]): ExecutorLoad | undefined 
   };
 }
 
+/** Per-turn histograms merged turn by turn (undefined when no snapshot has any). */
+function mergeTurns(snaps: MetricsSnapshot[]): MetricsSnapshot['turns'] {
+  const byTurn = new Map<string, Encoded<TurnMetric>[]>();
+  for (const s of snaps)
+    for (const [k, t] of Object.entries(s.turns ?? {})) {
+      const list = byTurn.get(k);
+      if (list) list.push(t);
+      else byTurn.set(k, [t]);
+    }
+  if (byTurn.size === 0) return undefined;
+  const out: NonNullable<MetricsSnapshot['turns']> = {};
+  for (const [k, list] of [...byTurn].sort((a, b) => Number(a[0]) - Number(b[0])))
+    out[k] = list.length === 1 ? { ...list[0] } : mergeHistograms(list);
+  return out;
+}
+
+/** Session counts summed (undefined when no snapshot has any). */
+function mergeSessions(snaps: MetricsSnapshot[]): MetricsSnapshot['sessions'] {
+  const d = snaps.map((s) => s.sessions).filter((x) => x !== undefined);
+  if (!d.length) return undefined;
+  return {
+    started: d.reduce((a, x) => a + x.started, 0),
+    completed: d.reduce((a, x) => a + x.completed, 0),
+  };
+}
+
 export function mergeSnapshots(snaps: MetricsSnapshot[]): MetricsSnapshot {
   const counters = zeroCounters();
   const errors: Record<string, number> = {};
@@ -86,5 +118,10 @@ export function mergeSnapshots(snaps: MetricsSnapshot[]): MetricsSnapshot {
     requested_rps: rps.length ? rps.reduce((a, b) => a + b, 0) : undefined,
     executor_load: busiest(snaps.map((s) => s.executor_load)),
     server_reported: mergeServerReported(snaps.map((s) => s.server_reported)),
+    ...optional('turns', mergeTurns(snaps)),
+    ...optional('sessions', mergeSessions(snaps)),
   };
 }
+
+const optional = <K extends string, V>(k: K, v: V | undefined): Partial<Record<K, V>> =>
+  v === undefined ? {} : ({ [k]: v } as Record<K, V>);

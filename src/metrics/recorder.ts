@@ -10,9 +10,12 @@ import {
   type LatencyMetric,
   LENGTH_METRICS,
   type LengthMetric,
+  MAX_TURN_FIGURES,
   type MetricsSnapshot,
   type RequestRecord,
   type Slo,
+  TURN_METRICS,
+  type TurnMetric,
   type WindowSnapshot,
 } from '../contracts/index.js';
 import { zeroCounters } from './counters.js';
@@ -54,6 +57,8 @@ export class MetricsRecorder {
   /** Token counts per ok request (prompt sent, output received). */
   private readonly lengths = {} as Record<LengthMetric, Histogram>;
   private readonly closed: WindowSnapshot[] = [];
+  /** Multi-turn sessions: histograms per turn index (created on a session's first measured ok turn). */
+  private turns?: Map<number, Record<TurnMetric, Histogram>>;
   private win?: OpenWindow;
   private readonly windowMs: number;
   windowStart?: number;
@@ -147,6 +152,7 @@ export class MetricsRecorder {
       recordMs(h.e2e_from_scheduled!, m.e2e_from_scheduled);
       if (m.ttft_from_scheduled !== undefined) recordMs(h.ttft_from_scheduled!, m.ttft_from_scheduled);
     }
+    if (r.turn !== undefined) this.addTurn(r.turn, m.ttft, m.tpot, m.e2e, r.prompt_tokens);
     const ch = r.chunks;
     const hItl = h.itl!;
     const wItl = wh.itl!;
@@ -155,6 +161,27 @@ export class MetricsRecorder {
       recordMs(hItl, gap);
       recordMs(wItl, gap);
     }
+  }
+
+  private addTurn(
+    turn: number,
+    ttft: number | undefined,
+    tpot: number | undefined,
+    e2e: number,
+    prompt: number,
+  ): void {
+    this.turns ??= new Map();
+    const k = Math.min(Math.max(1, turn), MAX_TURN_FIGURES);
+    let t = this.turns.get(k);
+    if (!t) {
+      t = {} as Record<TurnMetric, Histogram>;
+      for (const m of TURN_METRICS) t[m] = newRecordingHistogram();
+      this.turns.set(k, t);
+    }
+    if (ttft !== undefined) recordMs(t.ttft, ttft);
+    if (tpot !== undefined) recordMs(t.tpot, tpot);
+    recordMs(t.e2e, e2e);
+    t.prompt_tokens.recordValue(Math.max(0, Math.round(prompt)));
   }
 
   /** A percentile (ms) of a metric over the measured requests so far; undefined before any. */
@@ -169,6 +196,15 @@ export class MetricsRecorder {
     const lengths: MetricsSnapshot['lengths'] = {};
     for (const m of LENGTH_METRICS) lengths[m] = encodeHistogram(this.lengths[m]);
     const windows = this.win ? [...this.closed, encodeWindow(this.win)] : [...this.closed];
+    let turns: MetricsSnapshot['turns'];
+    if (this.turns) {
+      turns = {};
+      for (const [k, t] of [...this.turns].sort((a, b) => a[0] - b[0])) {
+        const e: Partial<Record<TurnMetric, string>> = {};
+        for (const m of TURN_METRICS) if (t[m].totalCount > 0) e[m] = encodeHistogram(t[m]);
+        turns[String(k)] = e;
+      }
+    }
     return {
       source: this.opts.source,
       benchmark: this.opts.benchmark,
@@ -182,6 +218,7 @@ export class MetricsRecorder {
       windows,
       requested_rps: this.opts.requestedRps,
       server_reported: { ...this.server },
+      ...(turns && { turns }),
     };
   }
 
@@ -190,6 +227,7 @@ export class MetricsRecorder {
     for (const h of Object.values(this.hist)) h?.destroy();
     for (const h of Object.values(this.lengths)) h.destroy();
     if (this.win) for (const h of Object.values(this.win.hist)) h?.destroy();
+    if (this.turns) for (const t of this.turns.values()) for (const m of TURN_METRICS) t[m].destroy();
   }
 }
 

@@ -3,7 +3,7 @@ import { type Histogram, JsHistogram } from 'hdr-histogram-js';
 import type { LatencyMetric, LengthMetric, MetricsSnapshot } from '../contracts/index.js';
 import { decodeHistogram } from './histogram.js';
 import { deriveServerRates } from './server-figures.js';
-import type { BenchmarkSummary, LatencyStats, LengthStats } from './types.js';
+import type { BenchmarkSummary, LatencyStats, LengthStats, TurnStats } from './types.js';
 
 /** Statistics of a microsecond histogram, in milliseconds (`scale` 1: in the recorded unit). */
 export function latencyStats(h: Histogram, scale = 1000): LatencyStats {
@@ -85,6 +85,27 @@ export function measuredSeconds(s: MetricsSnapshot): number {
   return Math.max(0, (s.window_end - s.window_start) / 1000);
 }
 
+/** Per-turn figures of a (merged) snapshot's `turns`, in turn order. */
+export function turnStats(turns: NonNullable<MetricsSnapshot['turns']>): TurnStats[] {
+  const out: TurnStats[] = [];
+  for (const [k, t] of Object.entries(turns).sort((a, b) => Number(a[0]) - Number(b[0]))) {
+    const e2e = decodedStats(t.e2e);
+    const prompt = decodedStats(t.prompt_tokens, 1);
+    if (!e2e || !prompt) continue;
+    const ttft = decodedStats(t.ttft);
+    const tpot = decodedStats(t.tpot);
+    out.push({
+      turn: Number(k),
+      requests: e2e.count,
+      ...(ttft && ttft.count > 0 && { ttft_ms: ttft }),
+      ...(tpot && tpot.count > 0 && { tpot_ms: tpot }),
+      e2e_ms: e2e,
+      prompt_tokens: prompt,
+    });
+  }
+  return out;
+}
+
 export function summarize(snapshot: MetricsSnapshot, benchmark: string): BenchmarkSummary {
   const c = snapshot.counters;
   const secs = measuredSeconds(snapshot);
@@ -125,6 +146,8 @@ export function summarize(snapshot: MetricsSnapshot, benchmark: string): Benchma
     summary.achieved_rps = sendSecs > 0 ? c.sent / sendSecs : 0;
   }
   if (snapshot.executor_load) summary.executor_load = { ...snapshot.executor_load };
+  if (snapshot.turns) summary.per_turn = turnStats(snapshot.turns);
+  if (snapshot.sessions) summary.sessions = { ...snapshot.sessions };
   if (snapshot.server_reported && Object.keys(snapshot.server_reported).length > 0)
     summary.server_reported = deriveServerRates(snapshot.server_reported);
   return summary;

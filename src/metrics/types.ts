@@ -46,6 +46,23 @@ export interface BenchmarkSummary {
   latency_ms: Partial<Record<LatencyMetric, LatencyStats>>;
   /** Tokens per ok request: prompt sent, output received (absent when no request succeeded). */
   lengths?: Partial<Record<LengthMetric, LengthStats>>;
+  /**
+   * Multi-turn sessions: figures of the measured ok turns per turn index (the last entry, turn
+   * MAX_TURN_FIGURES, also holds every later turn), milliseconds and prompt tokens.
+   */
+  per_turn?: TurnStats[];
+  /** Multi-turn sessions begun (warmup included) and those that sent all their turns. */
+  sessions?: { started: number; completed: number };
   /** Server-reported sums (tokens from `usage`/Ollama, Ollama's durations) and rates derived from them. */
   server_reported?: Record<string, number>;
+}
+
+/** One turn index of multi-turn sessions: its ok turns' latencies (ms) and prompt tokens (the conversation so far). */
+export interface TurnStats {
+  turn: number;
+  requests: number;
+  ttft_ms?: LatencyStats;
+  tpot_ms?: LatencyStats;
+  e2e_ms: LatencyStats;
+  prompt_tokens: LengthStats;
 }

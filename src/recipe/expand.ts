@@ -194,6 +194,14 @@ function toSpec(name: string, w: Fields, recipe: Recipe, baseDir: string | undef
     max_error_rate: w.max_error_rate,
     max_schedule_lag: optionalSeconds(w.max_schedule_lag, 'workload.max_schedule_lag'),
     stop_on_saturation: w.stop_on_saturation,
+    session: w.session
+      ? {
+          ...(w.session.turns !== undefined && { turns: w.session.turns }),
+          ...(w.session.think_time !== undefined && {
+            think_seconds: seconds(w.session.think_time, 'workload.session.think_time'),
+          }),
+        }
+      : undefined,
     distribution_strategy: recipe.orchestration.node_allocation.clients.distribution_strategy,
   };
   for (const k of Object.keys(spec) as (keyof PlanWorkload)[]) if (spec[k] === undefined) delete spec[k];

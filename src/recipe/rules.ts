@@ -10,6 +10,7 @@ import { loadModeRules } from './load-rules.js';
 import { has, type Loose, num, obj, str } from './loose.js';
 import { searchedField, searchRules } from './search-rules.js';
 import { serviceCapabilities } from './services.js';
+import { sessionRules } from './session-rules.js';
 import { dotted, issueAt, type PathSegment, type RecipeSource } from './source.js';
 import { sweepRules } from './sweep-rules.js';
 
@@ -274,6 +275,7 @@ function workloadRules(ctx: RuleContext, err: Push): void {
   });
   thresholdRules(w.thresholds, ['workload'], err);
   promptSourceRules(w, suite.map(obj), err);
+  sessionRules(w, suite.map(obj), err);
   sweepRules(ctx, w, err);
   searchRules(ctx.data, w, err);
 }

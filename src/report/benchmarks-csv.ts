@@ -73,6 +73,12 @@ export const METRIC_COLUMNS: Metric[] = [
   len('output_tokens', 'p50'),
   len('output_tokens', 'p99'),
   len('output_tokens', 'max'),
+  // multi-turn sessions: the session counts, and TTFT of the first and of the last turn index
+  ['sessions_started', (s) => s.sessions?.started],
+  ['sessions_completed', (s) => s.sessions?.completed],
+  ['turn_first_ttft_p50_ms', (s) => s.per_turn?.[0]?.ttft_ms?.p50],
+  ['turn_last', (s) => s.per_turn?.at(-1)?.turn],
+  ['turn_last_ttft_p50_ms', (s) => s.per_turn?.at(-1)?.ttft_ms?.p50],
 ];
 
 const SERVER_COLUMNS: [string, (m: ServerMetricsView) => number | undefined][] = [

@@ -22,6 +22,7 @@ import { energyLine, provenanceSection } from './provenance-section.js';
 import { saturationNote, summaryHeader, summaryRows } from './summary-table.js';
 import { paretoPlot, type SweepPoint, searchPlot, sweepPlots } from './sweep-plots.js';
 import { benchmarkBands, benchmarkTimePlots, monitorPlots, runTimeRange } from './time-plots.js';
+import { TURN_HEAD, turnNote, turnPlot, turnRows } from './turns.js';
 import type { BenchmarkResult } from './types.js';
 
 /** Log lines shown per component when the run or a benchmark failed. */
@@ -146,13 +147,16 @@ function searchSection(folder: RunFolder, plots: Plot[]): string {
 function benchmarkSection(b: RunBenchmark, i: number, plots: Plot[]): string {
   const id = `b${i}`;
   const lengths = lengthPlot(id, b.snapshot);
+  const turns = turnPlot(id, b.summary);
   const mine = [
     ...distributionPlots(id, b.snapshot, b.server_metrics),
     ...(lengths ? [lengths] : []),
+    ...(turns ? [turns] : []),
     ...benchmarkTimePlots(id, b.timeseries),
   ];
   plots.push(...mine);
   const lengthTable = lengthRows([{ name: b.name, summary: b.summary }]).map((r) => r.slice(1));
+  const turnTable = turnRows([{ name: b.name, summary: b.summary }]).map((r) => r.slice(1));
   const errors = Object.entries(b.summary?.errors_by_reason ?? {}).sort((x, y) => y[1] - x[1]);
   const parts = [
     `<h3 id="${id}">${esc(b.name)} — ${statusSpan(b.status)}</h3>`,
@@ -164,6 +168,9 @@ function benchmarkSection(b: RunBenchmark, i: number, plots: Plot[]): string {
     saturationLine(b),
     lengthTable.length
       ? `<h3>Token lengths</h3>${table(LENGTH_HEAD.slice(1), lengthTable)}<p class="note">${esc(LENGTH_NOTE)}</p>`
+      : '',
+    turnTable.length
+      ? `<h3>Per turn (multi-turn sessions)</h3>${table(TURN_HEAD.slice(1), turnTable)}<p class="note">${esc(turnNote(b.summary))}</p>`
       : '',
     errors.length
       ? `<h3>Errors by reason</h3>${table(

@@ -48,6 +48,7 @@ const NOT_PARAMETERS = new Set([
   'executor_count',
   'prompts',
   'slo',
+  'session',
   'load',
   // already in the fixed columns under their own names
   'duration',
@@ -135,6 +136,11 @@ export function benchmarkParameters(spec: SpecLike | undefined, executors: numbe
   }
   if (prompts?.source === 'shared_prefix') p.prefix_groups = prompts.groups;
   if (load?.mode === 'trace') p.time_scale = load.time_scale ?? 1;
+  if (spec.session) {
+    // multi-turn sessions: target_rps is of sessions; the turns, fixed or drawn (a conversation's own: 'dataset')
+    p.session_turns = lengthText(spec.session.turns) ?? 'dataset';
+    p.session_think_s = spec.session.think_seconds ?? 0;
+  }
   if (spec.slo) for (const [k, v] of Object.entries(spec.slo)) p[`slo_${k}`] = v;
   return p;
 }
@@ -152,10 +158,14 @@ export function varyingParameters(list: BenchmarkParameters[]): string[] {
   return parameterColumns(list).filter((k) => new Set(list.map((p) => String(p[k]))).size > 1);
 }
 
-/** `8 users` (closed loop, all executors) or `20/s` (open loop); `-` without a spec. */
+/**
+ * `8 users` (closed loop, all executors) or `20/s` (open loop; `20 sess/s` with multi-turn sessions, whose
+ * arrivals are sessions); `-` without a spec.
+ */
 export function loadText(p: BenchmarkParameters): string {
-  if (p.load_mode === 'open') return `${p.target_rps}/s`;
-  if (p.load_mode === 'ramp') return `${p.ramp_start_rps}→${p.ramp_end_rps}/s`;
+  const unit = p.session_turns !== undefined ? ' sess/s' : '/s';
+  if (p.load_mode === 'open') return `${p.target_rps}${unit}`;
+  if (p.load_mode === 'ramp') return `${p.ramp_start_rps}→${p.ramp_end_rps}${unit}`;
   if (p.load_mode === 'trace') return p.time_scale === 1 ? 'trace' : `trace x${p.time_scale}`;
   if (p.total_users !== undefined) return `${p.total_users} user${p.total_users === 1 ? '' : 's'}`;
   return '-';

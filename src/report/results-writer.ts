@@ -32,6 +32,7 @@ import { renderLengthMarkdown } from './lengths.js';
 import { varyingParameters } from './params.js';
 import { renderSummaryMarkdown, statusNote } from './summary-table.js';
 import { timeseriesCsv } from './timeseries.js';
+import { renderTurnMarkdown } from './turns.js';
 import type { BenchmarkResult } from './types.js';
 import { writeHtmlReport } from './write-report.js';
 
@@ -283,6 +284,7 @@ export class ResultsWriter {
       renderSummaryMarkdown(`hpcbench: ${run?.scenario ?? 'run'}`, results, notes) +
         withBlankLine(renderSearchMarkdown(search)) +
         withBlankLine(renderLengthMarkdown(results)) +
+        withBlankLine(renderTurnMarkdown(results)) +
         withBlankLine(renderThresholdMarkdown(results)) +
         withBlankLine(renderRepetitionMarkdown(repetitions)) +
         withBlankLine(renderKneeMarkdown(knees)),

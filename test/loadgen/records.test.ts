@@ -54,6 +54,8 @@ describe('request records', () => {
       output_tokens: 3,
       tokens_source: 'server',
       server_figures: { prompt_eval_count: 11, eval_count: 3, total_duration_ns: 30_000_000 },
+      session: 'n1-s4',
+      turn: 2,
     } satisfies Partial<RequestRecord>);
     const line = JSON.parse(recordToJson(r)) as Record<string, unknown>;
     const { chunks, ...rest } = r;
@@ -94,6 +96,8 @@ describe('request records', () => {
         output_tokens: r.output_tokens,
         tokens_source: r.tokens_source,
         server_figures: r.server_figures,
+        session: r.session,
+        turn: r.turn,
       };
       return JSON.stringify(line);
     };
@@ -147,6 +151,8 @@ describe('request records', () => {
             output_tokens_server: 7,
             tokens_source: 'mixed',
             server_figures: { eval_count: 3, total_duration_ns: v },
+            session: s,
+            turn: v,
           } satisfies Partial<RequestRecord>);
         }
         expect(recordToJson(r)).toBe(reference(r));

@@ -146,6 +146,7 @@ describe('a whole stream read through the client', () => {
       done: false,
       finished: false,
       sseMisses: 0,
+      reply: undefined,
     };
     for (let i = 0; i < sse.length; i += size) {
       st.arrived = i;
@@ -201,6 +202,7 @@ describe('a whole stream read through the client', () => {
       done: false,
       finished: false,
       sseMisses: 0,
+      reply: undefined,
     };
     ex.feed(st, good);
     expect(() => ex.feed(st, bad)).toThrow(SyntaxError);

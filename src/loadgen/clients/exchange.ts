@@ -1,6 +1,10 @@
 /**
  * One HTTP exchange on a target's pool, through undici's dispatch API: the response arrives in callbacks
  * (no response stream, no async iteration, no promise per body piece), so the per-request cost is small.
+ * The handler implements undici's first handler interface (onConnect, onHeaders, onData, onComplete,
+ * onError), the one its HTTP/1.1 client calls directly: a handler of the newer interface (onRequestStart,
+ * onResponseData, ...) is wrapped per request in an adapter that also parses every response's headers
+ * into an object, which nothing here reads (≈1–2 µs per request).
  * Every network piece of a response, its end and any failure are stamped the moment undici hands them over
  * and queued; the queue is worked through once per event-loop turn (setImmediate: after every socket that
  * was readable in this turn has been read and stamped), decoding and parsing each piece with its own
@@ -85,21 +89,17 @@ export function stampChunk(st: ParseState): void {
 
 /** undici handler for one request; resolves `done` exactly once, whatever happens. */
 class ExchangeHandler implements Dispatcher.DispatchHandler {
-  private ctrl?: Dispatcher.DispatchController;
+  /** undici's abort of this request once it has a connection (onConnect). */
+  private abortReq?: (err?: Error) => void;
   private status = 0;
   /** Body pieces kept for decoding at the end (non-streaming and error responses). */
   private parts?: Buffer[];
   /** Created only when a streamed piece ends inside a multi-byte character. */
   private decoder?: TextDecoder;
   private settled = false;
-  /** Inside `pool.dispatch` (a write then happens within it). */
-  private dispatching = false;
   private readonly st: ParseState;
-  private readonly stampSent = (): void => {
-    if (this.rec.retries === undefined) this.rec.sent = nowMs();
-  };
   private readonly onAbort = (): void => {
-    this.ctrl?.abort(new Error(`aborted (${String(this.signal.reason)})`));
+    this.abortReq?.(new Error(`aborted (${String(this.signal.reason)})`));
   };
 
   constructor(
@@ -109,6 +109,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     private readonly rec: RequestRecord,
     private readonly signal: CancelSignal,
     private readonly done: () => void,
+    reply: string[] | undefined,
   ) {
     this.st = {
       rec,
@@ -119,6 +120,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
       finished: false,
       sse: undefined,
       sseMisses: 0,
+      reply,
     };
   }
 
@@ -133,7 +135,6 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   }
 
   private dispatch(): void {
-    this.dispatching = true;
     this.target.pool.dispatch(
       {
         path: this.target.base + this.ex.path,
@@ -143,39 +144,38 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
       },
       this,
     );
-    this.dispatching = false;
-    // written within dispatch (a free connection): `sent` is now, after the write
-    if (this.ctrl !== undefined && this.rec.retries === undefined) this.rec.sent = nowMs();
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.ctrl = controller;
-    // undici writes the request right after this, on its connection (a buffered body at once): `sent` is
-    // stamped after that write, as the bench's bare client stamps onRequestSent — at the return of
-    // dispatch, or (a connection that became free later) once undici's callback is done; a retry keeps
-    // the first `sent`
-    if (this.rec.retries === undefined && !this.dispatching) {
-      this.rec.sent = nowMs();
-      queueMicrotask(this.stampSent);
-    }
+  onConnect(abort: (err?: Error) => void): void {
+    this.abortReq = abort;
     // aborted while waiting for a connection
     if (this.signal.aborted) this.onAbort();
   }
 
-  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number): void {
-    if (statusCode < 200) return; // informational (1xx): the real answer follows
+  /**
+   * undici wrote the request (head and buffered body) to its connection, just now: `sent`, as the bench's
+   * bare client stamps it; a retry keeps the first `sent`.
+   */
+  onRequestSent(): void {
+    if (this.rec.retries === undefined) this.rec.sent = nowMs();
+  }
+
+  onHeaders(statusCode: number): boolean {
+    if (statusCode < 200) return true; // informational (1xx): the real answer follows
     this.status = statusCode;
     this.rec.http_status = statusCode;
     if (statusCode >= 400 || !this.ex.streamed) this.parts = [];
+    return true;
   }
 
-  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.settled) return;
+  onData(chunk: Buffer): boolean {
+    if (this.settled) return true;
     if (this.parts) {
       this.parts.push(chunk);
-      return;
+      return true;
     }
     later(this, chunk, nowMs());
+    return true;
   }
 
   /** A streamed piece, from the queue: decoded and parsed, its chunks stamped `arrived`. */
@@ -188,13 +188,13 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     try {
       this.ex.feed(this.st, text);
     } catch (err) {
-      // a malformed piece ends the request; undici then reports onResponseError, which is ignored
+      // a malformed piece ends the request; undici then reports onError, which is ignored
       this.fail(err, arrived);
-      this.ctrl?.abort(err as Error);
+      this.abortReq?.(err as Error);
     }
   }
 
-  onResponseEnd(): void {
+  onComplete(): void {
     if (!this.settled) later(this, END, nowMs());
   }
 
@@ -231,7 +231,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     }
   }
 
-  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+  onError(err: Error): void {
     if (this.settled) return;
     // after the pieces that came before it (a failure mid-stream keeps the chunks already received)
     if (this.status !== 0 && this.ex.streamed) later(this, err, nowMs());
@@ -243,7 +243,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     if (this.status === 0 && this.rec.retries === undefined && !this.signal.aborted && isStaleSocket(err)) {
       this.rec.retries = 1;
-      this.ctrl = undefined;
+      this.abortReq = undefined;
       queueMicrotask(() => this.dispatch());
       return;
     }
@@ -303,13 +303,17 @@ function work(): void {
   spare = q;
 }
 
-/** Sends `body` to the target with the exchange's path and fills `rec`; never rejects. */
+/**
+ * Sends `body` to the target with the exchange's path and fills `rec`; never rejects. `reply`: where the
+ * generated text is appended (a session turn), else it is not kept.
+ */
 export function runExchange(
   target: Target,
   ex: Exchange,
   body: string,
   rec: RequestRecord,
   signal: CancelSignal,
+  reply?: string[],
 ): Promise<void> {
-  return new Promise((resolve) => new ExchangeHandler(target, ex, body, rec, signal, resolve).start());
+  return new Promise((resolve) => new ExchangeHandler(target, ex, body, rec, signal, resolve, reply).start());
 }

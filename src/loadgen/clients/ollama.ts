@@ -7,6 +7,7 @@
 import type { RequestRecord, WorkloadSpec } from '../../contracts/index.js';
 import { type Exchange, stampChunk } from './exchange.js';
 import { feedLines, flushLines } from './lines.js';
+import { chatMessages } from './messages.js';
 import type { Protocol } from './protocol-client.js';
 import { addContent } from './token-estimate.js';
 import type { ParseState, RequestInput } from './types.js';
@@ -96,12 +97,11 @@ export function ollamaProtocol(spec: WorkloadSpec, api: 'generate' | 'chat', str
   const path = api === 'chat' ? '/api/chat' : '/api/generate';
   const head = `{"model":${JSON.stringify(spec.model)},"stream":${stream},"options":{"num_predict":`;
   const gpu = spec.num_gpu !== undefined ? `,"num_gpu":${JSON.stringify(spec.num_gpu)}` : '';
-  const promptKey = api === 'chat' ? '"messages":[{"role":"user","content":' : '"prompt":';
-  const promptEnd = api === 'chat' ? '}]}' : '}';
+  const promptKey = api === 'chat' ? '"messages":' : '"prompt":';
   return {
     name: 'ollama',
     exchange: stream ? ndjsonExchange(path) : jsonExchange(path),
     body: (input: RequestInput) =>
-      `${head}${JSON.stringify(input.maxTokens)}${gpu}},${promptKey}${JSON.stringify(input.prompt)}${promptEnd}`,
+      `${head}${JSON.stringify(input.maxTokens)}${gpu}},${promptKey}${api === 'chat' ? chatMessages(input) : JSON.stringify(input.prompt)}}`,
   };
 }

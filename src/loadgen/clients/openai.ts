@@ -9,6 +9,7 @@
 import type { RequestRecord, WorkloadSpec } from '../../contracts/index.js';
 import { type Exchange, stampChunk } from './exchange.js';
 import { feedLines, flushLines } from './lines.js';
+import { chatMessages } from './messages.js';
 import type { Protocol } from './protocol-client.js';
 import { fromTemplate, type SseTemplate, templateOf } from './sse-template.js';
 import { addContent } from './token-estimate.js';
@@ -139,12 +140,11 @@ export function openAiProtocol(spec: WorkloadSpec, api: 'completions' | 'chat', 
   if (stream) fixed.stream_options = { include_usage: true };
   if (spec.ignore_eos) fixed.ignore_eos = true;
   const tail = JSON.stringify(fixed).slice(1);
-  const promptKey = api === 'chat' ? '"messages":[{"role":"user","content":' : '"prompt":';
-  const promptEnd = api === 'chat' ? '}]' : '';
+  const promptKey = api === 'chat' ? '"messages":' : '"prompt":';
   return {
     name: 'openai',
     exchange: stream ? sseExchange(path) : jsonExchange(path),
     body: (input: RequestInput) =>
-      `{"max_tokens":${JSON.stringify(input.maxTokens)},${promptKey}${JSON.stringify(input.prompt)}${promptEnd},${tail}`,
+      `{"max_tokens":${JSON.stringify(input.maxTokens)},${promptKey}${api === 'chat' ? chatMessages(input) : JSON.stringify(input.prompt)},${tail}`,
   };
 }

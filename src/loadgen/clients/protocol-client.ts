@@ -26,7 +26,8 @@ export class ProtocolClient implements ServiceClient {
   ) {}
 
   send(input: RequestInput, rec: RequestRecord, signal: CancelSignal): Promise<void> {
-    return runExchange(this.targets.pick(), this.protocol.exchange, this.protocol.body(input), rec, signal);
+    const body = this.protocol.body(input);
+    return runExchange(this.targets.pick(), this.protocol.exchange, body, rec, signal, input.reply);
   }
 
   close(): Promise<void> {

@@ -5,11 +5,21 @@
 import type { Api, RequestRecord } from '../../contracts/index.js';
 import type { SseTemplate } from './sse-template.js';
 
+/** One message of a chat conversation, as the chat APIs take it. */
+export interface ChatMessage {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
 export interface RequestInput {
   prompt: string;
   maxTokens: number;
-  /** Client-side estimate of the prompt's tokens (src/util/tokenizer.ts). */
+  /** Client-side estimate of the prompt's tokens (src/util/tokenizer.ts); a session turn: the whole conversation's. */
   promptTokens: number;
+  /** Chat API, a session's later turn: the conversation so far, sent before `prompt` (the new user message). */
+  history?: readonly ChatMessage[];
+  /** When set, the client appends every piece of generated text it receives (a session turn's reply). */
+  reply?: string[];
 }
 
 /**
@@ -56,5 +66,7 @@ export interface ParseState {
   sse?: SseTemplate | null;
   /** Parsed events with text since the template last matched. */
   sseMisses: number;
+  /** Where the generated text is kept (RequestInput.reply), or undefined: not kept. */
+  reply: string[] | undefined;
   error?: string;
 }

@@ -5,26 +5,26 @@
  * given, else what the file gives (JSONL `max_tokens`, ShareGPT reply length), else `max_tokens`, else 128.
  */
 
-import type { WorkloadSpec } from '../../contracts/index.js';
+import type { LengthSpec, WorkloadSpec } from '../../contracts/index.js';
 import { deriveSeed, mulberry32 } from '../../util/rng.js';
 import { countTokens } from '../../util/tokenizer.js';
 import { loadHellaswagRows } from './hellaswag.js';
 import { loadJsonlRows } from './jsonl.js';
 import { sampleLength, validateLength } from './lengths.js';
 import { sharedPrefixPrompts } from './shared-prefix.js';
-import { loadSharegptRows } from './sharegpt.js';
+import { loadSharegptConversations, loadSharegptRows } from './sharegpt.js';
 import { syntheticPrompts } from './synthetic.js';
 import { loadTraceRows, tracePrompts } from './trace.js';
-import type { Prompt, PromptSet, Row } from './types.js';
+import type { ConversationSet, Prompt, PromptSet, Row } from './types.js';
 
 export { loadHellaswagRows } from './hellaswag.js';
 export { loadJsonlRows } from './jsonl.js';
 export { sampleLength, validateLength } from './lengths.js';
 export { sharedPrefixPrompts } from './shared-prefix.js';
-export { loadSharegptRows } from './sharegpt.js';
+export { loadSharegptConversations, loadSharegptRows } from './sharegpt.js';
 export { syntheticPrompts } from './synthetic.js';
 export { loadTraceRows, type TracePromptSet, type TraceRow, tracePrompt, tracePrompts } from './trace.js';
-export type { Prompt, PromptSet, Row } from './types.js';
+export type { ConversationSet, Prompt, PromptSet, Row } from './types.js';
 
 export const DEFAULT_TOKENS = 128;
 
@@ -54,13 +54,30 @@ export function loadPrompts(spec: WorkloadSpec): PromptSet {
       : src.source === 'sharegpt'
         ? loadSharegptRows(src.path)
         : loadJsonlRows(src.path);
+  const toPrompt = rowPrompt(spec, src.output_tokens, seed);
+  const prompts: Prompt[] = rows.map(toPrompt);
+  return { size: prompts.length, get: (i) => prompts[i % prompts.length] };
+}
+
+/** A file row as a prompt: max_tokens drawn from `output_tokens` when given, else the row's, else the default. */
+function rowPrompt(spec: WorkloadSpec, output: LengthSpec | undefined, seed: number): (r: Row) => Prompt {
   const rng = mulberry32(seed);
   const fallback = spec.max_tokens ?? DEFAULT_TOKENS;
-  const prompts: Prompt[] = rows.map((r) => ({
+  return (r) => ({
     prompt: r.prompt,
-    maxTokens:
-      src.output_tokens !== undefined ? sampleLength(src.output_tokens, rng) : (r.maxTokens ?? fallback),
+    maxTokens: output !== undefined ? sampleLength(output, rng) : (r.maxTokens ?? fallback),
     promptTokens: countTokens(r.prompt),
-  }));
-  return { size: prompts.length, get: (i) => prompts[i % prompts.length] };
+  });
+}
+
+/**
+ * The conversations multi-turn sessions replay: a ShareGPT dataset's (every human turn of each, in order),
+ * or undefined for any other prompt source (its sessions draw each turn from the prompt set).
+ */
+export function loadConversations(spec: WorkloadSpec): ConversationSet | undefined {
+  const src = spec.prompts;
+  if (src?.source !== 'sharegpt') return undefined;
+  const toPrompt = rowPrompt(spec, src.output_tokens, deriveSeed(spec.seed ?? 0, 7));
+  const convs = loadSharegptConversations(src.path).map((c) => c.map(toPrompt));
+  return { size: convs.length, get: (i) => convs[i % convs.length] };
 }

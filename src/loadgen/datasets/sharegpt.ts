@@ -1,6 +1,7 @@
 /**
  * ShareGPT JSON: an array of `{ conversations: [{ from: 'human' | 'gpt', value }] }`. The prompt is the first
- * human turn; the following gpt turn's token count becomes max_tokens (as vLLM's benchmark does).
+ * human turn; the following gpt turn's token count becomes max_tokens (as vLLM's benchmark does). A
+ * multi-turn session replays a whole conversation: every human turn, in order (`loadSharegptConversations`).
  * Entries without a human turn are skipped; a file where none is usable is E006.
  */
 
@@ -30,25 +31,41 @@ function parseJson(path: string, text: string): unknown {
   }
 }
 
-export function loadSharegptRows(path: string): Row[] {
+/** A conversation's human turns, each with the following gpt turn's token count as its max_tokens. */
+function humanTurns(conv: Turn[]): Row[] {
+  const rows: Row[] = [];
+  conv.forEach((t, i) => {
+    if ((t?.from !== 'human' && t?.from !== 'user') || typeof t.value !== 'string' || !t.value) return;
+    const reply = conv[i + 1];
+    const replyTokens =
+      reply?.from !== 'human' && reply?.from !== 'user' && typeof reply?.value === 'string'
+        ? countTokens(reply.value)
+        : 0;
+    rows.push({ prompt: t.value, maxTokens: replyTokens > 0 ? replyTokens : undefined });
+  });
+  return rows;
+}
+
+/**
+ * Every conversation with a human turn, as its human turns in order (a multi-turn session replays one):
+ * each turn's max_tokens is the length of the gpt reply that follows it.
+ */
+export function loadSharegptConversations(path: string): Row[][] {
   const data = parseJson(path, readDataset(path));
   if (!Array.isArray(data)) throw datasetError(path, 'ShareGPT file must be a JSON array of conversations');
-  const rows: Row[] = [];
+  const out: Row[][] = [];
   data.forEach((entry, i) => {
     const conv = (entry as { conversations?: unknown })?.conversations;
     if (!Array.isArray(conv))
       throw datasetError(path, `entry ${i} has no "conversations" array (ShareGPT format)`);
-    const h = conv.findIndex(
-      (t: Turn) => (t?.from === 'human' || t?.from === 'user') && typeof t.value === 'string',
-    );
-    if (h < 0 || !(conv[h] as Turn).value) return;
-    const reply = conv[h + 1] as Turn | undefined;
-    const replyTokens = typeof reply?.value === 'string' ? countTokens(reply.value) : 0;
-    rows.push({
-      prompt: (conv[h] as Turn).value as string,
-      maxTokens: replyTokens > 0 ? replyTokens : undefined,
-    });
+    const turns = humanTurns(conv as Turn[]);
+    if (turns.length > 0) out.push(turns);
   });
-  if (rows.length === 0) throw datasetError(path, 'no conversation with a human turn');
-  return rows;
+  if (out.length === 0) throw datasetError(path, 'no conversation with a human turn');
+  return out;
+}
+
+/** The first human turn of every conversation that has one (single-request prompts). */
+export function loadSharegptRows(path: string): Row[] {
+  return loadSharegptConversations(path).map((c) => c[0]);
 }

@@ -17,3 +17,9 @@ export interface Row {
   /** max_tokens the file gives (JSONL `max_tokens`, ShareGPT reply length). */
   maxTokens?: number;
 }
+
+/** Conversations of a dataset (ShareGPT), each a list of user turns: what multi-turn sessions replay. */
+export interface ConversationSet {
+  readonly size: number;
+  get(i: number): readonly Prompt[];
+}

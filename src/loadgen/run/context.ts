@@ -5,7 +5,7 @@
 
 import { type RequestRecord, START_AT_TOLERANCE_MS, type WorkloadSpec } from '../../contracts/index.js';
 import type { MetricsRecorder } from '../../metrics/recorder.js';
-import type { CancelSignal, ServiceClient } from '../clients/types.js';
+import type { CancelSignal, RequestInput, ServiceClient } from '../clients/types.js';
 import type { Prompt, PromptSet } from '../datasets/types.js';
 import { newRecord, nowMs, recordToJson } from '../record.js';
 import { Reachability } from './backoff.js';
@@ -99,8 +99,7 @@ export class RunContext {
     this.measureEnd =
       spec.duration > 0 || maxRequests === undefined ? this.warmupEnd + spec.duration * 1000 : Infinity;
     recorder.windowStart = this.warmupEnd;
-    const count = Math.max(1, spec.executor_count ?? 1);
-    this.promptIdx = Math.floor(((spec.executor_index ?? 0) * prompts.size) / count);
+    this.promptIdx = this.startIndex(prompts.size);
     this.timeoutMs = (spec.request_timeout ?? 300) * 1000;
     this.graceMs = (spec.grace_period ?? DEFAULT_GRACE_S) * 1000;
     this.reach = new Reachability(
@@ -128,9 +127,15 @@ export class RunContext {
   /**
    * Sends one request scheduled at `scheduled` (with the service client, or `send` of a per-user hook) and
    * records its outcome; returns its record. `prompt`: this one instead of the prompt set's next (a trace
-   * row). Never rejects when `send` does not.
+   * row, a session's turn with its conversation); `turn`: the session and turn index it is (records).
+   * Never rejects when `send` does not.
    */
-  async issue(scheduled: number, send?: ServiceClient['send'], prompt?: Prompt): Promise<RequestRecord> {
+  async issue(
+    scheduled: number,
+    send?: ServiceClient['send'],
+    prompt?: Prompt | RequestInput,
+    turn?: { session: string; turn: number },
+  ): Promise<RequestRecord> {
     const p = prompt ?? this.prompts.get(this.promptIdx++);
     const measured = scheduled >= this.warmupEnd;
     if (measured) this.issuedMeasured++;
@@ -144,6 +149,10 @@ export class RunContext {
       scheduled,
       prompt_tokens_client: p.promptTokens,
     });
+    if (turn) {
+      rec.session = turn.session;
+      rec.turn = turn.turn;
+    }
     const f = new InFlight(measured);
     this.inflight.add(f);
     rec.sent = nowMs();
@@ -157,11 +166,7 @@ export class RunContext {
     }
     this.writer?.write(recordToJson(rec));
     this.onRecord?.(rec);
-    const w = this.slotWaiter;
-    if (w) {
-      this.slotWaiter = undefined;
-      w();
-    }
+    this.wakeSlot();
     const unreachable = this.reach.observe(rec, nowMs());
     if (unreachable && !this.failure) {
       this.failure = unreachable;
@@ -170,7 +175,25 @@ export class RunContext {
     return rec;
   }
 
-  /** Resolves when an in-flight request completes (or the run stops). */
+  /** Wakes the one waiting for a free slot (`slotFree`): a request completed, or a session ended. */
+  wakeSlot(): void {
+    const w = this.slotWaiter;
+    if (w) {
+      this.slotWaiter = undefined;
+      w();
+    }
+  }
+
+  /**
+   * The first prompt index of this executor in a set of `size` (executors start at spread-out positions,
+   * so they do not all send the same prompts).
+   */
+  startIndex(size: number): number {
+    const count = Math.max(1, this.spec.executor_count ?? 1);
+    return Math.floor(((this.spec.executor_index ?? 0) * size) / count);
+  }
+
+  /** Resolves when an in-flight request completes, a session ends (or the run stops). */
   slotFree(): Promise<void> {
     return new Promise((resolve) => {
       this.slotWaiter = resolve;

@@ -14,12 +14,13 @@ import {
   type ServiceCapabilities,
   START_AT_TOLERANCE_MS,
   type StatusResponse,
+  sessionRefusal,
   type WorkloadSpec,
 } from '../../contracts/index.js';
 import { ConfigValidationError } from '../../errors.js';
 import { MetricsRecorder } from '../../metrics/recorder.js';
-import { createServiceClient } from '../clients/index.js';
-import { loadPrompts } from '../datasets/index.js';
+import { apiOf, createServiceClient } from '../clients/index.js';
+import { loadConversations, loadPrompts } from '../datasets/index.js';
 import type { TracePromptSet } from '../datasets/trace.js';
 import type { PromptSet } from '../datasets/types.js';
 import {
@@ -32,6 +33,7 @@ import { runClosedLoop } from './closed-loop.js';
 import { RunContext } from './context.js';
 import { runOpenLoop } from './open-loop.js';
 import { RecordWriter } from './record-writer.js';
+import { runSessionUsers, Sessions } from './sessions.js';
 import { TraceSchedule, traceRate, traceShare } from './trace-replay.js';
 import { hookLoadRefusal, type RunUser } from './user-hook.js';
 
@@ -80,8 +82,30 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
     throw new ConfigValidationError(`workload.target_rps: ${refused}`, [
       { severity: 'error', path: 'workload.target_rps', message: refused },
     ]);
+  const sessionRefused = spec.session
+    ? sessionRefusal(apiOf(spec, opts.capabilities), spec.load.mode)
+    : undefined;
+  if (sessionRefused)
+    throw new ConfigValidationError(`workload.session: ${sessionRefused}`, [
+      { severity: 'error', path: 'workload.session', message: sessionRefused },
+    ]);
+  if (spec.session && opts.runUser) {
+    const message =
+      'the service runs a per-user hook (runBenchmark), which sends its own requests: remove session';
+    throw new ConfigValidationError(`workload.session: ${message}`, [
+      { severity: 'error', path: 'workload.session', message },
+    ]);
+  }
   const schedule = executorSchedule(spec);
   const prompts = loadPrompts(spec);
+  const conversations = spec.session ? loadConversations(spec) : undefined;
+  if (spec.session && spec.session.turns === undefined && !conversations) {
+    const message =
+      'give turns (per session, or a distribution): only a ShareGPT dataset brings its own conversations';
+    throw new ConfigValidationError(`workload.session.turns: ${message}`, [
+      { severity: 'error', path: 'workload.session.turns', message },
+    ]);
+  }
   const load = spec.load;
   const trace = load.mode === 'trace' ? traceOf(prompts) : undefined;
   const { index, count } = executorPosition(spec);
@@ -92,9 +116,11 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
     source,
     slo: spec.slo,
     openLoop: schedule !== undefined || trace !== undefined,
-    requestedRps:
-      executorRequestedRps(spec) ??
-      (share && load.mode === 'trace' ? traceRate(share, load, spec.warmup, spec.duration) : undefined),
+    // with sessions the schedule's rate is of sessions, not of the requests the figures count
+    requestedRps: spec.session
+      ? undefined
+      : (executorRequestedRps(spec) ??
+        (share && load.mode === 'trace' ? traceRate(share, load, spec.warmup, spec.duration) : undefined)),
     windowSeconds: spec.window_seconds,
   });
   const writer = spec.records_path ? new RecordWriter(spec.records_path) : undefined;
@@ -112,6 +138,7 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
     opts.log?.(
       `warning: start_at ${new Date(spec.start_at).toISOString()} is more than ${START_AT_TOLERANCE_MS} ms from this node's clock (not synchronised?): starting now instead, so this executor's rows are not aligned with the others'`,
     );
+  const sessions = spec.session ? new Sessions(ctx, spec.session, conversations) : undefined;
   const threads = isScheduledLoad(load)
     ? (load.max_concurrency ?? 1)
     : load.mode === 'closed'
@@ -125,6 +152,7 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
     const s = recorder.snapshot();
     s.last_send = ctx.lastSend;
     s.executor_load = usage();
+    if (sessions) s.sessions = { started: sessions.started, completed: sessions.completed };
     return s;
   };
   opts.log?.(
@@ -136,6 +164,10 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
           ? `trace replay: ${share.length} of ${trace?.rows.length} rows, time scale ${load.mode === 'trace' ? (load.time_scale ?? 1) : 1}, to ${spec.server_url}`
           : `closed loop: ${threads} users to ${spec.server_url}`,
   );
+  if (sessions)
+    opts.log?.(
+      `multi-turn sessions: ${load.mode === 'closed' ? 'each user runs' : 'each arrival starts'} one`,
+    );
   const done = (async () => {
     try {
       if (isScheduledLoad(load) && schedule)
@@ -144,13 +176,17 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
           schedule,
           load.max_concurrency ?? opts.maxInFlight ?? DEFAULT_CAPS.maxConcurrency,
           load.pacer_poll_ms,
+          undefined,
+          sessions,
         );
-      else if (load.mode === 'closed') await runClosedLoop(ctx, load, opts.runUser);
+      else if (load.mode === 'closed')
+        await (sessions ? runSessionUsers(ctx, load, sessions) : runClosedLoop(ctx, load, opts.runUser));
       else if (load.mode === 'trace' && trace && share) {
         const sched = new TraceSchedule(trace, share, load);
         const cap = opts.maxInFlight ?? DEFAULT_CAPS.maxConcurrency;
         await runOpenLoop(ctx, sched, cap, PACER_POLL_MS, () => sched.prompt());
       }
+      await sessions?.settled();
       await ctx.drain();
     } finally {
       ctx.dispose();

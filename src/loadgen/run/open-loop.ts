@@ -22,6 +22,7 @@ import type { Prompt } from '../datasets/types.js';
 import { nowMs } from '../record.js';
 import { type ArrivalSchedule, buildSchedule, type ScheduleOptions } from '../schedule/arrivals.js';
 import type { RunContext } from './context.js';
+import type { Sessions } from './sessions.js';
 import { hrMs, Waker } from './waker.js';
 
 /** Sends issued back to back before yielding to the event loop when catching up. */
@@ -37,7 +38,8 @@ const yieldNow = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 /**
  * `schedule`: options of a built schedule, or a schedule itself (a trace replay's); `prompt`: the prompt
- * of the arrival being sent (a trace row's), else the prompt set's next.
+ * of the arrival being sent (a trace row's), else the prompt set's next; `sessions`: each arrival starts
+ * a multi-turn session instead of sending one request, and `cap` bounds the sessions in progress.
  */
 export async function runOpenLoop(
   ctx: RunContext,
@@ -45,6 +47,7 @@ export async function runOpenLoop(
   cap: number,
   pollMs: number = PACER_POLL_MS,
   prompt?: () => Prompt,
+  sessions?: Sessions,
 ): Promise<void> {
   const sched = 'next' in schedule ? schedule : buildSchedule(schedule);
   const toMs = (s: number): number => ctx.t0 + s * 1000;
@@ -83,12 +86,13 @@ export async function runOpenLoop(
         await yieldNow();
         continue;
       }
-      if (ctx.inflight.size >= cap) {
+      if ((sessions ? sessions.active : ctx.inflight.size) >= cap) {
         burst = 0;
         await ctx.slotFree();
         continue;
       }
-      void ctx.issue(at, undefined, prompt?.());
+      if (sessions) sessions.start(at);
+      else void ctx.issue(at, undefined, prompt?.());
       s = sched.next();
       if (++burst >= BATCH) {
         burst = 0;

@@ -84,6 +84,7 @@ export const UNSETTABLE_FIELDS = [
   'seed',
   'request_timeout',
   'window',
+  'session',
 ] as const satisfies readonly WorkloadField[];
 
 const entryFields = Object.fromEntries(

@@ -23,6 +23,8 @@ export interface SubmitRequest {
   promptTokens: number;
   /** The prompt's texts (chat: each message's), for the prefix cache; without them nothing is cached. */
   promptParts?: readonly string[];
+  /** Chat: the request's messages as received (the ground truth summarises them: `traceJson`). */
+  messages?: readonly unknown[];
   /** max_tokens / num_predict; undefined: sampled from the configured distribution. */
   maxTokens?: number;
   clientId?: string;
@@ -95,6 +97,7 @@ export class Engine {
       clientId: req.clientId,
     });
     seq.sink = sink;
+    seq.messages = req.messages;
     if (this.prefixCache && req.promptParts) seq.blockKeys = blockKeys(req.promptParts, cfg.block_size);
     if (outputTokens > 1 && stallDraw < cfg.stall_rate)
       seq.stallAt = 1 + Math.floor(rng() * (outputTokens - 1));

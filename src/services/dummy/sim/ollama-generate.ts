@@ -130,6 +130,7 @@ export async function ollamaGenerate(
       stream,
       promptTokens: prompt,
       promptParts: parts,
+      messages: chat ? (body.messages as unknown[]) : undefined,
       maxTokens: limit,
       clientId: typeof clientId === 'string' ? clientId : undefined,
       arrivedAt,

@@ -193,6 +193,7 @@ export async function openaiGenerate(
       stream,
       promptTokens: prompt,
       promptParts: parts,
+      messages: chat ? (body.messages as unknown[]) : undefined,
       maxTokens: limit,
       clientId: typeof clientId === 'string' ? clientId : undefined,
       arrivedAt,

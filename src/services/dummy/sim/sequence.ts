@@ -1,5 +1,7 @@
 /** One request inside the simulated engine, from arrival to its last chunk, with its ground-truth times. */
+import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import { countTokens } from '../../../util/tokenizer.js';
 import type { Timed } from './scheduler.js';
 
 export type SeqState = 'queued' | 'running' | 'done' | 'cancelled' | 'disconnected' | 'failed' | 'rejected';
@@ -61,6 +63,8 @@ export class Sequence implements Timed {
   modelled: Float64Array | undefined;
   written: Float64Array | undefined;
   sink: Sink | undefined;
+  /** Chat: the messages as received, summarised only when the ground truth is read (`traceJson`). */
+  messages: readonly unknown[] | undefined;
 
   constructor(init: SeqInit) {
     this.id = init.id;
@@ -95,6 +99,26 @@ const epoch = (t: number): number | null =>
   Number.isFinite(t) ? +(performance.timeOrigin + t).toFixed(3) : null;
 const ms = (t: number): number => +t.toFixed(3);
 
+/** A message's text: a string content, or the text parts of a list of parts. */
+function messageText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content.map((p) => (typeof p?.text === 'string' ? p.text : '')).join('');
+}
+
+/** A chat request's messages in the ground truth: role, tokens and the SHA-1 (hex) of each text. */
+function messagesJson(messages: readonly unknown[]): { role: string; tokens: number; sha1: string }[] {
+  return messages.map((m) => {
+    const { role, content } = (m ?? {}) as { role?: unknown; content?: unknown };
+    const text = messageText(content);
+    return {
+      role: String(role),
+      tokens: countTokens(text),
+      sha1: createHash('sha1').update(text).digest('hex'),
+    };
+  });
+}
+
 /** The documented ground-truth record of one request (times in Unix epoch milliseconds). */
 export function traceJson(s: Sequence): Record<string, unknown> {
   const n = s.emitted;
@@ -127,5 +151,6 @@ export function traceJson(s: Sequence): Record<string, unknown> {
     disconnect_at_token: s.disconnectAt >= 0 ? s.disconnectAt : null,
     chunk_modelled_ms: modelled,
     chunk_written_ms: written,
+    messages: s.messages ? messagesJson(s.messages) : null,
   };
 }

@@ -1,0 +1,138 @@
+/**
+ * Multi-turn chat sessions (docs/load-generation.md#multi-turn-sessions): a session is a conversation of N
+ * turns; each turn sends the conversation so far — the session's earlier prompts and the responses
+ * actually received, as chat messages — followed by its own prompt, `think_seconds` after the previous
+ * turn's response ended. Its turns are the prompt set's next prompts (`turns` of them, fixed or drawn), or
+ * the human turns of one ShareGPT conversation (at most `turns` of them when given).
+ *
+ * Sessions are the unit of concurrency in closed loop (each user runs one session after another,
+ * `sleep_seconds` between them) and the unit of arrival in open loop (each arrival starts a session;
+ * `max_concurrency` caps the sessions in progress). Every turn is a request like any other: it is warmup
+ * or measured by its own scheduled time (when it became due: its session's arrival, or the previous
+ * response's end + think time), counts towards max_requests, and no turn is sent after the end of the
+ * measurement (a session still going then is cut there; a turn in flight gets the grace period). A turn
+ * that fails or is cancelled ends its session: the conversation cannot go on without its response.
+ */
+
+import type { ClosedLoop, RequestRecord, SessionSpec } from '../../contracts/index.js';
+import { deriveSeed, mulberry32, type Rng } from '../../util/rng.js';
+import type { ChatMessage, RequestInput } from '../clients/types.js';
+import { sampleLength } from '../datasets/lengths.js';
+import type { ConversationSet, Prompt } from '../datasets/types.js';
+import { nowMs } from '../record.js';
+import { Backoff } from './backoff.js';
+import type { RunContext } from './context.js';
+
+export class Sessions {
+  /** Sessions in progress (the open loop's cap counts them). */
+  active = 0;
+  /** Sessions started, and those that sent every one of their turns. */
+  started = 0;
+  completed = 0;
+  private seq = 0;
+  private next: number;
+  private readonly rng: Rng;
+  private readonly thinkMs: number;
+  private readonly running = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly ctx: RunContext,
+    private readonly spec: SessionSpec,
+    private readonly conversations?: ConversationSet,
+  ) {
+    this.next = ctx.startIndex(conversations ? conversations.size : ctx.prompts.size);
+    this.rng = mulberry32(deriveSeed(deriveSeed(ctx.spec.seed ?? 0, 13), ctx.spec.executor_index ?? 0));
+    this.thinkMs = (spec.think_seconds ?? 0) * 1000;
+  }
+
+  /** The prompts of the next session's turns. */
+  private plan(): readonly Prompt[] {
+    const turns = this.spec.turns;
+    const c = this.conversations;
+    if (c) {
+      const conv = c.get(this.next++);
+      return turns === undefined ? conv : conv.slice(0, sampleLength(turns, this.rng));
+    }
+    const n = sampleLength(turns ?? 1, this.rng);
+    const out: Prompt[] = new Array(n);
+    for (let k = 0; k < n; k++) out[k] = this.ctx.prompts.get(this.next++);
+    return out;
+  }
+
+  /**
+   * Runs one session whose first turn is due at `first` (the caller checked it may be sent); resolves to
+   * its last turn's record.
+   */
+  async run(first: number): Promise<RequestRecord> {
+    const ctx = this.ctx;
+    const turns = this.plan();
+    const session = `${ctx.source}-s${this.seq++}`;
+    const history: ChatMessage[] = [];
+    let tokens = 0;
+    let at = first;
+    let last: RequestRecord | undefined;
+    this.active++;
+    this.started++;
+    try {
+      for (let k = 0; k < turns.length; k++) {
+        if (last) {
+          at = last.end + this.thinkMs;
+          if (!ctx.mayIssue(at)) break;
+          await ctx.sleep(at - nowMs());
+          if (!ctx.mayIssue(at)) break;
+        }
+        const p = turns[k];
+        const reply: string[] = [];
+        const input: RequestInput = {
+          prompt: p.prompt,
+          maxTokens: p.maxTokens,
+          promptTokens: tokens + p.promptTokens,
+          history,
+          reply,
+        };
+        last = await ctx.issue(at, undefined, input, { session, turn: k + 1 });
+        if (last.status !== 'ok') break;
+        history.push({ role: 'user', content: p.prompt }, { role: 'assistant', content: reply.join('') });
+        tokens += p.promptTokens + last.output_tokens_client;
+        if (k === turns.length - 1) this.completed++;
+      }
+    } finally {
+      this.active--;
+      ctx.wakeSlot();
+    }
+    return last as RequestRecord;
+  }
+
+  /** Open loop: starts a session due at `at`, not waiting for it. */
+  start(at: number): void {
+    const p = this.run(at);
+    this.running.add(p);
+    void p.finally(() => this.running.delete(p));
+  }
+
+  /** Resolves when every session `start` began has ended. */
+  async settled(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running]);
+  }
+}
+
+/**
+ * Closed loop with sessions: `clients_per_node` users, each running one session after another while the
+ * run may send, `sleep_seconds` between sessions; after a push-back (connection error, 429, 503) the
+ * user backs off before its next session, as a closed-loop user does before its next request.
+ */
+export async function runSessionUsers(ctx: RunContext, load: ClosedLoop, sessions: Sessions): Promise<void> {
+  const sleepMs = (load.sleep_seconds ?? 0) * 1000;
+  const user = async (): Promise<void> => {
+    const backoff = new Backoff();
+    while (ctx.mayIssue(nowMs())) {
+      const last = await sessions.run(nowMs());
+      const wait = Math.min(backoff.after(last), ctx.measureEnd - nowMs());
+      if (wait > 0) await ctx.sleep(wait);
+      if (sleepMs > 0) await ctx.sleep(sleepMs);
+    }
+  };
+  const users: Promise<void>[] = [];
+  for (let i = 0; i < Math.max(1, load.clients_per_node); i++) users.push(user());
+  await Promise.all(users);
+}
