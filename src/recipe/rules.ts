@@ -37,7 +37,8 @@ function slurmRules(d: Loose, service: string | undefined, err: Push): void {
           ['resources', role],
           `required for orchestration.mode slurm: {gpus, cpus_per_task, mem_gb} per ${role} node`,
         );
-  if (!has(d, 'artifacts') && service !== 'dummy')
+  const needsArtifacts = service === undefined || serviceCapabilities(service)?.needs_artifacts !== false;
+  if (!has(d, 'artifacts') && needsArtifacts)
     err(
       ['artifacts'],
       `required for orchestration.mode slurm with service ${service ?? '?'}: the server's container ` +
