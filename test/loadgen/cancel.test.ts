@@ -20,6 +20,12 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
+/** Resolves once `done()` holds (checked every 5 ms); rejects after 10 s. */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 2000 && !done(); i++) await new Promise((r) => setTimeout(r, 5));
+  if (!done()) throw new Error('the simulator did not record every request');
+}
+
 const OUT = 30;
 const body = (extra: Partial<StartBody>): StartBody => ({
   benchmark: 'b',
@@ -41,6 +47,11 @@ async function cancelled(service: string, api: Api, stream: boolean, cancel: Sta
   const records: RequestRecord[] = [];
   const spec = specFrom(body({ service, api, stream, cancel }), service);
   await startLoad(...withCaps(spec, { source: `${api}-${stream}`, onRecord: (r) => records.push(r) })).done;
+  // the server notices a closed connection a little after the client closed it: wait until it has
+  await until(() => {
+    const ids = new Set(sim.engine.recentTraces().map((s) => s.clientId));
+    return records.every((r) => ids.has(r.id));
+  });
   const truth = new Map(sim.engine.recentTraces().map((s) => [s.clientId, s]));
   return { records, truth, aborted: sim.engine.stats.success.abort - aborts };
 }
