@@ -5,6 +5,10 @@
  *   one-sided p-value of a rising trend is 1 − Φ(z). Rank-based: no assumption on the distribution of y,
  *   one outlier moves S by at most n − 1.
  *   Theil–Sen: the median of the pairwise slopes (y_j − y_i) / (x_j − x_i), robust to outliers.
+ *   Serial correlation (Yue & Wang 2004, AR(1)): a series whose neighbours are correlated (a queue that
+ *   wanders for several windows) holds fewer independent points than n, and the plain test calls its
+ *   excursions trends. With r1 the lag-1 autocorrelation of the series after removing the Theil–Sen line,
+ *   Var(S) is multiplied by n/n* = 1 + 2 Σ_{k=1}^{n−1} (1 − k/n) r1^k when r1 > 0 (1 otherwise).
  */
 import { normalCdf, quantileSorted } from './stats.js';
 
@@ -20,6 +24,22 @@ export interface Trend {
   p_rising: number;
   /** Theil–Sen slope, units of y per unit of x. */
   slope: number;
+  /** Lag-1 autocorrelation of the detrended series, and the variance factor n/n* applied (≥ 1). */
+  r1: number;
+  variance_factor: number;
+}
+
+/** Lag-1 autocorrelation of `r` (0 for a constant series). */
+function lag1(r: readonly number[]): number {
+  const n = r.length;
+  const mean = r.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    den += (r[i] - mean) ** 2;
+    if (i > 0) num += (r[i] - mean) * (r[i - 1] - mean);
+  }
+  return den > 0 ? num / den : 0;
 }
 
 /** The trend of y over x (x strictly increasing); undefined for fewer than 3 points. */
@@ -37,15 +57,21 @@ export function trend(x: readonly number[], y: readonly number[]): Trend | undef
   for (let i = 0; i < n; i++) ties.set(y[i], (ties.get(y[i]) ?? 0) + 1);
   let tieTerm = 0;
   for (const t of ties.values()) tieTerm += t * (t - 1) * (2 * t + 5);
-  const variance = (n * (n - 1) * (2 * n + 5) - tieTerm) / 18;
-  const z = variance > 0 && s !== 0 ? (s - Math.sign(s)) / Math.sqrt(variance) : 0;
   slopes.sort((a, b) => a - b);
+  const slope = slopes.length ? quantileSorted(slopes, 0.5) : 0;
+  const r1 = lag1(Array.from({ length: n }, (_, i) => y[i] - slope * x[i]));
+  let factor = 1;
+  if (r1 > 0) for (let k = 1; k < n; k++) factor += 2 * (1 - k / n) * r1 ** k;
+  const variance = ((n * (n - 1) * (2 * n + 5) - tieTerm) / 18) * factor;
+  const z = variance > 0 && s !== 0 ? (s - Math.sign(s)) / Math.sqrt(variance) : 0;
   return {
     n,
     s,
     tau: s / ((n * (n - 1)) / 2),
     z,
     p_rising: s > 0 ? 1 - normalCdf(z) : 1,
-    slope: slopes.length ? quantileSorted(slopes, 0.5) : 0,
+    slope,
+    r1,
+    variance_factor: factor,
   };
 }

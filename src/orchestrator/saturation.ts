@@ -6,12 +6,16 @@
  */
 import { isScheduledLoad, type MetricsSnapshot, type WorkloadSpec } from '../contracts/index.js';
 import type { BaseWorkloadController } from '../controller/base-workload-controller.js';
-import { detectSaturation, type SaturationReport } from '../decide/saturation.js';
+import { detectSaturation, LIVE_SATURATION, type SaturationReport } from '../decide/saturation.js';
 import { requestedBetween } from '../loadgen/schedule/index.js';
 
-/** Whether the load is open loop or a rate ramp (a rate, not users): the loads saturation is judged for. */
+/**
+ * Whether the load is open loop or a rate ramp (a rate, not users) of single requests: the loads
+ * saturation is judged for. Not multi-turn sessions: their rate is of sessions, and their TTFT grows
+ * with the turns in progress, which the detector would read as rising latency.
+ */
 export function isOpenLoad(spec: WorkloadSpec): boolean {
-  return isScheduledLoad(spec.load);
+  return isScheduledLoad(spec.load) && spec.session === undefined;
 }
 
 /**
@@ -49,8 +53,9 @@ const DEFAULT_WINDOW_S = 10;
 
 /**
  * With `stop_on_saturation` on an open-loop spec: from the end of warmup, once per window (at least every
- * second), merges the executors' live snapshots, judges them up to now and, when over-saturated, stops
- * the workload and calls `onStop`. Undefined when there is nothing to watch. A failed fetch is skipped.
+ * second) until the end of sending, merges the executors' live snapshots, judges them up to now with the
+ * stricter thresholds of repeated looks (`LIVE_SATURATION`) and, when over-saturated, stops the workload
+ * and calls `onStop`. Undefined when there is nothing to watch. A failed fetch is skipped.
  */
 export function watchSaturation(
   controller: BaseWorkloadController,
@@ -71,11 +76,15 @@ export function watchSaturation(
     const now = Date.now();
     const metrics = await controller.getMetrics().catch(() => undefined);
     if (watch.stopped) return;
+    const start = metrics?.snapshot.window_start;
+    // sending is over: nothing left to stop, the final report judges the whole benchmark
+    if (start !== undefined && now >= start + spec.duration * 1000) return;
     const report =
       metrics &&
       detectSaturation(metrics.snapshot, {
+        ...LIVE_SATURATION,
         until: now,
-        requested: requestedBetween(spec, metrics.snapshot.window_start),
+        requested: requestedBetween(spec, start),
       });
     if (report?.saturated) {
       watch.stopped = true;

@@ -43,18 +43,26 @@ export interface ThresholdResult {
 
 export interface TrendEvidence {
   metric: Extract<LatencyMetric, 'ttft' | 'e2e'>;
-  /** Full windows with a median, and the median (ms) of each, in time order. */
+  /** Judged windows (runs of `merged_windows` full windows, at least `minRequests` completions each), and the median (ms) of each, in time order. */
   windows: number;
+  /** Full windows merged into one judged window (1: none merged). */
+  merged_windows: number;
   medians_ms: number[];
   /** Mann–Kendall S, Kendall's tau and the one-sided p-value of a rising trend. */
   kendall_s: number;
   tau: number;
   p_value: number;
+  /** Var(S) multiplier for serial correlation (1 + 2 Σ (1 − k/n) r1^k; 1 without it). */
+  variance_factor: number;
   /** Theil–Sen slope (ms per second) and its rise from the first to the last window (ms). */
   slope_ms_per_s: number;
   rise_ms: number;
   /** The lowest window median (ms): what the rise is compared to. */
   baseline_ms: number;
+  /** The rise required: the largest of minRise × baseline, minRiseMs and minRiseService × the fastest E2E. */
+  margin_ms: number;
+  /** The Theil–Sen rise (ms) over the first and the second half of the judged windows (each must reach margin / 2). */
+  half_rises_ms: number[];
   rising: boolean;
 }
 

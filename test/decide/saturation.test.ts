@@ -5,9 +5,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { MetricsSnapshot } from '../../src/contracts/index.js';
-import { detectSaturation, saturationText } from '../../src/decide/saturation.js';
+import {
+  detectSaturation,
+  LIVE_SATURATION,
+  type SaturationReport,
+  saturationText,
+} from '../../src/decide/saturation.js';
+import { normalCdf } from '../../src/decide/stats.js';
 import { trend } from '../../src/decide/trend.js';
 import { MetricsRecorder } from '../../src/metrics/recorder.js';
+import { mulberry32 } from '../../src/util/rng.js';
 import { craft } from '../metrics/records.js';
 
 const T0 = 1_700_000_000_000; // a multiple of 1 s
@@ -47,6 +54,43 @@ function queue(
   return snap;
 }
 
+/**
+ * Poisson arrivals (seeded) at `rps` for `seconds` into `b` servers of deterministic service `s` ms (first
+ * token 1 ms after the start), windows of `win` s; `snapshotAt(t)` is what a live look at T0 + t ms sees
+ * (the requests completed by then), `final` the benchmark's end snapshot.
+ */
+function poissonQueue(rps: number, seconds: number, b: number, s: number, win: number, seed: number) {
+  const rnd = mulberry32(seed);
+  const free = new Array<number>(b).fill(T0);
+  const done: ReturnType<typeof craft>[] = [];
+  for (let at = T0 - (Math.log(1 - rnd()) * 1000) / rps; at < T0 + seconds * 1000; ) {
+    const k = free.indexOf(Math.min(...free));
+    const start = Math.max(at, free[k]);
+    free[k] = start + s;
+    done.push(craft({ sent: at, chunks: [start + 1, start + s], output: 2 }));
+    at -= (Math.log(1 - rnd()) * 1000) / rps;
+  }
+  done.sort((x, y) => x.end - y.end);
+  const snapshotAt = (ms: number): MetricsSnapshot => {
+    const rec = new MetricsRecorder({ openLoop: true, windowSeconds: win, requestedRps: rps });
+    rec.windowStart = T0;
+    for (const r of done) if (r.end <= T0 + ms) rec.add(r);
+    const snap = rec.snapshot();
+    snap.last_send = T0 + seconds * 1000;
+    rec.destroy();
+    return snap;
+  };
+  /** The first live look (from 2 windows on, once per window, until the end of sending) that fires. */
+  const firstLiveStop = (): SaturationReport | undefined => {
+    for (let t = 2 * win * 1000; t <= seconds * 1000; t += win * 1000) {
+      const r = detectSaturation(snapshotAt(t), { ...LIVE_SATURATION, until: T0 + t });
+      if (r.saturated) return r;
+    }
+    return undefined;
+  };
+  return { snapshotAt, final: () => detectSaturation(snapshotAt(Number.POSITIVE_INFINITY)), firstLiveStop };
+}
+
 describe('trend (Mann–Kendall, Theil–Sen)', () => {
   it('a strictly rising series of 4: S = 6, one-sided p ≈ 0.045; the slope is the median pairwise slope', () => {
     const t = trend([0, 1, 2, 3], [10, 12, 13, 19])!;
@@ -55,6 +99,21 @@ describe('trend (Mann–Kendall, Theil–Sen)', () => {
     expect(t.p_rising).toBeCloseTo(0.0447, 3);
     // pairwise slopes 2, 1.5, 3, 1, 3.5, 6 → median 2.5
     expect(t.slope).toBe(2.5);
+  });
+
+  it('serial correlation widens the variance: a series that wanders is less of a trend than its S says', () => {
+    const x = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+    // a straight line with alternating noise: residuals anti-correlated, no correction
+    const line = trend(x, [10, 13, 12, 15, 14, 17, 16, 19, 18, 21])!;
+    expect(line.r1).toBeLessThan(0);
+    expect(line.variance_factor).toBe(1);
+    // flat, then a late excursion: residuals positively correlated, Var(S) inflated, p larger
+    const wander = trend(x, [1, 1.2, 0.9, 1.1, 1, 1.3, 20, 60, 150, 300])!;
+    expect(wander.r1).toBeGreaterThan(0.3);
+    expect(wander.variance_factor).toBeGreaterThan(1.5);
+    // uncorrected: z = (S − 1) / √(n(n−1)(2n+5)/18) = (S − 1) / √125
+    const plainP = 1 - normalCdf((wander.s - 1) / Math.sqrt(125));
+    expect(wander.p_rising).toBeGreaterThan(1.5 * plainP);
   });
 
   it('a flat series (all ties) and a falling one are not rising', () => {
@@ -94,6 +153,46 @@ describe('detectSaturation', () => {
     expect(saturationText(r)).toMatch(
       /^over-saturated: TTFT p50 rising across \d+ windows: .* served 40\.\d\d req\/s of 80\.00 requested/,
     );
+  });
+
+  // the search test's simulator: 8 sequences × 400 ms = 20 req/s; short windows of 0.5 s hold ~8 requests
+  it('80% of capacity, Poisson, 0.5 s windows: not saturated in 40 seeded runs, at the end or at any live look', () => {
+    const flagged: string[] = [];
+    for (let seed = 1; seed <= 40; seed++) {
+      const q = poissonQueue(16, 6, 8, 400, 0.5, seed);
+      const end = q.final();
+      if (end.saturated) flagged.push(`seed ${seed} end: ${saturationText(end)}`);
+      const live = q.firstLiveStop();
+      if (live) flagged.push(`seed ${seed} live: ${saturationText(live)}`);
+    }
+    expect(flagged).toEqual([]);
+  });
+
+  it('a queue excursion at 80% is no queue growth: short windows say "rising", the guards do not', () => {
+    // seed 27 of 16 req/s: the queue wanders up for most of the 6 s (per 0.5 s window the median TTFT goes
+    // 1 → 700 ms, Mann–Kendall p ≈ 0.001: what used to be called saturated, the rise far above 10 ms)
+    const q = poissonQueue(16, 6, 8, 400, 0.5, 27);
+    const perWindow = detectSaturation(q.snapshotAt(Number.POSITIVE_INFINITY), { minRequests: 1 }).trend!;
+    expect(perWindow.merged_windows).toBe(1);
+    expect(perWindow.windows).toBe(12);
+    expect(perWindow.medians_ms.at(-2)).toBeGreaterThan(500);
+    const r = q.final();
+    const tr = r.trend!;
+    expect(tr.merged_windows).toBe(3); // ~8 requests per 0.5 s window, merged to ≥ 20
+    expect(tr.windows).toBe(4);
+    expect(tr.margin_ms).toBeCloseTo(200, -1); // half of the 400 ms service time
+    // most of the rise comes late: the first half rises by less than half the margin
+    expect(tr.half_rises_ms[0]).toBeLessThan(tr.margin_ms / 2);
+    expect(r.saturated, saturationText(r)).toBe(false);
+  });
+
+  it('above capacity with short windows (30 req/s of 20): saturated at the end and stopped by a live look', () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const q = poissonQueue(30, 6, 8, 400, 0.5, seed);
+      expect(q.final().saturated, `seed ${seed}`).toBe(true);
+      const live = q.firstLiveStop();
+      expect(live?.saturated, `seed ${seed}`).toBe(true);
+    }
   });
 
   it('non-streaming windows (no TTFT) are judged on E2E', () => {

@@ -1,6 +1,10 @@
 /**
  * One HTTP exchange on a target's pool, through undici's dispatch API: the response arrives in callbacks
  * (no response stream, no async iteration, no promise per body piece), so the per-request cost is small.
+ * The handler implements undici's first handler interface (onConnect, onHeaders, onData, onComplete,
+ * onError), the one its HTTP/1.1 client calls directly: a handler of the newer interface (onRequestStart,
+ * onResponseData, ...) is wrapped per request in an adapter that also parses every response's headers
+ * into an object, which nothing here reads (≈1–2 µs per request).
  * Every network piece of a response, its end and any failure are stamped the moment undici hands them over
  * and queued; the queue is worked through once per event-loop turn (setImmediate: after every socket that
  * was readable in this turn has been read and stamped), decoding and parsing each piece with its own
@@ -85,21 +89,28 @@ export function stampChunk(st: ParseState): void {
 
 /** undici handler for one request; resolves `done` exactly once, whatever happens. */
 class ExchangeHandler implements Dispatcher.DispatchHandler {
-  private ctrl?: Dispatcher.DispatchController;
+  /** undici's abort of this request once it has a connection (onConnect). */
+  private abortReq?: (err?: Error) => void;
   private status = 0;
   /** Body pieces kept for decoding at the end (non-streaming and error responses). */
   private parts?: Buffer[];
   /** Created only when a streamed piece ends inside a multi-byte character. */
   private decoder?: TextDecoder;
   private settled = false;
-  /** Inside `pool.dispatch` (a write then happens within it). */
-  private dispatching = false;
   private readonly st: ParseState;
-  private readonly stampSent = (): void => {
-    if (this.rec.retries === undefined) this.rec.sent = nowMs();
+  /** Text chunks after which the workload's `cancel` cancels this request (Infinity: never). */
+  private readonly cancelAt: number;
+  /** The workload's `cancel` after a delay: its timer, started when the request is written. */
+  private cancelTimer?: NodeJS.Timeout;
+  /** The cancel delay's timer: cancels once `cancelAfterMs` have passed since `sent` (stamped at the write). */
+  private readonly cancelDue = (): void => {
+    const ms = this.signal.cancelAfterMs ?? 0;
+    const left = this.rec.sent + ms - nowMs();
+    if (left > 0) this.cancelTimer = setTimeout(this.cancelDue, left);
+    else this.cancelHere(nowMs(), `after ${ms} ms`);
   };
   private readonly onAbort = (): void => {
-    this.ctrl?.abort(new Error(`aborted (${String(this.signal.reason)})`));
+    this.abortReq?.(new Error(`aborted (${String(this.signal.reason)})`));
   };
 
   constructor(
@@ -111,6 +122,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     private readonly done: () => void,
     reply: string[] | undefined,
   ) {
+    this.cancelAt = signal.cancelAfterChunks ?? Number.POSITIVE_INFINITY;
     this.st = {
       rec,
       inWord: false,
@@ -135,7 +147,6 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   }
 
   private dispatch(): void {
-    this.dispatching = true;
     this.target.pool.dispatch(
       {
         path: this.target.base + this.ex.path,
@@ -145,39 +156,42 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
       },
       this,
     );
-    this.dispatching = false;
-    // written within dispatch (a free connection): `sent` is now, after the write
-    if (this.ctrl !== undefined && this.rec.retries === undefined) this.rec.sent = nowMs();
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.ctrl = controller;
-    // undici writes the request right after this, on its connection (a buffered body at once): `sent` is
-    // stamped after that write, as the bench's bare client stamps onRequestSent — at the return of
-    // dispatch, or (a connection that became free later) once undici's callback is done; a retry keeps
-    // the first `sent`
-    if (this.rec.retries === undefined && !this.dispatching) {
-      this.rec.sent = nowMs();
-      queueMicrotask(this.stampSent);
-    }
+  onConnect(abort: (err?: Error) => void): void {
+    this.abortReq = abort;
     // aborted while waiting for a connection
     if (this.signal.aborted) this.onAbort();
   }
 
-  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number): void {
-    if (statusCode < 200) return; // informational (1xx): the real answer follows
+  /**
+   * undici wrote the request (head and buffered body) to its connection, just now: `sent`, as the bench's
+   * bare client stamps it; a retry keeps the first `sent`.
+   */
+  onRequestSent(): void {
+    if (this.rec.retries !== undefined) return;
+    this.rec.sent = nowMs();
+    // the workload's cancel after a delay: from this (first) write
+    const ms = this.signal.cancelAfterMs;
+    if (ms !== undefined) this.cancelTimer = setTimeout(this.cancelDue, ms);
+  }
+
+  onHeaders(statusCode: number): boolean {
+    if (statusCode < 200) return true; // informational (1xx): the real answer follows
     this.status = statusCode;
     this.rec.http_status = statusCode;
     if (statusCode >= 400 || !this.ex.streamed) this.parts = [];
+    return true;
   }
 
-  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.settled) return;
+  onData(chunk: Buffer): boolean {
+    if (this.settled) return true;
     if (this.parts) {
       this.parts.push(chunk);
-      return;
+      return true;
     }
     later(this, chunk, nowMs());
+    return true;
   }
 
   /** A streamed piece, from the queue: decoded and parsed, its chunks stamped `arrived`. */
@@ -190,13 +204,29 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     try {
       this.ex.feed(this.st, text);
     } catch (err) {
-      // a malformed piece ends the request; undici then reports onResponseError, which is ignored
+      // a malformed piece ends the request; undici then reports onError, which is ignored
       this.fail(err, arrived);
-      this.ctrl?.abort(err as Error);
+      this.abortReq?.(err as Error);
+      return;
     }
+    // the workload's cancel by tokens; a response that finished in this piece is simply ok
+    if (this.rec.chunks.length >= this.cancelAt && !this.st.done && !this.st.finished)
+      this.cancelHere(arrived, `after ${this.rec.chunks.length} tokens`);
   }
 
-  onResponseEnd(): void {
+  /** The workload's `cancel`: the request ends here, its connection closed (the server sees it go away). */
+  private cancelHere(at: number, when: string): void {
+    if (this.settled) return;
+    const rec = this.rec;
+    rec.end = at;
+    rec.status = 'cancelled';
+    rec.cancelled_by = 'workload';
+    rec.error_detail = `cancelled by workload.cancel ${when}`;
+    this.settle();
+    this.abortReq?.(new Error('cancelled (workload.cancel)'));
+  }
+
+  onComplete(): void {
     if (!this.settled) later(this, END, nowMs());
   }
 
@@ -233,7 +263,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     }
   }
 
-  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+  onError(err: Error): void {
     if (this.settled) return;
     // after the pieces that came before it (a failure mid-stream keeps the chunks already received)
     if (this.status !== 0 && this.ex.streamed) later(this, err, nowMs());
@@ -245,7 +275,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     if (this.status === 0 && this.rec.retries === undefined && !this.signal.aborted && isStaleSocket(err)) {
       this.rec.retries = 1;
-      this.ctrl = undefined;
+      this.abortReq = undefined;
       queueMicrotask(() => this.dispatch());
       return;
     }
@@ -259,12 +289,14 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     const r = reasonOf(err, this.signal);
     rec.status = r.cancelled ? 'cancelled' : 'error';
     if (!r.cancelled) rec.error = r.reason;
+    else rec.cancelled_by = 'stop';
     rec.error_detail = r.detail;
     this.settle();
   }
 
   private settle(): void {
     this.settled = true;
+    if (this.cancelTimer) clearTimeout(this.cancelTimer);
     this.signal.removeEventListener('abort', this.onAbort);
     finalizeTokens(this.rec);
     this.done();
