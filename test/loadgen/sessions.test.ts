@@ -10,6 +10,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { StartBody, WorkloadSpec } from '../../src/contracts/index.js';
 import { ConfigValidationError } from '../../src/errors.js';
 import { chatMessages } from '../../src/loadgen/clients/messages.js';
+import { ollamaProtocol } from '../../src/loadgen/clients/ollama.js';
+import { openAiProtocol } from '../../src/loadgen/clients/openai.js';
 import { loadConversations } from '../../src/loadgen/datasets/index.js';
 import { startLoad } from '../../src/loadgen/run/load-run.js';
 import { type DummyServer, startDummyServer } from '../../src/services/dummy/sim/index.js';
@@ -57,6 +59,24 @@ describe('multi-turn sessions (load generator)', () => {
       ...history,
       { role: 'user', content: 'next' },
     ]);
+  });
+
+  it('both chat protocols send the conversation as messages (OpenAI /v1/chat/completions, Ollama /api/chat)', () => {
+    const s = spec('http://127.0.0.1:9', {});
+    const history = [
+      { role: 'user' as const, content: 'q1' },
+      { role: 'assistant' as const, content: 'a1' },
+    ];
+    const input = { prompt: 'q2', maxTokens: 5, promptTokens: 3, history };
+    const want = [...history, { role: 'user', content: 'q2' }];
+    expect(JSON.parse(openAiProtocol(s, 'chat', true).body(input))).toMatchObject({
+      max_tokens: 5,
+      messages: want,
+    });
+    expect(JSON.parse(ollamaProtocol(s, 'chat', true).body(input))).toMatchObject({
+      options: { num_predict: 5 },
+      messages: want,
+    });
   });
 
   it('max_requests stops between turns: the quota counts turns, the session is cut there', async () => {
