@@ -15,6 +15,7 @@ import { runSlurmJob } from '../launch/slurm/job-runner.js';
 import { loadSlurmRecipe } from '../launch/slurm/recipe-file.js';
 import { hpcbenchArgv } from '../launch/slurm/self-argv.js';
 import { startRunMonitoring } from '../monitor/run-monitoring.js';
+import { serverTargets } from '../orchestrator/hooks.js';
 import { Orchestrator } from '../orchestrator/orchestrator.js';
 import { logProgress } from './slurm-progress.js';
 
@@ -73,7 +74,7 @@ export function register(program: Command): void {
                 pushgatewayUrl: recipe.monitoring?.pushgateway,
                 // The job runner deletes the run's groups once every step has stopped (runSlurmJob).
                 keepGroups: true,
-                serverTargets: hook.serverUrls.map((url) => ({ url, service: recipe.workload.service })),
+                serverTargets: serverTargets(recipe.workload.service, hook.serverUrls),
                 onWarning: hook.warn,
               }),
           });

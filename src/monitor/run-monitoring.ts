@@ -5,6 +5,7 @@
  * with `--output <monitorCsvPath(...)>`; `stop()` here still removes the run's Pushgateway groups.
  */
 import { join } from 'node:path';
+import type { ScrapeSource } from '../contracts/index.js';
 import { Monitor, type MonitorSummary } from './monitor.js';
 import type { MetricKind } from './monitor-csv.js';
 import { deleteRunGroups } from './pushgateway.js';
@@ -22,7 +23,7 @@ export interface RunMonitoringOptions {
   pushInterval?: number;
   /** Leave the run's groups on the Pushgateway at the end (default: delete them). */
   keepGroups?: boolean;
-  serverTargets?: { url: string; service: string; name?: string }[];
+  serverTargets?: { url: string; service: string; name?: string; source: ScrapeSource }[];
   /** Seconds between server scrapes (default: `interval`). */
   scrapeInterval?: number;
   onWarning?: (message: string) => void;
@@ -74,7 +75,7 @@ export async function startRunMonitoring(options: RunMonitoringOptions): Promise
     files.push(outputFile);
     return startServerMetricsScraper({
       url: t.url,
-      service: t.service,
+      source: t.source,
       interval: options.scrapeInterval ?? interval,
       outputFile,
       onWarning: options.onWarning,

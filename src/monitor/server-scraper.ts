@@ -1,11 +1,13 @@
 /**
- * Server metrics during a run: every `interval` seconds, scrape an inference server's Prometheus
- * `/metrics` (vLLM `vllm:*`, llama.cpp `llamacpp:*` with --metrics, the simulated service) or Ollama's
- * `/api/ps`, and append one JSONL row per sample to `outputFile`:
+ * Server metrics during a run: every `interval` seconds, scrape what the service declares
+ * (`scrapeSource` of its capabilities): its Prometheus `metrics_path` (vLLM `vllm:*`, llama.cpp
+ * `llamacpp:*` with --metrics, the simulated service) or its `server_status` page (Ollama's `/api/ps`,
+ * format `ollama_ps`), and append one JSONL row per sample to `outputFile`:
  *   {"ts":"2026-01-01T12:00:00.000Z","metric":"vllm:num_requests_running","labels":{...},"value":3}
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { ScrapeSource } from '../contracts/index.js';
 import { parsePrometheusText } from '../util/prom-text.js';
 
 export interface ServerMetricsRow {
@@ -18,8 +20,8 @@ export interface ServerMetricsRow {
 export interface ServerMetricsScraperOptions {
   /** Server base URL, e.g. `http://127.0.0.1:8000`. */
   url: string;
-  /** ollama → /api/ps; anything else (vllm, llamacpp, dummy, ...) → /metrics. */
-  service: string;
+  /** What to scrape: the service's `scrapeSource` (src/contracts/service.ts). */
+  source: ScrapeSource;
   /** Seconds between scrapes (default 5). */
   interval?: number;
   outputFile: string;
@@ -64,19 +66,19 @@ export function prometheusRows(ts: string, text: string, include?: RegExp): Serv
   return rows;
 }
 
-export function scrapeUrl(url: string, service: string): string {
-  return `${url.replace(/\/+$/, '')}${service === 'ollama' ? '/api/ps' : '/metrics'}`;
+export function scrapeUrl(url: string, source: ScrapeSource): string {
+  return `${url.replace(/\/+$/, '')}${source.path}`;
 }
 
 /** Scrapes once and returns the rows (throws on HTTP/network errors). */
 export async function scrapeOnce(options: ServerMetricsScraperOptions): Promise<ServerMetricsRow[]> {
-  const target = scrapeUrl(options.url, options.service);
+  const target = scrapeUrl(options.url, options.source);
   const res = await fetch(target, {
     signal: AbortSignal.timeout(Math.max(2000, (options.interval ?? 5) * 1000)),
   });
   if (!res.ok) throw new Error(`GET ${target} answered ${res.status}`);
   const ts = new Date().toISOString();
-  if (options.service === 'ollama') return ollamaPsRows(ts, (await res.json()) as OllamaPs);
+  if (options.source.format === 'ollama_ps') return ollamaPsRows(ts, (await res.json()) as OllamaPs);
   return prometheusRows(ts, await res.text(), options.include);
 }
 
@@ -106,7 +108,7 @@ export function startServerMetricsScraper(options: ServerMetricsScraperOptions):
       const msg = (err as Error).message;
       if (!warned.has(msg)) {
         warned.add(msg);
-        warn(`${scrapeUrl(options.url, options.service)}: ${msg}`);
+        warn(`${scrapeUrl(options.url, options.source)}: ${msg}`);
       }
     }
   };

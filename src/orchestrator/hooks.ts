@@ -7,9 +7,11 @@
  */
 import { hostname } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { type ScrapeSource, scrapeSource } from '../contracts/index.js';
 import { type LoggingSettings, type LogSource, TailerLogCollector } from '../logs/index.js';
 import { Monitor } from '../monitor/monitor.js';
 import { startRunMonitoring } from '../monitor/run-monitoring.js';
+import { ServiceFactory } from '../services/factory.js';
 import type { HookContext, OrchestratorOptions, Stoppable } from './options.js';
 
 /** `node` → `http://node:9091`; `node:port` → `http://node:port`; URLs as given. */
@@ -50,11 +52,11 @@ export function startDefaultMonitoring(o: OrchestratorOptions): (ctx: HookContex
       pushgatewayUrl: pushUrl,
       pushInterval,
       keepGroups,
-      serverTargets: ctx.serverUrls.map((url, i) => ({
-        url,
-        service: ctx.plan.service,
-        name: `${ctx.serverNodes[i] ?? 'server'}-${i}`,
-      })),
+      serverTargets: serverTargets(
+        ctx.plan.service,
+        ctx.serverUrls,
+        (i) => `${ctx.serverNodes[i] ?? 'server'}-${i}`,
+      ),
       onWarning: ctx.warn,
     });
     return {
@@ -76,4 +78,18 @@ export function startDefaultLogging(
     await collector.startCollection(sources);
     return { stop: () => collector.stopCollection() };
   };
+}
+
+/**
+ * The servers the server-metrics scraper samples: each with what the service declares (its metrics_path,
+ * else its server_status page); none when it declares neither.
+ */
+export function serverTargets(
+  service: string,
+  urls: string[],
+  name?: (i: number) => string,
+): { url: string; service: string; name?: string; source: ScrapeSource }[] {
+  const source = scrapeSource(ServiceFactory.getCapabilities(service));
+  if (!source) return [];
+  return urls.map((url, i) => ({ url, service, source, ...(name ? { name: name(i) } : {}) }));
 }

@@ -18,6 +18,7 @@ import {
   resolveRecipe,
   searchSettings,
 } from '../recipe/index.js';
+import { ServiceFactory } from '../services/factory.js';
 import { loadPlugins } from '../services/plugins.js';
 import { parseDuration } from '../util/duration.js';
 import type { BenchmarkPlanLike, RunPlan } from './run-plan.js';
@@ -90,7 +91,7 @@ export function planFromResolved(
   // Monitoring runs when the recipe has a monitoring section not switched off (its default is on, but a
   // recipe without the section gets none), or when the caller asks for it (--enable-monitoring).
   const wroteMonitoring = (loaded.raw as { monitoring?: unknown } | null)?.monitoring !== undefined;
-  const planned = withOllamaOptions(recipe, benchmarks);
+  const planned = withPerRequestConfig(recipe, benchmarks);
   const search = searchSettings(recipe);
   return {
     scenario: recipe.scenario,
@@ -132,11 +133,19 @@ export function planFromResolved(
 }
 
 /**
- * Ollama has no server flag for `servers.service_config.gpu_layers`: it is a per-request option, so every
- * benchmark's spec carries it as `num_gpu` (sent as `options.num_gpu`).
+ * The `servers.service_config` keys the service declares as per-request options (`per_request_config`,
+ * e.g. Ollama's `gpu_layers`, which has no server flag): every benchmark's spec carries their values under
+ * the workload field named (`num_gpu`, sent as `options.num_gpu`).
  */
-function withOllamaOptions(recipe: Recipe, benchmarks: BenchmarkPlanLike[]): BenchmarkPlanLike[] {
-  const layers = (recipe.servers.service_config as Record<string, unknown> | undefined)?.gpu_layers;
-  if (recipe.workload.service !== 'ollama' || typeof layers !== 'number') return benchmarks;
-  return benchmarks.map((b) => ({ ...b, spec: { ...b.spec, num_gpu: layers } }));
+function withPerRequestConfig(recipe: Recipe, benchmarks: BenchmarkPlanLike[]): BenchmarkPlanLike[] {
+  const cfg = (recipe.servers.service_config ?? {}) as Record<string, unknown>;
+  const service = recipe.workload.service;
+  const map = ServiceFactory.listServices().includes(service)
+    ? ServiceFactory.getCapabilities(service).per_request_config
+    : undefined;
+  const fields = Object.entries(map ?? {}).flatMap(([key, field]) =>
+    Number.isInteger(cfg[key]) ? [[field, cfg[key] as number] as const] : [],
+  );
+  if (!fields.length) return benchmarks;
+  return benchmarks.map((b) => ({ ...b, spec: { ...b.spec, ...Object.fromEntries(fields) } }));
 }

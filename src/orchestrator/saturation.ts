@@ -9,9 +9,13 @@ import type { BaseWorkloadController } from '../controller/base-workload-control
 import { detectSaturation, LIVE_SATURATION, type SaturationReport } from '../decide/saturation.js';
 import { requestedBetween } from '../loadgen/schedule/index.js';
 
-/** Whether the load is open loop or a rate ramp (a rate, not users): the loads saturation is judged for. */
+/**
+ * Whether the load is open loop or a rate ramp (a rate, not users) of single requests: the loads
+ * saturation is judged for. Not multi-turn sessions: their rate is of sessions, and their TTFT grows
+ * with the turns in progress, which the detector would read as rising latency.
+ */
 export function isOpenLoad(spec: WorkloadSpec): boolean {
-  return isScheduledLoad(spec.load);
+  return isScheduledLoad(spec.load) && spec.session === undefined;
 }
 
 /**

@@ -21,11 +21,11 @@ function formatOf(ds: unknown): string | undefined {
 
 export function sessionRules(w: Loose, suite: Loose[], err: Push): void {
   const said = new Set<string>();
-  const once = (path: PathSegment[], message: string) => {
+  const once = (path: PathSegment[], message: string, severity?: 'warning') => {
     const key = `${path.join('.')}\0${message}`;
     if (said.has(key)) return;
     said.add(key);
-    err(path, message);
+    err(path, message, severity);
   };
   const sweep = obj(w.sweep);
   const groups: { x: Loose; at?: PathSegment[] }[] = suite.length
@@ -42,13 +42,13 @@ export function sessionRules(w: Loose, suite: Loose[], err: Push): void {
     const swept = Array.isArray(sweep.api) ? sweep.api : undefined;
     const apis = swept ?? [given ?? (service ? serviceCapabilities(service)?.default_api : undefined)];
     const trace = value('trace') !== undefined && value('trace') !== null;
-    for (const api of apis) {
+    for (const [i, api] of apis.entries()) {
       const refused = sessionRefusal(str(api) as Api | undefined, trace ? 'trace' : undefined);
       if (!refused) continue;
-      const path = trace
+      const path: PathSegment[] = trace
         ? where('trace')
         : swept
-          ? ['workload', 'sweep', 'api']
+          ? ['workload', 'sweep', 'api', i]
           : given !== undefined
             ? where('api')
             : where('session');
@@ -61,6 +61,12 @@ export function sessionRules(w: Loose, suite: Loose[], err: Push): void {
       once(
         where('session'),
         'give turns: the turns per session (e.g. 4, or {dist: uniform, min: 2, max: 8}); only a ShareGPT dataset brings its own conversations',
+      );
+    if (value('stop_on_saturation') === true)
+      once(
+        where('stop_on_saturation'),
+        'not used with multi-turn sessions: over-saturation is not judged for them (their TTFT grows with the turns in progress)',
+        'warning',
       );
     if (service && servicePerUserHook(service))
       once(

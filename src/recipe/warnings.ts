@@ -1,22 +1,17 @@
 /**
  * Plausibility warnings: settings that are valid but probably not what the user meant. They never fail
- * validation. The thresholds and the reasoning behind them are in docs/recipe-reference.md.
+ * validation. The thresholds and the reasoning behind them are in docs/recipe-reference.md; those that
+ * depend on the service (its plausible rate, its batching, whether it is simulated) are what the service
+ * declares in its capabilities (src/contracts/service.ts), plugins included.
  */
+import { plausibleRatePerServer } from '../contracts/index.js';
 import type { ConfigIssue } from '../errors.js';
 import { has, type Loose, num, obj, secs, str } from './loose.js';
 import { searchedField } from './search-rules.js';
+import { serviceCapabilities } from './services.js';
 import { issueAt, type PathSegment, type RecipeSource } from './source.js';
 
-/** Highest plausible open-loop rate per server, requests/s, by service (see docs/recipe-reference.md). */
-export function plausibleRatePerServer(service: string, env: Loose): number | undefined {
-  if (service === 'ollama') return 10 * (Number(env.OLLAMA_NUM_PARALLEL) || 4);
-  if (service === 'llamacpp') return 100;
-  if (service === 'vllm') return 2000;
-  return undefined;
-}
 export const MIN_DURATION_S = 10;
-/** Closed loop: fewer concurrent requests per vLLM server than this measures latency, not capacity. */
-export const MIN_BATCHING_CONCURRENCY = 8;
 const DEFAULT_WARMUP_S = 30;
 
 /** Inside a Slurm allocation (SLURM_JOB_NUM_NODES set): a recipe asking for more nodes cannot place its roles. */
@@ -93,12 +88,14 @@ export function plausibilityWarnings(
         rates.push({ at: ['workload', 'sweep', 'target_rps', i], rps: r, service: base });
     });
   for (const { at, rps, service } of rates) {
-    const limit = plausibleRatePerServer(service, obj(d.environment));
+    const caps = serviceCapabilities(service);
+    const limit = plausibleRatePerServer(caps, obj(d.environment));
     const perServer = rps / serverNodes;
+    const note = caps?.plausible_rate?.note;
     if (limit !== undefined && perServer > limit)
       warn(
         at,
-        `${rps} requests/s over ${serverNodes} ${service} server(s) is ${perServer.toFixed(0)}/s each: implausible for ${service} (about ${limit}/s per server at most${service === 'ollama' ? ': Ollama serves OLLAMA_NUM_PARALLEL requests at a time, 4 by default' : ''}); the run would measure queueing, not the server`,
+        `${rps} requests/s over ${serverNodes} ${service} server(s) is ${perServer.toFixed(0)}/s each: implausible for ${service} (about ${limit}/s per server at most${note ? `: ${note}` : ''}); the run would measure queueing, not the server`,
       );
   }
 
@@ -110,17 +107,19 @@ export function plausibilityWarnings(
     num(w.clients_per_node ?? w.num_threads ?? w.concurrency) ??
     num(obj(alloc.clients).clients_per_node) ??
     1;
-  if (!openLoop && suite.length === 0 && w.sweep === undefined && base === 'vllm') {
+  const baseCaps = base ? serviceCapabilities(base) : undefined;
+  const minBatch = baseCaps?.min_batching_concurrency;
+  if (!openLoop && suite.length === 0 && w.sweep === undefined && minBatch !== undefined) {
     const per = (cpn * clientNodes) / serverNodes;
-    if (per < MIN_BATCHING_CONCURRENCY)
+    if (per < minBatch)
       warn(
         cpnPath,
-        `${cpn} per node × ${clientNodes} client node(s) = ${cpn * clientNodes} concurrent requests for ${serverNodes} vllm server(s) (${per} each): may be too few for good load; a continuous-batching server needs at least ${MIN_BATCHING_CONCURRENCY} per server to show its capacity`,
+        `${cpn} per node × ${clientNodes} client node(s) = ${cpn * clientNodes} concurrent requests for ${serverNodes} ${base} server(s) (${per} each): may be too few for good load; a continuous-batching server needs at least ${minBatch} per server to show its capacity`,
       );
   }
 
   const anyOf = (k: string) => has(w, k) || suite.some((x) => has(x, k)) || has(obj(w.sweep), k);
-  if (base && base !== 'dummy' && !['prompt_len', 'dataset', 'shared_prefix'].some(anyOf))
+  if (base && !baseCaps?.simulated && !['prompt_len', 'dataset', 'shared_prefix'].some(anyOf))
     warn(
       ['workload'],
       'no prompt_len or dataset: synthetic prompts of 128 tokens are used; set prompt_len (and gen_tokens) to match your use case',

@@ -158,10 +158,14 @@ export function varyingParameters(list: BenchmarkParameters[]): string[] {
   return parameterColumns(list).filter((k) => new Set(list.map((p) => String(p[k]))).size > 1);
 }
 
-/** `8 users` (closed loop, all executors) or `20/s` (open loop); `-` without a spec. */
+/**
+ * `8 users` (closed loop, all executors) or `20/s` (open loop; `20 sess/s` with multi-turn sessions, whose
+ * arrivals are sessions); `-` without a spec.
+ */
 export function loadText(p: BenchmarkParameters): string {
-  if (p.load_mode === 'open') return `${p.target_rps}/s`;
-  if (p.load_mode === 'ramp') return `${p.ramp_start_rps}→${p.ramp_end_rps}/s`;
+  const unit = p.session_turns !== undefined ? ' sess/s' : '/s';
+  if (p.load_mode === 'open') return `${p.target_rps}${unit}`;
+  if (p.load_mode === 'ramp') return `${p.ramp_start_rps}→${p.ramp_end_rps}${unit}`;
   if (p.load_mode === 'trace') return p.time_scale === 1 ? 'trace' : `trace x${p.time_scale}`;
   if (p.total_users !== undefined) return `${p.total_users} user${p.total_users === 1 ? '' : 's'}`;
   return '-';

@@ -74,8 +74,8 @@ async function runRecipe(name: string, workload: Record<string, unknown>, url: s
   for (const e of ['client-1', 'client-2'])
     for (const l of await readLines(join(run, 'benchmarks', 'default', `records-${e}.jsonl`)))
       records.push(JSON.parse(l));
-  const summary = (await readJson(join(run, 'summary.json'))).benchmarks[0].summary;
-  return { run, records, summary };
+  const bench = (await readJson(join(run, 'summary.json'))).benchmarks[0];
+  return { run, records, summary: bench.summary, bench };
 }
 
 /** Records by session, each in turn order. */
@@ -139,7 +139,7 @@ describe('multi-turn chat sessions', () => {
   it('closed loop: each turn sends the conversation so far; a user runs one session at a time; per-turn figures merged over 2 executors', async () => {
     const sim = await box.startSim('sim-closed', ['--decode-step-ms', '4']);
     const think = 0.1;
-    const { records, summary } = await runRecipe(
+    const { run, records, summary } = await runRecipe(
       'closed',
       {
         duration: '3s',
@@ -180,11 +180,24 @@ describe('multi-turn chat sessions', () => {
     expect(means[1]).toBeGreaterThan(means[0]);
     expect(means[2]).toBeGreaterThan(means[1]);
     expect(summary.sessions.started).toBe(sessions.size);
+    // the per-turn figures in benchmarks.csv, summary.md and report.html
+    const [head, row] = (await readLines(join(run, 'benchmarks.csv'))).map((l) => l.split(','));
+    const col = (k: string) => row[head.indexOf(k)];
+    expect(Number(col('turn_last'))).toBe(3);
+    expect(Number(col('turn_first_ttft_p50_ms'))).toBeCloseTo(summary.per_turn[0].ttft_ms.p50, 2);
+    expect(Number(col('sessions_started'))).toBe(sessions.size);
+    expect(col('session_turns')).toBe('3');
+    expect(await readFile(join(run, 'summary.md'), 'utf8')).toContain(
+      '## Multi-turn sessions: figures per turn',
+    );
+    const html = await readFile(join(run, 'report.html'), 'utf8');
+    expect(html).toContain('Per turn (multi-turn sessions)');
+    expect(html).toContain('Per turn of multi-turn sessions');
   }, 240_000);
 
   it('open loop: the arrivals are sessions (their first turns on the schedule), later turns follow the responses', async () => {
     const sim = await box.startSim('sim-open', ['--decode-step-ms', '4']);
-    const { records, summary } = await runRecipe(
+    const { records, summary, bench } = await runRecipe(
       'open',
       {
         duration: '3s',
@@ -215,6 +228,7 @@ describe('multi-turn chat sessions', () => {
     expect(records.length).toBeGreaterThan(2 * sessions.size);
     // the rate asked for is of sessions, so no requested/achieved request rate is claimed
     expect(summary.requested_rps).toBeUndefined();
+    expect(bench.saturation).toBeUndefined();
     expect(summary.per_turn.length).toBe(3);
   }, 240_000);
 

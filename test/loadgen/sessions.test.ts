@@ -10,6 +10,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { StartBody, WorkloadSpec } from '../../src/contracts/index.js';
 import { ConfigValidationError } from '../../src/errors.js';
 import { chatMessages } from '../../src/loadgen/clients/messages.js';
+import { ollamaProtocol } from '../../src/loadgen/clients/ollama.js';
+import { openAiProtocol } from '../../src/loadgen/clients/openai.js';
 import { loadConversations } from '../../src/loadgen/datasets/index.js';
 import { startLoad } from '../../src/loadgen/run/load-run.js';
 import { type DummyServer, startDummyServer } from '../../src/services/dummy/sim/index.js';
@@ -59,6 +61,24 @@ describe('multi-turn sessions (load generator)', () => {
     ]);
   });
 
+  it('both chat protocols send the conversation as messages (OpenAI /v1/chat/completions, Ollama /api/chat)', () => {
+    const s = spec('http://127.0.0.1:9', {});
+    const history = [
+      { role: 'user' as const, content: 'q1' },
+      { role: 'assistant' as const, content: 'a1' },
+    ];
+    const input = { prompt: 'q2', maxTokens: 5, promptTokens: 3, history };
+    const want = [...history, { role: 'user', content: 'q2' }];
+    expect(JSON.parse(openAiProtocol(s, 'chat', true).body(input))).toMatchObject({
+      max_tokens: 5,
+      messages: want,
+    });
+    expect(JSON.parse(ollamaProtocol(s, 'chat', true).body(input))).toMatchObject({
+      options: { num_predict: 5 },
+      messages: want,
+    });
+  });
+
   it('max_requests stops between turns: the quota counts turns, the session is cut there', async () => {
     sim = await startDummyServer({ load_ms: 0, decode_step_ms: 1, seed: 1 });
     const path = join(dir, 'quota.jsonl');
@@ -76,6 +96,37 @@ describe('multi-turn sessions (load generator)', () => {
     expect(snap.counters.sent).toBe(5);
     expect(snap.sessions).toEqual({ started: 2, completed: 1 });
     expect(Object.keys(snap.turns ?? {})).toEqual(['1', '2', '3']);
+  });
+
+  it('with two servers round-robin, every turn of a session goes to the server of its first turn', async () => {
+    sim = await startDummyServer({ load_ms: 0, decode_step_ms: 1, seed: 1 });
+    const other = await startDummyServer({ load_ms: 0, decode_step_ms: 1, seed: 2 });
+    try {
+      const path = join(dir, 'affinity.jsonl');
+      await startLoad(
+        ...withCaps(
+          spec(sim.url, {
+            duration: 0,
+            max_requests: 12,
+            server_urls: [sim.url, other.url],
+            distribution_strategy: 'round-robin',
+            records_path: path,
+          }),
+          { source: 'n1' },
+        ),
+      ).done;
+      const recs = lines(path);
+      const bySession = new Map<string, Set<string>>();
+      for (const r of recs) bySession.set(r.session, (bySession.get(r.session) ?? new Set()).add(r.server));
+      expect(bySession.size).toBe(4);
+      for (const servers of bySession.values()) expect(servers.size).toBe(1);
+      // the sessions themselves alternate between the two servers
+      expect(new Set(recs.map((r) => r.server))).toEqual(
+        new Set([new URL(sim.url).origin, new URL(other.url).origin]),
+      );
+    } finally {
+      await other.close();
+    }
   });
 
   it('stop() cuts a session in its think time: no turn is sent after it', async () => {

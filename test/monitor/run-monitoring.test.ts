@@ -3,16 +3,21 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ScrapeSource, scrapeSource } from '../../src/contracts/index.js';
 import { startExecutorPush } from '../../src/monitor/executor-push.js';
 import { parseMonitorCsv } from '../../src/monitor/monitor-csv.js';
 import { listGroups } from '../../src/monitor/pushgateway.js';
 import { monitorCsvPath, serverMetricsPath, startRunMonitoring } from '../../src/monitor/run-monitoring.js';
+import { DUMMY_CAPABILITIES } from '../../src/services/dummy/capabilities.js';
 import {
   pushedMetrics,
   pushgatewayAvailable,
   type RunningPushgateway,
   startPushgateway,
 } from './helpers/pushgateway.js';
+
+/** What the scraper reads of the simulator (Prometheus /metrics), as they declare it. */
+const PROM = scrapeSource(DUMMY_CAPABILITIES) as ScrapeSource;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -48,7 +53,7 @@ describe.runIf(pushgatewayAvailable())('startRunMonitoring', () => {
       interval: 0.2,
       pushgatewayUrl: pgw.url,
       pushInterval: 0.2,
-      serverTargets: [{ url: serverUrl, service: 'dummy' }],
+      serverTargets: [{ url: serverUrl, service: 'dummy', source: PROM }],
       onWarning: (w) => warnings.push(w),
     });
     process.env.PATH = savedPath;

@@ -3,7 +3,14 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ScrapeSource, scrapeSource } from '../../src/contracts/index.js';
 import { type ServerMetricsRow, startServerMetricsScraper } from '../../src/monitor/server-scraper.js';
+import { DUMMY_CAPABILITIES } from '../../src/services/dummy/capabilities.js';
+import { OLLAMA_CAPABILITIES } from '../../src/services/ollama/capabilities.js';
+
+/** What the scraper reads of the simulator (Prometheus /metrics) and of Ollama (/api/ps), as they declare it. */
+const PROM = scrapeSource(DUMMY_CAPABILITIES) as ScrapeSource;
+const OLLAMA_PS = scrapeSource(OLLAMA_CAPABILITIES) as ScrapeSource;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -65,7 +72,7 @@ describe('server metrics scraper', () => {
 
   it('records every /metrics sample as a JSONL time series', async () => {
     const file = join(dir, 'monitor', 'server-vllm.jsonl');
-    const s = startServerMetricsScraper({ url: fake.url, service: 'vllm', interval: 0.2, outputFile: file });
+    const s = startServerMetricsScraper({ url: fake.url, source: PROM, interval: 0.2, outputFile: file });
     await sleep(1000);
     const summary = await s.stop();
     const rows = readRows(file);
@@ -93,7 +100,7 @@ describe('server metrics scraper', () => {
     const file = join(dir, 'ollama.jsonl');
     const s = startServerMetricsScraper({
       url: `${fake.url}/`,
-      service: 'ollama',
+      source: OLLAMA_PS,
       interval: 0.2,
       outputFile: file,
     });
@@ -111,7 +118,7 @@ describe('server metrics scraper', () => {
     const warnings: string[] = [];
     const s = startServerMetricsScraper({
       url: `${fake.url}/nope`,
-      service: 'llamacpp',
+      source: PROM,
       interval: 0.1,
       outputFile: join(dir, 'x.jsonl'),
       onWarning: (w) => warnings.push(w),

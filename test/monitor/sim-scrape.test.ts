@@ -3,8 +3,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ScrapeSource, scrapeSource } from '../../src/contracts/index.js';
 import { type ServerMetricsRow, startServerMetricsScraper } from '../../src/monitor/server-scraper.js';
+import { DUMMY_CAPABILITIES } from '../../src/services/dummy/capabilities.js';
 import { type DummyServer, startDummyServer } from '../../src/services/dummy/sim/index.js';
+import { OLLAMA_CAPABILITIES } from '../../src/services/ollama/capabilities.js';
+
+/** What the scraper reads of the simulator (Prometheus /metrics) and of Ollama (/api/ps), as they declare it. */
+const PROM = scrapeSource(DUMMY_CAPABILITIES) as ScrapeSource;
+const OLLAMA_PS = scrapeSource(OLLAMA_CAPABILITIES) as ScrapeSource;
 
 const readRows = (file: string): ServerMetricsRow[] =>
   readFileSync(file, 'utf8')
@@ -28,7 +35,7 @@ describe('scraping the simulated service', () => {
     const file = join(dir, 'server-dummy-0.jsonl');
     const scraper = startServerMetricsScraper({
       url: sim.url,
-      service: 'dummy',
+      source: PROM,
       interval: 0.1,
       outputFile: file,
     });
@@ -74,7 +81,7 @@ describe('scraping the simulated service', () => {
     const file = join(dir, 'server-ollama-0.jsonl');
     const scraper = startServerMetricsScraper({
       url: sim.url,
-      service: 'ollama',
+      source: OLLAMA_PS,
       interval: 0.1,
       outputFile: file,
     });

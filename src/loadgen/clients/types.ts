@@ -3,6 +3,7 @@
  * (OpenAI-compatible, Ollama native) implement it. `send` never throws: every outcome lands in the record.
  */
 import type { Api, RequestRecord } from '../../contracts/index.js';
+import type { Target } from './pools.js';
 import type { SseTemplate } from './sse-template.js';
 
 /** One message of a chat conversation, as the chat APIs take it. */
@@ -20,6 +21,11 @@ export interface RequestInput {
   history?: readonly ChatMessage[];
   /** When set, the client appends every piece of generated text it receives (a session turn's reply). */
   reply?: string[];
+  /**
+   * A session's server: the first turn's request picks one by `distribution_strategy` and keeps it here;
+   * the session's later turns go to the same one (its cache holds the conversation).
+   */
+  affinity?: { target?: Target };
 }
 
 /**
@@ -28,8 +34,14 @@ export interface RequestInput {
  */
 export interface CancelSignal {
   readonly aborted: boolean;
-  /** `'timeout'` makes the request an error (`timeout`); anything else makes it `cancelled`. */
+  /** `'timeout'` makes the request an error (`timeout`); anything else makes it `cancelled` (by the run's stop). */
   readonly reason: unknown;
+  /**
+   * The workload's `cancel` for this request: the client itself cancels it (`cancelled_by: workload`)
+   * this many ms after its bytes were written, or once this many text chunks arrived.
+   */
+  readonly cancelAfterMs?: number;
+  readonly cancelAfterChunks?: number;
   addEventListener(type: 'abort', listener: () => void): void;
   removeEventListener(type: 'abort', listener: () => void): void;
 }

@@ -1,6 +1,8 @@
 /**
  * Appends raw request records to a JSONL file as they complete, in 256 KiB batches (one write syscall per
- * batch, not per record), and at least once a second, so a killed run leaves its records on disk.
+ * batch, not per record), and at least once a second, so a killed run leaves its records on disk. Each
+ * line is encoded straight into the batch's buffer (no string of 256 KiB built from thousands of pieces,
+ * which would be flattened, measured and encoded again at every batch: ≈3 µs per record at 25,000/s).
  * Memory stays bounded: at most one batch is buffered besides the stream's queue. When a write fails (disk
  * full, file-size limit) the file is cut back to its last whole line and close() rejects with
  * `records incomplete: E005: ...`.
@@ -13,7 +15,9 @@ const BATCH = 256 * 1024;
 const FLUSH_MS = 1000;
 
 export class RecordWriter {
-  private buf = '';
+  private buf = Buffer.allocUnsafe(BATCH);
+  /** Bytes of `buf` holding lines not yet written. */
+  private used = 0;
   private readonly out: WriteStream;
   private failed?: Error;
   private readonly timer: NodeJS.Timeout;
@@ -53,19 +57,33 @@ export class RecordWriter {
   }
 
   write(line: string): void {
-    this.buf += line;
-    this.buf += '\n';
     this.lines++;
-    if (this.buf.length >= BATCH) this.flush();
+    // a line fits when its UTF-16 length × 3 (the most UTF-8 bytes per code unit) + 1 does
+    if (this.used + line.length * 3 + 1 > BATCH) {
+      this.flush();
+      if (line.length * 3 + 1 > BATCH) {
+        // a line longer than a batch: on its own
+        this.send(Buffer.from(`${line}\n`));
+        return;
+      }
+    }
+    this.used += this.buf.write(line, this.used);
+    this.buf[this.used++] = 0x0a;
   }
 
   private flush(): void {
-    if (!this.buf || this.failed) return;
-    const bytes = Buffer.byteLength(this.buf);
-    this.out.write(this.buf, (err) => {
-      if (!err) this.committed += bytes;
+    if (this.used === 0) return;
+    const batch = this.buf.subarray(0, this.used);
+    this.buf = Buffer.allocUnsafe(BATCH);
+    this.used = 0;
+    this.send(batch);
+  }
+
+  private send(bytes: Buffer): void {
+    if (this.failed) return;
+    this.out.write(bytes, (err) => {
+      if (!err) this.committed += bytes.length;
     });
-    this.buf = '';
   }
 
   /** Writes what is buffered and closes the file; rejects if any write failed. */

@@ -8,4 +8,6 @@ export const LLAMACPP_CAPABILITIES: ServiceCapabilities = {
   default_port: 8080,
   health_path: '/health',
   metrics_path: '/metrics',
+  // one model, a few parallel slots (--parallel): a few tens of requests/s on a GPU
+  plausible_rate: { rps_per_server: 100 },
 };

@@ -8,4 +8,7 @@ export const VLLM_CAPABILITIES: ServiceCapabilities = {
   default_port: 8000,
   health_path: '/health',
   metrics_path: '/metrics',
+  plausible_rate: { rps_per_server: 2000 },
+  // continuous batching: fewer concurrent requests per server measure latency, not capacity
+  min_batching_concurrency: 8,
 };
