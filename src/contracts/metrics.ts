@@ -24,7 +24,10 @@ export interface Counters {
   sent: number;
   ok: number;
   failed: number;
+  /** Every cancelled request, whoever cancelled it; */
   cancelled: number;
+  /** of which cancelled on purpose by the workload's `cancel` (the rest: by the run's stop). */
+  cancelled_by_workload: number;
   prompt_tokens: number;
   output_tokens: number;
   /** Requests meeting every SLO in workload.slo (equals ok when no SLO is set). */

@@ -7,6 +7,12 @@ import type { Api } from './workload.js';
 
 export type RequestStatus = 'ok' | 'error' | 'cancelled';
 
+/**
+ * Who cancelled a request: `workload` its `cancel` setting (a share cancelled on purpose, like impatient
+ * users), `stop` the run (in flight past the grace period, or the run was stopped).
+ */
+export type CancelledBy = 'workload' | 'stop';
+
 /** Which source the record's token counts used (see `RequestRecord.tokens_source`). */
 export type TokensSource = 'server' | 'client' | 'mixed';
 
@@ -50,6 +56,8 @@ export interface RequestRecord {
   http_status?: number;
   /** Failure reason (the key of errors_by_reason: `http_503`, `timeout`, `ECONNREFUSED`, ...). */
   error?: string;
+  /** Status `cancelled`: by the workload's `cancel` setting or by the run's stop. */
+  cancelled_by?: CancelledBy;
   /** Failure detail (server message, truncated). */
   error_detail?: string;
   /** 1 when the request was sent again after a kept-alive connection closed before any response. */

@@ -114,6 +114,64 @@ export const sloSchema = z.object({
 });
 export type Slo = z.infer<typeof sloSchema>;
 
+/** Fractions of requests cancelled on purpose: above 0, at most 1. */
+const cancelShare = z
+  .number({ error: 'expected a fraction above 0 and at most 1, e.g. 0.1 for 10% of the requests' })
+  .gt(0, 'must be above 0 and at most 1 (e.g. 0.1 for 10% of the requests)')
+  .max(1, 'must be above 0 and at most 1 (e.g. 0.1 for 10% of the requests)');
+
+/** A cancellation has one trigger: `after` (a delay) or `after_tokens` (tokens received), not both. */
+function oneCancelPoint(v: { after?: unknown; after_tokens?: unknown }, ctx: z.RefinementCtx): void {
+  if (v.after !== undefined && v.after_tokens !== undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['after_tokens'],
+      message: 'give either after (a delay after sending) or after_tokens (tokens received), not both',
+    });
+  else if (v.after === undefined && v.after_tokens === undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: [],
+      message:
+        'expected after (a delay after sending, e.g. 500ms) or after_tokens (tokens received, e.g. 16)',
+    });
+}
+
+const CANCEL_HELP = 'expected {share, after: DELAY} or {share, after_tokens: N}';
+
+/**
+ * The workload's `cancel`: a seeded `share` of the requests is cancelled (its connection closed, so the
+ * server sees the client go away) `after` a delay from sending, or `after_tokens` streamed tokens. As a
+ * recipe writes it (the delay as written); `cancelSpecSchema` is the spec's form (the delay in seconds).
+ */
+export const cancelSchema = z
+  .object(
+    {
+      share: cancelShare.meta({ description: 'fraction of the requests cancelled (seeded choice)' }),
+      after: positiveDuration
+        .meta({ description: 'cancel this long after the request was sent (e.g. 500ms)' })
+        .optional(),
+      after_tokens: positiveInt
+        .meta({ description: 'streaming: cancel once this many tokens (text chunks) arrived' })
+        .optional(),
+    },
+    { error: CANCEL_HELP },
+  )
+  .superRefine(oneCancelPoint);
+
+export const cancelSpecSchema = z
+  .object(
+    {
+      share: cancelShare,
+      /** Seconds after `sent`. */
+      after: positiveSeconds.optional(),
+      after_tokens: positiveInt.optional(),
+    },
+    { error: CANCEL_HELP },
+  )
+  .superRefine(oneCancelPoint);
+export type CancelSpec = z.infer<typeof cancelSpecSchema>;
+
 /**
  * The workload fields under the names users write in a recipe (and the seed's `POST /start` body).
  * Durations are as written ('30s', 90); the spec below carries them as seconds.
@@ -178,6 +236,10 @@ export const workloadFields = {
   max_schedule_lag: positiveDuration.meta({
     description:
       'open loop: schedule lag p99 above which the load generator fell behind: the benchmark is invalid (default 50ms)',
+  }),
+  cancel: cancelSchema.meta({
+    description:
+      'cancel a share of the requests after a delay or after N tokens, closing the connection (impatient users)',
   }),
   stop_on_saturation: z.boolean({ error: 'expected true or false' }).meta({
     description: 'open loop: stop a benchmark early once it is over-saturated (docs/load-generation.md)',
@@ -413,6 +475,8 @@ export const workloadSpecSchema = z.object({
   max_schedule_lag: positiveSeconds.optional(),
   /** Orchestrator only: stop an open-loop benchmark as soon as it is over-saturated (src/decide/saturation.ts). */
   stop_on_saturation: workloadFields.stop_on_saturation.optional(),
+  /** Requests cancelled on purpose: a seeded share, after a delay (seconds) or after N streamed tokens. */
+  cancel: cancelSpecSchema.optional(),
   /** Multi-turn chat sessions (api chat): each turn sends the conversation so far. */
   session: sessionSpecSchema.optional(),
   /** Directory where the executor appends raw per-request records (JSONL). */

@@ -92,7 +92,7 @@ function build(): Figure[] {
     ratio(num(s.achieved_rps), num(s.requested_rps)),
   );
   add('achieved_rps', 'per_s', 'higher', 'achieved_rps', (s) => num(s.achieved_rps));
-  for (const k of ['sent', 'ok', 'failed', 'cancelled'] as const)
+  for (const k of ['sent', 'ok', 'failed', 'cancelled', 'cancelled_by_workload'] as const)
     add(k, 'count', k === 'ok' || k === 'sent' ? 'higher' : 'lower', `requests.${k}`, (s) =>
       num(s.requests?.[k]),
     );
@@ -140,7 +140,7 @@ export function figureNamesHelp(): string {
     `${CLIENT_LATENCIES.join('|')} . ${CLIENT_STATS.join('|')} (ms)`,
     'requests_per_s, output_tokens_per_s, total_tokens_per_s, goodput_rps, achieved_rps (per second)',
     'error_rate, goodput_ratio, achieved_rate_ratio (fractions: 0.95 or 95%)',
-    'sent, ok, failed, cancelled, late_sends, dropped_sends (counts)',
+    'sent, ok, failed, cancelled, cancelled_by_workload, late_sends, dropped_sends (counts)',
     'server.output_tokens_per_s, server.total_tokens_per_s, server.requests_per_s',
     `server.${SERVER_LATENCIES.join('|')} . ${SERVER_STATS.join('|')} (ms, bucket estimates)`,
     `server.preemptions, server.prefix_cache_hit_rate (a fraction), server.${SERVER_GAUGES.join('|')} . max|mean`,

@@ -26,7 +26,7 @@ export {
   syntheticPrompts,
 } from './datasets/index.js';
 export { newRecord, nowMs, recordToJson } from './record.js';
-export { type LoadOptions, type LoadRun, startLoad } from './run/load-run.js';
+export { CANCEL_TOKENS_NEED_STREAM, type LoadOptions, type LoadRun, startLoad } from './run/load-run.js';
 export {
   type ClosedLoopWorkload,
   defaultUser,

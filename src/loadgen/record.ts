@@ -31,6 +31,7 @@ export function newRecord(
     status: 'error',
     http_status: undefined,
     error: undefined,
+    cancelled_by: undefined,
     error_detail: undefined,
     retries: undefined,
     prompt_tokens_server: undefined,
@@ -97,6 +98,7 @@ export function recordToJson(r: RequestRecord): string {
     `,"end":${num(r.end)},"chunk_offsets_ms":[${offsets}],"status":${str(r.status)}` +
     optNum('http_status', r.http_status) +
     optStr('error', r.error) +
+    optStr('cancelled_by', r.cancelled_by) +
     optStr('error_detail', r.error_detail) +
     optNum('retries', r.retries) +
     optNum('prompt_tokens_server', r.prompt_tokens_server) +

@@ -7,6 +7,7 @@ export function zeroCounters(): Counters {
     ok: 0,
     failed: 0,
     cancelled: 0,
+    cancelled_by_workload: 0,
     prompt_tokens: 0,
     output_tokens: 0,
     good: 0,

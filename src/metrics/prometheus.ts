@@ -38,7 +38,12 @@ export function renderExecutorPrometheus(service: string, snapshot: MetricsSnaps
   metric('request_latency_seconds', 'gauge', 'Request latency', [
     `${p}_request_latency_seconds ${num((e2e?.mean ?? 0) / 1000)}`,
   ]);
-  metric('cancelled_total', 'counter', 'Requests cancelled by stop', [`${p}_cancelled_total ${c.cancelled}`]);
+  metric('cancelled_total', 'counter', 'Requests cancelled (by the workload cancel or the run stop)', [
+    `${p}_cancelled_total ${c.cancelled}`,
+  ]);
+  metric('cancelled_by_workload_total', 'counter', 'Requests cancelled on purpose by workload.cancel', [
+    `${p}_cancelled_by_workload_total ${c.cancelled_by_workload ?? 0}`,
+  ]);
   metric('prompt_tokens_total', 'counter', 'Prompt tokens of successful requests', [
     `${p}_prompt_tokens_total ${c.prompt_tokens}`,
   ]);

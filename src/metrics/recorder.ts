@@ -112,6 +112,10 @@ export class MetricsRecorder {
       if (r.status === 'cancelled') {
         c.cancelled++;
         wc.cancelled++;
+        if (r.cancelled_by === 'workload') {
+          c.cancelled_by_workload++;
+          wc.cancelled_by_workload++;
+        }
       } else {
         c.failed++;
         wc.failed++;

@@ -122,7 +122,13 @@ export function summarize(snapshot: MetricsSnapshot, benchmark: string): Benchma
   }
   const summary: BenchmarkSummary = {
     benchmark,
-    requests: { sent: c.sent, ok: c.ok, failed: c.failed, cancelled: c.cancelled },
+    requests: {
+      sent: c.sent,
+      ok: c.ok,
+      failed: c.failed,
+      cancelled: c.cancelled,
+      cancelled_by_workload: c.cancelled_by_workload ?? 0,
+    },
     errors_by_reason: { ...snapshot.errors_by_reason },
     duration_s: secs,
     throughput: {

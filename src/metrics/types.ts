@@ -25,7 +25,12 @@ export type LengthStats = LatencyStats;
 
 export interface BenchmarkSummary {
   benchmark: string;
-  requests: { sent: number; ok: number; failed: number; cancelled: number };
+  /**
+   * Measured requests: sent = ok + failed + cancelled; `cancelled_by_workload` of the cancelled were
+   * cancelled on purpose by the workload's `cancel` (the rest by the run's stop; absent from results
+   * written before it existed).
+   */
+  requests: { sent: number; ok: number; failed: number; cancelled: number; cancelled_by_workload?: number };
   errors_by_reason: Record<string, number>;
   /** Seconds of the measurement window. */
   duration_s: number;

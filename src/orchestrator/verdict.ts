@@ -1,7 +1,8 @@
 /**
  * Honest status (docs/user-guide.md "Status and exit codes"). A benchmark that ran to its end is
  *   - `failed` when an executor found its server unreachable (E008), or no request succeeded (none sent,
- *     or every one failed or was cancelled);
+ *     or every one failed or was cancelled) — unless the workload's `cancel` cancelled them on purpose
+ *     (`cancel: {share: 1, ...}`) and none failed;
  *   - `degraded` when its error rate (failed / (ok + failed)) is above `max_error_rate` (default
  *     DEFAULT_MAX_ERROR_RATE, settable per recipe and suite entry), an executor was lost or reported an
  *     error (e.g. its records file could not be written);
@@ -43,7 +44,8 @@ export function benchmarkVerdict(
   const s = result.summary;
   if (!s) return { status: 'failed', reason: 'no metrics could be collected from any executor' };
   const { sent, ok, failed, cancelled } = s.requests;
-  if (ok === 0) {
+  const byWorkload = s.requests.cancelled_by_workload ?? 0;
+  if (ok === 0 && (byWorkload === 0 || failed > 0)) {
     if (sent === 0) return { status: 'failed', reason: 'no request was sent in the measurement window' };
     return {
       status: 'failed',

@@ -8,6 +8,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import {
+  type CancelSpec,
   type DATASET_FORMATS,
   type Load,
   loadFromFields,
@@ -169,6 +170,17 @@ function loadOf(w: Fields, recipe: Recipe, baseDir: string | undefined): Load {
   });
 }
 
+/** The recipe's `cancel` with its delay in seconds. */
+function cancelOf(c: Fields['cancel']): CancelSpec | undefined {
+  if (!c) return undefined;
+  const after = optionalSeconds(c.after, 'workload.cancel.after');
+  return {
+    share: c.share,
+    ...(after !== undefined && { after }),
+    ...(c.after_tokens !== undefined && { after_tokens: c.after_tokens }),
+  };
+}
+
 function toSpec(name: string, w: Fields, recipe: Recipe, baseDir: string | undefined): PlanWorkload {
   const caps = serviceCapabilities(String(w.service));
   const spec: PlanWorkload = {
@@ -194,6 +206,7 @@ function toSpec(name: string, w: Fields, recipe: Recipe, baseDir: string | undef
     max_error_rate: w.max_error_rate,
     max_schedule_lag: optionalSeconds(w.max_schedule_lag, 'workload.max_schedule_lag'),
     stop_on_saturation: w.stop_on_saturation,
+    cancel: cancelOf(w.cancel),
     session: w.session
       ? {
           ...(w.session.turns !== undefined && { turns: w.session.turns }),

@@ -6,6 +6,7 @@ import { apiSchema, rampFieldIssues } from '../contracts/index.js';
 import { parseThreshold } from '../decide/threshold.js';
 import type { ConfigIssue } from '../errors.js';
 import { apiRefusal } from '../loadgen/index.js';
+import { cancelRules } from './cancel-rules.js';
 import { loadModeRules } from './load-rules.js';
 import { has, type Loose, num, obj, str } from './loose.js';
 import { searchedField, searchRules } from './search-rules.js';
@@ -275,6 +276,7 @@ function workloadRules(ctx: RuleContext, err: Push): void {
   });
   thresholdRules(w.thresholds, ['workload'], err);
   promptSourceRules(w, suite.map(obj), err);
+  cancelRules(w, suite.map(obj), err);
   sessionRules(w, suite.map(obj), err);
   sweepRules(ctx, w, err);
   searchRules(ctx.data, w, err);

@@ -41,6 +41,7 @@ export const METRIC_COLUMNS: Metric[] = [
   ['ok', (s) => s.requests.ok],
   ['failed', (s) => s.requests.failed],
   ['cancelled', (s) => s.requests.cancelled],
+  ['cancelled_by_workload', (s) => s.requests.cancelled_by_workload ?? 0],
   ['measured_s', (s) => s.duration_s],
   ['requests_per_s', (s) => s.throughput.requests_per_s],
   ['output_tokens_per_s', (s) => s.throughput.output_tokens_per_s],

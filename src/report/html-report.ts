@@ -19,6 +19,7 @@ import { LENGTH_HEAD, LENGTH_NOTE, lengthPlot, lengthRows } from './lengths.js';
 import { benchmarkParameters, parameterColumns, varyingParameters } from './params.js';
 import type { Plot } from './plot-types.js';
 import { energyLine, provenanceSection } from './provenance-section.js';
+import { cancelledText } from './summary-columns.js';
 import { saturationNote, summaryHeader, summaryRows } from './summary-table.js';
 import { paretoPlot, type SweepPoint, searchPlot, sweepPlots } from './sweep-plots.js';
 import { benchmarkBands, benchmarkTimePlots, monitorPlots, runTimeRange } from './time-plots.js';
@@ -162,7 +163,7 @@ function benchmarkSection(b: RunBenchmark, i: number, plots: Plot[]): string {
     `<h3 id="${id}">${esc(b.name)} — ${statusSpan(b.status)}</h3>`,
     b.error ? `<p class="status-failed">${esc(b.error.code ?? 'error')}: ${esc(b.error.message)}</p>` : '',
     b.summary
-      ? `<p class="note">${b.summary.requests.sent} sent, ${b.summary.requests.ok} ok, ${b.summary.requests.failed} failed, ${b.summary.requests.cancelled} cancelled over ${b.summary.duration_s.toFixed(1)} s measured.</p>`
+      ? `<p class="note">${b.summary.requests.sent} sent, ${b.summary.requests.ok} ok, ${b.summary.requests.failed} failed, ${cancelledText(b.summary.requests)} over ${b.summary.duration_s.toFixed(1)} s measured.</p>`
       : '<p class="note">No metrics were written for this benchmark.</p>',
     energyLine(b.energy),
     saturationLine(b),

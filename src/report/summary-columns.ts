@@ -29,6 +29,18 @@ export function num(n: number | undefined, digits: number): string {
   return n === undefined || !Number.isFinite(n) ? '-' : n.toFixed(digits);
 }
 
+/** Cancelled requests: `12`, or `12 (10)` when 10 of them were cancelled on purpose by workload.cancel. */
+function cancelCell(q: BenchmarkSummary['requests']): string {
+  const w = q.cancelled_by_workload ?? 0;
+  return w > 0 ? `${q.cancelled} (${w})` : String(q.cancelled);
+}
+
+/** `12 cancelled`, or `12 cancelled (10 by workload.cancel)`. */
+export function cancelledText(q: BenchmarkSummary['requests']): string {
+  const w = q.cancelled_by_workload ?? 0;
+  return `${q.cancelled} cancelled${w > 0 ? ` (${w} by workload.cancel)` : ''}`;
+}
+
 function pct(s: BenchmarkSummary | undefined, metric: LatencyMetric, p: 'p50' | 'p90' | 'p99'): string {
   const stats = s?.latency_ms[metric];
   return stats && stats.count > 0 ? num(stats[p], 1) : '-';
@@ -97,6 +109,7 @@ export function summaryColumns(results: BenchmarkResult[]): Column[] {
   const probes = results.some((r) => r.probe !== undefined);
   const energy = hasEnergyFigures(results);
   const prefix = hasPrefixCache(results);
+  const cancels = results.some((r) => (r.summary?.requests.cancelled ?? 0) > 0);
   const openCell = (f: (s: BenchmarkSummary) => string) => (r: BenchmarkResult) =>
     r.summary && isOpenLoop(r) ? f(r.summary) : '-';
   const cols: (Column | false)[] = [
@@ -121,6 +134,12 @@ export function summaryColumns(results: BenchmarkResult[]): Column[] {
       head: 'failed',
       label: 'failed',
       cell: (r) => (r.summary ? String(r.summary.requests.failed) : '-'),
+    },
+    cancels && {
+      group: 'requests',
+      head: 'cancel',
+      label: 'cancelled (by workload.cancel)',
+      cell: (r) => (r.summary ? cancelCell(r.summary.requests) : '-'),
     },
     {
       group: 'rate /s',

@@ -131,6 +131,7 @@ function sampleCounters() {
     ok: 9,
     failed: 1,
     cancelled: 0,
+    cancelled_by_workload: 0,
     prompt_tokens: 100,
     output_tokens: 90,
     good: 9,

@@ -87,6 +87,7 @@ describe('timeseries.csv', () => {
       'ok',
       'failed',
       'cancelled',
+      'cancelled_by_workload',
       'late_sends',
       'dropped_sends',
       'output_tokens',

@@ -98,6 +98,17 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   private decoder?: TextDecoder;
   private settled = false;
   private readonly st: ParseState;
+  /** Text chunks after which the workload's `cancel` cancels this request (Infinity: never). */
+  private readonly cancelAt: number;
+  /** The workload's `cancel` after a delay: its timer, started when the request is written. */
+  private cancelTimer?: NodeJS.Timeout;
+  /** The cancel delay's timer: cancels once `cancelAfterMs` have passed since `sent` (stamped at the write). */
+  private readonly cancelDue = (): void => {
+    const ms = this.signal.cancelAfterMs ?? 0;
+    const left = this.rec.sent + ms - nowMs();
+    if (left > 0) this.cancelTimer = setTimeout(this.cancelDue, left);
+    else this.cancelHere(nowMs(), `after ${ms} ms`);
+  };
   private readonly onAbort = (): void => {
     this.abortReq?.(new Error(`aborted (${String(this.signal.reason)})`));
   };
@@ -111,6 +122,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     private readonly done: () => void,
     reply: string[] | undefined,
   ) {
+    this.cancelAt = signal.cancelAfterChunks ?? Number.POSITIVE_INFINITY;
     this.st = {
       rec,
       inWord: false,
@@ -157,7 +169,11 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
    * bare client stamps it; a retry keeps the first `sent`.
    */
   onRequestSent(): void {
-    if (this.rec.retries === undefined) this.rec.sent = nowMs();
+    if (this.rec.retries !== undefined) return;
+    this.rec.sent = nowMs();
+    // the workload's cancel after a delay: from this (first) write
+    const ms = this.signal.cancelAfterMs;
+    if (ms !== undefined) this.cancelTimer = setTimeout(this.cancelDue, ms);
   }
 
   onHeaders(statusCode: number): boolean {
@@ -191,7 +207,23 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
       // a malformed piece ends the request; undici then reports onError, which is ignored
       this.fail(err, arrived);
       this.abortReq?.(err as Error);
+      return;
     }
+    // the workload's cancel by tokens; a response that finished in this piece is simply ok
+    if (this.rec.chunks.length >= this.cancelAt && !this.st.done && !this.st.finished)
+      this.cancelHere(arrived, `after ${this.rec.chunks.length} tokens`);
+  }
+
+  /** The workload's `cancel`: the request ends here, its connection closed (the server sees it go away). */
+  private cancelHere(at: number, when: string): void {
+    if (this.settled) return;
+    const rec = this.rec;
+    rec.end = at;
+    rec.status = 'cancelled';
+    rec.cancelled_by = 'workload';
+    rec.error_detail = `cancelled by workload.cancel ${when}`;
+    this.settle();
+    this.abortReq?.(new Error('cancelled (workload.cancel)'));
   }
 
   onComplete(): void {
@@ -257,12 +289,14 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     const r = reasonOf(err, this.signal);
     rec.status = r.cancelled ? 'cancelled' : 'error';
     if (!r.cancelled) rec.error = r.reason;
+    else rec.cancelled_by = 'stop';
     rec.error_detail = r.detail;
     this.settle();
   }
 
   private settle(): void {
     this.settled = true;
+    if (this.cancelTimer) clearTimeout(this.cancelTimer);
     this.signal.removeEventListener('abort', this.onAbort);
     finalizeTokens(this.rec);
     this.done();

@@ -28,8 +28,14 @@ export interface RequestInput {
  */
 export interface CancelSignal {
   readonly aborted: boolean;
-  /** `'timeout'` makes the request an error (`timeout`); anything else makes it `cancelled`. */
+  /** `'timeout'` makes the request an error (`timeout`); anything else makes it `cancelled` (by the run's stop). */
   readonly reason: unknown;
+  /**
+   * The workload's `cancel` for this request: the client itself cancels it (`cancelled_by: workload`)
+   * this many ms after its bytes were written, or once this many text chunks arrived.
+   */
+  readonly cancelAfterMs?: number;
+  readonly cancelAfterChunks?: number;
   addEventListener(type: 'abort', listener: () => void): void;
   removeEventListener(type: 'abort', listener: () => void): void;
 }

@@ -9,6 +9,7 @@ import type { CancelSignal, RequestInput, ServiceClient } from '../clients/types
 import type { Prompt, PromptSet } from '../datasets/types.js';
 import { newRecord, nowMs, recordToJson } from '../record.js';
 import { Reachability } from './backoff.js';
+import { CancelPlan } from './cancel-plan.js';
 import type { RecordWriter } from './record-writer.js';
 
 /** Default seconds requests in flight after the measurement may take before they are cancelled. */
@@ -22,6 +23,9 @@ class InFlight implements CancelSignal {
   aborted = false;
   reason: unknown = undefined;
   deadline = 0;
+  /** workload.cancel: the client cancels after this many ms from sending, or this many text chunks. */
+  cancelAfterMs: number | undefined = undefined;
+  cancelAfterChunks: number | undefined = undefined;
   private listener?: () => void;
   private more?: (() => void)[];
 
@@ -82,6 +86,8 @@ export class RunContext {
   private readonly sweeper: NodeJS.Timeout;
   private readonly sleepers = new Set<() => void>();
   private slotWaiter?: () => void;
+  /** The workload's `cancel`, when set. */
+  private readonly cancel?: CancelPlan;
 
   constructor(
     readonly spec: WorkloadSpec,
@@ -105,6 +111,7 @@ export class RunContext {
     this.reach = new Reachability(
       spec.unreachable_timeout !== undefined ? spec.unreachable_timeout * 1000 : undefined,
     );
+    if (spec.cancel) this.cancel = new CancelPlan(spec.cancel, spec.seed ?? 0, spec.executor_index ?? 0);
     this.sweeper = setInterval(() => this.sweep(), 250);
     this.sweeper.unref();
   }
@@ -139,8 +146,9 @@ export class RunContext {
     const p = prompt ?? this.prompts.get(this.promptIdx++);
     const measured = scheduled >= this.warmupEnd;
     if (measured) this.issuedMeasured++;
+    const n = this.seq++;
     const rec = newRecord({
-      id: `${this.source}-${this.seq++}`,
+      id: `${this.source}-${n}`,
       benchmark: this.spec.benchmark,
       executor: this.source,
       warmup: !measured,
@@ -155,6 +163,11 @@ export class RunContext {
     }
     const f = new InFlight(measured);
     this.inflight.add(f);
+    const cancel = this.cancel?.chosen(n) ? this.cancel : undefined;
+    if (cancel) {
+      f.cancelAfterMs = cancel.afterMs;
+      f.cancelAfterChunks = cancel.afterChunks;
+    }
     rec.sent = nowMs();
     f.deadline = rec.sent + this.timeoutMs;
     await (send ? send(p, rec, f) : this.client.send(p, rec, f));

@@ -63,6 +63,10 @@ export interface LoadRun {
   done: Promise<MetricsSnapshot>;
 }
 
+/** Why `cancel.after_tokens` needs a streamed response (the recipe rules say the same). */
+export const CANCEL_TOKENS_NEED_STREAM =
+  'needs stream: true (a non-streamed response arrives whole, so no token arrives before it ends); cancel non-streamed requests with after: DELAY';
+
 /** The trace a trace replay replays: its prompt set must be a trace's (E006 otherwise). */
 function traceOf(prompts: PromptSet): TracePromptSet {
   if (!('rows' in prompts)) {
@@ -110,6 +114,12 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
   const trace = load.mode === 'trace' ? traceOf(prompts) : undefined;
   const { index, count } = executorPosition(spec);
   const share = trace ? traceShare(trace.rows, index, count) : undefined;
+  if (spec.cancel?.after_tokens !== undefined && spec.stream === false) {
+    const message = CANCEL_TOKENS_NEED_STREAM;
+    throw new ConfigValidationError(`workload.cancel.after_tokens: ${message}`, [
+      { severity: 'error', path: 'workload.cancel.after_tokens', message },
+    ]);
+  }
   const client = createServiceClient(spec, opts.capabilities);
   const recorder = new MetricsRecorder({
     benchmark: spec.benchmark,

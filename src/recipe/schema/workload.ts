@@ -84,6 +84,7 @@ export const UNSETTABLE_FIELDS = [
   'seed',
   'request_timeout',
   'window',
+  'cancel',
   'session',
 ] as const satisfies readonly WorkloadField[];
 

@@ -120,11 +120,17 @@ export class Engine {
     return { ok: true, seq };
   }
 
-  /** The client went away: drop the sequence wherever it is. */
+  /**
+   * The client went away (its connection closed): drop the sequence wherever it is. Counted as vLLM
+   * counts an aborted request (`request_success_total{finished_reason="abort"}`), queued or running;
+   * its ground truth is `cancelled` with `end_ms` when the close was noticed.
+   */
   cancel(seq: Sequence): void {
     if (seq.state === 'queued') {
       seq.state = 'cancelled';
+      seq.endAt = performance.now();
       this.waiting--;
+      this.stats.success.abort++;
       this.record(seq);
     } else if (seq.state === 'running') {
       this.scheduler.remove(seq);

@@ -140,7 +140,13 @@ export function traceJson(s: Sequence): Record<string, unknown> {
     cached_prompt_tokens: s.cachedTokens,
     planned_output_tokens: s.outputTokens,
     output_tokens: n,
-    finish_reason: s.state === 'done' ? s.finishReason : null,
+    // vLLM's finished_reason: a request whose client went away (or was cut) is aborted
+    finish_reason:
+      s.state === 'done'
+        ? s.finishReason
+        : s.state === 'cancelled' || s.state === 'disconnected'
+          ? 'abort'
+          : null,
     arrived_ms: epoch(s.arrivedAt),
     submitted_ms: epoch(s.submittedAt),
     admitted_ms: epoch(s.admittedAt),
