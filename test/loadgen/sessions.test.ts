@@ -98,6 +98,37 @@ describe('multi-turn sessions (load generator)', () => {
     expect(Object.keys(snap.turns ?? {})).toEqual(['1', '2', '3']);
   });
 
+  it('with two servers round-robin, every turn of a session goes to the server of its first turn', async () => {
+    sim = await startDummyServer({ load_ms: 0, decode_step_ms: 1, seed: 1 });
+    const other = await startDummyServer({ load_ms: 0, decode_step_ms: 1, seed: 2 });
+    try {
+      const path = join(dir, 'affinity.jsonl');
+      await startLoad(
+        ...withCaps(
+          spec(sim.url, {
+            duration: 0,
+            max_requests: 12,
+            server_urls: [sim.url, other.url],
+            distribution_strategy: 'round-robin',
+            records_path: path,
+          }),
+          { source: 'n1' },
+        ),
+      ).done;
+      const recs = lines(path);
+      const bySession = new Map<string, Set<string>>();
+      for (const r of recs) bySession.set(r.session, (bySession.get(r.session) ?? new Set()).add(r.server));
+      expect(bySession.size).toBe(4);
+      for (const servers of bySession.values()) expect(servers.size).toBe(1);
+      // the sessions themselves alternate between the two servers
+      expect(new Set(recs.map((r) => r.server))).toEqual(
+        new Set([new URL(sim.url).origin, new URL(other.url).origin]),
+      );
+    } finally {
+      await other.close();
+    }
+  });
+
   it('stop() cuts a session in its think time: no turn is sent after it', async () => {
     sim = await startDummyServer({ load_ms: 0, decode_step_ms: 1, seed: 1 });
     const path = join(dir, 'stop.jsonl');

@@ -27,7 +27,13 @@ export class ProtocolClient implements ServiceClient {
 
   send(input: RequestInput, rec: RequestRecord, signal: CancelSignal): Promise<void> {
     const body = this.protocol.body(input);
-    return runExchange(this.targets.pick(), this.protocol.exchange, body, rec, signal, input.reply);
+    const a = input.affinity;
+    let target = a?.target;
+    if (target === undefined) {
+      target = this.targets.pick();
+      if (a) a.target = target;
+    }
+    return runExchange(target, this.protocol.exchange, body, rec, signal, input.reply);
   }
 
   close(): Promise<void> {

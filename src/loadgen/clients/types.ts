@@ -3,6 +3,7 @@
  * (OpenAI-compatible, Ollama native) implement it. `send` never throws: every outcome lands in the record.
  */
 import type { Api, RequestRecord } from '../../contracts/index.js';
+import type { Target } from './pools.js';
 import type { SseTemplate } from './sse-template.js';
 
 /** One message of a chat conversation, as the chat APIs take it. */
@@ -20,6 +21,11 @@ export interface RequestInput {
   history?: readonly ChatMessage[];
   /** When set, the client appends every piece of generated text it receives (a session turn's reply). */
   reply?: string[];
+  /**
+   * A session's server: the first turn's request picks one by `distribution_strategy` and keeps it here;
+   * the session's later turns go to the same one (its cache holds the conversation).
+   */
+  affinity?: { target?: Target };
 }
 
 /**

@@ -11,7 +11,8 @@
  * or measured by its own scheduled time (when it became due: its session's arrival, or the previous
  * response's end + think time), counts towards max_requests, and no turn is sent after the end of the
  * measurement (a session still going then is cut there; a turn in flight gets the grace period). A turn
- * that fails or is cancelled ends its session: the conversation cannot go on without its response.
+ * that fails or is cancelled ends its session: the conversation cannot go on without its response. With
+ * several servers a session's turns all go to the server its first turn was sent to (`affinity`).
  */
 
 import type { ClosedLoop, RequestRecord, SessionSpec } from '../../contracts/index.js';
@@ -68,6 +69,7 @@ export class Sessions {
     const turns = this.plan();
     const session = `${ctx.source}-s${this.seq++}`;
     const history: ChatMessage[] = [];
+    const affinity: RequestInput['affinity'] = {};
     let tokens = 0;
     let at = first;
     let last: RequestRecord | undefined;
@@ -89,6 +91,7 @@ export class Sessions {
           promptTokens: tokens + p.promptTokens,
           history,
           reply,
+          affinity,
         };
         last = await ctx.issue(at, undefined, input, { session, turn: k + 1 });
         if (last.status !== 'ok') break;
