@@ -383,6 +383,7 @@ async function probe(): Promise<string[]> {
     return (x * 1000).toFixed(0);
   };
   const cells = (v: number[]) => `${us(v, 'mean')} / ${us(v, 0.5)} / ${us(v, 0.99)}`;
+  const summary: string[] = [];
   try {
     for (const streams of [1, 64]) {
       const seconds = streams === 1 ? ROUND_S * 4 : ROUND_S;
@@ -405,6 +406,13 @@ async function probe(): Promise<string[]> {
           `| ${streams} | ${who} | ${v.length} | ${cells(v.map((x) => x.pushToRead))} | ${cells(v.map((x) => x.readToStamp))} | ${end.length ? cells(end) : '– (no records)'} | ${load1()} |`,
         );
       }
+      const toStamp = (v: Probed[]) => v.map((x) => x.pushToRead + x.readToStamp);
+      const h50 = quantile(toStamp(hpc), 0.5);
+      const f50 = quantile(toStamp(floor), 0.5);
+      const end = hpc.flatMap((x) => (x.endToRecord === undefined ? [] : [x.endToRecord]));
+      summary.push(
+        `- ${streams} stream${streams === 1 ? '' : 's'}: bytes to JavaScript → first-token stamp p50 ${f(h50 * 1000, 0)} µs in hpcbench, ${f(f50 * 1000, 0)} µs in the floor (hpcbench ${h50 >= f50 ? '+' : '−'}${f(Math.abs(h50 - f50) * 1000, 0)} µs); after the stamp, the record is done ${f(quantile(end, 0.5) * 1000, 0)} µs (p50, p99 ${f(quantile(end, 0.99) * 1000, 0)} µs) after the body's end stamp — work that no longer delays any stamp.`,
+      );
     }
   } finally {
     await stopReady(server);
@@ -413,6 +421,8 @@ async function probe(): Promise<string[]> {
     '| streams | client | requests | bytes to JavaScript → readable call (µs mean / p50 / p99) | readable call → first-token stamp (µs) | end stamp → record done (µs) | load avg (1 min) |',
     '|---|---|---|---|---|---|---|',
     ...rows,
+    '',
+    ...summary,
   ];
 }
 
