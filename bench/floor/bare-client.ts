@@ -7,7 +7,9 @@
  * Buffer.indexOf) so the k-th event gets the stamp of the piece that completed it. No records besides
  * these stamps, no histograms. Requests started after `warmup` seconds are written to `out` as JSON:
  * `[{id, sent, events: [stamp...]}]`, `events` holding the first `events` event ends of each request;
- * with `probe`, instead, per request where its first event's stamp was taken (bench/floor/probe.ts).
+ * with `probe`, instead, per request where its first event's stamp was taken (bench/floor/probe.ts); with
+ * `cpu` (the streamed ceiling), instead, `{requests, cpu_us}`: the successful requests that ended after
+ * `warmup` and the CPU time (user + system, all threads) the process used meanwhile.
  */
 import { writeFileSync } from 'node:fs';
 import { type Dispatcher, Pool } from 'undici';
@@ -25,6 +27,8 @@ interface Args {
   out: string;
   /** Install bench/floor/probe.ts and add, per request, where the first event's stamp was taken. */
   probe?: boolean;
+  /** Write `{requests, cpu_us}` instead of the stamps (see the header). */
+  cpu?: boolean;
 }
 
 const args = JSON.parse(process.argv[2]) as Args;
@@ -92,6 +96,9 @@ const origin = new URL(args.url).origin;
 const pool = new Pool(origin, { connections: args.streams, pipelining: 1, keepAliveTimeout: 60_000 });
 const body = Buffer.from(args.body);
 const kept: Timed[] = [];
+/** Successful requests that ended after warmup; the CPU time used when warmup ended. */
+let okAfterWarmup = 0;
+let cpuAtWarmEnd: NodeJS.CpuUsage | undefined;
 const t0 = now();
 const warmEnd = t0 + args.warmup * 1000;
 const stopAt = warmEnd + args.seconds * 1000;
@@ -112,11 +119,14 @@ async function user(): Promise<void> {
         b,
       );
     });
-    if (started >= warmEnd && h.t.ok) kept.push(h.t);
+    if (cpuAtWarmEnd === undefined && now() >= warmEnd) cpuAtWarmEnd = process.cpuUsage();
+    if (cpuAtWarmEnd !== undefined && h.t.ok) okAfterWarmup++;
+    if (!args.cpu && started >= warmEnd && h.t.ok) kept.push(h.t);
   }
 }
 
 await Promise.all(Array.from({ length: args.streams }, () => user()));
+const used = process.cpuUsage(cpuAtWarmEnd);
 await pool.close();
 const probed = args.probe
   ? kept.flatMap((t) => {
@@ -124,4 +134,5 @@ const probed = args.probe
       return c ? [{ pushToRead: c.start - c.push, readToStamp: t.events[0] - c.start }] : [];
     })
   : undefined;
-writeFileSync(args.out, JSON.stringify(probed ?? kept));
+const cpu = args.cpu ? { requests: okAfterWarmup, cpu_us: used.user + used.system } : undefined;
+writeFileSync(args.out, JSON.stringify(cpu ?? probed ?? kept));
