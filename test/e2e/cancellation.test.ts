@@ -62,7 +62,14 @@ async function run(name: string, workload: Record<string, unknown>) {
   const records: Json[] = [];
   for (const f of (await readdir(bench)).filter((x) => x.startsWith('records-')))
     for (const line of await readLines(join(bench, f))) records.push(JSON.parse(line));
-  const truth: Json[] = ((await (await get('/hpcbench/requests')).json()) as Json).requests;
+  // the simulator notices a closed connection a little after the client closed it: wait until it has
+  const ground = async (): Promise<Json[]> =>
+    ((await (await get('/hpcbench/requests')).json()) as Json).requests;
+  let truth = await ground();
+  for (let i = 0; i < 200 && truth.length < records.length; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    truth = await ground();
+  }
   return {
     dir,
     res,
