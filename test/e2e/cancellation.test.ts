@@ -135,6 +135,9 @@ describe('workload.cancel', () => {
     }
     for (const r of ok) expect(truth.get(r.id).state).toBe('done');
     expect(aborted).toBe(cancelled.length);
+    // and the run's view of the server over the window says the same
+    expect(s.server_metrics.counters.requests_aborted).toBe(cancelled.length);
+    expect(s.server_metrics.ground_truth.by_state).toEqual({ cancelled: cancelled.length, done: ok.length });
     // the terminal table shows them: cancelled (of which by the workload)
     expect(res.stdout).toContain(`${cancelled.length} (${cancelled.length})`);
   }, 240_000);
