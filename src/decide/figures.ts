@@ -60,6 +60,10 @@ const CLIENT_LATENCIES: LatencyMetric[] = [
   'e2e_from_scheduled',
 ];
 const CLIENT_STATS = ['p50', 'p90', 'p95', 'p99', 'p999', 'mean', 'min', 'max', 'std'] as const;
+/** Multi-turn sessions: figures of the first and of the last turn index (summary `per_turn`). */
+const TURN_ENDS = ['turn_first', 'turn_last'] as const;
+const TURN_LATENCIES = ['ttft', 'tpot', 'e2e'] as const;
+const TURN_STATS = ['p50', 'p90', 'p99', 'mean', 'max'] as const;
 const SERVER_LATENCIES = ['ttft', 'e2e', 'itl', 'request_tpot', 'queue', 'prefill', 'decode'] as const;
 const SERVER_STATS = ['p50', 'p90', 'p99', 'mean'] as const;
 const SERVER_GAUGES = ['running_requests', 'waiting_requests', 'kv_cache_usage'] as const;
@@ -78,6 +82,20 @@ function build(): Figure[] {
         const l = s.latency_ms?.[m];
         return l && l.count > 0 ? num(l[st]) : undefined;
       });
+  for (const end of TURN_ENDS)
+    for (const m of TURN_LATENCIES)
+      for (const st of TURN_STATS)
+        add(
+          `${end}.${m}.${st}`,
+          'ms',
+          'lower',
+          `per_turn[${end === 'turn_first' ? 0 : -1}].${m}_ms.${st}`,
+          (s) => {
+            const t = end === 'turn_first' ? s.per_turn?.[0] : s.per_turn?.at(-1);
+            const l = t?.[`${m}_ms`];
+            return l && l.count > 0 ? num(l[st]) : undefined;
+          },
+        );
   for (const k of ['requests_per_s', 'output_tokens_per_s', 'total_tokens_per_s', 'goodput_rps'] as const)
     add(k, 'per_s', 'higher', `throughput.${k}`, (s) => num(s.throughput?.[k]));
   add('error_rate', 'ratio', 'lower', 'requests.failed / requests.sent', (s) =>
@@ -138,6 +156,7 @@ export function figure(name: string): Figure | undefined {
 export function figureNamesHelp(): string {
   return [
     `${CLIENT_LATENCIES.join('|')} . ${CLIENT_STATS.join('|')} (ms)`,
+    `${TURN_ENDS.join('|')} . ${TURN_LATENCIES.join('|')} . ${TURN_STATS.join('|')} (ms, multi-turn sessions)`,
     'requests_per_s, output_tokens_per_s, total_tokens_per_s, goodput_rps, achieved_rps (per second)',
     'error_rate, goodput_ratio, achieved_rate_ratio (fractions: 0.95 or 95%)',
     'sent, ok, failed, cancelled, cancelled_by_workload, late_sends, dropped_sends (counts)',

@@ -78,6 +78,15 @@ beforeAll(async () => {
         search: { start: 10, max: 80, precision: PRECISION, slo: [SLO, 'error_rate < 1%'] },
       }),
     ),
+    // short windows so the detector can judge 6 s probes; growth 4 overshoots to 40/s = 2 × B/S
+    run(
+      'stop',
+      recipe('search-stops', {
+        duration: '6s',
+        window: '0.5s',
+        search: { start: 10, growth: 4, max: 80, precision: 0.1, slo: [SLO, 'error_rate < 1%'] },
+      }),
+    ),
     run(
       'users',
       recipe('users-search', {
@@ -153,6 +162,48 @@ describe('capacity search against the simulator (B / S = 20 requests/s)', () => 
     const html = await readFile(join(dir, 'report.html'), 'utf8');
     expect(html).toContain('<h2>Capacity search</h2>');
     expect(html).toContain(s.text.replace(/</g, '&lt;'));
+  });
+
+  it('an over-saturated probe stops early, says so everywhere, and the search still brackets B/S', async () => {
+    const { res, dir } = runs.stop;
+    expect(res.exitCode, res.all).toBe(0);
+    const summary = await readJson(join(dir, 'summary.json'));
+    expect(summary.status).toBe('completed');
+    const s = summary.search;
+    expect(s).toMatchObject({ field: 'target_rps', status: 'found', precision: 0.1 });
+    expect(s.bracket.high / s.bracket.low).toBeLessThanOrEqual(1.1 + 1e-9);
+    expect(Math.abs(s.capacity - CAPACITY) / CAPACITY, s.text).toBeLessThanOrEqual(NEAR);
+    const values = s.probes.filter((p: Json) => p.verdict !== 'invalid').map((p: Json) => p.value);
+    expect(values.slice(0, 2)).toEqual([10, 40]);
+
+    // the probe at twice the capacity: detected, stopped before its 6 s, failed with the detector's evidence
+    const name = 'search_target_rps=40';
+    const over = summary.benchmarks.find((b: Json) => b.name === name);
+    expect(over.status).toBe('completed');
+    expect(over.saturation.saturated).toBe(true);
+    expect(over.saturation.stopped_early.planned_s).toBe(6);
+    expect(over.saturation.stopped_early.at_s).toBeLessThan(6);
+    expect(over.summary.duration_s).toBeLessThan(6);
+    expect(over.reason).toMatch(/^over-saturated: .*stopped early at \d+ s of 6 s/);
+    const probe = s.probes.find((p: Json) => p.benchmark === name);
+    expect(probe.verdict).toBe('fail');
+    expect(probe.why[0]).toMatch(/^over-saturated: .*stopped early at \d+ s of 6 s/);
+    const own = await readJson(join(dir, 'benchmarks', 'search_target_rps_40', 'summary.json'));
+    expect(own.probe).toMatchObject({ value: 40, verdict: 'fail' });
+    expect(own.saturation.stopped_early.at_s).toBeLessThan(6);
+    // the answer ran its whole duration, not saturated
+    const answer = summary.benchmarks.find((b: Json) => b.name === s.low_benchmark);
+    expect(answer.saturation.saturated).toBe(false);
+    expect(answer.saturation.stopped_early).toBeUndefined();
+    expect(answer.summary.duration_s).toBeGreaterThanOrEqual(5.9);
+
+    // the terminal and the report say so
+    expect(res.stdout).toMatch(
+      new RegExp(`warning: benchmark ${name} over-saturated: .*stopped early at \\d+ s of 6 s`),
+    );
+    expect(res.stdout).toMatch(new RegExp(`  ${name}: fail \\(over-saturated: `));
+    const html = await readFile(join(dir, 'report.html'), 'utf8');
+    expect(html).toMatch(new RegExp(`benchmark ${name} over-saturated: `));
   });
 
   it('a closed-loop search over users finds the batch limit B', async () => {
