@@ -100,6 +100,22 @@ describe('workload.cancel through every client', () => {
     );
   });
 
+  it('in multi-turn sessions a cancelled turn ends its session (its reply never came whole)', async () => {
+    sim.engine.clearTraces();
+    const records: RequestRecord[] = [];
+    const spec = specFrom(
+      body({ api: 'chat', stream: true, session: { turns: 3 }, cancel: { share: 1, after_tokens: 3 } }),
+    );
+    const snap = await startLoad(...withCaps(spec, { source: 's', onRecord: (r) => records.push(r) })).done;
+    expect(records).toHaveLength(4);
+    // every session ended after its first turn: four sessions of one cancelled turn each
+    expect(records.map((r) => [r.status, r.cancelled_by, r.turn])).toEqual(
+      Array(4).fill(['cancelled', 'workload', 1]),
+    );
+    expect(new Set(records.map((r) => r.session)).size).toBe(4);
+    expect(snap.sessions).toMatchObject({ started: 4, completed: 0 });
+  });
+
   it('POST /start: after_tokens without streaming is E006; a bad cancel names the field', () => {
     const spec = specFrom(body({ stream: false, cancel: { share: 0.5, after_tokens: 4 } }));
     expect(() => startLoad(...withCaps(spec))).toThrow(ConfigValidationError);
