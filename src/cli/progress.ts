@@ -6,6 +6,7 @@
 import cliProgress from 'cli-progress';
 import { waitText } from '../contracts/index.js';
 import type { BenchmarkProgressEvent, OrchestratorEmitter, WaitEvent } from '../orchestrator/events.js';
+import { cancelledText } from '../report/summary-columns.js';
 
 /** `1m05s` / `42s`. */
 export function durationText(seconds: number): string {
@@ -117,7 +118,7 @@ export function attachProgress(o: OrchestratorEmitter, opts: ProgressOptions = {
     stopBar();
     const s = e.summary;
     const figures = s
-      ? `: ${s.requests.ok} ok, ${s.requests.failed} failed, ${s.throughput.requests_per_s.toFixed(2)} req/s`
+      ? `: ${s.requests.ok} ok, ${s.requests.failed} failed${s.requests.cancelled > 0 ? `, ${cancelledText(s.requests)}` : ''}, ${s.throughput.requests_per_s.toFixed(2)} req/s`
       : '';
     write(`${e.status === 'completed' ? '✓' : '✗'} benchmark ${e.name} ${e.status}${figures}`);
   });

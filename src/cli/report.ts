@@ -14,8 +14,16 @@ export function register(program: Command): void {
     .command('report')
     .description('rebuild report.html of a results folder from its files (recovers a killed run)')
     .argument('<run-dir>', 'results folder of a run (results/<scenario>_<time>/)')
-    .action(async (runDir) => {
-      const recovery = await recoverRun(runDir, (m) => process.stderr.write(`warning: ${m}\n`));
+    .option(
+      '--recover',
+      'recover a run.json still at running whose orchestrator ran on another host (or is not named): it is gone',
+    )
+    .action(async (runDir, opts) => {
+      const recovery = await recoverRun(
+        runDir,
+        (m) => process.stderr.write(`warning: ${m}\n`),
+        opts.recover === true,
+      );
       if (recovery.note)
         process.stderr.write(`${recovery.recovered ? 'recovered' : 'note'}: ${recovery.note}\n`);
       const path = await writeHtmlReport(runDir);

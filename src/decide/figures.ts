@@ -7,13 +7,15 @@
 import type { LatencyMetric } from '../contracts/index.js';
 import type { BenchmarkSummary } from '../metrics/types.js';
 import type { EnergyReport } from '../monitor/energy.js';
-import type { FigureUnit } from '../results-folder/types.js';
+import type { FigureUnit, SearchOutcome } from '../results-folder/types.js';
 import type { ServerMetricsView } from '../serverstats/types.js';
 
 /** A benchmark's `summary.json` as written (the summary may be missing when the benchmark failed early). */
 export type SummaryFile = Partial<BenchmarkSummary> & {
   server_metrics?: ServerMetricsView;
   energy?: EnergyReport;
+  /** The run's capacity search (the run's summary.json `search`): read by the `search.*` figures only. */
+  search?: SearchOutcome;
 };
 
 /** Energy figures (summary.json `energy`, docs/metrics.md Energy): name, unit, better. */
@@ -47,6 +49,8 @@ export interface Figure {
   better: 'lower' | 'higher';
   /** Where the value comes from, in words (`latency_ms.ttft.p99`, `requests.failed / requests.sent`). */
   field: string;
+  /** `run`: a figure of the whole run (its capacity search), not of one benchmark. */
+  scope: 'benchmark' | 'run';
   get(s: SummaryFile): number | undefined;
 }
 
@@ -60,6 +64,10 @@ const CLIENT_LATENCIES: LatencyMetric[] = [
   'e2e_from_scheduled',
 ];
 const CLIENT_STATS = ['p50', 'p90', 'p95', 'p99', 'p999', 'mean', 'min', 'max', 'std'] as const;
+/** Multi-turn sessions: figures of the first and of the last turn index (summary `per_turn`). */
+const TURN_ENDS = ['turn_first', 'turn_last'] as const;
+const TURN_LATENCIES = ['ttft', 'tpot', 'e2e'] as const;
+const TURN_STATS = ['p50', 'p90', 'p99', 'mean', 'max'] as const;
 const SERVER_LATENCIES = ['ttft', 'e2e', 'itl', 'request_tpot', 'queue', 'prefill', 'decode'] as const;
 const SERVER_STATS = ['p50', 'p90', 'p99', 'mean'] as const;
 const SERVER_GAUGES = ['running_requests', 'waiting_requests', 'kv_cache_usage'] as const;
@@ -70,14 +78,34 @@ const ratio = (a: number | undefined, b: number | undefined) =>
 
 function build(): Figure[] {
   const out: Figure[] = [];
-  const add = (name: string, unit: FigureUnit, better: Figure['better'], field: string, get: Figure['get']) =>
-    out.push({ name, unit, better, field, get });
+  const add = (
+    name: string,
+    unit: FigureUnit,
+    better: Figure['better'],
+    field: string,
+    get: Figure['get'],
+    scope: Figure['scope'] = 'benchmark',
+  ) => out.push({ name, unit, better, field, scope, get });
   for (const m of CLIENT_LATENCIES)
     for (const st of CLIENT_STATS)
       add(`${m}.${st}`, 'ms', 'lower', `latency_ms.${m}.${st}`, (s) => {
         const l = s.latency_ms?.[m];
         return l && l.count > 0 ? num(l[st]) : undefined;
       });
+  for (const end of TURN_ENDS)
+    for (const m of TURN_LATENCIES)
+      for (const st of TURN_STATS)
+        add(
+          `${end}.${m}.${st}`,
+          'ms',
+          'lower',
+          `per_turn[${end === 'turn_first' ? 0 : -1}].${m}_ms.${st}`,
+          (s) => {
+            const t = end === 'turn_first' ? s.per_turn?.[0] : s.per_turn?.at(-1);
+            const l = t?.[`${m}_ms`];
+            return l && l.count > 0 ? num(l[st]) : undefined;
+          },
+        );
   for (const k of ['requests_per_s', 'output_tokens_per_s', 'total_tokens_per_s', 'goodput_rps'] as const)
     add(k, 'per_s', 'higher', `throughput.${k}`, (s) => num(s.throughput?.[k]));
   add('error_rate', 'ratio', 'lower', 'requests.failed / requests.sent', (s) =>
@@ -124,6 +152,19 @@ function build(): Figure[] {
       );
   for (const [k, unit, better] of ENERGY_FIGURES)
     add(`energy.${k}`, unit, better, `energy.${k}`, (s) => num(s.energy?.[k]));
+  // the capacity search's answer: the highest probed value that met the SLO (a lower bound of the capacity)
+  for (const [k, unit, field] of [
+    ['capacity_rps', 'per_s', 'target_rps'],
+    ['capacity_users', 'count', 'clients_per_node'],
+  ] as const)
+    add(
+      `search.${k}`,
+      unit,
+      'higher',
+      `search.capacity (search.field ${field})`,
+      (s) => (s.search?.field === field ? num(s.search.capacity) : undefined),
+      'run',
+    );
   return out;
 }
 
@@ -138,6 +179,7 @@ export function figure(name: string): Figure | undefined {
 export function figureNamesHelp(): string {
   return [
     `${CLIENT_LATENCIES.join('|')} . ${CLIENT_STATS.join('|')} (ms)`,
+    `${TURN_ENDS.join('|')} . ${TURN_LATENCIES.join('|')} . ${TURN_STATS.join('|')} (ms, multi-turn sessions)`,
     'requests_per_s, output_tokens_per_s, total_tokens_per_s, goodput_rps, achieved_rps (per second)',
     'error_rate, goodput_ratio, achieved_rate_ratio (fractions: 0.95 or 95%)',
     'sent, ok, failed, cancelled, cancelled_by_workload, late_sends, dropped_sends (counts)',
@@ -145,5 +187,6 @@ export function figureNamesHelp(): string {
     `server.${SERVER_LATENCIES.join('|')} . ${SERVER_STATS.join('|')} (ms, bucket estimates)`,
     `server.preemptions, server.prefix_cache_hit_rate (a fraction), server.${SERVER_GAUGES.join('|')} . max|mean`,
     `energy.${ENERGY_FIGURES.map(([k]) => k).join('|')} (J, W, per J; with GPU power readings)`,
+    'search.capacity_rps (per second), search.capacity_users (clients per node): the run’s capacity search, in hpcbench check',
   ].join('; ');
 }

@@ -87,7 +87,7 @@ function judgedWindows(
 ): { points: Judged[]; merged: number } {
   const counts = full.map((w) => w.counters.ok);
   const mean = counts.length ? counts.reduce((x, y) => x + y, 0) / counts.length : 0;
-  const k = mean > 0 ? Math.max(1, Math.ceil(minRequests / mean)) : 1;
+  const k = mean > 0 ? Math.max(1, Math.round(minRequests / mean)) : 1;
   // whole groups of k windows, the earliest leftover windows left out (the latest say most of a queue)
   const groups: WindowSnapshot[][] = [];
   for (let end = full.length; end - k >= 0; end -= k) groups.unshift(full.slice(end - k, end));

@@ -154,8 +154,16 @@ function formatsOf(resolved: unknown): ReportFormat[] {
   return Array.isArray(f) ? f.filter((x): x is ReportFormat => FORMATS.has(x)) : [...DEFAULT_FORMATS];
 }
 
-/** Recovers `dir` when its run.json says `running` and its orchestrator is not running (see above). */
-export async function recoverRun(dir: string, warn: (m: string) => void = () => {}): Promise<Recovery> {
+/**
+ * Recovers `dir` when its run.json says `running` and its orchestrator is gone (see above). When that
+ * cannot be told here (its orchestrator ran on another host, e.g. a Slurm job's batch node, or run.json
+ * names none), only with `force` (`hpcbench report --recover`).
+ */
+export async function recoverRun(
+  dir: string,
+  warn: (m: string) => void = () => {},
+  force = false,
+): Promise<Recovery> {
   const folder = await readRun(dir);
   const run = folder.run;
   if (run?.status !== 'running') return { recovered: false, rebuilt: [] };
@@ -166,12 +174,18 @@ export async function recoverRun(dir: string, warn: (m: string) => void = () => 
       rebuilt: [],
       note: `the run is still running (orchestrator pid ${run.orchestrator?.pid} on ${run.orchestrator?.host}): report of the files as they are, run.json left as it is`,
     };
+  if (state === 'unknown' && !force)
+    return {
+      recovered: false,
+      rebuilt: [],
+      note: `run.json says running and ${run.orchestrator ? `its orchestrator (pid ${run.orchestrator.pid}) ran on ${run.orchestrator.host}, not this host` : 'names no orchestrator process'}, so whether it still runs cannot be told here: report of the files as they are; if it is gone (killed, its node lost), run 'hpcbench report --recover RUN_DIR' to rebuild the unfinished benchmark from the records files and mark the run interrupted`,
+    };
   const who =
     state === 'gone'
       ? `its orchestrator (pid ${run.orchestrator?.pid} on ${run.orchestrator?.host}) ended without finishing the run (killed?)`
       : run.orchestrator
-        ? `its orchestrator (pid ${run.orchestrator.pid} on ${run.orchestrator.host}, another host) is taken as gone`
-        : 'run.json names no orchestrator process: taken as gone';
+        ? `its orchestrator (pid ${run.orchestrator.pid} on ${run.orchestrator.host}, another host) is gone (--recover)`
+        : 'its orchestrator is gone (--recover; run.json names no orchestrator process)';
   const why = 'interrupted: the orchestrator stopped mid-benchmark';
   const results: BenchmarkResult[] = [];
   const rebuilt: string[] = [];

@@ -3,7 +3,7 @@
  * when it ends; a run whose orchestrator was killed (SIGKILL, out of memory, a lost node) keeps `running`
  * forever. run.json names its orchestrator (`orchestrator: {host, pid}`): on the same host, a PID that no
  * longer exists means the run is over; on another host, or in a folder from before the field, it cannot
- * be told, and a folder that says `running` is then taken as gone too (`hpcbench report` says so).
+ * be told (`hpcbench report --recover` then takes it as gone).
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -36,8 +36,9 @@ export function orchestratorState(run: RunRecord): OrchestratorState {
 }
 
 /**
- * The run's status as a user should read it: run.json's, except `running` when its orchestrator is not
- * known to be alive, which is `interrupted` (`rebuilt: false`: `hpcbench report` has not rebuilt it yet).
+ * The run's status as a user should read it: run.json's, except `running` when its orchestrator is gone,
+ * which is `interrupted` (not yet recovered by `hpcbench report`); `running` that cannot be checked from
+ * here stays `running`, with a note saying so.
  */
 export function effectiveStatus(run: RunRecord | undefined): { status: string; note?: string } {
   if (!run) return { status: 'unknown', note: 'run.json is missing' };
@@ -48,8 +49,13 @@ export function effectiveStatus(run: RunRecord | undefined): { status: string; n
       status: 'running',
       note: `still running (orchestrator pid ${run.orchestrator?.pid} on ${run.orchestrator?.host})`,
     };
+  if (state === 'unknown')
+    return {
+      status: 'running',
+      note: `run.json says running; its orchestrator ${run.orchestrator ? `ran on ${run.orchestrator.host}` : 'is not named'} and cannot be checked from here (if it is gone: 'hpcbench report --recover RUN_DIR')`,
+    };
   return {
     status: 'interrupted',
-    note: `run.json says running but its orchestrator is ${state === 'gone' ? 'gone' : 'not known to be running'} (killed?); run 'hpcbench report RUN_DIR' to rebuild the unfinished benchmarks from their records files`,
+    note: "run.json says running but its orchestrator is gone (killed?); run 'hpcbench report RUN_DIR' to rebuild the unfinished benchmark from its records files",
   };
 }

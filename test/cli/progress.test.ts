@@ -3,6 +3,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { attachProgress, durationText, liveFigures } from '../../src/cli/progress.js';
 import { OrchestratorEmitter } from '../../src/orchestrator/events.js';
+import { sampleSummary } from '../orchestrator/fixtures.js';
 
 const progress = (elapsed: number, ok: number, failed = 0, ttft?: number) => ({
   name: 'b',
@@ -46,5 +47,14 @@ describe('live progress', () => {
     });
     o.emit('benchmark-progress', progress(6, 40, 1, 9.5));
     expect(text).toMatch(/b: 6s measuring, 40 ok, - req\/s, TTFT p50 9\.5 ms, 1 errors, ETA 39s \(suite\)/);
+    // the done line: cancelled requests when there are some (those of workload.cancel in brackets)
+    const summary = sampleSummary('b');
+    o.emit('benchmark-done', { name: 'b', status: 'completed', summary, index: 0, total: 3 });
+    expect(text).toMatch(/✓ benchmark b completed: 9 ok, 1 failed, 5\.00 req\/s/);
+    summary.requests = { sent: 20, ok: 9, failed: 1, cancelled: 10, cancelled_by_workload: 8 };
+    o.emit('benchmark-done', { name: 'b', status: 'completed', summary, index: 0, total: 3 });
+    expect(text).toMatch(
+      /✓ benchmark b completed: 9 ok, 1 failed, 10 cancelled \(8 by workload\.cancel\), 5\.00 req\/s/,
+    );
   });
 });

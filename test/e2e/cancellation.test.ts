@@ -62,7 +62,14 @@ async function run(name: string, workload: Record<string, unknown>) {
   const records: Json[] = [];
   for (const f of (await readdir(bench)).filter((x) => x.startsWith('records-')))
     for (const line of await readLines(join(bench, f))) records.push(JSON.parse(line));
-  const truth: Json[] = ((await (await get('/hpcbench/requests')).json()) as Json).requests;
+  // the simulator notices a closed connection a little after the client closed it: wait until it has
+  const ground = async (): Promise<Json[]> =>
+    ((await (await get('/hpcbench/requests')).json()) as Json).requests;
+  let truth = await ground();
+  for (let i = 0; i < 200 && truth.length < records.length; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    truth = await ground();
+  }
   return {
     dir,
     res,
@@ -128,6 +135,9 @@ describe('workload.cancel', () => {
     }
     for (const r of ok) expect(truth.get(r.id).state).toBe('done');
     expect(aborted).toBe(cancelled.length);
+    // and the run's view of the server over the window says the same
+    expect(s.server_metrics.counters.requests_aborted).toBe(cancelled.length);
+    expect(s.server_metrics.ground_truth.by_state).toEqual({ cancelled: cancelled.length, done: ok.length });
     // the terminal table shows them: cancelled (of which by the workload)
     expect(res.stdout).toContain(`${cancelled.length} (${cancelled.length})`);
   }, 240_000);

@@ -78,6 +78,15 @@ beforeAll(async () => {
         search: { start: 10, max: 80, precision: PRECISION, slo: [SLO, 'error_rate < 1%'] },
       }),
     ),
+    // short windows so the detector can judge 6 s probes; growth 4 overshoots to 40/s = 2 × B/S
+    run(
+      'stop',
+      recipe('search-stops', {
+        duration: '6s',
+        window: '0.5s',
+        search: { start: 10, growth: 4, max: 80, precision: 0.1, slo: [SLO, 'error_rate < 1%'] },
+      }),
+    ),
     run(
       'users',
       recipe('users-search', {
@@ -153,6 +162,48 @@ describe('capacity search against the simulator (B / S = 20 requests/s)', () => 
     const html = await readFile(join(dir, 'report.html'), 'utf8');
     expect(html).toContain('<h2>Capacity search</h2>');
     expect(html).toContain(s.text.replace(/</g, '&lt;'));
+  });
+
+  it('an over-saturated probe stops early, says so everywhere, and the search still brackets B/S', async () => {
+    const { res, dir } = runs.stop;
+    expect(res.exitCode, res.all).toBe(0);
+    const summary = await readJson(join(dir, 'summary.json'));
+    expect(summary.status).toBe('completed');
+    const s = summary.search;
+    expect(s).toMatchObject({ field: 'target_rps', status: 'found', precision: 0.1 });
+    expect(s.bracket.high / s.bracket.low).toBeLessThanOrEqual(1.1 + 1e-9);
+    expect(Math.abs(s.capacity - CAPACITY) / CAPACITY, s.text).toBeLessThanOrEqual(NEAR);
+    const values = s.probes.filter((p: Json) => p.verdict !== 'invalid').map((p: Json) => p.value);
+    expect(values.slice(0, 2)).toEqual([10, 40]);
+
+    // the probe at twice the capacity: detected, stopped before its 6 s, failed with the detector's evidence
+    const name = 'search_target_rps=40';
+    const over = summary.benchmarks.find((b: Json) => b.name === name);
+    expect(over.status).toBe('completed');
+    expect(over.saturation.saturated).toBe(true);
+    expect(over.saturation.stopped_early.planned_s).toBe(6);
+    expect(over.saturation.stopped_early.at_s).toBeLessThan(6);
+    expect(over.summary.duration_s).toBeLessThan(6);
+    expect(over.reason).toMatch(/^over-saturated: .*stopped early at \d+ s of 6 s/);
+    const probe = s.probes.find((p: Json) => p.benchmark === name);
+    expect(probe.verdict).toBe('fail');
+    expect(probe.why[0]).toMatch(/^over-saturated: .*stopped early at \d+ s of 6 s/);
+    const own = await readJson(join(dir, 'benchmarks', 'search_target_rps_40', 'summary.json'));
+    expect(own.probe).toMatchObject({ value: 40, verdict: 'fail' });
+    expect(own.saturation.stopped_early.at_s).toBeLessThan(6);
+    // the answer ran its whole duration, not saturated
+    const answer = summary.benchmarks.find((b: Json) => b.name === s.low_benchmark);
+    expect(answer.saturation.saturated).toBe(false);
+    expect(answer.saturation.stopped_early).toBeUndefined();
+    expect(answer.summary.duration_s).toBeGreaterThanOrEqual(5.9);
+
+    // the terminal and the report say so
+    expect(res.stdout).toMatch(
+      new RegExp(`warning: benchmark ${name} over-saturated: .*stopped early at \\d+ s of 6 s`),
+    );
+    expect(res.stdout).toMatch(new RegExp(`  ${name}: fail \\(over-saturated: `));
+    const html = await readFile(join(dir, 'report.html'), 'utf8');
+    expect(html).toMatch(new RegExp(`benchmark ${name} over-saturated: `));
   });
 
   it('a closed-loop search over users finds the batch limit B', async () => {
@@ -232,4 +283,82 @@ describe('load generator validity gate', () => {
       'inconclusive: probe search_target_rps=20000_retry was invalid (load generator)',
     );
   }, 120_000);
+});
+
+describe('capacity answers in compare and check', () => {
+  it('compare: the two searches side by side with their brackets and a verdict that respects them (text, JSON, HTML)', async () => {
+    // the same server and SLO searched twice (5% and 10% precision): both bracket B/S, so no difference
+    const a = runs.search.dir;
+    const b = runs.stop.dir;
+    const sa = (await readJson(join(a, 'summary.json'))).search;
+    const sb = (await readJson(join(b, 'summary.json'))).search;
+    const overlap = sb.bracket.low < sa.bracket.high && sa.bracket.low < sb.bracket.high;
+    const expected = overlap
+      ? 'no difference within precision'
+      : sb.bracket.low >= sa.bracket.high
+        ? 'better'
+        : 'worse';
+    const html = box.path('compare.html');
+    const text = await runCli(['compare', a, b, '--html', html]);
+    expect(text.exitCode, text.all).toBe(0);
+    expect(text.stdout).toContain(`capacity search over target_rps (SLO: ${SLO}, error_rate < 1%)`);
+    expect(text.stdout).toContain(
+      `  baseline  found ${sa.capacity} req/s in [${sa.bracket.low}, ${sa.bracket.high})`,
+    );
+    expect(text.stdout).toContain(
+      `  run       found ${sb.capacity} req/s in [${sb.bracket.low}, ${sb.bracket.high})`,
+    );
+    expect(text.stdout).toMatch(new RegExp(`  verdict   ${expected} \\([+-]\\d+\\.\\d%\\): `));
+    const json = await runCli(['compare', a, b, '--json']);
+    const c = JSON.parse(json.stdout).comparisons[0].search;
+    expect(c).toMatchObject({
+      field: 'target_rps',
+      verdict: expected,
+      baseline: {
+        status: 'found',
+        capacity: sa.capacity,
+        low: sa.bracket.low,
+        high: sa.bracket.high,
+        precision: 0.05,
+      },
+      run: {
+        status: 'found',
+        capacity: sb.capacity,
+        low: sb.bracket.low,
+        high: sb.bracket.high,
+        precision: 0.1,
+      },
+    });
+    expect(c.change).toBeCloseTo(sb.capacity / sa.capacity - 1, 10);
+    const page = await readFile(html, 'utf8');
+    expect(page).toContain('<h3>Capacity search over target_rps</h3>');
+    expect(page).toContain(`data-capacity-verdict="${expected}"`);
+    expect(page).toContain(`[${sa.bracket.low}, ${sa.bracket.high})`);
+    expect(page).toContain('class="bracket-svg"');
+  });
+
+  it('check: a threshold on the found capacity passes above it and fails (exit 99) below it', async () => {
+    const { dir } = runs.search;
+    const cap = (await readJson(join(dir, 'summary.json'))).search.capacity;
+    const ok = await runCli(['check', dir, '--threshold', `search.capacity_rps >= ${Math.floor(cap / 2)}`]);
+    expect(ok.exitCode, ok.all).toBe(0);
+    expect(ok.stdout).toMatch(/^search\s+search\.capacity_rps >= \d+\s+\S+\/s\s+pass/m);
+    expect(ok.stdout).toContain('note: capacity search found: capacity ');
+    const low = await runCli(['check', dir, '--threshold', `search.capacity_rps >= ${2 * cap}`, '--json']);
+    expect(low.exitCode, low.all).toBe(99);
+    const out = JSON.parse(low.stdout);
+    expect(out.failed).toBe(1);
+    expect(out.benchmarks).toEqual([
+      expect.objectContaining({
+        name: 'search',
+        status: 'found',
+        thresholds: [expect.objectContaining({ figure: 'search.capacity_rps', actual: cap, pass: false })],
+      }),
+    ]);
+    // a run without a search (the starved one above): the figure has no value, the condition fails
+    const none = await runCli(['check', runs.starved.dir, '--threshold', 'search.capacity_rps >= 1']);
+    expect(none.exitCode, none.all).toBe(99);
+    expect(none.stdout).toMatch(/search\s+search\.capacity_rps >= 1\s+no value\s+FAIL/);
+    expect(none.stdout).toContain('has no capacity search (workload.search)');
+  });
 });

@@ -112,6 +112,7 @@ export async function expectCountsMatch(run: string, bench: string) {
     ok: rec.ok,
     failed: rec.failed,
     cancelled: rec.cancelled,
+    cancelled_by_workload: rec.cancelledByWorkload,
   });
   return summary;
 }
@@ -122,6 +123,8 @@ export interface RecordCounts {
   ok: number;
   failed: number;
   cancelled: number;
+  /** Of the cancelled, those the workload cancelled on purpose (`cancelled_by: workload`). */
+  cancelledByWorkload: number;
   /** Every record, warmup included. */
   total: number;
   /** Bytes of every records file of the benchmark. */
@@ -134,19 +137,35 @@ export interface RecordCounts {
 export async function recordCounts(runDir: string, benchmark: string): Promise<RecordCounts> {
   const dir = join(runDir, 'benchmarks', benchmark);
   const names = (await readdir(dir)).filter((f) => /^records-.*\.jsonl$/.test(f)).sort();
-  const out: RecordCounts = { sent: 0, ok: 0, failed: 0, cancelled: 0, total: 0, bytes: 0, files: [] };
+  const out: RecordCounts = {
+    sent: 0,
+    ok: 0,
+    failed: 0,
+    cancelled: 0,
+    cancelledByWorkload: 0,
+    total: 0,
+    bytes: 0,
+    files: [],
+  };
   for (const name of names) {
     const text = await readFile(join(dir, name), 'utf8');
     out.bytes += (await stat(join(dir, name))).size;
     out.files.push({ name, wholeLines: text === '' || text.endsWith('\n') });
     for (const line of text.split('\n').filter(Boolean)) {
-      const r = JSON.parse(line) as { warmup: boolean; status: 'ok' | 'error' | 'cancelled' };
+      const r = JSON.parse(line) as {
+        warmup: boolean;
+        status: 'ok' | 'error' | 'cancelled';
+        cancelled_by?: string;
+      };
       out.total++;
       if (r.warmup) continue;
       out.sent++;
       if (r.status === 'ok') out.ok++;
       else if (r.status === 'error') out.failed++;
-      else out.cancelled++;
+      else {
+        out.cancelled++;
+        if (r.cancelled_by === 'workload') out.cancelledByWorkload++;
+      }
     }
   }
   return out;

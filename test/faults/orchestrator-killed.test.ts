@@ -6,7 +6,7 @@
  * `completed`, report.html is written; `check` and `compare` say the run is interrupted. The children the
  * killed run left (listed in launch/pids, or naming the run folder: the watchdog too) are stopped by PID.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { cp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -114,6 +114,25 @@ describe('the orchestrator SIGKILLed mid-benchmark', () => {
       [0, 2],
       [1, 2],
     ]);
+
+    // the same folder as if its orchestrator had run on another host (a Slurm batch node): report cannot
+    // tell whether it still runs, leaves it as it is and says what to do; --recover recovers it
+    const copy = box.path('elsewhere');
+    await cp(runDir, copy, { recursive: true });
+    await writeFile(
+      join(copy, 'run.json'),
+      JSON.stringify({ ...before, orchestrator: { ...before.orchestrator, host: 'batch-node-elsewhere' } }),
+    );
+    const unsure = await runCli(['report', copy]);
+    expect(unsure.exitCode, unsure.all).toBe(0);
+    expect(unsure.stderr).toMatch(
+      /^note: .*ran on batch-node-elsewhere, not this host.*hpcbench report --recover RUN_DIR/m,
+    );
+    expect((await readJson(join(copy, 'run.json'))).status).toBe('running');
+    const forced = await runCli(['report', '--recover', copy]);
+    expect(forced.stderr).toMatch(/^recovered: .*another host\) is gone \(--recover\)/m);
+    expect((await readJson(join(copy, 'run.json'))).status).toBe('interrupted');
+    await expectCountsMatch(copy, 'second');
 
     // before the report, check already says the run did not complete
     const early = await runCli(['check', runDir, '--threshold', 'error_rate < 1%']);

@@ -149,10 +149,10 @@ describe('multi-turn sessions (load generator)', () => {
 
   it('refuses sessions it cannot run (E006 naming the field), before sending anything', async () => {
     const url = 'http://127.0.0.1:9';
-    const refused = (s: WorkloadSpec, field: string, text: RegExp) => {
+    const refused = (s: WorkloadSpec, field: string, text: RegExp, runUser?: () => Promise<void>) => {
       let err: unknown;
       try {
-        startLoad(...withCaps(s));
+        startLoad(...withCaps(s, runUser ? { runUser } : {}));
       } catch (e) {
         err = e;
       }
@@ -162,6 +162,7 @@ describe('multi-turn sessions (load generator)', () => {
     };
     refused(spec(url, { api: 'completions' }), 'workload.session', /need api: chat/);
     refused(spec(url, { session: {} }), 'workload.session.turns', /give turns/);
+    refused(spec(url, {}), 'workload.session', /per-user hook/, async () => {});
   });
 
   it('ShareGPT conversations: every human turn in order, max_tokens from the reply after it', () => {

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MAX_TURN_FIGURES } from '../../src/contracts/index.js';
+import { evaluateThresholds } from '../../src/decide/evaluate.js';
 import { recordToJson } from '../../src/loadgen/record.js';
 import { snapshotFromLines } from '../../src/metrics/from-records.js';
 import { mergeSnapshots } from '../../src/metrics/merge.js';
@@ -62,5 +63,26 @@ describe('per-turn figures', () => {
     const s = summarize(rec.snapshot(), 'b');
     rec.destroy();
     expect(s.per_turn?.map((t) => [t.turn, t.requests])).toEqual([[MAX_TURN_FIGURES, 2]]);
+  });
+});
+
+describe('per-turn figures in thresholds', () => {
+  it('turn_first / turn_last name the first and the last turn index; no value without sessions', () => {
+    const rec = new MetricsRecorder();
+    rec.windowStart = T;
+    rec.add(turn(T, 1, 10, 10));
+    rec.add(turn(T + 1, 2, 30, 40));
+    const s = summarize(rec.snapshot(), 'b');
+    rec.destroy();
+    const [first, last] = evaluateThresholds(['turn_first.ttft.p50 < 20ms', 'turn_last.ttft.p50 < 20ms'], s);
+    expect(first).toMatchObject({ pass: true });
+    expect(first.actual).toBeCloseTo(10, 1);
+    expect(last).toMatchObject({ pass: false });
+    expect(last.actual).toBeCloseTo(30, 1);
+    const none = summarize(new MetricsRecorder().snapshot(), 'b');
+    expect(evaluateThresholds(['turn_last.e2e.p99 < 1s'], none)[0]).toMatchObject({
+      pass: false,
+      actual: null,
+    });
   });
 });

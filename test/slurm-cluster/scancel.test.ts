@@ -77,6 +77,7 @@ describe.runIf(ok)('a plain scancel of a running job', () => {
         ok: rec.ok,
         failed: rec.failed,
         cancelled: rec.cancelled,
+        cancelled_by_workload: rec.cancelledByWorkload,
       });
       const metrics = json(join(dir, 'benchmarks', bench, 'metrics.json'));
       expect(metrics.aggregate.total_requests).toBe(rec.sent);
