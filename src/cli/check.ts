@@ -1,7 +1,8 @@
 /**
  * `hpcbench check RUN_DIR [--threshold COND]...`: evaluates thresholds on a finished run (every
  * benchmark), prints the pass/fail table and exits 99 when one fails. Without --threshold, the
- * conditions the recipe gave each benchmark (kept in its summary.json) are evaluated again.
+ * conditions the recipe gave each benchmark (kept in its summary.json) are evaluated again. A run figure
+ * (`search.capacity_rps >= 18`: the capacity search's answer) is evaluated once, as the row `search`.
  */
 import type { Command } from '@commander-js/extra-typings';
 import { evaluateThresholds, failedThresholds, renderThresholdTable } from '../decide/evaluate.js';
@@ -27,16 +28,32 @@ export function register(program: Command): void {
       });
       if (issues.length) throw new ConfigValidationError('invalid --threshold', issues);
       const run = await readRun(dir, { requireSummaries: true });
-      const benchmarks = run.benchmarks.map((b) => {
-        const conditions = opts.threshold.length
-          ? opts.threshold
-          : (b.thresholds ?? []).map((t) => t.condition);
-        return {
-          name: b.name,
-          status: String(b.status),
-          thresholds: evaluateThresholds(conditions, figureSource(b)),
-        };
-      });
+      // a run figure (search.capacity_rps) is checked once, on the run's capacity search: row `search`
+      const isRun = (c: string) => {
+        const p = parseThreshold(c);
+        return p.ok && p.threshold.figure.scope === 'run';
+      };
+      const runConditions = opts.threshold.filter(isRun);
+      const perBenchmark = opts.threshold.filter((c) => !isRun(c));
+      const benchmarks =
+        perBenchmark.length || !opts.threshold.length
+          ? run.benchmarks.map((b) => {
+              const conditions = opts.threshold.length
+                ? perBenchmark
+                : (b.thresholds ?? []).map((t) => t.condition);
+              return {
+                name: b.name,
+                status: String(b.status),
+                thresholds: evaluateThresholds(conditions, figureSource(b)),
+              };
+            })
+          : [];
+      if (runConditions.length)
+        benchmarks.push({
+          name: 'search',
+          status: run.search ? run.search.status : 'no capacity search',
+          thresholds: evaluateThresholds(runConditions, { search: run.search }),
+        });
       // a run that did not complete is checked on what it measured, and says so
       const state = effectiveStatus(run.run);
       if (!benchmarks.some((b) => b.thresholds.length))
@@ -60,7 +77,13 @@ export function register(program: Command): void {
             `note: the run is ${state.status}${state.note ? ` (${state.note})` : ''}: checked on what it measured\n`,
           );
         for (const b of benchmarks)
-          if (b.status !== 'completed' && b.thresholds.length)
+          if (b.name === 'search' && runConditions.length)
+            process.stdout.write(
+              run.search
+                ? `note: capacity search ${run.search.status}: ${run.search.text}\n`
+                : `note: ${dir} has no capacity search (workload.search): its figures have no value\n`,
+            );
+          else if (b.status !== 'completed' && b.thresholds.length)
             process.stdout.write(`note: benchmark ${b.name} is ${b.status}\n`);
       }
       if (failed) process.exitCode = EXIT_CODES.thresholds;

@@ -1,4 +1,5 @@
 /** The comparison as terminal tables and as markdown, one section per run against the baseline. */
+import { capacitySideText, renderCapacityText } from './capacity-compare.js';
 import type { FigureComparison, RunComparison } from './compare.js';
 import { formatFigure } from './evaluate.js';
 
@@ -98,6 +99,7 @@ export function renderComparison(list: readonly RunComparison[], confidence: num
       for (const p of b.parameters_differ) out.push(`  parameters differ: ${p}`);
       out.push(table(rows(b.figures)));
     }
+    if (c.search) out.push('', ...renderCapacityText(c.search));
     if (!c.benchmarks.length) out.push('', 'no benchmark in common');
     for (const n of notes(c)) out.push(`note: ${n}`);
     out.push('');
@@ -125,6 +127,21 @@ export function renderComparisonMarkdown(list: readonly RunComparison[], confide
       for (const r of rows(b.figures)) out.push(`| ${r.map(esc).join(' | ')} |`);
       out.push('');
     }
+    const cap = c.search;
+    if (cap)
+      out.push(
+        `### Capacity search over ${cap.field}`,
+        '',
+        `SLO: ${esc(cap.slo.join(', '))}.`,
+        '',
+        '| | answer |',
+        '|---|---|',
+        `| baseline | ${esc(capacitySideText(cap.baseline, cap.unit))} |`,
+        `| run | ${esc(capacitySideText(cap.run, cap.unit))} |`,
+        '',
+        `**${cap.verdict}**${cap.change === null ? '' : ` (${cap.change >= 0 ? '+' : ''}${(100 * cap.change).toFixed(1)}%)`}: ${esc(cap.why)}`,
+        '',
+      );
     for (const n of notes(c)) out.push(`- ${esc(n)}`);
     out.push('');
   }

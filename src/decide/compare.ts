@@ -6,6 +6,7 @@
 
 import { effectiveStatus, type RunBenchmark, type RunFolder } from '../results-folder/index.js';
 import { bootstrapLatency, bootstrapRates, type RateName } from './bootstrap.js';
+import { type CapacityComparison, compareCapacity } from './capacity-compare.js';
 import { formatFigure } from './evaluate.js';
 import { type Figure, figure, figureSource } from './figures.js';
 import { groupByRepetition } from './repetitions.js';
@@ -117,6 +118,8 @@ export interface RunComparison {
   benchmarks: BenchmarkComparison[];
   only_in_baseline: string[];
   only_in_run: string[];
+  /** The two runs' capacity searches (src/decide/capacity-compare.ts), when either has one. */
+  search?: CapacityComparison;
 }
 
 const IGNORED_PARAMS = new Set([
@@ -369,6 +372,7 @@ export async function compareRuns(
     benchmarks,
     only_in_baseline: [...ga.keys()].filter((n) => !gb.has(n)),
     only_in_run: [...gb.keys()].filter((n) => !ga.has(n)),
+    ...((search) => (search ? { search } : {}))(compareCapacity(baseline.search, run.search)),
   };
 }
 
@@ -388,8 +392,9 @@ export interface Regression {
  * beyond any tolerance); its `change` is the absolute difference (`change_kind`).
  */
 export function regressions(comparisons: readonly RunComparison[], tolerance: number): Regression[] {
-  return comparisons.flatMap((c) =>
-    c.benchmarks.flatMap((b) =>
+  return comparisons.flatMap((c) => [
+    ...capacityRegression(c, tolerance),
+    ...c.benchmarks.flatMap((b) =>
       b.figures
         .filter(
           (f) =>
@@ -406,5 +411,25 @@ export function regressions(comparisons: readonly RunComparison[], tolerance: nu
           unit: f.unit,
         })),
     ),
-  );
+  ]);
+}
+
+/**
+ * A capacity search whose verdict is `worse` (the brackets do not overlap) by more than the tolerance:
+ * benchmark `search`, figure `search.capacity_rps` / `search.capacity_users`.
+ */
+function capacityRegression(c: RunComparison, tolerance: number): Regression[] {
+  const s = c.search;
+  if (s?.verdict !== 'worse' || s.change === null || Math.abs(s.change) <= tolerance) return [];
+  const rate = s.field === 'target_rps';
+  return [
+    {
+      run: c.run,
+      benchmark: 'search',
+      figure: rate ? 'search.capacity_rps' : 'search.capacity_users',
+      change: s.change,
+      change_kind: 'relative',
+      unit: rate ? 'per_s' : 'count',
+    },
+  ];
 }

@@ -7,13 +7,15 @@
 import type { LatencyMetric } from '../contracts/index.js';
 import type { BenchmarkSummary } from '../metrics/types.js';
 import type { EnergyReport } from '../monitor/energy.js';
-import type { FigureUnit } from '../results-folder/types.js';
+import type { FigureUnit, SearchOutcome } from '../results-folder/types.js';
 import type { ServerMetricsView } from '../serverstats/types.js';
 
 /** A benchmark's `summary.json` as written (the summary may be missing when the benchmark failed early). */
 export type SummaryFile = Partial<BenchmarkSummary> & {
   server_metrics?: ServerMetricsView;
   energy?: EnergyReport;
+  /** The run's capacity search (the run's summary.json `search`): read by the `search.*` figures only. */
+  search?: SearchOutcome;
 };
 
 /** Energy figures (summary.json `energy`, docs/metrics.md Energy): name, unit, better. */
@@ -47,6 +49,8 @@ export interface Figure {
   better: 'lower' | 'higher';
   /** Where the value comes from, in words (`latency_ms.ttft.p99`, `requests.failed / requests.sent`). */
   field: string;
+  /** `run`: a figure of the whole run (its capacity search), not of one benchmark. */
+  scope: 'benchmark' | 'run';
   get(s: SummaryFile): number | undefined;
 }
 
@@ -74,8 +78,14 @@ const ratio = (a: number | undefined, b: number | undefined) =>
 
 function build(): Figure[] {
   const out: Figure[] = [];
-  const add = (name: string, unit: FigureUnit, better: Figure['better'], field: string, get: Figure['get']) =>
-    out.push({ name, unit, better, field, get });
+  const add = (
+    name: string,
+    unit: FigureUnit,
+    better: Figure['better'],
+    field: string,
+    get: Figure['get'],
+    scope: Figure['scope'] = 'benchmark',
+  ) => out.push({ name, unit, better, field, scope, get });
   for (const m of CLIENT_LATENCIES)
     for (const st of CLIENT_STATS)
       add(`${m}.${st}`, 'ms', 'lower', `latency_ms.${m}.${st}`, (s) => {
@@ -142,6 +152,19 @@ function build(): Figure[] {
       );
   for (const [k, unit, better] of ENERGY_FIGURES)
     add(`energy.${k}`, unit, better, `energy.${k}`, (s) => num(s.energy?.[k]));
+  // the capacity search's answer: the highest probed value that met the SLO (a lower bound of the capacity)
+  for (const [k, unit, field] of [
+    ['capacity_rps', 'per_s', 'target_rps'],
+    ['capacity_users', 'count', 'clients_per_node'],
+  ] as const)
+    add(
+      `search.${k}`,
+      unit,
+      'higher',
+      `search.capacity (search.field ${field})`,
+      (s) => (s.search?.field === field ? num(s.search.capacity) : undefined),
+      'run',
+    );
   return out;
 }
 
@@ -164,5 +187,6 @@ export function figureNamesHelp(): string {
     `server.${SERVER_LATENCIES.join('|')} . ${SERVER_STATS.join('|')} (ms, bucket estimates)`,
     `server.preemptions, server.prefix_cache_hit_rate (a fraction), server.${SERVER_GAUGES.join('|')} . max|mean`,
     `energy.${ENERGY_FIGURES.map(([k]) => k).join('|')} (J, W, per J; with GPU power readings)`,
+    'search.capacity_rps (per second), search.capacity_users (clients per node): the run’s capacity search, in hpcbench check',
   ].join('; ');
 }

@@ -61,6 +61,11 @@ export function parseThreshold(text: unknown): ParsedThreshold {
   return { ok: true, threshold: { text: text.trim(), figure: fig, op: op as ThresholdOperator, value } };
 }
 
+/** Why a run figure (`search.capacity_rps`) cannot be a benchmark's condition. */
+export function runFigureMessage(name: string): string {
+  return `${name} is a figure of the whole run (its capacity search), not of one benchmark: check it after the run with hpcbench check RUN_DIR --threshold '${name} >= ...'`;
+}
+
 export function holds(op: ThresholdOperator, actual: number, value: number): boolean {
   switch (op) {
     case '<':

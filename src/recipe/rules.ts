@@ -3,7 +3,7 @@
  * run even when the schema found errors and every problem is reported at once.
  */
 import { apiSchema, rampFieldIssues } from '../contracts/index.js';
-import { parseThreshold } from '../decide/threshold.js';
+import { parseThreshold, runFigureMessage } from '../decide/threshold.js';
 import type { ConfigIssue } from '../errors.js';
 import { apiRefusal } from '../loadgen/index.js';
 import { cancelRules } from './cancel-rules.js';
@@ -289,6 +289,8 @@ function thresholdRules(list: unknown, at: PathSegment[], err: Push): void {
     if (typeof c !== 'string') return;
     const p = parseThreshold(c);
     if (!p.ok) err([...at, 'thresholds', i], p.message);
+    else if (p.threshold.figure.scope === 'run')
+      err([...at, 'thresholds', i], runFigureMessage(p.threshold.figure.name));
   });
 }
 

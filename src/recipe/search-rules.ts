@@ -1,5 +1,5 @@
 /** `workload.search`: bounds in order, conditions in the threshold language, nothing it cannot run with. */
-import { parseThreshold } from '../decide/threshold.js';
+import { parseThreshold, runFigureMessage } from '../decide/threshold.js';
 import { has, type Loose, num, obj } from './loose.js';
 import type { Push } from './rules.js';
 
@@ -57,5 +57,7 @@ export function searchRules(d: Loose, w: Loose, err: Push): void {
       if (typeof c !== 'string') return;
       const p = parseThreshold(c);
       if (!p.ok) err([...at, 'slo', i], p.message);
+      else if (p.threshold.figure.scope === 'run')
+        err([...at, 'slo', i], runFigureMessage(p.threshold.figure.name));
     });
 }

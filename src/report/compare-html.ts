@@ -5,6 +5,7 @@
  * the unmatched benchmarks, and per benchmark the latency distributions of every run overlaid.
  */
 import { basename } from 'node:path';
+import { type CapacityComparison, capacitySideText } from '../decide/capacity-compare.js';
 import type { CompareOptions, FigureComparison, Regression, RunComparison } from '../decide/compare.js';
 import {
   formatChange,
@@ -138,6 +139,45 @@ function unmatched(c: RunComparison, i: number): string {
   return items.length ? `<ul class="unmatched">${items.map((t) => `<li>${esc(t)}</li>`).join('')}</ul>` : '';
 }
 
+/** The two brackets [low, high) on one axis from 0 (an open end drawn to the edge with an arrow). */
+function bracketSvg(cap: CapacityComparison): string {
+  const w = 320;
+  const rowH = 18;
+  const sides = [cap.baseline, cap.run];
+  const ends = sides.flatMap((x) => [x.low, x.high]).filter((v): v is number => v !== null);
+  const top = Math.max(1e-9, ...ends) * 1.25;
+  const x = (v: number) => Math.round((6 + (v / top) * (w - 12)) * 10) / 10;
+  const bars = sides.map((sd, k) => {
+    const y = rowH * k + rowH / 2;
+    const a = x(sd.low ?? 0);
+    const b = sd.high === null ? w - 2 : x(sd.high);
+    const open = sd.high === null ? `<text x="${w - 10}" y="${y + 4}" class="open">→</text>` : '';
+    return `<line x1="${a}" y1="${y}" x2="${b}" y2="${y}" class="bar bracket-${k ? 'run' : 'baseline'}"/>${open}`;
+  });
+  const title = sides
+    .map((sd, k) => `${k ? 'run' : 'baseline'} ${capacitySideText(sd, cap.unit)}`)
+    .join('; ');
+  return `<svg class="bracket-svg" width="${w}" height="${2 * rowH}" viewBox="0 0 ${w} ${2 * rowH}" role="img" aria-label="${esc(title)}"><title>${esc(title)}</title>${bars.join('')}</svg>`;
+}
+
+/** The capacity searches side by side: status, answer, bracket, the brackets drawn, the verdict. */
+function capacitySection(cap: CapacityComparison | undefined): string {
+  if (!cap) return '';
+  const change = cap.change === null ? '-' : `${cap.change >= 0 ? '+' : ''}${(100 * cap.change).toFixed(1)}%`;
+  const row = (name: string, sd: CapacityComparison['baseline']) =>
+    `<tr><td>${esc(name)}</td><td>${esc(sd.status)}</td><td class="num">${sd.capacity === null ? '-' : esc(`${sd.capacity} ${cap.unit}`)}</td><td class="num">[${esc(sd.low === null ? '0' : String(sd.low))}, ${esc(sd.high === null ? '∞' : String(sd.high))})</td><td class="num">${sd.precision === null ? '-' : esc(pct(sd.precision))}</td></tr>`;
+  return [
+    `<h3>Capacity search over ${esc(cap.field)}</h3>`,
+    `<p class="note">SLO: ${esc(cap.slo.join(', '))}. A search brackets its capacity in [highest pass, lowest fail): better or worse only when the brackets do not overlap.</p>`,
+    '<table class="compare capacity"><thead><tr><th></th><th>status</th><th class="num">capacity</th><th class="num">bracket</th><th class="num">precision</th></tr></thead><tbody>',
+    row('baseline', cap.baseline),
+    row('run', cap.run),
+    '</tbody></table>',
+    bracketSvg(cap),
+    `<p class="verdict-line ${verdictClass(cap.verdict)}" data-capacity-verdict="${esc(cap.verdict)}">${esc(`${cap.verdict} (${change}): ${cap.why}`)}</p>`,
+  ].join('');
+}
+
 function comparisonSection(c: RunComparison, i: number, benchmarkIds: Map<string, string>): string {
   const parts = [`<h2>${esc(label(i))} against the baseline</h2>`];
   parts.push(`<p class="note">${esc(c.run)} against ${esc(c.baseline)}</p>`);
@@ -154,7 +194,7 @@ function comparisonSection(c: RunComparison, i: number, benchmarkIds: Map<string
       figureTable(b.figures),
     );
   }
-  parts.push(unmatched(c, i));
+  parts.push(capacitySection(c.search), unmatched(c, i));
   return parts.join('');
 }
 

@@ -46,6 +46,8 @@ import {
 } from './vllm/index.js';
 
 const NAME = /^[a-z][a-z0-9_-]*$/;
+/** What a server manager class must define (BaseServerManager's abstract methods). */
+const SERVER_METHODS = ['getServiceName', 'parseServiceConfig', 'prepareOne'] as const;
 
 // biome-ignore lint/complexity/noStaticOnlyClass: the seed's API is a class with class methods
 export class ServiceFactory {
@@ -78,6 +80,17 @@ export class ServiceFactory {
       if (typeof cls !== 'function')
         throw new ConfigValidationError(`service ${name}: the ${what} class is not a class`);
     }
+    const missing = SERVER_METHODS.filter(
+      (m) => typeof (serverClass.prototype as Record<string, unknown>)[m] !== 'function',
+    );
+    if (missing.length)
+      throw new ConfigValidationError(
+        `service ${name}: the server manager class ${serverClass.name || '(anonymous)'} does not implement ${missing.join(', ')}`,
+        [],
+        {
+          hint: 'a server manager extends BaseServerManager (or OpenAiServerManager / OllamaServerManager) and defines getServiceName() and parseServiceConfig(config) (and prepareOne when it extends BaseServerManager): see docs/extending.md',
+        },
+      );
     const caps = parseCapabilities((extras as Partial<ServiceExtras> | undefined)?.capabilities);
     if (!caps.ok)
       throw new ConfigValidationError(`service ${name}: ${caps.error}`, [], {

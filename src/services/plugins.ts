@@ -33,7 +33,8 @@ const loaded = new Map<string, string[]>();
  * Imports each plugin module (paths relative to `baseDir`, default the working directory) and calls its
  * `register`. Returns the services each one added. A missing file or a module without `register` is E006
  * naming `field` (e.g. `plugins[0]` or `--plugin`); so is a `register` that throws, e.g. a service
- * registered without valid capabilities (the message names the file and `capabilities.<field>`). Loading
+ * registered without valid capabilities (the message names the file and `capabilities.<field>`) or with a
+ * server manager class missing a method it must define (`parseServiceConfig`, ...). Loading
  * the same file twice is a no-op.
  */
 export async function loadPlugins(
@@ -52,6 +53,7 @@ export async function loadPlugins(
     const fail = (message: string, cause?: unknown) =>
       new ConfigValidationError(`${field}: ${message}`, [{ severity: 'error', path: field, message }], {
         cause,
+        hint: (cause as { hint?: string } | undefined)?.hint,
       });
     if (!existsSync(file)) throw fail(`plugin file ${file} does not exist`);
     let mod: { register?: unknown; default?: unknown };

@@ -120,3 +120,55 @@ describe('thresholds in a recipe', () => {
     expect(errors[1]).toMatchObject({ line: 10, path: 'workload.benchmark_suite[0].thresholds[0]' });
   });
 });
+
+describe('capacity thresholds (the run figures search.capacity_rps, search.capacity_users)', () => {
+  const search = {
+    field: 'target_rps' as const,
+    unit: 'req/s',
+    slo: ['e2e.p99 < 600ms'],
+    precision: 0.05,
+    status: 'found' as const,
+    capacity: 19.4,
+    bracket: { low: 19.4, high: 20.2 },
+    text: 'capacity 19.4 req/s',
+    probes: [],
+  };
+
+  it('read the search answer of the field searched; no search or no answer fails the condition', () => {
+    const r = evaluateThresholds(
+      ['search.capacity_rps >= 18', 'search.capacity_rps > 20/s', 'search.capacity_users >= 4'],
+      { search },
+    );
+    expect(r.map((t) => [t.actual, t.pass])).toEqual([
+      [19.4, true],
+      [19.4, false],
+      [null, false],
+    ]);
+    expect(figure('search.capacity_rps')).toMatchObject({ scope: 'run', unit: 'per_s', better: 'higher' });
+    expect(evaluateThresholds(['search.capacity_rps >= 1'], {})[0].actual).toBeNull();
+    const { capacity: _, ...none } = search;
+    expect(
+      evaluateThresholds(['search.capacity_rps >= 1'], { search: { ...none, status: 'below_min' } })[0].pass,
+    ).toBe(false);
+    expect(renderThresholdTable([{ name: 'search', thresholds: r }])).toMatch(
+      /search\s+search\.capacity_rps >= 18\s+19\.400\/s\s+pass/,
+    );
+  });
+
+  it('are refused as a benchmark condition or an SLO in a recipe, pointing at hpcbench check', () => {
+    const recipe = (lines: string[]) =>
+      ['scenario: t', 'workload:', '  service: dummy', '  duration: 30s', ...lines, ''].join('\n');
+    const errors = (text: string) =>
+      checkRecipeText(text, 'r.yaml').issues.filter((i) => i.severity === 'error');
+    const t = errors(recipe(["  thresholds: ['search.capacity_rps >= 18']"]));
+    expect(t).toHaveLength(1);
+    expect(t[0]).toMatchObject({ file: 'r.yaml', line: 5, path: 'workload.thresholds[0]' });
+    expect(t[0].message).toMatch(
+      /search\.capacity_rps is a figure of the whole run .* hpcbench check RUN_DIR --threshold/,
+    );
+    const slo = errors(
+      recipe(['  search:', '    start: 1', '    max: 10', "    slo: ['search.capacity_users > 2']"]),
+    );
+    expect(slo.map((e) => e.path)).toEqual(['workload.search.slo[0]']);
+  });
+});

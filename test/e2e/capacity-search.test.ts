@@ -284,3 +284,81 @@ describe('load generator validity gate', () => {
     );
   }, 120_000);
 });
+
+describe('capacity answers in compare and check', () => {
+  it('compare: the two searches side by side with their brackets and a verdict that respects them (text, JSON, HTML)', async () => {
+    // the same server and SLO searched twice (5% and 10% precision): both bracket B/S, so no difference
+    const a = runs.search.dir;
+    const b = runs.stop.dir;
+    const sa = (await readJson(join(a, 'summary.json'))).search;
+    const sb = (await readJson(join(b, 'summary.json'))).search;
+    const overlap = sb.bracket.low < sa.bracket.high && sa.bracket.low < sb.bracket.high;
+    const expected = overlap
+      ? 'no difference within precision'
+      : sb.bracket.low >= sa.bracket.high
+        ? 'better'
+        : 'worse';
+    const html = box.path('compare.html');
+    const text = await runCli(['compare', a, b, '--html', html]);
+    expect(text.exitCode, text.all).toBe(0);
+    expect(text.stdout).toContain(`capacity search over target_rps (SLO: ${SLO}, error_rate < 1%)`);
+    expect(text.stdout).toContain(
+      `  baseline  found ${sa.capacity} req/s in [${sa.bracket.low}, ${sa.bracket.high})`,
+    );
+    expect(text.stdout).toContain(
+      `  run       found ${sb.capacity} req/s in [${sb.bracket.low}, ${sb.bracket.high})`,
+    );
+    expect(text.stdout).toMatch(new RegExp(`  verdict   ${expected} \\([+-]\\d+\\.\\d%\\): `));
+    const json = await runCli(['compare', a, b, '--json']);
+    const c = JSON.parse(json.stdout).comparisons[0].search;
+    expect(c).toMatchObject({
+      field: 'target_rps',
+      verdict: expected,
+      baseline: {
+        status: 'found',
+        capacity: sa.capacity,
+        low: sa.bracket.low,
+        high: sa.bracket.high,
+        precision: 0.05,
+      },
+      run: {
+        status: 'found',
+        capacity: sb.capacity,
+        low: sb.bracket.low,
+        high: sb.bracket.high,
+        precision: 0.1,
+      },
+    });
+    expect(c.change).toBeCloseTo(sb.capacity / sa.capacity - 1, 10);
+    const page = await readFile(html, 'utf8');
+    expect(page).toContain('<h3>Capacity search over target_rps</h3>');
+    expect(page).toContain(`data-capacity-verdict="${expected}"`);
+    expect(page).toContain(`[${sa.bracket.low}, ${sa.bracket.high})`);
+    expect(page).toContain('class="bracket-svg"');
+  });
+
+  it('check: a threshold on the found capacity passes above it and fails (exit 99) below it', async () => {
+    const { dir } = runs.search;
+    const cap = (await readJson(join(dir, 'summary.json'))).search.capacity;
+    const ok = await runCli(['check', dir, '--threshold', `search.capacity_rps >= ${Math.floor(cap / 2)}`]);
+    expect(ok.exitCode, ok.all).toBe(0);
+    expect(ok.stdout).toMatch(/^search\s+search\.capacity_rps >= \d+\s+\S+\/s\s+pass/m);
+    expect(ok.stdout).toContain('note: capacity search found: capacity ');
+    const low = await runCli(['check', dir, '--threshold', `search.capacity_rps >= ${2 * cap}`, '--json']);
+    expect(low.exitCode, low.all).toBe(99);
+    const out = JSON.parse(low.stdout);
+    expect(out.failed).toBe(1);
+    expect(out.benchmarks).toEqual([
+      expect.objectContaining({
+        name: 'search',
+        status: 'found',
+        thresholds: [expect.objectContaining({ figure: 'search.capacity_rps', actual: cap, pass: false })],
+      }),
+    ]);
+    // a run without a search (the starved one above): the figure has no value, the condition fails
+    const none = await runCli(['check', runs.starved.dir, '--threshold', 'search.capacity_rps >= 1']);
+    expect(none.exitCode, none.all).toBe(99);
+    expect(none.stdout).toMatch(/search\s+search\.capacity_rps >= 1\s+no value\s+FAIL/);
+    expect(none.stdout).toContain('has no capacity search (workload.search)');
+  });
+});

@@ -107,6 +107,29 @@ describe('a plugin service declaring its capabilities', () => {
       expect(hasStackTrace(r.all)).toBe(false);
     }
   });
+
+  it('a server manager without parseServiceConfig is E006 at validate and run, naming the file and the method', async () => {
+    const file = await box.writeRecipe(
+      'no-parse-config.yaml',
+      acmeRecipe(undefined)
+        .replace(ACME, plugin('no-parse-config.mjs'))
+        .replace('service: acme', 'service: noparse'),
+    );
+    for (const args of [
+      ['validate', file],
+      ['run', file, '--results-dir', box.path('results-noparse'), '--quiet'],
+    ]) {
+      const r = await runCli(args);
+      expect(r.exitCode, r.all).toBe(1);
+      expect(r.all).toMatch(/E006/);
+      expect(r.all).toContain(`${file}:2:11`);
+      expect(r.all).toContain(
+        `plugin ${plugin('no-parse-config.mjs')}: service noparse: the server manager class M does not implement parseServiceConfig`,
+      );
+      expect(r.all).not.toMatch(/internal error|is not a function/);
+      expect(hasStackTrace(r.all)).toBe(false);
+    }
+  });
 });
 
 /** The rules hpcbench used to decide by service name are what a service declares: a plugin gets them. */

@@ -102,12 +102,21 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   private readonly cancelAt: number;
   /** The workload's `cancel` after a delay: its timer, started when the request is written. */
   private cancelTimer?: NodeJS.Timeout;
-  /** The cancel delay's timer: cancels once `cancelAfterMs` have passed since `sent` (stamped at the write). */
+  /**
+   * The cancel delay's timer: cancels once `cancelAfterMs` have passed since `sent` (stamped at the write).
+   * What undici handed over before it fired (pieces and end stamped, still queued for parsing) is worked
+   * through first: a response whose end is among it is ok, a cancelled one keeps those pieces' chunks.
+   */
   private readonly cancelDue = (): void => {
     const ms = this.signal.cancelAfterMs ?? 0;
-    const left = this.rec.sent + ms - nowMs();
-    if (left > 0) this.cancelTimer = setTimeout(this.cancelDue, left);
-    else this.cancelHere(nowMs(), `after ${ms} ms`);
+    const at = nowMs();
+    const left = this.rec.sent + ms - at;
+    if (left > 0) {
+      this.cancelTimer = setTimeout(this.cancelDue, left);
+      return;
+    }
+    work();
+    this.cancelHere(at, `after ${ms} ms`);
   };
   private readonly onAbort = (): void => {
     this.abortReq?.(new Error(`aborted (${String(this.signal.reason)})`));
@@ -320,9 +329,13 @@ function later(h: ExchangeHandler, what: Queued, at: number): void {
   }
 }
 
-/** Works through what was queued so far (what it causes to be queued waits for the next turn). */
+/**
+ * Works through what was queued so far (what it causes to be queued waits for the next turn). Run once per
+ * turn (setImmediate) and by a cancel delay's timer before it cancels; an empty queue costs nothing.
+ */
 function work(): void {
   scheduled = false;
+  if (queue.length === 0) return;
   const q = queue;
   queue = spare;
   for (let i = 0; i < q.length; i += 3) {

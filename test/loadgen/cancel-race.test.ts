@@ -1,0 +1,103 @@
+/**
+ * workload.cancel after a delay is exact about what arrived before it (docs/load-generation.md#cancellation):
+ * undici hands a response's pieces and end over (stamped at once) and they are parsed later in the same
+ * event-loop turn; the delay's timer can fire in between. A response whose end was handed over before the
+ * timer fired is ok with all its chunks; a cancelled one keeps every chunk handed over before the cancel.
+ * Driven through a stand-in for undici's pool that delivers the response from a timer it arms just before
+ * the handler's cancel timer with the same delay, so both fire in one timers pass, delivery first (Node runs
+ * expired timers of one duration in the order they were armed): no network, nothing timed.
+ */
+import type { Dispatcher, Pool } from 'undici';
+import { describe, expect, it } from 'vitest';
+import type { RequestRecord } from '../../src/contracts/index.js';
+import { runExchange } from '../../src/loadgen/clients/exchange.js';
+import { openAiProtocol } from '../../src/loadgen/clients/openai.js';
+import type { Target } from '../../src/loadgen/clients/pools.js';
+import type { CancelSignal } from '../../src/loadgen/clients/types.js';
+import { newRecord, nowMs } from '../../src/loadgen/record.js';
+import { spec } from './client-helpers.js';
+
+const exchange = openAiProtocol(spec('http://127.0.0.1:1'), 'completions', true).exchange;
+const event = (text: string) =>
+  Buffer.from(`data: ${JSON.stringify({ choices: [{ index: 0, text, finish_reason: null }] })}\n\n`);
+const DONE = Buffer.from('data: [DONE]\n\n');
+const AFTER_MS = 20;
+const cancelAfter: CancelSignal = {
+  aborted: false,
+  reason: undefined,
+  cancelAfterMs: AFTER_MS,
+  addEventListener() {},
+  removeEventListener() {},
+};
+
+type Handler = Dispatcher.DispatchHandler & { onRequestSent(): void };
+
+function record(id: string): RequestRecord {
+  return newRecord({
+    id,
+    benchmark: 'b',
+    executor: 'x',
+    warmup: false,
+    api: 'completions',
+    stream: true,
+    scheduled: nowMs(),
+    prompt_tokens_client: 1,
+  });
+}
+
+/**
+ * A pool that writes the request at once and delivers `pieces` (then the end, when `complete`) from a timer
+ * of the cancel's delay armed before the handler's own: in the timers pass where the cancel fires, the
+ * response has just been handed over and is not parsed yet. `handedOver`: when the delivery finished.
+ */
+function standIn(rec: RequestRecord, pieces: Buffer[], complete: boolean) {
+  const handedOver = { at: 0 };
+  const pool = {
+    dispatch(_opts: unknown, h: Handler) {
+      h.onConnect!(() => {});
+      setTimeout(() => {
+        // the cancel's deadline has passed by the record's own clock, so its timer cancels (no re-arm)
+        while (nowMs() < rec.sent + AFTER_MS) {}
+        h.onHeaders!(200, [], () => {}, 'OK');
+        for (const p of pieces) h.onData!(p);
+        if (complete) h.onComplete!([]);
+        handedOver.at = nowMs();
+      }, AFTER_MS);
+      h.onRequestSent();
+      return true;
+    },
+  };
+  const target: Target = { origin: 'http://127.0.0.1:1', base: '', pool: pool as unknown as Pool };
+  return { target, handedOver };
+}
+
+describe('workload.cancel after a delay, in the turn the response arrives', () => {
+  it('a response whose end was handed over before the cancel fired is ok with all its chunks', async () => {
+    const rec = record('x-1');
+    const { target, handedOver } = standIn(rec, [event('one'), event(' two'), DONE], true);
+    await runExchange(target, exchange, '{}', rec, cancelAfter);
+    expect(rec.status).toBe('ok');
+    expect(rec.cancelled_by).toBeUndefined();
+    expect(rec.chunks).toHaveLength(2);
+    expect(rec.output_tokens_client).toBe(2);
+    expect(rec.end).toBeLessThanOrEqual(handedOver.at);
+  });
+
+  it('a cancelled response keeps every chunk handed over before the cancel', async () => {
+    const rec = record('x-2');
+    const { target, handedOver } = standIn(
+      rec,
+      [event('one'), Buffer.concat([event(' two'), event(' three')])],
+      false,
+    );
+    await runExchange(target, exchange, '{}', rec, cancelAfter);
+    expect(rec.status).toBe('cancelled');
+    expect(rec.cancelled_by).toBe('workload');
+    expect(rec.chunks).toHaveLength(3);
+    expect(rec.first_token).toBe(rec.chunks[0]);
+    expect(rec.chunks[2]).toBeLessThanOrEqual(handedOver.at);
+    // cancelled after what it kept arrived, and not before its delay
+    expect(rec.end).toBeGreaterThanOrEqual(rec.chunks[2]);
+    expect(rec.end! - rec.sent).toBeGreaterThanOrEqual(AFTER_MS);
+  });
+});
