@@ -1,4 +1,4 @@
-/** `workload.search`: bounds in order, conditions in the threshold language, nothing it cannot run with. */
+/** `workload.search`: bounds in order, conditions in the threshold language, nothing it cannot run with (suite, sweep, thresholds, repetitions, ramp, trace). */
 import { parseThreshold, runFigureMessage } from '../decide/threshold.js';
 import { has, type Loose, num, obj } from './loose.js';
 import type { Push } from './rules.js';
@@ -34,6 +34,11 @@ export function searchRules(d: Loose, w: Loose, err: Push): void {
     err(
       ['workload', 'ramp'],
       'not with workload.search: a search probes steady loads it chooses; remove the ramp (or run it in a recipe of its own)',
+    );
+  if (has(w, 'trace'))
+    err(
+      ['workload', 'trace'],
+      "not with workload.search: a trace replay sends the trace's own requests at its own times whatever the probe's load, so every probe would replay the same trace; remove the trace or replay it in a recipe of its own",
     );
   if (field === 'target_rps' && has(w, 'target_rps'))
     err(['workload', 'target_rps'], 'set per probe by search (field target_rps): remove it here');

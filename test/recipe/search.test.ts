@@ -1,4 +1,5 @@
 /** `workload.search`: the recipe fields, their errors at file:line, and the probes a search expands to. */
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { expandBenchmarks, parseRecipeText, probePlan, searchSettings } from '../../src/recipe/index.js';
@@ -99,6 +100,14 @@ describe('workload.search', () => {
       ).issues,
     );
     expect(ramp.map((i) => i.path)).toContain('workload.ramp');
+    // a trace replay ignores the probe's load: every probe would replay the same trace (either field)
+    const trace = fileURLToPath(new URL('../../examples/traces/mooncake-sample.jsonl', import.meta.url));
+    for (const field of ['target_rps', 'clients_per_node'])
+      expect(
+        errorsOf(check(localRecipe({ trace, search: { field, start: 1, max: 8, slo } })).issues).map(
+          (i) => `${i.path}: ${i.message}`,
+        ),
+      ).toEqual([expect.stringMatching(/^workload\.trace: not with workload\.search: a trace replay sends/)]);
     const none = errorsOf(check(localRecipe({ search: { start: 1, max: 8 } })).issues);
     expect(none.map((i) => i.path)).toEqual(['workload.search.slo']);
     // poisson arrivals belong to an open-loop search
