@@ -122,6 +122,44 @@ describe('templates agree with JSON.parse', () => {
     // the token spelled with an escape is not its text verbatim: no template
     expect(templateOf(completion('a"b'), 'a"b', false, undefined, undefined)).toBeUndefined();
   });
+
+  it('the walk to the text token steps over nested values and strings holding brackets and quotes', () => {
+    const event = (text: string) =>
+      JSON.stringify({
+        id: 'x{"}[',
+        meta: { a: [1, { b: '}]' }], c: 'x\\' },
+        choices: [
+          { index: 0, logprobs: { t: [']', '{'] }, text, finish_reason: null },
+          { index: 1, text: 'other' },
+        ],
+        usage: null,
+      });
+    const t = templateOf(event('hi'), 'hi', false, undefined, undefined);
+    expect(t?.prefix.endsWith('"text":"')).toBe(true);
+    expect(t?.suffix.startsWith('","finish_reason":null}')).toBe(true);
+    const next = event('yo');
+    if (!t) return;
+    expect(fromTemplate(t, next, 0, next.length)).toBe(parsed(next).text);
+  });
+
+  it('repeated or conflicting keys anywhere on the way are not templated', () => {
+    const no = (event: string, text: string) =>
+      expect(templateOf(event, text, false, undefined, undefined)).toBeUndefined();
+    const c = '{"index":0,"text":"x","finish_reason":null}';
+    no(`{"choices":[${c}],"choices":[${c}]}`, 'x');
+    no('{"choices":[{"index":0,"text":"x","text":"x"}]}', 'x');
+    no('{"choices":[{"index":0,"text":"x","message":{"content":"y"}}]}', 'x');
+    no('{"choices":[{"index":0,"text":"x","delta":{"content":"x"}}]}', 'x');
+    no('{"choices":[{"index":0,"delta":{"content":"x"},"delta":{"content":"x"}}]}', 'x');
+    no('{"choices":[{"index":0,"delta":{"content":"x","content":"x"}}]}', 'x');
+    no('{"choices":[{"index":0,"delta":{"role":"assistant"}}]}', '');
+    no('{"choices":{"index":0,"text":"x"}}', 'x');
+    // the same events without the repeat are templated (the cases above fail for their repeat)
+    expect(templateOf(`{"choices":[${c}]}`, 'x', false, undefined, undefined)).toBeDefined();
+    expect(
+      templateOf('{"choices":[{"index":0,"delta":{"content":"x"}}]}', 'x', false, undefined, undefined),
+    ).toBeDefined();
+  });
 });
 
 describe('a whole stream read through the client', () => {

@@ -41,20 +41,8 @@ function skipWs(s: string, i: number): number {
   }
 }
 
-/** Past the value at i (valid JSON). */
-function skipValue(s: string, i: number): number {
-  const c = s.charCodeAt(i);
-  if (c === QUOTE) return skipString(s, i);
-  if (c !== 123 && c !== 91) {
-    // number or literal: up to the next delimiter
-    for (;;) {
-      const d = s.charCodeAt(i);
-      if (d === 44 || d === 125 || d === 93 || d === 32 || d === 9 || d === 10 || d === 13 || Number.isNaN(d))
-        return i;
-      i++;
-    }
-  }
-  let depth = 0;
+/** Past the object or array whose opening bracket was passed, `depth` levels deep at i (valid JSON). */
+function skipNested(s: string, i: number, depth: number): number {
   for (;;) {
     const d = s.charCodeAt(i);
     if (d === QUOTE) {
@@ -70,73 +58,144 @@ function skipValue(s: string, i: number): number {
   }
 }
 
-/**
- * The members of the object at i: `onKey(keyStart, keyEnd, valueStart)` for each (key without quotes),
- * returning false to stop. Returns false when stopped.
- */
-function members(s: string, i: number, onKey: (k0: number, k1: number, v: number) => boolean): boolean {
-  i = skipWs(s, i + 1);
-  if (s.charCodeAt(i) === 125) return true;
+/** Past the value at i (valid JSON). */
+function skipValue(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  if (c === QUOTE) return skipString(s, i);
+  if (c === 123 || c === 91) return skipNested(s, i + 1, 1);
+  // number or literal: up to the next delimiter
   for (;;) {
-    const k0 = i + 1;
-    const k1 = skipString(s, i) - 1;
-    i = skipWs(s, k1 + 1);
-    const v = skipWs(s, i + 1); // past ':'
-    if (!onKey(k0, k1, v)) return false;
-    i = skipWs(s, skipValue(s, v));
-    if (s.charCodeAt(i) === 125) return true;
-    i = skipWs(s, i + 1); // past ','
+    const d = s.charCodeAt(i);
+    if (d === 44 || d === 125 || d === 93 || d === 32 || d === 9 || d === 10 || d === 13 || Number.isNaN(d))
+      return i;
+    i++;
   }
 }
 
-const is = (s: string, k0: number, k1: number, key: string) =>
-  k1 - k0 === key.length && s.startsWith(key, k0);
+/*
+ * An object's members are walked in place, without callbacks: `firstKey` gives the opening quote of its
+ * first key (-1: empty), `valueAt` where the value of the key ending at k1 starts, `nextKey` the next
+ * key's quote after the value ending at i (-1: the object ended; `lastEnd` is then just past its `}`).
+ */
+let lastEnd = 0;
 
-/** Where the text token of `event` (valid JSON, already parsed) starts and ends, or undefined. */
-function textToken(event: string): [number, number] | undefined {
-  let i = skipWs(event, 0);
-  if (event.charCodeAt(i) !== 123) return undefined;
-  let choices = -1;
-  let ok = members(event, i, (k0, k1, v) => {
-    if (!is(event, k0, k1, 'choices')) return true;
-    if (choices >= 0) return false; // twice: JSON.parse keeps the last; not templated
-    choices = v;
-    return true;
-  });
-  if (!ok || choices < 0 || event.charCodeAt(choices) !== 91) return undefined;
-  i = skipWs(event, choices + 1);
-  if (event.charCodeAt(i) !== 123) return undefined;
-  let text = -1;
-  let delta = -1;
+function firstKey(s: string, open: number): number {
+  const i = skipWs(s, open + 1);
+  if (s.charCodeAt(i) !== 125) return i;
+  lastEnd = i + 1;
+  return -1;
+}
+
+/** k1: the key's closing quote. */
+function valueAt(s: string, k1: number): number {
+  return skipWs(s, skipWs(s, k1 + 1) + 1); // past ':'
+}
+
+function nextKey(s: string, i: number): number {
+  i = skipWs(s, i);
+  if (s.charCodeAt(i) !== 125) return skipWs(s, i + 1); // past ','
+  lastEnd = i + 1;
+  return -1;
+}
+
+/**
+ * Whether `s[k0, k1)` is `key`, compared code by code (`s` is a view into a network piece, on which V8's
+ * `startsWith` takes a slow path).
+ */
+function is(s: string, k0: number, k1: number, key: string): boolean {
+  if (k1 - k0 !== key.length) return false;
+  for (let i = 0; i < key.length; i++) if (s.charCodeAt(k0 + i) !== key.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Not templated (a result of the walks below). */
+const NO = -1;
+
+/**
+ * The text token of the choice object at c: its opening quote, with the token's end in `tokenEnd` and
+ * the object's end in `lastEnd`; NO when the choice is not templated.
+ */
+let tokenEnd = 0;
+
+function choiceToken(e: string, c: number): number {
+  let text = NO;
+  let delta = NO;
+  let deltaEnd = 0;
   let other = false;
-  ok = members(event, i, (k0, k1, v) => {
-    const t = is(event, k0, k1, 'text');
-    const d = !t && is(event, k0, k1, 'delta');
-    if (!t && !d) {
-      if (is(event, k0, k1, 'message')) other = true;
-      return true;
+  for (let k = firstKey(e, c); k >= 0; ) {
+    const k1 = skipString(e, k) - 1;
+    const v = valueAt(e, k1);
+    let end: number;
+    if (is(e, k + 1, k1, 'text')) {
+      if (text !== NO) return NO; // twice: JSON.parse keeps the last; not templated
+      text = v;
+      end = skipValue(e, v);
+    } else if (is(e, k + 1, k1, 'delta')) {
+      if (delta !== NO || e.charCodeAt(v) !== 123) return NO;
+      delta = deltaContent(e, v);
+      if (delta === NO) return NO;
+      deltaEnd = tokenEnd;
+      end = lastEnd;
+    } else {
+      if (is(e, k + 1, k1, 'message')) other = true;
+      end = skipValue(e, v);
     }
-    if (t ? text >= 0 : delta >= 0) return false;
-    if (t) text = v;
-    else delta = v;
-    return true;
-  });
-  if (!ok) return undefined;
-  if (text >= 0) {
-    if (delta >= 0 || other || event.charCodeAt(text) !== QUOTE) return undefined;
-    return [text, skipString(event, text)];
+    k = nextKey(e, end);
   }
-  if (delta < 0 || event.charCodeAt(delta) !== 123) return undefined;
-  let content = -1;
-  ok = members(event, delta, (k0, k1, v) => {
-    if (is(event, k0, k1, 'reasoning_content')) return false;
-    if (!is(event, k0, k1, 'content')) return true;
-    if (content >= 0) return false;
-    content = v;
-    return true;
-  });
-  if (!ok || content < 0 || event.charCodeAt(content) !== QUOTE) return undefined;
-  return [content, skipString(event, content)];
+  if (text !== NO) {
+    if (delta !== NO || other || e.charCodeAt(text) !== QUOTE) return NO;
+    tokenEnd = skipString(e, text);
+    return text;
+  }
+  tokenEnd = deltaEnd;
+  return delta;
+}
+
+/** The `content` token of the delta object at d (end in `tokenEnd`, the object's in `lastEnd`), or NO. */
+function deltaContent(e: string, d: number): number {
+  let content = NO;
+  for (let k = firstKey(e, d); k >= 0; ) {
+    const k1 = skipString(e, k) - 1;
+    const v = valueAt(e, k1);
+    if (is(e, k + 1, k1, 'reasoning_content')) return NO;
+    if (is(e, k + 1, k1, 'content')) {
+      if (content !== NO || e.charCodeAt(v) !== QUOTE) return NO;
+      content = v;
+    }
+    k = nextKey(e, skipValue(e, v));
+  }
+  if (content === NO) return NO;
+  tokenEnd = skipString(e, content);
+  return content;
+}
+
+/**
+ * Where the text token of `event` (valid JSON, already parsed) starts and ends, or undefined: one walk
+ * over the event, into `choices[0]` (and its `delta`) where it lies.
+ */
+function textToken(event: string): [number, number] | undefined {
+  const o = skipWs(event, 0);
+  if (event.charCodeAt(o) !== 123) return undefined;
+  let a = NO;
+  let b = 0;
+  let choices = false;
+  for (let k = firstKey(event, o); k >= 0; ) {
+    const k1 = skipString(event, k) - 1;
+    const v = valueAt(event, k1);
+    let end: number;
+    if (is(event, k + 1, k1, 'choices')) {
+      if (choices || event.charCodeAt(v) !== 91) return undefined;
+      choices = true;
+      const c = skipWs(event, v + 1);
+      if (event.charCodeAt(c) !== 123) return undefined;
+      a = choiceToken(event, c);
+      if (a === NO) return undefined;
+      b = tokenEnd;
+      end = skipNested(event, lastEnd, 1); // the rest of the array
+    } else end = skipValue(event, v);
+    k = nextKey(event, end);
+  }
+  return a === NO ? undefined : [a, b];
 }
 
 /**
