@@ -56,21 +56,30 @@ const ordered = (d: { min?: number; max?: number }) =>
   d.min === undefined || d.max === undefined || d.min <= d.max;
 const ORDER_MSG = { message: 'min must not exceed max', path: ['max'] };
 
+/** A count (tokens, turns): fixed, or drawn (seeded) from a distribution; `help` says what is allowed. */
+const countSpec = (help: string) =>
+  z.union(
+    [
+      positiveInt,
+      z.object({ dist: z.literal('uniform'), min: positiveInt, max: positiveInt }).refine(ordered, ORDER_MSG),
+      z
+        .object({
+          dist: z.enum(['normal', 'lognormal']),
+          mean: positiveNumber,
+          std: nonNegativeNumber,
+          min: positiveInt.optional(),
+          max: positiveInt.optional(),
+        })
+        .refine(ordered, ORDER_MSG),
+    ],
+    { error: help },
+  );
+
 /** A token length: fixed, or drawn (seeded) from a distribution. */
-export const lengthSpec = z.union(
-  [
-    positiveInt,
-    z.object({ dist: z.literal('uniform'), min: positiveInt, max: positiveInt }).refine(ordered, ORDER_MSG),
-    z
-      .object({
-        dist: z.enum(['normal', 'lognormal']),
-        mean: positiveNumber,
-        std: nonNegativeNumber,
-        min: positiveInt.optional(),
-        max: positiveInt.optional(),
-      })
-      .refine(ordered, ORDER_MSG),
-  ],
-  { error: LENGTH_HELP },
-);
+export const lengthSpec = countSpec(LENGTH_HELP);
 export type LengthSpec = z.infer<typeof lengthSpec>;
+
+/** Turns per session: the same forms as a length, counted in turns. */
+export const turnsSpec = countSpec(
+  LENGTH_HELP.replace('a number of tokens (>= 1)', 'a whole number of turns (>= 1)'),
+);

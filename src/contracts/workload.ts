@@ -21,6 +21,7 @@ import {
   positiveInt,
   positiveNumber,
   positiveSeconds,
+  turnsSpec,
 } from './primitives.js';
 
 export const APIS = ['completions', 'chat', 'generate'] as const;
@@ -68,7 +69,7 @@ export const START_AT_TOLERANCE_MS = 5000;
  */
 export const sessionFieldSchema = z.object(
   {
-    turns: lengthSpec
+    turns: turnsSpec
       .meta({
         description:
           'turns (requests) per session, or a distribution; with a ShareGPT dataset: at most this many of each conversation’s turns (default all)',

@@ -214,11 +214,19 @@ export async function recoverRun(
     .filter((t): t is string => t !== undefined)
     .sort()
     .pop();
+  const began = folder.benchmarks.some((b) => b.status !== 'pending');
+  const what = rebuilt.length
+    ? "the unfinished benchmark's figures were rebuilt from the records files by hpcbench report"
+    : unfinished.length
+      ? 'no figures to rebuild: the unfinished benchmark had no records'
+      : began
+        ? 'it stopped between benchmarks: nothing to rebuild'
+        : 'it stopped before its first benchmark: nothing to rebuild';
   const record: RunRecord = {
     ...run,
     status: 'interrupted',
-    reason: `${who}; the unfinished benchmark's figures were rebuilt from the records files by hpcbench report`,
-    interrupted_phase: phase ?? 'between benchmarks',
+    reason: `${who}; ${what}`,
+    interrupted_phase: phase ?? (began ? 'between benchmarks' : 'before the first benchmark'),
     ended_at: lastEnd ?? new Date((await stat(join(dir, 'run.json'))).mtimeMs).toISOString(),
     recovered: { by: 'hpcbench report', at: new Date().toISOString(), benchmarks: rebuilt },
     benchmarks: results.map((r) => ({

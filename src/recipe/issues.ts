@@ -23,12 +23,30 @@ function describe(issue: z.core.$ZodIssue, present: boolean): string {
   return msg;
 }
 
+type Issue = z.core.$ZodIssue;
+
+/**
+ * A value given as a mapping that fails a union (`trace: path | {path, time_scale, ...}`, a length or a
+ * distribution) is reported at the field inside it that is wrong, not as the union's summary, when one
+ * branch is clearly the one meant: its issues all lie inside the value, and it is the only such branch
+ * (or the only one whose discriminator, e.g. `dist: uniform`, matched). Otherwise the union's message,
+ * which lists the forms allowed, stands.
+ */
+function located(issue: Issue): Issue[] {
+  if (issue.code !== 'invalid_union' || issue.errors.length < 2) return [issue];
+  const inside = issue.errors.filter((b) => b.length > 0 && b.every((i) => i.path.length > 0));
+  const matched =
+    inside.length > 1 ? inside.filter((b) => !b.some((i) => i.code === 'invalid_value')) : inside;
+  if (matched.length !== 1) return [issue];
+  return matched[0].flatMap((i) => located({ ...i, path: [...issue.path, ...i.path] } as Issue));
+}
+
 export function zodIssues(
   src: RecipeSource,
   error: z.ZodError,
   prefix: readonly PathSegment[] = [],
 ): ConfigIssue[] {
-  return error.issues.map((issue) => {
+  return error.issues.flatMap(located).map((issue) => {
     const path = [...prefix, ...(issue.path as PathSegment[])];
     const value = valueAt(src.data, path);
     let message = describe(issue, value !== undefined);

@@ -8,6 +8,7 @@ import { LENGTH_METRICS, type LengthMetric, type MetricsSnapshot } from '../cont
 import { decodeHistogram } from '../metrics/histogram.js';
 import type { BenchmarkSummary } from '../metrics/types.js';
 import { ninesGrid, ninesPercentile } from './distribution-plots.js';
+import { markdownTable } from './markdown-table.js';
 import type { Plot } from './plot-types.js';
 import { num } from './summary-columns.js';
 import type { BenchmarkResult } from './types.js';
@@ -48,15 +49,7 @@ export const LENGTH_NOTE =
 export function renderLengthMarkdown(results: BenchmarkResult[]): string {
   const rows = lengthRows(results);
   if (rows.length === 0) return '';
-  return `${[
-    '## Token lengths',
-    '',
-    `| ${LENGTH_HEAD.join(' | ')} |`,
-    `|${LENGTH_HEAD.map((_, i) => (i < 2 ? ' --- ' : ' ---: ')).join('|')}|`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-    '',
-    LENGTH_NOTE,
-  ].join('\n')}\n`;
+  return `${['## Token lengths', '', ...markdownTable(LENGTH_HEAD, rows, 2), '', LENGTH_NOTE].join('\n')}\n`;
 }
 
 /** The lengths' percentile plot of one benchmark (undefined without lengths). */

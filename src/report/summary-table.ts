@@ -9,6 +9,7 @@
 
 import { saturationText } from '../decide/saturation.js';
 import { LATE_MS } from '../metrics/recorder.js';
+import { markdownTable } from './markdown-table.js';
 import {
   type Column,
   hasEnergyFigures,
@@ -217,9 +218,7 @@ export function renderSummaryMarkdown(
     '',
     ...notes.map((n) => `- ${n}`),
     ...(notes.length ? [''] : []),
-    `| ${head.join(' | ')} |`,
-    `|${head.map((_, i) => (i < 2 ? ' --- ' : ' ---: ')).join('|')}|`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    ...markdownTable(head, rows, 2),
     ...(warnings.length ? ['', ...warnings] : []),
     '',
     'Latencies in milliseconds. TTFT = first content chunk − sent; TPOT = (E2E − TTFT) / (output tokens − 1);',

@@ -6,6 +6,7 @@
  */
 
 import type { BenchmarkSummary } from '../metrics/types.js';
+import { markdownTable } from './markdown-table.js';
 import type { Plot } from './plot-types.js';
 import { num } from './summary-columns.js';
 import type { BenchmarkResult } from './types.js';
@@ -56,9 +57,7 @@ export function renderTurnMarkdown(results: BenchmarkResult[]): string {
   return `${[
     '## Multi-turn sessions: figures per turn',
     '',
-    `| ${TURN_HEAD.join(' | ')} |`,
-    `|${TURN_HEAD.map((_, i) => (i < 1 ? ' --- ' : ' ---: ')).join('|')}|`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    ...markdownTable(TURN_HEAD, rows, 1),
     '',
     turnNote(undefined),
   ].join('\n')}\n`;

@@ -8,7 +8,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   hasStackTrace,
   type Json,
@@ -17,21 +17,13 @@ import {
   readLines,
   recipe,
   runCli,
-  Sandbox,
+  sandboxForFile,
 } from './helpers.js';
 
-let box: Sandbox;
-let sim: { url: string };
-beforeAll(async () => {
-  box = await Sandbox.create();
-  sim = await box.startSim();
-});
-afterAll(async () => {
-  await box.close();
-});
+const env = sandboxForFile({ sim: true });
 
 async function get(path: string): Promise<Response> {
-  return fetch(`${sim.url}${path}`);
+  return fetch(`${env.sim.url}${path}`);
 }
 
 /** The simulator's vLLM counter of requests whose client went away. */
@@ -44,17 +36,17 @@ async function aborts(): Promise<number> {
 }
 
 async function run(name: string, workload: Record<string, unknown>) {
-  await fetch(`${sim.url}/hpcbench/requests`, { method: 'DELETE' });
+  await fetch(`${env.sim.url}/hpcbench/requests`, { method: 'DELETE' });
   const before = await aborts();
   const r = recipe(
     name,
     { warmup: '0s', duration: '2s', max_schedule_lag: '2s', ...workload },
     {
-      servers: { endpoints: [sim.url], health_check: { timeout: 20, interval: 0.2 } },
+      servers: { endpoints: [env.sim.url], health_check: { timeout: 20, interval: 0.2 } },
     },
   );
-  const file = await box.writeRecipe(`${name}.yaml`, r);
-  const results = box.path(`results-${name}`);
+  const file = await env.box.writeRecipe(`${name}.yaml`, r);
+  const results = env.box.path(`results-${name}`);
   const res = await runCli(['run', file, '--quiet', '--results-dir', results], { timeout: 180_000 });
   expect(res.exitCode, res.all).toBe(0);
   const dir = await onlyRunDir(results);
@@ -175,7 +167,7 @@ describe('workload.cancel', () => {
   }, 240_000);
 
   it('a bad cancel is E006 at file:line:col, before anything starts', async () => {
-    const file = await box.writeRecipe(
+    const file = await env.box.writeRecipe(
       'bad.yaml',
       'scenario: bad\nworkload:\n  service: dummy\n  duration: 10s\n  stream: false\n  cancel: { share: 0.5, after_tokens: 8 }\n',
     );

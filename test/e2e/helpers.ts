@@ -7,6 +7,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { afterAll, beforeAll } from 'vitest';
 import { stringify } from 'yaml';
 import { ManagedChild } from '../../src/launch/local/child.js';
 import { selfCommand } from '../../src/util/self.js';
@@ -81,6 +82,29 @@ export class Sandbox {
     await Promise.all(this.children.splice(0).map((c) => c.stop(2000)));
     await rm(this.dir, { recursive: true, force: true });
   }
+}
+
+/** What `sandboxForFile` gives a test file: set before its first test runs. */
+export interface FileSandbox {
+  box: Sandbox;
+  /** The simulator started in `box` (with `{ sim: true }`). */
+  sim: { url: string; port: number };
+}
+
+/**
+ * The test file's Sandbox: created before its tests (with a simulator in it when `sim`), closed after them
+ * (every child it started stopped, its folder removed). Read `env.box` / `env.sim` in tests and hooks.
+ */
+export function sandboxForFile(opts: { sim?: boolean } = {}): FileSandbox {
+  const env = {} as FileSandbox;
+  beforeAll(async () => {
+    env.box = await Sandbox.create();
+    if (opts.sim) env.sim = await env.box.startSim();
+  });
+  afterAll(async () => {
+    await env.box?.close();
+  });
+  return env;
 }
 
 /** A small local recipe against the simulated service; `workload` fields override the defaults. */

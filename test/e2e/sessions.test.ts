@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { countTokens, tokenText } from '../../src/util/tokenizer.js';
 import {
   hasStackTrace,
@@ -22,16 +22,10 @@ import {
   readLines,
   recipe,
   runCli,
-  Sandbox,
+  sandboxForFile,
 } from './helpers.js';
 
-let box: Sandbox;
-beforeAll(async () => {
-  box = await Sandbox.create();
-});
-afterAll(async () => {
-  await box.close();
-});
+const env = sandboxForFile();
 
 interface Truth {
   id: number;
@@ -57,7 +51,7 @@ async function truthOf(url: string): Promise<Map<string, Truth>> {
 }
 
 async function runRecipe(name: string, workload: Record<string, unknown>, url: string) {
-  const file = await box.writeRecipe(
+  const file = await env.box.writeRecipe(
     `${name}.yaml`,
     recipe(
       name,
@@ -65,11 +59,11 @@ async function runRecipe(name: string, workload: Record<string, unknown>, url: s
       { servers: { endpoints: [url], health_check: { timeout: 20, interval: 0.2 } } },
     ),
   );
-  const res = await runCli(['run', file, '--quiet', '--results-dir', box.path(`r-${name}`)], {
+  const res = await runCli(['run', file, '--quiet', '--results-dir', env.box.path(`r-${name}`)], {
     timeout: 180_000,
   });
   expect(res.exitCode, res.all).toBe(0);
-  const run = await onlyRunDir(box.path(`r-${name}`));
+  const run = await onlyRunDir(env.box.path(`r-${name}`));
   const records: Json[] = [];
   for (const e of ['client-1', 'client-2'])
     for (const l of await readLines(join(run, 'benchmarks', 'default', `records-${e}.jsonl`)))
@@ -137,7 +131,7 @@ function maxOverlap(spans: [number, number][]): number {
 
 describe('multi-turn chat sessions', () => {
   it('closed loop: each turn sends the conversation so far; a user runs one session at a time; per-turn figures merged over 2 executors', async () => {
-    const sim = await box.startSim('sim-closed', ['--decode-step-ms', '4']);
+    const sim = await env.box.startSim('sim-closed', ['--decode-step-ms', '4']);
     const think = 0.1;
     const { run, records, summary } = await runRecipe(
       'closed',
@@ -196,7 +190,7 @@ describe('multi-turn chat sessions', () => {
   }, 240_000);
 
   it('open loop: the arrivals are sessions (their first turns on the schedule), later turns follow the responses', async () => {
-    const sim = await box.startSim('sim-open', ['--decode-step-ms', '4']);
+    const sim = await env.box.startSim('sim-open', ['--decode-step-ms', '4']);
     const { records, summary, bench } = await runRecipe(
       'open',
       {
@@ -233,9 +227,9 @@ describe('multi-turn chat sessions', () => {
   }, 240_000);
 
   it('ShareGPT conversations are replayed as sessions: every human turn in order, max_tokens from its reply', async () => {
-    const sim = await box.startSim('sim-sharegpt', ['--decode-step-ms', '2']);
+    const sim = await env.box.startSim('sim-sharegpt', ['--decode-step-ms', '2']);
     const fixture = join(import.meta.dirname, '..', 'fixtures', 'datasets', 'sharegpt-multiturn.json');
-    await copyFile(fixture, box.path('sharegpt-multiturn.json'));
+    await copyFile(fixture, env.box.path('sharegpt-multiturn.json'));
     const data = JSON.parse(await readFile(fixture, 'utf8')) as {
       conversations: { from: string; value: string }[];
     }[];
@@ -274,7 +268,7 @@ describe('multi-turn chat sessions', () => {
   }, 240_000);
 
   it('bad session specs are refused at file:line:col before anything runs', async () => {
-    const file = await box.writeRecipe(
+    const file = await env.box.writeRecipe(
       'bad-session.yaml',
       [
         'scenario: bad-session',
@@ -302,11 +296,11 @@ describe('multi-turn chat sessions', () => {
     );
     expect(res.all).toMatch(/E006: /);
     expect(hasStackTrace(res.all)).toBe(false);
-    const noTurns = await box.writeRecipe(
+    const noTurns = await env.box.writeRecipe(
       'no-turns.yaml',
       'scenario: no-turns\nworkload:\n  service: dummy\n  duration: 10s\n  api: chat\n  session:\n    think_time: 1s\n',
     );
-    const r2 = await runCli(['run', noTurns, '--results-dir', box.path('r-no-turns')]);
+    const r2 = await runCli(['run', noTurns, '--results-dir', env.box.path('r-no-turns')]);
     expect(r2.exitCode).toBe(1);
     expect(r2.all).toContain(`${noTurns}:7:5: error: workload.session: give turns`);
     expect(hasStackTrace(r2.all)).toBe(false);

@@ -5,7 +5,7 @@
  */
 import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadTraceRows } from '../../src/loadgen/datasets/trace.js';
 import {
   hasStackTrace,
@@ -15,20 +15,14 @@ import {
   readLines,
   recipe,
   runCli,
-  Sandbox,
+  sandboxForFile,
 } from './helpers.js';
 
-let box: Sandbox;
-beforeAll(async () => {
-  box = await Sandbox.create();
-});
-afterAll(async () => {
-  await box.close();
-});
+const env = sandboxForFile();
 
 async function run(name: string, workload: Record<string, unknown>, rest: Record<string, unknown> = {}) {
-  const file = await box.writeRecipe(`${name}.yaml`, recipe(name, workload, rest));
-  const results = box.path(`results-${name}`);
+  const file = await env.box.writeRecipe(`${name}.yaml`, recipe(name, workload, rest));
+  const results = env.box.path(`results-${name}`);
   const res = await runCli(['run', file, '--quiet', '--results-dir', results], { timeout: 180_000 });
   expect(res.exitCode, res.all).toBe(0);
   return onlyRunDir(results);
@@ -111,8 +105,8 @@ describe('shared-prefix prompts', () => {
 
 describe('trace replay', () => {
   it('sends each trace row at its offset over 2 executors, with the trace’s lengths; lag against the trace', async () => {
-    await copyFile(resolve('test/fixtures/traces/mooncake.jsonl'), box.path('mooncake.jsonl'));
-    await copyFile(resolve('test/fixtures/traces/burstgpt.csv'), box.path('burstgpt.csv'));
+    await copyFile(resolve('test/fixtures/traces/mooncake.jsonl'), env.box.path('mooncake.jsonl'));
+    await copyFile(resolve('test/fixtures/traces/burstgpt.csv'), env.box.path('burstgpt.csv'));
     const dir = await run('trace', {
       clients_per_node: undefined,
       duration: '3s',
@@ -122,11 +116,11 @@ describe('trace replay', () => {
       // is about the trace's timing and lengths, the gate has its own tests (test/e2e/capacity-search)
       max_schedule_lag: '2s',
       benchmark_suite: [
-        { name: 'mooncake', trace: box.path('mooncake.jsonl') },
-        { name: 'burstgpt', trace: { path: box.path('burstgpt.csv'), time_scale: 0.5 } },
+        { name: 'mooncake', trace: env.box.path('mooncake.jsonl') },
+        { name: 'burstgpt', trace: { path: env.box.path('burstgpt.csv'), time_scale: 0.5 } },
       ],
     });
-    const rows = loadTraceRows(box.path('mooncake.jsonl'), 'mooncake');
+    const rows = loadTraceRows(env.box.path('mooncake.jsonl'), 'mooncake');
     const s: Json = await readJson(join(dir, 'benchmarks', 'mooncake', 'summary.json'));
     expect(s.requests).toMatchObject({ sent: rows.length, ok: rows.length, failed: 0 });
     expect(s.dropped_sends).toBe(0);
@@ -173,10 +167,10 @@ describe('trace replay', () => {
 
   it('a bad trace line is E006 at validation, naming the recipe field, file:line, field and format', async () => {
     await writeFile(
-      box.path('bad.jsonl'),
+      env.box.path('bad.jsonl'),
       '{"timestamp": 0, "input_length": 10, "output_length": 2}\n{"timestamp": 10, "input_length": "ten", "output_length": 2}\n',
     );
-    const file = await box.writeRecipe(
+    const file = await env.box.writeRecipe(
       'bad-trace.yaml',
       recipe('bad-trace', { clients_per_node: undefined, trace: 'bad.jsonl' }),
     );

@@ -5,7 +5,8 @@
  * timer fired is ok with all its chunks; a cancelled one keeps every chunk handed over before the cancel.
  * Driven through a stand-in for undici's pool that delivers the response from a timer it arms just before
  * the handler's cancel timer with the same delay, so both fire in one timers pass, delivery first (Node runs
- * expired timers of one duration in the order they were armed): no network, nothing timed.
+ * expired timers of one duration in the order they were armed): no network, nothing timed. And a request
+ * cancelled while it waits to be sent again (its kept-alive connection was stale) is never sent.
  */
 import type { Dispatcher, Pool } from 'undici';
 import { describe, expect, it } from 'vitest';
@@ -99,5 +100,34 @@ describe('workload.cancel after a delay, in the turn the response arrives', () =
     // cancelled after what it kept arrived, and not before its delay
     expect(rec.end).toBeGreaterThanOrEqual(rec.chunks[2]);
     expect(rec.end! - rec.sent).toBeGreaterThanOrEqual(AFTER_MS);
+  });
+});
+
+describe('workload.cancel while a stale connection’s request waits to be sent again', () => {
+  it('the request sent again is aborted as soon as it gets its connection (the server never runs it)', async () => {
+    const rec = record('x-3');
+    const dispatched: Handler[] = [];
+    const pool = {
+      dispatch(_opts: unknown, h: Handler) {
+        dispatched.push(h);
+        if (dispatched.length === 1) {
+          // the kept-alive connection was closed by the server: the request fails before any header
+          h.onConnect!(() => {});
+          h.onRequestSent();
+          h.onError!(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }));
+        }
+        // the retry waits for a connection: the test hands it one after the cancel
+        return true;
+      },
+    };
+    const target: Target = { origin: 'http://127.0.0.1:1', base: '', pool: pool as unknown as Pool };
+    await runExchange(target, exchange, '{}', rec, cancelAfter);
+    expect(rec.status).toBe('cancelled');
+    expect(rec.cancelled_by).toBe('workload');
+    expect(rec.retries).toBe(1);
+    expect(dispatched).toHaveLength(2);
+    const aborted: (Error | undefined)[] = [];
+    dispatched[1].onConnect!((err?: Error) => aborted.push(err));
+    expect(aborted).toHaveLength(1);
   });
 });

@@ -171,6 +171,8 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     this.abortReq = abort;
     // aborted while waiting for a connection
     if (this.signal.aborted) this.onAbort();
+    // ended while a stale connection's request waited to be sent again (the workload's cancel): not sent
+    else if (this.settled) abort(new Error('cancelled (workload.cancel)'));
   }
 
   /**

@@ -1,0 +1,76 @@
+/**
+ * `hpcbench report` recovering a run whose orchestrator is gone (src/orchestrator/recover.ts) says what it
+ * did: run.json's reason and phase tell a run stopped before its first benchmark, or with an unfinished
+ * benchmark that had not started, from one whose figures were rebuilt (that case: test/faults/orchestrator-killed).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { recoverRun } from '../../src/orchestrator/recover.js';
+
+/** The pid of a process that has ended. */
+const gonePid = (): number => spawnSync(process.execPath, ['-e', '']).pid as number;
+
+let dir: string | undefined;
+afterEach(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+async function runFolder(benchmarks: { name: string; status: string }[]): Promise<string> {
+  dir = await mkdtemp(join(tmpdir(), 'hpcbench-recover-'));
+  const run = {
+    hpcbench_version: '0',
+    scenario: 's',
+    run_id: 'r',
+    mode: 'local',
+    server_nodes: [],
+    client_nodes: [],
+    server_endpoints: [],
+    client_endpoints: [],
+    started_at: new Date().toISOString(),
+    status: 'running',
+    orchestrator: { host: hostname(), pid: gonePid() },
+    benchmarks,
+  };
+  await writeFile(join(dir, 'run.json'), JSON.stringify(run));
+  for (const b of benchmarks) await mkdir(join(dir, 'benchmarks', b.name), { recursive: true });
+  return dir;
+}
+
+const runJson = async (d: string) => JSON.parse(await readFile(join(d, 'run.json'), 'utf8'));
+
+describe('recovering a run whose orchestrator is gone', () => {
+  it('stopped before its first benchmark: interrupted, nothing claimed rebuilt', async () => {
+    const d = await runFolder([
+      { name: 'a', status: 'pending' },
+      { name: 'b', status: 'pending' },
+    ]);
+    const r = await recoverRun(d);
+    expect(r.recovered).toBe(true);
+    expect(r.rebuilt).toEqual([]);
+    const run = await runJson(d);
+    expect(run.status).toBe('interrupted');
+    expect(run.interrupted_phase).toBe('before the first benchmark');
+    expect(run.reason).toContain('before its first benchmark');
+    expect(run.reason).not.toContain('rebuilt');
+    expect(run.benchmarks.map((b: { status: string }) => b.status)).toEqual(['interrupted', 'interrupted']);
+  });
+
+  it('an unfinished benchmark that had not started: its phase named, nothing claimed rebuilt', async () => {
+    const d = await runFolder([
+      { name: 'a', status: 'running' },
+      { name: 'b', status: 'pending' },
+    ]);
+    const r = await recoverRun(d);
+    expect(r.rebuilt).toEqual([]);
+    const run = await runJson(d);
+    expect(run.status).toBe('interrupted');
+    expect(run.interrupted_phase).toBe('benchmark a');
+    expect(run.reason).toContain('no figures to rebuild');
+    expect(run.reason).not.toContain('were rebuilt');
+    expect(run.benchmarks[0].reason).toContain('it had not started');
+  });
+});
