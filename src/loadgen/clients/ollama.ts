@@ -5,6 +5,7 @@
  */
 
 import type { RequestRecord, WorkloadSpec } from '../../contracts/index.js';
+import { promptJson } from '../prompt-json.js';
 import { type Exchange, stampChunk } from './exchange.js';
 import { feedLines, flushLines } from './lines.js';
 import { chatMessages } from './messages.js';
@@ -102,6 +103,6 @@ export function ollamaProtocol(spec: WorkloadSpec, api: 'generate' | 'chat', str
     name: 'ollama',
     exchange: stream ? ndjsonExchange(path) : jsonExchange(path),
     body: (input: RequestInput) =>
-      `${head}${JSON.stringify(input.maxTokens)}${gpu}},${promptKey}${api === 'chat' ? chatMessages(input) : JSON.stringify(input.prompt)}}`,
+      `${head}${JSON.stringify(input.maxTokens)}${gpu}},${promptKey}${api === 'chat' ? chatMessages(input) : promptJson(input)}}`,
   };
 }

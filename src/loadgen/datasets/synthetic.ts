@@ -9,6 +9,7 @@
 import type { LengthSpec } from '../../contracts/index.js';
 import { mulberry32 } from '../../util/rng.js';
 import { generateText } from '../../util/tokenizer.js';
+import { withPromptJson } from '../prompt-json.js';
 import { sampleLength } from './lengths.js';
 import type { Prompt, PromptSet } from './types.js';
 
@@ -23,22 +24,25 @@ export function syntheticPrompts(
 ): PromptSet {
   const rng = mulberry32(seed);
   const bodies: Prompt[] = [];
+  /** Each pool prompt's JSON literal without its opening quote: a request's literal is its marker + this. */
+  const tails: string[] = [];
   for (let i = 0; i < pool; i++) {
     const n = sampleLength(input, rng);
-    bodies.push({
-      prompt: generateText(n - 1, seed + i),
-      maxTokens: sampleLength(output, rng),
-      promptTokens: n,
-    });
+    const prompt = generateText(n - 1, seed + i);
+    bodies.push({ prompt, maxTokens: sampleLength(output, rng), promptTokens: n });
+    tails.push(JSON.stringify(prompt).slice(1));
   }
   return {
     size: bodies.length,
     get: (i) => {
-      const b = bodies[i % bodies.length];
-      // a literal, not a spread (per request)
+      const j = i % bodies.length;
+      const b = bodies[j];
+      // a literal, not a spread (per request); the marker is letters and digits: no JSON escapes
       const marker = `e${executor}p${i}`;
-      const prompt = b.promptTokens > 1 ? `${marker} ${b.prompt}` : marker;
-      return { prompt, maxTokens: b.maxTokens, promptTokens: b.promptTokens };
+      const long = b.promptTokens > 1;
+      const prompt = long ? `${marker} ${b.prompt}` : marker;
+      const json = long ? `"${marker} ${tails[j]}` : `"${marker}"`;
+      return withPromptJson({ prompt, maxTokens: b.maxTokens, promptTokens: b.promptTokens }, json);
     },
   };
 }
