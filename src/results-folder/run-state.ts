@@ -2,8 +2,9 @@
  * What a results folder's run.json status means now. `running` is written when a run starts and replaced
  * when it ends; a run whose orchestrator was killed (SIGKILL, out of memory, a lost node) keeps `running`
  * forever. run.json names its orchestrator (`orchestrator: {host, pid}`): on the same host, a PID that no
- * longer exists means the run is over; on another host, or in a folder from before the field, it cannot
- * be told (`hpcbench report --recover` then takes it as gone).
+ * longer exists, or that now belongs to a process started after the run began (reused), means the run is
+ * over; on another host, or in a folder from before the field, it cannot be told (`hpcbench report
+ * --recover` then takes it as gone).
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -11,20 +12,41 @@ import type { RunRecord } from './types.js';
 
 export type OrchestratorState = 'alive' | 'gone' | 'unknown';
 
-function pidAlive(pid: number): boolean {
+/** Slack between the orchestrator's process start and the run's `started_at` it writes just after (ms). */
+const START_SLACK_MS = 5000;
+
+const readText = (path: string): string | undefined => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+
+/** When process `pid` started (epoch ms, from Linux's /proc), else undefined. */
+function processStartMs(pid: number): number | undefined {
+  const stat = readText(`/proc/${pid}/stat`);
+  const btime = /^btime (\d+)$/m.exec(readText('/proc/stat') ?? '')?.[1];
+  if (stat === undefined || btime === undefined) return undefined;
+  // fields after the command's closing parenthesis start at field 3; starttime is field 22, in 1/100 s
+  const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+  return Number.isFinite(ticks) ? (Number(btime) + ticks / 100) * 1000 : undefined;
+}
+
+/**
+ * Whether `pid` still is the orchestrator of a run begun at `runStart` (epoch ms): the PID exists, and it
+ * was not reused — a process started after the run began, or whose command line names neither node nor
+ * hpcbench, is another one.
+ */
+function pidAlive(pid: number, runStart: number): boolean {
   try {
     process.kill(pid, 0);
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
-  // a reused PID: the orchestrator is a node process (its command line names node or hpcbench)
-  const cmd = (() => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    } catch {
-      return undefined;
-    }
-  })();
+  const started = processStartMs(pid);
+  if (started !== undefined && Number.isFinite(runStart) && started > runStart + START_SLACK_MS) return false;
+  const cmd = readText(`/proc/${pid}/cmdline`);
   return cmd === undefined || /node|hpcbench/.test(cmd);
 }
 
@@ -32,7 +54,7 @@ function pidAlive(pid: number): boolean {
 export function orchestratorState(run: RunRecord): OrchestratorState {
   const o = run.orchestrator;
   if (!o || typeof o.pid !== 'number' || o.host !== hostname()) return 'unknown';
-  return pidAlive(o.pid) ? 'alive' : 'gone';
+  return pidAlive(o.pid, Date.parse(run.started_at)) ? 'alive' : 'gone';
 }
 
 /**

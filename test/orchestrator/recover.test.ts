@@ -2,13 +2,16 @@
  * `hpcbench report` recovering a run whose orchestrator is gone (src/orchestrator/recover.ts) says what it
  * did: run.json's reason and phase tell a run stopped before its first benchmark, or with an unfinished
  * benchmark that had not started, from one whose figures were rebuilt (that case: test/faults/orchestrator-killed).
+ * Its orchestrator is gone when its PID no longer exists or now belongs to a process started after the run.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { recoverRun } from '../../src/orchestrator/recover.js';
+import { orchestratorState, type RunRecord } from '../../src/results-folder/index.js';
 
 /** The pid of a process that has ended. */
 const gonePid = (): number => spawnSync(process.execPath, ['-e', '']).pid as number;
@@ -72,5 +75,25 @@ describe('recovering a run whose orchestrator is gone', () => {
     expect(run.reason).toContain('no figures to rebuild');
     expect(run.reason).not.toContain('were rebuilt');
     expect(run.benchmarks[0].reason).toContain('it had not started');
+  });
+});
+
+describe('whether the orchestrator run.json names still runs', () => {
+  const linux = existsSync('/proc/self/stat');
+  const runOf = (startedAt: string): RunRecord =>
+    ({
+      status: 'running',
+      started_at: startedAt,
+      orchestrator: { host: hostname(), pid: process.pid },
+      benchmarks: [],
+    }) as unknown as RunRecord;
+
+  it.skipIf(!linux)('its PID alive in a node process started after the run began: a reused PID, gone', () => {
+    // this test's own process (node) started long after a run begun in 2000: not that run's orchestrator
+    expect(orchestratorState(runOf('2000-01-01T00:00:00.000Z'))).toBe('gone');
+  });
+
+  it('its PID alive in a process started before the run began: alive', () => {
+    expect(orchestratorState(runOf(new Date().toISOString()))).toBe('alive');
   });
 });
