@@ -82,6 +82,11 @@ export function compareCapacity(
     return out('not comparable', `only the ${baseline ? 'baseline' : 'run'} has a capacity search`);
   if (baseline.field !== run.field)
     return out('not comparable', `the searches vary different fields (${baseline.field}, ${run.field})`);
+  if (baseline.unit !== run.unit)
+    return out(
+      'not comparable',
+      `the searches count their load in different units (${baseline.unit}, ${run.unit})`,
+    );
   if (!sameList(baseline.slo, run.slo))
     return out(
       'not comparable',

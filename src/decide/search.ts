@@ -34,6 +34,8 @@ export interface SearchSettings {
   /** Conditions every probe is judged by (the threshold language: `e2e.p99 < 300ms`). */
   slo: string[];
   max_probes: number;
+  /** A multi-turn session workload: the rate searched is of session arrivals (unit sessions/s). */
+  sessions?: boolean;
 }
 
 const isInt = (s: SearchSettings) => s.field === 'clients_per_node';
@@ -99,7 +101,7 @@ const fmt = (v: number | undefined) => (v === undefined ? '?' : String(v));
 /** What the probes so far say; `stopped`: the run ended before the search did. */
 export function searchOutcome(s: SearchSettings, probes: Probe[], stopped = false): SearchOutcome {
   const { lo, hi } = bracket(probes);
-  const unit = s.field === 'target_rps' ? 'req/s' : 'clients per node';
+  const unit = s.field === 'target_rps' ? (s.sessions ? 'sessions/s' : 'req/s') : 'clients per node';
   const invalid =
     confirmedInvalid(probes) ?? (probes.at(-1)?.verdict === 'invalid' ? probes.at(-1) : undefined);
   let status: SearchStatus;

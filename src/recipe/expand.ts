@@ -238,6 +238,7 @@ export function searchSettings(recipe: Recipe): SearchSettings | undefined {
     precision: s.precision,
     slo: s.slo,
     max_probes: s.max_probes,
+    ...(recipe.workload.session ? { sessions: true } : {}),
   };
 }
 

@@ -76,13 +76,21 @@ describe('compareCapacity', () => {
     expect(compareCapacity(base, incomplete)!.verdict).toBe('inconclusive');
   });
 
-  it('different fields, different SLOs or a single search are not comparable', () => {
+  it('different fields, units or SLOs, or a single search, are not comparable', () => {
     const users = outcome(9, [2, 4, 8, 16, 12, 10, 9], { field: 'clients_per_node' });
     expect(compareCapacity(base, users)!.verdict).toBe('not comparable');
     const other = outcome(20.2, [10, 20, 40, 30, 25, 22.5, 21.2, 20.6], { slo: ['e2e.p99 < 900ms'] });
     expect(compareCapacity(base, other)!).toMatchObject({
       verdict: 'not comparable',
       why: expect.stringContaining('different SLOs'),
+    });
+    // a search of session arrivals (sessions/s) against one of requests (req/s)
+    const sessions = outcome(20.2, [10, 20, 40, 30, 25, 22.5, 21.2, 20.6], { sessions: true });
+    expect(sessions.unit).toBe('sessions/s');
+    expect(sessions.text).toMatch(/^capacity 20 sessions\/s: 20 sessions\/s meets the SLO/);
+    expect(compareCapacity(base, sessions)!).toMatchObject({
+      verdict: 'not comparable',
+      why: 'the searches count their load in different units (req/s, sessions/s)',
     });
     expect(compareCapacity(base, undefined)!.why).toBe('only the baseline has a capacity search');
     expect(compareCapacity(undefined, undefined)).toBeUndefined();

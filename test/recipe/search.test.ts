@@ -52,6 +52,16 @@ describe('workload.search', () => {
     expect(probePlan(base, 'clients_per_node', 5).spec.stop_on_saturation).toBeUndefined();
   });
 
+  it('a search of multi-turn sessions searches session arrivals: its unit is sessions/s', () => {
+    const r = parseRecipeText(
+      stringify(localRecipe({ api: 'chat', session: { turns: 2 }, search: { start: 2, max: 8, slo } })),
+      'r.yaml',
+    );
+    expect(searchSettings(r.recipe)).toMatchObject({ field: 'target_rps', sessions: true });
+    const plain = parseRecipeText(stringify(localRecipe({ search: { start: 2, max: 8, slo } })), 'r.yaml');
+    expect(searchSettings(plain.recipe)?.sessions).toBeUndefined();
+  });
+
   it('bad searches are E006 errors at their line, naming the field and what is allowed', () => {
     const text = stringify(
       localRecipe({
