@@ -12,8 +12,12 @@ import type { RunRecord } from './types.js';
 
 export type OrchestratorState = 'alive' | 'gone' | 'unknown';
 
-/** Slack between the orchestrator's process start and the run's `started_at` it writes just after (ms). */
-const START_SLACK_MS = 5000;
+/**
+ * Slack between the orchestrator's process start and the run's `started_at` it writes just after (ms):
+ * wide, so that a step of the system clock while a run goes on does not make its live orchestrator look
+ * like a reused PID (the process start is read back as boot time + ticks, and boot time follows the clock).
+ */
+const START_SLACK_MS = 60_000;
 
 const readText = (path: string): string | undefined => {
   try {

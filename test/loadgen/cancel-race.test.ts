@@ -8,20 +8,17 @@
  * expired timers of one duration in the order they were armed): no network, nothing timed. And a request
  * cancelled while it waits to be sent again (its kept-alive connection was stale) is never sent.
  */
-import type { Dispatcher, Pool } from 'undici';
+import type { Pool } from 'undici';
 import { describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../src/contracts/index.js';
 import { runExchange } from '../../src/loadgen/clients/exchange.js';
 import { openAiProtocol } from '../../src/loadgen/clients/openai.js';
 import type { Target } from '../../src/loadgen/clients/pools.js';
 import type { CancelSignal } from '../../src/loadgen/clients/types.js';
-import { newRecord, nowMs } from '../../src/loadgen/record.js';
-import { spec } from './client-helpers.js';
+import { nowMs } from '../../src/loadgen/record.js';
+import { completionEvent, STREAM_DONE, spec, streamedRecord, type UndiciHandler } from './client-helpers.js';
 
 const exchange = openAiProtocol(spec('http://127.0.0.1:1'), 'completions', true).exchange;
-const event = (text: string) =>
-  Buffer.from(`data: ${JSON.stringify({ choices: [{ index: 0, text, finish_reason: null }] })}\n\n`);
-const DONE = Buffer.from('data: [DONE]\n\n');
 const AFTER_MS = 20;
 const cancelAfter: CancelSignal = {
   aborted: false,
@@ -31,21 +28,6 @@ const cancelAfter: CancelSignal = {
   removeEventListener() {},
 };
 
-type Handler = Dispatcher.DispatchHandler & { onRequestSent(): void };
-
-function record(id: string): RequestRecord {
-  return newRecord({
-    id,
-    benchmark: 'b',
-    executor: 'x',
-    warmup: false,
-    api: 'completions',
-    stream: true,
-    scheduled: nowMs(),
-    prompt_tokens_client: 1,
-  });
-}
-
 /**
  * A pool that writes the request at once and delivers `pieces` (then the end, when `complete`) from a timer
  * of the cancel's delay armed before the handler's own: in the timers pass where the cancel fires, the
@@ -54,7 +36,7 @@ function record(id: string): RequestRecord {
 function standIn(rec: RequestRecord, pieces: Buffer[], complete: boolean) {
   const handedOver = { at: 0 };
   const pool = {
-    dispatch(_opts: unknown, h: Handler) {
+    dispatch(_opts: unknown, h: UndiciHandler) {
       h.onConnect!(() => {});
       setTimeout(() => {
         // the cancel's deadline has passed by the record's own clock, so its timer cancels (no re-arm)
@@ -74,8 +56,12 @@ function standIn(rec: RequestRecord, pieces: Buffer[], complete: boolean) {
 
 describe('workload.cancel after a delay, in the turn the response arrives', () => {
   it('a response whose end was handed over before the cancel fired is ok with all its chunks', async () => {
-    const rec = record('x-1');
-    const { target, handedOver } = standIn(rec, [event('one'), event(' two'), DONE], true);
+    const rec = streamedRecord('x-1');
+    const { target, handedOver } = standIn(
+      rec,
+      [completionEvent('one'), completionEvent(' two'), STREAM_DONE],
+      true,
+    );
     await runExchange(target, exchange, '{}', rec, cancelAfter);
     expect(rec.status).toBe('ok');
     expect(rec.cancelled_by).toBeUndefined();
@@ -85,10 +71,10 @@ describe('workload.cancel after a delay, in the turn the response arrives', () =
   });
 
   it('a cancelled response keeps every chunk handed over before the cancel', async () => {
-    const rec = record('x-2');
+    const rec = streamedRecord('x-2');
     const { target, handedOver } = standIn(
       rec,
-      [event('one'), Buffer.concat([event(' two'), event(' three')])],
+      [completionEvent('one'), Buffer.concat([completionEvent(' two'), completionEvent(' three')])],
       false,
     );
     await runExchange(target, exchange, '{}', rec, cancelAfter);
@@ -105,10 +91,10 @@ describe('workload.cancel after a delay, in the turn the response arrives', () =
 
 describe('workload.cancel while a stale connection’s request waits to be sent again', () => {
   it('the request sent again is aborted as soon as it gets its connection (the server never runs it)', async () => {
-    const rec = record('x-3');
-    const dispatched: Handler[] = [];
+    const rec = streamedRecord('x-3');
+    const dispatched: UndiciHandler[] = [];
     const pool = {
-      dispatch(_opts: unknown, h: Handler) {
+      dispatch(_opts: unknown, h: UndiciHandler) {
         dispatched.push(h);
         if (dispatched.length === 1) {
           // the kept-alive connection was closed by the server: the request fails before any header

@@ -1,5 +1,6 @@
 /** Sends one request through a client built from a minimal spec and returns its record. */
 
+import type { Dispatcher } from 'undici';
 import type { RequestRecord, WorkloadSpec } from '../../src/contracts/index.js';
 import { createServiceClient } from '../../src/loadgen/clients/index.js';
 import { newRecord, nowMs } from '../../src/loadgen/record.js';
@@ -41,4 +42,29 @@ export async function sendOne(
   );
   await client.close();
   return rec;
+}
+
+/**
+ * For tests that play undici's part on the exchange handler (stamp-path, cancel-race): the handler
+ * interface it implements (undici also calls onRequestSent, which is not in its types), a streamed
+ * OpenAI completions event and the stream's end, and a fresh record of a streamed completion.
+ */
+export type UndiciHandler = Dispatcher.DispatchHandler & { onRequestSent(): void };
+
+export const completionEvent = (text: string): Buffer =>
+  Buffer.from(`data: ${JSON.stringify({ choices: [{ index: 0, text, finish_reason: null }] })}\n\n`);
+
+export const STREAM_DONE = Buffer.from('data: [DONE]\n\n');
+
+export function streamedRecord(id: string): RequestRecord {
+  return newRecord({
+    id,
+    benchmark: 'b',
+    executor: 'x',
+    warmup: false,
+    api: 'completions',
+    stream: true,
+    scheduled: nowMs(),
+    prompt_tokens_client: 1,
+  });
 }

@@ -4,43 +4,24 @@
  * stamps; each response's pieces, end and failure keep their order. Driven through a stand-in for undici's
  * pool that calls the handler the way undici does, at moments the test controls (no network, no timing).
  */
-import type { Dispatcher, Pool } from 'undici';
+import type { Pool } from 'undici';
 import { describe, expect, it } from 'vitest';
-import type { RequestRecord } from '../../src/contracts/index.js';
 import { runExchange } from '../../src/loadgen/clients/exchange.js';
 import { openAiProtocol } from '../../src/loadgen/clients/openai.js';
 import type { Target } from '../../src/loadgen/clients/pools.js';
-import { newRecord, nowMs } from '../../src/loadgen/record.js';
-import { spec } from './client-helpers.js';
+import { nowMs } from '../../src/loadgen/record.js';
+import { completionEvent, STREAM_DONE, spec, streamedRecord, type UndiciHandler } from './client-helpers.js';
 
 const exchange = openAiProtocol(spec('http://127.0.0.1:1'), 'completions', true).exchange;
-const event = (text: string) =>
-  Buffer.from(`data: ${JSON.stringify({ choices: [{ index: 0, text, finish_reason: null }] })}\n\n`);
-const DONE = Buffer.from('data: [DONE]\n\n');
 const never = { aborted: false, reason: undefined, addEventListener() {}, removeEventListener() {} };
 
-function record(id: string): RequestRecord {
-  return newRecord({
-    id,
-    benchmark: 'b',
-    executor: 'x',
-    warmup: false,
-    api: 'completions',
-    stream: true,
-    scheduled: nowMs(),
-    prompt_tokens_client: 1,
-  });
-}
-
 /** A pool whose dispatch only keeps the handler; the test plays undici's part on it. */
-/** undici's first handler interface; undici also calls onRequestSent (not in its types). */
-type Handler = Dispatcher.DispatchHandler & { onRequestSent(): void };
 
-function standIn(): { target: Target; handlers: Handler[] } {
-  const handlers: Handler[] = [];
+function standIn(): { target: Target; handlers: UndiciHandler[] } {
+  const handlers: UndiciHandler[] = [];
   const pool = {
     // undici's HTTP/1.1 client calls these (the handler interface exchange.ts implements)
-    dispatch(_opts: unknown, h: Handler) {
+    dispatch(_opts: unknown, h: UndiciHandler) {
       handlers.push(h);
       h.onConnect!(() => {});
       h.onRequestSent();
@@ -57,24 +38,24 @@ function standIn(): { target: Target; handlers: Handler[] } {
 describe('stamps are taken when the bytes are handed over, parsing comes after', () => {
   it('pieces of two responses read in one turn: each stamped on arrival, parsed after both were read', async () => {
     const { target, handlers } = standIn();
-    const a = record('a');
-    const b = record('b');
+    const a = streamedRecord('a');
+    const b = streamedRecord('b');
     const doneA = runExchange(target, exchange, '{}', a, never);
     const doneB = runExchange(target, exchange, '{}', b, never);
     const [ha, hb] = handlers;
     // one event-loop turn: both sockets readable, read back to back
     const t0 = nowMs();
-    ha.onData!(event('one'));
+    ha.onData!(completionEvent('one'));
     const t1 = nowMs();
-    hb.onData!(event('uno'));
+    hb.onData!(completionEvent('uno'));
     const t2 = nowMs();
-    ha.onData!(Buffer.concat([event(' two'), event(' three')]));
+    ha.onData!(Buffer.concat([completionEvent(' two'), completionEvent(' three')]));
     const t3 = nowMs();
     // nothing parsed yet: the handler only stamped and queued
     expect(a.chunks).toEqual([]);
     expect(b.chunks).toEqual([]);
-    ha.onData!(DONE);
-    hb.onData!(DONE);
+    ha.onData!(STREAM_DONE);
+    hb.onData!(STREAM_DONE);
     ha.onComplete!([]);
     hb.onComplete!([]);
     await Promise.all([doneA, doneB]);
@@ -98,10 +79,10 @@ describe('stamps are taken when the bytes are handed over, parsing comes after',
 
   it('a failure mid-stream comes after the pieces before it: their chunks stay in the record', async () => {
     const { target, handlers } = standIn();
-    const r = record('c');
+    const r = streamedRecord('c');
     const done = runExchange(target, exchange, '{}', r, never);
     const [h] = handlers;
-    h.onData!(event('kept'));
+    h.onData!(completionEvent('kept'));
     const cut = Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
     h.onError!(cut);
     await done;

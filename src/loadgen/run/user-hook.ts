@@ -82,10 +82,11 @@ function measured(fn: MeasureFn): MeasureFn {
 
 export function userContext(ctx: RunContext, threadId: number): UserContext {
   const backoff = new Backoff();
-  // after a connection error, 429 or 503: wait (exponential with jitter, capped) instead of spinning
-  const pushedBack = async (rec: RequestRecord): Promise<void> => {
+  // after a connection error, 429 or 503: wait (exponential with jitter, capped) instead of spinning;
+  // undefined when there is nothing to wait for (no promise to await per request)
+  const pushedBack = (rec: RequestRecord): Promise<void> | undefined => {
     const wait = Math.min(backoff.after(rec), ctx.measureEnd - nowMs());
-    if (wait > 0) await ctx.sleep(wait);
+    return wait > 0 ? ctx.sleep(wait) : undefined;
   };
   return {
     threadId,
@@ -93,7 +94,9 @@ export function userContext(ctx: RunContext, threadId: number): UserContext {
     active: () => ctx.mayIssue(nowMs()),
     send: async () => {
       const at = nowMs();
-      if (ctx.mayIssue(at)) await pushedBack(await ctx.issue(at));
+      if (!ctx.mayIssue(at)) return;
+      const back = pushedBack(await ctx.issue(at));
+      if (back) await back;
     },
     measure: async (fn) => {
       const at = nowMs();
@@ -103,7 +106,8 @@ export function userContext(ctx: RunContext, threadId: number): UserContext {
         rec.server ||= ctx.spec.server_url;
         return send(input, rec, signal);
       });
-      await pushedBack(rec);
+      const back = pushedBack(rec);
+      if (back) await back;
     },
     sleep: (ms) => ctx.sleep(ms),
   };
