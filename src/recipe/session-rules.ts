@@ -57,7 +57,9 @@ export function sessionRules(w: Loose, suite: Loose[], err: Push): void {
     }
     const s = obj(session);
     const sharegpt = formatOf(value('dataset')) === 'sharegpt' || has(sweep, 'dataset');
-    if (!trace && !has(s, 'turns') && !sharegpt)
+    // a session that is not a mapping is the schema's error (`expected {turns, think_time}`) alone
+    const mapping = typeof session === 'object' && !Array.isArray(session);
+    if (mapping && !trace && !has(s, 'turns') && !sharegpt)
       once(
         where('session'),
         'give turns: the turns per session (e.g. 4, or {dist: uniform, min: 2, max: 8}); only a ShareGPT dataset brings its own conversations',

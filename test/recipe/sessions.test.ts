@@ -93,6 +93,12 @@ describe('workload.session', () => {
     ]);
   });
 
+  it('a session that is not a mapping gets the one error saying what it takes', () => {
+    expect(errors('  api: chat\n  session: lots\n')).toEqual([
+      '6:12 workload.session: expected {turns, think_time}',
+    ]);
+  });
+
   it('absurd turns are refused at validate and at POST /start: at most MAX_TURNS per session', () => {
     expect(errors('  api: chat\n  session:\n    turns: 100000000\n')).toEqual([
       `7:12 workload.session.turns: at most ${MAX_TURNS} turns per session`,
