@@ -79,7 +79,12 @@ const countSpec = (help: string) =>
 export const lengthSpec = countSpec(LENGTH_HELP);
 export type LengthSpec = z.infer<typeof lengthSpec>;
 
-/** Turns per session: the same forms as a length, counted in turns. */
+/** Most turns a session may have (fixed, or a distribution's min, max or mean): far beyond any model's context. */
+export const MAX_TURNS = 100_000;
+const turnsBound = (t: number | { min?: number; max?: number; mean?: number }) =>
+  typeof t === 'number' ? t : Math.max(t.min ?? 0, t.max ?? 0, t.mean ?? 0);
+
+/** Turns per session: the same forms as a length, counted in turns, at most MAX_TURNS. */
 export const turnsSpec = countSpec(
   LENGTH_HELP.replace('a number of tokens (>= 1)', 'a whole number of turns (>= 1)'),
-);
+).refine((t) => turnsBound(t) <= MAX_TURNS, `at most ${MAX_TURNS} turns per session`);

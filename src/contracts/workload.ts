@@ -86,7 +86,7 @@ export type SessionField = z.infer<typeof sessionFieldSchema>;
 /** The resolved sessions of a workload (what `POST /start` carries): think time in seconds. */
 export const sessionSpecSchema = z.object({
   /** Turns per session; undefined: a ShareGPT conversation's own (required for any other prompt source). */
-  turns: lengthSpec.optional(),
+  turns: turnsSpec.optional(),
   think_seconds: durationSeconds.optional(),
 });
 export type SessionSpec = z.infer<typeof sessionSpecSchema>;

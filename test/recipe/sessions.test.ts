@@ -4,6 +4,7 @@
  * problem at its field's line:col; a valid session becomes the spec's {turns, think_seconds}.
  */
 import { describe, expect, it } from 'vitest';
+import { MAX_TURNS, sessionSpecSchema } from '../../src/contracts/index.js';
 import type { ConfigIssue } from '../../src/errors.js';
 import { checkRecipeText, expandBenchmarks, parseRecipeText } from '../../src/recipe/index.js';
 
@@ -90,5 +91,21 @@ describe('workload.session', () => {
       expect.stringMatching(/^7:\d+ workload\.session\.turns.*: min must not exceed max/),
       expect.stringMatching(/^8:17 workload\.session\.think_time: expected a duration/),
     ]);
+  });
+
+  it('absurd turns are refused at validate and at POST /start: at most MAX_TURNS per session', () => {
+    expect(errors('  api: chat\n  session:\n    turns: 100000000\n')).toEqual([
+      `7:12 workload.session.turns: at most ${MAX_TURNS} turns per session`,
+    ]);
+    expect(errors('  api: chat\n  session:\n    turns: {dist: uniform, min: 2, max: 200000}\n')).toEqual([
+      `7:12 workload.session.turns: at most ${MAX_TURNS} turns per session`,
+    ]);
+    expect(errors(`  api: chat\n  session:\n    turns: ${MAX_TURNS}\n`)).toEqual([]);
+    // the executor's spec (what POST /start takes) has the same bound
+    expect(sessionSpecSchema.safeParse({ turns: 100_000_000 }).success).toBe(false);
+    expect(sessionSpecSchema.safeParse({ turns: { dist: 'lognormal', mean: 1e9, std: 1 } }).success).toBe(
+      false,
+    );
+    expect(sessionSpecSchema.safeParse({ turns: 4 }).success).toBe(true);
   });
 });

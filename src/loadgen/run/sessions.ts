@@ -46,18 +46,22 @@ export class Sessions {
     this.thinkMs = (spec.think_seconds ?? 0) * 1000;
   }
 
-  /** The prompts of the next session's turns. */
-  private plan(): readonly Prompt[] {
+  /**
+   * The next session's turns: their number and each turn's prompt, taken when the turn is sent (a session
+   * cut early never builds the prompts of turns it does not send).
+   */
+  private plan(): { length: number; at(k: number): Prompt } {
     const turns = this.spec.turns;
     const c = this.conversations;
     if (c) {
       const conv = c.get(this.next++);
-      return turns === undefined ? conv : conv.slice(0, sampleLength(turns, this.rng));
+      const list = turns === undefined ? conv : conv.slice(0, sampleLength(turns, this.rng));
+      return { length: list.length, at: (k) => list[k] };
     }
     const n = sampleLength(turns ?? 1, this.rng);
-    const out: Prompt[] = new Array(n);
-    for (let k = 0; k < n; k++) out[k] = this.ctx.prompts.get(this.next++);
-    return out;
+    const first = this.next;
+    this.next += n;
+    return { length: n, at: (k) => this.ctx.prompts.get(first + k) };
   }
 
   /**
@@ -83,7 +87,7 @@ export class Sessions {
           await ctx.sleep(at - nowMs());
           if (!ctx.mayIssue(at)) break;
         }
-        const p = turns[k];
+        const p = turns.at(k);
         const reply: string[] = [];
         const input: RequestInput = {
           prompt: p.prompt,
