@@ -34,8 +34,16 @@ export const durationSeconds = z.union(
 );
 
 /** A duration that must be more than zero (a timeout, a window length). */
-export const positiveDuration = duration.refine((v) => (parseDuration(v) ?? 0) > 0, 'must be more than 0');
-export const positiveSeconds = durationSeconds.refine((n) => n > 0, 'must be more than 0');
+// (checked only on a valid duration: `-1s` is one error, "expected a duration ...", not also this one)
+const valid = { when: (p: { issues: readonly unknown[] }) => p.issues.length === 0 };
+export const positiveDuration = duration.refine((v) => (parseDuration(v) ?? 0) > 0, {
+  message: 'must be more than 0',
+  ...valid,
+});
+export const positiveSeconds = durationSeconds.refine((n) => n > 0, {
+  message: 'must be more than 0',
+  ...valid,
+});
 
 export const positiveInt = z.int({ error: 'expected a whole number' }).min(1, 'must be at least 1');
 export const nonNegativeInt = z.int({ error: 'expected a whole number' }).min(0, 'must be 0 or more');

@@ -23,6 +23,15 @@ describe('workload.cancel validation', () => {
     expect(errors('  cancel: { share: 1, after: 500ms }\n')).toEqual([]);
   });
 
+  it('a negative delay is one error (not a duration), a zero one another (must be more than 0)', () => {
+    expect(errors('  cancel: { share: 0.5, after: -1s }\n')).toEqual([
+      expect.stringMatching(/^5:32 workload\.cancel\.after: expected a duration/),
+    ]);
+    expect(errors('  cancel: { share: 0.5, after: 0s }\n')).toEqual([
+      '5:32 workload.cancel.after: must be more than 0',
+    ]);
+  });
+
   it('exactly one of after and after_tokens', () => {
     expect(errors('  cancel:\n    share: 0.1\n    after: 1s\n    after_tokens: 8\n')).toEqual([
       expect.stringMatching(
