@@ -48,8 +48,10 @@ describe('over-saturation (simulator capacity 4 / 100 ms = 40 req/s)', () => {
     expect(below.status).toBe('completed');
     expect(below.saturation.saturated).toBe(false);
     expect(below.saturation.stopped_early).toBeUndefined();
-    // 15 requests per 1 s window: pairs merged to hold 20 (docs/load-generation.md), ≥ 4 judged windows
-    expect(below.saturation.trend.merged_windows).toBe(2);
+    // ~15 requests per 1 s window: windows are merged in runs of round(20 / mean) to hold about 20
+    // (docs/load-generation.md): 1 or 2 depending on the completions counted per window; ≥ 4 judged windows
+    expect([1, 2]).toContain(below.saturation.trend.merged_windows);
+    expect(below.saturation.trend.windows).toBeGreaterThanOrEqual(4);
     expect(below.saturation.trend.rising).toBe(false);
     expect(below.saturation.served.share).toBeGreaterThan(0.9);
     expect(below.summary.duration_s).toBeGreaterThanOrEqual(10);
