@@ -1,8 +1,8 @@
 /** Trace files (Mooncake JSONL, BurstGPT CSV): rows, prompts at the trace's lengths, shares, bad files. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigValidationError } from '../../src/errors.js';
 import { loadTraceRows, tracePrompts } from '../../src/loadgen/datasets/trace.js';
 import { TraceSchedule, traceShare } from '../../src/loadgen/run/trace-replay.js';
@@ -11,6 +11,7 @@ import { countTokens } from '../../src/util/tokenizer.js';
 const MOONCAKE = resolve('test/fixtures/traces/mooncake.jsonl');
 const BURSTGPT = resolve('test/fixtures/traces/burstgpt.csv');
 const dir = mkdtempSync(join(tmpdir(), 'hpcbench-trace-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function file(name: string, text: string): string {
   const p = join(dir, name);
