@@ -7,3 +7,19 @@ export function specFrom(body: StartBody, service = 'dummy'): WorkloadSpec {
   if (!r.ok) throw new Error(r.error);
   return r.spec;
 }
+
+/**
+ * The spec of a seed-style `POST /start` body for one closed-loop user against the simulator at `url`
+ * (1 s, no warmup), with `extra` fields on top.
+ */
+export function simSpec(url: string, extra: Partial<StartBody>): WorkloadSpec {
+  return specFrom({
+    benchmark: 'b',
+    server_url: url,
+    model: 'dummy-model',
+    duration: 1,
+    warmup: 0,
+    clients_per_node: 1,
+    ...extra,
+  } as StartBody);
+}

@@ -13,7 +13,7 @@ import { LATE_MS, MetricsRecorder } from '../../src/metrics/recorder.js';
 import { summarize } from '../../src/metrics/summarize.js';
 import { type DummyServer, startDummyServer } from '../../src/services/dummy/sim/index.js';
 import { withCaps } from '../helpers/capabilities.js';
-import { specFrom } from '../helpers/spec.js';
+import { simSpec } from '../helpers/spec.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hpcbench-load-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -66,13 +66,7 @@ async function peakAtServer(url: string): Promise<number> {
 
 /** A spec as the executor reads a seed-style `POST /start` body (flat load fields). */
 const spec = (url: string, extra: Partial<StartBody>): WorkloadSpec =>
-  specFrom({
-    benchmark: 'b',
-    server_url: url,
-    model: 'dummy-model',
-    duration: 1,
-    warmup: 0,
-    clients_per_node: 1,
+  simSpec(url, {
     max_tokens: 8,
     prompts: { source: 'synthetic', input_tokens: 16, output_tokens: 8 },
     ...extra,

@@ -16,7 +16,7 @@ import { loadConversations } from '../../src/loadgen/datasets/index.js';
 import { startLoad } from '../../src/loadgen/run/load-run.js';
 import { type DummyServer, startDummyServer } from '../../src/services/dummy/sim/index.js';
 import { withCaps } from '../helpers/capabilities.js';
-import { specFrom } from '../helpers/spec.js';
+import { simSpec } from '../helpers/spec.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hpcbench-sessions-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,13 +27,7 @@ afterEach(async () => {
 });
 
 const spec = (url: string, extra: Partial<StartBody>): WorkloadSpec =>
-  specFrom({
-    benchmark: 'b',
-    server_url: url,
-    model: 'dummy-model',
-    duration: 1,
-    warmup: 0,
-    clients_per_node: 1,
+  simSpec(url, {
     api: 'chat',
     prompts: { source: 'synthetic', input_tokens: 8, output_tokens: 4 },
     session: { turns: 3 },
