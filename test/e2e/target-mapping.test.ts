@@ -7,11 +7,9 @@
  * mapping by hostname, resolved inside the job, decides which server node gets the load.
  */
 import { readdir } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/launch/local/free-port.js';
-import { requireCluster } from '../slurm-cluster/cluster.js';
+import { jobServerPort, requireCluster } from '../slurm-cluster/cluster.js';
 import { hasStackTrace, onlyRunDir, readJson, recipe, runCli, Sandbox } from './helpers.js';
 
 let box: Sandbox;
@@ -131,7 +129,7 @@ describe.runIf(requireCluster())('static distribution with target_mapping in a S
     const dir = box.path('r-slurm');
     const res = await runCli(['submit', file, '--wait', '--results-dir', dir, '--interval', '1'], {
       timeout: 240_000,
-      env: { HPCBENCH_SERVER_PORT: String(await consecutiveFreePorts()) },
+      env: { HPCBENCH_SERVER_PORT: await jobServerPort(2) },
     });
     expect(res.exitCode, res.all).toBe(0);
     const run = await readJson(join(dir, 'run.json'));
@@ -150,21 +148,3 @@ describe.runIf(requireCluster())('static distribution with target_mapping in a S
     expect(run.target_mapping).toMatchObject([{ executor: 'n3', server_urls: [n2] }]);
   }, 300_000);
 });
-
-/** Whether a port on 127.0.0.1 can be listened on now. */
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-  });
-}
-
-/** A port p with p+1 also free: the job's two servers listen on base port + index, on one host here. */
-async function consecutiveFreePorts(): Promise<number> {
-  for (let i = 0; i < 50; i++) {
-    const p = await freePort();
-    if (p < 65535 && (await isFree(p + 1))) return p;
-  }
-  throw new Error('no two consecutive free ports on 127.0.0.1');
-}

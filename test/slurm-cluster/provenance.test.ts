@@ -8,9 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../../src/launch/local/free-port.js';
 import { runCli } from '../helpers/cli.js';
-import { requireCluster, waitForJob } from './cluster.js';
+import { jobServerPort, requireCluster, waitForJob } from './cluster.js';
 
 const ok = requireCluster();
 const FIXTURE = new URL('../slurm/fixtures/dummy-ci.yaml', import.meta.url);
@@ -28,7 +27,7 @@ describe.runIf(ok)('provenance on the CI Slurm cluster with monitoring off', () 
     writeFileSync(recipe, text);
     const r = await runCli(['submit', recipe, '--wait', '--results-dir', dir, '--interval', '1'], {
       timeout: 240_000,
-      env: { HPCBENCH_SERVER_PORT: String(await freePort()) },
+      env: { HPCBENCH_SERVER_PORT: await jobServerPort() },
     });
     expect(r.exitCode, String(r.all)).toBe(0);
     const jobId = String(r.stdout).split('\n')[0];

@@ -13,10 +13,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/exit-codes.js';
-import { freePort } from '../../src/launch/local/free-port.js';
 import { recordCounts } from '../faults/helpers.js';
 import { runCli } from '../helpers/cli.js';
-import { requireCluster, waitForJob } from './cluster.js';
+import { jobServerPort, requireCluster, waitForJob } from './cluster.js';
 
 const ok = requireCluster();
 const FIXTURE = new URL('../slurm/fixtures/dummy-ci.yaml', import.meta.url);
@@ -40,7 +39,7 @@ describe.runIf(ok)('a plain scancel of a running job', () => {
     const recipe = join(base, 'recipe.yaml');
     writeFileSync(recipe, readFileSync(FIXTURE, 'utf8').replace('duration: 4s', 'duration: 120s'));
     const r = await runCli(['submit', recipe, '--results-dir', dir], {
-      env: { HPCBENCH_SERVER_PORT: String(await freePort()) },
+      env: { HPCBENCH_SERVER_PORT: await jobServerPort() },
     });
     expect(r.exitCode, String(r.all)).toBe(0);
     const jobId = String(r.stdout).trim();

@@ -10,9 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { freePort } from '../../src/launch/local/free-port.js';
 import { runCli } from '../helpers/cli.js';
-import { requireCluster, waitForJob } from './cluster.js';
+import { jobServerPort, requireCluster, waitForJob } from './cluster.js';
 
 const ok = requireCluster();
 const FIXTURE = new URL('../slurm/fixtures/dummy-ci.yaml', import.meta.url);
@@ -48,7 +47,7 @@ describe.runIf(ok)('a capacity search as a Slurm job', () => {
     writeFileSync(file, stringify(recipe));
     const r = await runCli(['submit', file, '--wait', '--results-dir', dir, '--interval', '1'], {
       timeout: 290_000,
-      env: { HPCBENCH_SERVER_PORT: String(await freePort()) },
+      env: { HPCBENCH_SERVER_PORT: await jobServerPort() },
     });
     expect(r.exitCode, String(r.all)).toBe(0);
     const jobId = String(r.stdout).split('\n')[0];

@@ -9,10 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../../src/launch/local/free-port.js';
 import { cancelJob } from '../../src/launch/slurm/job-watch.js';
 import { prepareJob, submitJob } from '../../src/launch/slurm/submit.js';
-import { requireCluster, waitForJob } from './cluster.js';
+import { jobServerPort, requireCluster, waitForJob } from './cluster.js';
 
 const ok = requireCluster();
 const RECIPE = fileURLToPath(new URL('../slurm/fixtures/dummy-ci.yaml', import.meta.url));
@@ -21,7 +20,7 @@ const PROBE_ARGV = [process.execPath, '--import', import.meta.resolve('tsx'), PR
 
 async function submitProbe(hold: boolean) {
   // The server's port: a free one (sbatch passes the environment on to the job).
-  process.env.HPCBENCH_SERVER_PORT = String(await freePort());
+  process.env.HPCBENCH_SERVER_PORT = await jobServerPort();
   const resultsDir = await mkdtemp(join(tmpdir(), 'hb-slurm-probe-'));
   const recipe = (await import('yaml')).parse(readFileSync(RECIPE, 'utf8'));
   const script = await prepareJob({ recipe, recipeFile: RECIPE, resultsDir, hpcbench: PROBE_ARGV });

@@ -8,10 +8,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../../src/launch/local/free-port.js';
 import { runCli } from '../helpers/cli.js';
 import { llamaPaths, requireLlama } from '../helpers/llama-server.js';
-import { requireCluster } from './cluster.js';
+import { jobServerPort, requireCluster } from './cluster.js';
 
 const ok = requireCluster() && requireLlama();
 
@@ -49,7 +48,7 @@ monitoring: { enabled: false }
 `,
     );
     const dir = join(base, 'run');
-    const env = { HPCBENCH_SERVER_PORT: String(await freePort()) };
+    const env = { HPCBENCH_SERVER_PORT: await jobServerPort() };
     const r = await runCli(['submit', recipe, '--wait', '--results-dir', dir, '--interval', '1'], {
       timeout: 290_000,
       env,

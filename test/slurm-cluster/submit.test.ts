@@ -5,13 +5,12 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { requireCluster, waitForJob } from './cluster.js';
+import { jobServerPort, requireCluster, waitForJob } from './cluster.js';
 
 const ok = requireCluster();
 const FIXTURE = new URL('../slurm/fixtures/dummy-ci.yaml', import.meta.url);
@@ -27,25 +26,9 @@ async function recipeWith(
   return { dir: join(dir, 'run'), recipe };
 }
 
-/**
- * The simulated server's port (sbatch passes the environment on to the job): a free one below the
- * kernel's ephemeral range (32768-60999), so that the other test files' listen(0) servers and outgoing
- * connections cannot take it between this choice and the job's start (one CI run lost it that way: the
- * server exited on EADDRINUSE and health saw another process's resets).
- */
+/** The simulated server's port (sbatch passes the environment on to the job). */
 async function portEnv() {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    if (await isFree(port)) return { HPCBENCH_SERVER_PORT: String(port) };
-  }
-}
-
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-  });
+  return { HPCBENCH_SERVER_PORT: await jobServerPort() };
 }
 
 const json = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
