@@ -8,7 +8,11 @@
 import { describe, expect, it } from 'vitest';
 import { SHARED_START_LEAD_MS, START_AT_TOLERANCE_MS } from '../../src/contracts/index.js';
 import { sharedStart } from '../../src/controller/index.js';
+import { nowMs } from '../../src/loadgen/record.js';
 import { clockStart } from '../../src/loadgen/run/context.js';
+import { startLoad } from '../../src/loadgen/run/load-run.js';
+import { withCaps } from '../helpers/capabilities.js';
+import { simSpec } from '../helpers/spec.js';
 
 const trace = {
   benchmark: 'b',
@@ -56,5 +60,44 @@ describe('shared start of a scheduled load', () => {
     expect(clockStart(now + START_AT_TOLERANCE_MS, now)).toBe(now + START_AT_TOLERANCE_MS);
     expect(clockStart(now + START_AT_TOLERANCE_MS + 1, now)).toBe(now);
     expect(clockStart(now - START_AT_TOLERANCE_MS - 1, now)).toBe(now);
+  });
+});
+
+describe('an executor ready after the shared start', () => {
+  /** Starts an open loop with `start_at` `behindMs` in the past (as if preparing took that long); its log. */
+  async function startBehind(behindMs: number) {
+    const log: string[] = [];
+    // no server answers there: the requests fail at once, the run is stopped right away anyway
+    const spec = simSpec('http://127.0.0.1:9', {
+      target_rps: 5,
+      warmup: 2,
+      start_at: nowMs() - behindMs,
+    });
+    const run = startLoad(...withCaps(spec, { log: (m: string) => log.push(m) }));
+    await run.stop();
+    return { log, spec, run };
+  }
+
+  it('still starts on it, and says how late it was ready and what that means', async () => {
+    const { log, spec, run } = await startBehind(1000);
+    // the clock is the shared one: its measurement begins at start_at + warmup
+    expect(run.windowStart).toBe((spec.start_at as number) + 2000);
+    const warning = log.find((m) => m.includes('after the shared start'));
+    expect(Number(/ready (\d+) ms after the shared start/.exec(warning ?? '')?.[1])).toBeGreaterThanOrEqual(
+      1000,
+    );
+    expect(warning).toMatch(/preparing the run \(its prompts\) took \d+ ms/);
+    expect(warning).toContain('now 2 s');
+  });
+
+  it('beyond the tolerance, starts on its own and says so', async () => {
+    const { log, spec, run } = await startBehind(START_AT_TOLERANCE_MS + 1000);
+    expect(run.windowStart).toBeGreaterThan((spec.start_at as number) + START_AT_TOLERANCE_MS);
+    expect(log.find((m) => m.includes('not synchronised'))).toMatch(/took \d+ ms\): starting now instead/);
+  });
+
+  it('ready before it: no warning', async () => {
+    const { log } = await startBehind(-SHARED_START_LEAD_MS);
+    expect(log.filter((m) => m.startsWith('warning'))).toEqual([]);
   });
 });

@@ -18,11 +18,12 @@ import {
   type WorkloadSpec,
 } from '../../contracts/index.js';
 import { ConfigValidationError } from '../../errors.js';
-import { MetricsRecorder } from '../../metrics/recorder.js';
+import { LATE_MS, MetricsRecorder } from '../../metrics/recorder.js';
 import { apiOf, createServiceClient } from '../clients/index.js';
 import { loadConversations, loadPrompts } from '../datasets/index.js';
 import type { TracePromptSet } from '../datasets/trace.js';
 import type { PromptSet } from '../datasets/types.js';
+import { nowMs } from '../record.js';
 import {
   executorMaxRequests,
   executorPosition,
@@ -80,6 +81,7 @@ function traceOf(prompts: PromptSet): TracePromptSet {
 }
 
 export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
+  const received = nowMs();
   const source = opts.source ?? `executor${spec.executor_index ?? 0}`;
   const refused = opts.runUser ? hookLoadRefusal(spec.load.mode) : undefined;
   if (refused)
@@ -144,10 +146,18 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
     writer,
     opts.onRecord,
   );
-  if (spec.start_at !== undefined && load.mode !== 'closed' && ctx.t0 !== spec.start_at)
-    opts.log?.(
-      `warning: start_at ${new Date(spec.start_at).toISOString()} is more than ${START_AT_TOLERANCE_MS} ms from this node's clock (not synchronised?): starting now instead, so this executor's rows are not aligned with the others'`,
-    );
+  if (spec.start_at !== undefined && load.mode !== 'closed') {
+    const ready = nowMs();
+    const prepared = `preparing the run (its prompts) took ${Math.round(ready - received)} ms`;
+    if (ctx.t0 !== spec.start_at)
+      opts.log?.(
+        `warning: start_at ${new Date(spec.start_at).toISOString()} is more than ${START_AT_TOLERANCE_MS} ms from this node's clock (not synchronised?; ${prepared}): starting now instead, so this executor's arrivals are not aligned with the others'`,
+      );
+    else if (ready - spec.start_at > LATE_MS)
+      opts.log?.(
+        `warning: this executor was ready ${Math.round(ready - spec.start_at)} ms after the shared start (start_at; ${prepared}): the arrivals due before are sent late, back to back, and their schedule lag says so; a warmup longer than that (now ${spec.warmup} s) keeps them out of the measurement`,
+      );
+  }
   const sessions = spec.session ? new Sessions(ctx, spec.session, conversations) : undefined;
   const threads = isScheduledLoad(load)
     ? (load.max_concurrency ?? 1)
