@@ -27,6 +27,7 @@ export {
 } from './datasets/index.js';
 export { newRecord, nowMs, recordToJson } from './record.js';
 export { CANCEL_TOKENS_NEED_STREAM, type LoadOptions, type LoadRun, startLoad } from './run/load-run.js';
+export { prestartWaker } from './run/waker.js';
 export {
   type ClosedLoopWorkload,
   defaultUser,

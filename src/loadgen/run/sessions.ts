@@ -3,7 +3,8 @@
  * turns; each turn sends the conversation so far — the session's earlier prompts and the responses
  * actually received, as chat messages — followed by its own prompt, `think_seconds` after the previous
  * turn's response ended. Its turns are the prompt set's next prompts (`turns` of them, fixed or drawn), or
- * the human turns of one ShareGPT conversation (at most `turns` of them when given).
+ * the human turns of one ShareGPT conversation (at most `turns` of them when given), its system message
+ * (when it has one) the first message of every turn.
  *
  * Sessions are the unit of concurrency in closed loop (each user runs one session after another,
  * `sleep_seconds` between them) and the unit of arrival in open loop (each arrival starts a session;
@@ -50,18 +51,23 @@ export class Sessions {
    * The next session's turns: their number and each turn's prompt, taken when the turn is sent (a session
    * cut early never builds the prompts of turns it does not send).
    */
-  private plan(): { length: number; at(k: number): Prompt } {
+  private plan(): { length: number; at(k: number): Prompt; system?: string; systemTokens: number } {
     const turns = this.spec.turns;
     const c = this.conversations;
     if (c) {
       const conv = c.get(this.next++);
-      const list = turns === undefined ? conv : conv.slice(0, sampleLength(turns, this.rng));
-      return { length: list.length, at: (k) => list[k] };
+      const list = turns === undefined ? conv.turns : conv.turns.slice(0, sampleLength(turns, this.rng));
+      return {
+        length: list.length,
+        at: (k) => list[k],
+        system: conv.system,
+        systemTokens: conv.systemTokens,
+      };
     }
     const n = sampleLength(turns ?? 1, this.rng);
     const first = this.next;
     this.next += n;
-    return { length: n, at: (k) => this.ctx.prompts.get(first + k) };
+    return { length: n, at: (k) => this.ctx.prompts.get(first + k), systemTokens: 0 };
   }
 
   /**
@@ -72,9 +78,11 @@ export class Sessions {
     const ctx = this.ctx;
     const turns = this.plan();
     const session = `${ctx.source}-s${this.seq++}`;
-    const history: ChatMessage[] = [];
+    // a conversation's system message opens every turn's messages (and counts in every turn's prompt)
+    const history: ChatMessage[] =
+      turns.system === undefined ? [] : [{ role: 'system', content: turns.system }];
     const affinity: RequestInput['affinity'] = {};
-    let tokens = 0;
+    let tokens = turns.systemTokens;
     let at = first;
     let last: RequestRecord | undefined;
     this.active++;
