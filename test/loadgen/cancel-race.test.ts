@@ -15,7 +15,14 @@ import { openAiProtocol } from '../../src/loadgen/clients/openai.js';
 import type { TransportHandler } from '../../src/loadgen/clients/transport.js';
 import type { CancelSignal } from '../../src/loadgen/clients/types.js';
 import { nowMs } from '../../src/loadgen/record.js';
-import { completionEvent, STREAM_DONE, spec, standInTarget, streamedRecord } from './client-helpers.js';
+import {
+  completionEvent,
+  handOver,
+  STREAM_DONE,
+  spec,
+  standInTarget,
+  streamedRecord,
+} from './client-helpers.js';
 
 const exchange = openAiProtocol(spec('http://127.0.0.1:1'), 'completions', true).exchange;
 const AFTER_MS = 20;
@@ -40,7 +47,7 @@ function standIn(rec: RequestRecord, pieces: Buffer[], complete: boolean) {
       // the cancel's deadline has passed by the record's own clock, so its timer cancels (no re-arm)
       while (nowMs() < rec.sent + AFTER_MS) {}
       h.onStatus(200);
-      for (const p of pieces) h.onBody(p, nowMs());
+      for (const p of pieces) handOver(h, p);
       if (complete) h.onEnd(nowMs());
       handedOver.at = nowMs();
     }, AFTER_MS);

@@ -59,6 +59,11 @@ export function standInTarget(send: (h: TransportHandler) => void): Target {
   };
 }
 
+/** A network piece handed to the handler, as the transport does: just read (stamped now). */
+export function handOver(h: TransportHandler, piece: Buffer): void {
+  h.onBody(piece, 0, piece.length, nowMs());
+}
+
 export const completionEvent = (text: string): Buffer =>
   Buffer.from(`data: ${JSON.stringify({ choices: [{ index: 0, text, finish_reason: null }] })}\n\n`);
 

@@ -11,7 +11,14 @@ import { runExchange } from '../../src/loadgen/clients/exchange.js';
 import { openAiProtocol } from '../../src/loadgen/clients/openai.js';
 import type { TransportHandler } from '../../src/loadgen/clients/transport.js';
 import { nowMs } from '../../src/loadgen/record.js';
-import { completionEvent, STREAM_DONE, spec, standInTarget, streamedRecord } from './client-helpers.js';
+import {
+  completionEvent,
+  handOver,
+  STREAM_DONE,
+  spec,
+  standInTarget,
+  streamedRecord,
+} from './client-helpers.js';
 
 const exchange = openAiProtocol(spec('http://127.0.0.1:1'), 'completions', true).exchange;
 const never = { aborted: false, reason: undefined, addEventListener() {}, removeEventListener() {} };
@@ -38,17 +45,17 @@ describe('stamps are taken when the bytes are handed over, parsing comes after',
     const [ha, hb] = handlers;
     // one event-loop turn: both sockets readable, read back to back
     const t0 = nowMs();
-    ha.onBody(completionEvent('one'), nowMs());
+    handOver(ha, completionEvent('one'));
     const t1 = nowMs();
-    hb.onBody(completionEvent('uno'), nowMs());
+    handOver(hb, completionEvent('uno'));
     const t2 = nowMs();
-    ha.onBody(Buffer.concat([completionEvent(' two'), completionEvent(' three')]), nowMs());
+    handOver(ha, Buffer.concat([completionEvent(' two'), completionEvent(' three')]));
     const t3 = nowMs();
     // nothing parsed yet: the handler only stamped and queued
     expect(a.chunks).toEqual([]);
     expect(b.chunks).toEqual([]);
-    ha.onBody(STREAM_DONE, nowMs());
-    hb.onBody(STREAM_DONE, nowMs());
+    handOver(ha, STREAM_DONE);
+    handOver(hb, STREAM_DONE);
     ha.onEnd(nowMs());
     hb.onEnd(nowMs());
     await Promise.all([doneA, doneB]);
@@ -75,7 +82,7 @@ describe('stamps are taken when the bytes are handed over, parsing comes after',
     const r = streamedRecord('c');
     const done = runExchange(target, exchange, '{}', r, never);
     const [h] = handlers;
-    h.onBody(completionEvent('kept'), nowMs());
+    handOver(h, completionEvent('kept'));
     const cut = Object.assign(new Error('the server closed the connection'), { code: 'connection_closed' });
     h.onFail(cut, nowMs());
     await done;

@@ -3,9 +3,9 @@
  * for https): the response arrives in callbacks (no response stream, no async iteration, no promise per
  * body piece), so the per-request cost is small.
  * Every network piece of a response, its end and any failure are stamped the moment JavaScript sees them
- * (by the transport) and queued; the queue is worked through once per event-loop turn (setImmediate: after
- * every socket that was readable in this turn has been read and stamped), decoding and parsing each piece
- * with its own arrival stamp (`stampChunk`). So no request's parsing delays another's stamps; each
+ * (by the transport), a piece decoded, and queued; the queue is worked through once per event-loop turn
+ * (setImmediate: after every socket that was readable in this turn has been read and stamped), parsing
+ * each piece with its own arrival stamp (`stampChunk`). So no request's parsing delays another's stamps; each
  * request's events keep their order. A non-streaming or error body is collected and decoded once at its
  * end. Failures are classified into reasons. Shared by the OpenAI and Ollama clients.
  */
@@ -192,19 +192,28 @@ class ExchangeHandler implements TransportHandler {
     if (statusCode >= 400 || !this.ex.streamed) this.parts = [];
   }
 
-  onBody(chunk: Buffer, at: number): void {
+  /**
+   * A piece of the body, `buf[from, to)` (valid only during the call). A streamed one is decoded now —
+   * into the string the queue keeps, as cheap as a copy of its bytes would be — and parsed later.
+   */
+  onBody(buf: Buffer, from: number, to: number, at: number): void {
     if (this.settled) return;
-    if (this.parts) this.parts.push(chunk);
-    else later(this, chunk, at);
+    if (this.parts) {
+      this.parts.push(Buffer.from(buf.subarray(from, to)));
+      return;
+    }
+    // a piece ending in an ASCII byte holds only whole characters; otherwise keep the decoder's state
+    if (this.decoder === undefined && buf[to - 1] >= 0x80) this.decoder = new TextDecoder();
+    const text = this.decoder
+      ? this.decoder.decode(buf.subarray(from, to), { stream: true })
+      : buf.toString('utf8', from, to);
+    later(this, text, at);
   }
 
-  /** A streamed piece, from the queue: decoded and parsed, its chunks stamped `arrived`. */
-  piece(chunk: Buffer, arrived: number): void {
+  /** A streamed piece, from the queue: parsed, its chunks stamped `arrived`. */
+  piece(text: string, arrived: number): void {
     if (this.settled) return;
     this.st.arrived = arrived;
-    // a piece ending in an ASCII byte holds only whole characters; otherwise keep the decoder's state
-    if (this.decoder === undefined && chunk[chunk.length - 1] >= 0x80) this.decoder = new TextDecoder();
-    const text = this.decoder ? this.decoder.decode(chunk, { stream: true }) : chunk.toString('utf8');
     try {
       this.ex.feed(this.st, text);
     } catch (err) {
@@ -307,9 +316,9 @@ class ExchangeHandler implements TransportHandler {
   }
 }
 
-/** What the queue holds besides pieces (Buffer) and failures (Error): the end of a body. */
+/** What the queue holds besides pieces (decoded text) and failures (Error): the end of a body. */
 const END = 0;
-type Queued = Buffer | Error | typeof END;
+type Queued = string | Error | typeof END;
 
 /** The queue: handler, what happened, when; flat, in arrival order. */
 let queue: (ExchangeHandler | Queued | number)[] = [];

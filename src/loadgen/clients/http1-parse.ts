@@ -220,60 +220,72 @@ export class ResponseParser {
       return -1;
     }
     this.partial = undefined;
-    if (this.parseHead(b.toString('latin1', 0, at), at !== lf) < 0) return -1;
+    if (this.parseHead(b, at) < 0) return -1;
     // where the body starts, back in `buf` (the head ended in this read's bytes, past what was kept)
     return from + at + (at === lf ? 2 : 4) - kept;
   }
 
-  /** Status line and framing headers; sets the body's state. Returns the status, or -1 (error set). */
-  private parseHead(head: string, crlf: boolean): number {
-    const lines = head.split(crlf ? '\r\n' : '\n');
-    if (!crlf)
-      for (let k = 0; k < lines.length; k++) {
-        const l = lines[k];
-        if (l.charCodeAt(l.length - 1) === CR) lines[k] = l.slice(0, -1);
-      }
-    const line = lines[0];
-    if (!line.startsWith('HTTP/1.') || line.length < 12 || line.charCodeAt(8) !== 32) {
-      this.fail(`malformed status line: ${JSON.stringify(line.slice(0, 80))}`);
+  /**
+   * The status line and the framing headers of the head `b[0, end)`, read on bytes (no string per line;
+   * only the values of connection and transfer-encoding are decoded); sets the body's state. Returns the
+   * status, or -1 (error set).
+   */
+  private parseHead(b: Buffer, end: number): number {
+    let eol = lineEnd(b, 0, end);
+    const lineTo = b[eol - 1] === CR ? eol - 1 : eol;
+    let status = -1;
+    if (
+      lineTo >= 12 &&
+      startsHttp1(b) &&
+      (b[7] === 48 || b[7] === 49) &&
+      b[8] === 32 &&
+      (lineTo === 12 || b[12] === 32)
+    )
+      status = digit(b[9]) * 100 + digit(b[10]) * 10 + digit(b[11]);
+    if (!(status >= 100 && status < 600)) {
+      this.fail(`malformed status line: ${JSON.stringify(b.toString('latin1', 0, Math.min(lineTo, 80)))}`);
       return -1;
     }
-    const minor = line.charCodeAt(7) - 48;
-    const code = line.slice(9, 12);
-    if ((minor !== 0 && minor !== 1) || !/^[1-5]\d\d$/.test(code) || (line.length > 12 && line[12] !== ' ')) {
-      this.fail(`malformed status line: ${JSON.stringify(line.slice(0, 80))}`);
-      return -1;
-    }
-    const status = Number(code);
+    const http10 = b[7] === 48;
     let length = -1;
     let chunked = false;
-    let close = minor === 0;
-    for (let k = 1; k < lines.length; k++) {
-      const h = lines[k];
-      const colon = h.indexOf(':');
-      const last = h.charCodeAt(colon - 1);
-      if (colon <= 0 || last === 32 || last === 9 || h.charCodeAt(0) === 32 || h.charCodeAt(0) === 9) {
-        this.fail(`malformed header line: ${JSON.stringify(h.slice(0, 80))}`);
+    let close = http10;
+    for (let i = eol + 1; i < end; i = eol + 1) {
+      eol = lineEnd(b, i, end);
+      const to = b[eol - 1] === CR ? eol - 1 : eol;
+      let colon = i;
+      while (colon < to && b[colon] !== 58) colon++;
+      const first = b[i];
+      const last = b[colon - 1];
+      if (colon === to || colon === i || first === 32 || first === 9 || last === 32 || last === 9) {
+        this.fail(`malformed header line: ${JSON.stringify(b.toString('latin1', i, Math.min(to, i + 80)))}`);
         return -1;
       }
       // only the framing headers matter; their names' lengths pick them out cheaply
-      if (colon !== 14 && colon !== 17 && colon !== 10) continue;
-      const name = h.slice(0, colon).toLowerCase();
-      const value = h.slice(colon + 1).trim();
-      if (name === 'content-length') {
-        if (!/^\d{1,15}$/.test(value) || (length >= 0 && Number(value) !== length)) {
-          this.fail(`malformed content-length: ${JSON.stringify(value.slice(0, 40))}`);
+      const n = colon - i;
+      if (n !== 14 && n !== 17 && n !== 10) continue;
+      let v0 = colon + 1;
+      let v1 = to;
+      while (v0 < v1 && (b[v0] === 32 || b[v0] === 9)) v0++;
+      while (v1 > v0 && (b[v1 - 1] === 32 || b[v1 - 1] === 9)) v1--;
+      if (named(b, i, 'content-length')) {
+        let v = v1 > v0 && v1 - v0 <= 15 ? 0 : -1;
+        for (let k = v0; k < v1 && v >= 0; k++) v = b[k] >= 48 && b[k] <= 57 ? v * 10 + b[k] - 48 : -1;
+        if (v < 0 || (length >= 0 && v !== length)) {
+          this.fail(
+            `malformed content-length: ${JSON.stringify(b.toString('latin1', v0, Math.min(v1, v0 + 40)))}`,
+          );
           return -1;
         }
-        length = Number(value);
-      } else if (name === 'transfer-encoding') {
-        const codings = value.toLowerCase().split(',');
+        length = v;
+      } else if (named(b, i, 'transfer-encoding')) {
+        const codings = b.toString('latin1', v0, v1).toLowerCase().split(',');
         chunked = codings[codings.length - 1].trim() === 'chunked';
         if (!chunked) length = -2; // another coding last: the body runs until the connection closes
-      } else if (name === 'connection') {
-        const v = value.toLowerCase();
+      } else if (named(b, i, 'connection')) {
+        const v = b.toString('latin1', v0, v1).toLowerCase();
         if (/(^|,)\s*close\s*(,|$)/.test(v)) close = true;
-        else if (minor === 0 && /(^|,)\s*keep-alive\s*(,|$)/.test(v)) close = false;
+        else if (http10 && /(^|,)\s*keep-alive\s*(,|$)/.test(v)) close = false;
       }
     }
     if (status < 200) {
@@ -298,4 +310,31 @@ export class ResponseParser {
     }
     return status;
   }
+}
+
+/** The index of the LF ending the line that starts at i, or `end` (the head's last line). */
+function lineEnd(b: Buffer, i: number, end: number): number {
+  while (i < end && b[i] !== LF) i++;
+  return i;
+}
+
+/** Whether `b` starts with `HTTP/1.` (exactly: the version is case-sensitive). */
+function startsHttp1(b: Buffer): boolean {
+  return (
+    b[0] === 72 && b[1] === 84 && b[2] === 84 && b[3] === 80 && b[4] === 47 && b[5] === 49 && b[6] === 46
+  );
+}
+
+/** A decimal digit's value, or a value that makes the status out of range. */
+function digit(c: number): number {
+  return c >= 48 && c <= 57 ? c - 48 : -1000;
+}
+
+/** Whether the header name at `b[i...]` is `name` (lowercase, same length checked by the caller), any case. */
+function named(b: Buffer, i: number, name: string): boolean {
+  for (let k = 0; k < name.length; k++) {
+    const c = b[i + k];
+    if ((c >= 65 && c <= 90 ? c | 0x20 : c) !== name.charCodeAt(k)) return false;
+  }
+  return true;
 }

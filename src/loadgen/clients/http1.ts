@@ -4,7 +4,8 @@
  * head's fixed part (method, path, host, content-type; built once per path), its x-request-id and
  * content-length, and the body. Responses are read with `onread` into one buffer shared by all sockets
  * (no Buffer and no stream machinery per read) and parsed on bytes (http1-parse.ts); every read is
- * stamped before anything else is done with it, and the body bytes a request keeps are copied out.
+ * stamped before anything else is done with it, and what a request keeps of the body is taken out of the
+ * buffer during the read (decoded, or copied).
  *
  * Failure codes besides the socket's own (`ECONNREFUSED`, `ECONNRESET`, ...): `connection_closed` (the
  * server closed the connection before the response ended; undici says `UND_ERR_SOCKET`), `bad_response`
@@ -134,12 +135,7 @@ class Connection implements ResponseSink {
   }
 
   body(buf: Buffer, from: number, to: number): void {
-    const h = this.h;
-    if (h === undefined || to === from) return;
-    // the handler keeps it until the pieces are parsed (later in this turn): out of the shared buffer
-    const piece = Buffer.allocUnsafe(to - from);
-    buf.copy(piece, 0, from, to);
-    h.onBody(piece, this.at);
+    if (to > from) this.h?.onBody(buf, from, to, this.at);
   }
 
   end(): void {

@@ -16,8 +16,11 @@ export interface TransportHandler {
   onRequestSent(): void;
   /** The final response's status (informational 1xx responses are skipped). */
   onStatus(status: number): void;
-  /** A piece of the body (the handler's to keep), `at`: when JavaScript first saw its bytes. */
-  onBody(chunk: Buffer, at: number): void;
+  /**
+   * A piece of the body, `buf[from, to)`: valid only during the call (the buffer is reused); `at`: when
+   * JavaScript first saw its bytes.
+   */
+  onBody(buf: Buffer, from: number, to: number, at: number): void;
   /** The body ended, seen at `at`. */
   onEnd(at: number): void;
   /** The request failed, seen at `at` (after an `abort`, too). */
@@ -48,7 +51,7 @@ class UndiciAdapter implements Dispatcher.DispatchHandler {
     return true;
   }
   onData(chunk: Buffer): boolean {
-    this.h.onBody(chunk, nowMs());
+    this.h.onBody(chunk, 0, chunk.length, nowMs());
     return true;
   }
   onComplete(): void {
