@@ -27,7 +27,6 @@ export {
 } from './datasets/index.js';
 export { newRecord, nowMs, recordToJson } from './record.js';
 export { CANCEL_TOKENS_NEED_STREAM, type LoadOptions, type LoadRun, startLoad } from './run/load-run.js';
-export { prestartWaker } from './run/waker.js';
 export {
   type ClosedLoopWorkload,
   defaultUser,
@@ -36,6 +35,7 @@ export {
   type RunUser,
   type UserContext,
 } from './run/user-hook.js';
+export { prestartWaker } from './run/waker.js';
 export {
   type ArrivalSchedule,
   arrivalTimes,
