@@ -19,6 +19,7 @@ import { benchmarkParameters } from '../report/params.js';
 import { DEFAULT_FORMATS, type ReportFormat, ResultsWriter } from '../report/results-writer.js';
 import type { AggregatedMetrics, BenchmarkResult } from '../report/types.js';
 import {
+  orchestratorIdentified,
   orchestratorState,
   type RunBenchmark,
   type RunFolder,
@@ -109,7 +110,9 @@ function formatsOf(resolved: unknown): ReportFormat[] {
 /**
  * Recovers `dir` when its run.json says `running` and its orchestrator is gone (see above). When that
  * cannot be told here (its orchestrator ran on another host, e.g. a Slurm job's batch node, or run.json
- * names none), only with `force` (`hpcbench report --recover`).
+ * names none), or run.json names it by its PID alone (an older hpcbench's) and that PID is alive here,
+ * only with `force` (`hpcbench report --recover`). Never while run.json's orchestrator, identified by its
+ * boot and start, still runs: that process is stopped instead (it then ends the run itself).
  */
 export async function recoverRun(
   dir: string,
@@ -120,11 +123,20 @@ export async function recoverRun(
   const run = folder.run;
   if (run?.status !== 'running') return { recovered: false, rebuilt: [] };
   const state = orchestratorState(run);
-  if (state === 'alive')
+  const pid = run.orchestrator?.pid;
+  // identified by its boot and start, it is that very process: recovering now would race its own writes
+  // of run.json and the benchmark's files, so it is stopped instead (SIGTERM: it ends the run itself)
+  if (state === 'alive' && orchestratorIdentified(run))
     return {
       recovered: false,
       rebuilt: [],
-      note: `the run is still running (orchestrator pid ${run.orchestrator?.pid} on ${run.orchestrator?.host}): report of the files as they are, run.json left as it is`,
+      note: `the run is still running (orchestrator pid ${pid} on ${run.orchestrator?.host}, the process that began it): report of the files as they are, run.json left as it is; to end the run, stop it (kill ${pid}: it writes the run as interrupted itself)`,
+    };
+  if (state === 'alive' && !force)
+    return {
+      recovered: false,
+      rebuilt: [],
+      note: `the run is still running by its PID (orchestrator pid ${pid} on ${run.orchestrator?.host} is alive; run.json, from an hpcbench that did not record the orchestrator's boot and start, cannot say more): report of the files as they are, run.json left as it is; if that PID is another process (the folder was copied from another machine of this name), 'hpcbench report --recover RUN_DIR' recovers it`,
     };
   if (state === 'unknown' && !force)
     return {
@@ -135,9 +147,11 @@ export async function recoverRun(
   const who =
     state === 'gone'
       ? `its orchestrator (pid ${run.orchestrator?.pid} on ${run.orchestrator?.host}) ended without finishing the run (killed?)`
-      : run.orchestrator
-        ? `its orchestrator (pid ${run.orchestrator.pid} on ${run.orchestrator.host}, another host) is gone (--recover)`
-        : 'its orchestrator is gone (--recover; run.json names no orchestrator process)';
+      : state === 'alive'
+        ? `its orchestrator is gone (--recover: pid ${pid} on ${run.orchestrator?.host} is alive but taken for another process; run.json names the orchestrator by its PID alone)`
+        : run.orchestrator
+          ? `its orchestrator (pid ${run.orchestrator.pid} on ${run.orchestrator.host}, another host) is gone (--recover)`
+          : 'its orchestrator is gone (--recover; run.json names no orchestrator process)';
   const why = 'interrupted: the orchestrator stopped mid-benchmark';
   const results: BenchmarkResult[] = [];
   const rebuilt: string[] = [];

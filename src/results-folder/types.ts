@@ -124,8 +124,12 @@ export interface RunRecord {
   /** Interrupted: the phase the run was in (e.g. `server-health`, `benchmark warmup`). */
   interrupted_phase?: string;
   error?: ErrorInfo;
-  /** The process that runs (or ran) the run: `hpcbench report` recovers the run only once it is gone. */
-  orchestrator?: { host: string; pid: number };
+  /**
+   * The process that runs (or ran) the run: `hpcbench report` recovers the run only once it is gone. On
+   * Linux also the boot it ran in and its start in it (clock ticks), so that no other process is taken
+   * for it (src/results-folder/run-state.ts).
+   */
+  orchestrator?: { host: string; pid: number; boot_id?: string; start_ticks?: number };
   /** Set by `hpcbench report` when it found the run `running` with its orchestrator gone. */
   recovered?: { by: string; at: string; benchmarks: string[] };
   /**
