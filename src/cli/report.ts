@@ -26,6 +26,7 @@ export function register(program: Command): void {
       );
       if (recovery.note)
         process.stderr.write(`${recovery.recovered ? 'recovered' : 'note'}: ${recovery.note}\n`);
+      for (const d of recovery.details ?? []) process.stderr.write(`recovery: ${d}\n`);
       const path = await writeHtmlReport(runDir);
       process.stdout.write(`report: ${path}\n`);
     });

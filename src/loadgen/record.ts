@@ -44,6 +44,7 @@ export function newRecord(
     server_figures: undefined,
     session: undefined,
     turn: undefined,
+    turns: undefined,
   };
   return r;
 }
@@ -109,6 +110,7 @@ export function recordToJson(r: RequestRecord): string {
     (r.server_figures === undefined ? '' : `,"server_figures":${JSON.stringify(r.server_figures)}`) +
     optStr('session', r.session) +
     optNum('turn', r.turn) +
+    optNum('turns', r.turns) +
     '}'
   );
 }

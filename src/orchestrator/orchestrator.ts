@@ -366,6 +366,7 @@ export class Orchestrator extends OrchestratorEmitter {
       detail: `${plan.benchmarks.length} benchmark(s)`,
     });
     const energy = monitoring ? await this.energyPhase(plan, ctx) : undefined;
+    if (energy?.idle) await writer.updateRun({ idle_baseline: energy.idle });
     const t0 = Date.now();
     const serverWindow = this.serverWindowFactory(manager, ctx.serverUrls);
     const one: RunOne = async (b, index, total, remainingSeconds, judge) => {

@@ -57,6 +57,7 @@ describe('request records', () => {
       server_figures: { prompt_eval_count: 11, eval_count: 3, total_duration_ns: 30_000_000 },
       session: 'n1-s4',
       turn: 2,
+      turns: 3,
     } satisfies Partial<RequestRecord>);
     const line = JSON.parse(recordToJson(r)) as Record<string, unknown>;
     const { chunks, ...rest } = r;
@@ -100,6 +101,7 @@ describe('request records', () => {
         server_figures: r.server_figures,
         session: r.session,
         turn: r.turn,
+        turns: r.turns,
       };
       return JSON.stringify(line);
     };
@@ -156,6 +158,7 @@ describe('request records', () => {
             server_figures: { eval_count: 3, total_duration_ns: v },
             session: s,
             turn: v,
+            turns: v,
           } satisfies Partial<RequestRecord>);
         }
         expect(recordToJson(r)).toBe(reference(r));

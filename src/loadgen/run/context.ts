@@ -141,7 +141,7 @@ export class RunContext {
     scheduled: number,
     send?: ServiceClient['send'],
     prompt?: Prompt | RequestInput,
-    turn?: { session: string; turn: number },
+    turn?: { session: string; turn: number; turns: number },
   ): Promise<RequestRecord> {
     const p = prompt ?? this.prompts.get(this.promptIdx++);
     const measured = scheduled >= this.warmupEnd;
@@ -160,6 +160,7 @@ export class RunContext {
     if (turn) {
       rec.session = turn.session;
       rec.turn = turn.turn;
+      rec.turns = turn.turns;
     }
     const f = new InFlight(measured);
     this.inflight.add(f);

@@ -17,6 +17,7 @@
  */
 
 import type { ClosedLoop, RequestRecord, SessionSpec } from '../../contracts/index.js';
+import { SessionCounter } from '../../metrics/sessions.js';
 import { deriveSeed, mulberry32, type Rng } from '../../util/rng.js';
 import type { ChatMessage, RequestInput } from '../clients/types.js';
 import { sampleLength } from '../datasets/lengths.js';
@@ -28,9 +29,8 @@ import type { RunContext } from './context.js';
 export class Sessions {
   /** Sessions in progress (the open loop's cap counts them). */
   active = 0;
-  /** Sessions started, and those that sent every one of their turns. */
-  started = 0;
-  completed = 0;
+  /** Sessions begun and those that sent every one of their turns, from their turns' records. */
+  readonly counts = new SessionCounter();
   private seq = 0;
   private next: number;
   private readonly rng: Rng;
@@ -86,7 +86,6 @@ export class Sessions {
     let at = first;
     let last: RequestRecord | undefined;
     this.active++;
-    this.started++;
     try {
       for (let k = 0; k < turns.length; k++) {
         if (last) {
@@ -105,11 +104,11 @@ export class Sessions {
           reply,
           affinity,
         };
-        last = await ctx.issue(at, undefined, input, { session, turn: k + 1 });
+        last = await ctx.issue(at, undefined, input, { session, turn: k + 1, turns: turns.length });
+        this.counts.add(last);
         if (last.status !== 'ok') break;
         history.push({ role: 'user', content: p.prompt }, { role: 'assistant', content: reply.join('') });
         tokens += p.promptTokens + last.output_tokens_client;
-        if (k === turns.length - 1) this.completed++;
       }
     } finally {
       this.active--;
