@@ -9,6 +9,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { DEFAULT_CAPS, type ExecutorCaps } from '../contracts/caps.js';
 import { TOKEN_ENV } from '../contracts/index.js';
 import { ConfigValidationError } from '../errors.js';
+import { prestartWaker } from '../loadgen/index.js';
 import { startExecutorPush } from '../monitor/executor-push.js';
 import { ServiceFactory } from '../services/factory.js';
 import { loadPlugins } from '../services/plugins.js';
@@ -153,6 +154,8 @@ export function register(program: Command): void {
       if (!token)
         log('warning: --insecure: no token; anyone who can reach this port on this machine can start load');
       const { url, port: actual } = await executor.listen();
+      // the open loop's waker thread takes 20-30 ms to start: started now, not at the first run's clock
+      prestartWaker();
       process.stdout.write(`hpcbench executor (${opts.service}) listening on ${url}\n`);
       const push = opts.pushgateway
         ? startExecutorPush({

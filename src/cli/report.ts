@@ -16,7 +16,7 @@ export function register(program: Command): void {
     .argument('<run-dir>', 'results folder of a run (results/<scenario>_<time>/)')
     .option(
       '--recover',
-      'recover a run.json still at running whose orchestrator ran on another host (or is not named): it is gone',
+      'recover a run.json still at running whose orchestrator cannot be checked here (another host, not named, or named by a PID alone that another process holds): it is gone',
     )
     .action(async (runDir, opts) => {
       const recovery = await recoverRun(
@@ -26,6 +26,7 @@ export function register(program: Command): void {
       );
       if (recovery.note)
         process.stderr.write(`${recovery.recovered ? 'recovered' : 'note'}: ${recovery.note}\n`);
+      for (const d of recovery.details ?? []) process.stderr.write(`recovery: ${d}\n`);
       const path = await writeHtmlReport(runDir);
       process.stdout.write(`report: ${path}\n`);
     });

@@ -80,6 +80,11 @@ export interface RequestRecord {
   session?: string;
   /** Multi-turn sessions: the turn's index in its session, 1 for the first. */
   turn?: number;
+  /**
+   * Multi-turn sessions: the number of turns its session was planned to send (it ends early when a turn
+   * fails or the measurement ends): the session completed when turn `turns` ended ok.
+   */
+  turns?: number;
 }
 
 /** Every field of T present (optional ones as `undefined`), so the compiler flags one left out. */

@@ -53,10 +53,11 @@ export type TraceFormat = (typeof TRACE_FORMATS)[number];
 /** Tokens per `hash_ids` block of a Mooncake trace (its published traces use 512). */
 export const MOONCAKE_BLOCK_TOKENS = 512;
 /**
- * A trace replay over several executors starts on one instant (`start_at`): the controller sets it this
- * long after it sends POST /start, so every executor has read the trace before its clock starts.
+ * A scheduled load (open loop, ramp, trace replay) over several executors starts on one instant
+ * (`start_at`): the controller sets it this long after it sends POST /start, so every executor has read
+ * its prompts (a trace) before its clock starts.
  */
-export const TRACE_START_LEAD_MS = 250;
+export const SHARED_START_LEAD_MS = 250;
 /**
  * An executor takes `start_at` as its clock's start only when it is within this of its own clock
  * (ahead or behind); further off (a node's clock not synchronised), it starts when it got POST /start.
@@ -483,8 +484,9 @@ export const workloadSpecSchema = z.object({
   /** Directory where the executor appends raw per-request records (JSONL). */
   records_path: nonEmpty.optional(),
   /**
-   * Epoch ms at which the executor's clock starts (warmup, then the trace's offset 0), shared by the
-   * executors of a trace replay so they split the trace without shifting each other's rows; within
+   * Epoch ms at which the executor's clock starts (warmup, then the schedule's or trace's offset 0), shared
+   * by the executors of a scheduled load so their phase-shifted schedules (or their rows of one trace) merge
+   * into the arrival process asked for, none shifted by when its POST /start arrived; within
    * START_AT_TOLERANCE_MS of the executor's clock, else ignored (it starts when it got POST /start).
    */
   start_at: positiveNumber.optional(),

@@ -13,7 +13,7 @@ import type {
   StatusResponse,
   WorkloadSpec,
 } from '../contracts/index.js';
-import { TRACE_START_LEAD_MS } from '../contracts/index.js';
+import { type LoadFields, loadFromFields, SHARED_START_LEAD_MS } from '../contracts/index.js';
 import {
   ClientHealthError,
   HpcBenchError,
@@ -57,14 +57,17 @@ export function executorRecordsPath(template: string, node: string): string {
 }
 
 /**
- * The instant (epoch ms) every executor of a trace replay over `n` executors starts its clock on
- * (TRACE_START_LEAD_MS from now), so the executors' rows keep the trace's timing between them;
- * undefined for one executor, for other loads, or when the workload gives its own `start_at`.
+ * The instant (epoch ms) every executor of a scheduled load (open loop, ramp, trace replay) over `n`
+ * executors starts its clock on (SHARED_START_LEAD_MS from now): their phase-shifted schedules (a trace's
+ * rows) then merge into the arrival process asked for, not one shifted by when each POST /start arrived.
+ * Undefined for one executor, a closed loop (its users start at once), or a workload with its own `start_at`.
  */
 export function sharedStart(config: WorkloadConfig, n: number): number | undefined {
-  if (n < 2 || !('load' in config) || config.load?.mode !== 'trace' || config.start_at !== undefined)
-    return undefined;
-  return performance.timeOrigin + performance.now() + TRACE_START_LEAD_MS;
+  if (n < 2 || config.start_at !== undefined) return undefined;
+  // a seed-style body gives the load as flat fields, read as the executor reads them
+  const mode = 'load' in config && config.load ? config.load.mode : loadFromFields(config as LoadFields).mode;
+  if (mode === 'closed') return undefined;
+  return performance.timeOrigin + performance.now() + SHARED_START_LEAD_MS;
 }
 
 /** One executor's part of the current workload, as POST /start gave it. */

@@ -102,6 +102,37 @@ export function bootstrapLatency(
   return { reps };
 }
 
+/**
+ * The mean of one value per request over `resamples` bootstrap resamples (undefined without values): the
+ * same blocks of randomly assigned requests as the percentiles, each kept as its sum and count.
+ */
+export function bootstrapMean(g: Grouped, resamples: number, random: () => number): Float64Array | undefined {
+  const n = g.offsets.length - 1;
+  if (n <= 0) return undefined;
+  const k = Math.min(n, MAX_BLOCKS);
+  const sum = new Float64Array(k);
+  const count = new Float64Array(k);
+  for (let i = 0; i < n; i++) {
+    const b = k === n ? i : Math.floor(random() * k);
+    for (let j = g.offsets[i]; j < g.offsets[i + 1]; j++) {
+      sum[b] += g.values[j];
+      count[b]++;
+    }
+  }
+  const out = new Float64Array(resamples);
+  for (let s = 0; s < resamples; s++) {
+    let t = 0;
+    let c = 0;
+    for (let d = 0; d < k; d++) {
+      const b = Math.floor(random() * k);
+      t += sum[b];
+      c += count[b];
+    }
+    out[s] = c > 0 ? t / c : 0;
+  }
+  return out;
+}
+
 export type RateName = 'requests_per_s' | 'output_tokens_per_s' | 'goodput_rps' | 'error_rate';
 export const RATE_NAMES: readonly RateName[] = [
   'requests_per_s',

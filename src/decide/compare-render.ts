@@ -1,6 +1,6 @@
 /** The comparison as terminal tables and as markdown, one section per run against the baseline. */
 import { capacitySideText, renderCapacityText } from './capacity-compare.js';
-import type { FigureComparison, RunComparison } from './compare.js';
+import type { BenchmarkComparison, FigureComparison, RunComparison } from './compare.js';
 import { formatFigure } from './evaluate.js';
 
 const sign = (v: number) => (v > 0 ? '+' : v < 0 ? '−' : '±');
@@ -46,15 +46,29 @@ function rows(figures: readonly FigureComparison[]): string[][] {
   ]);
 }
 
-function table(body: string[][]): string {
-  const all = [HEAD, ...body];
-  const widths = HEAD.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+/** The per-turn table's columns: the turn index and its requests, then a figure's columns. */
+const TURN_HEAD = ['turn', 'requests', ...HEAD];
+
+/** One row per turn index and figure (multi-turn sessions); empty without them. */
+function turnRows(b: BenchmarkComparison): string[][] {
+  return (b.per_turn ?? []).flatMap((t) =>
+    rows(t.figures).map((r) => [String(t.turn), `${t.requests[0]} / ${t.requests[1]}`, ...r]),
+  );
+}
+
+/** What the per-turn table is, in words. */
+export const TURN_TABLE_NOTE =
+  'per turn of the multi-turn sessions: the measured ok turns of each turn index (requests: baseline / run), bootstrapped from the records’ turn; prompt tokens are the conversation so far (a workload figure: a significant change differs); these rows are not judged by --fail-on-regression (turn_first.* and turn_last.* above are)';
+
+function table(body: string[][], head: string[] = HEAD): string {
+  const all = [head, ...body];
+  const widths = head.map((_, i) => Math.max(...all.map((r) => r[i].length)));
   const line = (r: string[]) =>
     r
       .map((c, i) => c.padEnd(widths[i]))
       .join('  ')
       .trimEnd();
-  return [line(HEAD), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
 /** A run that did not complete: its status and why, so its figures are not read as a finished run's. */
@@ -98,6 +112,8 @@ export function renderComparison(list: readonly RunComparison[], confidence: num
       out.push('', `benchmark ${b.benchmark} (${methodText(b)}${benchmarkStatus(b)})`);
       for (const p of b.parameters_differ) out.push(`  parameters differ: ${p}`);
       out.push(table(rows(b.figures)));
+      const turns = turnRows(b);
+      if (turns.length) out.push('', `  ${TURN_TABLE_NOTE}`, table(turns, TURN_HEAD));
     }
     if (c.search) out.push('', ...renderCapacityText(c.search));
     if (!c.benchmarks.length) out.push('', 'no benchmark in common');
@@ -126,6 +142,13 @@ export function renderComparisonMarkdown(list: readonly RunComparison[], confide
       out.push(`| ${HEAD.join(' | ')} |`, `|${HEAD.map(() => '---').join('|')}|`);
       for (const r of rows(b.figures)) out.push(`| ${r.map(esc).join(' | ')} |`);
       out.push('');
+      const turns = turnRows(b);
+      if (turns.length) {
+        out.push(`Per turn: ${esc(TURN_TABLE_NOTE)}.`, '');
+        out.push(`| ${TURN_HEAD.join(' | ')} |`, `|${TURN_HEAD.map(() => '---').join('|')}|`);
+        for (const r of turns) out.push(`| ${r.map(esc).join(' | ')} |`);
+        out.push('');
+      }
     }
     const cap = c.search;
     if (cap)

@@ -12,6 +12,17 @@ import { type Figure, figure, figureSource } from './figures.js';
 import { groupByRepetition } from './repetitions.js';
 import { type LatencyName, readSamples, type Samples } from './samples.js';
 import { mean, quantileSorted, rng, sampleStd, tQuantile } from './stats.js';
+import {
+  resampleTurns,
+  TURN_COLUMNS,
+  TURN_HEADLINE,
+  type TurnColumn,
+  turnCount,
+  turnFigure,
+  turnHeadline,
+  turnIndexes,
+  turnReplicates,
+} from './turn-compare.js';
 
 export const HEADLINE = [
   'ttft.p50',
@@ -46,7 +57,9 @@ export type Verdict =
   | 'no significant difference'
   | 'too few values'
   | 'needs repetitions'
-  | 'no data';
+  | 'no data'
+  /** A significant change of a figure neither direction of which is better (a turn's prompt tokens). */
+  | 'differs';
 
 /**
  * A percentile's interval needs at least this many values on each side of it in each run (p99: 500
@@ -91,6 +104,14 @@ export interface FigureComparison {
   verdict: Verdict;
 }
 
+/** One turn index of multi-turn sessions: its figures (TURN_COLUMNS) compared like the headline ones. */
+export interface TurnComparison {
+  turn: number;
+  /** Its measured ok turns in the baseline and in the run (repetitions summed). */
+  requests: [number, number];
+  figures: FigureComparison[];
+}
+
 export interface BenchmarkComparison {
   benchmark: string;
   /** `bootstrap` (raw records of each run) or `repetitions` (between-repetition spread, both runs ≥ 2). */
@@ -101,6 +122,8 @@ export interface BenchmarkComparison {
   /** The benchmark's status in the baseline and in the run (repetitions' distinct statuses joined). */
   status: [string, string];
   figures: FigureComparison[];
+  /** Multi-turn sessions: each turn index either run has (not judged by --fail-on-regression). */
+  per_turn?: TurnComparison[];
 }
 
 /** A run's status as compare reports it (src/results-folder/run-state.ts), with why when not completed. */
@@ -172,6 +195,8 @@ const QUANTILES = [0.5, 0.9, 0.99];
 interface Resampled {
   latency: Partial<Record<string, Float64Array>>;
   rates?: Record<RateName, Float64Array>;
+  /** Multi-turn sessions: per turn index (src/decide/turn-compare.ts). */
+  turns?: ReturnType<typeof resampleTurns>;
 }
 
 /** Bootstrap replicates of every headline figure for one run's benchmark (its repetitions pooled). */
@@ -193,11 +218,15 @@ export async function resampleBenchmark(
     for (const [i, q] of QUANTILES.entries()) latency[`${m}.p${Math.round(q * 100)}`] = r.reps[i];
   }
   const duration = reps.reduce((s, r) => s + (r.summary?.duration_s ?? 0), 0);
-  return { latency, rates: bootstrapRates(samples, duration, opts.resamples, random) };
+  const rates = bootstrapRates(samples, duration, opts.resamples, random);
+  const turns = samples.turns.size ? resampleTurns(samples.turns, opts.resamples, random) : undefined;
+  return { latency, rates, ...(turns ? { turns } : {}) };
 }
 
-function replicates(r: Resampled, name: string): Float64Array | undefined {
-  return r.latency[name] ?? r.rates?.[name as RateName];
+function replicates(r: Resampled | undefined, name: string): Float64Array | undefined {
+  const turn = turnHeadline(name);
+  if (turn) return turnReplicates(r?.turns, turn.which, turn.column);
+  return r?.latency[name] ?? r?.rates?.[name as RateName];
 }
 
 function percentileInterval(xs: Float64Array, confidence: number): [number, number] {
@@ -251,28 +280,142 @@ export function verdictOf(
   const significant = ci[0] > 0 || ci[1] < 0;
   if (!significant || (kind === 'relative' && Math.abs(change) < minChange))
     return 'no significant difference';
+  if (f.better === 'neither') return 'differs';
   const up = ci[0] > 0;
   return up === (f.better === 'higher') ? 'better' : 'worse';
+}
+
+/** Whether `count` values are enough for an interval of statistic `stat` (`p99`, `mean`; see MIN_TAIL). */
+function enoughFor(stat: string, count: number): boolean {
+  if (stat === 'mean') return count >= 4 * MIN_TAIL;
+  const q = Number(stat.slice(1)) / 100;
+  return count * Math.min(q, 1 - q) >= MIN_TAIL;
 }
 
 /** Whether a run's benchmark has enough values for an interval of figure `name` (see MIN_TAIL). */
 function enoughValues(name: string, reps: readonly RunBenchmark[]): boolean {
   if (isEnergy(name)) return true;
+  const turn = turnHeadline(name);
+  if (turn) return enoughFor(turn.column.split('.')[1], turnCount(reps, turn.which, turn.column));
   const [metric, stat] = name.split('.');
   if (stat === undefined)
     return reps.reduce((n, r) => n + (r.summary?.requests.sent ?? 0), 0) >= 4 * MIN_TAIL;
-  const q = Number(stat.slice(1)) / 100;
-  const count = reps.reduce((n, r) => n + (r.summary?.latency_ms[metric as LatencyName]?.count ?? 0), 0);
-  return count * Math.min(q, 1 - q) >= MIN_TAIL;
+  return enoughFor(
+    stat,
+    reps.reduce((n, r) => n + (r.summary?.latency_ms[metric as LatencyName]?.count ?? 0), 0),
+  );
 }
 
 const isEnergy = (name: string) => name.startsWith('energy.');
 
-/** The headline figures, and the energy ones when either run has an energy value. */
+/**
+ * The headline figures, the first and last turn's when either run ran multi-turn sessions, and the
+ * energy ones when either run has an energy value.
+ */
 function comparedFigures(a: readonly RunBenchmark[], b: readonly RunBenchmark[]): string[] {
   const measured = (n: string) =>
     [...a, ...b].some((r) => (figure(n) as Figure).get(figureSource(r)) !== undefined);
-  return [...HEADLINE, ...ENERGY_HEADLINE.filter(measured)];
+  const turns = turnIndexes(a, b).length > 0 ? TURN_HEADLINE : [];
+  return [...HEADLINE, ...turns, ...ENERGY_HEADLINE.filter(measured)];
+}
+
+/** What comparing one figure needs besides its values: enough values on both sides, and the replicates. */
+interface Evidence {
+  enough: boolean;
+  /** One number per run (energy): an interval only from repetitions. */
+  single: boolean;
+  replicates: [Float64Array | undefined, Float64Array | undefined];
+}
+
+/** One figure of two runs' benchmark: values, change, interval (bootstrap or repetitions) and verdict. */
+function compareFigure(
+  f: Figure,
+  a: readonly RunBenchmark[],
+  b: readonly RunBenchmark[],
+  byReps: boolean,
+  e: Evidence,
+  opts: CompareOptions,
+): FigureComparison {
+  const va = pointValue(f, a);
+  const vb = pointValue(f, b);
+  // a relative change needs a baseline > 0; else the absolute difference is compared (and said so)
+  const undefinedRelative = f.unit !== 'ratio' && va !== undefined && !(va > 0);
+  const kind = f.unit === 'ratio' || undefinedRelative ? 'absolute' : 'relative';
+  const change = va === undefined || vb === undefined ? null : kind === 'absolute' ? vb - va : vb / va - 1;
+  let ci: [number, number] | null = null;
+  let interval: FigureComparison['interval'] = 'none';
+  const single = e.single && !byReps;
+  if (change === null || !e.enough || single) {
+    // no interval: the verdict says why
+  } else if (byReps) {
+    const vals = (reps: readonly RunBenchmark[]) =>
+      reps.map((r) => f.get(figureSource(r))).filter((v): v is number => v !== undefined);
+    ci = repetitionInterval(vals(a), vals(b), kind, opts.confidence);
+    interval = 'repetitions';
+  } else {
+    const [xa, xb] = e.replicates;
+    if (xa && xb) ci = bootstrapInterval(xa, xb, kind, opts.confidence);
+    interval = 'bootstrap';
+  }
+  if (ci === null) interval = 'none';
+  const verdict: Verdict =
+    change === null
+      ? 'no data'
+      : single
+        ? 'needs repetitions'
+        : !e.enough
+          ? 'too few values'
+          : verdictOf(f, change, ci, opts.minChange, kind);
+  return {
+    figure: f.name,
+    unit: f.unit,
+    better: f.better,
+    baseline: va ?? null,
+    value: vb ?? null,
+    change_kind: kind,
+    change,
+    ci,
+    interval,
+    verdict,
+    ...(undefinedRelative
+      ? {
+          relative_undefined: true as const,
+          note: `baseline is ${formatFigure(va, f.unit)}: relative change undefined; change and interval are the absolute difference (${f.unit})`,
+        }
+      : {}),
+  };
+}
+
+/** Multi-turn sessions: every turn index either run has, its figures compared like the headline ones. */
+function compareTurns(
+  a: readonly RunBenchmark[],
+  b: readonly RunBenchmark[],
+  byReps: boolean,
+  ra: Resampled | undefined,
+  rb: Resampled | undefined,
+  opts: CompareOptions,
+): TurnComparison[] {
+  const requests = (reps: readonly RunBenchmark[], turn: number) =>
+    reps.reduce((n, r) => n + (figureSource(r).per_turn?.find((t) => t.turn === turn)?.requests ?? 0), 0);
+  return turnIndexes(a, b).map((turn) => ({
+    turn,
+    requests: [requests(a, turn), requests(b, turn)],
+    figures: TURN_COLUMNS.map((column: TurnColumn) => {
+      const stat = column.split('.')[1];
+      return compareFigure(
+        turnFigure(turn, column),
+        a,
+        b,
+        byReps,
+        {
+          enough: enoughFor(stat, turnCount(a, turn, column)) && enoughFor(stat, turnCount(b, turn, column)),
+          single: false,
+          replicates: [turnReplicates(ra?.turns, turn, column), turnReplicates(rb?.turns, turn, column)],
+        },
+        opts,
+      );
+    }),
+  }));
 }
 
 async function compareBenchmark(
@@ -285,59 +428,21 @@ async function compareBenchmark(
   const seed = (opts.seed ^ hash(name)) >>> 0;
   const ra = byReps ? undefined : await resampleBenchmark(a, opts, seed);
   const rb = byReps ? undefined : await resampleBenchmark(b, opts, seed ^ 0x9e3779b9);
-  const figures = comparedFigures(a, b).map((n): FigureComparison => {
-    const f = figure(n) as Figure;
-    const va = pointValue(f, a);
-    const vb = pointValue(f, b);
-    // a relative change needs a baseline > 0; else the absolute difference is compared (and said so)
-    const undefinedRelative = f.unit !== 'ratio' && va !== undefined && !(va > 0);
-    const kind = f.unit === 'ratio' || undefinedRelative ? 'absolute' : 'relative';
-    const change = va === undefined || vb === undefined ? null : kind === 'absolute' ? vb - va : vb / va - 1;
-    let ci: [number, number] | null = null;
-    let interval: FigureComparison['interval'] = 'none';
-    const enough = enoughValues(n, a) && enoughValues(n, b);
-    const single = isEnergy(n) && !byReps;
-    if (change === null || !enough || single) {
-      // no interval: the verdict says why
-    } else if (byReps) {
-      const vals = (reps: RunBenchmark[]) =>
-        reps.map((r) => f.get(figureSource(r))).filter((v): v is number => v !== undefined);
-      ci = repetitionInterval(vals(a), vals(b), kind, opts.confidence);
-      interval = 'repetitions';
-    } else if (ra && rb) {
-      const xa = replicates(ra, n);
-      const xb = replicates(rb, n);
-      if (xa && xb) ci = bootstrapInterval(xa, xb, kind, opts.confidence);
-      interval = 'bootstrap';
-    }
-    if (ci === null) interval = 'none';
-    const verdict: Verdict =
-      change === null
-        ? 'no data'
-        : single
-          ? 'needs repetitions'
-          : !enough
-            ? 'too few values'
-            : verdictOf(f, change, ci, opts.minChange, kind);
-    return {
-      figure: n,
-      unit: f.unit,
-      better: f.better,
-      baseline: va ?? null,
-      value: vb ?? null,
-      change_kind: kind,
-      change,
-      ci,
-      interval,
-      verdict,
-      ...(undefinedRelative
-        ? {
-            relative_undefined: true as const,
-            note: `baseline is ${formatFigure(va, f.unit)}: relative change undefined; change and interval are the absolute difference (${f.unit})`,
-          }
-        : {}),
-    };
-  });
+  const figures = comparedFigures(a, b).map((n) =>
+    compareFigure(
+      figure(n) as Figure,
+      a,
+      b,
+      byReps,
+      {
+        enough: enoughValues(n, a) && enoughValues(n, b),
+        single: isEnergy(n),
+        replicates: [replicates(ra, n), replicates(rb, n)],
+      },
+      opts,
+    ),
+  );
+  const turns = compareTurns(a, b, byReps, ra, rb, opts);
   return {
     benchmark: name,
     method: byReps ? 'repetitions' : 'bootstrap',
@@ -345,6 +450,7 @@ async function compareBenchmark(
     parameters_differ: paramDiff(a[0], b[0]),
     status: [statusOf(a), statusOf(b)],
     figures,
+    ...(turns.length ? { per_turn: turns } : {}),
   };
 }
 

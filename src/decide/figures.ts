@@ -45,8 +45,11 @@ export function figureSource(b: FigureSources): SummaryFile {
 export interface Figure {
   name: string;
   unit: FigureUnit;
-  /** Which direction is an improvement. */
-  better: 'lower' | 'higher';
+  /**
+   * Which direction is an improvement; `neither` for a figure of the workload rather than of the
+   * performance (a turn's prompt tokens in compare: a significant change `differs`).
+   */
+  better: 'lower' | 'higher' | 'neither';
   /** Where the value comes from, in words (`latency_ms.ttft.p99`, `requests.failed / requests.sent`). */
   field: string;
   /** `run`: a figure of the whole run (its capacity search), not of one benchmark. */

@@ -5,7 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { RequestRecord, Slo } from '../contracts/index.js';
+import { MAX_TURN_FIGURES, type RequestRecord, type Slo } from '../contracts/index.js';
 import { deriveMetrics, meetsSlo } from '../metrics/derive.js';
 
 export type LatencyName = 'ttft' | 'itl' | 'tpot' | 'e2e';
@@ -14,6 +14,14 @@ export type LatencyName = 'ttft' | 'itl' | 'tpot' | 'e2e';
 export interface Grouped {
   values: Float64Array;
   offsets: Int32Array;
+}
+
+/** Multi-turn sessions: one turn index's ok turns, one value per turn (TTFT, TPOT: those that have one). */
+export interface TurnSamples {
+  ttft: Grouped;
+  tpot: Grouped;
+  e2e: Grouped;
+  prompt_tokens: Grouped;
 }
 
 export interface Samples {
@@ -27,6 +35,11 @@ export interface Samples {
   failed: Uint8Array;
   good: Uint8Array;
   outputTokens: Float64Array;
+  /**
+   * Multi-turn sessions: by turn index, capped at MAX_TURN_FIGURES (the last holds every later turn) as
+   * summary.json's `per_turn` is; empty without sessions.
+   */
+  turns: Map<number, TurnSamples>;
 }
 
 class GroupBuilder {
@@ -41,6 +54,15 @@ class GroupBuilder {
     return { values: Float64Array.from(this.values), offsets: Int32Array.from(this.offsets) };
   }
 }
+
+type TurnBuilders = Record<keyof TurnSamples, GroupBuilder>;
+
+const turnBuilders = (): TurnBuilders => ({
+  ttft: new GroupBuilder(),
+  tpot: new GroupBuilder(),
+  e2e: new GroupBuilder(),
+  prompt_tokens: new GroupBuilder(),
+});
 
 type Line = Omit<RequestRecord, 'chunks'> & { chunk_offsets_ms?: number[] };
 
@@ -57,6 +79,7 @@ export async function readSamples(files: readonly string[], slo?: Slo): Promise<
   const failed: number[] = [];
   const good: number[] = [];
   const tokens: number[] = [];
+  const turns = new Map<number, TurnBuilders>();
   for (const file of files) {
     const lines = createInterface({
       input: createReadStream(file, 'utf8'),
@@ -89,6 +112,18 @@ export async function readSamples(files: readonly string[], slo?: Slo): Promise<
       const gaps: number[] = [];
       for (let i = 1; i < offs.length; i++) gaps.push(offs[i] - offs[i - 1]);
       groups.itl.add(gaps);
+      if (r.turn !== undefined) {
+        const k = Math.min(Math.max(1, r.turn), MAX_TURN_FIGURES);
+        let t = turns.get(k);
+        if (!t) {
+          t = turnBuilders();
+          turns.set(k, t);
+        }
+        if (m.ttft !== undefined) t.ttft.add([m.ttft]);
+        if (m.tpot !== undefined) t.tpot.add([m.tpot]);
+        t.e2e.add([m.e2e]);
+        t.prompt_tokens.add([Math.max(0, Math.round(r.prompt_tokens))]);
+      }
     }
   }
   return {
@@ -104,5 +139,18 @@ export async function readSamples(files: readonly string[], slo?: Slo): Promise<
     failed: Uint8Array.from(failed),
     good: Uint8Array.from(good),
     outputTokens: Float64Array.from(tokens),
+    turns: new Map(
+      [...turns]
+        .sort((x, y) => x[0] - y[0])
+        .map(([k, t]) => [
+          k,
+          {
+            ttft: t.ttft.build(),
+            tpot: t.tpot.build(),
+            e2e: t.e2e.build(),
+            prompt_tokens: t.prompt_tokens.build(),
+          },
+        ]),
+    ),
   };
 }

@@ -35,6 +35,7 @@ export {
   type RunUser,
   type UserContext,
 } from './run/user-hook.js';
+export { prestartWaker } from './run/waker.js';
 export {
   type ArrivalSchedule,
   arrivalTimes,

@@ -34,3 +34,46 @@ export function withPromptJson<T extends { prompt: string }>(p: T, json: string)
   k[JSON_OF] = p.prompt;
   return p;
 }
+
+const SYSTEM_TEXT = Symbol('systemJson');
+const SYSTEM_OF = Symbol('systemJsonOf');
+const JOINED_TEXT = Symbol('joinedJson');
+const JOINED_PROMPT = Symbol('joinedPrompt');
+const JOINED_SYSTEM = Symbol('joinedSystem');
+
+interface KeptSystem {
+  prompt: string;
+  system?: string;
+  [SYSTEM_TEXT]?: string;
+  [SYSTEM_OF]?: string;
+  [JOINED_TEXT]?: string;
+  [JOINED_PROMPT]?: string;
+  [JOINED_SYSTEM]?: string;
+}
+
+/** `JSON.stringify(input.system)` (a prompt with a system message), kept on `input` as `promptJson` keeps its. */
+export function systemJson(input: { system?: string }): string {
+  const k = input as KeptSystem;
+  const system = k.system as string;
+  if (k[SYSTEM_OF] === system) return k[SYSTEM_TEXT] as string;
+  const json = JSON.stringify(system);
+  k[SYSTEM_TEXT] = json;
+  k[SYSTEM_OF] = system;
+  return json;
+}
+
+/**
+ * The text a completion (no roles) sends, as a JSON literal: the prompt, or its system message, a blank
+ * line, then the prompt (as a chat template puts the system text first); kept on `input`.
+ */
+export function completionPromptJson(input: { prompt: string; system?: string }): string {
+  const k = input as KeptSystem;
+  const system = k.system;
+  if (system === undefined) return promptJson(input);
+  if (k[JOINED_PROMPT] === k.prompt && k[JOINED_SYSTEM] === system) return k[JOINED_TEXT] as string;
+  const json = JSON.stringify(`${system}\n\n${k.prompt}`);
+  k[JOINED_TEXT] = json;
+  k[JOINED_PROMPT] = k.prompt;
+  k[JOINED_SYSTEM] = system;
+  return json;
+}

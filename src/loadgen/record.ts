@@ -45,6 +45,7 @@ export function newRecord(
     server_figures: undefined,
     session: undefined,
     turn: undefined,
+    turns: undefined,
   };
   return r;
 }

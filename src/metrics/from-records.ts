@@ -3,7 +3,8 @@
  * was killed, or it was gone after a `scancel`). The records file holds one line per finished request, in
  * the order the executor recorded them; each measured line goes through the same `MetricsRecorder` the
  * executor used, so the counters, error reasons, histograms and time windows equal the executor's own for
- * those records. Not in the records: open-loop arrivals that were never sent (`dropped_sends`, counted by
+ * those records, and so do the multi-turn session counts (src/metrics/sessions.ts, warmup turns included).
+ * Not in the records: open-loop arrivals that were never sent (`dropped_sends`, counted by
  * the executor only when its loop ends) and, unless given, the executor's start of the measurement (then
  * the earliest `scheduled` of a measured request, which is at or after it).
  */
@@ -11,6 +12,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { type MetricsSnapshot, type RecordJson, recordFromJson } from '../contracts/index.js';
 import { MetricsRecorder, type RecorderOptions } from './recorder.js';
+import { SessionCounter } from './sessions.js';
 
 export interface RebuildOptions extends RecorderOptions {
   /** Epoch ms the executor's measurement began (its `window_start`), when known. */
@@ -23,6 +25,11 @@ export interface Rebuilt {
   lines: number;
   /** Lines that were not a whole record (the last line of a killed executor's file), skipped. */
   skipped: number;
+  /**
+   * Multi-turn sessions: turns recorded without their session's planned `turns` (an older records file):
+   * `sessions.completed` cannot be told from them.
+   */
+  unplannedTurns: number;
 }
 
 /** Rebuilds a snapshot from records-file lines (given in file order). */
@@ -45,6 +52,7 @@ export async function snapshotFromRecordsFile(path: string, opts: RebuildOptions
 
 class Builder {
   private readonly recorder: MetricsRecorder;
+  private readonly sessions = new SessionCounter();
   private lines = 0;
   private skipped = 0;
   private lastSend?: number;
@@ -68,6 +76,7 @@ class Builder {
       return;
     }
     this.lines++;
+    this.sessions.add(r);
     if (r.warmup) return;
     if (this.lastSend === undefined || r.sent > this.lastSend) this.lastSend = r.sent;
     if (this.firstScheduled === undefined || r.scheduled < this.firstScheduled)
@@ -79,7 +88,13 @@ class Builder {
     this.recorder.windowStart = this.opts.windowStart ?? this.firstScheduled;
     const snapshot = this.recorder.snapshot();
     snapshot.last_send = this.lastSend;
+    if (this.sessions.seen) snapshot.sessions = this.sessions.counts();
     this.recorder.destroy();
-    return { snapshot, lines: this.lines, skipped: this.skipped };
+    return {
+      snapshot,
+      lines: this.lines,
+      skipped: this.skipped,
+      unplannedTurns: this.sessions.unplanned,
+    };
   }
 }

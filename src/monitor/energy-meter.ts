@@ -46,14 +46,25 @@ export async function readNodeSeries(dir: string): Promise<NodeSeries[]> {
 export class EnergyMeter {
   idle?: IdleBaseline;
 
+  /**
+   * `wait`: wait for samples after a window's end (the monitors still run); false when they have ended
+   * (`hpcbench report` recovering a killed run): the series are read as they are.
+   */
   constructor(
     readonly dir: string,
     private readonly warn: (message: string) => void = () => {},
+    private readonly wait = true,
   ) {}
 
   /** True when some node reports GPU power or CPU energy. */
   async available(): Promise<boolean> {
     return (await readNodeSeries(this.dir)).some(hasSources);
+  }
+
+  /** Until when (epoch ms) every node with power readings has samples; undefined when none has any. */
+  async sampledUntil(): Promise<number | undefined> {
+    const series = (await readNodeSeries(this.dir)).filter(hasSources);
+    return series.length ? Math.min(...series.map((s) => s.times.at(-1) ?? 0)) : undefined;
   }
 
   /**
@@ -63,7 +74,7 @@ export class EnergyMeter {
   async settle(until: number): Promise<NodeSeries[]> {
     let series = (await readNodeSeries(this.dir)).filter(hasSources);
     const interval = Math.max(0, ...series.map((s) => medianInterval(s.times) ?? 1));
-    const deadline = Date.now() + 2 * interval * 1000 + 2000;
+    const deadline = this.wait ? Date.now() + 2 * interval * 1000 + 2000 : 0;
     const behind = () => series.filter((s) => (s.times.at(-1) ?? 0) < until);
     while (behind().length > 0 && Date.now() < deadline) {
       await sleep(100);

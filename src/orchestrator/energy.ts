@@ -5,12 +5,36 @@
  */
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { IdleBaseline } from '../monitor/energy.js';
 import { EnergyMeter } from '../monitor/energy-meter.js';
 import type { BenchmarkResult } from '../report/types.js';
 
 export interface RunEnergy {
   /** Adds `energy` to a finished benchmark's result; returns power.csv's text (undefined: nothing measured). */
   measure(result: BenchmarkResult): Promise<string | undefined>;
+  /** The idle baseline measured before the first benchmark (run.json `idle_baseline`). */
+  idle?: IdleBaseline;
+}
+
+/**
+ * A benchmark's energy over its measurement window (the merged snapshot's window_start..window_end), with
+ * its output tokens and ok requests: sets `result.energy` and returns power.csv's text; undefined when it
+ * has no window. The one definition a run and `hpcbench report` recovering a killed run use.
+ */
+export async function benchmarkEnergy(
+  meter: EnergyMeter,
+  result: BenchmarkResult,
+): Promise<string | undefined> {
+  const snap = result.metrics?.snapshot;
+  const from = snap?.window_start;
+  const to = snap?.window_end;
+  if (from === undefined || to === undefined || !(to > from)) return undefined;
+  const { report, csv } = await meter.measure(from, to, {
+    output_tokens: result.summary?.tokens.output ?? snap?.counters.output_tokens ?? 0,
+    requests: result.summary?.requests.ok ?? snap?.counters.ok ?? 0,
+  });
+  result.energy = report;
+  return csv;
 }
 
 /** Seconds of idle baseline for a sampling interval: three samples, at least 1 s, at most 30 s. */
@@ -36,17 +60,7 @@ export async function startRunEnergy(o: {
     if (!o.signal.aborted) await meter.measureIdle(from, Date.now());
   }
   return {
-    async measure(result) {
-      const snap = result.metrics?.snapshot;
-      const from = snap?.window_start;
-      const to = snap?.window_end;
-      if (from === undefined || to === undefined || !(to > from)) return undefined;
-      const { report, csv } = await meter.measure(from, to, {
-        output_tokens: result.summary?.tokens.output ?? snap?.counters.output_tokens ?? 0,
-        requests: result.summary?.requests.ok ?? snap?.counters.ok ?? 0,
-      });
-      result.energy = report;
-      return csv;
-    },
+    measure: (result) => benchmarkEnergy(meter, result),
+    ...(meter.idle ? { idle: meter.idle } : {}),
   };
 }

@@ -52,10 +52,8 @@ export function startDefaultMonitoring(o: OrchestratorOptions): (ctx: HookContex
       pushgatewayUrl: pushUrl,
       pushInterval,
       keepGroups,
-      serverTargets: serverTargets(
-        ctx.plan.service,
-        ctx.serverUrls,
-        (i) => `${ctx.serverNodes[i] ?? 'server'}-${i}`,
+      serverTargets: serverTargets(ctx.plan.service, ctx.serverUrls, (i) =>
+        serverMonitorName(ctx.serverNodes, i),
       ),
       onWarning: ctx.warn,
     });
@@ -78,6 +76,11 @@ export function startDefaultLogging(
     await collector.startCollection(sources);
     return { stop: () => collector.stopCollection() };
   };
+}
+
+/** The name of server `i`'s monitor file (`monitor/server-<name>.jsonl`, serverMetricsPath). */
+export function serverMonitorName(serverNodes: readonly string[], i: number): string {
+  return `${serverNodes[i] ?? 'server'}-${i}`;
 }
 
 /**

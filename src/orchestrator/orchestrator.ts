@@ -20,6 +20,7 @@ import type { LogSource } from '../logs/types.js';
 import { benchmarkParameters } from '../report/params.js';
 import { type ReportFormat, ResultsWriter } from '../report/results-writer.js';
 import type { BenchmarkResult, RunResults } from '../report/types.js';
+import { processIdentity } from '../results-folder/index.js';
 import type { BenchmarkStatus, RunStatus } from '../results-folder/types.js';
 import { ServerWindowTracker } from '../serverstats/window-tracker.js';
 import type { BaseServerManager } from '../services/base/base-server-manager.js';
@@ -210,7 +211,7 @@ export class Orchestrator extends OrchestratorEmitter {
       client_endpoints: clientEndpoints,
       started_at: new Date().toISOString(),
       status: 'running',
-      orchestrator: { host: hostname(), pid: process.pid },
+      orchestrator: { host: hostname(), pid: process.pid, ...processIdentity() },
       benchmarks: plan.benchmarks.map((b) => ({ name: b.name, status: 'pending' })),
       ...o.runInfo,
     });
@@ -365,6 +366,7 @@ export class Orchestrator extends OrchestratorEmitter {
       detail: `${plan.benchmarks.length} benchmark(s)`,
     });
     const energy = monitoring ? await this.energyPhase(plan, ctx) : undefined;
+    if (energy?.idle) await writer.updateRun({ idle_baseline: energy.idle });
     const t0 = Date.now();
     const serverWindow = this.serverWindowFactory(manager, ctx.serverUrls);
     const one: RunOne = async (b, index, total, remainingSeconds, judge) => {

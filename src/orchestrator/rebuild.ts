@@ -23,7 +23,7 @@ export function recordsRebuilder(
     if (!existsSync(path)) return undefined;
     const own: WorkloadSpec = { ...spec, executor_index: w.index, executor_count: w.count };
     const schedule = executorSchedule(own);
-    const { snapshot, skipped } = await snapshotFromRecordsFile(path, {
+    const { snapshot, skipped, unplannedTurns } = await snapshotFromRecordsFile(path, {
       benchmark: spec.benchmark,
       source: t.node,
       slo: spec.slo,
@@ -33,6 +33,10 @@ export function recordsRebuilder(
       windowStart: w.start?.window_start,
     });
     if (skipped > 0) warn(`${path}: ${skipped} line(s) that are not a whole record skipped`);
+    if (unplannedTurns > 0)
+      warn(
+        `${path}: ${unplannedTurns} session turn(s) without their session's planned turns (a records file of an older version): sessions.completed counts none of their sessions`,
+      );
     return toExecutorMetrics(snapshot, spec.warmup + measuredSeconds(snapshot));
   };
 }

@@ -4,23 +4,29 @@
  * their records files. `recoverRun` (called by `hpcbench report`) finds such a folder, rebuilds each
  * unfinished benchmark's figures from the records files, the same way a lost executor's are rebuilt
  * during a run (src/orchestrator/rebuild.ts, with the spec and each executor's part that metrics.json
- * holds from the moment the executors started), merges them exactly, and writes the benchmark's files,
- * the run-level summaries and run.json with the honest status: `interrupted`, with why.
+ * holds from the moment the executors started), merges them exactly, with its saturation, server view and
+ * energy from the monitor's files (src/orchestrator/recover-benchmark.ts), rebuilds a capacity search from
+ * its finished probes, and writes the benchmark's files, the run-level summaries and run.json with the
+ * honest status: `interrupted`, with why.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ExecutorMetrics, WorkloadSpec } from '../contracts/index.js';
-import { aggregate } from '../controller/index.js';
+import type { WorkloadSpec } from '../contracts/index.js';
+import { type SearchOutcome, searchOutcome } from '../decide/search.js';
+import type { IdleBaseline } from '../monitor/energy.js';
+import { searchSettings } from '../recipe/index.js';
 import { benchmarkParameters } from '../report/params.js';
-import {
-  DEFAULT_FORMATS,
-  type ReportFormat,
-  ResultsWriter,
-  type StartedExecutor,
-} from '../report/results-writer.js';
+import { DEFAULT_FORMATS, type ReportFormat, ResultsWriter } from '../report/results-writer.js';
 import type { AggregatedMetrics, BenchmarkResult } from '../report/types.js';
-import { orchestratorState, type RunBenchmark, type RunRecord, readRun } from '../results-folder/index.js';
-import { recordsRebuilder } from './rebuild.js';
+import {
+  orchestratorIdentified,
+  orchestratorState,
+  type RunBenchmark,
+  type RunFolder,
+  type RunRecord,
+  readRun,
+} from '../results-folder/index.js';
+import { readMetricsJson, rebuildBenchmark } from './recover-benchmark.js';
 import { runTotals } from './run-totals.js';
 
 export interface Recovery {
@@ -30,96 +36,11 @@ export interface Recovery {
   note?: string;
   /** Benchmarks whose figures were rebuilt from their records files. */
   rebuilt: string[];
-}
-
-interface MetricsJson {
-  status?: string;
-  started_at?: string;
-  ended_at?: string;
-  spec?: WorkloadSpec;
-  executors?: StartedExecutor[];
-  aggregate?: Omit<AggregatedMetrics, 'per_client' | 'summary' | 'snapshot'>;
-  per_client?: AggregatedMetrics['per_client'];
-  snapshot?: AggregatedMetrics['snapshot'];
+  /** Per rebuilt benchmark, what was rebuilt from what and what could not be (`<name>: <line>`). */
+  details?: string[];
 }
 
 const FORMATS = new Set<string>(DEFAULT_FORMATS);
-
-async function readMetricsJson(dir: string): Promise<MetricsJson | undefined> {
-  const text = await readFile(join(dir, 'metrics.json'), 'utf8').catch(() => undefined);
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text) as MetricsJson;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The executors of a started benchmark: metrics.json's, else one per records file (no measurement start). */
-function executorsOf(m: MetricsJson | undefined, b: RunBenchmark): StartedExecutor[] {
-  if (m?.executors?.length) return m.executors;
-  const nodes = b.records.map((p) => (p.split(/[\\/]/).pop() ?? '').replace(/^records-|\.jsonl$/g, ''));
-  return nodes.map((node, index) => ({ node, index, count: nodes.length }));
-}
-
-/** The latest modification of the benchmark's records files (the last request the executors finished). */
-async function lastWrite(paths: string[]): Promise<number | undefined> {
-  const times = await Promise.all(
-    paths.map((p) =>
-      stat(p).then(
-        (s) => s.mtimeMs,
-        () => undefined,
-      ),
-    ),
-  );
-  const ok = times.filter((t): t is number => t !== undefined);
-  return ok.length ? Math.max(...ok) : undefined;
-}
-
-/** An unfinished benchmark's result rebuilt from its records files. */
-async function rebuildBenchmark(
-  b: RunBenchmark,
-  why: string,
-  warn: (m: string) => void,
-): Promise<BenchmarkResult> {
-  const m = await readMetricsJson(b.dir);
-  const spec = m?.spec ?? (b.spec as WorkloadSpec | undefined);
-  const result: BenchmarkResult = {
-    name: b.name,
-    status: 'interrupted',
-    ...(m?.started_at ? { started_at: m.started_at } : {}),
-    ...(spec ? { spec } : {}),
-  };
-  const executors = executorsOf(m, b);
-  const rebuild = spec && recordsRebuilder(spec, join(b.dir, 'records-{node}.jsonl'), warn);
-  const per: { node: string; metrics: ExecutorMetrics }[] = [];
-  for (const e of executors) {
-    const metrics = await rebuild?.(
-      { node: e.node, url: '' },
-      {
-        index: e.index,
-        count: e.count,
-        start:
-          e.window_start !== undefined
-            ? { status: 'started', threads: 0, window_start: e.window_start }
-            : undefined,
-      },
-    );
-    if (metrics) per.push({ node: e.node, metrics });
-  }
-  const ended = await lastWrite(b.records);
-  if (ended !== undefined) result.ended_at = new Date(ended).toISOString();
-  result.parameters = benchmarkParameters(spec, executors.length);
-  if (per.length) {
-    result.metrics = aggregate(per, b.name);
-    result.summary = result.metrics.summary;
-    result.reason = `${why}; its figures were rebuilt from ${per.length} executor records file(s) by hpcbench report`;
-  } else
-    result.reason = spec
-      ? `${why}; no executor had recorded a request`
-      : `${why}; it had not started (no spec in metrics.json)`;
-  return result;
-}
 
 /** A finished benchmark as the run-level summaries need it, from its files. */
 async function finishedBenchmark(b: RunBenchmark): Promise<BenchmarkResult> {
@@ -148,6 +69,38 @@ async function finishedBenchmark(b: RunBenchmark): Promise<BenchmarkResult> {
   };
 }
 
+/**
+ * A capacity search the orchestrator was killed in: its outcome from the probes that finished (their
+ * summary.json `probe`, in the order they ran), as the search itself computes it for a run that stopped;
+ * the probe in progress has no verdict. Undefined when the recipe has no search.
+ */
+function rebuildSearch(folder: RunFolder): SearchOutcome | undefined {
+  let settings: ReturnType<typeof searchSettings>;
+  try {
+    settings = folder.resolved
+      ? searchSettings(folder.resolved as Parameters<typeof searchSettings>[0])
+      : undefined;
+  } catch {
+    return undefined; // not a resolved recipe this version reads
+  }
+  if (!settings) return undefined;
+  const probes = folder.benchmarks.flatMap((b) =>
+    b.probe && b.status !== 'running'
+      ? [{ benchmark: b.name, value: b.probe.value, verdict: b.probe.verdict, why: b.probe.why }]
+      : [],
+  );
+  const running = folder.benchmarks.find((b) => b.status === 'running');
+  return {
+    ...searchOutcome(settings, probes, true),
+    interrupted: `the orchestrator stopped mid-search: rebuilt by hpcbench report from the ${probes.length} finished probe(s)${running ? `; probe ${running.name} was interrupted (no verdict)` : ''}`,
+  };
+}
+
+/** The idle baseline of the run: run.json's, else the one a finished benchmark's energy report used. */
+function idleOf(folder: RunFolder): IdleBaseline | undefined {
+  return folder.run?.idle_baseline ?? folder.benchmarks.find((b) => b.energy?.idle)?.energy?.idle;
+}
+
 /** `reporting.formats` of the resolved recipe (the default when it has none). */
 function formatsOf(resolved: unknown): ReportFormat[] {
   const f = (resolved as { reporting?: { formats?: unknown } } | undefined)?.reporting?.formats;
@@ -157,7 +110,9 @@ function formatsOf(resolved: unknown): ReportFormat[] {
 /**
  * Recovers `dir` when its run.json says `running` and its orchestrator is gone (see above). When that
  * cannot be told here (its orchestrator ran on another host, e.g. a Slurm job's batch node, or run.json
- * names none), only with `force` (`hpcbench report --recover`).
+ * names none), or run.json names it by its PID alone (an older hpcbench's) and that PID is alive here,
+ * only with `force` (`hpcbench report --recover`). Never while run.json's orchestrator, identified by its
+ * boot and start, still runs: that process is stopped instead (it then ends the run itself).
  */
 export async function recoverRun(
   dir: string,
@@ -168,11 +123,20 @@ export async function recoverRun(
   const run = folder.run;
   if (run?.status !== 'running') return { recovered: false, rebuilt: [] };
   const state = orchestratorState(run);
-  if (state === 'alive')
+  const pid = run.orchestrator?.pid;
+  // identified by its boot and start, it is that very process: recovering now would race its own writes
+  // of run.json and the benchmark's files, so it is stopped instead (SIGTERM: it ends the run itself)
+  if (state === 'alive' && orchestratorIdentified(run))
     return {
       recovered: false,
       rebuilt: [],
-      note: `the run is still running (orchestrator pid ${run.orchestrator?.pid} on ${run.orchestrator?.host}): report of the files as they are, run.json left as it is`,
+      note: `the run is still running (orchestrator pid ${pid} on ${run.orchestrator?.host}, the process that began it): report of the files as they are, run.json left as it is; to end the run, stop it (kill ${pid}: it writes the run as interrupted itself)`,
+    };
+  if (state === 'alive' && !force)
+    return {
+      recovered: false,
+      rebuilt: [],
+      note: `the run is still running by its PID (orchestrator pid ${pid} on ${run.orchestrator?.host} is alive; run.json, from an hpcbench that did not record the orchestrator's boot and start, cannot say more): report of the files as they are, run.json left as it is; if that PID is another process (the folder was copied from another machine of this name), 'hpcbench report --recover RUN_DIR' recovers it`,
     };
   if (state === 'unknown' && !force)
     return {
@@ -183,18 +147,23 @@ export async function recoverRun(
   const who =
     state === 'gone'
       ? `its orchestrator (pid ${run.orchestrator?.pid} on ${run.orchestrator?.host}) ended without finishing the run (killed?)`
-      : run.orchestrator
-        ? `its orchestrator (pid ${run.orchestrator.pid} on ${run.orchestrator.host}, another host) is gone (--recover)`
-        : 'its orchestrator is gone (--recover; run.json names no orchestrator process)';
+      : state === 'alive'
+        ? `its orchestrator is gone (--recover: pid ${pid} on ${run.orchestrator?.host} is alive but taken for another process; run.json names the orchestrator by its PID alone)`
+        : run.orchestrator
+          ? `its orchestrator (pid ${run.orchestrator.pid} on ${run.orchestrator.host}, another host) is gone (--recover)`
+          : 'its orchestrator is gone (--recover; run.json names no orchestrator process)';
   const why = 'interrupted: the orchestrator stopped mid-benchmark';
   const results: BenchmarkResult[] = [];
   const rebuilt: string[] = [];
   const unfinished: BenchmarkResult[] = [];
   let phase: string | undefined;
+  const writer = new ResultsWriter(dir);
+  writer.formats = formatsOf(folder.resolved);
+  const context = { dir, run, idle: idleOf(folder), writer };
   for (const b of folder.benchmarks) {
     if (b.status === 'running') {
       phase ??= `benchmark ${b.name}`;
-      const r = await rebuildBenchmark(b, why, warn);
+      const r = await rebuildBenchmark(b, why, context, warn);
       if (r.summary) rebuilt.push(b.name);
       unfinished.push(r);
       results.push(r);
@@ -206,22 +175,22 @@ export async function recoverRun(
       });
     else results.push(await finishedBenchmark(b));
   }
-  const writer = new ResultsWriter(dir);
-  writer.formats = formatsOf(folder.resolved);
   for (const r of unfinished) await writer.writeBenchmark(r);
+  const search = rebuildSearch(folder) ?? folder.search;
   const lastEnd = results
     .map((r) => r.ended_at)
     .filter((t): t is string => t !== undefined)
     .sort()
     .pop();
   const began = folder.benchmarks.some((b) => b.status !== 'pending');
-  const what = rebuilt.length
+  const figures = rebuilt.length
     ? "the unfinished benchmark's figures were rebuilt from the records files by hpcbench report"
     : unfinished.length
       ? 'no figures to rebuild: the unfinished benchmark had no records'
       : began
         ? 'it stopped between benchmarks: nothing to rebuild'
         : 'it stopped before its first benchmark: nothing to rebuild';
+  const what = search?.interrupted ? `${figures}; ${search.interrupted} (${search.text})` : figures;
   const record: RunRecord = {
     ...run,
     status: 'interrupted',
@@ -236,10 +205,11 @@ export async function recoverRun(
     })),
   };
   await writer.adoptRun(record);
-  await writer.writeRunSummary(results, runTotals(results), folder.search);
+  await writer.writeRunSummary(results, runTotals(results), search);
   return {
     recovered: true,
     rebuilt,
-    note: `run.json said running but ${who}: marked interrupted${rebuilt.length ? `; rebuilt from the records files: ${rebuilt.join(', ')}` : ''}`,
+    note: `run.json said running but ${who}: marked interrupted${rebuilt.length ? `; rebuilt from the records files: ${rebuilt.join(', ')}` : ''}${search?.interrupted ? `; the capacity search rebuilt from its finished probes: ${search.status}` : ''}`,
+    details: unfinished.flatMap((r) => (r.recovery ?? []).map((l) => `${r.name}: ${l}`)),
   };
 }

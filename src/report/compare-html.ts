@@ -1,17 +1,24 @@
 /**
  * The comparison page of `hpcbench compare ... --html FILE` (pure: from the runs and their comparison to
  * one self-contained page in the report's style): the runs, the method, per run and matched benchmark each
- * headline figure side by side with its change, its confidence interval drawn and the verdict coloured,
- * the unmatched benchmarks, and per benchmark the latency distributions of every run overlaid.
+ * headline figure side by side with its change, its confidence interval drawn and the verdict coloured
+ * (multi-turn sessions: also each turn index's), the unmatched benchmarks, and per benchmark the latency distributions of every run overlaid.
  */
 import { basename } from 'node:path';
 import { type CapacityComparison, capacitySideText } from '../decide/capacity-compare.js';
-import type { CompareOptions, FigureComparison, Regression, RunComparison } from '../decide/compare.js';
+import type {
+  BenchmarkComparison,
+  CompareOptions,
+  FigureComparison,
+  Regression,
+  RunComparison,
+} from '../decide/compare.js';
 import {
   formatChange,
   formatInterval,
   methodText,
   statusNotes,
+  TURN_TABLE_NOTE,
   verdictText,
 } from '../decide/compare-render.js';
 import { formatFigure } from '../decide/evaluate.js';
@@ -110,11 +117,16 @@ function scaleOf(figures: FigureComparison[], key: string): number {
 
 const verdictClass = (v: string) => `verdict verdict-${v.replace(/\s+/g, '-')}`;
 
-function figureTable(figures: FigureComparison[]): string {
+/** Figures as table rows; `lead`: cells before each row's figure (the per-turn table's turn and requests). */
+function figureTable(
+  figures: FigureComparison[],
+  lead: { head: string[]; cells: string[][]; attr: string[] } = { head: [], cells: [], attr: [] },
+): string {
   const scales = new Map([...new Set(figures.map(scaleKey))].map((k) => [k, scaleOf(figures, k)]));
-  const rows = figures.map((f) =>
+  const rows = figures.map((f, i) =>
     [
-      `<tr data-figure="${esc(f.figure)}">`,
+      `<tr data-figure="${esc(f.figure)}"${lead.attr[i] ?? ''}>`,
+      ...(lead.cells[i] ?? []).map((c) => `<td class="num">${esc(c)}</td>`),
       `<td>${esc(f.figure)}</td>`,
       `<td class="num">${esc(formatFigure(f.baseline, f.unit))}</td>`,
       `<td class="num">${esc(formatFigure(f.value, f.unit))}</td>`,
@@ -125,8 +137,30 @@ function figureTable(figures: FigureComparison[]): string {
       '</tr>',
     ].join(''),
   );
-  const head = ['figure', 'baseline', 'run', 'change', 'interval', 'interval against 0', 'verdict'];
-  return `<table class="compare"><thead><tr>${head.map((h, i) => `<th${i > 0 && i < 5 ? ' class="num"' : ''}>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  const n = lead.head.length;
+  const head = [
+    ...lead.head,
+    'figure',
+    'baseline',
+    'run',
+    'change',
+    'interval',
+    'interval against 0',
+    'verdict',
+  ];
+  return `<table class="compare"><thead><tr>${head.map((h, i) => `<th${i < n || (i > n && i < n + 5) ? ' class="num"' : ''}>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** Multi-turn sessions: every turn index's figures in one table ('' without sessions). */
+function turnTable(b: BenchmarkComparison): string {
+  const turns = b.per_turn ?? [];
+  if (!turns.length) return '';
+  const figures = turns.flatMap((t) => t.figures);
+  const cells = turns.flatMap((t) =>
+    t.figures.map(() => [String(t.turn), `${t.requests[0]} / ${t.requests[1]}`]),
+  );
+  const attr = turns.flatMap((t) => t.figures.map(() => ` data-turn="${t.turn}"`));
+  return `<h4>Per turn (multi-turn sessions)</h4><p class="note">${esc(TURN_TABLE_NOTE)}.</p>${figureTable(figures, { head: ['turn', 'requests'], cells, attr })}`;
 }
 
 function unmatched(c: RunComparison, i: number): string {
@@ -192,6 +226,7 @@ function comparisonSection(c: RunComparison, i: number, benchmarkIds: Map<string
         ? `<p class="note">Parameters differ: ${esc(b.parameters_differ.join('; '))}</p>`
         : '',
       figureTable(b.figures),
+      turnTable(b),
     );
   }
   parts.push(capacitySection(c.search), unmatched(c, i));

@@ -37,7 +37,7 @@ th{background:#f3f3f3}td.num,th.num{text-align:right;font-variant-numeric:tabula
 pre{background:#f6f6f6;padding:8px;overflow:auto;font-size:12px;max-height:400px}
 .note{color:#555;font-size:12px}.method{max-width:1100px}
 .verdict-better{background:#e6f4ea;color:#1a7f37;font-weight:600}.verdict-worse{background:#fdecea;color:#c62828;font-weight:600}
-.verdict-no-significant-difference,.verdict-no-difference-within-precision{color:#555}.verdict-inconclusive,.verdict-not-comparable{background:#fff8e1;color:#8a6d00}.bracket-svg .bar{stroke-width:6}.bracket-baseline{stroke:#888}.bracket-run{stroke:#1f77b4}.bracket-svg .open{font-size:12px}.verdict-too-few-values,.verdict-needs-repetitions,.verdict-no-data{background:#fff8e1;color:#8a6d00}
+.verdict-no-significant-difference,.verdict-no-difference-within-precision{color:#555}.verdict-differs{background:#e8eaf6;color:#283593}.verdict-inconclusive,.verdict-not-comparable{background:#fff8e1;color:#8a6d00}.bracket-svg .bar{stroke-width:6}.bracket-baseline{stroke:#888}.bracket-run{stroke:#1f77b4}.bracket-svg .open{font-size:12px}.verdict-too-few-values,.verdict-needs-repetitions,.verdict-no-data{background:#fff8e1;color:#8a6d00}
 .verdict-line{padding:4px 8px;display:inline-block}.ci-svg{display:block}.ci-svg .zero{stroke:#999;stroke-width:1}
 .ci-svg .bar{stroke:#1f77b4;stroke-width:4;stroke-linecap:round}.ci-svg .point{fill:#222}
 .ci-worse .bar{stroke:#c62828}.ci-better .bar{stroke:#1a7f37}.legend-band{display:inline-block;width:12px;height:12px;vertical-align:middle;margin:0 4px}

@@ -210,6 +210,7 @@ export class ResultsWriter {
       ...(result.thresholds ? { thresholds: result.thresholds } : {}),
       ...(result.load_generator ? { load_generator: result.load_generator } : {}),
       ...(result.probe ? { probe: result.probe } : {}),
+      ...(result.recovery ? { recovery: result.recovery } : {}),
       ...(result.error ? { error: result.error } : {}),
     });
     await writeFileAtomic(
@@ -258,6 +259,7 @@ export class ResultsWriter {
           ...(r.thresholds ? { thresholds: r.thresholds } : {}),
           ...(r.load_generator ? { load_generator: r.load_generator } : {}),
           ...(r.probe ? { probe: r.probe } : {}),
+          ...(r.recovery ? { recovery: r.recovery } : {}),
           error: r.error,
         })),
       });

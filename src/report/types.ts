@@ -54,6 +54,11 @@ export interface BenchmarkResult {
   probe?: ProbeRecord;
   /** Why the benchmark is `failed`, `degraded` or `interrupted` (src/orchestrator/verdict.ts). */
   reason?: string;
+  /**
+   * Rebuilt by `hpcbench report` after its orchestrator was killed (src/orchestrator/recover.ts): one
+   * line per figure group it rebuilt and from what, or could not rebuild and why (summary.json `recovery`).
+   */
+  recovery?: string[];
   error?: ErrorInfo;
 }
 

@@ -8,5 +8,11 @@ export {
   type RunFolder,
   readRun,
 } from './read-run.js';
-export { effectiveStatus, type OrchestratorState, orchestratorState } from './run-state.js';
+export {
+  effectiveStatus,
+  type OrchestratorState,
+  orchestratorIdentified,
+  orchestratorState,
+  processIdentity,
+} from './run-state.js';
 export type * from './types.js';

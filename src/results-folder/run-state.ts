@@ -1,10 +1,13 @@
 /**
  * What a results folder's run.json status means now. `running` is written when a run starts and replaced
  * when it ends; a run whose orchestrator was killed (SIGKILL, out of memory, a lost node) keeps `running`
- * forever. run.json names its orchestrator (`orchestrator: {host, pid}`): on the same host, a PID that no
- * longer exists, or that now belongs to a process started after the run began (reused), means the run is
- * over; on another host, or in a folder from before the field, it cannot be told (`hpcbench report
- * --recover` then takes it as gone).
+ * forever. run.json names its orchestrator (`orchestrator: {host, pid, boot_id, start_ticks}`): on the
+ * same host, the process is that one only if it runs in the same boot (Linux's boot id) with the same
+ * start (clock ticks since boot): a PID that no longer exists, was reused, or a boot id of another boot
+ * (the machine rebooted, or the folder came from another machine of the same name) means the run is over.
+ * A folder from before boot_id and start_ticks were recorded is judged by the PID alone: alive unless it
+ * belongs to a process started after the run began (reused). On another host, or with no orchestrator
+ * named, it cannot be told (`hpcbench report --recover` then takes it as gone).
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -27,14 +30,41 @@ const readText = (path: string): string | undefined => {
   }
 };
 
-/** When process `pid` started (epoch ms, from Linux's /proc), else undefined. */
-function processStartMs(pid: number): number | undefined {
+/** When process `pid` started: clock ticks (1/100 s) since boot, from Linux's /proc; else undefined. */
+function startTicks(pid: number): number | undefined {
   const stat = readText(`/proc/${pid}/stat`);
-  const btime = /^btime (\d+)$/m.exec(readText('/proc/stat') ?? '')?.[1];
-  if (stat === undefined || btime === undefined) return undefined;
-  // fields after the command's closing parenthesis start at field 3; starttime is field 22, in 1/100 s
+  if (stat === undefined) return undefined;
+  // fields after the command's closing parenthesis start at field 3; starttime is field 22
   const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
-  return Number.isFinite(ticks) ? (Number(btime) + ticks / 100) * 1000 : undefined;
+  return Number.isInteger(ticks) ? ticks : undefined;
+}
+
+/** This boot's id (Linux: random at every boot, so it differs between machines too), else undefined. */
+function bootId(): string | undefined {
+  return readText('/proc/sys/kernel/random/boot_id')?.trim() || undefined;
+}
+
+/** When process `pid` started (epoch ms), else undefined. */
+function processStartMs(pid: number): number | undefined {
+  const ticks = startTicks(pid);
+  const btime = /^btime (\d+)$/m.exec(readText('/proc/stat') ?? '')?.[1];
+  return ticks === undefined || btime === undefined ? undefined : (Number(btime) + ticks / 100) * 1000;
+}
+
+/**
+ * What tells this process from any other, later, on any machine: this boot's id and when it started in
+ * it (run.json's `orchestrator`); empty where /proc does not say (not Linux).
+ */
+export function processIdentity(): { boot_id?: string; start_ticks?: number } {
+  const boot = bootId();
+  const ticks = startTicks(process.pid);
+  return boot === undefined || ticks === undefined ? {} : { boot_id: boot, start_ticks: ticks };
+}
+
+/** Whether run.json identifies its orchestrator exactly (boot id and start), not by its PID alone. */
+export function orchestratorIdentified(run: RunRecord): boolean {
+  const o = run.orchestrator;
+  return typeof o?.boot_id === 'string' && typeof o.start_ticks === 'number';
 }
 
 /**
@@ -58,6 +88,14 @@ function pidAlive(pid: number, runStart: number): boolean {
 export function orchestratorState(run: RunRecord): OrchestratorState {
   const o = run.orchestrator;
   if (!o || typeof o.pid !== 'number' || o.host !== hostname()) return 'unknown';
+  const here = bootId();
+  if (orchestratorIdentified(run) && here !== undefined) {
+    // another boot: this machine rebooted since, or the folder was written on another machine of this name
+    if (o.boot_id !== here) return 'gone';
+    const ticks = startTicks(o.pid);
+    // unreadable (another user's process under hidepid): judged by the PID alone
+    if (ticks !== undefined) return ticks === o.start_ticks ? 'alive' : 'gone';
+  }
   return pidAlive(o.pid, Date.parse(run.started_at)) ? 'alive' : 'gone';
 }
 

@@ -4,6 +4,7 @@
  * over-saturation verdict (src/decide/saturation.ts) as summary.json keeps them.
  */
 import type { LatencyMetric } from '../contracts/index.js';
+import type { IdleBaseline } from '../monitor/energy.js';
 
 export type BenchmarkStatus =
   | 'pending'
@@ -123,10 +124,19 @@ export interface RunRecord {
   /** Interrupted: the phase the run was in (e.g. `server-health`, `benchmark warmup`). */
   interrupted_phase?: string;
   error?: ErrorInfo;
-  /** The process that runs (or ran) the run: `hpcbench report` recovers the run only once it is gone. */
-  orchestrator?: { host: string; pid: number };
+  /**
+   * The process that runs (or ran) the run: `hpcbench report` recovers the run only once it is gone. On
+   * Linux also the boot it ran in and its start in it (clock ticks), so that no other process is taken
+   * for it (src/results-folder/run-state.ts).
+   */
+  orchestrator?: { host: string; pid: number; boot_id?: string; start_ticks?: number };
   /** Set by `hpcbench report` when it found the run `running` with its orchestrator gone. */
   recovered?: { by: string; at: string; benchmarks: string[] };
+  /**
+   * The idle baseline measured before the first benchmark (energy above idle), kept here as soon as it is
+   * measured so that `hpcbench report` can use it when it rebuilds a killed run's unfinished benchmark.
+   */
+  idle_baseline?: IdleBaseline;
   benchmarks: { name: string; status: BenchmarkStatus; reason?: string }[];
   [key: string]: unknown;
 }
@@ -201,4 +211,9 @@ export interface SearchOutcome {
   /** One line saying what was found. */
   text: string;
   probes: Probe[];
+  /**
+   * Set by `hpcbench report` when it rebuilt the search of a run whose orchestrator was killed mid-search:
+   * from its finished probes, and why it is not complete.
+   */
+  interrupted?: string;
 }

@@ -92,8 +92,11 @@ export interface ServerMetricsView {
     start: string;
     end: string;
     duration_s: number;
-    /** `benchmark-start`: before the workload started (no warmup, or warmup end never seen); `warmup-end`. */
-    start_trigger: 'benchmark-start' | 'warmup-end';
+    /**
+     * `benchmark-start`: before the workload started (no warmup, or warmup end never seen); `warmup-end`;
+     * `monitor-scrape`: rebuilt by `hpcbench report` from the monitor's periodic scrapes (a killed run).
+     */
+    start_trigger: 'benchmark-start' | 'warmup-end' | 'monitor-scrape';
   };
   servers: ServerScrapeInfo[];
   /** Deltas over the window, summed over label sets and servers. */

@@ -20,6 +20,14 @@ export interface Model {
   /** Multiplies every latency (a known shift). */
   scale?: number;
   errorRate?: number;
+  /**
+   * Multi-turn sessions of this many turns: each user's requests are the turns of one session after
+   * another, turn k sending `promptPerTurn` × k prompt tokens (the conversation so far).
+   */
+  turns?: number;
+  promptPerTurn?: number;
+  /** Multiplies the latencies of the turns after the first (a known shift of the later turns). */
+  laterScale?: number;
 }
 
 export const BASE: Model = { requests: 400, users: 8, decodeStepMs: 10, prefillMs: 20 };
@@ -34,6 +42,9 @@ export function records(name: string, m: Model, seed: number): RequestRecord[] {
   const out: RequestRecord[] = [];
   for (let i = 0; i < m.requests; i++) {
     const u = i % m.users;
+    const turn = m.turns ? (Math.floor(i / m.users) % m.turns) + 1 : undefined;
+    const shift = turn !== undefined && turn > 1 ? (m.laterScale ?? 1) : 1;
+    const prompt = turn !== undefined ? (m.promptPerTurn ?? 64) * turn : 64;
     const rec = newRecord({
       id: `x-${i}`,
       benchmark: name,
@@ -42,8 +53,12 @@ export function records(name: string, m: Model, seed: number): RequestRecord[] {
       api: 'completions',
       stream: true,
       scheduled: free[u],
-      prompt_tokens_client: 64,
+      prompt_tokens_client: prompt,
     });
+    if (turn !== undefined) {
+      rec.session = `x-s${u}-${Math.floor(i / m.users / (m.turns ?? 1))}`;
+      rec.turn = turn;
+    }
     rec.sent = free[u];
     const tokens = 16 + Math.floor(r() * 33);
     if (r() < (m.errorRate ?? 0)) {
@@ -51,18 +66,19 @@ export function records(name: string, m: Model, seed: number): RequestRecord[] {
       rec.error = 'http_500';
       rec.end = rec.sent + 2;
     } else {
-      let t = rec.sent + scale * (m.prefillMs + expo(r, m.prefillMs / 2));
+      let t = rec.sent + shift * scale * (m.prefillMs + expo(r, m.prefillMs / 2));
       rec.first_token = t;
       rec.chunks.push(t);
       for (let k = 1; k < tokens; k++) {
-        t += scale * (m.decodeStepMs + expo(r, m.decodeStepMs * 0.1) + (r() < 0.02 ? expo(r, 20) : 0));
+        t +=
+          shift * scale * (m.decodeStepMs + expo(r, m.decodeStepMs * 0.1) + (r() < 0.02 ? expo(r, 20) : 0));
         rec.chunks.push(t);
       }
       rec.last_token = t;
       rec.end = t + 0.2;
       rec.status = 'ok';
       rec.output_tokens = tokens;
-      rec.prompt_tokens = 64;
+      rec.prompt_tokens = prompt;
     }
     free[u] = rec.end + 0.1;
     out.push(rec);

@@ -7,7 +7,9 @@
  * deterministic token text), the prompt tokens growing by the last turn's prompt and reply. Closed loop:
  * a user runs one session at a time (sessions are the unit of concurrency); open loop: the schedule's
  * arrivals are the sessions' first turns, later turns follow their responses after the think time.
- * ShareGPT conversations are replayed as sessions, and bad session specs are refused at file:line:col.
+ * ShareGPT conversations are replayed as sessions, their system message (a `system` turn, or the
+ * entry's `system` field) the first message of every turn and counted in its prompt tokens; bad session
+ * specs are refused at file:line:col.
  */
 import { createHash } from 'node:crypto';
 import { copyFile, readFile } from 'node:fs/promises';
@@ -86,19 +88,30 @@ function bySession(records: Json[]): Map<string, Json[]> {
   return out;
 }
 
-/** Every session's turns as the server received them: the conversation so far, growing turn by turn. */
-function expectGrowingHistory(sessions: Map<string, Json[]>, truth: Map<string, Truth>): number {
+/**
+ * Every session's turns as the server received them: the conversation so far, growing turn by turn.
+ * `systemOf(turns)`: the SHA-1 of the system message the session's conversation opens every turn with
+ * (a ShareGPT conversation's), or undefined when it has none.
+ */
+function expectGrowingHistory(
+  sessions: Map<string, Json[]>,
+  truth: Map<string, Truth>,
+  systemOf: (turns: Json[]) => string | undefined = () => undefined,
+): number {
   let checked = 0;
   for (const turns of sessions.values()) {
     expect(turns.map((r) => r.turn)).toEqual(turns.map((_, i) => i + 1));
+    const system = systemOf(turns);
     for (const [i, r] of turns.entries()) {
       if (r.status !== 'ok') continue;
       const t = truth.get(r.id);
       expect(t, `ground truth of ${r.id}`).toBeDefined();
       const msgs = t!.messages!;
-      expect(msgs.map((m) => m.role)).toEqual(
-        Array.from({ length: 2 * r.turn - 1 }, (_, j) => (j % 2 === 0 ? 'user' : 'assistant')),
-      );
+      expect(msgs.map((m) => m.role)).toEqual([
+        ...(system === undefined ? [] : ['system']),
+        ...Array.from({ length: 2 * r.turn - 1 }, (_, j) => (j % 2 === 0 ? 'user' : 'assistant')),
+      ]);
+      if (system !== undefined) expect(msgs[0].sha1, `system message of ${r.id}`).toBe(system);
       expect(t!.prompt_tokens).toBe(msgs.reduce((a, m) => a + m.tokens, 0));
       expect(r.prompt_tokens).toBe(t!.prompt_tokens);
       if (i === 0) continue;
@@ -226,22 +239,32 @@ describe('multi-turn chat sessions', () => {
     expect(summary.per_turn.length).toBe(3);
   }, 240_000);
 
-  it('ShareGPT conversations are replayed as sessions: every human turn in order, max_tokens from its reply', async () => {
+  it('ShareGPT conversations are replayed as sessions: every human turn in order, max_tokens from its reply, the system message first in every turn', async () => {
     const sim = await env.box.startSim('sim-sharegpt', ['--decode-step-ms', '2']);
     const fixture = join(import.meta.dirname, '..', 'fixtures', 'datasets', 'sharegpt-multiturn.json');
     await copyFile(fixture, env.box.path('sharegpt-multiturn.json'));
     const data = JSON.parse(await readFile(fixture, 'utf8')) as {
+      system?: string;
       conversations: { from: string; value: string }[];
     }[];
-    /** Each conversation with a human turn: its human turns and the length of the reply after each. */
+    /**
+     * Each conversation with a human turn: its human turns, the length of the reply after each, and the
+     * SHA-1 of its system message (a `system` turn, or the entry's `system` field) when it has one.
+     */
     const convs = data
-      .map((c) =>
-        c.conversations
-          .map((t, i) => ({ t, next: c.conversations[i + 1] }))
-          .filter(({ t }) => t.from === 'human')
-          .map(({ t, next }) => ({ sha1: sha1(t.value), reply: countTokens(next?.value ?? '') })),
-      )
+      .map((c) => {
+        const system = c.system ?? c.conversations.find((t) => t.from === 'system')?.value;
+        return Object.assign(
+          c.conversations
+            .map((t, i) => ({ t, next: c.conversations[i + 1] }))
+            .filter(({ t }) => t.from === 'human')
+            .map(({ t, next }) => ({ sha1: sha1(t.value), reply: countTokens(next?.value ?? '') })),
+          { system: system === undefined ? undefined : sha1(system) },
+        );
+      })
       .filter((c) => c.length > 0);
+    // the fixture has both forms of a system message, and conversations without one
+    expect(convs.filter((c) => c.system !== undefined)).toHaveLength(2);
     const { records } = await runRecipe(
       'sharegpt',
       { duration: '3s', clients_per_node: 1, dataset: 'sharegpt-multiturn.json', session: {} },
@@ -249,11 +272,17 @@ describe('multi-turn chat sessions', () => {
     );
     const truth = await truthOf(sim.url);
     const sessions = bySession(records);
-    expectGrowingHistory(sessions, truth);
+    /** The conversation a session replays: the one whose first human turn its first turn sent. */
+    const convOf = (turns: Json[]) => {
+      const first = truth.get(turns[0].id)!.messages!.find((m) => m.role === 'user')!.sha1;
+      return convs.findIndex((x) => x[0].sha1 === first);
+    };
+    // every turn's messages open with its conversation's system message (counted in prompt_tokens,
+    // the client's estimate equal to the server's count)
+    expectGrowingHistory(sessions, truth, (turns) => convs[convOf(turns)]?.system);
     const seen = new Set<number>();
     for (const turns of sessions.values()) {
-      const first = truth.get(turns[0].id)!.messages![0].sha1;
-      const c = convs.findIndex((x) => x[0].sha1 === first);
+      const c = convOf(turns);
       expect(c).toBeGreaterThanOrEqual(0);
       expect(turns.length).toBeLessThanOrEqual(convs[c].length);
       for (const r of turns) {

@@ -5,9 +5,13 @@
  * exactly, the benchmark and the run are `interrupted` with why, the finished first benchmark stays
  * `completed`, report.html is written; `check` and `compare` say the run is interrupted. The children the
  * killed run left (listed in launch/pids, or naming the run folder: the watchdog too) are stopped by PID.
+ * A multi-turn session run with monitoring (a fake nvidia-smi for GPU power) killed the same way gets its
+ * sessions counts, its server view from the monitor's scrapes and the idle baseline of run.json back, and
+ * says in `recovery` what the monitor that died with the orchestrator did not write.
  */
 import { cp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { selfCommand } from '../../src/util/self.js';
@@ -23,6 +27,7 @@ import {
 } from './helpers.js';
 
 const sandbox = useSandbox('hpcbench-faults-killed-');
+const FAKE_GPU_DIR = fileURLToPath(new URL('../monitor/fixtures/fake-gpu', import.meta.url));
 
 async function runDirOf(base: string): Promise<string | undefined> {
   const [run] = await readdir(base).catch(() => [] as string[]);
@@ -73,6 +78,40 @@ async function recordLines(run: string, bench: string): Promise<number[]> {
   );
 }
 
+/**
+ * Runs `file` (benchmarks `first`, then `second`) and SIGKILLs the orchestrator once `second` measures on
+ * both executors; stops what it left. Returns the run folder.
+ */
+async function killMidSecond(file: string, base: string, env?: Record<string, string>): Promise<string> {
+  const self = selfCommand('run', file, '--results-dir', base);
+  const cli = execa(self.command, self.args, { reject: false, all: true, ...(env ? { env } : {}) });
+  let run: string | undefined;
+  try {
+    run = await until('the second benchmark measuring on both executors', async () => {
+      const r = await runDirOf(base);
+      if (!r) return undefined;
+      const lines = await recordLines(r, 'second');
+      return lines.length === 2 && lines.every((n) => n >= 20) ? r : undefined;
+    });
+  } finally {
+    cli.kill('SIGKILL');
+    await cli;
+    const r = run ?? (await runDirOf(base));
+    if (r) expect(await stopLeftovers(r)).toEqual([]);
+  }
+  return run as string;
+}
+
+/** Every record of a benchmark. */
+async function allRecords(run: string, bench: string): Promise<Record<string, unknown>[]> {
+  const dir = join(run, 'benchmarks', bench);
+  const files = (await readdir(dir)).filter((f) => /^records-.*\.jsonl$/.test(f));
+  const out: Record<string, unknown>[] = [];
+  for (const f of files)
+    for (const l of (await readFile(join(dir, f), 'utf8')).split('\n')) if (l) out.push(JSON.parse(l)); // whole lines: the executors were stopped with TERM
+  return out;
+}
+
 describe('the orchestrator SIGKILLed mid-benchmark', () => {
   it('hpcbench report rebuilds the unfinished benchmark from the records files; the run is interrupted', async () => {
     const box = sandbox();
@@ -88,23 +127,7 @@ describe('the orchestrator SIGKILLed mid-benchmark', () => {
       }),
     );
     const base = box.path('r-killed');
-    const self = selfCommand('run', file, '--results-dir', base);
-    const cli = execa(self.command, self.args, { reject: false, all: true });
-    let run: string | undefined;
-    try {
-      run = await until('the second benchmark measuring on both executors', async () => {
-        const r = await runDirOf(base);
-        if (!r) return undefined;
-        const lines = await recordLines(r, 'second');
-        return lines.length === 2 && lines.every((n) => n >= 20) ? r : undefined;
-      });
-    } finally {
-      cli.kill('SIGKILL');
-      await cli;
-      const r = run ?? (await runDirOf(base));
-      if (r) expect(await stopLeftovers(r)).toEqual([]);
-    }
-    const runDir = run as string;
+    const runDir = await killMidSecond(file, base);
     const before = await readJson(join(runDir, 'run.json'));
     expect(before.status).toBe('running');
     expect(before.benchmarks.map((b: { status: string }) => b.status)).toEqual(['completed', 'running']);
@@ -194,5 +217,68 @@ describe('the orchestrator SIGKILLed mid-benchmark', () => {
     expect((await readJson(join(runDir, 'benchmarks', 'second', 'summary.json'))).requests).toEqual(
       summary.requests,
     );
+  }, 240_000);
+
+  it('a session run with monitoring: sessions, the server view and the idle baseline rebuilt, the rest said', async () => {
+    const box = sandbox();
+    const file = await box.writeRecipe(
+      'killed-sessions.yaml',
+      recipe(
+        'killed-sessions',
+        {
+          warmup: '0s',
+          api: 'chat',
+          gen_tokens: 8,
+          session: { turns: 3, think_time: '20ms' },
+          benchmark_suite: [
+            { name: 'first', duration: '2s' },
+            { name: 'second', duration: '120s' },
+          ],
+        },
+        {
+          monitoring: { enabled: true, interval: 0.5 },
+          servers: { health_check: { timeout: 20, interval: 0.2 } },
+        },
+      ),
+    );
+    const runDir = await killMidSecond(file, box.path('r-killed-sessions'), {
+      PATH: `${FAKE_GPU_DIR}${delimiter}${process.env.PATH}`,
+      FAKE_GPU_POWER: '300,150',
+    });
+    const before = await readJson(join(runDir, 'run.json'));
+    expect(before.status).toBe('running');
+    // measured before the first benchmark, kept in run.json at once
+    expect(before.idle_baseline.gpu_power_w).toBeCloseTo(450, 0);
+
+    const rep = await runCli(['report', runDir]);
+    expect(rep.exitCode, rep.all).toBe(0);
+    expect(rep.stderr).toMatch(
+      /^recovery: second: client figures: rebuilt from 2 executor records file\(s\), the multi-turn session counts with them$/m,
+    );
+    const summary = await expectCountsMatch(runDir, 'second');
+    // the sessions: begun = first turns recorded, completed = last planned turns ended ok
+    const recs = await allRecords(runDir, 'second');
+    expect(recs.every((r) => r.turns === 3)).toBe(true);
+    const started = recs.filter((r) => r.turn === 1).length;
+    const completed = recs.filter((r) => r.status === 'ok' && r.turn === r.turns).length;
+    expect(completed).toBeGreaterThan(0);
+    expect(summary.sessions).toEqual({ started, completed });
+    expect(summary.per_turn.map((t: { turn: number }) => t.turn)).toEqual([1, 2, 3]);
+    // the server view from the monitor's scrapes of the simulator's /metrics
+    expect(summary.server_metrics.window.start_trigger).toBe('monitor-scrape');
+    expect(summary.server_metrics.counters.generation_tokens).toBeGreaterThan(0);
+    const lines = summary.recovery.join('\n');
+    expect(lines).toMatch(/^server_metrics: rebuilt from the monitor’s server scrapes/m);
+    // the monitor died with the orchestrator while the executors went on: the energy of the window is
+    // not on disk and the summary says so (or, had its samples reached the end, it is rebuilt)
+    if (summary.energy) expect(lines).toMatch(/^energy: rebuilt from the monitor CSVs/m);
+    else
+      expect(lines).toMatch(
+        /^energy: not rebuilt: the monitors’ power samples end at .* \(they stopped with the orchestrator\)/m,
+      );
+    // the finished benchmark keeps its own, measured by the run
+    const first = await readJson(join(runDir, 'benchmarks', 'first', 'summary.json'));
+    expect(first.recovery).toBeUndefined();
+    expect(first.energy.idle).toEqual(before.idle_baseline);
   }, 240_000);
 });

@@ -1,8 +1,9 @@
 /** Sends one request through a client built from a minimal spec and returns its record. */
 
-import type { Dispatcher } from 'undici';
 import type { RequestRecord, WorkloadSpec } from '../../src/contracts/index.js';
 import { createServiceClient } from '../../src/loadgen/clients/index.js';
+import type { Target } from '../../src/loadgen/clients/pools.js';
+import type { TransportHandler } from '../../src/loadgen/clients/transport.js';
 import { newRecord, nowMs } from '../../src/loadgen/record.js';
 import { capabilitiesOf } from '../helpers/capabilities.js';
 
@@ -45,11 +46,23 @@ export async function sendOne(
 }
 
 /**
- * For tests that play undici's part on the exchange handler (stamp-path, cancel-race): the handler
- * interface it implements (undici also calls onRequestSent, which is not in its types), a streamed
- * OpenAI completions event and the stream's end, and a fresh record of a streamed completion.
+ * For tests that play the transport's part on the exchange handler (stamp-path, cancel-race): a target
+ * whose transport hands each request's handler to `send` (the test calls the handler the way the
+ * transport does), a streamed OpenAI completions event and the stream's end, and a fresh record of a
+ * streamed completion.
  */
-export type UndiciHandler = Dispatcher.DispatchHandler & { onRequestSent(): void };
+export function standInTarget(send: (h: TransportHandler) => void): Target {
+  return {
+    origin: 'http://127.0.0.1:1',
+    base: '',
+    pool: { send: (_path, _id, _body, h) => send(h), close: async () => {} },
+  };
+}
+
+/** A network piece handed to the handler, as the transport does: just read (stamped now). */
+export function handOver(h: TransportHandler, piece: Buffer): void {
+  h.onBody(piece, 0, piece.length, nowMs());
+}
 
 export const completionEvent = (text: string): Buffer =>
   Buffer.from(`data: ${JSON.stringify({ choices: [{ index: 0, text, finish_reason: null }] })}\n\n`);

@@ -47,6 +47,7 @@ const reference = (r: RequestRecord): string => {
     server_figures: r.server_figures,
     session: r.session,
     turn: r.turn,
+    turns: r.turns,
   };
   return JSON.stringify(line);
 };
@@ -93,6 +94,7 @@ describe('request records', () => {
       server_figures: { prompt_eval_count: 11, eval_count: 3, total_duration_ns: 30_000_000 },
       session: 'n1-s4',
       turn: 2,
+      turns: 3,
     } satisfies Partial<RequestRecord>);
     const line = JSON.parse(recordToJson(r)) as Record<string, unknown>;
     const { chunks, ...rest } = r;
@@ -157,6 +159,7 @@ describe('request records', () => {
             server_figures: { eval_count: 3, total_duration_ns: v },
             session: s,
             turn: v,
+            turns: v,
           } satisfies Partial<RequestRecord>);
         }
         expect(recordToJson(r)).toBe(reference(r));
@@ -253,6 +256,7 @@ describe('request records', () => {
       server_figures: { eval_count: 3 },
       session: 'n1-s1',
       turn: 2,
+      turns: 3,
     };
     for (const [k, v] of Object.entries(changes)) {
       const before = filled();

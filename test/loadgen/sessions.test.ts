@@ -178,7 +178,7 @@ describe('multi-turn sessions (load generator)', () => {
     const s = spec('http://127.0.0.1:9', { prompts: { source: 'sharegpt', path: p }, max_tokens: 7 });
     const c = loadConversations(s);
     expect(c?.size).toBe(1);
-    expect(c?.get(0).map((t) => [t.prompt, t.maxTokens])).toEqual([
+    expect(c?.get(0).turns.map((t) => [t.prompt, t.maxTokens])).toEqual([
       ['one', 3],
       ['two', 7],
     ]);

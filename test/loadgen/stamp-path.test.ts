@@ -1,38 +1,38 @@
 /**
- * Between bytes and stamp (docs/load-generation.md#timestamps): a network piece is stamped when undici hands
- * it over and parsed later in the same event-loop turn, so parsing one response never delays another's
- * stamps; each response's pieces, end and failure keep their order. Driven through a stand-in for undici's
- * pool that calls the handler the way undici does, at moments the test controls (no network, no timing).
+ * Between bytes and stamp (docs/load-generation.md#timestamps): a network piece is stamped when the
+ * transport hands it over and parsed later in the same event-loop turn, so parsing one response never
+ * delays another's stamps; each response's pieces, end and failure keep their order. Driven through a
+ * stand-in for the transport that calls the handler the way the transport does, at moments the test
+ * controls (no network, no timing).
  */
-import type { Pool } from 'undici';
+
 import { describe, expect, it } from 'vitest';
 import { runExchange } from '../../src/loadgen/clients/exchange.js';
 import { openAiProtocol } from '../../src/loadgen/clients/openai.js';
-import type { Target } from '../../src/loadgen/clients/pools.js';
+import type { TransportHandler } from '../../src/loadgen/clients/transport.js';
 import { nowMs } from '../../src/loadgen/record.js';
-import { completionEvent, STREAM_DONE, spec, streamedRecord, type UndiciHandler } from './client-helpers.js';
+import {
+  completionEvent,
+  handOver,
+  STREAM_DONE,
+  spec,
+  standInTarget,
+  streamedRecord,
+} from './client-helpers.js';
 
 const exchange = openAiProtocol(spec('http://127.0.0.1:1'), 'completions', true).exchange;
 const never = { aborted: false, reason: undefined, addEventListener() {}, removeEventListener() {} };
 
-/** A pool whose dispatch only keeps the handler; the test plays undici's part on it. */
-
-function standIn(): { target: Target; handlers: UndiciHandler[] } {
-  const handlers: UndiciHandler[] = [];
-  const pool = {
-    // undici's HTTP/1.1 client calls these (the handler interface exchange.ts implements)
-    dispatch(_opts: unknown, h: UndiciHandler) {
-      handlers.push(h);
-      h.onConnect!(() => {});
-      h.onRequestSent();
-      h.onHeaders!(200, [], () => {}, 'OK');
-      return true;
-    },
-  };
-  return {
-    target: { origin: 'http://127.0.0.1:1', base: '', pool: pool as unknown as Pool },
-    handlers,
-  };
+/** A transport that only keeps the handler; the test plays the transport's part on it. */
+function standIn() {
+  const handlers: TransportHandler[] = [];
+  const target = standInTarget((h) => {
+    handlers.push(h);
+    h.onConnect(() => {});
+    h.onRequestSent();
+    h.onStatus(200);
+  });
+  return { target, handlers };
 }
 
 describe('stamps are taken when the bytes are handed over, parsing comes after', () => {
@@ -45,19 +45,19 @@ describe('stamps are taken when the bytes are handed over, parsing comes after',
     const [ha, hb] = handlers;
     // one event-loop turn: both sockets readable, read back to back
     const t0 = nowMs();
-    ha.onData!(completionEvent('one'));
+    handOver(ha, completionEvent('one'));
     const t1 = nowMs();
-    hb.onData!(completionEvent('uno'));
+    handOver(hb, completionEvent('uno'));
     const t2 = nowMs();
-    ha.onData!(Buffer.concat([completionEvent(' two'), completionEvent(' three')]));
+    handOver(ha, Buffer.concat([completionEvent(' two'), completionEvent(' three')]));
     const t3 = nowMs();
     // nothing parsed yet: the handler only stamped and queued
     expect(a.chunks).toEqual([]);
     expect(b.chunks).toEqual([]);
-    ha.onData!(STREAM_DONE);
-    hb.onData!(STREAM_DONE);
-    ha.onComplete!([]);
-    hb.onComplete!([]);
+    handOver(ha, STREAM_DONE);
+    handOver(hb, STREAM_DONE);
+    ha.onEnd(nowMs());
+    hb.onEnd(nowMs());
     await Promise.all([doneA, doneB]);
     expect(a.status).toBe('ok');
     expect(b.status).toBe('ok');
@@ -82,12 +82,12 @@ describe('stamps are taken when the bytes are handed over, parsing comes after',
     const r = streamedRecord('c');
     const done = runExchange(target, exchange, '{}', r, never);
     const [h] = handlers;
-    h.onData!(completionEvent('kept'));
-    const cut = Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
-    h.onError!(cut);
+    handOver(h, completionEvent('kept'));
+    const cut = Object.assign(new Error('the server closed the connection'), { code: 'connection_closed' });
+    h.onFail(cut, nowMs());
     await done;
     expect(r.status).toBe('error');
-    expect(r.error).toBe('UND_ERR_SOCKET');
+    expect(r.error).toBe('connection_closed');
     expect(r.chunks).toHaveLength(1);
     expect(r.first_token).toBe(r.chunks[0]);
     expect(r.end).toBeGreaterThanOrEqual(r.chunks[0]);

@@ -1,10 +1,11 @@
 /**
  * The pacer's sub-millisecond sleep (src/loadgen/run/waker.ts, docs/load-generation.md#pacing): a wait
  * never ends before its deadline, `wake()` ends it at once (the run stops), waits follow one another, and
- * after `close()` a wait still ends (on a timer). No timing is asserted beyond "not before".
+ * after `close()` a wait still ends (on a timer); a waker given back is the next open loop's, its thread
+ * still running. No timing is asserted beyond "not before".
  */
 import { afterEach, expect, it } from 'vitest';
-import { hrMs, Waker } from '../../src/loadgen/run/waker.js';
+import { giveBackWaker, hrMs, prestartWaker, takeWaker, Waker } from '../../src/loadgen/run/waker.js';
 
 let w: Waker | undefined;
 afterEach(() => {
@@ -47,4 +48,32 @@ it('after close() the thread has ended and a wait still ends, not before its dea
   const at = hrMs() + 2;
   await w.until(at);
   expect(hrMs()).toBeGreaterThanOrEqual(at);
+});
+
+it('a waker given back is taken again with its thread running; ready() resolves again at once', async () => {
+  const a = takeWaker();
+  await a.ready();
+  await a.ready();
+  giveBackWaker(a);
+  const b = takeWaker();
+  expect(b).toBe(a);
+  expect(b.broken).toBe(false);
+  const at = hrMs() + 0.5;
+  await b.until(at);
+  expect(hrMs()).toBeGreaterThanOrEqual(at);
+  w = b;
+});
+
+it('a closed waker given back is not kept; a prestarted one is taken first', async () => {
+  const a = takeWaker();
+  a.close();
+  giveBackWaker(a);
+  prestartWaker();
+  const b = takeWaker();
+  expect(b).not.toBe(a);
+  await b.ready();
+  const at = hrMs() + 0.2;
+  await b.until(at);
+  expect(hrMs()).toBeGreaterThanOrEqual(at);
+  w = b;
 });

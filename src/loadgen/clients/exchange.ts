@@ -1,22 +1,19 @@
 /**
- * One HTTP exchange on a target's pool, through undici's dispatch API: the response arrives in callbacks
- * (no response stream, no async iteration, no promise per body piece), so the per-request cost is small.
- * The handler implements undici's first handler interface (onConnect, onHeaders, onData, onComplete,
- * onError), the one its HTTP/1.1 client calls directly: a handler of the newer interface (onRequestStart,
- * onResponseData, ...) is wrapped per request in an adapter that also parses every response's headers
- * into an object, which nothing here reads (≈1–2 µs per request).
- * Every network piece of a response, its end and any failure are stamped the moment undici hands them over
- * and queued; the queue is worked through once per event-loop turn (setImmediate: after every socket that
- * was readable in this turn has been read and stamped), decoding and parsing each piece with its own
- * arrival stamp (`stampChunk`). So no request's parsing delays another's stamps; each request's events keep
- * their order. A non-streaming or error body is collected and decoded once at its end. Failures are
- * classified into reasons. Shared by the OpenAI and Ollama clients.
+ * One HTTP exchange on a target's transport (transport.ts: the executor's own HTTP/1.1 client, or undici
+ * for https): the response arrives in callbacks (no response stream, no async iteration, no promise per
+ * body piece), so the per-request cost is small.
+ * Every network piece of a response, its end and any failure are stamped the moment JavaScript sees them
+ * (by the transport), a piece decoded, and queued; the queue is worked through once per event-loop turn
+ * (setImmediate: after every socket that was readable in this turn has been read and stamped), parsing
+ * each piece with its own arrival stamp (`stampChunk`). So no request's parsing delays another's stamps; each
+ * request's events keep their order. A non-streaming or error body is collected and decoded once at its
+ * end. Failures are classified into reasons. Shared by the OpenAI and Ollama clients.
  */
 import { TextDecoder } from 'node:util';
-import type { Dispatcher } from 'undici';
 import type { RequestRecord } from '../../contracts/index.js';
 import { nowMs } from '../record.js';
 import type { Target } from './pools.js';
+import type { TransportHandler } from './transport.js';
 import type { CancelSignal, ParseState } from './types.js';
 
 /** How one protocol reads a response body; a constant per client (the request body is passed apart). */
@@ -32,6 +29,16 @@ export interface Exchange {
 
 const DETAIL_MAX = 200;
 
+/** undici's codes (https targets) as the plain reasons the HTTP/1.1 client gives (docs/metrics.md). */
+const UNDICI_CODES: Record<string, string> = {
+  UND_ERR_SOCKET: 'connection_closed',
+  UND_ERR_CONNECT_TIMEOUT: 'connect_timeout',
+  UND_ERR_HEADERS_TIMEOUT: 'timeout',
+  UND_ERR_BODY_TIMEOUT: 'timeout',
+  UND_ERR_CLOSED: 'client_closed',
+  UND_ERR_DESTROYED: 'client_closed',
+};
+
 function reasonOf(
   err: unknown,
   signal: CancelSignal,
@@ -42,9 +49,8 @@ function reasonOf(
     if (signal.reason === 'timeout') return { reason: 'timeout', cancelled: false, detail };
     return { reason: 'cancelled', cancelled: true, detail };
   }
-  if (e?.code === 'UND_ERR_HEADERS_TIMEOUT' || e?.code === 'UND_ERR_BODY_TIMEOUT')
-    return { reason: 'timeout', cancelled: false, detail };
-  if (typeof e?.code === 'string') return { reason: e.code, cancelled: false, detail };
+  if (typeof e?.code === 'string')
+    return { reason: UNDICI_CODES[e.code] ?? e.code, cancelled: false, detail };
   if (e?.name === 'SyntaxError') return { reason: 'bad_response', cancelled: false, detail };
   if (e?.name === 'TypeError') return { reason: 'client_error', cancelled: false, detail };
   return { reason: 'network_error', cancelled: false, detail };
@@ -67,7 +73,7 @@ export function finalizeTokens(rec: RequestRecord): void {
  */
 function isStaleSocket(err: unknown): boolean {
   const code = (err as { code?: string })?.code;
-  return code === 'UND_ERR_SOCKET' || code === 'ECONNRESET';
+  return code === 'connection_closed' || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET';
 }
 
 function decodeAll(parts: Buffer[]): string {
@@ -87,9 +93,9 @@ export function stampChunk(st: ParseState): void {
   rec.chunks.push(t);
 }
 
-/** undici handler for one request; resolves `done` exactly once, whatever happens. */
-class ExchangeHandler implements Dispatcher.DispatchHandler {
-  /** undici's abort of this request once it has a connection (onConnect). */
+/** The handler of one request; resolves `done` exactly once, whatever happens. */
+class ExchangeHandler implements TransportHandler {
+  /** The transport's abort of this request once it has a connection (onConnect). */
   private abortReq?: (err?: Error) => void;
   private status = 0;
   /** Body pieces kept for decoding at the end (non-streaming and error responses). */
@@ -104,7 +110,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   private cancelTimer?: NodeJS.Timeout;
   /**
    * The cancel delay's timer: cancels once `cancelAfterMs` have passed since `sent` (stamped at the write).
-   * What undici handed over before it fired (pieces and end stamped, still queued for parsing) is worked
+   * What the transport handed over before it fired (pieces and end stamped, still queued for parsing) is worked
    * through first: a response whose end is among it is ok, a cancelled one keeps those pieces' chunks.
    */
   private readonly cancelDue = (): void => {
@@ -156,15 +162,8 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   }
 
   private dispatch(): void {
-    this.target.pool.dispatch(
-      {
-        path: this.target.base + this.ex.path,
-        method: 'POST',
-        headers: ['content-type', 'application/json', 'x-request-id', this.rec.id],
-        body: this.body,
-      },
-      this,
-    );
+    const t = this.target;
+    t.pool.send(t.base + this.ex.path, this.rec.id, this.body, this, this.rec.retries !== undefined);
   }
 
   onConnect(abort: (err?: Error) => void): void {
@@ -176,7 +175,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   }
 
   /**
-   * undici wrote the request (head and buffered body) to its connection, just now: `sent`, as the bench's
+   * The transport wrote the request (head and body) to its connection, just now: `sent`, as the bench's
    * bare client stamps it; a retry keeps the first `sent`.
    */
   onRequestSent(): void {
@@ -187,35 +186,38 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     if (ms !== undefined) this.cancelTimer = setTimeout(this.cancelDue, ms);
   }
 
-  onHeaders(statusCode: number): boolean {
-    if (statusCode < 200) return true; // informational (1xx): the real answer follows
+  onStatus(statusCode: number): void {
     this.status = statusCode;
     this.rec.http_status = statusCode;
     if (statusCode >= 400 || !this.ex.streamed) this.parts = [];
-    return true;
   }
 
-  onData(chunk: Buffer): boolean {
-    if (this.settled) return true;
+  /**
+   * A piece of the body, `buf[from, to)` (valid only during the call). A streamed one is decoded now —
+   * into the string the queue keeps, as cheap as a copy of its bytes would be — and parsed later.
+   */
+  onBody(buf: Buffer, from: number, to: number, at: number): void {
+    if (this.settled) return;
     if (this.parts) {
-      this.parts.push(chunk);
-      return true;
+      this.parts.push(Buffer.from(buf.subarray(from, to)));
+      return;
     }
-    later(this, chunk, nowMs());
-    return true;
+    // a piece ending in an ASCII byte holds only whole characters; otherwise keep the decoder's state
+    if (this.decoder === undefined && buf[to - 1] >= 0x80) this.decoder = new TextDecoder();
+    const text = this.decoder
+      ? this.decoder.decode(buf.subarray(from, to), { stream: true })
+      : buf.toString('utf8', from, to);
+    later(this, text, at);
   }
 
-  /** A streamed piece, from the queue: decoded and parsed, its chunks stamped `arrived`. */
-  piece(chunk: Buffer, arrived: number): void {
+  /** A streamed piece, from the queue: parsed, its chunks stamped `arrived`. */
+  piece(text: string, arrived: number): void {
     if (this.settled) return;
     this.st.arrived = arrived;
-    // a piece ending in an ASCII byte holds only whole characters; otherwise keep the decoder's state
-    if (this.decoder === undefined && chunk[chunk.length - 1] >= 0x80) this.decoder = new TextDecoder();
-    const text = this.decoder ? this.decoder.decode(chunk, { stream: true }) : chunk.toString('utf8');
     try {
       this.ex.feed(this.st, text);
     } catch (err) {
-      // a malformed piece ends the request; undici then reports onError, which is ignored
+      // a malformed piece ends the request; the transport then reports onFail, which is ignored
       this.fail(err, arrived);
       this.abortReq?.(err as Error);
       return;
@@ -237,8 +239,8 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     this.abortReq?.(new Error('cancelled (workload.cancel)'));
   }
 
-  onComplete(): void {
-    if (!this.settled) later(this, END, nowMs());
+  onEnd(at: number): void {
+    if (!this.settled) later(this, END, at);
   }
 
   /** The end of the body, from the queue (after every piece): `at` is when it was seen. */
@@ -274,11 +276,11 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     }
   }
 
-  onError(err: Error): void {
+  onFail(err: Error, at: number): void {
     if (this.settled) return;
     // after the pieces that came before it (a failure mid-stream keeps the chunks already received)
-    if (this.status !== 0 && this.ex.streamed) later(this, err, nowMs());
-    else this.failed(err, nowMs());
+    if (this.status !== 0 && this.ex.streamed) later(this, err, at);
+    else this.failed(err, at);
   }
 
   /** A failure, from the queue or at once (nothing of the body queued before it). */
@@ -314,9 +316,9 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   }
 }
 
-/** What the queue holds besides pieces (Buffer) and failures (Error): the end of a body. */
+/** What the queue holds besides pieces (decoded text) and failures (Error): the end of a body. */
 const END = 0;
-type Queued = Buffer | Error | typeof END;
+type Queued = string | Error | typeof END;
 
 /** The queue: handler, what happened, when; flat, in arrival order. */
 let queue: (ExchangeHandler | Queued | number)[] = [];

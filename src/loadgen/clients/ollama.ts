@@ -5,7 +5,7 @@
  */
 
 import type { RequestRecord, WorkloadSpec } from '../../contracts/index.js';
-import { promptJson } from '../prompt-json.js';
+import { promptJson, systemJson } from '../prompt-json.js';
 import { type Exchange, stampChunk } from './exchange.js';
 import { feedLines, flushLines } from './lines.js';
 import { chatMessages } from './messages.js';
@@ -98,11 +98,13 @@ export function ollamaProtocol(spec: WorkloadSpec, api: 'generate' | 'chat', str
   const path = api === 'chat' ? '/api/chat' : '/api/generate';
   const head = `{"model":${JSON.stringify(spec.model)},"stream":${stream},"options":{"num_predict":`;
   const gpu = spec.num_gpu !== undefined ? `,"num_gpu":${JSON.stringify(spec.num_gpu)}` : '';
-  const promptKey = api === 'chat' ? '"messages":' : '"prompt":';
   return {
     name: 'ollama',
     exchange: stream ? ndjsonExchange(path) : jsonExchange(path),
     body: (input: RequestInput) =>
-      `${head}${JSON.stringify(input.maxTokens)}${gpu}},${promptKey}${api === 'chat' ? chatMessages(input) : promptJson(input)}}`,
+      api === 'chat'
+        ? `${head}${JSON.stringify(input.maxTokens)}${gpu}},"messages":${chatMessages(input)}}`
+        : // generate takes the system message as its own field (the model's template places it)
+          `${head}${JSON.stringify(input.maxTokens)}${gpu}},${input.system === undefined ? '' : `"system":${systemJson(input)},`}"prompt":${promptJson(input)}}`,
   };
 }

@@ -7,7 +7,7 @@
  */
 
 import type { RequestRecord, WorkloadSpec } from '../../contracts/index.js';
-import { promptJson } from '../prompt-json.js';
+import { completionPromptJson } from '../prompt-json.js';
 import { type Exchange, stampChunk } from './exchange.js';
 import { feedLines, flushLines } from './lines.js';
 import { chatMessages } from './messages.js';
@@ -146,6 +146,6 @@ export function openAiProtocol(spec: WorkloadSpec, api: 'completions' | 'chat', 
     name: 'openai',
     exchange: stream ? sseExchange(path) : jsonExchange(path),
     body: (input: RequestInput) =>
-      `{"max_tokens":${JSON.stringify(input.maxTokens)},${promptKey}${api === 'chat' ? chatMessages(input) : promptJson(input)},${tail}`,
+      `{"max_tokens":${JSON.stringify(input.maxTokens)},${promptKey}${api === 'chat' ? chatMessages(input) : completionPromptJson(input)},${tail}`,
   };
 }

@@ -1,18 +1,23 @@
 /**
- * One undici `Pool` per target origin (keep-alive connections, no per-request setup), and the choice of
- * origin per request according to `distribution_strategy`.
+ * One keep-alive connection pool per target origin (no per-request setup): the executor's own HTTP/1.1
+ * client for `http:` (http1.ts), undici's Pool for `https:` (transport.ts); and the choice of origin per
+ * request according to `distribution_strategy`.
  *
  * `static` needs nothing here: the orchestrator resolves the recipe's `target_mapping` and gives each
  * executor only its own servers as `server_urls`, which it cycles through like `round-robin`.
  */
-import { Pool } from 'undici';
 import type { WorkloadSpec } from '../../contracts/index.js';
+import { Http1Pool } from './http1.js';
+import { type Transport, UndiciTransport } from './transport.js';
+
+/** How long an idle kept-alive connection stays open. */
+const KEEP_ALIVE_MS = 60_000;
 
 export interface Target {
   origin: string;
   /** Path prefix of the server URL (e.g. `/proxy`), without a trailing slash. */
   base: string;
-  pool: Pool;
+  pool: Transport;
 }
 
 function parse(url: string): { origin: string; base: string } {
@@ -27,12 +32,14 @@ export class Targets {
 
   constructor(spec: WorkloadSpec, connections: number | null) {
     const urls = spec.server_urls?.length ? spec.server_urls : [spec.server_url];
-    const pools = new Map<string, Pool>();
+    const pools = new Map<string, Transport>();
     this.list = urls.map((url) => {
       const { origin, base } = parse(url);
       let pool = pools.get(origin);
       if (!pool) {
-        pool = new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 60_000 });
+        pool = origin.startsWith('http:')
+          ? new Http1Pool(origin, connections, KEEP_ALIVE_MS)
+          : new UndiciTransport(origin, connections, KEEP_ALIVE_MS);
         pools.set(origin, pool);
       }
       return { origin, base, pool };
@@ -55,6 +62,6 @@ export class Targets {
   };
 
   async close(): Promise<void> {
-    await Promise.all([...new Set(this.list.map((t) => t.pool))].map((p) => p.close().catch(() => {})));
+    await Promise.all([...new Set(this.list.map((t) => t.pool))].map((p) => p.close()));
   }
 }

@@ -8,7 +8,7 @@ import type { SseTemplate } from './sse-template.js';
 
 /** One message of a chat conversation, as the chat APIs take it. */
 export interface ChatMessage {
-  role: 'user' | 'assistant';
+  role: 'system' | 'user' | 'assistant';
   content: string;
 }
 
@@ -17,7 +17,15 @@ export interface RequestInput {
   maxTokens: number;
   /** Client-side estimate of the prompt's tokens (src/util/tokenizer.ts); a session turn: the whole conversation's. */
   promptTokens: number;
-  /** Chat API, a session's later turn: the conversation so far, sent before `prompt` (the new user message). */
+  /**
+   * A system message sent before everything else: the chat APIs' first message, Ollama generate's
+   * `system` field; completions (no roles) send it, a blank line, then `prompt` as the prompt's text.
+   */
+  system?: string;
+  /**
+   * Chat API, a session's turn: the conversation so far (its system message first, when it has one),
+   * sent before `prompt` (the new user message).
+   */
   history?: readonly ChatMessage[];
   /** When set, the client appends every piece of generated text it receives (a session turn's reply). */
   reply?: string[];

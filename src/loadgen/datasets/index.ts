@@ -15,16 +15,16 @@ import { sharedPrefixPrompts } from './shared-prefix.js';
 import { loadSharegptConversations, loadSharegptRows } from './sharegpt.js';
 import { syntheticPrompts } from './synthetic.js';
 import { loadTraceRows, tracePrompts } from './trace.js';
-import type { ConversationSet, Prompt, PromptSet, Row } from './types.js';
+import type { Conversation, ConversationSet, Prompt, PromptSet, Row } from './types.js';
 
 export { loadHellaswagRows } from './hellaswag.js';
 export { loadJsonlRows } from './jsonl.js';
 export { sampleLength, validateLength } from './lengths.js';
 export { sharedPrefixPrompts } from './shared-prefix.js';
-export { loadSharegptConversations, loadSharegptRows } from './sharegpt.js';
+export { loadSharegptConversations, loadSharegptRows, type SharegptConversation } from './sharegpt.js';
 export { syntheticPrompts } from './synthetic.js';
 export { loadTraceRows, type TracePromptSet, type TraceRow, tracePrompt, tracePrompts } from './trace.js';
-export type { ConversationSet, Prompt, PromptSet, Row } from './types.js';
+export type { Conversation, ConversationSet, Prompt, PromptSet, Row } from './types.js';
 
 export const DEFAULT_TOKENS = 128;
 
@@ -66,7 +66,9 @@ function rowPrompt(spec: WorkloadSpec, output: LengthSpec | undefined, seed: num
   return (r) => ({
     prompt: r.prompt,
     maxTokens: output !== undefined ? sampleLength(output, rng) : (r.maxTokens ?? fallback),
-    promptTokens: countTokens(r.prompt),
+    promptTokens: countTokens(r.prompt) + (r.system === undefined ? 0 : countTokens(r.system)),
+    // set on every prompt of a file (undefined when it has none): one object shape per prompt set
+    system: r.system,
   });
 }
 
@@ -78,6 +80,10 @@ export function loadConversations(spec: WorkloadSpec): ConversationSet | undefin
   const src = spec.prompts;
   if (src?.source !== 'sharegpt') return undefined;
   const toPrompt = rowPrompt(spec, src.output_tokens, deriveSeed(spec.seed ?? 0, 7));
-  const convs = loadSharegptConversations(src.path).map((c) => c.map(toPrompt));
+  const convs: Conversation[] = loadSharegptConversations(src.path).map((c) => ({
+    system: c.system,
+    systemTokens: c.system === undefined ? 0 : countTokens(c.system),
+    turns: c.turns.map(toPrompt),
+  }));
   return { size: convs.length, get: (i) => convs[i % convs.length] };
 }

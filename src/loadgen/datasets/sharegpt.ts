@@ -1,8 +1,11 @@
 /**
- * ShareGPT JSON: an array of `{ conversations: [{ from: 'human' | 'gpt', value }] }`. The prompt is the first
- * human turn; the following gpt turn's token count becomes max_tokens (as vLLM's benchmark does). A
- * multi-turn session replays a whole conversation: every human turn, in order (`loadSharegptConversations`).
- * Entries without a human turn are skipped; a file where none is usable is E006.
+ * ShareGPT JSON: an array of `{ conversations: [{ from: 'system' | 'human' | 'gpt', value }], system? }`.
+ * The prompt is the first human turn; the following reply's token count becomes max_tokens (as vLLM's
+ * benchmark does). A multi-turn session replays a whole conversation: every human turn, in order
+ * (`loadSharegptConversations`). A conversation's system message (its `system` turns, or the entry's
+ * `system` string as LLaMA-Factory's ShareGPT files give it) is kept with it: it is sent before the
+ * prompt (docs/load-generation.md#prompts). Entries without a human turn are skipped; a file where none
+ * is usable is E006.
  */
 
 import { jsonErrorOffset } from '../../util/json-error.js';
@@ -31,14 +34,23 @@ function parseJson(path: string, text: string): unknown {
   }
 }
 
-/** A conversation's human turns, each with the following gpt turn's token count as its max_tokens. */
+/** One ShareGPT conversation: its system message and its human turns. */
+export interface SharegptConversation {
+  system?: string;
+  turns: Row[];
+}
+
+const isHuman = (t: Turn | undefined): boolean => t?.from === 'human' || t?.from === 'user';
+const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+
+/** A conversation's human turns, each with the following reply's token count as its max_tokens. */
 function humanTurns(conv: Turn[]): Row[] {
   const rows: Row[] = [];
   conv.forEach((t, i) => {
-    if ((t?.from !== 'human' && t?.from !== 'user') || typeof t.value !== 'string' || !t.value) return;
+    if (!isHuman(t) || !isText(t.value)) return;
     const reply = conv[i + 1];
     const replyTokens =
-      reply?.from !== 'human' && reply?.from !== 'user' && typeof reply?.value === 'string'
+      !isHuman(reply) && reply?.from !== 'system' && typeof reply?.value === 'string'
         ? countTokens(reply.value)
         : 0;
     rows.push({ prompt: t.value, maxTokens: replyTokens > 0 ? replyTokens : undefined });
@@ -47,25 +59,37 @@ function humanTurns(conv: Turn[]): Row[] {
 }
 
 /**
- * Every conversation with a human turn, as its human turns in order (a multi-turn session replays one):
- * each turn's max_tokens is the length of the gpt reply that follows it.
+ * The system message of an entry: its `system` string, then the text of every `system` turn, joined by
+ * a blank line (a file normally has one, first); undefined when there is none.
  */
-export function loadSharegptConversations(path: string): Row[][] {
+function systemOf(entry: { system?: unknown }, conv: Turn[]): string | undefined {
+  const parts = isText(entry.system) ? [entry.system] : [];
+  for (const t of conv) if (t?.from === 'system' && isText(t.value)) parts.push(t.value);
+  return parts.length > 0 ? parts.join('\n\n') : undefined;
+}
+
+/**
+ * Every conversation with a human turn: its system message and its human turns in order (a multi-turn
+ * session replays one), each turn's max_tokens the length of the reply that follows it.
+ */
+export function loadSharegptConversations(path: string): SharegptConversation[] {
   const data = parseJson(path, readDataset(path));
   if (!Array.isArray(data)) throw datasetError(path, 'ShareGPT file must be a JSON array of conversations');
-  const out: Row[][] = [];
+  const out: SharegptConversation[] = [];
   data.forEach((entry, i) => {
     const conv = (entry as { conversations?: unknown })?.conversations;
     if (!Array.isArray(conv))
       throw datasetError(path, `entry ${i} has no "conversations" array (ShareGPT format)`);
     const turns = humanTurns(conv as Turn[]);
-    if (turns.length > 0) out.push(turns);
+    if (turns.length === 0) return;
+    const system = systemOf(entry as { system?: unknown }, conv as Turn[]);
+    out.push(system === undefined ? { turns } : { system, turns });
   });
   if (out.length === 0) throw datasetError(path, 'no conversation with a human turn');
   return out;
 }
 
-/** The first human turn of every conversation that has one (single-request prompts). */
+/** The first human turn of every conversation that has one, with its system message (single requests). */
 export function loadSharegptRows(path: string): Row[] {
-  return loadSharegptConversations(path).map((c) => c[0]);
+  return loadSharegptConversations(path).map((c) => ({ ...c.turns[0], system: c.system }));
 }

@@ -54,7 +54,7 @@ class InFlight implements CancelSignal {
 export type Phase = 'warmup' | 'measuring' | 'draining' | 'done';
 
 /**
- * When a run's clock starts: `start_at` (epoch ms, shared by the executors of a trace replay) when it is
+ * When a run's clock starts: `start_at` (epoch ms, shared by the executors of a scheduled load) when it is
  * within START_AT_TOLERANCE_MS of `now` — ahead, the loop waits for it; behind (this executor got its
  * POST /start late), the rows already due are late and their schedule lag says so — else `now`.
  */
@@ -141,7 +141,7 @@ export class RunContext {
     scheduled: number,
     send?: ServiceClient['send'],
     prompt?: Prompt | RequestInput,
-    turn?: { session: string; turn: number },
+    turn?: { session: string; turn: number; turns: number },
   ): Promise<RequestRecord> {
     const p = prompt ?? this.prompts.get(this.promptIdx++);
     const measured = scheduled >= this.warmupEnd;
@@ -160,6 +160,7 @@ export class RunContext {
     if (turn) {
       rec.session = turn.session;
       rec.turn = turn.turn;
+      rec.turns = turn.turns;
     }
     const f = new InFlight(measured);
     this.inflight.add(f);

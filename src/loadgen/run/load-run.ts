@@ -162,7 +162,7 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
     const s = recorder.snapshot();
     s.last_send = ctx.lastSend;
     s.executor_load = usage();
-    if (sessions) s.sessions = { started: sessions.started, completed: sessions.completed };
+    if (sessions) s.sessions = sessions.counts.counts();
     return s;
   };
   opts.log?.(

@@ -23,7 +23,7 @@ import { nowMs } from '../record.js';
 import { type ArrivalSchedule, buildSchedule, type ScheduleOptions } from '../schedule/arrivals.js';
 import type { RunContext } from './context.js';
 import type { Sessions } from './sessions.js';
-import { hrMs, Waker } from './waker.js';
+import { giveBackWaker, hrMs, takeWaker } from './waker.js';
 
 /** Sends issued back to back before yielding to the event loop when catching up. */
 const BATCH = 64;
@@ -60,7 +60,7 @@ export async function runOpenLoop(
     s = sched.next();
     return n;
   };
-  const waker = new Waker();
+  const waker = takeWaker();
   const unhook = ctx.onStop(() => waker.wake());
   await waker.ready();
   let burst = 0;
@@ -101,7 +101,7 @@ export async function runOpenLoop(
     }
   } finally {
     unhook();
-    waker.close();
+    giveBackWaker(waker);
   }
   // measured arrivals due before the end that were never sent (stop, overload, or the in-flight cap)
   const end = Math.min(ctx.measureEnd, nowMs());

@@ -3,7 +3,8 @@
  * turns; each turn sends the conversation so far — the session's earlier prompts and the responses
  * actually received, as chat messages — followed by its own prompt, `think_seconds` after the previous
  * turn's response ended. Its turns are the prompt set's next prompts (`turns` of them, fixed or drawn), or
- * the human turns of one ShareGPT conversation (at most `turns` of them when given).
+ * the human turns of one ShareGPT conversation (at most `turns` of them when given), its system message
+ * (when it has one) the first message of every turn.
  *
  * Sessions are the unit of concurrency in closed loop (each user runs one session after another,
  * `sleep_seconds` between them) and the unit of arrival in open loop (each arrival starts a session;
@@ -16,6 +17,7 @@
  */
 
 import type { ClosedLoop, RequestRecord, SessionSpec } from '../../contracts/index.js';
+import { SessionCounter } from '../../metrics/sessions.js';
 import { deriveSeed, mulberry32, type Rng } from '../../util/rng.js';
 import type { ChatMessage, RequestInput } from '../clients/types.js';
 import { sampleLength } from '../datasets/lengths.js';
@@ -27,9 +29,8 @@ import type { RunContext } from './context.js';
 export class Sessions {
   /** Sessions in progress (the open loop's cap counts them). */
   active = 0;
-  /** Sessions started, and those that sent every one of their turns. */
-  started = 0;
-  completed = 0;
+  /** Sessions begun and those that sent every one of their turns, from their turns' records. */
+  readonly counts = new SessionCounter();
   private seq = 0;
   private next: number;
   private readonly rng: Rng;
@@ -50,18 +51,23 @@ export class Sessions {
    * The next session's turns: their number and each turn's prompt, taken when the turn is sent (a session
    * cut early never builds the prompts of turns it does not send).
    */
-  private plan(): { length: number; at(k: number): Prompt } {
+  private plan(): { length: number; at(k: number): Prompt; system?: string; systemTokens: number } {
     const turns = this.spec.turns;
     const c = this.conversations;
     if (c) {
       const conv = c.get(this.next++);
-      const list = turns === undefined ? conv : conv.slice(0, sampleLength(turns, this.rng));
-      return { length: list.length, at: (k) => list[k] };
+      const list = turns === undefined ? conv.turns : conv.turns.slice(0, sampleLength(turns, this.rng));
+      return {
+        length: list.length,
+        at: (k) => list[k],
+        system: conv.system,
+        systemTokens: conv.systemTokens,
+      };
     }
     const n = sampleLength(turns ?? 1, this.rng);
     const first = this.next;
     this.next += n;
-    return { length: n, at: (k) => this.ctx.prompts.get(first + k) };
+    return { length: n, at: (k) => this.ctx.prompts.get(first + k), systemTokens: 0 };
   }
 
   /**
@@ -72,13 +78,14 @@ export class Sessions {
     const ctx = this.ctx;
     const turns = this.plan();
     const session = `${ctx.source}-s${this.seq++}`;
-    const history: ChatMessage[] = [];
+    // a conversation's system message opens every turn's messages (and counts in every turn's prompt)
+    const history: ChatMessage[] =
+      turns.system === undefined ? [] : [{ role: 'system', content: turns.system }];
     const affinity: RequestInput['affinity'] = {};
-    let tokens = 0;
+    let tokens = turns.systemTokens;
     let at = first;
     let last: RequestRecord | undefined;
     this.active++;
-    this.started++;
     try {
       for (let k = 0; k < turns.length; k++) {
         if (last) {
@@ -97,11 +104,11 @@ export class Sessions {
           reply,
           affinity,
         };
-        last = await ctx.issue(at, undefined, input, { session, turn: k + 1 });
+        last = await ctx.issue(at, undefined, input, { session, turn: k + 1, turns: turns.length });
+        this.counts.add(last);
         if (last.status !== 'ok') break;
         history.push({ role: 'user', content: p.prompt }, { role: 'assistant', content: reply.join('') });
         tokens += p.promptTokens + last.output_tokens_client;
-        if (k === turns.length - 1) this.completed++;
       }
     } finally {
       this.active--;

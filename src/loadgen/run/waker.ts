@@ -11,6 +11,11 @@
  * clock in both threads). The worker answers with the generation it fired for; an answer for an older
  * generation (the main thread armed again meanwhile) is ignored, and the worker, seeing a new
  * generation, reads the new deadline.
+ *
+ * A thread takes 20–30 ms to start (a Node environment of its own), more than many arrivals' lateness
+ * budget: an open loop takes a waker kept from an earlier run (`takeWaker`, `giveBackWaker`), and the
+ * executor starts one when it starts (`prestartWaker`), so no run's first arrivals wait for a thread's
+ * start-up (a trace replay's clock starts at once: its rows at offset 0 were that late).
  */
 import { Worker } from 'node:worker_threads';
 
@@ -47,7 +52,8 @@ export class Waker {
   private gen = 0;
   private pending?: () => void;
   /** Set when the thread failed or ended: `until` then falls back to a timer. */
-  private broken = false;
+  broken = false;
+  private online = false;
 
   constructor() {
     const shared = new SharedArrayBuffer(16);
@@ -55,6 +61,9 @@ export class Waker {
     this.due = new Float64Array(shared, 8, 1);
     this.worker = new Worker(SOURCE, { eval: true, workerData: shared });
     this.worker.unref();
+    this.worker.once('online', () => {
+      this.online = true;
+    });
     this.worker.on('message', (g: number) => {
       if (g === this.gen) this.wake();
     });
@@ -72,7 +81,7 @@ export class Waker {
 
   /** Resolves once the thread runs (a wait armed before then would wake late by its start-up). */
   ready(): Promise<void> {
-    if (this.broken) return Promise.resolve();
+    if (this.broken || this.online) return Promise.resolve();
     return new Promise((resolve) => {
       this.worker.once('online', resolve);
       this.worker.once('exit', resolve);
@@ -122,4 +131,26 @@ export class Waker {
     Atomics.notify(this.ctl, GEN);
     this.wake();
   }
+}
+
+/** Wakers with their thread parked (no wait armed), for the next open loop of this process. */
+const idle: Waker[] = [];
+/** Idle wakers kept: one executor runs one load at a time; more are closed when given back. */
+const KEEP = 2;
+
+/** A waker for one open loop: a kept one (its thread already running), else a new one. */
+export function takeWaker(): Waker {
+  return idle.pop() ?? new Waker();
+}
+
+/** Hands back a waker whose loop ended (no wait pending): kept for the next loop, or closed. */
+export function giveBackWaker(w: Waker): void {
+  w.wake();
+  if (!w.broken && idle.length < KEEP) idle.push(w);
+  else w.close();
+}
+
+/** Starts a waker's thread now, for the first open loop (the executor calls it at start-up). */
+export function prestartWaker(): void {
+  if (idle.length === 0) idle.push(new Waker());
 }

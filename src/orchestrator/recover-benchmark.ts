@@ -1,0 +1,203 @@
+/**
+ * The unfinished benchmark of a run whose orchestrator was killed, rebuilt from what is on disk by
+ * `hpcbench report` (src/orchestrator/recover.ts), each figure group with the definition a run uses:
+ * - the client figures from the executors' records files (rebuild.ts, the executors' own recorder; with
+ *   multi-turn sessions their `sessions` counts too, src/metrics/sessions.ts);
+ * - open loop: the over-saturation verdict on the rebuilt snapshot (saturation.ts);
+ * - `server_metrics` from the monitor's periodic server scrapes (src/serverstats/from-monitor.ts);
+ * - `energy` from the monitor CSVs over the measurement window (energy.ts), above the idle baseline run.json
+ *   keeps, when the samples cover the window.
+ * What cannot be rebuilt is said in the benchmark's `recovery` lines, with why.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type ExecutorMetrics, scrapeSource, type WorkloadSpec } from '../contracts/index.js';
+import { aggregate } from '../controller/index.js';
+import type { IdleBaseline } from '../monitor/energy.js';
+import { EnergyMeter } from '../monitor/energy-meter.js';
+import { serverMetricsPath } from '../monitor/run-monitoring.js';
+import { benchmarkParameters } from '../report/params.js';
+import type { ResultsWriter, StartedExecutor } from '../report/results-writer.js';
+import type { AggregatedMetrics, BenchmarkResult } from '../report/types.js';
+import type { RunBenchmark, RunRecord } from '../results-folder/index.js';
+import { serverViewFromMonitor } from '../serverstats/from-monitor.js';
+import { ServiceFactory } from '../services/factory.js';
+import { benchmarkEnergy } from './energy.js';
+import { serverMonitorName } from './hooks.js';
+import { recordsRebuilder } from './rebuild.js';
+import { benchmarkSaturation, isOpenLoad } from './saturation.js';
+
+export interface MetricsJson {
+  status?: string;
+  started_at?: string;
+  ended_at?: string;
+  spec?: WorkloadSpec;
+  executors?: StartedExecutor[];
+  aggregate?: Omit<AggregatedMetrics, 'per_client' | 'summary' | 'snapshot'>;
+  per_client?: AggregatedMetrics['per_client'];
+  snapshot?: AggregatedMetrics['snapshot'];
+}
+
+export async function readMetricsJson(dir: string): Promise<MetricsJson | undefined> {
+  const text = await readFile(join(dir, 'metrics.json'), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as MetricsJson;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The executors of a started benchmark: metrics.json's, else one per records file (no measurement start). */
+function executorsOf(m: MetricsJson | undefined, b: RunBenchmark): StartedExecutor[] {
+  if (m?.executors?.length) return m.executors;
+  const nodes = b.records.map((p) => (p.split(/[\\/]/).pop() ?? '').replace(/^records-|\.jsonl$/g, ''));
+  return nodes.map((node, index) => ({ node, index, count: nodes.length }));
+}
+
+/** The latest modification of the benchmark's records files (the last request the executors finished). */
+async function lastWrite(paths: string[]): Promise<number | undefined> {
+  const times = await Promise.all(
+    paths.map((p) =>
+      stat(p).then(
+        (s) => s.mtimeMs,
+        () => undefined,
+      ),
+    ),
+  );
+  const ok = times.filter((t): t is number => t !== undefined);
+  return ok.length ? Math.max(...ok) : undefined;
+}
+
+/** What the rebuild reads besides the benchmark's own folder. */
+export interface RecoveryContext {
+  dir: string;
+  run: RunRecord;
+  /** The idle baseline: run.json's, else a finished benchmark's energy report's. */
+  idle?: IdleBaseline;
+  writer: ResultsWriter;
+}
+
+/** The servers whose /metrics the run's monitor scraped (none when the service declares none). */
+function monitoredServers(c: RecoveryContext): { url: string; path: string }[] {
+  let prometheus = false;
+  try {
+    prometheus = scrapeSource(ServiceFactory.getCapabilities(String(c.run.service)))?.format === 'prometheus';
+  } catch {
+    // a plugin service that is not loaded here: its servers' files are still looked for
+    prometheus = true;
+  }
+  if (!prometheus) return [];
+  return c.run.server_endpoints.map((url, i) => ({
+    url,
+    path: serverMetricsPath(c.dir, serverMonitorName(c.run.server_nodes, i)),
+  }));
+}
+
+/** `server_metrics` from the monitor's scrapes; the recovery line says from what, or why not. */
+async function rebuildServerView(r: BenchmarkResult, c: RecoveryContext): Promise<string | undefined> {
+  const snap = r.metrics?.snapshot;
+  const servers = monitoredServers(c);
+  if (!servers.length) return undefined; // a run of this service has no server view either
+  if (snap?.window_start === undefined || snap.window_end === undefined)
+    return 'server_metrics: not rebuilt: no measured request';
+  const got = await serverViewFromMonitor(
+    servers,
+    snap.window_start,
+    snap.window_end,
+    r.summary?.duration_s ?? 0,
+  );
+  if ('missing' in got) return `server_metrics: not rebuilt: ${got.missing}`;
+  r.server_metrics = got.view;
+  return got.view.rate_basis === 'client-window'
+    ? 'server_metrics: rebuilt from the monitor’s server scrapes over the measurement window (monitor/server-*.jsonl)'
+    : 'server_metrics: rebuilt from the monitor’s server scrapes, over part of the measurement window only (see server_metrics.notes)';
+}
+
+/** `energy` from the monitor CSVs when they cover the window; the recovery line says so, or why not. */
+async function rebuildEnergy(r: BenchmarkResult, c: RecoveryContext): Promise<string[]> {
+  const meter = new EnergyMeter(join(c.dir, 'monitor'), () => {}, false);
+  const until = await meter.sampledUntil();
+  if (until === undefined) return []; // no power readings: a run has no energy either
+  const end = r.metrics?.snapshot.window_end;
+  if (end === undefined) return ['energy: not rebuilt: no measured request'];
+  if (until < end)
+    return [
+      `energy: not rebuilt: the monitors’ power samples end at ${new Date(until).toISOString()}, ${((end - until) / 1000).toFixed(1)} s before the measurement window’s end (they stopped with the orchestrator), so the window’s energy is not on disk`,
+    ];
+  meter.idle = c.idle;
+  const csv = await benchmarkEnergy(meter, r);
+  if (!csv) return ['energy: not rebuilt: the measurement window is empty'];
+  await c.writer.writePower(r.name, csv);
+  return [
+    'energy: rebuilt from the monitor CSVs over the measurement window (power.csv)',
+    ...(c.idle ? [] : ['energy.energy_above_idle_j: no idle baseline on disk (run.json idle_baseline)']),
+  ];
+}
+
+/** An unfinished benchmark's result rebuilt from what is on disk (see above). */
+export async function rebuildBenchmark(
+  b: RunBenchmark,
+  why: string,
+  c: RecoveryContext,
+  warn: (m: string) => void,
+): Promise<BenchmarkResult> {
+  const m = await readMetricsJson(b.dir);
+  const spec = m?.spec ?? (b.spec as WorkloadSpec | undefined);
+  const result: BenchmarkResult = {
+    name: b.name,
+    status: 'interrupted',
+    ...(m?.started_at ? { started_at: m.started_at } : {}),
+    ...(spec ? { spec } : {}),
+  };
+  const recovery: string[] = [];
+  const note = (message: string) => {
+    recovery.push(message);
+    warn(message);
+  };
+  const executors = executorsOf(m, b);
+  const rebuild = spec && recordsRebuilder(spec, join(b.dir, 'records-{node}.jsonl'), note);
+  const per: { node: string; metrics: ExecutorMetrics }[] = [];
+  for (const e of executors) {
+    const metrics = await rebuild?.(
+      { node: e.node, url: '' },
+      {
+        index: e.index,
+        count: e.count,
+        start:
+          e.window_start !== undefined
+            ? { status: 'started', threads: 0, window_start: e.window_start }
+            : undefined,
+      },
+    );
+    if (metrics) per.push({ node: e.node, metrics });
+  }
+  const ended = await lastWrite(b.records);
+  if (ended !== undefined) result.ended_at = new Date(ended).toISOString();
+  result.parameters = benchmarkParameters(spec, executors.length);
+  if (per.length && spec) {
+    result.metrics = aggregate(per, b.name);
+    result.summary = result.metrics.summary;
+    result.reason = `${why}; its figures were rebuilt from ${per.length} executor records file(s) by hpcbench report`;
+    recovery.unshift(
+      `client figures: rebuilt from ${per.length} executor records file(s)${result.summary.sessions ? ', the multi-turn session counts with them' : ''}`,
+    );
+    const saturated = benchmarkSaturation(spec, result.metrics.snapshot);
+    if (saturated) {
+      result.saturation = saturated;
+      recovery.push('saturation: judged on the rebuilt figures');
+    }
+    const server = await rebuildServerView(result, c);
+    if (server) recovery.push(server);
+    recovery.push(...(await rebuildEnergy(result, c)));
+    if (isOpenLoad(spec))
+      recovery.push(
+        'dropped_sends: not on disk (the executor counts the arrivals it never sent when its loop ends; not in the records)',
+      );
+  } else
+    result.reason = spec
+      ? `${why}; no executor had recorded a request`
+      : `${why}; it had not started (no spec in metrics.json)`;
+  if (recovery.length) result.recovery = recovery;
+  return result;
+}

@@ -1,0 +1,303 @@
+/**
+ * `hpcbench report` recovering a killed run rebuilds more than the client figures, each from what is on
+ * disk with the definition a run uses (src/orchestrator/recover-benchmark.ts): an open-loop benchmark's
+ * saturation verdict, its server view from the monitor's periodic server scrapes and its energy from the
+ * monitor CSVs (above run.json's idle baseline); a session benchmark's sessions {started, completed} from
+ * its turns' records; a killed capacity search from its finished probes, marked interrupted. What is not on
+ * disk is said in the benchmark's `recovery` lines, not left out silently.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RequestRecord } from '../../src/contracts/index.js';
+import { newRecord, recordToJson } from '../../src/loadgen/record.js';
+import { recoverRun } from '../../src/orchestrator/recover.js';
+import { specFrom } from '../helpers/spec.js';
+
+const gonePid = (): number => spawnSync(process.execPath, ['-e', '']).pid as number;
+const T0 = Date.parse('2026-01-01T12:00:00.000Z');
+const iso = (t: number) => new Date(t).toISOString();
+
+let dir: string | undefined;
+afterEach(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+const json = async (...p: string[]) => JSON.parse(await readFile(join(dir as string, ...p), 'utf8'));
+
+/** A killed run's folder: run.json `running` (its orchestrator gone) listing `benchmarks`. */
+async function runFolder(
+  benchmarks: { name: string; status: string }[],
+  extra: Record<string, unknown> = {},
+): Promise<string> {
+  dir = await mkdtemp(join(tmpdir(), 'hpcbench-recover-figures-'));
+  const run = {
+    hpcbench_version: '0',
+    scenario: 's',
+    run_id: 'r',
+    mode: 'local',
+    service: 'vllm',
+    server_nodes: ['gpu1'],
+    client_nodes: ['x'],
+    server_endpoints: ['http://127.0.0.1:9'],
+    client_endpoints: ['127.0.0.1:5000'],
+    started_at: iso(T0 - 60_000),
+    status: 'running',
+    orchestrator: { host: hostname(), pid: gonePid() },
+    benchmarks,
+    ...extra,
+  };
+  await writeFile(join(dir, 'run.json'), JSON.stringify(run));
+  await mkdir(join(dir, 'monitor'), { recursive: true });
+  return dir;
+}
+
+/** A benchmark started by the orchestrator (metrics.json `running`) with one executor's records file. */
+async function startedBenchmark(name: string, body: Record<string, unknown>, records: RequestRecord[]) {
+  const bdir = join(dir as string, 'benchmarks', name);
+  await mkdir(bdir, { recursive: true });
+  const spec = specFrom({
+    benchmark: name,
+    server_url: 'http://127.0.0.1:9',
+    model: 'm',
+    warmup: 0,
+    ...body,
+  } as Parameters<typeof specFrom>[0]);
+  await writeFile(
+    join(bdir, 'metrics.json'),
+    JSON.stringify({
+      benchmark: name,
+      status: 'running',
+      started_at: iso(T0),
+      spec,
+      executors: [{ node: 'x', index: 0, count: 1, window_start: T0 }],
+      per_client: [],
+    }),
+  );
+  await writeFile(join(bdir, 'records-x.jsonl'), `${records.map(recordToJson).join('\n')}\n`);
+}
+
+/** An ok streamed request sent at `at`: TTFT 20 ms, then 8 tokens 10 ms apart. */
+function request(name: string, i: number, at: number, extra: Partial<RequestRecord> = {}): RequestRecord {
+  const r = newRecord({
+    id: `x-${i}`,
+    benchmark: name,
+    executor: 'x',
+    warmup: false,
+    api: 'chat',
+    stream: true,
+    scheduled: at,
+    prompt_tokens_client: 32,
+  });
+  r.sent = at;
+  for (let k = 0; k < 8; k++) r.chunks.push(at + 20 + 10 * k);
+  r.first_token = r.chunks[0];
+  r.last_token = r.chunks[7];
+  r.end = r.last_token + 1;
+  Object.assign(r, { status: 'ok', prompt_tokens: 32, output_tokens: 8, output_tokens_client: 8 }, extra);
+  return r;
+}
+
+/** The monitor's scrape rows of one vLLM server at `at` with the counters given. */
+function scrapeRows(at: number, tokens: number, ok: number, running: number): string[] {
+  const ts = iso(at);
+  return [
+    { ts, metric: 'vllm:generation_tokens_total', labels: { model_name: 'm' }, value: tokens },
+    { ts, metric: 'vllm:prompt_tokens_total', labels: { model_name: 'm' }, value: 4 * tokens },
+    { ts, metric: 'vllm:request_success_total', labels: { finished_reason: 'length' }, value: ok },
+    { ts, metric: 'vllm:num_requests_running', labels: {}, value: running },
+  ].map((r) => JSON.stringify(r));
+}
+
+/** A GPU node's monitor CSV: `watts` every second from `from` to `to`. */
+function powerCsv(from: number, to: number, watts: number): string {
+  const lines = ['timestamp,gpu0_power_W,node,role,host'];
+  for (let t = from; t <= to; t += 1000) lines.push(`${iso(t)},${watts},gpu1,server,gpu1`);
+  return `${lines.join('\n')}\n`;
+}
+
+const IDLE = { start: iso(T0 - 20_000), end: iso(T0 - 10_000), duration_s: 10, gpu_power_w: 100 };
+
+describe('recovering an open-loop benchmark', () => {
+  // 10 req/s for 10 s: the last request ends at T0 + 9900 + 91 ms
+  const recs = Array.from({ length: 100 }, (_, i) => request('open', i, T0 + 100 * i));
+  const end = T0 + 9900 + 91;
+
+  it('rebuilds saturation, the server view from the monitor scrapes and the energy above idle', async () => {
+    const d = await runFolder([{ name: 'open', status: 'running' }], { idle_baseline: IDLE });
+    await startedBenchmark('open', { duration: 10, load: { mode: 'open', target_rps: 10 } }, recs);
+    // scrapes every 5 s, the monitor still running after the window (it outlived the orchestrator)
+    const rows = [
+      ...scrapeRows(T0 - 2000, 5000, 600, 0),
+      ...scrapeRows(T0 + 3000, 5240, 630, 2),
+      ...scrapeRows(T0 + 8000, 5640, 680, 2),
+      ...scrapeRows(end + 3000, 5800, 700, 0),
+    ];
+    await writeFile(join(d, 'monitor', 'server-gpu1-0.jsonl'), `${rows.join('\n')}\n`);
+    await writeFile(join(d, 'monitor', 'gpu1-server.csv'), powerCsv(T0 - 30_000, end + 5000, 300));
+
+    const r = await recoverRun(d);
+    expect(r.rebuilt).toEqual(['open']);
+    const s = await json('benchmarks', 'open', 'summary.json');
+    expect(s.requests.ok).toBe(100);
+    // saturation, judged on the rebuilt snapshot
+    expect(s.saturation).toMatchObject({ saturated: false });
+    // the server view: from the last scrape before the window to the first after it
+    expect(s.server_metrics.window).toMatchObject({
+      start: iso(T0 - 2000),
+      end: iso(end + 3000),
+      start_trigger: 'monitor-scrape',
+    });
+    expect(s.server_metrics.counters).toMatchObject({
+      generation_tokens: 800,
+      prompt_tokens: 3200,
+      requests_succeeded: 100,
+    });
+    expect(s.server_metrics.rate_basis).toBe('client-window');
+    expect(s.server_metrics.rates.output_tokens_per_s).toBeCloseTo(800 / s.duration_s, 6);
+    expect(s.server_metrics.gauges.running_requests).toMatchObject({ max: 2, samples: 4 });
+    expect(s.server_metrics.notes.join(' ')).toMatch(/rebuilt by hpcbench report from the monitor/);
+    // the energy over the measurement window at 300 W, above the 100 W idle baseline
+    expect(s.energy.window.start).toBe(iso(T0));
+    expect(s.energy.energy_j).toBeCloseTo(300 * s.energy.window.duration_s, 0);
+    expect(s.energy.energy_above_idle_j).toBeCloseTo(200 * s.energy.window.duration_s, 0);
+    expect(s.energy.idle).toEqual(IDLE);
+    expect(s.energy.output_tokens).toBe(800);
+    expect(await readFile(join(d, 'benchmarks', 'open', 'power.csv'), 'utf8')).toMatch(/gpu1,server,1,300/);
+    expect(s.recovery.join('\n')).toMatch(/server_metrics: rebuilt from the monitor.s server scrapes over/);
+    expect(s.recovery.join('\n')).toMatch(/energy: rebuilt from the monitor CSVs/);
+    expect(s.recovery.join('\n')).toMatch(/dropped_sends: not on disk/);
+    expect(r.details?.some((l) => l.startsWith('open: energy: rebuilt'))).toBe(true);
+  });
+
+  it('says what is not on disk: scrapes and power samples that end with the orchestrator, before the window', async () => {
+    const d = await runFolder([{ name: 'open', status: 'running' }]);
+    await startedBenchmark('open', { duration: 10, load: { mode: 'open', target_rps: 10 } }, recs);
+    const rows = [...scrapeRows(T0 - 2000, 5000, 600, 0), ...scrapeRows(T0 + 3000, 5240, 630, 2)];
+    await writeFile(join(d, 'monitor', 'server-gpu1-0.jsonl'), `${rows.join('\n')}\n`);
+    await writeFile(join(d, 'monitor', 'gpu1-server.csv'), powerCsv(T0 - 30_000, T0 + 3000, 300));
+    await recoverRun(d);
+    const s = await json('benchmarks', 'open', 'summary.json');
+    // the server view covers the first 5 s only, and says so; its rates are over the scrapes' span
+    expect(s.server_metrics.counters.generation_tokens).toBe(240);
+    expect(s.server_metrics.rate_basis).toBe('scrape-window');
+    expect(s.server_metrics.notes.join(' ')).toMatch(/before the measurement window.s end/);
+    expect(s.recovery.join('\n')).toMatch(/server_metrics: rebuilt .* over part of the measurement window/);
+    // no energy: the window's is not on disk
+    expect(s.energy).toBeUndefined();
+    expect(s.recovery.join('\n')).toMatch(
+      /energy: not rebuilt: the monitors’ power samples end at .*before the measurement window’s end/,
+    );
+  });
+
+  it('without monitoring: the server view is not rebuilt, and the summary says why', async () => {
+    const d = await runFolder([{ name: 'open', status: 'running' }]);
+    await startedBenchmark('open', { duration: 10, load: { mode: 'open', target_rps: 10 } }, recs);
+    await recoverRun(d);
+    const s = await json('benchmarks', 'open', 'summary.json');
+    expect(s.server_metrics).toBeUndefined();
+    expect(s.recovery.join('\n')).toMatch(
+      /server_metrics: not rebuilt: .*no monitor file .*server-gpu1-0\.jsonl/,
+    );
+    // nor energy, as in a run without power readings: nothing to say
+    expect(s.energy).toBeUndefined();
+  });
+});
+
+describe('recovering a multi-turn session benchmark', () => {
+  it('counts the sessions begun and completed from the turns’ records', async () => {
+    const d = await runFolder([{ name: 'chat', status: 'running' }]);
+    const recs: RequestRecord[] = [];
+    let i = 0;
+    const turn = (session: string, k: number, turns: number, extra: Partial<RequestRecord> = {}) =>
+      recs.push(request('chat', i, T0 + 200 * i++, { session, turn: k, turns, ...extra }));
+    // a warmup session, completed (counted: warmup included)
+    for (const k of [1, 2, 3]) turn('x-s0', k, 3, { warmup: true });
+    // two completed sessions of 3 turns, one of 2 turns
+    for (const k of [1, 2, 3]) turn('x-s1', k, 3);
+    for (const k of [1, 2]) turn('x-s2', k, 2);
+    for (const k of [1, 2, 3]) turn('x-s3', k, 3);
+    // a session whose second turn failed, and one cut after its first turn (the kill)
+    turn('x-s4', 1, 3);
+    turn('x-s4', 2, 3, { status: 'error', error: 'http_500' });
+    turn('x-s5', 1, 4);
+    await startedBenchmark(
+      'chat',
+      { duration: 30, load: { mode: 'closed', clients_per_node: 2 }, api: 'chat', session: { turns: 3 } },
+      recs,
+    );
+    await recoverRun(d);
+    const s = await json('benchmarks', 'chat', 'summary.json');
+    expect(s.sessions).toEqual({ started: 6, completed: 4 });
+    expect(s.per_turn.map((t: { turn: number }) => t.turn)).toEqual([1, 2, 3]);
+    expect(s.saturation).toBeUndefined(); // not judged for sessions, as in a run
+    expect(s.recovery[0]).toMatch(/the multi-turn session counts with them/);
+  });
+});
+
+describe('recovering a killed capacity search', () => {
+  it('rebuilds the brackets and the verdict from the finished probes and marks the search interrupted', async () => {
+    const d = await runFolder(
+      [
+        { name: 'probe_01', status: 'completed' },
+        { name: 'probe_02', status: 'completed' },
+        { name: 'probe_03', status: 'running' },
+      ],
+      { mode: 'local' },
+    );
+    const search = {
+      field: 'target_rps',
+      start: 10,
+      max: 100,
+      growth: 2,
+      precision: 0.1,
+      slo: ['e2e.p99 < 500ms'],
+      max_probes: 8,
+    };
+    await writeFile(join(d, 'recipe.resolved.json'), JSON.stringify({ workload: { search } }));
+    const probe = async (name: string, value: number, verdict: string, why: string[]) => {
+      const bdir = join(d, 'benchmarks', name);
+      await mkdir(bdir, { recursive: true });
+      await writeFile(
+        join(bdir, 'summary.json'),
+        JSON.stringify({
+          benchmark: name,
+          status: 'completed',
+          probe: { field: 'target_rps', value, verdict, why, slo: [] },
+        }),
+      );
+    };
+    await probe('probe_01', 10, 'pass', []);
+    await probe('probe_02', 20, 'fail', ['e2e.p99 = 812ms (e2e.p99 < 500ms)']);
+    const recs = Array.from({ length: 40 }, (_, i) => request('probe_03', i, T0 + 67 * i));
+    await startedBenchmark('probe_03', { duration: 10, load: { mode: 'open', target_rps: 15 } }, recs);
+
+    const r = await recoverRun(d);
+    expect(r.note).toMatch(/the capacity search rebuilt from its finished probes: incomplete/);
+    const run = await json('summary.json');
+    expect(run.search).toMatchObject({
+      field: 'target_rps',
+      status: 'incomplete',
+      capacity: 10,
+      bracket: { low: 10, high: 20 },
+      low_benchmark: 'probe_01',
+      high_benchmark: 'probe_02',
+    });
+    expect(run.search.probes.map((p: { benchmark: string }) => p.benchmark)).toEqual([
+      'probe_01',
+      'probe_02',
+    ]);
+    expect(run.search.text).toMatch(/\(the run stopped\)/);
+    expect(run.search.interrupted).toMatch(
+      /orchestrator stopped mid-search: rebuilt by hpcbench report from the 2 finished probe\(s\); probe probe_03 was interrupted/,
+    );
+    expect((await json('run.json')).reason).toMatch(/mid-search/);
+    // the interrupted probe itself is rebuilt like any unfinished benchmark, without a verdict
+    const p3 = await json('benchmarks', 'probe_03', 'summary.json');
+    expect(p3.requests.ok).toBe(40);
+    expect(p3.probe).toBeUndefined();
+  });
+});
