@@ -45,9 +45,12 @@ export function newRecordingHistogram(): Histogram {
   });
 }
 
-/** Records a duration given in milliseconds (negative values, from clock skew, become 0). */
+/** A duration in ms as the integer µs a histogram holds (negative values, from clock skew, become 0). */
+export const histogramUs = (ms: number): number => (ms > 0 ? Math.round(ms * 1000) : 0);
+
+/** Records a duration given in milliseconds. */
 export function recordMs(h: Histogram, ms: number): void {
-  h.recordValue(ms > 0 ? Math.round(ms * 1000) : 0);
+  h.recordValue(histogramUs(ms));
 }
 
 export function encodeHistogram(h: Histogram): string {

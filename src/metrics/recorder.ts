@@ -2,7 +2,9 @@
  * Records finished requests into histograms and counters: overall and per time window (windows are aligned
  * to multiples of `windowSeconds` since the epoch, so windows of different executors line up when merged).
  * Only measured requests count; warmup requests are ignored here. Memory is bounded: no record is kept,
- * and a window's histograms are encoded and released when the next window opens.
+ * and a window's histograms are encoded and released when the next window opens. A latency kept per
+ * window is recorded once, into its window: the overall histogram holds the closed windows' sum, and the
+ * open window is added in when it is read (exact: counts add), which halves the recording per request.
  */
 import type { Histogram } from 'hdr-histogram-js';
 import {
@@ -20,7 +22,7 @@ import {
 } from '../contracts/index.js';
 import { zeroCounters } from './counters.js';
 import { deriveMetrics, itl, meetsSlo } from './derive.js';
-import { encodeHistogram, newRecordingHistogram, recordMs } from './histogram.js';
+import { encodeHistogram, histogramUs, newRecordingHistogram, recordMs } from './histogram.js';
 import { addServerFigures, type ServerSums } from './server-figures.js';
 
 export interface RecorderOptions {
@@ -33,9 +35,9 @@ export interface RecorderOptions {
   windowSeconds?: number;
 }
 
-const OVERALL: LatencyMetric[] = ['ttft', 'itl', 'tpot', 'e2e', 'schedule_lag'];
-const OPEN: LatencyMetric[] = ['ttft_from_scheduled', 'e2e_from_scheduled'];
 const WINDOWED: LatencyMetric[] = ['ttft', 'itl', 'tpot', 'e2e', 'schedule_lag'];
+/** Open loop: latencies from the scheduled time, overall only (recorded directly). */
+const OPEN: LatencyMetric[] = ['ttft_from_scheduled', 'e2e_from_scheduled'];
 
 /**
  * Open loop: a measured request whose bytes left more than LATE_MS after its scheduled time is a late send
@@ -53,6 +55,7 @@ export class MetricsRecorder {
   readonly counters = zeroCounters();
   readonly errors: Record<string, number> = {};
   readonly server: ServerSums = {};
+  /** Overall: the closed windows' sum for WINDOWED metrics (see `overall`), every value for OPEN ones. */
   private readonly hist: Partial<Record<LatencyMetric, Histogram>> = {};
   /** Token counts per ok request (prompt sent, output received). */
   private readonly lengths = {} as Record<LengthMetric, Histogram>;
@@ -65,7 +68,7 @@ export class MetricsRecorder {
   windowEnd?: number;
 
   constructor(private readonly opts: RecorderOptions = {}) {
-    for (const m of opts.openLoop ? [...OVERALL, ...OPEN] : OVERALL) this.hist[m] = newRecordingHistogram();
+    for (const m of opts.openLoop ? [...WINDOWED, ...OPEN] : WINDOWED) this.hist[m] = newRecordingHistogram();
     for (const m of LENGTH_METRICS) this.lengths[m] = newRecordingHistogram();
     this.windowMs = (opts.windowSeconds ?? 10) * 1000;
   }
@@ -85,7 +88,11 @@ export class MetricsRecorder {
     const w = this.win;
     if (!w) return;
     this.closed.push(encodeWindow(w));
-    for (const h of Object.values(w.hist)) h?.destroy();
+    for (const m of WINDOWED) {
+      const h = w.hist[m] as Histogram;
+      if (h.totalCount > 0) this.hist[m]?.add(h);
+      h.destroy();
+    }
     this.win = undefined;
   }
 
@@ -140,31 +147,30 @@ export class MetricsRecorder {
     }
     const h = this.hist;
     const wh = w.hist;
-    recordMs(h.e2e!, m.e2e);
     recordMs(wh.e2e!, m.e2e);
-    recordMs(h.schedule_lag!, m.schedule_lag);
     recordMs(wh.schedule_lag!, m.schedule_lag);
-    if (m.ttft !== undefined) {
-      recordMs(h.ttft!, m.ttft);
-      recordMs(wh.ttft!, m.ttft);
-    }
-    if (m.tpot !== undefined) {
-      recordMs(h.tpot!, m.tpot);
-      recordMs(wh.tpot!, m.tpot);
-    }
+    if (m.ttft !== undefined) recordMs(wh.ttft!, m.ttft);
+    if (m.tpot !== undefined) recordMs(wh.tpot!, m.tpot);
     if (this.opts.openLoop) {
       recordMs(h.e2e_from_scheduled!, m.e2e_from_scheduled);
       if (m.ttft_from_scheduled !== undefined) recordMs(h.ttft_from_scheduled!, m.ttft_from_scheduled);
     }
     if (r.turn !== undefined) this.addTurn(r.turn, m.ttft, m.tpot, m.e2e, r.prompt_tokens);
+    // equal gaps in a row (events that arrived in one network piece) are recorded at once
     const ch = r.chunks;
-    const hItl = h.itl!;
     const wItl = wh.itl!;
+    let gap = -1;
+    let count = 0;
     for (let i = 1; i < ch.length; i++) {
-      const gap = itl(ch, i, r.sent);
-      recordMs(hItl, gap);
-      recordMs(wItl, gap);
+      const us = histogramUs(itl(ch, i, r.sent));
+      if (us === gap) count++;
+      else {
+        if (count > 0) wItl.recordValueWithCount(gap, count);
+        gap = us;
+        count = 1;
+      }
     }
+    if (count > 0) wItl.recordValueWithCount(gap, count);
   }
 
   private addTurn(
@@ -188,15 +194,34 @@ export class MetricsRecorder {
     t.prompt_tokens.recordValue(Math.max(0, Math.round(prompt)));
   }
 
+  /**
+   * Calls `read` with a metric's overall histogram: for a windowed one, the closed windows' sum plus the
+   * open window (a temporary histogram, freed after `read`).
+   */
+  private overall<T>(metric: LatencyMetric, read: (h: Histogram) => T): T | undefined {
+    const h = this.hist[metric];
+    if (!h) return undefined;
+    const open = this.win?.hist[metric];
+    if (!open || open.totalCount === 0) return read(h);
+    const sum = newRecordingHistogram();
+    try {
+      sum.add(h);
+      sum.add(open);
+      return read(sum);
+    } finally {
+      sum.destroy();
+    }
+  }
+
   /** A percentile (ms) of a metric over the measured requests so far; undefined before any. */
   percentile(metric: LatencyMetric, p: number): number | undefined {
-    const h = this.hist[metric];
-    return h && h.totalCount > 0 ? h.getValueAtPercentile(p) / 1000 : undefined;
+    return this.overall(metric, (h) => (h.totalCount > 0 ? h.getValueAtPercentile(p) / 1000 : undefined));
   }
 
   snapshot(): MetricsSnapshot {
     const histograms: MetricsSnapshot['histograms'] = {};
-    for (const [k, h] of Object.entries(this.hist)) histograms[k as LatencyMetric] = encodeHistogram(h);
+    for (const k of Object.keys(this.hist) as LatencyMetric[])
+      histograms[k] = this.overall(k, encodeHistogram);
     const lengths: MetricsSnapshot['lengths'] = {};
     for (const m of LENGTH_METRICS) lengths[m] = encodeHistogram(this.lengths[m]);
     const windows = this.win ? [...this.closed, encodeWindow(this.win)] : [...this.closed];

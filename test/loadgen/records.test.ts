@@ -15,6 +15,43 @@ const base = {
   prompt_tokens_client: 12,
 };
 
+// the reference: every field of the line (AllFields: the compiler flags one left out here)
+const reference = (r: RequestRecord): string => {
+  const line: RecordJson = {
+    id: r.id,
+    benchmark: r.benchmark,
+    executor: r.executor,
+    warmup: r.warmup,
+    api: r.api,
+    stream: r.stream,
+    server: r.server,
+    scheduled: r.scheduled,
+    sent: r.sent,
+    first_token: r.first_token,
+    last_token: r.last_token,
+    end: r.end,
+    chunk_offsets_ms: r.chunks.map((c) => chunkOffsetMs(c, r.sent)),
+    status: r.status,
+    http_status: r.http_status,
+    error: r.error,
+    cancelled_by: r.cancelled_by,
+    error_detail: r.error_detail,
+    retries: r.retries,
+    prompt_tokens_server: r.prompt_tokens_server,
+    output_tokens_server: r.output_tokens_server,
+    prompt_tokens_client: r.prompt_tokens_client,
+    output_tokens_client: r.output_tokens_client,
+    prompt_tokens: r.prompt_tokens,
+    output_tokens: r.output_tokens,
+    tokens_source: r.tokens_source,
+    server_figures: r.server_figures,
+    session: r.session,
+    turn: r.turn,
+    turns: r.turns,
+  };
+  return JSON.stringify(line);
+};
+
 describe('request records', () => {
   it('a fresh record has the caller fields and the defaults; absent fields stay out of the line', () => {
     const r = newRecord(base);
@@ -69,42 +106,6 @@ describe('request records', () => {
   });
 
   it("the line is byte for byte JSON.stringify's of the record's JSON form, whatever the values", () => {
-    // the reference: every field of the line (AllFields: the compiler flags one left out here)
-    const reference = (r: RequestRecord): string => {
-      const line: RecordJson = {
-        id: r.id,
-        benchmark: r.benchmark,
-        executor: r.executor,
-        warmup: r.warmup,
-        api: r.api,
-        stream: r.stream,
-        server: r.server,
-        scheduled: r.scheduled,
-        sent: r.sent,
-        first_token: r.first_token,
-        last_token: r.last_token,
-        end: r.end,
-        chunk_offsets_ms: r.chunks.map((c) => chunkOffsetMs(c, r.sent)),
-        status: r.status,
-        http_status: r.http_status,
-        error: r.error,
-        cancelled_by: r.cancelled_by,
-        error_detail: r.error_detail,
-        retries: r.retries,
-        prompt_tokens_server: r.prompt_tokens_server,
-        output_tokens_server: r.output_tokens_server,
-        prompt_tokens_client: r.prompt_tokens_client,
-        output_tokens_client: r.output_tokens_client,
-        prompt_tokens: r.prompt_tokens,
-        output_tokens: r.output_tokens,
-        tokens_source: r.tokens_source,
-        server_figures: r.server_figures,
-        session: r.session,
-        turn: r.turn,
-        turns: r.turns,
-      };
-      return JSON.stringify(line);
-    };
     const strings = [
       '',
       'plain',
@@ -164,6 +165,106 @@ describe('request records', () => {
         expect(recordToJson(r)).toBe(reference(r));
         n++;
       }
+    }
+  });
+
+  it('epoch stamps are written as String() writes them: every step of their 2^-12 ms spacing', () => {
+    const r = newRecord(base);
+    // 2004-11, now, 2039-09 (the fast path's edges) and a few between
+    const wholes = [
+      2 ** 40,
+      2 ** 40 + 1,
+      1_795_000_000_000,
+      1_795_000_000_999,
+      1_999_999_999_999,
+      2 ** 41 - 1,
+    ];
+    for (let k = 0; k < 6; k++) wholes.push(2 ** 40 + Math.floor(Math.random() * 2 ** 40));
+    const got: string[] = [];
+    const want: string[] = [];
+    for (const w of wholes) {
+      for (let m = 0; m < 4096; m++) {
+        Object.assign(r, {
+          scheduled: w + m / 4096,
+          sent: w + ((m * 7) % 4096) / 4096,
+          end: w + 1 + m / 4096,
+        });
+        got.push(recordToJson(r));
+        want.push(reference(r));
+      }
+    }
+    expect(got).toEqual(want);
+    // outside the fast path: before 2004-11 and after 2039-09
+    Object.assign(r, { scheduled: 2 ** 40 - 1 / 8192, sent: 2 ** 41 + 0.25, end: 1.5e12 });
+    expect(recordToJson(r)).toBe(reference(r));
+  });
+
+  it('chunk offsets are written as JSON writes them, negative and long ones too', () => {
+    const r = newRecord({ ...base, scheduled: 1_795_000_000_000.125 });
+    r.sent = 1_795_000_000_001.5;
+    for (let k = -3000; k < 300_000; k += k < 3000 ? 1 : 37) {
+      r.chunks = [r.sent + k / 1000, r.sent + k / 1000 + 0.0004, r.sent + k / 1000 + 0.0006];
+      expect(recordToJson(r)).toBe(reference(r));
+    }
+    r.chunks = [r.sent + 1e13, Number.NaN, r.sent - 1e16];
+    expect(recordToJson(r)).toBe(reference(r));
+  });
+
+  it('a record that differs from the one before in one field only is written with that field', () => {
+    // lines reuse the bytes of fields unchanged since the last record: each field must count as a change
+    const filled = (): RequestRecord => {
+      const r = newRecord(base);
+      Object.assign(r, {
+        server: 'http://127.0.0.1:9',
+        sent: 1_795_000_000_001.5,
+        first_token: 1_795_000_000_011.5,
+        last_token: 1_795_000_000_031.5,
+        end: 1_795_000_000_032,
+        chunks: [1_795_000_000_011.5],
+        status: 'ok',
+        http_status: 200,
+        prompt_tokens_server: 11,
+        output_tokens_server: 3,
+        output_tokens_client: 4,
+        prompt_tokens: 11,
+        output_tokens: 3,
+        tokens_source: 'server',
+      } satisfies Partial<RequestRecord>);
+      return r;
+    };
+    const changes: Partial<RequestRecord> = {
+      id: 'n1-8',
+      benchmark: 'b2',
+      executor: 'n2',
+      warmup: true,
+      api: 'chat',
+      stream: false,
+      server: 'http://127.0.0.1:10',
+      status: 'error',
+      http_status: 500,
+      error: 'http_500',
+      cancelled_by: 'stop',
+      error_detail: 'd',
+      retries: 1,
+      prompt_tokens_server: 12,
+      output_tokens_server: 4,
+      prompt_tokens_client: 13,
+      output_tokens_client: 5,
+      prompt_tokens: 12,
+      output_tokens: 4,
+      tokens_source: 'mixed',
+      server_figures: { eval_count: 3 },
+      session: 'n1-s1',
+      turn: 2,
+      turns: 3,
+    };
+    for (const [k, v] of Object.entries(changes)) {
+      const before = filled();
+      expect(recordToJson(before)).toBe(reference(before));
+      const after = Object.assign(filled(), { [k]: v });
+      expect(recordToJson(after), k).toBe(reference(after));
+      // and back
+      expect(recordToJson(before), k).toBe(reference(before));
     }
   });
 });

@@ -7,7 +7,7 @@ import { type RequestRecord, START_AT_TOLERANCE_MS, type WorkloadSpec } from '..
 import type { MetricsRecorder } from '../../metrics/recorder.js';
 import type { CancelSignal, RequestInput, ServiceClient } from '../clients/types.js';
 import type { Prompt, PromptSet } from '../datasets/types.js';
-import { newRecord, nowMs, recordToJson } from '../record.js';
+import { newRecord, nowMs } from '../record.js';
 import { Reachability } from './backoff.js';
 import { CancelPlan } from './cancel-plan.js';
 import type { RecordWriter } from './record-writer.js';
@@ -178,7 +178,7 @@ export class RunContext {
       if (this.lastSend === undefined || rec.sent > this.lastSend) this.lastSend = rec.sent;
       this.recorder.add(rec);
     }
-    this.writer?.write(recordToJson(rec));
+    this.writer?.write(rec);
     this.onRecord?.(rec);
     this.wakeSlot();
     const unreachable = this.reach.observe(rec, nowMs());
