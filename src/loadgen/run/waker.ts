@@ -16,6 +16,9 @@
  * budget: an open loop takes a waker kept from an earlier run (`takeWaker`, `giveBackWaker`), and the
  * executor starts one when it starts (`prestartWaker`), so no run's first arrivals wait for a thread's
  * start-up (a trace replay's clock starts at once: its rows at offset 0 were that late).
+ *
+ * The thread is unreferenced unless a wait is armed, so a parked waker never keeps a process alive (an
+ * executor ends once SIGTERM has closed its server).
  */
 import { Worker } from 'node:worker_threads';
 
@@ -60,7 +63,6 @@ export class Waker {
     this.ctl = new Int32Array(shared, 0, 2);
     this.due = new Float64Array(shared, 8, 1);
     this.worker = new Worker(SOURCE, { eval: true, workerData: shared });
-    this.worker.unref();
     this.worker.once('online', () => {
       this.online = true;
     });
@@ -77,6 +79,8 @@ export class Waker {
     };
     this.worker.on('error', lost);
     this.worker.on('exit', lost);
+    // after the listeners: adding a 'message' listener refs the worker again
+    this.worker.unref();
   }
 
   /** Resolves once the thread runs (a wait armed before then would wake late by its start-up). */
