@@ -35,7 +35,7 @@ th{background:#f3f3f3}td.num,th.num{text-align:right;font-variant-numeric:tabula
 .scroll{overflow-x:auto;max-width:100%}.meta td:first-child{font-weight:600}.status-completed{color:#1a7f37}.status-failed,.status-interrupted{color:#c62828}.status-degraded{color:#b26a00}
 .plots{display:grid;grid-template-columns:repeat(auto-fill,minmax(440px,1fr));gap:10px}.plot{min-width:0;overflow:hidden}
 pre{background:#f6f6f6;padding:8px;overflow:auto;font-size:12px;max-height:400px}
-.note{color:#555;font-size:12px}.method{max-width:1100px}
+.note{color:#555;font-size:12px}.recovered{border:2px solid #c62828;background:#fdecea;padding:4px 14px 8px;margin:14px 0}.recovered h2{margin-top:6px;border-bottom-color:#c62828;color:#c62828}.recovered ul{margin:4px 0;padding-left:20px}.method{max-width:1100px}
 .verdict-better{background:#e6f4ea;color:#1a7f37;font-weight:600}.verdict-worse{background:#fdecea;color:#c62828;font-weight:600}
 .verdict-no-significant-difference,.verdict-no-difference-within-precision{color:#555}.verdict-differs{background:#e8eaf6;color:#283593}.verdict-inconclusive,.verdict-not-comparable{background:#fff8e1;color:#8a6d00}.bracket-svg .bar{stroke-width:6}.bracket-baseline{stroke:#888}.bracket-run{stroke:#1f77b4}.bracket-svg .open{font-size:12px}.verdict-too-few-values,.verdict-needs-repetitions,.verdict-no-data{background:#fff8e1;color:#8a6d00}
 .verdict-line{padding:4px 8px;display:inline-block}.ci-svg{display:block}.ci-svg .zero{stroke:#999;stroke-width:1}

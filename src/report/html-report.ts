@@ -1,6 +1,7 @@
 /**
  * report.html of a results folder (pure: from the folder's data to one self-contained page). Sections:
- * header (scenario, status, when, where, version, resolved recipe), the summary table, per benchmark the
+ * header (scenario, status, when, where, version, resolved recipe), for a run `hpcbench report` recovered
+ * after its orchestrator was killed what was rebuilt and what could not be, the summary table, per benchmark the
  * latency distributions, per-window time series and errors by reason, for suites and sweeps the
  * headline metrics against the swept parameter and the Pareto view, per node the monitor series with the
  * benchmarks' warmup and measurement shaded, and the last log lines of every component when something
@@ -92,6 +93,35 @@ function header(folder: RunFolder): string {
   return `<h1>hpcbench: ${esc(r?.scenario ?? 'run')}</h1><table class="meta">${body}</table>${err}${missing}`;
 }
 
+/**
+ * A run `hpcbench report` recovered after its orchestrator stopped (run.json `recovered`, the benchmarks'
+ * summary.json `recovery`): said near the top, with every recovery line, so that its figures are not
+ * taken for a finished run's. Empty for any other run.
+ */
+function recoverySection(folder: RunFolder): string {
+  const r = folder.run;
+  const lines = folder.benchmarks.flatMap((b) => (b.recovery ?? []).map((l) => `${b.name}: ${l}`));
+  if (!r?.recovered && lines.length === 0) return '';
+  const by = r?.recovered
+    ? ` by ${esc(r.recovered.by)}${r.recovered.at ? ` at ${esc(r.recovered.at)}` : ''}`
+    : '';
+  const names = r?.recovered?.benchmarks ?? [];
+  const rebuilt = names.length
+    ? ` The figures of ${esc(names.join(', '))} were rebuilt from the records files their executors wrote, not measured to the end by the run.`
+    : r?.recovered
+      ? ' No benchmark figures were rebuilt.'
+      : '';
+  return [
+    '<section class="recovered" id="recovered"><h2>Recovered run</h2>',
+    `<p><strong>This run was rebuilt${by} from what was on disk after its orchestrator stopped</strong> (killed, or its node lost): it did not finish.${rebuilt}</p>`,
+    r?.reason ? `<p class="note">${esc(r.reason)}</p>` : '',
+    lines.length
+      ? `<p>What was rebuilt, from what, and what could not be:</p><ul class="recovery">${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`
+      : '',
+    '</section>',
+  ].join('');
+}
+
 function recipeSection(folder: RunFolder): string {
   if (folder.resolved === undefined) return '';
   return `<details><summary>Recipe (resolved, with defaults)</summary><pre>${esc(JSON.stringify(folder.resolved, null, 2))}</pre></details>`;
@@ -136,6 +166,9 @@ function searchSection(folder: RunFolder, plots: Plot[]): string {
   return [
     '<h2>Capacity search</h2>',
     `<p class="search-answer"><strong>${esc(o.text)}</strong></p>`,
+    o.interrupted
+      ? `<p class="status-interrupted search-interrupted">Interrupted: ${esc(o.interrupted)}.</p>`
+      : '',
     `<p class="note">SLO: ${esc(o.slo.join(', '))}; status ${esc(o.status)}; bracket [${esc(String(o.bracket.low ?? '-'))}, ${esc(String(o.bracket.high ?? '-'))}] ${esc(o.unit)}. Strategy: geometric growth to the first failure, then bisection to the stated precision (docs/load-generation.md).</p>`,
     table(
       ['probe', o.field, 'verdict', 'why'],
@@ -162,6 +195,9 @@ function benchmarkSection(b: RunBenchmark, i: number, plots: Plot[]): string {
   const parts = [
     `<h3 id="${id}">${esc(b.name)} — ${statusSpan(b.status)}</h3>`,
     b.error ? `<p class="status-failed">${esc(b.error.code ?? 'error')}: ${esc(b.error.message)}</p>` : '',
+    b.recovery
+      ? '<p class="status-interrupted">Rebuilt by hpcbench report after the orchestrator stopped: see <a href="#recovered">Recovered run</a>.</p>'
+      : '',
     b.summary
       ? `<p class="note">${b.summary.requests.sent} sent, ${b.summary.requests.ok} ok, ${b.summary.requests.failed} failed, ${cancelledText(b.summary.requests)} over ${b.summary.duration_s.toFixed(1)} s measured.</p>`
       : '<p class="note">No metrics were written for this benchmark.</p>',
@@ -267,6 +303,7 @@ export function renderReportHtml(folder: RunFolder, assets: ReportAssets): strin
   const benchmarks = folder.benchmarks.map((b, i) => benchmarkSection(b, i, plots)).join('');
   const body = [
     header(folder),
+    recoverySection(folder),
     provenanceSection(folder.run?.provenance as Provenance | undefined),
     recipeSection(folder),
     searchSection(folder, plots),

@@ -52,6 +52,11 @@ export interface RunBenchmark {
   probe?: ProbeRecord;
   /** Open loop: the over-saturation verdict (summary.json `saturation`). */
   saturation?: SaturationReport;
+  /**
+   * Rebuilt by `hpcbench report` after the run's orchestrator was killed: what was rebuilt from what, or
+   * could not be and why, one line each (summary.json `recovery`).
+   */
+  recovery?: string[];
   /** The merged metrics snapshot (metrics.json), with its HdrHistograms. */
   snapshot?: MetricsSnapshot;
   executors?: number;
@@ -142,6 +147,7 @@ type SummaryJson = Partial<BenchmarkSummary> & {
   load_generator?: GeneratorCheck;
   probe?: ProbeRecord;
   saturation?: SaturationReport;
+  recovery?: string[];
   error?: ErrorInfo;
 };
 
@@ -191,9 +197,11 @@ async function readBenchmark(
       load_generator,
       probe,
       saturation,
+      recovery,
       error,
       ...rest
     } = s;
+    if (Array.isArray(recovery) && recovery.length) b.recovery = recovery.map(String);
     if (load_generator) b.load_generator = load_generator;
     if (probe) b.probe = probe;
     if (rest.requests) b.summary = rest as BenchmarkSummary;

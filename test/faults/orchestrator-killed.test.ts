@@ -14,6 +14,7 @@ import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { esc } from '../../src/report/html-page.js';
 import { selfCommand } from '../../src/util/self.js';
 import {
   expectCountsMatch,
@@ -199,6 +200,10 @@ describe('the orchestrator SIGKILLed mid-benchmark', () => {
     expect(runSummary.totals.total_requests).toBe(first.requests.sent + summary.requests.sent);
     const html = await readFile(join(runDir, 'report.html'), 'utf8');
     expect(html).toMatch(/interrupted/);
+    // report.html says near the top that the run was rebuilt, with each of the recovery lines
+    expect(html).toContain('<h2>Recovered run</h2>');
+    expect(summary.recovery.length).toBeGreaterThan(0);
+    for (const line of summary.recovery) expect(html).toContain(`<li>${esc(`second: ${line}`)}</li>`);
 
     // check and compare say so
     const check = await runCli(['check', runDir, '--threshold', 'error_rate < 1%', '--json']);

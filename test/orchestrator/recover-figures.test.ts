@@ -14,6 +14,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../src/contracts/index.js';
 import { newRecord, recordToJson } from '../../src/loadgen/record.js';
 import { recoverRun } from '../../src/orchestrator/recover.js';
+import { esc } from '../../src/report/html-page.js';
+import { writeHtmlReport } from '../../src/report/write-report.js';
 import { specFrom } from '../helpers/spec.js';
 
 const gonePid = (): number => spawnSync(process.execPath, ['-e', '']).pid as number;
@@ -299,5 +301,15 @@ describe('recovering a killed capacity search', () => {
     const p3 = await json('benchmarks', 'probe_03', 'summary.json');
     expect(p3.requests.ok).toBe(40);
     expect(p3.probe).toBeUndefined();
+
+    // report.html: the search result says it was interrupted, and the recovered run says what was rebuilt
+    const html = await readFile(await writeHtmlReport(d), 'utf8');
+    const searchPart = html.slice(html.indexOf('<h2>Capacity search</h2>'));
+    expect(searchPart).toContain(
+      `<p class="status-interrupted search-interrupted">Interrupted: ${esc(run.search.interrupted)}.</p>`,
+    );
+    expect(html).toContain('<h2>Recovered run</h2>');
+    expect(p3.recovery.length).toBeGreaterThan(0);
+    for (const line of p3.recovery) expect(html).toContain(`<li>${esc(`probe_03: ${line}`)}</li>`);
   });
 });

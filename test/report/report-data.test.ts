@@ -263,6 +263,8 @@ describe('report.html from a results folder', () => {
     expect(power.data[1]).toEqual([120, 150]);
     expect(power.bands?.map((b) => b.kind)).toEqual(['warmup', 'measure']);
     expect(html).not.toContain('Last log lines'); // nothing failed
+    expect(html).not.toContain('Recovered run');
+    expect(html).not.toContain('id="recovered"');
   });
 
   it('an interrupted run without metrics.json still gets a report, with the log tail', async () => {
@@ -275,6 +277,64 @@ describe('report.html from a results folder', () => {
     const ids = plotsOf(html).map((p) => p.id);
     expect(ids).toContain('b0-ts-throughput');
     expect(ids.some((id) => id.startsWith('b0-dist'))).toBe(false);
+    // interrupted by a signal, its orchestrator wrote it: nothing was recovered
+    expect(html).not.toContain('Recovered run');
+  });
+});
+
+describe('report.html of a run hpcbench report recovered', () => {
+  const LINES = [
+    'client figures: rebuilt from 1 executor records file(s)',
+    'server_metrics: not rebuilt: no scrape <script>alert(1)</script> & none before the window',
+  ];
+
+  /** An interrupted folder as `hpcbench report --recover` leaves it: run.json `recovered`, `recovery` lines. */
+  async function recovered(lines: string[], rebuilt = ['a']): Promise<void> {
+    await folder('interrupted');
+    const run = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8'));
+    Object.assign(run, {
+      reason: 'its orchestrator (pid 4242 on h) ended without finishing the run (killed?)',
+      recovered: { by: 'hpcbench report', at: '2026-12-01T11:00:00.000Z', benchmarks: rebuilt },
+    });
+    await writeFile(join(dir, 'run.json'), JSON.stringify(run));
+    const summary = JSON.parse(await readFile(join(dir, 'benchmarks', 'a', 'summary.json'), 'utf8'));
+    await writeFile(
+      join(dir, 'benchmarks', 'a', 'summary.json'),
+      JSON.stringify({ ...summary, status: 'interrupted', recovery: lines }),
+    );
+  }
+
+  it('says near the top that it was rebuilt from the files, with every recovery line escaped', async () => {
+    await recovered(LINES);
+    const html = renderReportHtml(await readRun(dir, { series: true }), reportAssets());
+    const section = html.match(/<section class="recovered" id="recovered">([\s\S]*?)<\/section>/)?.[1];
+    expect(section).toBeDefined();
+    expect(section).toContain('<h2>Recovered run</h2>');
+    expect(section).toMatch(
+      /rebuilt by hpcbench report at 2026-12-01T11:00:00\.000Z from what was on disk after its orchestrator stopped/,
+    );
+    expect(section).toContain('ended without finishing the run (killed?)');
+    expect(section).toContain('The figures of a were rebuilt from the records files');
+    expect(section).toContain('<li>a: client figures: rebuilt from 1 executor records file(s)</li>');
+    expect(section).toContain(
+      '<li>a: server_metrics: not rebuilt: no scrape &lt;script&gt;alert(1)&lt;/script&gt; &amp; none before the window</li>',
+    );
+    expect(html).not.toContain('<script>alert(1)');
+    // before the summary table: the figures below are read knowing they were rebuilt
+    expect(html.indexOf('Recovered run')).toBeLessThan(html.indexOf('<h2>Summary</h2>'));
+    // the benchmark's own section points to it; its recovery lines are not taken for figures
+    expect(html).toMatch(
+      /a — <span class="status-interrupted">interrupted<\/span><\/h3><p[^>]*>Rebuilt by hpcbench report/,
+    );
+    expect((await readRun(dir)).benchmarks[0].summary).not.toHaveProperty('recovery');
+  });
+
+  it('a recovered run that stopped between benchmarks still says so, without lines', async () => {
+    await recovered([], []);
+    const html = renderReportHtml(await readRun(dir), reportAssets());
+    expect(html).toContain('<h2>Recovered run</h2>');
+    expect(html).toContain('No benchmark figures were rebuilt.');
+    expect(html).not.toContain('<ul class="recovery">');
   });
 });
 
