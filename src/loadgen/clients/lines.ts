@@ -1,6 +1,7 @@
 /**
  * Splits streamed text into complete lines (LF or CRLF) without copying them: each non-empty line is handed
- * over as `text[a, b)`; the incomplete tail is kept in `st.buf` for the next piece.
+ * over as `text[a, b)` (blank lines are stepped over); the incomplete tail is kept in `st.buf` for the next
+ * piece.
  */
 import type { ParseState } from './types.js';
 
@@ -16,6 +17,13 @@ export function feedLines(st: ParseState, chunk: string, onLine: OnLine): void {
     const end = nl > pos && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
     if (end > pos) onLine(st, text, pos, end);
     pos = nl + 1;
+    // blank lines (the SSE event separator) skipped here, without another search
+    for (;;) {
+      const c = text.charCodeAt(pos);
+      if (c === 10) pos++;
+      else if (c === 13 && text.charCodeAt(pos + 1) === 10) pos += 2;
+      else break;
+    }
   }
   st.buf = pos < text.length ? text.slice(pos) : '';
 }

@@ -1,7 +1,9 @@
 /**
  * Ollama's native protocol: /api/generate and /api/chat, streamed as NDJSON (one JSON object per line) or a
  * single JSON body. The final object (`done: true`) carries `prompt_eval_count`, `eval_count` and the
- * nanosecond `*_duration` fields, kept as the server's own figures.
+ * nanosecond `*_duration` fields, kept as the server's own figures. A streamed line is parsed with
+ * `JSON.parse` unless it has the shape of a line parsed before (sse-template.ts' shapes: the text lines
+ * and the final one of earlier requests, their values in holes).
  */
 
 import type { RequestRecord, WorkloadSpec } from '../../contracts/index.js';
@@ -10,6 +12,22 @@ import { type Exchange, stampChunk } from './exchange.js';
 import { feedLines, flushLines } from './lines.js';
 import { chatMessages } from './messages.js';
 import type { Protocol } from './protocol-client.js';
+import {
+  holeInt,
+  holeText,
+  matchShape,
+  ollamaShapeOf,
+  ROLE_COMPLETION,
+  ROLE_CONTENT,
+  ROLE_EVAL_NS,
+  ROLE_LOAD_NS,
+  ROLE_PROMPT,
+  ROLE_PROMPT_NS,
+  ROLE_REASONING,
+  ROLE_TEXT,
+  ROLE_TOTAL_NS,
+  type Shape,
+} from './sse-template.js';
 import { addContent } from './token-estimate.js';
 import type { ParseState, RequestInput } from './types.js';
 
@@ -46,33 +64,127 @@ function applyFinal(rec: RequestRecord, b: OllamaBody): void {
   };
 }
 
-function onLine(st: ParseState, line: string, a: number, z: number): void {
-  const b = JSON.parse(line.slice(a, z)) as OllamaBody;
+/** The final line's figures (`done: true`), as read from the line or its shape. */
+function final(
+  rec: RequestRecord,
+  promptEval: number | undefined,
+  evalCount: number | undefined,
+  total: number | undefined,
+  load: number | undefined,
+  promptEvalNs: number | undefined,
+  evalNs: number | undefined,
+): void {
+  if (promptEval !== undefined) rec.prompt_tokens_server = promptEval;
+  if (evalCount !== undefined) rec.output_tokens_server = evalCount;
+  rec.server_figures = {
+    prompt_eval_count: promptEval,
+    eval_count: evalCount,
+    total_duration_ns: total,
+    load_duration_ns: load,
+    prompt_eval_duration_ns: promptEvalNs,
+    eval_duration_ns: evalNs,
+  };
+}
+
+function onText(st: ParseState, text: string): void {
+  if (text.length > 0) {
+    stampChunk(st);
+    addContent(st, text);
+  }
+}
+
+/** A line that matched shape `s`: the values of its holes. */
+function onShaped(st: ParseState, s: Shape, line: string): void {
+  const thinking = holeText(s, line, ROLE_REASONING);
+  onText(
+    st,
+    s.holeOf[ROLE_TEXT] >= 0
+      ? thinking + holeText(s, line, ROLE_TEXT)
+      : thinking + holeText(s, line, ROLE_CONTENT),
+  );
+  if (s.done) {
+    st.done = true;
+    final(
+      st.rec,
+      holeInt(s, line, ROLE_PROMPT),
+      holeInt(s, line, ROLE_COMPLETION),
+      holeInt(s, line, ROLE_TOTAL_NS),
+      holeInt(s, line, ROLE_LOAD_NS),
+      holeInt(s, line, ROLE_PROMPT_NS),
+      holeInt(s, line, ROLE_EVAL_NS),
+    );
+  }
+}
+
+/**
+ * The shapes of this client's lines (sse-template.ts), learned from the lines that were parsed, across
+ * requests: the text lines and the final one are read without `JSON.parse` once their shape is known.
+ */
+interface Shapes {
+  list: Shape[];
+  next: number;
+  tries: number;
+  hits: number;
+}
+const MAX_SHAPES = 8;
+/** Parsed lines sought in beyond the matched ones before seeking stops. */
+const FREE_TRIES = 32;
+
+/** Whether `t` holds a quote, backslash or control character (which JSON writes escaped). */
+function escaped(t: string): boolean {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 34 || c === 92 || c < 0x20) return true;
+  }
+  return false;
+}
+
+function onLine(sh: Shapes, st: ParseState, line: string, a: number, z: number): void {
+  const list = sh.list;
+  for (let i = 0; i < list.length; i++) {
+    const s = list[i];
+    if (matchShape(s, line, a, z)) {
+      sh.hits++;
+      onShaped(st, s, line);
+      return;
+    }
+  }
+  const payload = line.slice(a, z);
+  const b = JSON.parse(payload) as OllamaBody;
   if (b.error !== undefined) {
     st.error = 'server_error';
     st.rec.error_detail = String(b.error).slice(0, 200);
     return;
   }
   const text = textOf(b);
-  if (text.length > 0) {
-    stampChunk(st);
-    addContent(st, text);
-  }
+  onText(st, text);
   if (b.done) {
     st.done = true;
     applyFinal(st.rec, b);
   }
+  // a text JSON had to escape (e.g. a newline) is no plain string: such a line has no shape
+  if (sh.tries < FREE_TRIES + sh.hits && !escaped(text)) {
+    sh.tries++;
+    const s = ollamaShapeOf(payload);
+    if (s === undefined) return;
+    if (list.length < MAX_SHAPES) list.push(s);
+    else list[sh.next++ % MAX_SHAPES] = s;
+  }
 }
 
-const ndjsonExchange = (path: string): Exchange => ({
-  path,
-  streamed: true,
-  feed: (st, chunk) => feedLines(st, chunk, onLine),
-  finish: (st) => {
-    flushLines(st, onLine);
-    if (!st.done && !st.error) st.error = 'incomplete_stream';
-  },
-});
+const ndjsonExchange = (path: string): Exchange => {
+  const sh: Shapes = { list: [], next: 0, tries: 0, hits: 0 };
+  const lineOf = (st: ParseState, line: string, a: number, z: number) => onLine(sh, st, line, a, z);
+  return {
+    path,
+    streamed: true,
+    feed: (st, chunk) => feedLines(st, chunk, lineOf),
+    finish: (st) => {
+      flushLines(st, lineOf);
+      if (!st.done && !st.error) st.error = 'incomplete_stream';
+    },
+  };
+};
 
 const jsonExchange = (path: string): Exchange => ({
   path,

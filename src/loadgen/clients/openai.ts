@@ -2,8 +2,9 @@
  * The OpenAI-compatible protocol (vLLM, llama.cpp's llama-server, the simulator): /v1/completions and
  * /v1/chat/completions, streamed as SSE with `stream_options.include_usage`, or a single JSON body.
  * The SSE parser is a lean line splitter: each `data:` line is one event, parsed with `JSON.parse` unless
- * it matches the shape of the request's previous event but for its text (sse-template.ts); `[DONE]` ends
- * the stream.
+ * it matches the shape of the request's previous event but for its text (sse-template.ts' templates) or
+ * the shape of an event that opened or closed an earlier request (its shapes: the first event, the one
+ * with finish_reason, the usage event); `[DONE]` ends the stream.
  */
 
 import type { RequestRecord, WorkloadSpec } from '../../contracts/index.js';
@@ -12,7 +13,23 @@ import { type Exchange, stampChunk } from './exchange.js';
 import { feedLines, flushLines } from './lines.js';
 import { chatMessages } from './messages.js';
 import type { Protocol } from './protocol-client.js';
-import { fromTemplate, type SseTemplate, templateOf } from './sse-template.js';
+import {
+  fromTemplate,
+  holeFilled,
+  holeInt,
+  holeText,
+  matchShape,
+  ROLE_COMPLETION,
+  ROLE_CONTENT,
+  ROLE_FINISH,
+  ROLE_PROMPT,
+  ROLE_REASONING,
+  ROLE_TEXT,
+  type Shape,
+  type SseTemplate,
+  shapeOf,
+  templateOf,
+} from './sse-template.js';
 import { addContent } from './token-estimate.js';
 import type { ParseState, RequestInput } from './types.js';
 
@@ -51,29 +68,39 @@ function applyError(st: ParseState, body: OpenAiBody): boolean {
   return true;
 }
 
-function onEvent(st: ParseState, body: OpenAiBody, payload: string): void {
-  if (applyError(st, body)) return;
-  const c = body.choices?.[0];
-  const text = choiceText(c);
+/**
+ * One event read (parsed, or matched to a template or a shape): its text, whether it finished the stream,
+ * its usage counts. An event with text that does not end the stream is the likely shape of the request's
+ * next ones: it becomes the request's template (unless the shapes keep changing, e.g. a field that differs
+ * in every event: then templates are given up).
+ */
+function onRead(
+  st: ParseState,
+  text: string,
+  finished: boolean,
+  promptTokens: number | undefined,
+  completionTokens: number | undefined,
+  line: string,
+  p: number,
+  b: number,
+): void {
   if (text.length > 0) {
     stampChunk(st);
     addContent(st, text);
   }
-  const finished = Boolean(c?.finish_reason);
   if (finished) st.finished = true;
-  applyUsage(st.rec, body);
-  // an event with text that does not end the stream: the likely shape of the next ones (unless the
-  // shapes keep changing, e.g. a field that differs in every event: then templates are given up)
+  if (promptTokens !== undefined) st.rec.prompt_tokens_server = promptTokens;
+  if (completionTokens !== undefined) st.rec.output_tokens_server = completionTokens;
   if (text.length > 0 && !finished && st.sse !== null) {
     if (st.sse !== undefined && ++st.sseMisses >= MAX_MISSES) {
       st.sse = null;
       return;
     }
-    const u = body.usage;
-    const n = (v: unknown) => (typeof v === 'number' ? v : undefined);
-    st.sse = templateOf(payload, text, false, n(u?.prompt_tokens), n(u?.completion_tokens));
+    st.sse = templateOf(line.slice(p, b), text, false, promptTokens, completionTokens);
   }
 }
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
 /** Events with text in a row that did not match the template, after which a request stops templating. */
 const MAX_MISSES = 3;
@@ -89,8 +116,45 @@ function onTemplated(st: ParseState, t: SseTemplate, text: string): void {
   if (t.completionTokens !== undefined) st.rec.output_tokens_server = t.completionTokens;
 }
 
-function onSseLine(st: ParseState, line: string, a: number, b: number): void {
-  if (b - a < 5 || !line.startsWith('data:', a)) return;
+/**
+ * The shapes of the events that open and close this client's streams (sse-template.ts), learned from the
+ * events that were parsed, across requests.
+ */
+interface Shapes {
+  list: Shape[];
+  /** The next to replace once the list is full. */
+  next: number;
+  /** Parsed events a shape was sought in, and events that matched one: seeking stops when it keeps failing. */
+  tries: number;
+  hits: number;
+}
+const MAX_SHAPES = 8;
+/** Parsed events sought in beyond the matched ones before seeking stops. */
+const FREE_TRIES = 32;
+
+/** An event that matched shape `s`: the values of its holes. */
+function onShaped(st: ParseState, s: Shape, line: string, p: number, b: number): void {
+  const text =
+    s.holeOf[ROLE_TEXT] >= 0
+      ? holeText(s, line, ROLE_TEXT)
+      : holeText(s, line, ROLE_REASONING) + holeText(s, line, ROLE_CONTENT);
+  const finished = holeFilled(s, ROLE_FINISH); // Boolean(finish_reason): a non-empty string
+  const prompt = holeInt(s, line, ROLE_PROMPT);
+  const completion = holeInt(s, line, ROLE_COMPLETION);
+  onRead(st, text, finished, prompt, completion, line, p, b);
+}
+
+function onSseLine(sh: Shapes, st: ParseState, line: string, a: number, b: number): void {
+  // `data:` compared code by code (startsWith on a view into a network piece takes V8's slow path)
+  if (
+    b - a < 5 ||
+    line.charCodeAt(a) !== 100 ||
+    line.charCodeAt(a + 1) !== 97 ||
+    line.charCodeAt(a + 2) !== 116 ||
+    line.charCodeAt(a + 3) !== 97 ||
+    line.charCodeAt(a + 4) !== 58
+  )
+    return;
   const p = line.charCodeAt(a + 5) === 32 ? a + 6 : a + 5;
   if (b - p === 6 && line.startsWith('[DONE]', p)) {
     st.done = true;
@@ -105,19 +169,47 @@ function onSseLine(st: ParseState, line: string, a: number, b: number): void {
       return;
     }
   }
+  const list = sh.list;
+  for (let i = 0; i < list.length; i++) {
+    const s = list[i];
+    // an opening shape only while the request has no template yet
+    if ((t === undefined || !s.opening) && matchShape(s, line, p, b)) {
+      sh.hits++;
+      onShaped(st, s, line, p, b);
+      return;
+    }
+  }
   const payload = line.slice(p, b);
-  onEvent(st, JSON.parse(payload) as OpenAiBody, payload);
+  const body = JSON.parse(payload) as OpenAiBody;
+  if (applyError(st, body)) return;
+  const c = body.choices?.[0];
+  const text = choiceText(c);
+  const finished = Boolean(c?.finish_reason);
+  const u = body.usage;
+  onRead(st, text, finished, num(u?.prompt_tokens), num(u?.completion_tokens), line, p, b);
+  // an event that opens or closes a stream (not one in its middle that the template declined): its shape
+  if ((t === undefined || finished || text.length === 0) && sh.tries < FREE_TRIES + sh.hits) {
+    sh.tries++;
+    const s = shapeOf(payload, text, finished);
+    if (s === undefined) return;
+    if (list.length < MAX_SHAPES) list.push(s);
+    else list[sh.next++ % MAX_SHAPES] = s;
+  }
 }
 
-const sseExchange = (path: string): Exchange => ({
-  path,
-  streamed: true,
-  feed: (st, chunk) => feedLines(st, chunk, onSseLine),
-  finish: (st) => {
-    flushLines(st, onSseLine);
-    if (!st.done && !st.finished && !st.error) st.error = 'incomplete_stream';
-  },
-});
+const sseExchange = (path: string): Exchange => {
+  const sh: Shapes = { list: [], next: 0, tries: 0, hits: 0 };
+  const onLine = (st: ParseState, line: string, a: number, b: number) => onSseLine(sh, st, line, a, b);
+  return {
+    path,
+    streamed: true,
+    feed: (st, chunk) => feedLines(st, chunk, onLine),
+    finish: (st) => {
+      flushLines(st, onLine);
+      if (!st.done && !st.finished && !st.error) st.error = 'incomplete_stream';
+    },
+  };
+};
 
 const jsonExchange = (path: string): Exchange => ({
   path,
