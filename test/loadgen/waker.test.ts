@@ -4,6 +4,7 @@
  * after `close()` a wait still ends (on a timer); a waker given back is the next open loop's, its thread
  * still running. No timing is asserted beyond "not before".
  */
+import { spawnSync } from 'node:child_process';
 import { afterEach, expect, it } from 'vitest';
 import { giveBackWaker, hrMs, prestartWaker, takeWaker, Waker } from '../../src/loadgen/run/waker.js';
 
@@ -76,4 +77,35 @@ it('a closed waker given back is not kept; a prestarted one is taken first', asy
   await b.until(at);
   expect(hrMs()).toBeGreaterThanOrEqual(at);
   w = b;
+});
+
+/**
+ * Runs `body` as an ES module in a fresh node with the built waker (dist/, as an executor runs it; `npm
+ * test` builds first): its exit code and output. Under tsx's loader the bug below does not show.
+ */
+function runAlone(body: string): { status: number | null; signal: NodeJS.Signals | null; out: string } {
+  const src = new URL('../../dist/loadgen/run/waker.js', import.meta.url).href;
+  const r = spawnSync(
+    process.execPath,
+    ['--input-type=module', '-e', `import { Waker, hrMs, prestartWaker } from '${src}';\n${body}`],
+    { encoding: 'utf8', timeout: 20_000, killSignal: 'SIGKILL' },
+  );
+  return { status: r.status, signal: r.signal, out: r.stdout + r.stderr };
+}
+
+it('a parked waker never keeps a process alive: it ends on its own once nothing else is left', () => {
+  // an executor prestarts one; SIGTERM closes its server and the process must then end by itself
+  const r = runAlone(`prestartWaker(); new Waker(); setTimeout(() => console.log('done'), 50);`);
+  expect(r.signal).toBeNull();
+  expect(r.status).toBe(0);
+  expect(r.out).toContain('done');
+});
+
+it('awaiting ready() and a wait keeps a process alive until they end (nothing else holds it)', () => {
+  // exit code 13 = the event loop emptied under a pending top-level await
+  const r = runAlone(
+    `const w = new Waker(); await w.ready(); console.log('online'); await w.until(hrMs() + 20); console.log('woke');`,
+  );
+  expect(r.out).toContain('woke');
+  expect(r.status).toBe(0);
 });

@@ -86,9 +86,15 @@ export class Waker {
   /** Resolves once the thread runs (a wait armed before then would wake late by its start-up). */
   ready(): Promise<void> {
     if (this.broken || this.online) return Promise.resolve();
+    // awaited: the thread's start keeps the process alive until then (nothing else may)
+    this.worker.ref();
     return new Promise((resolve) => {
-      this.worker.once('online', resolve);
-      this.worker.once('exit', resolve);
+      const done = (): void => {
+        if (this.pending === undefined) this.worker.unref();
+        resolve();
+      };
+      this.worker.once('online', done);
+      this.worker.once('exit', done);
     });
   }
 
