@@ -1,10 +1,12 @@
 /**
  * hpcbench at the physical floor (issue 18): every figure beside what the machine itself costs, measured in
  * the same run, interleaved round by round, so a noisy shared machine moves both alike.
- *   - accuracy: TTFT and ITL of the executor (`hpcbench executor`) and of a bare undici client
- *     (bench/floor/bare-client.ts: dispatch, no parsing, no records), each against the server's own ground
- *     truth, on a fixed-delay mock (bench/floor/mock-server.ts: 50 ms to the first chunk, 5 ms per chunk)
+ *   - accuracy: TTFT and ITL of the executor (`hpcbench executor`) and of two floor clients (no parsing, no
+ *     records): a bare `net` socket client (bench/floor/raw-client.ts: one write, `onread`, a stamp; the
+ *     reference hpcbench is compared with) and a bare undici client (bench/floor/bare-client.ts: dispatch),
+ *     each against the server's own ground truth, on a fixed-delay mock (bench/floor/mock-server.ts: 50 ms to the first chunk, 5 ms per chunk)
  *     and on the simulator (`hpcbench serve dummy`, same timing), at 1 and 64 streams;
+ *   - probe: where the time between a response's bytes and the first-token stamp goes (bench/floor/probe.ts);
  *   - pacing: open-loop schedule lag at 1,000 and 5,000 requests/s for each `pacer_poll_ms`, with its CPU;
  *   - ceiling: streamed requests/s of the executor (records written) beside autocannon on the same endpoint.
  * Servers run on SIM_CPU, every client on CLIENT_CPU (taskset), each in its own process.
@@ -173,27 +175,20 @@ async function runScript(script: string, args: Record<string, unknown>): Promise
   }
 }
 
-async function runFloor(url: string, streams: number): Promise<Timed[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'hpcbench-floor-'));
-  const out = join(dir, 'floor.json');
-  try {
-    const args = JSON.stringify({
-      url,
-      path: '/v1/completions',
-      body: STREAM_BODY,
-      streams,
-      seconds: ROUND_S,
-      warmup: 1,
-      events: TOKENS,
-      out,
-    });
-    const cmd = [process.execPath, '--import', 'tsx', join(here, 'floor', 'bare-client.ts'), args];
-    const cpu = clientCpu();
-    await execa(cpu ? 'taskset' : cmd[0], cpu ? ['-c', cpu, ...cmd] : cmd.slice(1), { stdio: 'inherit' });
-    return JSON.parse(readFileSync(out, 'utf8')) as Timed[];
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/** The floor clients: the net one (bench/floor/raw-client.ts) and the undici one (bare-client.ts). */
+type FloorKind = 'net' | 'undici';
+const FLOOR_SCRIPT: Record<FloorKind, string> = { net: 'raw-client.ts', undici: 'bare-client.ts' };
+
+async function runFloor(kind: FloorKind, url: string, streams: number): Promise<Timed[]> {
+  return (await runScript(FLOOR_SCRIPT[kind], {
+    url,
+    path: '/v1/completions',
+    body: STREAM_BODY,
+    streams,
+    seconds: ROUND_S,
+    warmup: 1,
+    events: TOKENS,
+  })) as Timed[];
 }
 
 async function runHpcbench(exec: ReadyProc, url: string, streams: number): Promise<Timed[]> {
@@ -299,8 +294,14 @@ interface AccuracyRow {
   server: ServerKind;
   streams: number;
   hpc: Accuracy;
+  /** The net floor client (bench/floor/raw-client.ts): what the comparison is against. */
   floor: Accuracy;
+  /** The undici floor client (bench/floor/bare-client.ts): an extra comparison. */
+  undici: Accuracy;
 }
+
+type Who = 'hpc' | FloorKind;
+const CLIENTS: readonly Who[] = ['net', 'undici', 'hpc'];
 
 async function accuracy(kind: ServerKind, exec: ReadyProc): Promise<AccuracyRow[]> {
   const server = kind === 'mock' ? await startMock(FIRST_MS, STEP_MS) : await startSim();
@@ -308,19 +309,26 @@ async function accuracy(kind: ServerKind, exec: ReadyProc): Promise<AccuracyRow[
   try {
     // fresh processes are slower for their first seconds (JIT): one untimed pass of each client
     await runHpcbench(exec, server.url, 64);
-    await runFloor(server.url, 64);
+    await runFloor('net', server.url, 64);
+    await runFloor('undici', server.url, 64);
     await truths(kind, server.url);
     for (const streams of [1, 64]) {
-      const row: AccuracyRow = { server: kind, streams, hpc: new Accuracy(), floor: new Accuracy() };
+      const row: AccuracyRow = {
+        server: kind,
+        streams,
+        hpc: new Accuracy(),
+        floor: new Accuracy(),
+        undici: new Accuracy(),
+      };
       for (let r = 0; r < (streams === 1 ? ROUNDS_C1 : ROUNDS); r++) {
-        // alternate which client goes first, so a drift in the machine's load hits both alike
-        const order = r % 2 === 0 ? (['floor', 'hpc'] as const) : (['hpc', 'floor'] as const);
+        // rotate which client goes first, so a drift in the machine's load hits all alike
+        const order = CLIENTS.map((_, i) => CLIENTS[(i + r) % CLIENTS.length]);
         for (const who of order) {
           const timed =
-            who === 'floor'
-              ? await runFloor(server.url, streams)
-              : await runHpcbench(exec, server.url, streams);
-          const acc = who === 'floor' ? row.floor : row.hpc;
+            who === 'hpc'
+              ? await runHpcbench(exec, server.url, streams)
+              : await runFloor(who, server.url, streams);
+          const acc = who === 'hpc' ? row.hpc : who === 'net' ? row.floor : row.undici;
           acc.add(timed, await truths(kind, server.url));
           acc.loads.push(load1());
         }
@@ -334,17 +342,22 @@ async function accuracy(kind: ServerKind, exec: ReadyProc): Promise<AccuracyRow[
 }
 
 function accuracyTable(rows: AccuracyRow[]): string[] {
-  const line = (r: AccuracyRow, who: 'hpcbench' | 'floor', a: Accuracy) =>
+  const line = (r: AccuracyRow, who: string, a: Accuracy) =>
     `| ${r.server} | ${r.streams} | ${who} | ${a.requests} | ${f(a.ttft.mean())} | ${f(a.ttft.q(0.5))} | ${f(a.ttftErr.mean())} | ${f(a.ttftErr.q(0.5))} | ${f(a.transit.q(0.5))} | ${f(a.delivery.mean())} | ${f(a.delivery.q(0.5))} | ${f(a.delivery.q(0.99))} | ${f(a.itl.mean())} | ${f(a.itl.q(0.5))} | ${f(a.itlErr.mean())} | ${f(a.itlErr.q(0.5))} | ${a.loads.join(', ')} |`;
   const out = [
     '| server | streams | client | requests | TTFT mean | TTFT p50 | TTFT error mean | TTFT error p50 | transit p50 | delivery mean | delivery p50 | delivery p99 | ITL mean | ITL p50 | ITL error mean | ITL error p50 | load avg (1 min) per round |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
-  for (const r of rows) out.push(line(r, 'hpcbench', r.hpc), line(r, 'floor', r.floor));
+  for (const r of rows)
+    out.push(
+      line(r, 'hpcbench', r.hpc),
+      line(r, 'floor (net)', r.floor),
+      line(r, 'floor (undici)', r.undici),
+    );
   out.push(
     '',
-    '| server | streams | figure | hpcbench | floor | hpcbench − floor | 95% interval | target | met |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| server | streams | figure | hpcbench | floor (net) | hpcbench − floor (net) | 95% interval | target | met | floor (undici) | hpcbench − floor (undici) [95% interval] |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const r of rows) {
     const figures: [string, keyof Accuracy['byRound'], Stat][] = [
@@ -359,8 +372,10 @@ function accuracyTable(rows: AccuracyRow[]): string[] {
       const h = statOf(r.hpc.byRound[key], stat);
       const fl = statOf(r.floor.byRound[key], stat);
       const ci = diffInterval(r.hpc.byRound[key], r.floor.byRound[key], stat);
+      const un = statOf(r.undici.byRound[key], stat);
+      const uci = diffInterval(r.hpc.byRound[key], r.undici.byRound[key], stat);
       out.push(
-        `| ${r.server} | ${r.streams} | ${name} | ${f(h)} | ${f(fl)} | ${f(h - fl)} | [${f(ci[0])}, ${f(ci[1])}] | within ±${TARGET_MS} | ${verdict(ci, TARGET_MS)} |`,
+        `| ${r.server} | ${r.streams} | ${name} | ${f(h)} | ${f(fl)} | ${f(h - fl)} | [${f(ci[0])}, ${f(ci[1])}] | within ±${TARGET_MS} | ${verdict(ci, TARGET_MS)} | ${f(un)} | ${f(h - un)} [${f(uci[0])}, ${f(uci[1])}] |`,
       );
     }
   }
@@ -370,10 +385,12 @@ function accuracyTable(rows: AccuracyRow[]): string[] {
 interface Probed {
   pushToRead: number;
   readToStamp: number;
+  /** The read call was an `onread` callback (the bytes reach JavaScript in it), else a 'readable' listener. */
+  onread: boolean;
   endToRecord?: number;
 }
 
-/** Where the time between bytes and record goes (bench/floor/probe.ts), hpcbench beside the floor. */
+/** Where the time between bytes and record goes (bench/floor/probe.ts), hpcbench beside the two floors. */
 async function probe(): Promise<string[]> {
   const server = await startMock(FIRST_MS, STEP_MS);
   const rows: string[] = [];
@@ -388,38 +405,53 @@ async function probe(): Promise<string[]> {
     for (const streams of [1, 64]) {
       const seconds = streams === 1 ? ROUND_S * 4 : ROUND_S;
       const common = { url: server.url, streams, seconds };
-      const hpc = (await runScript('probe-run.ts', { ...common, tokens: TOKENS })) as Probed[];
-      const floor = (await runScript('bare-client.ts', {
+      const floorArgs = {
         ...common,
         path: '/v1/completions',
         body: STREAM_BODY,
         warmup: 1,
         events: TOKENS,
         probe: true,
-      })) as Probed[];
+      };
+      const hpc = (await runScript('probe-run.ts', { ...common, tokens: TOKENS })) as Probed[];
+      const net = (await runScript(FLOOR_SCRIPT.net, floorArgs)) as Probed[];
+      const undici = (await runScript(FLOOR_SCRIPT.undici, floorArgs)) as Probed[];
       for (const [who, v] of [
         ['hpcbench', hpc],
-        ['floor', floor],
+        ['floor (net)', net],
+        ['floor (undici)', undici],
       ] as const) {
         const end = v.flatMap((x) => (x.endToRecord === undefined ? [] : [x.endToRecord]));
+        const paths = [...new Set(v.map((x) => (x.onread ? 'onread' : "'readable'")))].join(' + ') || '–';
+        // an onread callback gets the bytes itself: nothing between them and the call to show
+        const toCall =
+          v.length > 0 && v.every((x) => x.onread)
+            ? '– (the call gets the bytes)'
+            : cells(v.map((x) => x.pushToRead));
         rows.push(
-          `| ${streams} | ${who} | ${v.length} | ${cells(v.map((x) => x.pushToRead))} | ${cells(v.map((x) => x.readToStamp))} | ${end.length ? cells(end) : '– (no records)'} | ${load1()} |`,
+          `| ${streams} | ${who} | ${paths} | ${v.length} | ${toCall} | ${cells(v.map((x) => x.readToStamp))} | ${cells(v.map((x) => x.pushToRead + x.readToStamp))} | ${end.length ? cells(end) : '– (no records)'} | ${load1()} |`,
         );
       }
-      const toStamp = (v: Probed[]) => v.map((x) => x.pushToRead + x.readToStamp);
-      const h50 = quantile(toStamp(hpc), 0.5);
-      const f50 = quantile(toStamp(floor), 0.5);
+      const p50 = (v: Probed[]) =>
+        quantile(
+          v.map((x) => x.pushToRead + x.readToStamp),
+          0.5,
+        );
+      const h50 = p50(hpc);
+      const n50 = p50(net);
+      const u50 = p50(undici);
+      const sign = (d: number) => `${d >= 0 ? '+' : '−'}${f(Math.abs(d) * 1000, 0)}`;
       const end = hpc.flatMap((x) => (x.endToRecord === undefined ? [] : [x.endToRecord]));
       summary.push(
-        `- ${streams} stream${streams === 1 ? '' : 's'}: bytes to JavaScript → first-token stamp p50 ${f(h50 * 1000, 0)} µs in hpcbench, ${f(f50 * 1000, 0)} µs in the floor (hpcbench ${h50 >= f50 ? '+' : '−'}${f(Math.abs(h50 - f50) * 1000, 0)} µs); after the stamp, the record is done ${f(quantile(end, 0.5) * 1000, 0)} µs (p50, p99 ${f(quantile(end, 0.99) * 1000, 0)} µs) after the body's end stamp — work that no longer delays any stamp.`,
+        `- ${streams} stream${streams === 1 ? '' : 's'}: bytes to JavaScript → first-token stamp p50 ${f(h50 * 1000, 0)} µs in hpcbench, ${f(n50 * 1000, 0)} µs in the net floor (hpcbench ${sign(h50 - n50)} µs), ${f(u50 * 1000, 0)} µs in the undici floor (hpcbench ${sign(h50 - u50)} µs); after the stamp, the record is done ${f(quantile(end, 0.5) * 1000, 0)} µs (p50, p99 ${f(quantile(end, 0.99) * 1000, 0)} µs) after the body's end stamp — work that no longer delays any stamp.`,
       );
     }
   } finally {
     await stopReady(server);
   }
   return [
-    '| streams | client | requests | bytes to JavaScript → readable call (µs mean / p50 / p99) | readable call → first-token stamp (µs) | end stamp → record done (µs) | load avg (1 min) |',
-    '|---|---|---|---|---|---|---|',
+    '| streams | client | read call | requests | bytes to JavaScript → read call (µs mean / p50 / p99) | read call → first-token stamp (µs) | bytes to JavaScript → first-token stamp (µs) | end stamp → record done (µs) | load avg (1 min) |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
     ...summary,
@@ -687,9 +719,11 @@ export const bench: Bench = {
     const start = uptime();
     const exec = await spawnHpcbench(['executor', '--service', 'dummy'], clientCpu());
     let acc: AccuracyRow[] = [];
-    let pace: string[] = [];
-    let probed: string[] = [];
-    let ceil: string[] = [];
+    // a part left out by BENCH_PARTS says so where its tables would be
+    const skipped = [`Not run this time (BENCH_PARTS=${PARTS.join(',')}).`];
+    let pace = skipped;
+    let probed = skipped;
+    let ceil = skipped;
     try {
       if (PARTS.includes('accuracy'))
         acc = [...(await accuracy('mock', exec)), ...(await accuracy('simulator', exec))];
@@ -701,53 +735,61 @@ export const bench: Bench = {
     }
     return [
       `${SHORT ? 'Short mode (BENCH_SHORT=1): ' : ''}${ROUNDS} rounds of ${ROUND_S} s per client and row (${ROUNDS_C1} at concurrency 1; after 1 s of warmup each), the`,
-      'two clients taking turns. Placement: ' +
+      'clients taking turns (the accuracy part: hpcbench and the two floor clients). Placement: ' +
         (pinned
-          ? `servers on CPU ${SIM_CPU}, the executor, the floor client and autocannon on CPU ${CLIENT_CPU} (taskset).`
+          ? `servers on CPU ${SIM_CPU}, the executor, the floor clients and autocannon on CPU ${CLIENT_CPU} (taskset).`
           : 'not pinned (taskset or a second core missing).'),
       `Machine load: \`${start}\` at the start, \`${uptime()}\` at the end (a load average well above 0 means other work shared the 2 cores).`,
       '',
-      '### TTFT and ITL against the ground truth, beside the bare client',
+      '### TTFT and ITL against the ground truth, beside the bare clients',
       '',
       `Closed loop, OpenAI /v1/completions streamed, ${TOKENS} tokens per request; the server writes the first`,
       `chunk ${FIRST_MS} ms after the request head arrived, then one every ${STEP_MS} ms: the fixed-delay mock`,
       '(bench/floor/mock-server.ts, a timer per chunk) or the simulator (`hpcbench serve dummy --prefill-base-ms',
       `${FIRST_MS} --decode-step-ms ${STEP_MS}\`). Each server reports when each request's head arrived and when each`,
-      'chunk was handed to its socket. **floor**: bench/floor/bare-client.ts — undici dispatch on a keep-alive',
-      'pool, `sent` at onRequestSent, every network piece stamped as it reaches the handler, no parsing (it',
-      'only counts SSE event ends), no records. **hpcbench**: the executor process, records written. All ms.',
+      'chunk was handed to its socket. **floor (net)**: bench/floor/raw-client.ts — a keep-alive `net` socket',
+      'per stream, each request one `socket.write` of a prebuilt HTTP/1.1 request, `sent` right after it, every',
+      'read `onread` into one preallocated buffer and stamped first thing; it only counts SSE event ends and',
+      'finds the chunked end, no other parsing, no records. **floor (undici)**: bench/floor/bare-client.ts —',
+      'undici dispatch on a keep-alive pool, `sent` at onRequestSent, every network piece stamped as it',
+      'reaches the handler, no parsing (it only counts SSE event ends), no records. **hpcbench**: the executor',
+      'process, records written. The comparison is with the net floor (the undici one is its last two',
+      'columns). All ms.',
       '- TTFT error = client TTFT − server TTFT (first chunk written − head arrived) = transit + delivery of the first chunk.',
       '- transit = head arrived − client `sent`; delivery = client stamp of a chunk − that chunk written',
       '  (cross-process: both clocks are `performance.timeOrigin + performance.now()`).',
       '- ITL error = client gap − server gap between consecutive chunks of a request.',
       '',
-      ...accuracyTable(acc),
+      ...(PARTS.includes('accuracy') ? accuracyTable(acc) : skipped),
       '',
       'What limits it. The executor reads `http:` targets with its own HTTP/1.1 client',
       '(src/loadgen/clients/http1.ts): every socket read lands in one shared buffer through `onread` and is',
       "stamped before anything else is done with it, and `sent` is stamped just after the request's one write.",
-      'The floor client is still undici (stamps in onData, `sent` at onRequestSent), which before a body piece',
-      'reaches its handler runs llhttp, builds the headers and hops through its handler layers. So this floor',
-      'no longer bounds hpcbench from below: a negative hpcbench − floor is hpcbench stamping earlier than',
-      'undici, and a NOT met with a negative difference means hpcbench is faster than the reference, not',
-      'slower. The reference that would still bound it is a bare `net` socket client (one write, `onread`,',
-      'a stamp, no parsing), not built yet. The',
+      'The net floor does exactly that and nothing else, so it bounds hpcbench from below again: hpcbench −',
+      'floor (net) is what the executor does besides stamping — the response parser, the SSE reader, the',
+      'records, histograms and its pool (two event-loop turns before a connection takes its next request) —',
+      "insofar as that work delays a read's callback (at 64 streams, other connections' reads wait behind it",
+      'in the same turn) or the next write. The undici floor (stamps in onData, `sent` at onRequestSent) runs',
+      'llhttp, builds the headers and hops through its handler layers before a body piece reaches its',
+      'handler, so it stamps later than both (the undici columns; the probe below shows where). The',
       'interval column is what the run can tell apart: met = the whole 95% interval within ±0.1 ms; NOT met =',
       'the whole interval beyond it; not resolved = it crosses the target (more requests would decide). The',
       'rest is the time a process waits for a core: with the load average far above the 2 cores, delivery',
-      'p99 is ms for both clients and the intervals widen — read the figures from a run on a quiet machine.',
+      'p99 is ms for every client and the intervals widen — read the figures from a run on a quiet machine.',
       '',
       '### Where the time goes between the bytes and the record',
       '',
       `The fixed-delay mock, ${TOKENS}-token streams, closed loop; each client alone in its process on the client core.`,
-      "bench/floor/probe.ts wraps the client sockets' `push` (the first JavaScript that sees bytes read off a",
-      "socket) and their 'readable' listener (undici reads the socket in it and calls the handler, which",
-      'stamps), so each first-token stamp is placed in the readable call it was taken in. hpcbench runs',
-      "bench/floor/probe-run.ts: the executor's own request loop (`startLoad`: client, stamps, histograms,",
-      'records file) in-process, with `onRecord` timing when each record was done; the floor is',
-      'bench/floor/bare-client.ts. The probe runs only in these bench processes, never in an executor.',
-      "Since the executor has its own HTTP/1.1 client (it reads with `onread`, no 'readable' listener), the",
-      "probe sees none of hpcbench's requests (0 in its row): it has to hook the `onread` callback instead.",
+      'bench/floor/probe.ts hooks the two ways a socket hands read bytes to JavaScript and places each',
+      "first-token stamp in the read call it was taken in. `onread` (the executor's own HTTP/1.1 client, the",
+      'net floor): it wraps `net.connect` so that the `onread.callback` of every socket is timed — net calls',
+      'it with the bytes (no push, no stream), so the call is where they reach JavaScript and the first',
+      "column has nothing to show. 'readable' (undici): it wraps the sockets' `push` (the first JavaScript",
+      "that sees the bytes) and their 'readable' listener (undici reads the socket in it and calls the",
+      "handler, which stamps). hpcbench runs bench/floor/probe-run.ts: the executor's own request loop",
+      '(`startLoad`: client, stamps, histograms, records file) in-process, with `onRecord` timing when each',
+      'record was done; the floors are bench/floor/raw-client.ts and bare-client.ts. The probe runs only in',
+      'these bench processes, never in an executor.',
       '',
       ...probed,
       '',

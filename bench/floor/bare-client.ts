@@ -1,5 +1,6 @@
 /**
- * The floor reference (bench only): the least a Node client can do to time a streamed request, run in its
+ * The undici floor reference (bench only): the least a client on undici can do to time a streamed request
+ * (bench/floor/raw-client.ts is the net floor: a bare socket, as the executor's own client), run in its
  * own process like the executor: `node --import tsx bench/floor/bare-client.ts JSON`. `streams` closed-loop
  * users POST the given body through undici's dispatch on a keep-alive Pool; `sent` is stamped when undici
  * reports the request written (onRequestSent), and every network piece of the body is stamped as it
@@ -131,7 +132,9 @@ await pool.close();
 const probed = args.probe
   ? kept.flatMap((t) => {
       const c = t.events.length ? locate(t.events[0]) : undefined;
-      return c ? [{ pushToRead: c.start - c.push, readToStamp: t.events[0] - c.start }] : [];
+      return c
+        ? [{ pushToRead: c.start - c.push, readToStamp: t.events[0] - c.start, onread: c.onread }]
+        : [];
     })
   : undefined;
 const cpu = args.cpu ? { requests: okAfterWarmup, cpu_us: used.user + used.system } : undefined;

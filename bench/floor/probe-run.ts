@@ -3,8 +3,12 @@
  * runs one closed-loop streamed workload through `startLoad` — the executor's own code path: the client,
  * the stamps, the recorder and the records file — in this process, with bench/floor/probe.ts installed
  * and `onRecord` timing when each record was done. Writes, for each measured request, in ms:
- *   pushToRead:  bytes of the first chunk handed to JavaScript → the socket's 'readable' call began;
- *   readToStamp: that call began → the first-token stamp (undici reads, llhttp, the handler);
+ *   pushToRead:  bytes of the first chunk handed to JavaScript → the read call began (0 for `onread`:
+ *                the executor's own HTTP/1.1 client gets the bytes in its onread callback, which is the
+ *                call; undici, for https: targets, reads in a 'readable' listener after the push);
+ *   readToStamp: that call began → the first-token stamp (the client's own HTTP/1.1 client stamps first
+ *                thing in the callback; undici reads, runs llhttp, the handler);
+ *   onread:      whether that call was an onread callback;
  *   endToRecord: the body's end stamp → the record done (the queue's turn, SSE parsing, finishing,
  *                the promise back to the loop, histograms, the records file's line).
  */
@@ -52,7 +56,7 @@ const run = startLoad(parsed.spec, {
 });
 await run.done;
 rmSync(dir, { recursive: true, force: true });
-const out: { pushToRead: number; readToStamp: number; endToRecord: number }[] = [];
+const out: { pushToRead: number; readToStamp: number; onread: boolean; endToRecord: number }[] = [];
 for (const { rec, at } of done) {
   if (rec.warmup || rec.status !== 'ok' || rec.first_token === undefined || rec.end === undefined) continue;
   const c = locate(rec.first_token);
@@ -60,6 +64,7 @@ for (const { rec, at } of done) {
   out.push({
     pushToRead: c.start - c.push,
     readToStamp: rec.first_token - c.start,
+    onread: c.onread,
     endToRecord: at - rec.end,
   });
 }
