@@ -15,7 +15,6 @@ import type { Protocol } from './protocol-client.js';
 import {
   holeInt,
   holeText,
-  matchShape,
   ollamaShapeOf,
   ROLE_COMPLETION,
   ROLE_CONTENT,
@@ -27,6 +26,7 @@ import {
   ROLE_TEXT,
   ROLE_TOTAL_NS,
   type Shape,
+  Shapes,
 } from './sse-template.js';
 import { addContent } from './token-estimate.js';
 import type { ParseState, RequestInput } from './types.js';
@@ -116,20 +116,6 @@ function onShaped(st: ParseState, s: Shape, line: string): void {
   }
 }
 
-/**
- * The shapes of this client's lines (sse-template.ts), learned from the lines that were parsed, across
- * requests: the text lines and the final one are read without `JSON.parse` once their shape is known.
- */
-interface Shapes {
-  list: Shape[];
-  next: number;
-  tries: number;
-  hits: number;
-}
-const MAX_SHAPES = 8;
-/** Parsed lines sought in beyond the matched ones before seeking stops. */
-const FREE_TRIES = 32;
-
 /** Whether `t` holds a quote, backslash or control character (which JSON writes escaped). */
 function escaped(t: string): boolean {
   for (let i = 0; i < t.length; i++) {
@@ -140,14 +126,10 @@ function escaped(t: string): boolean {
 }
 
 function onLine(sh: Shapes, st: ParseState, line: string, a: number, z: number): void {
-  const list = sh.list;
-  for (let i = 0; i < list.length; i++) {
-    const s = list[i];
-    if (matchShape(s, line, a, z)) {
-      sh.hits++;
-      onShaped(st, s, line);
-      return;
-    }
+  const s = sh.match(line, a, z, true);
+  if (s !== undefined) {
+    onShaped(st, s, line);
+    return;
   }
   const payload = line.slice(a, z);
   const b = JSON.parse(payload) as OllamaBody;
@@ -163,17 +145,11 @@ function onLine(sh: Shapes, st: ParseState, line: string, a: number, z: number):
     applyFinal(st.rec, b);
   }
   // a text JSON had to escape (e.g. a newline) is no plain string: such a line has no shape
-  if (sh.tries < FREE_TRIES + sh.hits && !escaped(text)) {
-    sh.tries++;
-    const s = ollamaShapeOf(payload);
-    if (s === undefined) return;
-    if (list.length < MAX_SHAPES) list.push(s);
-    else list[sh.next++ % MAX_SHAPES] = s;
-  }
+  if (sh.seeking() && !escaped(text)) sh.learn(ollamaShapeOf(payload));
 }
 
 const ndjsonExchange = (path: string): Exchange => {
-  const sh: Shapes = { list: [], next: 0, tries: 0, hits: 0 };
+  const sh = new Shapes();
   const lineOf = (st: ParseState, line: string, a: number, z: number) => onLine(sh, st, line, a, z);
   return {
     path,

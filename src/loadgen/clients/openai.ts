@@ -18,7 +18,6 @@ import {
   holeFilled,
   holeInt,
   holeText,
-  matchShape,
   ROLE_COMPLETION,
   ROLE_CONTENT,
   ROLE_FINISH,
@@ -26,6 +25,7 @@ import {
   ROLE_REASONING,
   ROLE_TEXT,
   type Shape,
+  Shapes,
   type SseTemplate,
   shapeOf,
   templateOf,
@@ -116,22 +116,6 @@ function onTemplated(st: ParseState, t: SseTemplate, text: string): void {
   if (t.completionTokens !== undefined) st.rec.output_tokens_server = t.completionTokens;
 }
 
-/**
- * The shapes of the events that open and close this client's streams (sse-template.ts), learned from the
- * events that were parsed, across requests.
- */
-interface Shapes {
-  list: Shape[];
-  /** The next to replace once the list is full. */
-  next: number;
-  /** Parsed events a shape was sought in, and events that matched one: seeking stops when it keeps failing. */
-  tries: number;
-  hits: number;
-}
-const MAX_SHAPES = 8;
-/** Parsed events sought in beyond the matched ones before seeking stops. */
-const FREE_TRIES = 32;
-
 /** An event that matched shape `s`: the values of its holes. */
 function onShaped(st: ParseState, s: Shape, line: string, p: number, b: number): void {
   const text =
@@ -169,15 +153,11 @@ function onSseLine(sh: Shapes, st: ParseState, line: string, a: number, b: numbe
       return;
     }
   }
-  const list = sh.list;
-  for (let i = 0; i < list.length; i++) {
-    const s = list[i];
-    // an opening shape only while the request has no template yet
-    if ((t === undefined || !s.opening) && matchShape(s, line, p, b)) {
-      sh.hits++;
-      onShaped(st, s, line, p, b);
-      return;
-    }
+  // an opening shape only while the request has no template yet
+  const s = sh.match(line, p, b, t === undefined);
+  if (s !== undefined) {
+    onShaped(st, s, line, p, b);
+    return;
   }
   const payload = line.slice(p, b);
   const body = JSON.parse(payload) as OpenAiBody;
@@ -188,17 +168,12 @@ function onSseLine(sh: Shapes, st: ParseState, line: string, a: number, b: numbe
   const u = body.usage;
   onRead(st, text, finished, num(u?.prompt_tokens), num(u?.completion_tokens), line, p, b);
   // an event that opens or closes a stream (not one in its middle that the template declined): its shape
-  if ((t === undefined || finished || text.length === 0) && sh.tries < FREE_TRIES + sh.hits) {
-    sh.tries++;
-    const s = shapeOf(payload, text, finished);
-    if (s === undefined) return;
-    if (list.length < MAX_SHAPES) list.push(s);
-    else list[sh.next++ % MAX_SHAPES] = s;
-  }
+  if ((t === undefined || finished || text.length === 0) && sh.seeking())
+    sh.learn(shapeOf(payload, text, finished));
 }
 
 const sseExchange = (path: string): Exchange => {
-  const sh: Shapes = { list: [], next: 0, tries: 0, hits: 0 };
+  const sh = new Shapes();
   const onLine = (st: ParseState, line: string, a: number, b: number) => onSseLine(sh, st, line, a, b);
   return {
     path,

@@ -386,8 +386,11 @@ function stringOrNull(e: string, v: number, role: number): number {
   return isNull(e, v) ? v + 4 : NO;
 }
 
-/** The delta or message object at m: its reasoning_content and content holes (or NO). */
-function messageShape(e: string, m: number): number {
+/**
+ * A message object at m (OpenAI's delta or message, `reasoningKey` 'reasoning_content'; Ollama's message,
+ * 'thinking'): its reasoning and content holes (or NO).
+ */
+function messageShape(e: string, m: number, reasoningKey: string): number {
   let content = false;
   let reasoning = false;
   for (let k = firstKey(e, m); k >= 0; ) {
@@ -398,7 +401,7 @@ function messageShape(e: string, m: number): number {
       if (content) return NO;
       content = true;
       end = stringOrNull(e, v, ROLE_CONTENT);
-    } else if (is(e, k + 1, k1, 'reasoning_content')) {
+    } else if (is(e, k + 1, k1, reasoningKey)) {
       if (reasoning) return NO;
       reasoning = true;
       end = stringOrNull(e, v, ROLE_REASONING);
@@ -446,7 +449,7 @@ function choiceShape(e: string, c: number): number {
       else seenMessage = true;
       const from = bKinds.length;
       if (e.charCodeAt(v) === 123) {
-        end = messageShape(e, v);
+        end = messageShape(e, v, 'reasoning_content');
         if (isDelta) {
           delta = from;
           deltaTo = bKinds.length;
@@ -571,29 +574,6 @@ const OLLAMA_COUNTS: readonly [string, number][] = [
   ['eval_duration', ROLE_EVAL_NS],
 ];
 
-/** Ollama's `message` object at m: its thinking and content holes (or NO). */
-function ollamaMessage(e: string, m: number): number {
-  let content = false;
-  let thinking = false;
-  for (let k = firstKey(e, m); k >= 0; ) {
-    const k1 = skipString(e, k) - 1;
-    const v = valueAt(e, k1);
-    let end: number;
-    if (is(e, k + 1, k1, 'content')) {
-      if (content) return NO;
-      content = true;
-      end = stringOrNull(e, v, ROLE_CONTENT);
-    } else if (is(e, k + 1, k1, 'thinking')) {
-      if (thinking) return NO;
-      thinking = true;
-      end = stringOrNull(e, v, ROLE_REASONING);
-    } else end = anyValue(e, v);
-    if (end === NO) return NO;
-    k = nextKey(e, end);
-  }
-  return lastEnd;
-}
-
 /**
  * An Ollama line: no `error`; `response` a string or null, `thinking` a string or null, `message` an
  * object or null, `done` true or false, the counts and durations integers a hole keeps; none repeated.
@@ -624,7 +604,7 @@ function ollamaShape(e: string): boolean {
       bit = 4;
       if (e.charCodeAt(v) === 123) {
         message = bKinds.length;
-        end = ollamaMessage(e, v);
+        end = messageShape(e, v, 'thinking');
         messageTo = bKinds.length;
       } else end = isNull(e, v) ? v + 4 : NO;
     } else if (is(e, k + 1, k1, 'done')) {
@@ -658,6 +638,50 @@ function ollamaShape(e: string): boolean {
 /** The shape of an Ollama line (valid JSON, already parsed), or undefined. */
 export function ollamaShapeOf(line: string): Shape | undefined {
   return build(line, ollamaShape, false);
+}
+
+/** Learned shapes a client keeps; the oldest is replaced once this many are kept. */
+const MAX_SHAPES = 8;
+/** Parsed events sought in beyond the matched ones before seeking stops. */
+const FREE_TRIES = 32;
+
+/**
+ * The shapes of one client's events, learned from the events that were parsed, across requests: an
+ * event matching one is read from its holes, without `JSON.parse`.
+ */
+export class Shapes {
+  private readonly list: Shape[] = [];
+  /** The next to replace once the list is full. */
+  private next = 0;
+  /** Parsed events a shape was sought in, and events that matched one: seeking stops when it keeps failing. */
+  private tries = 0;
+  private hits = 0;
+
+  /** The first kept shape `s[a, b)` matches (its holes then in `at`); an opening one only if `opening`. */
+  match(s: string, a: number, b: number, opening: boolean): Shape | undefined {
+    const list = this.list;
+    for (let i = 0; i < list.length; i++) {
+      const t = list[i];
+      if ((opening || !t.opening) && matchShape(t, s, a, b)) {
+        this.hits++;
+        return t;
+      }
+    }
+    return undefined;
+  }
+
+  /** Whether a parsed event is still worth seeking a shape in. */
+  seeking(): boolean {
+    return this.tries < FREE_TRIES + this.hits;
+  }
+
+  /** Counts a try and keeps its shape, if it had one. */
+  learn(t: Shape | undefined): void {
+    this.tries++;
+    if (t === undefined) return;
+    if (this.list.length < MAX_SHAPES) this.list.push(t);
+    else this.list[this.next++ % MAX_SHAPES] = t;
+  }
 }
 
 /** Where the holes of the last match lie: hole h is `s[at[2h], at[2h+1])`. */
