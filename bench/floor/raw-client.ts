@@ -12,41 +12,12 @@
  * these stamps, no histograms. So this is what the executor's own HTTP/1.1 client
  * (src/loadgen/clients/http1.ts: the same write, `onread` and first-thing stamp) could at best do.
  */
-import { writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { installProbe, locate } from './probe.js';
+import { args, NL, now, runFloor, type Timed } from './floor-run.js';
 
-interface Args {
-  url: string;
-  path: string;
-  body: string;
-  streams: number;
-  seconds: number;
-  warmup: number;
-  /** How many event ends to stamp per request (the content events). */
-  events: number;
-  out: string;
-  /** Install bench/floor/probe.ts and add, per request, where the first event's stamp was taken. */
-  probe?: boolean;
-  /** Write `{requests, cpu_us}` instead of the stamps (see bare-client.ts). */
-  cpu?: boolean;
-}
-
-const args = JSON.parse(process.argv[2]) as Args;
-if (args.probe) installProbe();
-const ORIGIN = performance.timeOrigin;
-const now = (): number => ORIGIN + performance.now();
-const NL = 10;
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 const OK = Buffer.from('HTTP/1.1 200 ');
 const END = Buffer.from('\r\n0\r\n\r\n');
-
-interface Timed {
-  id: string;
-  sent: number;
-  events: number[];
-  ok: boolean;
-}
 
 const u = new URL(args.url);
 const host = u.hostname.replace(/^\[|\]$/g, '');
@@ -160,39 +131,17 @@ class Conn {
   }
 }
 
-const kept: Timed[] = [];
-let okAfterWarmup = 0;
-let cpuAtWarmEnd: NodeJS.CpuUsage | undefined;
-const t0 = now();
-const warmEnd = t0 + args.warmup * 1000;
-const stopAt = warmEnd + args.seconds * 1000;
-let seq = 0;
 const conns: Conn[] = [];
-
-async function user(): Promise<void> {
-  const c = new Conn();
-  conns.push(c);
-  while (now() < stopAt) {
-    if (c.socket === undefined) await c.open();
-    const started = now();
-    const t: Timed = { id: `floor-${process.pid}-${seq++}`, sent: 0, events: [], ok: false };
-    await c.send(t);
-    if (cpuAtWarmEnd === undefined && now() >= warmEnd) cpuAtWarmEnd = process.cpuUsage();
-    if (cpuAtWarmEnd !== undefined && t.ok) okAfterWarmup++;
-    if (!args.cpu && started >= warmEnd && t.ok) kept.push(t);
-  }
-}
-
-await Promise.all(Array.from({ length: args.streams }, () => user()));
-const used = process.cpuUsage(cpuAtWarmEnd);
-for (const c of conns) c.socket?.destroy();
-const probed = args.probe
-  ? kept.flatMap((t) => {
-      const c = t.events.length ? locate(t.events[0]) : undefined;
-      return c
-        ? [{ pushToRead: c.start - c.push, readToStamp: t.events[0] - c.start, onread: c.onread }]
-        : [];
-    })
-  : undefined;
-const cpu = args.cpu ? { requests: okAfterWarmup, cpu_us: used.user + used.system } : undefined;
-writeFileSync(args.out, JSON.stringify(cpu ?? probed ?? kept));
+await runFloor(
+  () => {
+    const c = new Conn();
+    conns.push(c);
+    return async (t) => {
+      if (c.socket === undefined) await c.open();
+      await c.send(t);
+    };
+  },
+  () => {
+    for (const c of conns) c.socket?.destroy();
+  },
+);

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ollamaProtocol } from '../../src/loadgen/clients/ollama.js';
 import { openAiProtocol } from '../../src/loadgen/clients/openai.js';
 import { matchShape, ollamaShapeOf, shapeOf } from '../../src/loadgen/clients/sse-template.js';
-import type { ParseState } from '../../src/loadgen/clients/types.js';
+import { newParseState } from '../../src/loadgen/clients/types.js';
 import { newRecord } from '../../src/loadgen/record.js';
 import { spec } from './client-helpers.js';
 
@@ -69,16 +69,7 @@ function readSse(ex: Ex, sse: string, size: number): Read {
     scheduled: 0,
     prompt_tokens_client: 1,
   });
-  const st: ParseState = {
-    rec,
-    inWord: false,
-    arrived: 0,
-    buf: '',
-    done: false,
-    finished: false,
-    sseMisses: 0,
-    reply: [],
-  };
+  const st = newParseState(rec, []);
   const n = Math.min(size, sse.length);
   for (let i = 0; i < sse.length; i += n) ex.feed(st, sse.slice(i, i + n));
   ex.finish(st);
@@ -475,16 +466,7 @@ describe("Ollama's lines read through shapes across requests", () => {
       scheduled: 0,
       prompt_tokens_client: 1,
     });
-    const st: ParseState = {
-      rec,
-      inWord: false,
-      arrived: 0,
-      buf: '',
-      done: false,
-      finished: false,
-      sseMisses: 0,
-      reply: [],
-    };
+    const st = newParseState(rec, []);
     const body = lines.map((l) => `${l}\n`).join('');
     const n = Math.min(size, body.length);
     for (let i = 0; i < body.length; i += n) ex.feed(st, body.slice(i, i + n));

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { openAiProtocol } from '../../src/loadgen/clients/openai.js';
 import { fromTemplate, templateOf } from '../../src/loadgen/clients/sse-template.js';
-import type { ParseState } from '../../src/loadgen/clients/types.js';
+import { newParseState } from '../../src/loadgen/clients/types.js';
 import { newRecord } from '../../src/loadgen/record.js';
 import { countTokens } from '../../src/util/tokenizer.js';
 import { spec } from './client-helpers.js';
@@ -176,16 +176,7 @@ describe('a whole stream read through the client', () => {
       scheduled: 0,
       prompt_tokens_client: 1,
     });
-    const st: ParseState = {
-      rec,
-      inWord: false,
-      arrived: 0,
-      buf: '',
-      done: false,
-      finished: false,
-      sseMisses: 0,
-      reply: undefined,
-    };
+    const st = newParseState(rec, undefined);
     for (let i = 0; i < sse.length; i += size) {
       st.arrived = i;
       ex.feed(st, sse.slice(i, i + size));
@@ -232,16 +223,7 @@ describe('a whole stream read through the client', () => {
       scheduled: 0,
       prompt_tokens_client: 1,
     });
-    const st: ParseState = {
-      rec,
-      inWord: false,
-      arrived: 0,
-      buf: '',
-      done: false,
-      finished: false,
-      sseMisses: 0,
-      reply: undefined,
-    };
+    const st = newParseState(rec, undefined);
     ex.feed(st, good);
     expect(() => ex.feed(st, bad)).toThrow(SyntaxError);
     expect(rec.chunks).toHaveLength(2);

@@ -14,7 +14,7 @@ import type { RequestRecord } from '../../contracts/index.js';
 import { nowMs } from '../record.js';
 import type { Target } from './pools.js';
 import type { TransportHandler } from './transport.js';
-import type { CancelSignal, ParseState } from './types.js';
+import { type CancelSignal, newParseState, type ParseState } from './types.js';
 
 /** How one protocol reads a response body; a constant per client (the request body is passed apart). */
 export interface Exchange {
@@ -138,17 +138,7 @@ class ExchangeHandler implements TransportHandler {
     reply: string[] | undefined,
   ) {
     this.cancelAt = signal.cancelAfterChunks ?? Number.POSITIVE_INFINITY;
-    this.st = {
-      rec,
-      inWord: false,
-      arrived: 0,
-      buf: '',
-      done: false,
-      finished: false,
-      sse: undefined,
-      sseMisses: 0,
-      reply,
-    };
+    this.st = newParseState(rec, reply);
   }
 
   start(): void {

@@ -90,3 +90,18 @@ export interface ParseState {
   reply: string[] | undefined;
   error?: string;
 }
+
+/** A request's parse state before its first byte (`reply`: where its response text is kept, if it is). */
+export function newParseState(rec: RequestRecord, reply: string[] | undefined): ParseState {
+  return {
+    rec,
+    inWord: false,
+    arrived: 0,
+    buf: '',
+    done: false,
+    finished: false,
+    sse: undefined,
+    sseMisses: 0,
+    reply,
+  };
+}
