@@ -2,10 +2,12 @@
  * `hpcbench report RUN_DIR`: rebuild `report.html` of a results folder from the
  * folder's own files, e.g. after an interrupted or failed run, or after upgrading hpcbench. A run whose
  * orchestrator was killed (run.json still `running`, the process gone) is recovered first: its
- * unfinished benchmark is rebuilt from the records files and the run marked interrupted
- * (src/orchestrator/recover.ts).
+ * unfinished benchmark is rebuilt from the records files, the recipe's thresholds judged on the rebuilt
+ * figures, and the run marked interrupted (src/orchestrator/recover.ts); the threshold table is printed,
+ * with the run's status beside it (an interrupted run, not one that completed with failed thresholds).
  */
 import type { Command } from '@commander-js/extra-typings';
+import { renderThresholdTable } from '../decide/evaluate.js';
 import { recoverRun } from '../orchestrator/recover.js';
 import { writeHtmlReport } from '../report/write-report.js';
 
@@ -27,6 +29,13 @@ export function register(program: Command): void {
       if (recovery.note)
         process.stderr.write(`${recovery.recovered ? 'recovered' : 'note'}: ${recovery.note}\n`);
       for (const d of recovery.details ?? []) process.stderr.write(`recovery: ${d}\n`);
+      if (recovery.thresholds) {
+        const judged = recovery.thresholds.filter((b) => b.rebuilt).map((b) => b.name);
+        process.stdout.write(renderThresholdTable(recovery.thresholds));
+        process.stdout.write(
+          `note: the run is interrupted${judged.length ? `: the thresholds of ${judged.join(', ')} were evaluated by hpcbench report on the rebuilt figures` : ''}\n`,
+        );
+      }
       const path = await writeHtmlReport(runDir);
       process.stdout.write(`report: ${path}\n`);
     });

@@ -7,8 +7,6 @@
 import type { WorkloadSpec } from '../contracts/index.js';
 import type { BaseWorkloadController } from '../controller/base-workload-controller.js';
 import type { ExecutorStatus } from '../controller/types.js';
-import { evaluateThresholds } from '../decide/evaluate.js';
-import { figureSource } from '../decide/figures.js';
 import { isHpcBenchError } from '../errors.js';
 import { DEFAULT_GRACE_S } from '../loadgen/run/context.js';
 import type { StartedExecutor } from '../report/results-writer.js';
@@ -19,6 +17,7 @@ import type { OrchestratorEmitter } from './events.js';
 import { recordsRebuilder } from './rebuild.js';
 import type { BenchmarkPlanLike } from './run-plan.js';
 import { benchmarkSaturation, type SaturationWatch, watchSaturation } from './saturation.js';
+import { judgeThresholds } from './thresholds.js';
 
 export interface BenchmarkRunContext {
   controller: BaseWorkloadController;
@@ -226,7 +225,8 @@ export async function runBenchmark(
   }
   result.ended_at = new Date().toISOString();
   if (result.metrics) await ctx.energy?.(result);
-  if (plan.thresholds?.length) result.thresholds = evaluateThresholds(plan.thresholds, figureSource(result));
+  const thresholds = judgeThresholds(result, plan.thresholds);
+  if (thresholds) result.thresholds = thresholds;
   return { result, failure, executorErrors, lost };
 }
 

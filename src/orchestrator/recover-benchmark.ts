@@ -6,13 +6,16 @@
  * - open loop: the over-saturation verdict on the rebuilt snapshot (saturation.ts);
  * - `server_metrics` from the monitor's periodic server scrapes (src/serverstats/from-monitor.ts);
  * - `energy` from the monitor CSVs over the measurement window (energy.ts), above the idle baseline run.json
- *   keeps, when the samples cover the window.
+ *   keeps, when the samples cover the window;
+ * - `thresholds`: the recipe's for it, evaluated on the rebuilt figures as for a finished benchmark
+ *   (thresholds.ts); one whose figure could not be rebuilt has no value and fails, said as not judged.
  * What cannot be rebuilt is said in the benchmark's `recovery` lines, with why.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ExecutorMetrics, scrapeSource, type WorkloadSpec } from '../contracts/index.js';
 import { aggregate } from '../controller/index.js';
+import { formatFigure } from '../decide/evaluate.js';
 import type { IdleBaseline } from '../monitor/energy.js';
 import { EnergyMeter } from '../monitor/energy-meter.js';
 import { serverMetricsPath } from '../monitor/run-monitoring.js';
@@ -26,6 +29,7 @@ import { benchmarkEnergy } from './energy.js';
 import { serverMonitorName } from './hooks.js';
 import { recordsRebuilder } from './rebuild.js';
 import { benchmarkSaturation, isOpenLoad } from './saturation.js';
+import { judgeThresholds } from './thresholds.js';
 
 export interface MetricsJson {
   status?: string;
@@ -76,6 +80,8 @@ export interface RecoveryContext {
   /** The idle baseline: run.json's, else a finished benchmark's energy report's. */
   idle?: IdleBaseline;
   writer: ResultsWriter;
+  /** Per benchmark name, the recipe's thresholds for it (recipeThresholds of the resolved recipe). */
+  thresholds: Map<string, readonly string[]>;
 }
 
 /** The servers whose /metrics the run's monitor scraped (none when the service declares none). */
@@ -132,6 +138,26 @@ async function rebuildEnergy(r: BenchmarkResult, c: RecoveryContext): Promise<st
   return [
     'energy: rebuilt from the monitor CSVs over the measurement window (power.csv)',
     ...(c.idle ? [] : ['energy.energy_above_idle_j: no idle baseline on disk (run.json idle_baseline)']),
+  ];
+}
+
+/** The recipe's thresholds judged on the rebuilt figures (as a finished benchmark's); the recovery lines. */
+function rebuildThresholds(r: BenchmarkResult, conditions: readonly string[] | undefined): string[] {
+  const judged = judgeThresholds(r, conditions);
+  if (!judged) return [];
+  r.thresholds = judged;
+  const failed = judged.filter((t) => !t.pass);
+  const verdict = failed.length
+    ? `${failed.length} of ${judged.length} failed (${failed.map((t) => `${t.condition}: ${t.actual === null ? 'no value' : formatFigure(t.actual, t.unit)}`).join('; ')})`
+    : `all ${judged.length} passed`;
+  return [
+    `thresholds: evaluated on the rebuilt figures: ${verdict}`,
+    ...judged
+      .filter((t) => t.actual === null)
+      .map(
+        (t) =>
+          `thresholds: ${t.condition}: not judged: its figure (${t.field}) could not be rebuilt, so it fails, as a threshold without a value does`,
+      ),
   ];
 }
 
@@ -198,6 +224,7 @@ export async function rebuildBenchmark(
     result.reason = spec
       ? `${why}; no executor had recorded a request`
       : `${why}; it had not started (no spec in metrics.json)`;
+  recovery.push(...rebuildThresholds(result, c.thresholds.get(b.name)));
   if (recovery.length) result.recovery = recovery;
   return result;
 }

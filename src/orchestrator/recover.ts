@@ -5,13 +5,14 @@
  * unfinished benchmark's figures from the records files, the same way a lost executor's are rebuilt
  * during a run (src/orchestrator/rebuild.ts, with the spec and each executor's part that metrics.json
  * holds from the moment the executors started), merges them exactly, with its saturation, server view and
- * energy from the monitor's files (src/orchestrator/recover-benchmark.ts), rebuilds a capacity search from
+ * energy from the monitor's files and the recipe's thresholds judged on them (src/orchestrator/recover-benchmark.ts), rebuilds a capacity search from
  * its finished probes, and writes the benchmark's files, the run-level summaries and run.json with the
  * honest status: `interrupted`, with why.
  */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WorkloadSpec } from '../contracts/index.js';
+import type { BenchmarkThresholds } from '../decide/evaluate.js';
 import { type SearchOutcome, searchOutcome } from '../decide/search.js';
 import type { IdleBaseline } from '../monitor/energy.js';
 import { searchSettings } from '../recipe/index.js';
@@ -28,6 +29,7 @@ import {
 } from '../results-folder/index.js';
 import { readMetricsJson, rebuildBenchmark } from './recover-benchmark.js';
 import { runTotals } from './run-totals.js';
+import { recipeThresholds } from './thresholds.js';
 
 export interface Recovery {
   /** Whether the folder was recovered (run.json said `running` and its orchestrator is not running). */
@@ -38,6 +40,12 @@ export interface Recovery {
   rebuilt: string[];
   /** Per rebuilt benchmark, what was rebuilt from what and what could not be (`<name>: <line>`). */
   details?: string[];
+  /**
+   * Every benchmark with thresholds, finished or unfinished, and their results (summary.json
+   * `thresholds`); an unfinished one's (`rebuilt`) judged by hpcbench report on its rebuilt figures.
+   * Absent when none has thresholds.
+   */
+  thresholds?: (BenchmarkThresholds & { rebuilt?: true })[];
 }
 
 const FORMATS = new Set<string>(DEFAULT_FORMATS);
@@ -159,7 +167,7 @@ export async function recoverRun(
   let phase: string | undefined;
   const writer = new ResultsWriter(dir);
   writer.formats = formatsOf(folder.resolved);
-  const context = { dir, run, idle: idleOf(folder), writer };
+  const context = { dir, run, idle: idleOf(folder), writer, thresholds: recipeThresholds(folder.resolved) };
   for (const b of folder.benchmarks) {
     if (b.status === 'running') {
       phase ??= `benchmark ${b.name}`;
@@ -206,10 +214,22 @@ export async function recoverRun(
   };
   await writer.adoptRun(record);
   await writer.writeRunSummary(results, runTotals(results), search);
+  const judged = results.flatMap((r) =>
+    r.thresholds?.length
+      ? [
+          {
+            name: r.name,
+            thresholds: r.thresholds,
+            ...(unfinished.includes(r) ? { rebuilt: true as const } : {}),
+          },
+        ]
+      : [],
+  );
   return {
     recovered: true,
     rebuilt,
     note: `run.json said running but ${who}: marked interrupted${rebuilt.length ? `; rebuilt from the records files: ${rebuilt.join(', ')}` : ''}${search?.interrupted ? `; the capacity search rebuilt from its finished probes: ${search.status}` : ''}`,
     details: unfinished.flatMap((r) => (r.recovery ?? []).map((l) => `${r.name}: ${l}`)),
+    ...(judged.length ? { thresholds: judged } : {}),
   };
 }

@@ -29,18 +29,28 @@ function cells(head: string[], rows: string[][], mark: (row: string[]) => string
   return `<table class="decisions"><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
-/** The Thresholds section, empty when no benchmark had thresholds. */
-export function thresholdSection(benchmarks: readonly BenchmarkThresholds[]): string {
+/**
+ * The Thresholds section, empty when no benchmark had thresholds. A failed threshold makes a completed run
+ * exit 99; a run of another run.json `status` (interrupted, also when `hpcbench report` recovered it;
+ * degraded, failed) keeps its status's exit code, and the verdict line says so instead.
+ */
+export function thresholdSection(benchmarks: readonly BenchmarkThresholds[], status?: string): string {
   const rows = thresholdRows(benchmarks);
   if (!rows.length) return '';
   const line = thresholdSummaryLine(benchmarks);
   const failed = rows.some((r) => r[3] !== 'pass');
+  const after =
+    status === undefined || status === 'completed'
+      ? failed
+        ? ' (exit 99)'
+        : ''
+      : ` (the run is ${status}: judged on what it measured)`;
   return [
     '<h2>Thresholds</h2>',
     cells(THRESHOLD_HEAD, rows, (r) =>
       r[3] === 'pass' ? 'verdict verdict-better' : 'verdict verdict-worse',
     ),
-    `<p class="verdict-line ${failed ? 'verdict-worse' : 'verdict-better'}">${esc(line)}${failed ? ' (exit 99)' : ''}</p>`,
+    `<p class="verdict-line ${failed ? 'verdict-worse' : 'verdict-better'}">${esc(line + after)}</p>`,
   ].join('');
 }
 

@@ -308,7 +308,7 @@ export function renderReportHtml(folder: RunFolder, assets: ReportAssets): strin
     recipeSection(folder),
     searchSection(folder, plots),
     summarySection(folder),
-    thresholdSection(folder.benchmarks),
+    thresholdSection(folder.benchmarks, folder.run?.status),
     repetitionSection(folder.benchmarks),
     sweepSection(folder, plots),
     folder.benchmarks.length ? `<h2>Benchmarks</h2>${benchmarks}` : '',

@@ -3,7 +3,8 @@
  * The folder is left at `running`, the second benchmark without summary.json. `hpcbench report RUN_DIR`
  * rebuilds that benchmark from the executors' records files: its summary counts equal the records' counts
  * exactly, the benchmark and the run are `interrupted` with why, the finished first benchmark stays
- * `completed`, report.html is written; `check` and `compare` say the run is interrupted. The children the
+ * `completed`, the recipe's thresholds for it (one passing, one failing) are judged on the rebuilt figures
+ * (summary.json, report.html, the table `report` prints), report.html is written; `check` and `compare` say the run is interrupted. The children the
  * killed run left (listed in launch/pids, or naming the run folder: the watchdog too) are stopped by PID.
  * A multi-turn session run with monitoring (a fake nvidia-smi for GPU power) killed the same way gets its
  * sessions counts, its server view from the monitor's scrapes and the idle baseline of run.json back, and
@@ -121,9 +122,10 @@ describe('the orchestrator SIGKILLed mid-benchmark', () => {
       recipe('killed', {
         warmup: '0s',
         gen_tokens: 8,
+        thresholds: ['e2e.p99 < 60s'],
         benchmark_suite: [
           { name: 'first', duration: '2s' },
-          { name: 'second', duration: '120s' },
+          { name: 'second', duration: '120s', thresholds: ['ttft.p50 < 0.01ms'] },
         ],
       }),
     );
@@ -183,6 +185,22 @@ describe('the orchestrator SIGKILLed mid-benchmark', () => {
     );
     expect(summary.latency_ms.e2e.count).toBe(rec.ok);
     expect(summary.parameters.executors).toBe(2);
+    // the recipe's thresholds for it (the workload's, then its entry's), judged on the rebuilt figures
+    expect(
+      summary.thresholds.map((t: { condition: string; pass: boolean }) => [t.condition, t.pass]),
+    ).toEqual([
+      ['e2e.p99 < 60s', true],
+      ['ttft.p50 < 0.01ms', false],
+    ]);
+    expect(summary.thresholds[1].actual).toBe(summary.latency_ms.ttft.p50);
+    expect(summary.recovery.join('\n')).toMatch(
+      /^thresholds: evaluated on the rebuilt figures: 1 of 2 failed \(ttft\.p50 < 0\.01ms: [\d.]+ms\)$/m,
+    );
+    expect(rep.stdout).toMatch(/^second +ttft\.p50 < 0\.01ms +[\d.]+ms +FAIL$/m);
+    expect(rep.stdout).toMatch(/^thresholds: 1 of 3 failed$/m);
+    expect(rep.stdout).toMatch(
+      /^note: the run is interrupted: the thresholds of second were evaluated by hpcbench report on the rebuilt figures/m,
+    );
 
     const after = await readJson(join(runDir, 'run.json'));
     expect(after).toMatchObject({
@@ -196,6 +214,7 @@ describe('the orchestrator SIGKILLed mid-benchmark', () => {
     await expectCountsMatch(runDir, 'first');
     const runSummary = await readJson(join(runDir, 'summary.json'));
     expect(runSummary.status).toBe('interrupted');
+    expect(runSummary.thresholds).toEqual({ failed: 1, passed: 2 });
     const first = await readJson(join(runDir, 'benchmarks', 'first', 'summary.json'));
     expect(runSummary.totals.total_requests).toBe(first.requests.sent + summary.requests.sent);
     const html = await readFile(join(runDir, 'report.html'), 'utf8');
@@ -204,6 +223,9 @@ describe('the orchestrator SIGKILLed mid-benchmark', () => {
     expect(html).toContain('<h2>Recovered run</h2>');
     expect(summary.recovery.length).toBeGreaterThan(0);
     for (const line of summary.recovery) expect(html).toContain(`<li>${esc(`second: ${line}`)}</li>`);
+    // its Thresholds section: the failed one, and no claim of a completed run's exit 99
+    expect(html).toContain('thresholds: 1 of 3 failed (the run is interrupted: judged on what it measured)');
+    expect(html).not.toContain('(exit 99)');
 
     // check and compare say so
     const check = await runCli(['check', runDir, '--threshold', 'error_rate < 1%', '--json']);

@@ -3,8 +3,11 @@
  * disk with the definition a run uses (src/orchestrator/recover-benchmark.ts): an open-loop benchmark's
  * saturation verdict, its server view from the monitor's periodic server scrapes and its energy from the
  * monitor CSVs (above run.json's idle baseline); a session benchmark's sessions {started, completed} from
- * its turns' records; a killed capacity search from its finished probes, marked interrupted. What is not on
- * disk is said in the benchmark's `recovery` lines, not left out silently.
+ * its turns' records; a killed capacity search from its finished probes, marked interrupted; the recipe's
+ * thresholds for the unfinished benchmark, judged on the rebuilt figures as a finished benchmark's are (one
+ * whose figure could not be rebuilt fails, said as not judged), in summary.json, report.html and the
+ * output of `hpcbench report`, the run still interrupted. What is not on disk is said in the benchmark's
+ * `recovery` lines, not left out silently.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -12,10 +15,14 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../src/contracts/index.js';
+import { evaluateThresholds } from '../../src/decide/evaluate.js';
+import { figureSource } from '../../src/decide/figures.js';
 import { newRecord, recordToJson } from '../../src/loadgen/record.js';
 import { recoverRun } from '../../src/orchestrator/recover.js';
+import { resolveRecipe } from '../../src/recipe/index.js';
 import { esc } from '../../src/report/html-page.js';
 import { writeHtmlReport } from '../../src/report/write-report.js';
+import { runCli } from '../e2e/helpers.js';
 import { specFrom } from '../helpers/spec.js';
 
 const gonePid = (): number => spawnSync(process.execPath, ['-e', '']).pid as number;
@@ -312,4 +319,154 @@ describe('recovering a killed capacity search', () => {
     expect(p3.recovery.length).toBeGreaterThan(0);
     for (const line of p3.recovery) expect(html).toContain(`<li>${esc(`probe_03: ${line}`)}</li>`);
   });
+});
+
+describe('recovering a benchmark the recipe gave thresholds', () => {
+  // the workload's condition applies to every benchmark, each suite entry's to its own
+  const COMMON = 'error_rate < 1%';
+  const OPEN = ['ttft.p50 < 5ms', 'e2e.p99 < 1s', 'server.ttft.p99 < 500ms'];
+  const FIRST = [
+    {
+      condition: COMMON,
+      figure: 'error_rate',
+      field: 'requests.failed / requests.sent',
+      op: '<',
+      limit: 0.01,
+      unit: 'ratio',
+      actual: 0,
+      pass: true,
+    },
+    {
+      condition: 'e2e.p99 < 1s',
+      figure: 'e2e.p99',
+      field: 'latency_ms.e2e.p99',
+      op: '<',
+      limit: 1000,
+      unit: 'ms',
+      actual: 95.5,
+      pass: true,
+    },
+  ];
+
+  /** `first` finished (its summary.json thresholds as the run wrote them), `open` killed mid-measurement. */
+  async function killedWithThresholds(): Promise<string> {
+    const d = await runFolder([
+      { name: 'first', status: 'completed' },
+      { name: 'open', status: 'running' },
+    ]);
+    const { recipe } = resolveRecipe({
+      scenario: 's',
+      orchestration: { mode: 'local', node_allocation: { servers: { nodes: 1 }, clients: { nodes: 1 } } },
+      workload: {
+        component: 'inference',
+        service: 'vllm',
+        model: 'm',
+        duration: '10s',
+        warmup: '0s',
+        target_rps: 10,
+        prompt_len: 32,
+        gen_tokens: 8,
+        thresholds: [COMMON],
+        benchmark_suite: [
+          { name: 'first', thresholds: ['e2e.p99 < 1s'] },
+          { name: 'open', thresholds: OPEN },
+        ],
+      },
+      servers: { endpoints: ['http://127.0.0.1:9'] },
+    });
+    await writeFile(join(d, 'recipe.resolved.json'), JSON.stringify(recipe));
+    await mkdir(join(d, 'benchmarks', 'first'), { recursive: true });
+    await writeFile(
+      join(d, 'benchmarks', 'first', 'summary.json'),
+      JSON.stringify({ benchmark: 'first', status: 'completed', thresholds: FIRST }),
+    );
+    const recs = Array.from({ length: 100 }, (_, i) => request('open', i, T0 + 100 * i));
+    await startedBenchmark('open', { duration: 10, load: { mode: 'open', target_rps: 10 } }, recs);
+    return d;
+  }
+
+  it('judges them on the rebuilt figures as for a finished benchmark; a figure not rebuilt fails, not judged', async () => {
+    const d = await killedWithThresholds();
+    const r = await recoverRun(d);
+    expect(r.rebuilt).toEqual(['open']);
+    const s = await json('benchmarks', 'open', 'summary.json');
+    expect(s.status).toBe('interrupted');
+    // the workload's condition first, then the entry's; TTFT is 20 ms, e2e 91 ms, no server view
+    expect(
+      s.thresholds.map((t: { condition: string; actual: number | null; pass: boolean }) => [
+        t.condition,
+        t.actual,
+        t.pass,
+      ]),
+    ).toEqual([
+      [COMMON, 0, true],
+      ['ttft.p50 < 5ms', expect.closeTo(20, 0), false],
+      ['e2e.p99 < 1s', expect.closeTo(91, -1), true],
+      ['server.ttft.p99 < 500ms', null, false],
+    ]);
+    // the same evaluator on the same figures as a finished benchmark's summary.json
+    expect(s.thresholds).toEqual(
+      evaluateThresholds(
+        [COMMON, ...OPEN],
+        figureSource({ summary: s, server_metrics: s.server_metrics, energy: s.energy }),
+      ),
+    );
+    expect(s.server_metrics).toBeUndefined();
+    expect(s.recovery.join('\n')).toMatch(
+      /^thresholds: evaluated on the rebuilt figures: 2 of 4 failed \(ttft\.p50 < 5ms: 20\.\d\dms; server\.ttft\.p99 < 500ms: no value\)$/m,
+    );
+    expect(s.recovery).toContain(
+      'thresholds: server.ttft.p99 < 500ms: not judged: its figure (server_metrics.latency_ms.ttft.p99) could not be rebuilt, so it fails, as a threshold without a value does',
+    );
+    expect(r.details).toContain(
+      `open: ${s.recovery.find((l: string) => l.startsWith('thresholds: evaluated'))}`,
+    );
+    // the run-level summary counts them over both benchmarks; the run stays interrupted
+    const run = await json('summary.json');
+    expect(run.status).toBe('interrupted');
+    expect(run.thresholds).toEqual({ failed: 2, passed: 4 });
+    expect(run.benchmarks.map((b: { name: string }) => b.name)).toEqual(['first', 'open']);
+    expect(run.benchmarks[0].thresholds).toEqual(FIRST);
+    expect(run.benchmarks[1].thresholds).toEqual(s.thresholds);
+    expect((await json('run.json')).status).toBe('interrupted');
+    expect(r.thresholds).toEqual([
+      { name: 'first', thresholds: FIRST },
+      { name: 'open', thresholds: s.thresholds, rebuilt: true },
+    ]);
+    // report.html: the FAIL rows and a verdict line that does not claim a completed run's exit 99
+    const html = await readFile(await writeHtmlReport(d), 'utf8');
+    const part = html.slice(html.indexOf('<h2>Thresholds</h2>'));
+    expect(part).toMatch(
+      /<td>open<\/td><td>ttft\.p50 &lt; 5ms<\/td><td class="num">20\.\d\dms<\/td><td class="verdict verdict-worse">FAIL<\/td>/,
+    );
+    expect(part).toMatch(
+      /<td>open<\/td><td>server\.ttft\.p99 &lt; 500ms<\/td><td class="num">no value<\/td><td class="verdict verdict-worse">FAIL<\/td>/,
+    );
+    expect(part).toContain('thresholds: 2 of 6 failed (the run is interrupted: judged on what it measured)');
+    expect(html).not.toContain('(exit 99)');
+    expect(html).toContain(`<li>${esc('open: thresholds: evaluated on the rebuilt figures: 2 of 4 failed')}`);
+  });
+
+  it('hpcbench report prints the threshold table and that the run is interrupted; check exits 99 on them', async () => {
+    const d = await killedWithThresholds();
+    const rep = await runCli(['report', d]);
+    expect(rep.exitCode, rep.all).toBe(0); // the report is written; the run's status is not changed by it
+    expect(rep.stderr).toMatch(/^recovered: run\.json said running .*rebuilt from the records files: open/m);
+    expect(rep.stderr).toMatch(
+      /^recovery: open: thresholds: evaluated on the rebuilt figures: 2 of 4 failed \(ttft\.p50 < 5ms: 20\.\d\dms; server\.ttft\.p99 < 500ms: no value\)$/m,
+    );
+    expect(rep.stdout).toMatch(/^first +error_rate < 1% +0\.00% +pass$/m);
+    expect(rep.stdout).toMatch(/^open +ttft\.p50 < 5ms +20\.\d\dms +FAIL$/m);
+    expect(rep.stdout).toMatch(/^open +server\.ttft\.p99 < 500ms +no value +FAIL$/m);
+    expect(rep.stdout).toMatch(/^thresholds: 2 of 6 failed$/m);
+    expect(rep.stdout).toMatch(
+      /^note: the run is interrupted: the thresholds of open were evaluated by hpcbench report on the rebuilt figures$/m,
+    );
+    expect((await json('run.json')).status).toBe('interrupted');
+    // check re-evaluates the conditions summary.json keeps: the failed ones exit 99, the run said interrupted
+    const check = await runCli(['check', d]);
+    expect(check.exitCode, check.all).toBe(99);
+    expect(check.stdout).toMatch(/^open +ttft\.p50 < 5ms +20\.\d\dms +FAIL$/m);
+    expect(check.stdout).toMatch(/^note: the run is interrupted/m);
+  }, 60_000);
 });
