@@ -570,9 +570,13 @@ async function pacing(exec: ReadyProc): Promise<string[]> {
         gcMs: number;
         worstGcMs: number;
         cpuPct: number;
+        window: Record<'ms' | 'gcMs' | 'busyMs' | 'preemptedMs' | 'asleepMs' | 'otherThreadsMs', number>;
+        byCause: Record<'gc' | 'busy' | 'preempted' | 'asleep', number>;
       };
+      const w = p.window;
+      const c = p.byCause;
       why.push(
-        `| ${rate} | ${PACER_POLL_MS} | ${p.requests} | ${p.late} (> ${over} ms) | ${p.runs} | ${p.gc} | ${p.runs - p.gc} | ${p.gcPauses} | ${f(p.gcMs, 1)} | ${f(p.worstGcMs, 2)} | ${f(p.cpuPct, 0)}% | ${load1()} |`,
+        `| ${rate} | ${PACER_POLL_MS} | ${p.requests} | ${p.late} (> ${over} ms) | ${p.runs} | ${c.gc} / ${c.busy} / ${c.preempted} / ${c.asleep} | ${f(w.ms, 1)} | ${f(w.gcMs, 1)} / ${f(w.busyMs, 1)} / ${f(w.preemptedMs, 1)} / ${f(w.asleepMs, 1)} | ${f(w.otherThreadsMs, 1)} | ${p.gc} | ${p.gcPauses} | ${f(p.gcMs, 1)} | ${f(p.worstGcMs, 2)} | ${f(p.cpuPct, 0)}% | ${load1()} |`,
       );
     }
   } finally {
@@ -599,12 +603,18 @@ async function pacing(exec: ReadyProc): Promise<string[]> {
     ...rows,
     '',
     'Where the late sends come from: the same open loop (`startLoad`, default `pacer_poll_ms`) in a bench',
-    "process that watches its own garbage collection (bench/floor/pace-probe.ts, PerformanceObserver 'gc'),",
-    'pinned like the executor. A run = consecutive arrivals each later than the target; it is put down to',
-    'GC when a GC pause overlaps it, else to the event loop not running (process off the core, or busy).',
+    'process pinned like the executor (bench/floor/pace-probe.ts) that watches its garbage collection',
+    "(PerformanceObserver 'gc') and, at every request write, its main thread's time on the core and waiting",
+    "for it (/proc/thread-self/schedstat) and the whole process's CPU (all threads). A run = consecutive",
+    "arrivals each later than the target, from the first one's due time to the last one's send. Its time is",
+    'split into GC (pauses), busy (the main thread running anything else, the catching-up sends included),',
+    'preempted (runnable, waiting while another thread or process had the core) and asleep (not woken yet);',
+    "runs are counted by their largest share. Other threads: the CPU of the process's own other threads",
+    "(V8's GC and compiler helpers, the waker, libuv's pool) in the runs. The probe costs ~10 µs per send",
+    '(a pread and a getrusage), so it is late somewhat more often than the executor.',
     '',
-    '| requests/s | pacer_poll_ms | requests | late | runs of late sends | runs with a GC pause | runs without | GC pauses | GC ms in all | worst GC pause ms | CPU (% of a core) | load avg (1 min) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| requests/s | pacer_poll_ms | requests | late | runs of late sends | runs by largest share: GC / busy / preempted / asleep | time in runs ms | of it GC / busy / preempted / asleep ms | other threads CPU in runs ms | runs a GC pause overlaps | GC pauses | GC ms in all | worst GC pause ms | CPU (% of a core) | load avg (1 min) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...why,
   ];
 }

@@ -9,8 +9,12 @@
  * `HTTP/1.1 200 `, its SSE event ends (`\n\n`, Buffer.indexOf, also when split across two reads) are
  * counted so the k-th event gets the stamp of the read that completed it, and it ends with the chunked
  * body's terminating `\r\n0\r\n\r\n` (the mock and the simulator answer chunked). No records besides
- * these stamps, no histograms. So this is what the executor's own HTTP/1.1 client
- * (src/loadgen/clients/http1.ts: the same write, `onread` and first-thing stamp) could at best do.
+ * these stamps, no histograms. A user sends its next request two event-loop turns after the last one
+ * ended (two `setImmediate`s), as the executor's pool hands a connection to its next request (it waits
+ * for a server that closes after the response): a client writing from the read callback itself sends
+ * into the server's busy moments at 64 streams and measures its queueing as transit. So this is what the
+ * executor's own HTTP/1.1 client (src/loadgen/clients/http1.ts: the same write, `onread`, first-thing
+ * stamp and reuse) could at best do.
  */
 import { connect, type Socket } from 'node:net';
 import { args, NL, now, runFloor, type Timed } from './floor-run.js';
@@ -131,6 +135,9 @@ class Conn {
   }
 }
 
+/** Resolves two event-loop turns from now (the executor's pool reuses a connection as late). */
+const twoTurns = (): Promise<void> => new Promise((r) => setImmediate(() => setImmediate(r)));
+
 const conns: Conn[] = [];
 await runFloor(
   () => {
@@ -139,6 +146,7 @@ await runFloor(
     return async (t) => {
       if (c.socket === undefined) await c.open();
       await c.send(t);
+      await twoTurns();
     };
   },
   () => {
