@@ -32,6 +32,7 @@ import {
   rssMbOf,
   spawnHpcbench,
   spawnReady,
+  stealMs,
   stopReady,
 } from './lib.js';
 import { CLIENT_CPU, canPin, SIM_CPU } from './sim-timing.bench.js';
@@ -492,6 +493,8 @@ interface PaceRound {
   max: number;
   late: { late: number; runs: number; worst: number };
   cpuPct: number;
+  /** ms the hypervisor took the client CPU away over the round (stealMs). */
+  steal: number;
   load: string;
 }
 
@@ -510,6 +513,7 @@ async function pacing(exec: ReadyProc): Promise<string[]> {
         for (const poll of polls) {
           const records = join(dir, 'records.jsonl');
           const cpu0 = cpuMsOf(exec.pid);
+          const steal0 = stealMs(clientCpu());
           const t0 = Date.now();
           const s = await runWorkload(exec, {
             server_url: server.url,
@@ -538,6 +542,7 @@ async function pacing(exec: ReadyProc): Promise<string[]> {
               max: lag?.max ?? Number.NaN,
               late: lateRuns(records, rate === 1000 ? 0.5 : 1),
               cpuPct,
+              steal: stealMs(clientCpu()) - steal0,
               load: load1(),
             },
           ]);
@@ -555,6 +560,7 @@ async function pacing(exec: ReadyProc): Promise<string[]> {
   try {
     for (const rate of rates) {
       const over = rate === 1000 ? 0.5 : 1;
+      const steal0 = stealMs(clientCpu());
       const p = (await runScript('pace-probe.ts', {
         url: server.url,
         rate,
@@ -576,7 +582,7 @@ async function pacing(exec: ReadyProc): Promise<string[]> {
       const w = p.window;
       const c = p.byCause;
       why.push(
-        `| ${rate} | ${PACER_POLL_MS} | ${p.requests} | ${p.late} (> ${over} ms) | ${p.runs} | ${c.gc} / ${c.busy} / ${c.preempted} / ${c.asleep} | ${f(w.ms, 1)} | ${f(w.gcMs, 1)} / ${f(w.busyMs, 1)} / ${f(w.preemptedMs, 1)} / ${f(w.asleepMs, 1)} | ${f(w.otherThreadsMs, 1)} | ${p.gc} | ${p.gcPauses} | ${f(p.gcMs, 1)} | ${f(p.worstGcMs, 2)} | ${f(p.cpuPct, 0)}% | ${load1()} |`,
+        `| ${rate} | ${PACER_POLL_MS} | ${p.requests} | ${p.late} (> ${over} ms) | ${p.runs} | ${c.gc} / ${c.busy} / ${c.preempted} / ${c.asleep} | ${f(w.ms, 1)} | ${f(w.gcMs, 1)} / ${f(w.busyMs, 1)} / ${f(w.preemptedMs, 1)} / ${f(w.asleepMs, 1)} | ${f(w.otherThreadsMs, 1)} | ${p.gc} | ${p.gcPauses} | ${f(p.gcMs, 1)} | ${f(p.worstGcMs, 2)} | ${f(p.cpuPct, 0)}% | ${stealMs(clientCpu()) - steal0} | ${load1()} |`,
       );
     }
   } finally {
@@ -591,15 +597,15 @@ async function pacing(exec: ReadyProc): Promise<string[]> {
       const each = (g: (x: PaceRound) => string) => v.map(g).join(', ');
       const met = v.length > 0 && v.every((x) => x.p99 <= target);
       rows.push(
-        `| ${rate} | ${poll}${poll === PACER_POLL_MS ? ' (default)' : ''} | ${each((x) => f(x.achieved, 0))} | ${each((x) => String(x.dropped))} | ${each((x) => f(x.p50))} | ${each((x) => f(x.p99))} | ${each((x) => f(x.p999))} | ${each((x) => f(x.max, 1))} | ${each((x) => `${x.late.late}/${x.late.runs}`)} | ≤ ${target} | ${met ? 'met' : 'NOT met'} | ${each((x) => `${f(x.cpuPct, 0)}%`)} | ${each((x) => x.load)} |`,
+        `| ${rate} | ${poll}${poll === PACER_POLL_MS ? ' (default)' : ''} | ${each((x) => f(x.achieved, 0))} | ${each((x) => String(x.dropped))} | ${each((x) => f(x.p50))} | ${each((x) => f(x.p99))} | ${each((x) => f(x.p999))} | ${each((x) => f(x.max, 1))} | ${each((x) => `${x.late.late}/${x.late.runs}`)} | ≤ ${target} | ${met ? 'met' : 'NOT met'} | ${each((x) => `${f(x.cpuPct, 0)}%`)} | ${each((x) => String(x.steal))} | ${each((x) => x.load)} |`,
       );
     }
   }
   return [
     `Each cell: the ${ROUNDS} rounds in order; met = p99 within the target in every round.`,
     '',
-    '| requests/s | pacer_poll_ms | achieved/s | dropped | lag p50 | lag p99 | lag p99.9 | lag max | late/runs | target p99 | met | executor CPU (% of a core) | load avg (1 min) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| requests/s | pacer_poll_ms | achieved/s | dropped | lag p50 | lag p99 | lag p99.9 | lag max | late/runs | target p99 | met | executor CPU (% of a core) | client CPU stolen by the host ms | load avg (1 min) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
     'Where the late sends come from: the same open loop (`startLoad`, default `pacer_poll_ms`) in a bench',
@@ -613,8 +619,8 @@ async function pacing(exec: ReadyProc): Promise<string[]> {
     "(V8's GC and compiler helpers, the waker, libuv's pool) in the runs. The probe costs ~10 µs per send",
     '(a pread and a getrusage), so it is late somewhat more often than the executor.',
     '',
-    '| requests/s | pacer_poll_ms | requests | late | runs of late sends | runs by largest share: GC / busy / preempted / asleep | time in runs ms | of it GC / busy / preempted / asleep ms | other threads CPU in runs ms | runs a GC pause overlaps | GC pauses | GC ms in all | worst GC pause ms | CPU (% of a core) | load avg (1 min) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| requests/s | pacer_poll_ms | requests | late | runs of late sends | runs by largest share: GC / busy / preempted / asleep | time in runs ms | of it GC / busy / preempted / asleep ms | other threads CPU in runs ms | runs a GC pause overlaps | GC pauses | GC ms in all | worst GC pause ms | CPU (% of a core) | client CPU stolen by the host ms | load avg (1 min) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...why,
   ];
 }
@@ -817,7 +823,9 @@ export const bench: Bench = {
       'answering at once. Schedule lag = `sent` (request written to its connection) − scheduled time.',
       '`pacer_poll_ms` (docs/load-generation.md#pacing): how long before a due arrival the pacer stops sleeping',
       '(timer, then the waker thread) and polls the clock between I/O events. late/runs: sends later than the',
-      'target, and in how many runs of consecutive ones. CPU: the executor process over the row.',
+      'target, and in how many runs of consecutive ones. CPU: the executor process over the row. Stolen: the',
+      'time the hypervisor ran something else while the client CPU wanted to run (/proc/stat `steal` of that',
+      'CPU over the row): whatever runs there, the executor included, stands still meanwhile.',
       '',
       ...pace,
       '',
@@ -825,12 +833,16 @@ export const bench: Bench = {
       "docs/load-generation.md#pacing), and polls only the last `pacer_poll_ms`: its own error is the waker's",
       'wake-up (lag p50 with 0) or one event-loop turn (with a poll window longer than that wake-up). The p99',
       'and beyond are set by stalls — runs of consecutive late sends (late/runs), each as long as the event loop',
-      'did not run: a GC pause (the last table) or the process off its core while other work runs there. At',
-      '5,000/s a stall of d ms makes about 5·d sends late, so a few stalls of tens of ms decide whether 1% of a',
-      "run's sends are late: that is why the p99 at 5,000/s flipped between runs of the earlier always-polling",
-      'pacer (99% of a core: the kernel preempts a busy process for whole time slices and favours the ones',
-      'that sleep). Sleeping between arrivals makes such stalls rarer and shorter and costs least CPU; with',
-      'the load average far above the 2 cores no setting meets the targets (the process is off its core).',
+      'did not run. At 5,000/s a stall of d ms makes about 5·d sends late, so some 20 stalls of 2 ms a second',
+      "decide whether 1% of a run's sends are late. The probe table says what the stalls are: GC pauses (about",
+      "1 ms each, a few a second at 5,000/s), the process's own other threads (V8's GC and compiler helpers)",
+      'taking the one core it is pinned to (preempted), and, most of all, time the main thread was running or',
+      'asleep for no reason of its own: the client CPU stolen by the host. This machine is a VM; its',
+      '/proc/stat counts 0.1–0.6 s of steal on the client CPU in a 10 s row, and the rounds with more steal have',
+      'more late sends (on 2026-12-03, three probe runs at 5,000/s: 140, 360 and 640 ms stolen, 969, 1508',
+      'and 2447 late sends). Stolen time comes in slices of milliseconds, so it alone can take the p99 past',
+      'the targets; on a machine of its own (bare metal, or pinned vCPUs) that part is gone. Sleeping between',
+      'arrivals makes the rest rarer and shorter and costs least CPU.',
       '',
       '### Streamed ceiling per executor core',
       '',

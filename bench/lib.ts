@@ -123,3 +123,22 @@ export function rssMbOf(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : Number.NaN;
 }
+
+/**
+ * CPU time the hypervisor gave to something else while this VM's CPUs `cpus` (a taskset list, e.g.
+ * `0` or `0-1,3`; all when undefined) wanted to run, in ms so far (/proc/stat `steal`, USER_HZ 100).
+ * A process on such a CPU stands still meanwhile, whatever it does.
+ */
+export function stealMs(cpus?: string): number {
+  const want = new Set<string>();
+  for (const part of cpus?.split(',') ?? []) {
+    const [a, b = a] = part.split('-').map(Number);
+    for (let c = a; c <= b; c++) want.add(`cpu${c}`);
+  }
+  let ticks = 0;
+  for (const line of readFileSync('/proc/stat', 'utf8').split('\n')) {
+    const f = line.split(/\s+/);
+    if (cpus === undefined ? f[0] === 'cpu' : want.has(f[0])) ticks += Number(f[8] ?? 0);
+  }
+  return ticks * 10;
+}

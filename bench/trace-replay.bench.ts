@@ -13,7 +13,15 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BaseWorkloadController } from '../src/controller/index.js';
 import { mulberry32 } from '../src/util/rng.js';
-import { BENCH_TOKEN, type Bench, cpuMsOf, type ReadyProc, spawnHpcbench, stopReady } from './lib.js';
+import {
+  BENCH_TOKEN,
+  type Bench,
+  cpuMsOf,
+  type ReadyProc,
+  spawnHpcbench,
+  stealMs,
+  stopReady,
+} from './lib.js';
 import { CLIENT_CPU, canPin, SIM_CPU } from './sim-timing.bench.js';
 
 const SHORT = process.env.BENCH_SHORT === '1';
@@ -148,6 +156,8 @@ interface Result {
   skew: number;
   cpuPct: number;
   simCpuPct: number;
+  /** ms the hypervisor took the executors' CPU away over the row (stealMs). */
+  steal: number;
   load: string;
 }
 
@@ -188,6 +198,7 @@ async function replay(
   await fetch(`${sim.url}/hpcbench/requests`, { method: 'DELETE' });
   const cpu0 = execs.map((e) => cpuMsOf(e.pid));
   const simCpu0 = cpuMsOf(sim.pid);
+  const steal0 = stealMs(pinned ? CLIENT_CPU : undefined);
   const wall0 = Date.now();
   const records = execs.map((_, i) => join(dir, `records-${meta.shape}-${meta.rate}-${n}-${i}.jsonl`));
   // the controller starts the executors as `hpcbench run` does (concurrent POST /start, one shared
@@ -230,6 +241,7 @@ async function replay(
     skew: Number.NaN,
     cpuPct,
     simCpuPct: ((cpuMsOf(sim.pid) - simCpu0) / wall) * 100,
+    steal: stealMs(pinned ? CLIENT_CPU : undefined) - steal0,
     load: load1(),
   };
   const arrivals: Arrival[] = [];
@@ -270,12 +282,12 @@ const met = (r: Result) => r.err.q(0.99) <= TARGET_MS && r.missing === 0;
 
 function table(results: Result[]): string[] {
   const out = [
-    '| trace | requests/s (mean) | executors | rows | arrived | error p50 | error p99 | error max | start skew | lag p50 | lag p99 | lag max | transit p50 | executors CPU (% of a core) | simulator CPU | load avg (1 min) | error p99 ≤ 5 ms |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| trace | requests/s (mean) | executors | rows | arrived | error p50 | error p99 | error max | start skew | lag p50 | lag p99 | lag max | transit p50 | executors CPU (% of a core) | simulator CPU | executors CPU stolen by the host ms | load avg (1 min) | error p99 ≤ 5 ms |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results)
     out.push(
-      `| ${r.shape} | ${r.rate} (${f(r.rows / TRACE_S, 0)}) | ${r.executors} | ${r.rows} | ${r.arrived}${r.missing ? ` (${r.missing} missing)` : ''} | ${f(r.err.q(0.5))} | ${f(r.err.q(0.99))} | ${f(r.err.max())} | ${f(r.skew)} | ${f(r.lag.q(0.5))} | ${f(r.lag.q(0.99))} | ${f(r.lag.max())} | ${f(r.transit.q(0.5))} | ${f(r.cpuPct, 0)}% | ${f(r.simCpuPct, 0)}% | ${r.load} | ${met(r) ? 'met' : 'NOT met'} |`,
+      `| ${r.shape} | ${r.rate} (${f(r.rows / TRACE_S, 0)}) | ${r.executors} | ${r.rows} | ${r.arrived}${r.missing ? ` (${r.missing} missing)` : ''} | ${f(r.err.q(0.5))} | ${f(r.err.q(0.99))} | ${f(r.err.max())} | ${f(r.skew)} | ${f(r.lag.q(0.5))} | ${f(r.lag.q(0.99))} | ${f(r.lag.max())} | ${f(r.transit.q(0.5))} | ${f(r.cpuPct, 0)}% | ${f(r.simCpuPct, 0)}% | ${r.steal} | ${r.load} | ${met(r) ? 'met' : 'NOT met'} |`,
     );
   return out;
 }
@@ -342,7 +354,8 @@ export const bench: Bench = {
       "- **lag**: the executor's own schedule lag, `sent − scheduled` on its own clock (`sent`: the request",
       "  written to its connection). **transit**: arrival − `sent` (two processes' clocks).",
       "- CPU: both executors' (and the simulator's) CPU time over the row's wall time, in % of one core. Load",
-      "  average: at the row's end.",
+      "  average: at the row's end. Stolen: the time the hypervisor ran something else while the executors'",
+      '  CPU wanted to run (/proc/stat `steal` of that CPU over the row); a process stands still meanwhile.',
       '',
       ...table(results),
       '',

@@ -21,9 +21,7 @@
 import { openSync, readSync, writeFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { parseWorkloadSpec } from '../../src/executor/spec-schema.js';
-import { startLoad } from '../../src/loadgen/run/load-run.js';
-import { ServiceFactory } from '../../src/services/factory.js';
+import { parseWorkloadSpec, ServiceFactory, startLoad } from './built.js';
 
 interface Args {
   url: string;

@@ -16,9 +16,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RequestRecord } from '../../src/contracts/index.js';
-import { parseWorkloadSpec } from '../../src/executor/spec-schema.js';
-import { startLoad } from '../../src/loadgen/run/load-run.js';
-import { ServiceFactory } from '../../src/services/factory.js';
+import { parseWorkloadSpec, ServiceFactory, startLoad } from './built.js';
 import { installProbe, locate } from './probe.js';
 
 interface Args {
