@@ -1,7 +1,8 @@
 /**
  * A server that closes a kept-alive connection when the next request arrives on it, without
- * `Connection: close` (llama.cpp's server does this now and then): the request is sent again once on a
- * fresh connection and succeeds; the record says it was retried.
+ * `Connection: close` (what the client sees when llama.cpp's server, which closes after every streamed
+ * response, closes later than the client's next request: test/e2e-llamacpp/close-after-stream.test.ts):
+ * the request is sent again once on a fresh connection and succeeds; the record says it was retried.
  */
 import { createServer, type Socket } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
