@@ -23,8 +23,8 @@ interface Raw {
   close(): void;
 }
 
-/** A TCP server; `answer(sock, n)` is called for the n-th request (from 0) on each connection. */
-async function rawServer(answer: (sock: Socket, n: number) => void): Promise<Raw> {
+/** A TCP server; `answer(sock, n, head)` is called for the n-th request (from 0) on each connection. */
+async function rawServer(answer: (sock: Socket, n: number, head: string) => void): Promise<Raw> {
   const sockets: Socket[] = [];
   const raw: Raw = { url: '', connections: 0, requests: 0, closedByClient: 0, close: () => {} };
   const server: Server = createServer((sock) => {
@@ -38,11 +38,12 @@ async function rawServer(answer: (sock: Socket, n: number) => void): Promise<Raw
       for (;;) {
         const end = seen.indexOf('\r\n\r\n');
         if (end < 0) return;
-        const len = Number(/content-length: (\d+)/i.exec(seen.slice(0, end))?.[1] ?? 0);
+        const head = seen.slice(0, end);
+        const len = Number(/content-length: (\d+)/i.exec(head)?.[1] ?? 0);
         if (seen.length < end + 4 + len) return;
         seen = seen.slice(end + 4 + len);
         raw.requests++;
-        answer(sock, n++);
+        answer(sock, n++, head);
       }
     });
     sock.on('close', () => raw.closedByClient++);
@@ -90,8 +91,13 @@ function record(id: string): RequestRecord {
   return r;
 }
 
-async function send(id: string, signal: AbortSignal = new AbortController().signal): Promise<RequestRecord> {
-  client ??= createServiceClient(spec(srv!.url), capabilitiesOf('vllm'));
+/** `connections`: the pool's cap (a closed loop's one per user by default; null: none, as open loops). */
+async function send(
+  id: string,
+  signal: AbortSignal = new AbortController().signal,
+  connections?: number | null,
+): Promise<RequestRecord> {
+  client ??= createServiceClient(spec(srv!.url), capabilitiesOf('vllm'), connections);
   const rec = record(id);
   await client.send({ prompt: 'a b c', maxTokens: 2, promptTokens: 3 }, rec, signal);
   return rec;
@@ -146,6 +152,30 @@ describe('kept-alive connections', () => {
     const r = await send('a');
     expect(r).toMatchObject({ status: 'ok', output_tokens: 2, output_tokens_client: 2 });
     expect(r.chunks).toHaveLength(2);
+  });
+});
+
+describe('a pool without a cap (open loop, trace)', () => {
+  it('a burst while a connection waits out its two turns: one request waits for it, the rest open connections at once', async () => {
+    // x-request-id "quick" is answered at once; the others stream for 300 ms
+    const head = STREAM.slice(0, STREAM.indexOf('\r\n\r\n') + 4);
+    srv = await rawServer((sock, _n, h) => {
+      if (h.includes('x-request-id: quick')) sock.write(STREAM);
+      else {
+        sock.write(`${head}${chunk(EVENTS)}`);
+        setTimeout(() => sock.write(`${chunk(DONE)}0\r\n\r\n`), 300);
+      }
+    });
+    const signal = new AbortController().signal;
+    expect((await send('quick', signal, null)).status).toBe('ok');
+    // the quick one's connection is settling now: three requests in this same turn
+    const burst = await Promise.all(['b1', 'b2', 'b3'].map((id) => send(id, signal, null)));
+    expect(burst.map((r) => r.status)).toEqual(['ok', 'ok', 'ok']);
+    const sent = burst.map((r) => r.sent);
+    // all three written together, none queued behind another's 300 ms response
+    expect(Math.max(...sent) - Math.min(...sent)).toBeLessThan(150);
+    expect(srv.connections).toBe(3);
+    expect(burst.every((r) => r.retries === undefined)).toBe(true);
   });
 });
 

@@ -230,7 +230,8 @@ export class Http1Pool implements Transport {
     const w: Waiting = { payload, h, fresh };
     const c = fresh ? undefined : this.idle.pop();
     if (c !== undefined) c.assign(w);
-    else if (this.max === null ? this.settling.length === 0 : this.count < this.max) this.open().assign(w);
+    else if (this.max === null ? this.waiting.length >= this.settling.length : this.count < this.max)
+      this.open().assign(w);
     else this.waiting.push(w);
   }
 
@@ -246,7 +247,9 @@ export class Http1Pool implements Transport {
    * next request being written into the closing connection and sent again (undici waits the same way).
    * Not always: llama.cpp's close can come later than the two turns (about one request in six on 2 cores,
    * test/e2e-llamacpp/close-after-stream.test.ts), and that request is then sent again (`retries: 1`).
-   * Meanwhile new requests wait for it rather than open connections of their own.
+   * Meanwhile new requests wait for it rather than open connections of their own, as many as are
+   * settling: without a cap (open loop, trace) a burst beyond them opens connections at once, instead
+   * of waiting behind responses still in flight for connections to free.
    */
   releaseSoon(c: Connection): void {
     this.settling.push(c);
