@@ -195,7 +195,7 @@ describe.runIf(ok)('llama-server closes the connection after every streamed resp
 
   // The client's wait (two event-loop turns after a response, `releaseSoon`) sees the server's close
   // first for most requests, not all: the close comes from the server's HTTP thread once it unwinds from
-  // the response, and now and then that is later than the client's next request (5 to 12 requests in
+  // the response, and now and then that is later than the client's next request (5 to 14 requests in
   // 40 to 60 here, on 2 cores). Such a request went into the closing connection and was sent again on a
   // new one (`retries: 1`, ok, the reconnect in its latency). Releasing the connection at once instead
   // made every request but each user's first a retry (58 of 60), which the bound below catches.
