@@ -97,11 +97,16 @@ export function diffInterval(a: ByRound, b: ByRound, stat: Stat, B = 500, seed =
   return [diffs[Math.floor(0.025 * (B - 1))], diffs[Math.ceil(0.975 * (B - 1))]];
 }
 
-/** met: the whole interval within ±target; NOT met: the whole interval beyond it; else not resolved. */
+/**
+ * met: the whole interval within ±target; NOT met: the whole interval beyond it (said which side: below
+ * means hpcbench measured closer to the truth than the floor, which is then no bound there); else not
+ * resolved.
+ */
 export function verdict(ci: [number, number], target: number): string {
   const [lo, hi] = ci;
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return 'no data';
   if (lo >= -target && hi <= target) return 'met';
-  if (lo > target || hi < -target) return 'NOT met';
+  if (lo > target) return 'NOT met (above the floor)';
+  if (hi < -target) return 'NOT met (below the floor: no bound here, see what limits it)';
   return 'not resolved (interval crosses the target)';
 }
