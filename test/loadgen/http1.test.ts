@@ -139,6 +139,23 @@ describe('kept-alive connections', () => {
     expect(srv.connections).toBe(2);
   });
 
+  it('a server that closes after every chunked response, later than the wait: one retry, then each request on a new connection', async () => {
+    // as llama.cpp's server after a streamed response, only later: 30 ms after it, without saying so
+    srv = await rawServer((sock, n) => {
+      if (n > 0) return; // written into the closing connection: never answered
+      sock.write(STREAM);
+      setTimeout(() => sock.end(), 30);
+    });
+    const a = await send('a');
+    const b = await send('b'); // into a's connection, which the server then closes: sent again
+    const c = await send('c'); // the pool learnt the close: c takes a connection of its own
+    expect([a.status, b.status, c.status]).toEqual(['ok', 'ok', 'ok']);
+    expect(b.retries).toBe(1);
+    expect(c.retries).toBeUndefined();
+    expect(srv.connections).toBe(3);
+    expect(srv.requests).toBe(4);
+  });
+
   it('a response in one-byte pieces is read whole', async () => {
     srv = await rawServer((sock) => {
       sock.setNoDelay(true);

@@ -54,6 +54,8 @@ export class ResponseParser {
   error: string | undefined;
   /** Whether the connection can carry another request once this response ended. */
   keepAlive = true;
+  /** The response's body is chunked. */
+  chunked = false;
   private state = S.Head;
   /** A head split across reads: its bytes so far. */
   private partial: Buffer | undefined;
@@ -68,6 +70,7 @@ export class ResponseParser {
     this.state = S.Head;
     this.error = undefined;
     this.keepAlive = true;
+    this.chunked = false;
     this.partial = undefined;
   }
 
@@ -296,6 +299,7 @@ export class ResponseParser {
       return status; // informational: the real answer follows (state stays Head)
     }
     this.keepAlive = !close;
+    this.chunked = chunked;
     this.sink.head(status);
     if (this.error !== undefined) return -1;
     if (status === 204 || status === 304) this.finish();

@@ -18,6 +18,11 @@ import { ResponseParser, type ResponseSink } from './http1-parse.js';
 import type { Transport, TransportHandler } from './transport.js';
 
 const CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * A server that ends a connection within this long (ms) of a chunked response on it is taken to close
+ * after every chunked response (llama.cpp's server does after every streamed one, without saying so).
+ */
+const CLOSE_AFTER_MS = 100;
 /** Where every socket's reads land; what is kept past a read is copied out of it. */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
@@ -47,6 +52,9 @@ class Connection implements ResponseSink {
   private ended = false;
   /** When it became idle (for the keep-alive timeout). */
   idleAt = 0;
+  /** When its last response ended, and whether that one was chunked. */
+  private endedAt = Number.NEGATIVE_INFINITY;
+  private lastChunked = false;
 
   constructor(
     private readonly pool: Http1Pool,
@@ -120,8 +128,12 @@ class Connection implements ResponseSink {
     const stop = this.parser.feed(buf, 0, n);
     if (this.ended) {
       this.ended = false;
-      // bytes after the response belong to no request: the connection cannot be trusted with the next
-      if (stop === n && this.parser.keepAlive && !this.gone) this.pool.releaseSoon(this);
+      this.endedAt = at;
+      this.lastChunked = this.parser.chunked;
+      // bytes after the response belong to no request: the connection cannot be trusted with the next;
+      // nor one the server is known to close after a chunked response
+      const closing = this.lastChunked && this.pool.closesAfterChunked;
+      if (stop === n && this.parser.keepAlive && !this.gone && !closing) this.pool.releaseSoon(this);
       else this.destroy();
     } else if (this.parser.error !== undefined && this.h === h) {
       this.h = undefined;
@@ -149,12 +161,15 @@ class Connection implements ResponseSink {
   /** The server ended its side: a body read until close is complete; anything else is cut off. */
   private readonly onEnd = (): void => {
     this.at = nowMs();
+    this.noteServerClose();
     if (this.h !== undefined && !this.parser.eof()) this.cut();
     this.ended = false;
     this.destroy();
   };
 
   private readonly onError = (err: Error): void => {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ECONNRESET' || code === 'EPIPE') this.noteServerClose();
     const h = this.h ?? this.queued?.h;
     this.h = undefined;
     this.queued = undefined;
@@ -167,6 +182,11 @@ class Connection implements ResponseSink {
     this.cut();
     this.destroy();
   };
+
+  /** The server closed this connection: right after a chunked response, the pool learns it does so. */
+  private noteServerClose(): void {
+    if (this.lastChunked && nowMs() - this.endedAt < CLOSE_AFTER_MS) this.pool.closesAfterChunked = true;
+  }
 
   /** The connection went away under a request (or under one waiting for it to connect). */
   private cut(): void {
@@ -199,6 +219,12 @@ export class Http1Pool implements Transport {
   /** Connections done with a response, waiting out one more event-loop turn before their next request. */
   private settling: Connection[] = [];
   private spare: Connection[] = [];
+  /**
+   * Learnt from the server (CLOSE_AFTER_MS): it closes a connection after each chunked response, so a
+   * connection that carried one is closed at once and the next request opens its own, instead of being
+   * written into the closing one (and sent again) after waiting out the two turns.
+   */
+  closesAfterChunked = false;
   private closed = false;
   private closing: (() => void) | undefined;
   private sweeper: NodeJS.Timeout | undefined;
@@ -246,7 +272,8 @@ export class Http1Pool implements Transport {
    * after every streamed one, with no `connection: close`) is mostly seen closing first, instead of the
    * next request being written into the closing connection and sent again (undici waits the same way).
    * Not always: llama.cpp's close can come later than the two turns (about one request in six on 2 cores,
-   * test/e2e-llamacpp/close-after-stream.test.ts), and that request is then sent again (`retries: 1`).
+   * test/e2e-llamacpp/close-after-stream.test.ts), and that request is then sent again (`retries: 1`);
+   * hence `closesAfterChunked`, learnt from the first such close.
    * Meanwhile new requests wait for it rather than open connections of their own, as many as are
    * settling: without a cap (open loop, trace) a burst beyond them opens connections at once, instead
    * of waiting behind responses still in flight for connections to free.
