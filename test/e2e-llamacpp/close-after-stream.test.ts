@@ -198,9 +198,9 @@ describe.runIf(ok)('llama-server closes the connection after every streamed resp
   // the response, and now and then that is later than the client's next request (5 to 14 requests in
   // 40 to 60 here, on 2 cores, before the pool learnt it). Such a request went into the closing
   // connection and was sent again on a new one (`retries: 1`, ok, the reconnect in its latency). So the
-  // pool learns from the first close right after a chunked response that this server closes after each
-  // (`closesAfterChunked`) and from then on closes such a connection itself at once: only requests
-  // written before the first close was seen, at most one per user, can be retried. Releasing the
+  // pool learns from closes right after chunked responses on two connections that this server closes
+  // after each (`closesAfterChunked`) and from then on closes such a connection itself at once: only
+  // requests written before then (one per such close at most) can be retried. Releasing the
   // connection at once and never learning made every request but each user's first a retry (58 of 60).
   it('the executor streams back to back over it: every request ok, a retry at most before the pool learnt the close', async () => {
     const USERS = 2;

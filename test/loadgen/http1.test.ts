@@ -139,7 +139,7 @@ describe('kept-alive connections', () => {
     expect(srv.connections).toBe(2);
   });
 
-  it('a server that closes after every chunked response, later than the wait: one retry, then each request on a new connection', async () => {
+  it('a server that closes after every chunked response, later than the wait: retries until two such closes, then a connection per request', async () => {
     // as llama.cpp's server after a streamed response, only later: 30 ms after it, without saying so
     srv = await rawServer((sock, n) => {
       if (n > 0) return; // written into the closing connection: never answered
@@ -148,12 +148,38 @@ describe('kept-alive connections', () => {
     });
     const a = await send('a');
     const b = await send('b'); // into a's connection, which the server then closes: sent again
-    const c = await send('c'); // the pool learnt the close: c takes a connection of its own
-    expect([a.status, b.status, c.status]).toEqual(['ok', 'ok', 'ok']);
-    expect(b.retries).toBe(1);
-    expect(c.retries).toBeUndefined();
-    expect(srv.connections).toBe(3);
-    expect(srv.requests).toBe(4);
+    const c = await send('c'); // the same into b's: the second such close, the pool learns it
+    const d = await send('d'); // c's connection was closed by the pool at once: d opens its own
+    expect([a, b, c, d].map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
+    expect([b.retries, c.retries, d.retries]).toEqual([1, 1, undefined]);
+    expect(srv.connections).toBe(4);
+    expect(srv.requests).toBe(6);
+  });
+
+  it('the same closes after responses of known length are not learnt: each reused request is sent again', async () => {
+    const body = EVENTS + DONE;
+    const whole = `HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    srv = await rawServer((sock, n) => {
+      if (n > 0) return;
+      sock.write(whole);
+      setTimeout(() => sock.end(), 30);
+    });
+    const recs = [];
+    for (const id of ['a', 'b', 'c', 'd']) recs.push(await send(id));
+    expect(recs.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
+    expect(recs.map((r) => r.retries)).toEqual([undefined, 1, 1, 1]);
+  });
+
+  it('a connection the server closes while it waits out its turns is not waited for (no cap)', async () => {
+    // the response and the close in one go: the close is read in the same turn as the response's end
+    srv = await rawServer((sock) => sock.end(STREAM));
+    const signal = new AbortController().signal;
+    expect((await send('a', signal, null)).status).toBe('ok');
+    // one turn later: a's connection is gone, though its two turns are not over
+    await new Promise((r) => setImmediate(r));
+    const timeout = new Promise<string>((r) => setTimeout(() => r('still waiting after 2 s'), 2000).unref());
+    const b = await Promise.race([send('b', signal, null).then((r) => r.status), timeout]);
+    expect(b).toBe('ok');
   });
 
   it('a response in one-byte pieces is read whole', async () => {

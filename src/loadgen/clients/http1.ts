@@ -19,10 +19,12 @@ import type { Transport, TransportHandler } from './transport.js';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 /**
- * A server that ends a connection within this long (ms) of a chunked response on it is taken to close
- * after every chunked response (llama.cpp's server does after every streamed one, without saying so).
+ * A server that ends connections within this long (ms) of a successful chunked response on them, on
+ * LEARN_CLOSES different connections, is taken to close after every chunked response (llama.cpp's server
+ * does after every streamed one, without saying so); one close could be a crash or a reset under load.
  */
 const CLOSE_AFTER_MS = 100;
+const LEARN_CLOSES = 2;
 /** Where every socket's reads land; what is kept past a read is copied out of it. */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
@@ -54,7 +56,11 @@ class Connection implements ResponseSink {
   idleAt = 0;
   /** When its last response ended, and whether that one was chunked. */
   private endedAt = Number.NEGATIVE_INFINITY;
-  private lastChunked = false;
+  /** The last response was a 2xx with a chunked body. */
+  lastChunkedOk = false;
+  private status = 0;
+  /** Its server close was counted towards the pool's learning. */
+  private noted = false;
 
   constructor(
     private readonly pool: Http1Pool,
@@ -129,10 +135,10 @@ class Connection implements ResponseSink {
     if (this.ended) {
       this.ended = false;
       this.endedAt = at;
-      this.lastChunked = this.parser.chunked;
+      this.lastChunkedOk = this.parser.chunked && this.status >= 200 && this.status < 300;
       // bytes after the response belong to no request: the connection cannot be trusted with the next;
       // nor one the server is known to close after a chunked response
-      const closing = this.lastChunked && this.pool.closesAfterChunked;
+      const closing = this.lastChunkedOk && this.pool.closesAfterChunked;
       if (stop === n && this.parser.keepAlive && !this.gone && !closing) this.pool.releaseSoon(this);
       else this.destroy();
     } else if (this.parser.error !== undefined && this.h === h) {
@@ -143,6 +149,7 @@ class Connection implements ResponseSink {
   }
 
   head(status: number): void {
+    this.status = status;
     this.h?.onStatus(status);
   }
 
@@ -185,7 +192,9 @@ class Connection implements ResponseSink {
 
   /** The server closed this connection: right after a chunked response, the pool learns it does so. */
   private noteServerClose(): void {
-    if (this.lastChunked && nowMs() - this.endedAt < CLOSE_AFTER_MS) this.pool.closesAfterChunked = true;
+    if (this.noted || !this.lastChunkedOk || nowMs() - this.endedAt >= CLOSE_AFTER_MS) return;
+    this.noted = true;
+    this.pool.closedAfterChunked();
   }
 
   /** The connection went away under a request (or under one waiting for it to connect). */
@@ -225,6 +234,7 @@ export class Http1Pool implements Transport {
    * written into the closing one (and sent again) after waiting out the two turns.
    */
   closesAfterChunked = false;
+  private closesSeen = 0;
   private closed = false;
   private closing: (() => void) | undefined;
   private sweeper: NodeJS.Timeout | undefined;
@@ -256,7 +266,7 @@ export class Http1Pool implements Transport {
     const w: Waiting = { payload, h, fresh };
     const c = fresh ? undefined : this.idle.pop();
     if (c !== undefined) c.assign(w);
-    else if (this.max === null ? this.waiting.length >= this.settling.length : this.count < this.max)
+    else if (this.max === null ? fresh || this.waiting.length >= this.settling.length : this.count < this.max)
       this.open().assign(w);
     else this.waiting.push(w);
   }
@@ -273,7 +283,7 @@ export class Http1Pool implements Transport {
    * next request being written into the closing connection and sent again (undici waits the same way).
    * Not always: llama.cpp's close can come later than the two turns (about one request in six on 2 cores,
    * test/e2e-llamacpp/close-after-stream.test.ts), and that request is then sent again (`retries: 1`);
-   * hence `closesAfterChunked`, learnt from the first such close.
+   * hence `closesAfterChunked`, learnt from such closes.
    * Meanwhile new requests wait for it rather than open connections of their own, as many as are
    * settling: without a cap (open loop, trace) a burst beyond them opens connections at once, instead
    * of waiting behind responses still in flight for connections to free.
@@ -295,8 +305,18 @@ export class Http1Pool implements Transport {
     this.spare = list;
   };
 
+  /** A server closed a connection right after a chunked response on it (see CLOSE_AFTER_MS). */
+  closedAfterChunked(): void {
+    if (++this.closesSeen >= LEARN_CLOSES) this.closesAfterChunked = true;
+  }
+
   /** A connection can carry another request now. */
   private release(c: Connection): void {
+    if (c.lastChunkedOk && this.closesAfterChunked) {
+      // learnt while it waited out its turns: the server is closing it
+      c.destroy();
+      return;
+    }
     const w = this.waiting.shift();
     if (w !== undefined) {
       if (!w.fresh) {
@@ -322,6 +342,9 @@ export class Http1Pool implements Transport {
     this.count--;
     const i = this.idle.indexOf(c);
     if (i >= 0) this.idle.splice(i, 1);
+    // nor is it about to be free: a request must not wait for it (settle2 skips it)
+    const k = this.settling.indexOf(c);
+    if (k >= 0) this.settling.splice(k, 1);
     // a request waiting for a connection gets the freed slot
     const w = this.waiting.shift();
     if (w !== undefined) this.open().assign(w);
