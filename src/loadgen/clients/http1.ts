@@ -54,7 +54,7 @@ class Connection implements ResponseSink {
   private ended = false;
   /** When it became idle (for the keep-alive timeout). */
   idleAt = 0;
-  /** When its last response ended, and whether that one was chunked. */
+  /** When its last response ended. */
   private endedAt = Number.NEGATIVE_INFINITY;
   /** The last response was a 2xx with a chunked body. */
   lastChunkedOk = false;
@@ -138,8 +138,8 @@ class Connection implements ResponseSink {
       this.lastChunkedOk = this.parser.chunked && this.status >= 200 && this.status < 300;
       // bytes after the response belong to no request: the connection cannot be trusted with the next;
       // nor one the server is known to close after a chunked response
-      const closing = this.lastChunkedOk && this.pool.closesAfterChunked;
-      if (stop === n && this.parser.keepAlive && !this.gone && !closing) this.pool.releaseSoon(this);
+      if (stop === n && this.parser.keepAlive && !this.gone && !this.pool.serverCloses(this))
+        this.pool.releaseSoon(this);
       else this.destroy();
     } else if (this.parser.error !== undefined && this.h === h) {
       this.h = undefined;
@@ -310,9 +310,14 @@ export class Http1Pool implements Transport {
     if (++this.closesSeen >= LEARN_CLOSES) this.closesAfterChunked = true;
   }
 
+  /** Whether the server is closing `c` after its response (learnt: `closesAfterChunked`). */
+  serverCloses(c: Connection): boolean {
+    return this.closesAfterChunked && c.lastChunkedOk;
+  }
+
   /** A connection can carry another request now. */
   private release(c: Connection): void {
-    if (c.lastChunkedOk && this.closesAfterChunked) {
+    if (this.serverCloses(c)) {
       // learnt while it waited out its turns: the server is closing it
       c.destroy();
       return;
