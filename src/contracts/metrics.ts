@@ -52,6 +52,30 @@ export interface ExecutorLoad {
   event_loop_utilization: number;
 }
 
+/**
+ * The load generator's connections to the servers over one run (warmup included), counted by its
+ * connection pools (src/loadgen/clients/http1.ts; undici's Pool for `https:`). Merged: counts summed over
+ * executors, `server_closes_after_stream` true when any executor learnt it (`learnt_by` of `executors`).
+ */
+export interface ConnectionFigures {
+  /** Connections opened (connected). */
+  opened: number;
+  /**
+   * Requests sent again on a new connection because the kept-alive one they were written to turned out
+   * closed by the server (stale): the records' `retries: 1`; each has a reconnect in its latency.
+   */
+  resent_stale: number;
+  /**
+   * The pool learnt that the server closes the connection after every streamed (chunked) response
+   * (llama.cpp's server does): from then on each request opens a new connection, so its TTFT includes a
+   * TCP connect (docs/load-generation.md#hot-path-what-one-request-costs).
+   */
+  server_closes_after_stream: boolean;
+  /** Executors whose pools learnt it, of `executors` (those that reported connection figures). */
+  learnt_by: number;
+  executors: number;
+}
+
 export interface MetricsSnapshot {
   /** Who produced it (executor node name), for per-client listings. */
   source?: string;
@@ -74,6 +98,8 @@ export interface MetricsSnapshot {
   requested_rps?: number;
   /** How busy the load generator was over the run (warmup included); merged: the busiest executor's. */
   executor_load?: ExecutorLoad;
+  /** The load generator's connections (absent from older executors, custom clients and rebuilt snapshots). */
+  connections?: ConnectionFigures;
   /** What the server itself reported (Ollama durations, /metrics deltas, simulator ground truth). */
   server_reported?: Record<string, unknown>;
   /**

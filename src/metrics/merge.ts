@@ -5,6 +5,7 @@
  */
 
 import type {
+  ConnectionFigures,
   ExecutorLoad,
   LatencyMetric,
   MetricsSnapshot,
@@ -94,6 +95,24 @@ function mergeSessions(snaps: MetricsSnapshot[]): MetricsSnapshot['sessions'] {
   };
 }
 
+/**
+ * Connection figures summed over the executors that reported them; the server closes after every
+ * streamed response when any executor learnt it (undefined when none reported any).
+ */
+function mergeConnections(snaps: MetricsSnapshot[]): ConnectionFigures | undefined {
+  const d = snaps.map((s) => s.connections).filter((x) => x !== undefined);
+  if (!d.length) return undefined;
+  const sum = (f: (c: ConnectionFigures) => number) => d.reduce((a, c) => a + f(c), 0);
+  const learntBy = sum((c) => c.learnt_by);
+  return {
+    opened: sum((c) => c.opened),
+    resent_stale: sum((c) => c.resent_stale),
+    server_closes_after_stream: learntBy > 0,
+    learnt_by: learntBy,
+    executors: sum((c) => c.executors),
+  };
+}
+
 export function mergeSnapshots(snaps: MetricsSnapshot[]): MetricsSnapshot {
   const counters = zeroCounters();
   const errors: Record<string, number> = {};
@@ -117,6 +136,7 @@ export function mergeSnapshots(snaps: MetricsSnapshot[]): MetricsSnapshot {
     windows: mergeWindows(snaps),
     requested_rps: rps.length ? rps.reduce((a, b) => a + b, 0) : undefined,
     executor_load: busiest(snaps.map((s) => s.executor_load)),
+    ...optional('connections', mergeConnections(snaps)),
     server_reported: mergeServerReported(snaps.map((s) => s.server_reported)),
     ...optional('turns', mergeTurns(snaps)),
     ...optional('sessions', mergeSessions(snaps)),

@@ -152,6 +152,7 @@ export function summarize(snapshot: MetricsSnapshot, benchmark: string): Benchma
     summary.achieved_rps = sendSecs > 0 ? c.sent / sendSecs : 0;
   }
   if (snapshot.executor_load) summary.executor_load = { ...snapshot.executor_load };
+  if (snapshot.connections) summary.connections = { ...snapshot.connections };
   if (snapshot.turns) summary.per_turn = turnStats(snapshot.turns);
   if (snapshot.sessions) summary.sessions = { ...snapshot.sessions };
   if (snapshot.server_reported && Object.keys(snapshot.server_reported).length > 0)

@@ -2,7 +2,7 @@
  * Summaries derived from merged snapshots (the snapshot itself is `src/contracts/metrics.ts`). Latencies
  * are reported in milliseconds.
  */
-import type { ExecutorLoad, LatencyMetric, LengthMetric } from '../contracts/metrics.js';
+import type { ConnectionFigures, ExecutorLoad, LatencyMetric, LengthMetric } from '../contracts/metrics.js';
 
 export interface LatencyStats {
   count: number;
@@ -46,6 +46,12 @@ export interface BenchmarkSummary {
   dropped_sends: number;
   /** The busiest executor's CPU (cores) and event-loop utilisation over the run, warmup included. */
   executor_load?: ExecutorLoad;
+  /**
+   * The executors' connections over the run, warmup included: opened, requests resent after a stale
+   * connection, and whether the server closed the connection after every streamed response (then each
+   * request's TTFT includes a new TCP connection). Absent when no executor reported them.
+   */
+  connections?: ConnectionFigures;
   tokens: { prompt: number; output: number };
   /** Milliseconds. */
   latency_ms: Partial<Record<LatencyMetric, LatencyStats>>;

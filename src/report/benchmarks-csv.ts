@@ -24,7 +24,7 @@ export interface CsvBenchmark {
   saturation?: SaturationReport;
 }
 
-type Metric = [string, (s: BenchmarkSummary) => number | undefined];
+type Metric = [string, (s: BenchmarkSummary) => number | boolean | undefined];
 
 const lat = (m: LatencyMetric, p: 'mean' | 'p50' | 'p90' | 'p99'): Metric => [
   `${m}_${p}_ms`,
@@ -80,6 +80,10 @@ export const METRIC_COLUMNS: Metric[] = [
   ['turn_first_ttft_p50_ms', (s) => s.per_turn?.[0]?.ttft_ms?.p50],
   ['turn_last', (s) => s.per_turn?.at(-1)?.turn],
   ['turn_last_ttft_p50_ms', (s) => s.per_turn?.at(-1)?.ttft_ms?.p50],
+  // the executors' connections (warmup included): a server closing after every stream puts a connect in each TTFT
+  ['connections_opened', (s) => s.connections?.opened],
+  ['resent_stale', (s) => s.connections?.resent_stale],
+  ['server_closes_after_stream', (s) => s.connections?.server_closes_after_stream],
 ];
 
 const SERVER_COLUMNS: [string, (m: ServerMetricsView) => number | undefined][] = [

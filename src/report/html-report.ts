@@ -21,7 +21,7 @@ import { benchmarkParameters, parameterColumns, varyingParameters } from './para
 import type { Plot } from './plot-types.js';
 import { energyLine, provenanceSection } from './provenance-section.js';
 import { cancelledText } from './summary-columns.js';
-import { saturationNote, summaryHeader, summaryRows } from './summary-table.js';
+import { connectionNote, saturationNote, summaryHeader, summaryRows } from './summary-table.js';
 import { paretoPlot, type SweepPoint, searchPlot, sweepPlots } from './sweep-plots.js';
 import { benchmarkBands, benchmarkTimePlots, monitorPlots, runTimeRange } from './time-plots.js';
 import { TURN_HEAD, turnNote, turnPlot, turnRows } from './turns.js';
@@ -137,6 +137,10 @@ function summarySection(folder: RunFolder): string {
     'ITL = gaps between content chunks; E2E = last content chunk − sent. Throughput over the measurement window. ',
     'load = concurrent users over all executors (closed loop) or the target rate (open loop). ',
     'srv = the servers’ own figures (~ = estimated from histogram buckets).</p>',
+    ...results.flatMap((r) => {
+      const note = connectionNote(r);
+      return note ? [`<p class="connections-note"><strong>${esc(note)}</strong></p>`] : [];
+    }),
   ].join('');
 }
 
@@ -201,6 +205,7 @@ function benchmarkSection(b: RunBenchmark, i: number, plots: Plot[]): string {
     b.summary
       ? `<p class="note">${b.summary.requests.sent} sent, ${b.summary.requests.ok} ok, ${b.summary.requests.failed} failed, ${cancelledText(b.summary.requests)} over ${b.summary.duration_s.toFixed(1)} s measured.</p>`
       : '<p class="note">No metrics were written for this benchmark.</p>',
+    connectionLine(b),
     energyLine(b.energy),
     saturationLine(b),
     lengthTable.length
@@ -218,6 +223,18 @@ function benchmarkSection(b: RunBenchmark, i: number, plots: Plot[]): string {
     mine.length ? plotDivs(mine.map((p) => p.id)) : '',
   ];
   return parts.join('');
+}
+
+/** The executors' connections: how many opened and resent, and whether the server closed after every stream. */
+function connectionLine(b: RunBenchmark): string {
+  const c = b.summary?.connections;
+  if (!c) return '';
+  return [
+    `<p class="note connections">Connections: ${c.opened} opened, ${c.resent_stale} request${c.resent_stale === 1 ? '' : 's'} resent after a stale connection (over the run, warmup included, ${c.executors} executor${c.executors === 1 ? '' : 's'}).</p>`,
+    c.server_closes_after_stream
+      ? `<p class="connections-note"><strong>${esc(connectionNote(b))}</strong></p>`
+      : '',
+  ].join('');
 }
 
 /** Open loop: whether the server kept up, and why not (docs/load-generation.md, Over-saturation). */

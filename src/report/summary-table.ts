@@ -4,11 +4,13 @@
  * percentiles (ms), the servers' own figures grouped apart, open-loop and goodput figures when they apply.
  * The terminal table shows the default columns under group headers that carry the units and fits
  * `width` (120) columns by shortening long benchmark names; `wide` shows every column. summary.md and
- * report.html show every column. An open-loop benchmark that missed its target rate gets a warning line.
+ * report.html show every column. An open-loop benchmark that missed its target rate gets a warning line;
+ * one whose server closed the connection after every streamed response a note line (connectionNote).
  */
 
 import { saturationText } from '../decide/saturation.js';
 import { LATE_MS } from '../metrics/recorder.js';
+import type { BenchmarkSummary } from '../metrics/types.js';
 import { markdownTable } from './markdown-table.js';
 import {
   type Column,
@@ -69,6 +71,27 @@ export function rateNotMetNote(r: BenchmarkResult): string | undefined {
 export function saturationNote(r: BenchmarkResult): string | undefined {
   const s = r.saturation;
   return s?.saturated ? `benchmark ${r.name} ${saturationText(s)}` : undefined;
+}
+
+/** What a server that closes after every streamed response means for the latencies (docs/metrics.md). */
+const CLOSES_AFTER_STREAM =
+  "the server closed the connection after every streamed response: each request's TTFT includes a new TCP connection";
+
+/**
+ * The executors' connections when they bear on the latencies: `benchmark X: the server closed the
+ * connection after every streamed response: ... (learnt by 2 of 2 executors; 64 connections opened, 2
+ * requests resent after a stale connection)`, or, not learnt, `benchmark X: 3 requests resent after a
+ * stale connection ...`; undefined when neither (or no figures).
+ */
+export function connectionNote(r: { name: string; summary?: BenchmarkSummary }): string | undefined {
+  const c = r.summary?.connections;
+  if (!c) return undefined;
+  const resent = `${c.resent_stale} request${c.resent_stale === 1 ? '' : 's'} resent after a stale connection`;
+  if (c.server_closes_after_stream)
+    return `benchmark ${r.name}: ${CLOSES_AFTER_STREAM} (learnt by ${c.learnt_by} of ${c.executors} executor${c.executors === 1 ? '' : 's'}; ${c.opened} connections opened, ${resent})`;
+  if (c.resent_stale > 0)
+    return `benchmark ${r.name}: ${resent} (the server had closed a kept-alive connection without saying so): each has a reconnect in its latency`;
+  return undefined;
 }
 
 /**
@@ -190,6 +213,8 @@ export function renderSummaryTable(results: BenchmarkResult[], opts: TableOption
     if (rate) out.push(`warning: ${rate}`);
     const sat = saturationNote(r);
     if (sat) out.push(`warning: ${sat}`);
+    const conn = connectionNote(r);
+    if (conn) out.push(`note: ${conn}`);
   }
   const errors = results.flatMap((r) =>
     Object.entries(r.summary?.errors_by_reason ?? {}).map(([why, n]) => `  ${r.name}: ${n} x ${why}`),
@@ -210,16 +235,18 @@ export function renderSummaryMarkdown(
 ): string {
   const rows = summaryRows(results);
   const head = summaryHeader(results);
-  const warnings = results.flatMap((r) =>
-    [rateNotMetNote(r), saturationNote(r)].flatMap((note) => (note ? [`**warning:** ${note}`] : [])),
-  );
+  const warnings = results.flatMap((r) => [
+    ...[rateNotMetNote(r), saturationNote(r)].flatMap((note) => (note ? [`**warning:** ${note}`] : [])),
+    ...[connectionNote(r)].flatMap((note) => (note ? [`**note:** ${note}`] : [])),
+  ]);
   const md = [
     `# ${title}`,
     '',
     ...notes.map((n) => `- ${n}`),
     ...(notes.length ? [''] : []),
     ...markdownTable(head, rows, 2),
-    ...(warnings.length ? ['', ...warnings] : []),
+    // one paragraph each
+    ...warnings.flatMap((w) => ['', w]),
     '',
     'Latencies in milliseconds. TTFT = first content chunk − sent; TPOT = (E2E − TTFT) / (output tokens − 1);',
     'ITL = gaps between content chunks; E2E = last content chunk − sent. Throughput over the measurement window',

@@ -239,5 +239,14 @@ describe.runIf(ok)('llama-server closes the connection after every streamed resp
       retried,
       `${retried} of ${REQUESTS} requests were sent into a closing connection and sent again`,
     ).toBeLessThanOrEqual(USERS);
+    // what the run's summary.json `connections` says of this executor: the close learnt, each resend
+    // counted, and a connection per request at least (none carries two streamed responses)
+    expect(snap.connections).toMatchObject({
+      server_closes_after_stream: true,
+      learnt_by: 1,
+      executors: 1,
+      resent_stale: retried,
+    });
+    expect(snap.connections?.opened).toBeGreaterThanOrEqual(REQUESTS);
   }, 40_000);
 });

@@ -123,5 +123,19 @@ describe.runIf(ok)('hpcbench run against a real llama-server (OpenAI client path
     expect(srv.gauges.running_requests.max).toBeLessThanOrEqual(2);
     expect(srv.counters.requests_succeeded).toBeUndefined(); // llama.cpp has no request counter
     expect(res.stdout).toMatch(/server\n.*tok\/s TTFT ms/);
+
+    // llama-server closes the connection after every streamed response: the executor's pool learnt it,
+    // and the run says that each request's TTFT includes a new TCP connection
+    expect(summary.connections).toMatchObject({
+      server_closes_after_stream: true,
+      learnt_by: 1,
+      executors: 1,
+    });
+    expect(summary.connections.opened).toBeGreaterThanOrEqual(summary.requests.ok);
+    const note =
+      /the server closed the connection after every streamed response: each request.{1,6}s TTFT includes a new TCP connection/;
+    expect(await readFile(join(run, 'summary.md'), 'utf8')).toMatch(note);
+    expect(await readFile(join(run, 'report.html'), 'utf8')).toMatch(note);
+    expect(res.stdout).toMatch(note);
   });
 });

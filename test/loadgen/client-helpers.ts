@@ -55,7 +55,13 @@ export function standInTarget(send: (h: TransportHandler) => void): Target {
   return {
     origin: 'http://127.0.0.1:1',
     base: '',
-    pool: { send: (_path, _id, _body, h) => send(h), close: async () => {} },
+    pool: {
+      send: (_path, _id, _body, h) => send(h),
+      close: async () => {},
+      opened: 0,
+      resentStale: 0,
+      closesAfterChunked: false,
+    },
   };
 }
 

@@ -113,6 +113,14 @@ describe('kept-alive connections', () => {
     expect(b.output_tokens).toBe(2);
     expect(srv.connections).toBe(1);
     expect(srv.requests).toBe(2);
+    // what the run's summary.json `connections` reports of this executor
+    expect(client?.connections?.()).toEqual({
+      opened: 1,
+      resent_stale: 0,
+      server_closes_after_stream: false,
+      learnt_by: 0,
+      executors: 1,
+    });
   });
 
   it('a response with connection: close: the next request takes a new connection, no retry', async () => {
@@ -154,6 +162,14 @@ describe('kept-alive connections', () => {
     expect([b.retries, c.retries, d.retries]).toEqual([1, 1, undefined]);
     expect(srv.connections).toBe(4);
     expect(srv.requests).toBe(6);
+    // counted for the run's output: four connections, b and c resent, the close after streams learnt
+    expect(client?.connections?.()).toEqual({
+      opened: 4,
+      resent_stale: 2,
+      server_closes_after_stream: true,
+      learnt_by: 1,
+      executors: 1,
+    });
   });
 
   it('the same closes after responses of known length are not learnt: each reused request is sent again', async () => {
@@ -168,6 +184,11 @@ describe('kept-alive connections', () => {
     for (const id of ['a', 'b', 'c', 'd']) recs.push(await send(id));
     expect(recs.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
     expect(recs.map((r) => r.retries)).toEqual([undefined, 1, 1, 1]);
+    expect(client?.connections?.()).toMatchObject({
+      opened: 4,
+      resent_stale: 3,
+      server_closes_after_stream: false,
+    });
   });
 
   it('a connection the server closes while it waits out its turns is not waited for (no cap)', async () => {
@@ -232,6 +253,7 @@ describe('failures', () => {
     const rec = record('a');
     await client.send({ prompt: 'a', maxTokens: 1, promptTokens: 1 }, rec, new AbortController().signal);
     expect(rec).toMatchObject({ status: 'error', error: 'ECONNREFUSED' });
+    expect(client.connections?.().opened).toBe(0); // tried, never opened
   });
 
   it('a broken chunk size is a bad_response; the next request works on a new connection', async () => {

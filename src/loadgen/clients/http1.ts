@@ -112,6 +112,7 @@ class Connection implements ResponseSink {
 
   private readonly onConnected = (): void => {
     this.connected = true;
+    this.pool.opened++;
     this.socket.setTimeout(0);
     const w = this.queued;
     this.queued = undefined;
@@ -234,6 +235,9 @@ export class Http1Pool implements Transport {
    * written into the closing one (and sent again) after waiting out the two turns.
    */
   closesAfterChunked = false;
+  /** Connections that connected, and requests sent again on a new one after a stale connection (`fresh`). */
+  opened = 0;
+  resentStale = 0;
   private closesSeen = 0;
   private closed = false;
   private closing: (() => void) | undefined;
@@ -264,6 +268,7 @@ export class Http1Pool implements Transport {
     }
     const payload = `${fixed}${id}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
     const w: Waiting = { payload, h, fresh };
+    if (fresh) this.resentStale++;
     const c = fresh ? undefined : this.idle.pop();
     if (c !== undefined) c.assign(w);
     else if (this.max === null ? fresh || this.waiting.length >= this.settling.length : this.count < this.max)

@@ -6,7 +6,7 @@
  * `static` needs nothing here: the orchestrator resolves the recipe's `target_mapping` and gives each
  * executor only its own servers as `server_urls`, which it cycles through like `round-robin`.
  */
-import type { WorkloadSpec } from '../../contracts/index.js';
+import type { ConnectionFigures, WorkloadSpec } from '../../contracts/index.js';
 import { Http1Pool } from './http1.js';
 import { type Transport, UndiciTransport } from './transport.js';
 
@@ -60,6 +60,25 @@ export class Targets {
     this.next = (this.next + 1) % this.list.length;
     return t;
   };
+
+  /** This executor's connection figures over its pools (one per origin); learnt: by any of them. */
+  connections(): ConnectionFigures {
+    let opened = 0;
+    let resent = 0;
+    let learnt = false;
+    for (const p of new Set(this.list.map((t) => t.pool))) {
+      opened += p.opened;
+      resent += p.resentStale;
+      learnt ||= p.closesAfterChunked;
+    }
+    return {
+      opened,
+      resent_stale: resent,
+      server_closes_after_stream: learnt,
+      learnt_by: learnt ? 1 : 0,
+      executors: 1,
+    };
+  }
 
   async close(): Promise<void> {
     await Promise.all([...new Set(this.list.map((t) => t.pool))].map((p) => p.close()));

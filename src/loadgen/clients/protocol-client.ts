@@ -3,7 +3,7 @@
  * targets. The OpenAI-compatible API (`openai.ts`) and Ollama's native API (`ollama.ts`) are two
  * `Protocol`s; everything else — connection pools, the exchange, timing, failure reasons — is shared.
  */
-import type { Api, RequestRecord } from '../../contracts/index.js';
+import type { Api, ConnectionFigures, RequestRecord } from '../../contracts/index.js';
 import { type Exchange, runExchange } from './exchange.js';
 import type { Targets } from './pools.js';
 import type { CancelSignal, RequestInput, ServiceClient } from './types.js';
@@ -34,6 +34,10 @@ export class ProtocolClient implements ServiceClient {
       if (a) a.target = target;
     }
     return runExchange(target, this.protocol.exchange, body, rec, signal, input.reply);
+  }
+
+  connections(): ConnectionFigures {
+    return this.targets.connections();
   }
 
   close(): Promise<void> {

@@ -35,6 +35,12 @@ export interface Transport {
   send(path: string, id: string, body: string, h: TransportHandler, fresh: boolean): void;
   /** Ends every connection once the requests sent so far are done. */
   close(): Promise<void>;
+  /** Connections opened so far (a counter: read with the run's snapshot, nothing kept per request). */
+  readonly opened: number;
+  /** Requests sent again on a new connection (`fresh`) so far. */
+  readonly resentStale: number;
+  /** Learnt that the server closes the connection after every chunked response (http1.ts). */
+  readonly closesAfterChunked: boolean;
 }
 
 /** undici's first handler interface (the one its HTTP/1.1 client calls directly) on a TransportHandler. */
@@ -65,12 +71,20 @@ class UndiciAdapter implements Dispatcher.DispatchHandler {
 /** `https:` targets: undici's keep-alive Pool. */
 export class UndiciTransport implements Transport {
   private readonly pool: Pool;
+  opened = 0;
+  resentStale = 0;
+  /** Not learnt here: undici's Pool reuses a connection after its own wait. */
+  readonly closesAfterChunked = false;
 
   constructor(origin: string, connections: number | null, keepAliveMs: number) {
     this.pool = new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: keepAliveMs });
+    this.pool.on('connect', () => {
+      this.opened++;
+    });
   }
 
-  send(path: string, id: string, body: string, h: TransportHandler): void {
+  send(path: string, id: string, body: string, h: TransportHandler, fresh: boolean): void {
+    if (fresh) this.resentStale++;
     this.pool.dispatch(
       { path, method: 'POST', headers: ['content-type', 'application/json', 'x-request-id', id], body },
       new UndiciAdapter(h),

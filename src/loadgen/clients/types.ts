@@ -2,7 +2,7 @@
  * What the load generator needs from a protocol client. The load generator owns this interface; clients
  * (OpenAI-compatible, Ollama native) implement it. `send` never throws: every outcome lands in the record.
  */
-import type { Api, RequestRecord } from '../../contracts/index.js';
+import type { Api, ConnectionFigures, RequestRecord } from '../../contracts/index.js';
 import type { Target } from './pools.js';
 import type { SseTemplate } from './sse-template.js';
 
@@ -66,6 +66,8 @@ export interface ServiceClient {
    * `'timeout'` makes the request an error (`timeout`); any other abort makes it `cancelled`.
    */
   send(input: RequestInput, rec: RequestRecord, signal: CancelSignal): Promise<void>;
+  /** Its connections so far (the run's snapshot reads them); a client without a pool of its own has none. */
+  connections?(): ConnectionFigures;
   close(): Promise<void>;
 }
 

@@ -172,6 +172,7 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
     const s = recorder.snapshot();
     s.last_send = ctx.lastSend;
     s.executor_load = usage();
+    s.connections = client.connections();
     if (sessions) s.sessions = sessions.counts.counts();
     return s;
   };
