@@ -12,7 +12,10 @@
  *   - the busiest executor's event loop busy ≤ MAX_EVENT_LOOP of the time (above it, sends and the
  *     timestamps of responses wait for the loop).
  * With `max_concurrency`, sends also wait for a free slot (the server being slow, not the generator):
- * then only the event-loop criterion applies. Closed loop has no schedule to keep: no gate.
+ * then only the event-loop criterion applies. Closed loop has no schedule to keep: no gate. A figure the
+ * summary does not have is not judged: no `executor_load` (a benchmark rebuilt from records files), no
+ * event-loop criterion; `sendsUnknown` (its unsent arrivals could not be counted), no sent-share
+ * criterion and `sent_share: null`.
  */
 import type { BenchmarkSummary } from '../metrics/types.js';
 import type { GeneratorCheck } from '../results-folder/types.js';
@@ -30,18 +33,18 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 /** The gate's verdict on an open-loop benchmark's summary; undefined for closed loop (no schedule). */
 export function generatorCheck(
   s: BenchmarkSummary | undefined,
-  opts: { maxScheduleLagMs?: number; capped?: boolean } = {},
+  opts: { maxScheduleLagMs?: number; capped?: boolean; sendsUnknown?: boolean } = {},
 ): GeneratorCheck | undefined {
   if (!s || s.requested_rps === undefined) return undefined;
   const tolerance = opts.maxScheduleLagMs ?? DEFAULT_MAX_SCHEDULE_LAG_MS;
   const due = s.requests.sent + s.dropped_sends;
-  const share = due > 0 ? s.requests.sent / due : 0;
+  const share = opts.sendsUnknown ? null : due > 0 ? s.requests.sent / due : 0;
   const lag = s.latency_ms.schedule_lag?.count ? s.latency_ms.schedule_lag.p99 : undefined;
   const achieved = s.achieved_rps ?? 0;
   const reasons: string[] = [];
   const allowed = Math.ceil((s.requested_rps * tolerance) / 1000);
   if (!opts.capped) {
-    if (share < MIN_SENT_SHARE && s.dropped_sends > allowed)
+    if (share !== null && share < MIN_SENT_SHARE && s.dropped_sends > allowed)
       reasons.push(
         `sent ${s.requests.sent} of ${due} scheduled sends (${pct(share)}, below ${pct(MIN_SENT_SHARE)}): achieved ${achieved.toFixed(2)}/s of ${s.requested_rps.toFixed(2)}/s requested`,
       );

@@ -6,6 +6,7 @@ export { toExecutorMetrics } from './executor-metrics.js';
 export {
   type RebuildOptions,
   type Rebuilt,
+  type SendFrontier,
   snapshotFromLines,
   snapshotFromRecordsFile,
 } from './from-records.js';

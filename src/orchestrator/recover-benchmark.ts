@@ -7,15 +7,28 @@
  * - `server_metrics` from the monitor's periodic server scrapes (src/serverstats/from-monitor.ts);
  * - `energy` from the monitor CSVs over the measurement window (energy.ts), above the idle baseline run.json
  *   keeps, when the samples cover the window;
+ * - open loop: `dropped_sends`, the arrivals due by each executor's last send measured that it had not
+ *   sent (rebuild.ts; the later ones were not due yet when it stopped), and the load-generator gate
+ *   judged on the rebuilt summary as for a finished benchmark (verdict.ts generatorVerdict): an invalid
+ *   one is `load_generator: {valid: false, ...}` and `invalid (load generator)` in every output, the
+ *   benchmark still `interrupted`; its event-loop criterion is not judged (`executor_load` is in the
+ *   executors' GET /metrics only, not on disk);
  * - `thresholds`: the recipe's for it, evaluated on the rebuilt figures as for a finished benchmark
  *   (thresholds.ts); one whose figure could not be rebuilt has no value and fails, said as not judged.
  * What cannot be rebuilt is said in the benchmark's `recovery` lines, with why.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type ExecutorMetrics, scrapeSource, type WorkloadSpec } from '../contracts/index.js';
+import {
+  type ExecutorMetrics,
+  isScheduledLoad,
+  scrapeSource,
+  type WorkloadSpec,
+} from '../contracts/index.js';
 import { aggregate } from '../controller/index.js';
 import { formatFigure } from '../decide/evaluate.js';
+import { generatorNote } from '../decide/generator-gate.js';
+import type { UnsentCount } from '../loadgen/schedule/index.js';
 import type { IdleBaseline } from '../monitor/energy.js';
 import { EnergyMeter } from '../monitor/energy-meter.js';
 import { serverMetricsPath } from '../monitor/run-monitoring.js';
@@ -28,8 +41,9 @@ import { ServiceFactory } from '../services/factory.js';
 import { benchmarkEnergy } from './energy.js';
 import { serverMonitorName } from './hooks.js';
 import { recordsRebuilder } from './rebuild.js';
-import { benchmarkSaturation, isOpenLoad } from './saturation.js';
+import { benchmarkSaturation } from './saturation.js';
 import { judgeThresholds } from './thresholds.js';
+import { generatorVerdict } from './verdict.js';
 
 export interface MetricsJson {
   status?: string;
@@ -141,6 +155,75 @@ async function rebuildEnergy(r: BenchmarkResult, c: RecoveryContext): Promise<st
   ];
 }
 
+const secondsInto = (t: number, from: number | undefined) =>
+  from === undefined ? '' : `, ${((t - from) / 1000).toFixed(1)} s into the measurement`;
+
+/**
+ * The `dropped_sends` recovery lines: how each executor's unsent arrivals were counted (`counts`, per node
+ * rebuilt), or why not. Returns whether every executor's were counted.
+ */
+function droppedLines(
+  r: BenchmarkResult,
+  nodes: string[],
+  counts: Map<string, UnsentCount>,
+): { lines: string[]; known: boolean } {
+  const counted = nodes.flatMap((n) => {
+    const c = counts.get(n);
+    return c && 'unsent' in c ? [c] : [];
+  });
+  const missing = nodes.flatMap((n) => {
+    const c = counts.get(n);
+    return c && 'unsent' in c ? [] : [`${n}: ${c ? c.why : 'no measured send recorded'}`];
+  });
+  const lines: string[] = [];
+  if (counted.length) {
+    const unsent = counted.reduce((a, c) => a + c.unsent, 0);
+    const due = counted.reduce((a, c) => a + c.due, 0);
+    const until = Math.max(...counted.map((c) => c.until));
+    const who = nodes.length === 1 ? 'its executor’s last send' : 'each executor’s last send';
+    const latest = nodes.length === 1 ? '' : 'the latest ';
+    lines.push(
+      `dropped_sends: rebuilt: ${unsent} of the ${due} arrivals due by ${who} measured (${latest}${new Date(until).toISOString()}${secondsInto(until, r.metrics?.snapshot.window_start)}) had not been sent; those scheduled after it were not due yet by then (the measurement ends there) and are not counted${missing.length ? ` (counted for ${counted.length} of ${nodes.length} executors)` : ''}`,
+    );
+  }
+  if (missing.length) lines.push(`dropped_sends: not rebuilt for ${missing.join('; ')}`);
+  return { lines, known: missing.length === 0 };
+}
+
+/**
+ * The load-generator gate on the rebuilt summary, as for a finished benchmark, with the sends due by the
+ * last send measured (the status stays interrupted; an invalid verdict is added to the reason); the
+ * recovery lines.
+ */
+function rebuildGenerator(r: BenchmarkResult, spec: WorkloadSpec, sendsKnown: boolean): string[] {
+  const check = generatorVerdict(r, spec, !sendsKnown);
+  if (!check) return [];
+  if (check.capped && !check.executor_load)
+    return [
+      'load_generator: not judged: with max_concurrency only its event-loop criterion applies, and executor_load is not on disk (each executor reports its event loop and CPU in GET /metrics only)',
+    ];
+  r.load_generator = check;
+  const note = generatorNote(check);
+  if (note) r.reason = r.reason ? `${r.reason}; ${note}` : note;
+  const share =
+    check.sent_share === null
+      ? ''
+      : `, ${(100 * check.sent_share).toFixed(1)}% of the sends due by then made`;
+  return [
+    `load_generator: judged on the rebuilt figures up to the last send measured${share}: ${note ?? check.label}`,
+    ...(check.executor_load
+      ? []
+      : [
+          'load_generator: its event-loop criterion not judged: executor_load is not on disk (each executor reports its event loop and CPU in GET /metrics only)',
+        ]),
+    ...(sendsKnown
+      ? []
+      : [
+          'load_generator: its sent-share criterion not judged: the unsent arrivals could not be counted (dropped_sends above)',
+        ]),
+  ];
+}
+
 /** The recipe's thresholds judged on the rebuilt figures (as a finished benchmark's); the recovery lines. */
 function rebuildThresholds(r: BenchmarkResult, conditions: readonly string[] | undefined): string[] {
   const judged = judgeThresholds(r, conditions);
@@ -182,7 +265,12 @@ export async function rebuildBenchmark(
     warn(message);
   };
   const executors = executorsOf(m, b);
-  const rebuild = spec && recordsRebuilder(spec, join(b.dir, 'records-{node}.jsonl'), note);
+  const sends = new Map<string, UnsentCount>();
+  const rebuild =
+    spec &&
+    recordsRebuilder(spec, join(b.dir, 'records-{node}.jsonl'), note, (node, count) =>
+      sends.set(node, count),
+    );
   const per: { node: string; metrics: ExecutorMetrics }[] = [];
   for (const e of executors) {
     const metrics = await rebuild?.(
@@ -216,9 +304,16 @@ export async function rebuildBenchmark(
     const server = await rebuildServerView(result, c);
     if (server) recovery.push(server);
     recovery.push(...(await rebuildEnergy(result, c)));
-    if (isOpenLoad(spec))
+    if (isScheduledLoad(spec.load)) {
+      const dropped = droppedLines(
+        result,
+        per.map((p) => p.node),
+        sends,
+      );
+      recovery.push(...dropped.lines, ...rebuildGenerator(result, spec, dropped.known));
+    } else if (spec.load.mode === 'trace')
       recovery.push(
-        'dropped_sends: not on disk (the executor counts the arrivals it never sent when its loop ends; not in the records)',
+        'dropped_sends, load_generator: not rebuilt: a trace replay’s rows and rate are in its trace file, not in the records',
       );
   } else
     result.reason = spec

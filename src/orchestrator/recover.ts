@@ -5,7 +5,8 @@
  * unfinished benchmark's figures from the records files, the same way a lost executor's are rebuilt
  * during a run (src/orchestrator/rebuild.ts, with the spec and each executor's part that metrics.json
  * holds from the moment the executors started), merges them exactly, with its saturation, server view and
- * energy from the monitor's files and the recipe's thresholds judged on them (src/orchestrator/recover-benchmark.ts), rebuilds a capacity search from
+ * energy from the monitor's files, an open loop's unsent arrivals and load-generator gate, and the recipe's
+ * thresholds judged on them (src/orchestrator/recover-benchmark.ts), rebuilds a capacity search from
  * its finished probes, and writes the benchmark's files, the run-level summaries and run.json with the
  * honest status: `interrupted`, with why.
  */
@@ -13,6 +14,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WorkloadSpec } from '../contracts/index.js';
 import type { BenchmarkThresholds } from '../decide/evaluate.js';
+import { type GeneratorCheck, INVALID_LABEL } from '../decide/generator-gate.js';
 import { type SearchOutcome, searchOutcome } from '../decide/search.js';
 import type { IdleBaseline } from '../monitor/energy.js';
 import { searchSettings } from '../recipe/index.js';
@@ -46,6 +48,11 @@ export interface Recovery {
    * Absent when none has thresholds.
    */
   thresholds?: (BenchmarkThresholds & { rebuilt?: true })[];
+  /**
+   * Each rebuilt open-loop benchmark's load-generator check (its summary.json `load_generator`), judged
+   * by hpcbench report on the rebuilt figures. Absent when none has one.
+   */
+  generators?: { name: string; check: GeneratorCheck }[];
 }
 
 const FORMATS = new Set<string>(DEFAULT_FORMATS);
@@ -80,9 +87,10 @@ async function finishedBenchmark(b: RunBenchmark): Promise<BenchmarkResult> {
 /**
  * A capacity search the orchestrator was killed in: its outcome from the probes that finished (their
  * summary.json `probe`, in the order they ran), as the search itself computes it for a run that stopped;
- * the probe in progress has no verdict. Undefined when the recipe has no search.
+ * the probe in progress (rebuilt: `unfinished`) has no verdict, and is no server result either when its
+ * load generator fell behind. Undefined when the recipe has no search.
  */
-function rebuildSearch(folder: RunFolder): SearchOutcome | undefined {
+function rebuildSearch(folder: RunFolder, unfinished: BenchmarkResult[]): SearchOutcome | undefined {
   let settings: ReturnType<typeof searchSettings>;
   try {
     settings = folder.resolved
@@ -98,9 +106,11 @@ function rebuildSearch(folder: RunFolder): SearchOutcome | undefined {
       : [],
   );
   const running = folder.benchmarks.find((b) => b.status === 'running');
+  const gen = unfinished.find((r) => r.name === running?.name)?.load_generator;
+  const invalid = gen && !gen.valid ? `; its load generator fell behind: ${INVALID_LABEL}` : '';
   return {
     ...searchOutcome(settings, probes, true),
-    interrupted: `the orchestrator stopped mid-search: rebuilt by hpcbench report from the ${probes.length} finished probe(s)${running ? `; probe ${running.name} was interrupted (no verdict)` : ''}`,
+    interrupted: `the orchestrator stopped mid-search: rebuilt by hpcbench report from the ${probes.length} finished probe(s)${running ? `; probe ${running.name} was interrupted (no verdict${invalid})` : ''}`,
   };
 }
 
@@ -184,7 +194,7 @@ export async function recoverRun(
     else results.push(await finishedBenchmark(b));
   }
   for (const r of unfinished) await writer.writeBenchmark(r);
-  const search = rebuildSearch(folder) ?? folder.search;
+  const search = rebuildSearch(folder, unfinished) ?? folder.search;
   const lastEnd = results
     .map((r) => r.ended_at)
     .filter((t): t is string => t !== undefined)
@@ -225,11 +235,15 @@ export async function recoverRun(
         ]
       : [],
   );
+  const generators = unfinished.flatMap((r) =>
+    r.load_generator ? [{ name: r.name, check: r.load_generator }] : [],
+  );
   return {
     recovered: true,
     rebuilt,
     note: `run.json said running but ${who}: marked interrupted${rebuilt.length ? `; rebuilt from the records files: ${rebuilt.join(', ')}` : ''}${search?.interrupted ? `; the capacity search rebuilt from its finished probes: ${search.status}` : ''}`,
     details: unfinished.flatMap((r) => (r.recovery ?? []).map((l) => `${r.name}: ${l}`)),
     ...(judged.length ? { thresholds: judged } : {}),
+    ...(generators.length ? { generators } : {}),
   };
 }

@@ -11,7 +11,7 @@
  * `orchestration.on_failure: stop`, or with no executor left), else degraded if any was degraded.
  */
 import type { WorkloadSpec } from '../contracts/index.js';
-import { generatorCheck, generatorNote } from '../decide/generator-gate.js';
+import { type GeneratorCheck, generatorCheck, generatorNote } from '../decide/generator-gate.js';
 import type { BenchmarkResult } from '../report/types.js';
 import type { BenchmarkStatus, RunStatus, SearchOutcome } from '../results-folder/types.js';
 
@@ -74,19 +74,34 @@ export function applyVerdict(result: BenchmarkResult, v: Verdict): void {
 }
 
 /**
- * The load-generator gate (src/decide/generator-gate.ts) on an open-loop benchmark that ran to its end:
- * its check is kept as `load_generator`; an invalid one makes the benchmark `degraded`, the reason
- * starting `invalid (load generator): ...`.
+ * The load-generator gate's verdict (src/decide/generator-gate.ts) on a benchmark's summary with its
+ * workload's settings (`max_schedule_lag`; `max_concurrency` caps the sends): the one way a finished
+ * benchmark (gateGenerator) and one rebuilt by hpcbench report (recover-benchmark.ts) are judged.
+ * Undefined for closed loop. `sendsUnknown`: its unsent arrivals could not be counted.
+ */
+export function generatorVerdict(
+  result: BenchmarkResult,
+  spec: Pick<WorkloadSpec, 'load' | 'max_schedule_lag'>,
+  sendsUnknown = false,
+): GeneratorCheck | undefined {
+  return generatorCheck(result.summary, {
+    maxScheduleLagMs: spec.max_schedule_lag !== undefined ? spec.max_schedule_lag * 1000 : undefined,
+    capped: spec.load.mode === 'open' && spec.load.max_concurrency !== undefined,
+    ...(sendsUnknown ? { sendsUnknown } : {}),
+  });
+}
+
+/**
+ * The load-generator gate on an open-loop benchmark that ran to its end: its check is kept as
+ * `load_generator`; an invalid one makes the benchmark `degraded`, the reason starting `invalid (load
+ * generator): ...`.
  */
 export function gateGenerator(
   result: BenchmarkResult,
   spec: Pick<WorkloadSpec, 'load' | 'max_schedule_lag'>,
 ): void {
   if (result.status !== 'completed' && result.status !== 'degraded') return;
-  const check = generatorCheck(result.summary, {
-    maxScheduleLagMs: spec.max_schedule_lag !== undefined ? spec.max_schedule_lag * 1000 : undefined,
-    capped: spec.load.mode === 'open' && spec.load.max_concurrency !== undefined,
-  });
+  const check = generatorVerdict(result, spec);
   if (!check) return;
   result.load_generator = check;
   const note = generatorNote(check);

@@ -60,9 +60,16 @@ export function hasEnergyFigures(results: BenchmarkResult[]): boolean {
   return results.some((r) => (r.energy?.energy_j ?? 0) > 0);
 }
 
-/** The status as shown: `invalid (load generator)` when the gate failed, else the benchmark's status. */
+/**
+ * The status as shown: `invalid (load generator)` when the gate failed (a benchmark that did not run to
+ * its end, judged by hpcbench report on what it measured: `interrupted, invalid (load generator)`), else
+ * the benchmark's status.
+ */
 export function statusText(r: BenchmarkResult): string {
-  return r.load_generator && !r.load_generator.valid ? INVALID_LABEL : r.status;
+  if (!r.load_generator || r.load_generator.valid) return r.status;
+  return r.status === 'completed' || r.status === 'degraded'
+    ? INVALID_LABEL
+    : `${r.status}, ${INVALID_LABEL}`;
 }
 
 export function isOpenLoop(r: BenchmarkResult): boolean {

@@ -8,6 +8,7 @@
  * one whose server closed the connection after every streamed response a note line (connectionNote).
  */
 
+import { generatorNote } from '../decide/generator-gate.js';
 import { saturationText } from '../decide/saturation.js';
 import { LATE_MS } from '../metrics/recorder.js';
 import type { BenchmarkSummary } from '../metrics/types.js';
@@ -97,12 +98,16 @@ export function connectionNote(r: { name: string; summary?: BenchmarkSummary }):
 /**
  * `benchmark X failed: no request succeeded: ... — see records` (or `degraded: ...`) for a benchmark
  * whose status is failed or degraded (the reason from src/orchestrator/verdict.ts), `benchmark Y skipped: why`
- * for one that did not run; undefined otherwise,
- * also for an interrupted benchmark (its counts are what was measured until the interrupt).
+ * for one that did not run; for an interrupted one whose load generator fell behind (judged by hpcbench
+ * report on what it measured) `benchmark Z interrupted, invalid (load generator): why — ...`; undefined
+ * otherwise, also for an interrupted benchmark (its counts are what was measured until the interrupt).
  */
 export function statusNote(r: BenchmarkResult): string | undefined {
   // `benchmark B skipped: benchmark A failed and orchestration.on_failure is stop`
   if (r.status === 'skipped') return `benchmark ${r.name} ${r.reason ?? 'skipped'}`;
+  const gate = r.status === 'interrupted' ? generatorNote(r.load_generator) : undefined;
+  if (gate)
+    return `benchmark ${r.name} interrupted, ${gate} — judged on what was measured before it stopped; its figures describe the load generator, not the server`;
   if (r.status !== 'failed' && r.status !== 'degraded') return undefined;
   return `benchmark ${r.name} ${r.status}: ${r.reason ?? r.error?.message ?? r.status} — see records`;
 }

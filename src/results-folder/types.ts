@@ -158,8 +158,11 @@ export interface GeneratorCheck {
   achieved_rps: number;
   /** achieved_rps / requested_rps. */
   achieved_rate_ratio: number;
-  /** Sends made / sends scheduled in the measurement window. */
-  sent_share: number;
+  /**
+   * Sends made / sends scheduled in the measurement window (recovered by hpcbench report: due by the last
+   * send measured); null when the unsent arrivals could not be counted (not judged).
+   */
+  sent_share: number | null;
   schedule_lag_p99_ms: number | null;
   max_schedule_lag_ms: number;
   executor_load?: ExecutorLoadFigures;

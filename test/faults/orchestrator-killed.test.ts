@@ -8,7 +8,13 @@
  * killed run left (listed in launch/pids, or naming the run folder: the watchdog too) are stopped by PID.
  * A multi-turn session run with monitoring (a fake nvidia-smi for GPU power) killed the same way gets its
  * sessions counts, its server view from the monitor's scrapes and the idle baseline of run.json back, and
- * says in `recovery` what the monitor that died with the orchestrator did not write.
+ * says in `recovery` what the monitor that died with the orchestrator did not write. An open-loop run
+ * (`orchestrate` against a simulator and an executor the test started) whose executor cannot keep the
+ * rate — one request in flight (--max-concurrency 1), each taking over 100 ms, at 50/s — killed the same
+ * way: its rebuilt benchmark gets the load-generator gate a finished one would, judged on the sends due
+ * by its last send measured (its dropped_sends exactly those, not the planned window's), and is
+ * `invalid (load generator)` in summary.json, summary.md, report.html and the output of `report`, the
+ * run still interrupted.
  */
 import { cp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
@@ -24,6 +30,7 @@ import {
   recipe,
   recordCounts,
   runCli,
+  TOKEN,
   until,
   useSandbox,
 } from './helpers.js';
@@ -307,5 +314,116 @@ describe('the orchestrator SIGKILLed mid-benchmark', () => {
     const first = await readJson(join(runDir, 'benchmarks', 'first', 'summary.json'));
     expect(first.recovery).toBeUndefined();
     expect(first.energy.idle).toEqual(before.idle_baseline);
+  }, 240_000);
+
+  it('an open-loop executor that cannot keep the rate: the recovered benchmark is invalid (load generator)', async () => {
+    const box = sandbox();
+    // every request takes 4 decode steps of 30 ms, and the executor holds one in flight: it sends at most
+    // about 8 of the 50 requests/s asked, however fast the machine (a slower one sends fewer)
+    const sim = await box.startSim('sim-behind', ['--load-ms', '0', '--decode-step-ms', '30']);
+    const ex = await box.startSelf(
+      'executor-behind',
+      [
+        ...['executor', '--service', 'dummy', '--host', '127.0.0.1', '--port', '0', '--node', 'behind'],
+        ...['--records-dir', box.path('.'), '--max-concurrency', '1'],
+      ],
+      { HPCBENCH_TOKEN: TOKEN },
+    );
+    const file = await box.writeRecipe(
+      'behind.yaml',
+      recipe('behind', {
+        warmup: '0s',
+        duration: '120s',
+        target_rps: 50,
+        request_distribution: 'constant',
+        gen_tokens: 4,
+        ignore_eos: true,
+      }),
+    );
+    const base = box.path('r-behind');
+    const self = selfCommand(
+      ...['orchestrate', '--server-nodes', `127.0.0.1:${sim.port}`],
+      ...['--client-nodes', `127.0.0.1:${ex.port}`, '--workload-config-file', file],
+      ...['--quiet', '--results-dir', base],
+    );
+    const cli = execa(self.command, self.args, { reject: false, all: true, env: { HPCBENCH_TOKEN: TOKEN } });
+    let runDir: string | undefined;
+    try {
+      runDir = await until('the benchmark measuring', async () => {
+        const r = await runDirOf(base);
+        const lines = r ? await recordLines(r, 'default') : [];
+        return r && lines.length === 1 && lines[0] >= 10 ? r : undefined;
+      });
+    } finally {
+      cli.kill('SIGKILL');
+      await cli;
+    }
+    // the executor went on sending after the orchestrator died; stopped by SIGTERM, it writes its records
+    process.kill(ex.child.pid as number, 'SIGTERM');
+    await ex.child.exited;
+    const run = runDir as string;
+    expect(await processesNaming(run)).toEqual([]);
+    expect((await readJson(join(run, 'run.json'))).status).toBe('running');
+
+    // the executor's measurement start, kept in metrics.json while the benchmark runs
+    const started = await readJson(join(run, 'benchmarks', 'default', 'metrics.json'));
+    const w: number = started.executors[0].window_start;
+
+    const rep = await runCli(['report', run]);
+    expect(rep.exitCode, rep.all).toBe(0);
+    const summary = await expectCountsMatch(run, 'default');
+    expect(summary.status).toBe('interrupted');
+
+    // the sends due by the last one measured: constant arrivals every 20 ms from the measurement start;
+    // those after the latest one recorded and before the last send were due and never sent
+    const measured = (await allRecords(run, 'default')).filter((r) => !r.warmup) as {
+      scheduled: number;
+      sent: number;
+    }[];
+    const lastScheduled = Math.max(...measured.map((r) => r.scheduled));
+    const lastSend = Math.max(...measured.map((r) => r.sent));
+    let unsent = 0;
+    for (let k = 0; w + (k / 50) * 1000 < lastSend; k++)
+      if (w + (k / 50) * 1000 > lastScheduled + 1e-3) unsent++;
+    expect(unsent).toBeGreaterThan(summary.requests.sent);
+    expect(summary.dropped_sends).toBe(unsent);
+    // not the planned window's 6,000 arrivals: only those due by the last send measured
+    expect(summary.requests.sent + summary.dropped_sends).toBeLessThanOrEqual(
+      ((lastSend - w) / 1000) * 50 + 1,
+    );
+    expect(summary.recovery).toContain(
+      `dropped_sends: rebuilt: ${unsent} of the ${summary.requests.sent + unsent} arrivals due by its executor’s last send measured (${new Date(lastSend).toISOString()}, ${((lastSend - w) / 1000).toFixed(1)} s into the measurement) had not been sent; those scheduled after it were not due yet by then (the measurement ends there) and are not counted`,
+    );
+
+    // the gate a finished benchmark gets: its sent share and schedule lag both fail
+    const gate = summary.load_generator;
+    expect(gate).toMatchObject({ valid: false, label: 'invalid (load generator)', requested_rps: 50 });
+    expect(gate.sent_share).toBeCloseTo(summary.requests.sent / (summary.requests.sent + unsent), 9);
+    expect(gate.reasons[0]).toMatch(
+      new RegExp(`^sent ${summary.requests.sent} of ${summary.requests.sent + unsent} scheduled sends \\(`),
+    );
+    expect(gate.reasons[1]).toMatch(/^schedule lag p99 \d+\.\d ms above max_schedule_lag 50 ms$/);
+    expect(summary.reason).toMatch(/; invalid \(load generator\): sent \d+ of \d+ scheduled sends/);
+    expect(summary.recovery.join('\n')).toMatch(
+      /^load_generator: judged on the rebuilt figures up to the last send measured, [\d.]+% of the sends due by then made: invalid \(load generator\): /m,
+    );
+    expect(rep.stdout).toContain(
+      `load_generator: default: invalid (load generator): ${gate.reasons.join('; ')}\n`,
+    );
+    expect(rep.stdout).toMatch(
+      /^note: the run is interrupted: the load generator of default was judged by hpcbench report on the rebuilt figures/m,
+    );
+    // every output says it; the run stays interrupted
+    const runJson = await readJson(join(run, 'run.json'));
+    expect(runJson.status).toBe('interrupted');
+    expect(runJson.benchmarks[0].status).toBe('interrupted');
+    const runSummary = await readJson(join(run, 'summary.json'));
+    expect(runSummary.status).toBe('interrupted');
+    expect(runSummary.benchmarks[0].load_generator).toEqual(gate);
+    const md = await readFile(join(run, 'summary.md'), 'utf8');
+    expect(md).toContain('| default | interrupted, invalid (load generator) |');
+    expect(md).toContain('warning: benchmark default interrupted, invalid (load generator): sent ');
+    const html = await readFile(join(run, 'report.html'), 'utf8');
+    expect(html).toContain('<td>interrupted, invalid (load generator)</td>');
   }, 240_000);
 });

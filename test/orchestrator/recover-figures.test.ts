@@ -17,7 +17,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../src/contracts/index.js';
 import { evaluateThresholds } from '../../src/decide/evaluate.js';
 import { figureSource } from '../../src/decide/figures.js';
+import { generatorCheck, INVALID_LABEL } from '../../src/decide/generator-gate.js';
 import { newRecord, recordToJson } from '../../src/loadgen/record.js';
+import { arrivalTimes, buildSchedule, executorSchedule } from '../../src/loadgen/schedule/index.js';
 import { recoverRun } from '../../src/orchestrator/recover.js';
 import { resolveRecipe } from '../../src/recipe/index.js';
 import { esc } from '../../src/report/html-page.js';
@@ -137,7 +139,11 @@ describe('recovering an open-loop benchmark', () => {
 
   it('rebuilds saturation, the server view from the monitor scrapes and the energy above idle', async () => {
     const d = await runFolder([{ name: 'open', status: 'running' }], { idle_baseline: IDLE });
-    await startedBenchmark('open', { duration: 10, load: { mode: 'open', target_rps: 10 } }, recs);
+    await startedBenchmark(
+      'open',
+      { duration: 10, load: { mode: 'open', target_rps: 10, request_distribution: 'constant' } },
+      recs,
+    );
     // scrapes every 5 s, the monitor still running after the window (it outlived the orchestrator)
     const rows = [
       ...scrapeRows(T0 - 2000, 5000, 600, 0),
@@ -178,7 +184,12 @@ describe('recovering an open-loop benchmark', () => {
     expect(await readFile(join(d, 'benchmarks', 'open', 'power.csv'), 'utf8')).toMatch(/gpu1,server,1,300/);
     expect(s.recovery.join('\n')).toMatch(/server_metrics: rebuilt from the monitor.s server scrapes over/);
     expect(s.recovery.join('\n')).toMatch(/energy: rebuilt from the monitor CSVs/);
-    expect(s.recovery.join('\n')).toMatch(/dropped_sends: not on disk/);
+    // every arrival due by the last send (T0 + 9.9 s) was sent; the load generator kept up
+    expect(s.dropped_sends).toBe(0);
+    expect(s.recovery).toContain(
+      `dropped_sends: rebuilt: 0 of the 100 arrivals due by its executor’s last send measured (${iso(T0 + 9900)}, 9.9 s into the measurement) had not been sent; those scheduled after it were not due yet by then (the measurement ends there) and are not counted`,
+    );
+    expect(s.load_generator).toMatchObject({ valid: true, label: 'valid', sent_share: 1 });
     expect(r.details?.some((l) => l.startsWith('open: energy: rebuilt'))).toBe(true);
   });
 
@@ -213,7 +224,234 @@ describe('recovering an open-loop benchmark', () => {
     );
     // nor energy, as in a run without power readings: nothing to say
     expect(s.energy).toBeUndefined();
+    // records 100 ms apart are not the spec's Poisson schedule (seed 0): its unsent arrivals cannot be
+    // counted, and the gate judges what it can (the schedule lag), saying what it did not
+    expect(s.recovery).toContain(
+      'dropped_sends: not rebuilt for x: its arrival schedule replayed from the spec does not reproduce the scheduled times recorded',
+    );
+    expect(s.load_generator).toMatchObject({ valid: true, sent_share: null });
+    expect(s.recovery).toContain(
+      'load_generator: its sent-share criterion not judged: the unsent arrivals could not be counted (dropped_sends above)',
+    );
   });
+});
+
+describe('recovering an open-loop benchmark whose load generator fell behind', () => {
+  // 10 req/s constant, planned for 60 s (600 arrivals) and killed: the executor sent arrivals 0..39 of
+  // T0 + 100 ms·i, each later than the last (sent at T0 + 200 ms·i: lag 100 ms·i), its last send at T0 + 7.8 s
+  const behind = Array.from({ length: 40 }, (_, i) =>
+    request('open', i, T0 + 200 * i, { scheduled: T0 + 100 * i }),
+  );
+  const CONSTANT = { duration: 60, load: { mode: 'open', target_rps: 10, request_distribution: 'constant' } };
+
+  async function killedBehind(): Promise<string> {
+    const d = await runFolder([{ name: 'open', status: 'running' }]);
+    await startedBenchmark('open', CONSTANT, behind);
+    return d;
+  }
+
+  it('judges the gate on the sends due by the last send measured: invalid (load generator), still interrupted', async () => {
+    const d = await killedBehind();
+    const r = await recoverRun(d);
+    const s = await json('benchmarks', 'open', 'summary.json');
+    expect(s.status).toBe('interrupted');
+    // due by T0 + 7.8 s: arrivals 0..77 (78); 40 sent, 38 not; the 522 scheduled after it were not due yet
+    expect(s.requests.sent).toBe(40);
+    expect(s.dropped_sends).toBe(38);
+    expect(s.requested_rps).toBe(10);
+    expect(s.achieved_rps).toBeCloseTo(40 / 7.8, 9);
+    expect(s.load_generator).toMatchObject({
+      valid: false,
+      label: INVALID_LABEL,
+      requested_rps: 10,
+      sent_share: 40 / 78,
+      max_schedule_lag_ms: 50,
+    });
+    expect(s.load_generator.reasons[0]).toBe(
+      'sent 40 of 78 scheduled sends (51.3%, below 99.0%): achieved 5.13/s of 10.00/s requested',
+    );
+    expect(s.load_generator.reasons[1]).toMatch(
+      /^schedule lag p99 39\d\d\.\d ms above max_schedule_lag 50 ms$/,
+    );
+    expect(s.load_generator.reasons).toHaveLength(2);
+    // the evaluator a finished benchmark's gate uses, on the rebuilt summary
+    expect(s.load_generator).toEqual(generatorCheck(s));
+    expect(s.reason).toMatch(
+      /^interrupted: the orchestrator stopped mid-benchmark; its figures were rebuilt .*; invalid \(load generator\): sent 40 of 78 scheduled sends/,
+    );
+    expect(s.recovery).toContain(
+      `dropped_sends: rebuilt: 38 of the 78 arrivals due by its executor’s last send measured (${iso(T0 + 7800)}, 7.8 s into the measurement) had not been sent; those scheduled after it were not due yet by then (the measurement ends there) and are not counted`,
+    );
+    expect(s.recovery).toContain(
+      `load_generator: judged on the rebuilt figures up to the last send measured, 51.3% of the sends due by then made: invalid (load generator): ${s.load_generator.reasons.join('; ')}`,
+    );
+    expect(s.recovery).toContain(
+      'load_generator: its event-loop criterion not judged: executor_load is not on disk (each executor reports its event loop and CPU in GET /metrics only)',
+    );
+    expect(r.generators).toEqual([{ name: 'open', check: s.load_generator }]);
+    // every output a finished benchmark's check shows in; the run stays interrupted
+    expect((await json('run.json')).status).toBe('interrupted');
+    const run = await json('summary.json');
+    expect(run.status).toBe('interrupted');
+    expect(run.benchmarks[0].load_generator).toEqual(s.load_generator);
+    const md = await readFile(join(d, 'summary.md'), 'utf8');
+    expect(md).toContain('| open | interrupted, invalid (load generator) |');
+    expect(md).toContain(
+      `- warning: benchmark open interrupted, invalid (load generator): ${s.load_generator.reasons.join('; ')} — judged on what was measured before it stopped; its figures describe the load generator, not the server`,
+    );
+    const csv = (await readFile(join(d, 'benchmarks.csv'), 'utf8')).split('\n');
+    const head = csv[0].split(',');
+    expect(csv[1].split(',')[head.indexOf('load_generator')]).toBe(INVALID_LABEL);
+    expect(csv[1].split(',')[head.indexOf('sent_share')]).toBe(String(Math.round((40 / 78) * 1000) / 1000));
+    const html = await readFile(await writeHtmlReport(d), 'utf8');
+    const summary = html.slice(html.indexOf('<h2>Summary</h2>'));
+    expect(summary).toContain('<td>interrupted, invalid (load generator)</td>');
+    for (const line of s.recovery) expect(html).toContain(`<li>${esc(`open: ${line}`)}</li>`);
+  });
+
+  it('a generator that kept up, killed at 4 s of 60: nothing dropped, the planned window’s later arrivals not counted', async () => {
+    await runFolder([{ name: 'open', status: 'running' }]);
+    const kept = Array.from({ length: 40 }, (_, i) =>
+      request('open', i, T0 + 100 * i + 1, { scheduled: T0 + 100 * i }),
+    );
+    await startedBenchmark('open', CONSTANT, kept);
+    await recoverRun(dir as string);
+    const s = await json('benchmarks', 'open', 'summary.json');
+    expect(s.dropped_sends).toBe(0);
+    expect(s.load_generator).toMatchObject({ valid: true, label: 'valid', sent_share: 1, reasons: [] });
+    expect(s.reason).not.toMatch(/load generator/);
+    const md = await readFile(join(dir as string, 'summary.md'), 'utf8');
+    expect(md).toContain('| open | interrupted |');
+    expect(md).not.toContain('invalid (load generator)');
+  });
+
+  it('a Poisson schedule is replayed from its seed, also past a warmup backlog the loop passed in one step', async () => {
+    // the executor's schedule (seed 7, 50/s); it sent 20 warmup arrivals, was behind at the end of warmup
+    // (1 s), passed the backlog in one step (open-loop.ts passTo) and sent 30 measured arrivals late
+    const spec = specFrom({
+      benchmark: 'open',
+      server_url: 'http://127.0.0.1:9',
+      model: 'm',
+      warmup: 1,
+      duration: 60,
+      seed: 7,
+      load: { mode: 'open', target_rps: 50 },
+    } as Parameters<typeof specFrom>[0]);
+    const t0 = T0 - 1000;
+    const sched = buildSchedule(executorSchedule(spec) as NonNullable<ReturnType<typeof executorSchedule>>);
+    const recs: RequestRecord[] = [];
+    let s = sched.next();
+    for (let i = 0; i < 20; i++, s = sched.next())
+      recs.push(request('open', i, t0 + 1000 * s, { warmup: true }));
+    expect(t0 + 1000 * s).toBeLessThan(T0); // the loop's pending arrival was a warmup one: passed
+    sched.skipTo(1);
+    const measured: number[] = [];
+    for (let i = 0; i < 30; i++) measured.push(t0 + 1000 * sched.next());
+    // sent at most 25/s (one every 40 ms from the measurement start) of the 50/s asked: falling behind
+    for (const [i, at] of measured.entries())
+      recs.push(request('open', 20 + i, Math.max(at, T0 + 40 * i), { scheduled: at }));
+    await runFolder([{ name: 'open', status: 'running' }]);
+    await startedBenchmark(
+      'open',
+      { duration: 60, warmup: 1, seed: 7, load: { mode: 'open', target_rps: 50 } },
+      recs,
+    );
+    await recoverRun(dir as string);
+    const out = await json('benchmarks', 'open', 'summary.json');
+    expect(out.requests.sent).toBe(30);
+    const last = Math.max(...recs.filter((r) => !r.warmup).map((r) => r.sent));
+    // the arrivals after the last one sent and before the last send: about 50/s over that span
+    const span = (last - measured[29]) / 1000;
+    expect(span).toBeGreaterThan(0.4);
+    expect(out.dropped_sends).toBeGreaterThan(50 * span - 4 * Math.sqrt(50 * span));
+    expect(out.dropped_sends).toBeLessThan(50 * span + 4 * Math.sqrt(50 * span));
+    expect(out.recovery.join('\n')).toMatch(
+      new RegExp(
+        `^dropped_sends: rebuilt: ${out.dropped_sends} of the ${30 + out.dropped_sends} arrivals due`,
+        'm',
+      ),
+    );
+    expect(out.load_generator.valid).toBe(false);
+  });
+
+  it('requested_rps as the executor’s own figures have it: a ramp’s mean rate up to the last send, none for sessions', async () => {
+    // a linear ramp 10 → 30/s over 20 s (rate 10 + s), killed 5 s in, its constant arrivals sent on time
+    const ramp = {
+      duration: 20,
+      load: {
+        mode: 'ramp',
+        ramp: 'linear',
+        ramp_start_rps: 10,
+        ramp_end_rps: 30,
+        request_distribution: 'constant',
+      },
+    };
+    const spec = specFrom({
+      benchmark: 'ramp',
+      server_url: 'http://127.0.0.1:9',
+      model: 'm',
+      warmup: 0,
+      ...ramp,
+    } as Parameters<typeof specFrom>[0]);
+    const times = arrivalTimes(
+      executorSchedule(spec) as NonNullable<ReturnType<typeof executorSchedule>>,
+      200,
+    )
+      .map((t) => T0 + 1000 * t)
+      .filter((t) => t < T0 + 5000);
+    const recs = times.map((at, i) => request('ramp', i, at));
+    await runFolder([{ name: 'ramp', status: 'running' }]);
+    await startedBenchmark('ramp', ramp, recs);
+    await recoverRun(dir as string);
+    const s = await json('benchmarks', 'ramp', 'summary.json');
+    // Λ(5 s) = 10·5 + 5²/2 = 62.5 arrivals: 12.5/s on average over the 5 s measured (not the 20 s ramp's 20/s)
+    const span = ((times.at(-1) as number) - T0) / 1000; // to the last send
+    expect(s.requested_rps).toBeCloseTo((10 * span + span ** 2 / 2) / span, 9);
+    expect(s.requested_rps).toBeCloseTo(12.5, 0);
+    expect(s.dropped_sends).toBe(0);
+    expect(s.load_generator).toMatchObject({ valid: true, sent_share: 1, requested_rps: s.requested_rps });
+
+    // open-loop sessions: the schedule is of sessions, the figures count requests: no requested_rps, no gate
+    const turns = Array.from({ length: 20 }, (_, i) =>
+      request('chat', i, T0 + 500 * Math.floor(i / 2) + 100 * (i % 2), {
+        session: `x-s${Math.floor(i / 2)}`,
+        turn: 1 + (i % 2),
+        turns: 2,
+      }),
+    );
+    await runFolder([{ name: 'chat', status: 'running' }]);
+    await startedBenchmark(
+      'chat',
+      {
+        duration: 30,
+        api: 'chat',
+        session: { turns: 2 },
+        load: { mode: 'open', target_rps: 2, request_distribution: 'constant' },
+      },
+      turns,
+    );
+    await recoverRun(dir as string);
+    const c = await json('benchmarks', 'chat', 'summary.json');
+    expect(c.requested_rps).toBeUndefined();
+    expect(c.load_generator).toBeUndefined();
+    // the sessions' arrivals (their first turns) every 500 ms all started by the last send
+    expect(c.dropped_sends).toBe(0);
+    expect(c.recovery.join('\n')).toMatch(/^dropped_sends: rebuilt: 0 of the 10 arrivals due/m);
+  });
+
+  it('hpcbench report prints the verdict and that the run is interrupted', async () => {
+    const d = await killedBehind();
+    const rep = await runCli(['report', d]);
+    expect(rep.exitCode, rep.all).toBe(0);
+    expect(rep.stdout).toMatch(
+      /^load_generator: open: invalid \(load generator\): sent 40 of 78 scheduled sends \(51\.3%, below 99\.0%\).*; schedule lag p99 39\d\d\.\d ms above max_schedule_lag 50 ms$/m,
+    );
+    expect(rep.stdout).toMatch(
+      /^note: the run is interrupted: the load generator of open was judged by hpcbench report on the rebuilt figures, with the sends due by the last one measured$/m,
+    );
+    expect(rep.stderr).toMatch(/^recovery: open: dropped_sends: rebuilt: 38 of the 78 arrivals due/m);
+    expect((await json('run.json')).status).toBe('interrupted');
+  }, 60_000);
 });
 
 describe('recovering a multi-turn session benchmark', () => {
@@ -248,6 +486,61 @@ describe('recovering a multi-turn session benchmark', () => {
 });
 
 describe('recovering a killed capacity search', () => {
+  /** probe_01 passed at 10/s, probe_02 failed at 20/s, probe_03 (15/s) killed with `recs` recorded. */
+  async function killedSearch(recs: RequestRecord[], load: Record<string, unknown>): Promise<string> {
+    const d = await runFolder(
+      [
+        { name: 'probe_01', status: 'completed' },
+        { name: 'probe_02', status: 'completed' },
+        { name: 'probe_03', status: 'running' },
+      ],
+      { mode: 'local' },
+    );
+    const search = { field: 'target_rps', start: 10, max: 100, growth: 2, precision: 0.1 };
+    await writeFile(
+      join(d, 'recipe.resolved.json'),
+      JSON.stringify({ workload: { search: { ...search, slo: ['e2e.p99 < 500ms'], max_probes: 8 } } }),
+    );
+    for (const [name, value, verdict] of [
+      ['probe_01', 10, 'pass'],
+      ['probe_02', 20, 'fail'],
+    ] as const) {
+      await mkdir(join(d, 'benchmarks', name), { recursive: true });
+      await writeFile(
+        join(d, 'benchmarks', name, 'summary.json'),
+        JSON.stringify({
+          benchmark: name,
+          status: 'completed',
+          probe: { field: 'target_rps', value, verdict, why: [], slo: [] },
+        }),
+      );
+    }
+    await startedBenchmark('probe_03', { duration: 10, load }, recs);
+    return d;
+  }
+
+  it('never counts the interrupted probe, also not when its load generator fell behind', async () => {
+    // 15/s constant: arrivals every 66.7 ms; the executor sent 30 of them 200 ms apart (its last at 5.8 s)
+    const recs = Array.from({ length: 30 }, (_, i) =>
+      request('probe_03', i, T0 + 200 * i, { scheduled: T0 + (1000 * i) / 15 }),
+    );
+    const d = await killedSearch(recs, { mode: 'open', target_rps: 15, request_distribution: 'constant' });
+    await recoverRun(d);
+    const p3 = await json('benchmarks', 'probe_03', 'summary.json');
+    expect(p3.load_generator).toMatchObject({ valid: false, label: INVALID_LABEL });
+    expect(p3.probe).toBeUndefined();
+    const run = await json('summary.json');
+    // the answer and bracket are the finished probes' alone: the invalid probe is no server result
+    expect(run.search).toMatchObject({ capacity: 10, bracket: { low: 10, high: 20 }, status: 'incomplete' });
+    expect(run.search.probes.map((p: { benchmark: string }) => p.benchmark)).toEqual([
+      'probe_01',
+      'probe_02',
+    ]);
+    expect(run.search.interrupted).toMatch(
+      /; probe probe_03 was interrupted \(no verdict; its load generator fell behind: invalid \(load generator\)\)$/,
+    );
+  });
+
   it('rebuilds the brackets and the verdict from the finished probes and marks the search interrupted', async () => {
     const d = await runFolder(
       [

@@ -27,8 +27,8 @@ import { nowMs } from '../record.js';
 import {
   executorMaxRequests,
   executorPosition,
-  executorRequestedRps,
   executorSchedule,
+  recordedRequestedRps,
 } from '../schedule/share.js';
 import { runClosedLoop } from './closed-loop.js';
 import { RunContext } from './context.js';
@@ -129,10 +129,11 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
     slo: spec.slo,
     openLoop: schedule !== undefined || trace !== undefined,
     // with sessions the schedule's rate is of sessions, not of the requests the figures count
-    requestedRps: spec.session
-      ? undefined
-      : (executorRequestedRps(spec) ??
-        (share && load.mode === 'trace' ? traceRate(share, load, spec.warmup, spec.duration) : undefined)),
+    requestedRps:
+      recordedRequestedRps(spec) ??
+      (share && load.mode === 'trace' && !spec.session
+        ? traceRate(share, load, spec.warmup, spec.duration)
+        : undefined),
     windowSeconds: spec.window_seconds,
   });
   const writer = spec.records_path ? new RecordWriter(spec.records_path) : undefined;

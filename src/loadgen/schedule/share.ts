@@ -57,14 +57,25 @@ export function requestedBetween(
 /**
  * Requests/s this executor is asked for over the measurement: its share of `target_rps`, or of a ramp's
  * mean rate from the end of warmup to its end (Λ(w + duration) − Λ(w)) / duration; undefined in closed loop.
+ * `measuredS`: over the first seconds of the measurement only (a run killed that far into it).
  */
-export function executorRequestedRps(spec: WorkloadSpec): number | undefined {
+export function executorRequestedRps(spec: WorkloadSpec, measuredS?: number): number | undefined {
   const { count } = executorPosition(spec);
   if (spec.load.mode === 'open') return spec.load.target_rps / count;
   const p = rampProfile(spec);
   if (!p) return undefined;
-  const span = spec.duration > 0 ? spec.duration : p.duration;
+  const span =
+    measuredS !== undefined && measuredS > 0 ? measuredS : spec.duration > 0 ? spec.duration : p.duration;
   return (rampCount(p, p.warmup + span) - rampCount(p, p.warmup)) / span / count;
+}
+
+/**
+ * The `requested_rps` of this executor's figures (its recorder's): executorRequestedRps, but none with
+ * multi-turn sessions, whose schedule is of sessions while the figures count requests (a trace's rate
+ * comes from its rows: src/loadgen/run/trace-replay.ts traceRate).
+ */
+export function recordedRequestedRps(spec: WorkloadSpec, measuredS?: number): number | undefined {
+  return spec.session ? undefined : executorRequestedRps(spec, measuredS);
 }
 
 /**
