@@ -32,11 +32,13 @@ import {
 } from '../schedule/share.js';
 import { runClosedLoop } from './closed-loop.js';
 import { RunContext } from './context.js';
+import { yieldHelperThreads } from './helper-threads.js';
 import { runOpenLoop } from './open-loop.js';
 import { RecordWriter } from './record-writer.js';
 import { runSessionUsers, Sessions } from './sessions.js';
 import { TraceSchedule, traceRate, traceShare } from './trace-replay.js';
 import { hookLoadRefusal, type RunUser } from './user-hook.js';
+import { wakerThreads } from './waker.js';
 
 export interface LoadOptions {
   /** What the service speaks (its registration's capabilities): the request client follows them. */
@@ -123,6 +125,8 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
     ]);
   }
   const client = createServiceClient(spec, opts.capabilities);
+  // sends and stamps before V8's and libuv's helper threads where they share a core (helper-threads.ts)
+  yieldHelperThreads(wakerThreads());
   const recorder = new MetricsRecorder({
     benchmark: spec.benchmark,
     source,

@@ -17,6 +17,9 @@
  * executor starts one when it starts (`prestartWaker`), so no run's first arrivals wait for a thread's
  * start-up (a trace replay's clock starts at once: its rows at offset 0 were that late).
  *
+ * The thread tells its id first (Linux: /proc/thread-self), so the executor lowers the priority of
+ * its other helper threads but not this one's (helper-threads.ts): the wake-up must not wait for them.
+ *
  * The thread is unreferenced unless a wait is armed, so a parked waker never keeps a process alive (an
  * executor ends once SIGTERM has closed its server).
  */
@@ -28,6 +31,10 @@ const QUIT = 1;
 /** The worker's loop (CommonJS, evaluated): fire once per generation when its deadline has passed. */
 const SOURCE = `
 const { workerData, parentPort } = require('node:worker_threads');
+// this thread's id (Linux), for the main thread to leave it at its priority (helper-threads.ts)
+let tid = 0;
+try { tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop()) || 0; } catch {}
+parentPort.postMessage({ tid });
 const ctl = new Int32Array(workerData, 0, 2);
 const due = new Float64Array(workerData, 8, 1);
 const hr = () => { const t = process.hrtime(); return t[0] * 1e3 + t[1] / 1e6; };
@@ -57,19 +64,29 @@ export class Waker {
   /** Set when the thread failed or ended: `until` then falls back to a timer. */
   broken = false;
   private online = false;
+  /** Called once the thread runs (its first message) or ended. */
+  private started: (() => void)[] = [];
+  /** The thread's id (Linux; 0 elsewhere), known once it runs (`ready`). */
+  tid = 0;
 
   constructor() {
     const shared = new SharedArrayBuffer(16);
     this.ctl = new Int32Array(shared, 0, 2);
     this.due = new Float64Array(shared, 8, 1);
     this.worker = new Worker(SOURCE, { eval: true, workerData: shared });
-    this.worker.once('online', () => {
+    this.worker.on('message', (g: number | { tid: number }) => {
+      if (typeof g === 'number') {
+        if (g === this.gen) this.wake();
+        return;
+      }
+      this.tid = g.tid;
+      if (g.tid) live.add(g.tid);
       this.online = true;
-    });
-    this.worker.on('message', (g: number) => {
-      if (g === this.gen) this.wake();
+      this.start();
     });
     const lost = (): void => {
+      live.delete(this.tid);
+      this.start();
       if (this.broken) return;
       this.broken = true;
       // a wait armed on the thread ends on a timer instead
@@ -89,13 +106,17 @@ export class Waker {
     // awaited: the thread's start keeps the process alive until then (nothing else may)
     this.worker.ref();
     return new Promise((resolve) => {
-      const done = (): void => {
+      this.started.push(() => {
         if (this.pending === undefined) this.worker.unref();
         resolve();
-      };
-      this.worker.once('online', done);
-      this.worker.once('exit', done);
+      });
     });
+  }
+
+  private start(): void {
+    const waiting = this.started;
+    this.started = [];
+    for (const f of waiting) f();
   }
 
   /**
@@ -135,12 +156,20 @@ export class Waker {
 
   /** Ends the thread (it leaves its loop; nothing is killed mid-wait) and resolves a pending wait. */
   close(): void {
+    live.delete(this.tid);
     this.broken = true;
     Atomics.store(this.ctl, QUIT, 1);
     Atomics.add(this.ctl, GEN, 1);
     Atomics.notify(this.ctl, GEN);
     this.wake();
   }
+}
+
+/** The thread ids of the wakers whose thread runs (helper-threads.ts leaves them at their priority). */
+const live = new Set<number>();
+
+export function wakerThreads(): number[] {
+  return [...live];
 }
 
 /** Wakers with their thread parked (no wait armed), for the next open loop of this process. */
