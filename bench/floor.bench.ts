@@ -9,7 +9,8 @@
  *   - probe: where the time between a response's bytes and the first-token stamp goes (bench/floor/probe.ts);
  *   - pacing: open-loop schedule lag at 1,000 and 5,000 requests/s for each `pacer_poll_ms`, with its CPU;
  *   - ceiling: streamed requests/s of the executor (records written) beside autocannon on the same endpoint.
- * Servers run on SIM_CPU, every client on CLIENT_CPU (taskset), each in its own process.
+ * Servers run on SIM_CPU, every client on CLIENT_CPU (taskset), each in its own process; this process (which
+ * starts the rows and polls the executor) on SIM_CPU too, off the clients' CPU.
  * `BENCH_SHORT=1 npm run bench -- floor` is the short mode (2 rounds of 2 s instead of 3 of 5 s);
  * BENCH_PARTS picks parts (see PARTS).
  */
@@ -28,6 +29,7 @@ import {
   type Bench,
   cpuMsOf,
   POST_HEADERS,
+  pinSelf,
   type ReadyProc,
   rssMbOf,
   spawnHpcbench,
@@ -739,6 +741,8 @@ export const bench: Bench = {
   name: 'floor',
   async run() {
     pinned = await canPin();
+    // this process's own work (rows, /status polls) off the clients' CPU
+    const unpin = pinned ? pinSelf(serverCpu() as string) : () => {};
     const start = uptime();
     const exec = await spawnHpcbench(['executor', '--service', 'dummy'], clientCpu());
     let acc: AccuracyRow[] = [];
@@ -755,12 +759,13 @@ export const bench: Bench = {
       if (PARTS.includes('ceiling')) ceil = await ceiling(exec);
     } finally {
       await stopReady(exec);
+      unpin();
     }
     return [
       `${SHORT ? 'Short mode (BENCH_SHORT=1): ' : ''}${ROUNDS} rounds of ${ROUND_S} s per client and row (${ROUNDS_C1} at concurrency 1; after 1 s of warmup each), the`,
       'clients taking turns (the accuracy part: hpcbench and the two floor clients). Placement: ' +
         (pinned
-          ? `servers on CPU ${SIM_CPU}, the executor, the floor clients and autocannon on CPU ${CLIENT_CPU} (taskset).`
+          ? `servers and this bench process (which starts the rows and polls the executor) on CPU ${SIM_CPU}, the executor, the floor clients and autocannon on CPU ${CLIENT_CPU} (taskset).`
           : 'not pinned (taskset or a second core missing).'),
       `Machine load: \`${start}\` at the start, \`${uptime()}\` at the end (a load average well above 0 means other work shared the 2 cores).`,
       '',

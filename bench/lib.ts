@@ -142,3 +142,19 @@ export function stealMs(cpus?: string): number {
   }
   return ticks * 10;
 }
+
+/**
+ * Moves this process (every thread) to `cpus` (a taskset list) until the returned function puts it back:
+ * a bench whose clients are pinned to CLIENT_CPU keeps its own work (starting rows, polling /status,
+ * reading records) off their CPU. Unpinned, it ran there now and then: the executor's pacing p99 at
+ * 1,000/s was 0.56-1.07 ms with the bench's 250 ms polls and 0.15-0.22 ms without them.
+ */
+export function pinSelf(cpus: string): () => void {
+  const mask = /:\s*([0-9a-f,]+)\s*$/i.exec(
+    execFileSync('taskset', ['-p', String(process.pid)], { encoding: 'utf8' }),
+  )?.[1];
+  execFileSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { stdio: 'ignore' });
+  return () => {
+    if (mask) execFileSync('taskset', ['-a', '-p', mask, String(process.pid)], { stdio: 'ignore' });
+  };
+}

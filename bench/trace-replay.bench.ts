@@ -5,7 +5,8 @@
  * `hpcbench serve dummy`; every request's arrival at the simulator (GET /hpcbench/requests: the epoch ms
  * its head was parsed) is compared with its row's trace offset from the replay's start.
  * `BENCH_SHORT=1 npm run bench -- trace-replay` is the short mode (2 s traces instead of 5 s); the
- * simulator runs on SIM_CPU and the executors on CLIENT_CPU (taskset) unless BENCH_PIN=0.
+ * simulator runs on SIM_CPU and the executors on CLIENT_CPU (taskset) unless BENCH_PIN=0; this process
+ * (the controller) then runs on SIM_CPU too.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import {
   BENCH_TOKEN,
   type Bench,
   cpuMsOf,
+  pinSelf,
   type ReadyProc,
   spawnHpcbench,
   stealMs,
@@ -296,6 +298,8 @@ export const bench: Bench = {
   name: 'trace-replay',
   async run() {
     pinned = process.env.BENCH_PIN !== '0' && (await canPin());
+    // this process's own work (the controller's start and polls) off the executors' CPU
+    const unpin = pinned ? pinSelf(SIM_CPU) : () => {};
     const start = uptime();
     const dir = mkdtempSync(join(tmpdir(), 'hpcbench-trace-bench-'));
     const sim = await startSim();
@@ -324,6 +328,7 @@ export const bench: Bench = {
     } finally {
       await Promise.all([...execs, sim].map(stopReady));
       rmSync(dir, { recursive: true, force: true });
+      unpin();
     }
     return [
       `${SHORT ? 'Short mode (BENCH_SHORT=1): ' : ''}${TRACE_S} s Mooncake traces (JSONL, whole-ms \`timestamp\`s, seeded), replayed once`,
@@ -334,7 +339,7 @@ export const bench: Bench = {
       `shared ${BLOCK_TOKENS}-token first blocks). Poisson: exponential gaps; bursty: bursts of a geometric number`,
       `of requests (mean ${BURST}) at the same millisecond, the bursts Poisson. Placement: ` +
         (pinned
-          ? `simulator on CPU ${SIM_CPU}, both executors on CPU ${CLIENT_CPU} (taskset).`
+          ? `simulator and this bench process (the controller) on CPU ${SIM_CPU}, both executors on CPU ${CLIENT_CPU} (taskset).`
           : 'not pinned (taskset or a second core missing).'),
       `Machine load: \`${start}\` at the start, \`${uptime()}\` at the end. The machine is shared with other`,
       "engineers' work: a load average near or above 2 (its cores) means other processes competed for the",
