@@ -83,7 +83,7 @@ it.runIf(linux)(
     expect(snap.counters.sent).toBeGreaterThan(0);
     const after = niceOf();
     expect(after.get(process.pid)).toBe(before.get(process.pid));
-    const keep = new Set(wakerThreads());
+    const keep = new Set(wakerThreads() ?? []);
     for (const [tid] of before) {
       if (tid === process.pid || keep.has(tid) || !after.has(tid)) continue;
       expect(after.get(tid), `thread ${tid}`).toBe(HELPER_NICE);

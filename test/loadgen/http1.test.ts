@@ -4,6 +4,7 @@
  * any pieces, a server that closes or breaks the framing fails only that request (with the reason users
  * see), and a request cancelled mid-stream closes its connection.
  */
+import dns from 'node:dns';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../src/contracts/index.js';
@@ -132,6 +133,26 @@ describe('kept-alive connections', () => {
     expect(b.retries).toBeUndefined();
     expect(srv.connections).toBe(2);
     expect(srv.requests).toBe(2);
+  });
+
+  it('a host name is looked up once: the next connections go to its address', async () => {
+    const closing = STREAM.replace('\r\n\r\n', '\r\nconnection: close\r\n\r\n');
+    srv = await rawServer((sock) => sock.end(closing));
+    const names: string[] = [];
+    const lookup = dns.lookup;
+    dns.lookup = ((host: string, ...rest: unknown[]) => {
+      names.push(host);
+      return (lookup as (...a: unknown[]) => void)(host, ...rest);
+    }) as typeof dns.lookup;
+    try {
+      srv.url = srv.url.replace('127.0.0.1', 'localhost');
+      const recs = [await send('a'), await send('b'), await send('c')];
+      expect(recs.map((r) => r.status)).toEqual(['ok', 'ok', 'ok']);
+      expect(srv.connections).toBe(3);
+      expect(names).toEqual(['localhost']);
+    } finally {
+      dns.lookup = lookup;
+    }
   });
 
   it('a server closing between requests: the request is sent again once on a fresh connection', async () => {

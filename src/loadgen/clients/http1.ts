@@ -12,7 +12,7 @@
  * (the response broke HTTP/1.1 framing), `connect_timeout` (no connection within 10 s;
  * `UND_ERR_CONNECT_TIMEOUT`), `client_closed` (sent after `close()`).
  */
-import { connect, type Socket } from 'node:net';
+import { connect, isIP, type Socket } from 'node:net';
 import { nowMs } from '../record.js';
 import { ResponseParser, type ResponseSink } from './http1-parse.js';
 import type { Transport, TransportHandler } from './transport.js';
@@ -61,6 +61,8 @@ class Connection implements ResponseSink {
   private status = 0;
   /** Its server close was counted towards the pool's learning. */
   private noted = false;
+  /** It connects to a host name (not an address). */
+  private readonly named: boolean;
 
   constructor(
     private readonly pool: Http1Pool,
@@ -79,6 +81,9 @@ class Connection implements ResponseSink {
         },
       },
     });
+    // a host name is looked up once per pool (libuv's pool does the lookup, off the main thread and at
+    // the helper threads' priority: helper-threads.ts): the address it connected to serves the next ones
+    this.named = isIP(host) === 0;
     this.socket.setTimeout(CONNECT_TIMEOUT_MS);
     this.socket.on('connect', this.onConnected);
     this.socket.on('timeout', this.onTimeout);
@@ -113,6 +118,7 @@ class Connection implements ResponseSink {
   private readonly onConnected = (): void => {
     this.connected = true;
     this.pool.opened++;
+    if (this.named && this.socket.remoteAddress) this.pool.address = this.socket.remoteAddress;
     this.socket.setTimeout(0);
     const w = this.queued;
     this.queued = undefined;
@@ -178,6 +184,8 @@ class Connection implements ResponseSink {
   private readonly onError = (err: Error): void => {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ECONNRESET' || code === 'EPIPE') this.noteServerClose();
+    // no connection at the address looked up: the next one looks the name up again
+    if (!this.connected) this.pool.address = undefined;
     const h = this.h ?? this.queued?.h;
     this.h = undefined;
     this.queued = undefined;
@@ -222,6 +230,8 @@ export class Http1Pool implements Transport {
   private readonly host: string;
   private readonly port: number;
   private readonly hostHeader: string;
+  /** The host name's address, once a connection looked it up (cleared when a connect fails). */
+  address: string | undefined;
   /** Free connections, the most recently used last (taken first: the least likely to be stale). */
   private readonly idle: Connection[] = [];
   private readonly waiting: Waiting[] = [];
@@ -278,7 +288,7 @@ export class Http1Pool implements Transport {
 
   private open(): Connection {
     this.count++;
-    return new Connection(this, this.host, this.port);
+    return new Connection(this, this.address ?? this.host, this.port);
   }
 
   /**

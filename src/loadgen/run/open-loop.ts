@@ -22,8 +22,9 @@ import type { Prompt } from '../datasets/types.js';
 import { nowMs } from '../record.js';
 import { type ArrivalSchedule, buildSchedule, type ScheduleOptions } from '../schedule/arrivals.js';
 import type { RunContext } from './context.js';
+import { yieldHelperThreads } from './helper-threads.js';
 import type { Sessions } from './sessions.js';
-import { giveBackWaker, hrMs, takeWaker } from './waker.js';
+import { giveBackWaker, hrMs, takeWaker, wakerThreads } from './waker.js';
 
 /** Sends issued back to back before yielding to the event loop when catching up. */
 const BATCH = 64;
@@ -63,6 +64,8 @@ export async function runOpenLoop(
   const waker = takeWaker();
   const unhook = ctx.onStop(() => waker.wake());
   await waker.ready();
+  // its thread now known: the helpers below the main thread, the waker not (helper-threads.ts)
+  yieldHelperThreads(wakerThreads());
   let burst = 0;
   try {
     while (ctx.mayIssue(toMs(s))) {

@@ -66,6 +66,8 @@ export class Waker {
   private online = false;
   /** Called once the thread runs (its first message) or ended. */
   private started: (() => void)[] = [];
+  /** The thread told its id, or ended (`starting` counts the wakers that have not yet). */
+  private told = false;
   /** The thread's id (Linux; 0 elsewhere), known once it runs (`ready`). */
   tid = 0;
 
@@ -74,6 +76,7 @@ export class Waker {
     this.ctl = new Int32Array(shared, 0, 2);
     this.due = new Float64Array(shared, 8, 1);
     this.worker = new Worker(SOURCE, { eval: true, workerData: shared });
+    starting++;
     this.worker.on('message', (g: number | { tid: number }) => {
       if (typeof g === 'number') {
         if (g === this.gen) this.wake();
@@ -114,6 +117,10 @@ export class Waker {
   }
 
   private start(): void {
+    if (!this.told) {
+      this.told = true;
+      starting--;
+    }
     const waiting = this.started;
     this.started = [];
     for (const f of waiting) f();
@@ -167,9 +174,12 @@ export class Waker {
 
 /** The thread ids of the wakers whose thread runs (helper-threads.ts leaves them at their priority). */
 const live = new Set<number>();
+/** Wakers whose thread has not told its id yet. */
+let starting = 0;
 
-export function wakerThreads(): number[] {
-  return [...live];
+/** The wakers' thread ids; undefined while a waker's thread is starting (its id not known yet). */
+export function wakerThreads(): number[] | undefined {
+  return starting > 0 ? undefined : [...live];
 }
 
 /** Wakers with their thread parked (no wait armed), for the next open loop of this process. */
