@@ -67,8 +67,11 @@ export interface ConnectionFigures {
   resent_stale: number;
   /**
    * The pool learnt that the server closes the connection after every streamed (chunked) response
-   * (llama.cpp's server does): from then on each request opens a new connection, so its TTFT includes a
-   * TCP connect (docs/load-generation.md#hot-path-what-one-request-costs).
+   * (llama.cpp's server does): from then on each request opens a new connection. The connect comes before
+   * the request is written (`sent`), so it is not in TTFT or E2E but in the schedule lag (open loop: also
+   * in the latencies from the scheduled time; closed loop: between a user's requests). Learnt only by the
+   * `http:` pool (http1.ts): always false for `https:` targets (undici's Pool), where `opened` near the
+   * requests sent is the evidence (docs/load-generation.md#hot-path-what-one-request-costs).
    */
   server_closes_after_stream: boolean;
   /** Executors whose pools learnt it, of `executors` (those that reported connection figures). */

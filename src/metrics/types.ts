@@ -48,8 +48,9 @@ export interface BenchmarkSummary {
   executor_load?: ExecutorLoad;
   /**
    * The executors' connections over the run, warmup included: opened, requests resent after a stale
-   * connection, and whether the server closed the connection after every streamed response (then each
-   * request's TTFT includes a new TCP connection). Absent when no executor reported them.
+   * connection, and whether the server closed the connection after every streamed response (then every
+   * request opened a new TCP connection before it was sent: the connect is in the schedule lag, not in
+   * TTFT). Absent when no executor reported them.
    */
   connections?: ConnectionFigures;
   tokens: { prompt: number; output: number };

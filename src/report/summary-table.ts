@@ -74,9 +74,15 @@ export function saturationNote(r: BenchmarkResult): string | undefined {
   return s?.saturated ? `benchmark ${r.name} ${saturationText(s)}` : undefined;
 }
 
-/** What a server that closes after every streamed response means for the latencies (docs/metrics.md). */
+/**
+ * What a server that closes after every streamed response means for the latencies (docs/metrics.md): the
+ * new connection is connected before the request is written, and `sent` is stamped at the write, so the
+ * connect is in `sent − scheduled`, not in TTFT or E2E (measured from `sent`).
+ */
 const CLOSES_AFTER_STREAM =
-  "the server closed the connection after every streamed response: each request's TTFT includes a new TCP connection";
+  'the server closed the connection after every streamed response: every request opened a new TCP connection ' +
+  'before it was sent, so the connect is not in TTFT or E2E but in the schedule lag (open loop: also in the ' +
+  "latencies from the scheduled time; closed loop: between a user's requests, lowering requests/s)";
 
 /**
  * The executors' connections when they bear on the latencies: `benchmark X: the server closed the

@@ -73,7 +73,10 @@ export class UndiciTransport implements Transport {
   private readonly pool: Pool;
   opened = 0;
   resentStale = 0;
-  /** Not learnt here: undici's Pool reuses a connection after its own wait. */
+  /**
+   * Not learnt here (undici's Pool reuses a connection after its own wait and does not say which
+   * connection carried a request): always false for `https:`; `opened` is the evidence (docs/metrics.md).
+   */
   readonly closesAfterChunked = false;
 
   constructor(origin: string, connections: number | null, keepAliveMs: number) {
