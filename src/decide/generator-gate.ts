@@ -14,8 +14,9 @@
  * With `max_concurrency`, sends also wait for a free slot (the server being slow, not the generator):
  * then only the event-loop criterion applies. Closed loop has no schedule to keep: no gate. A figure the
  * summary does not have is not judged: no `executor_load` (a benchmark rebuilt from records files), no
- * event-loop criterion; `sendsUnknown` (its unsent arrivals could not be counted), no sent-share
- * criterion and `sent_share: null`.
+ * event-loop criterion; `sendsUnknown` (its unsent arrivals could not be counted: why), no sent-share
+ * criterion, `sent_share: null`, and a check the other criteria pass is labelled `valid (sent share not
+ * judged: why)` — still `valid: true` (nothing was found against it), but never shown as plain `valid`.
  */
 import type { BenchmarkSummary } from '../metrics/types.js';
 import type { GeneratorCheck } from '../results-folder/types.js';
@@ -27,18 +28,20 @@ export const MIN_SENT_SHARE = 0.99;
 export const MAX_EVENT_LOOP = 0.9;
 /** How an invalid benchmark is labelled in every output. */
 export const INVALID_LABEL = 'invalid (load generator)';
+/** The label of a valid check whose sent share could not be judged (why). */
+export const notJudgedLabel = (why: string) => `valid (sent share not judged: ${why})`;
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 /** The gate's verdict on an open-loop benchmark's summary; undefined for closed loop (no schedule). */
 export function generatorCheck(
   s: BenchmarkSummary | undefined,
-  opts: { maxScheduleLagMs?: number; capped?: boolean; sendsUnknown?: boolean } = {},
+  opts: { maxScheduleLagMs?: number; capped?: boolean; sendsUnknown?: string } = {},
 ): GeneratorCheck | undefined {
   if (!s || s.requested_rps === undefined) return undefined;
   const tolerance = opts.maxScheduleLagMs ?? DEFAULT_MAX_SCHEDULE_LAG_MS;
   const due = s.requests.sent + s.dropped_sends;
-  const share = opts.sendsUnknown ? null : due > 0 ? s.requests.sent / due : 0;
+  const share = opts.sendsUnknown !== undefined ? null : due > 0 ? s.requests.sent / due : 0;
   const lag = s.latency_ms.schedule_lag?.count ? s.latency_ms.schedule_lag.p99 : undefined;
   const achieved = s.achieved_rps ?? 0;
   const reasons: string[] = [];
@@ -56,9 +59,11 @@ export function generatorCheck(
     reasons.push(
       `an executor's event loop was busy ${pct(load.event_loop_utilization)} of the time (above ${pct(MAX_EVENT_LOOP)}; ${load.cpu_cores.toFixed(2)} CPU cores)`,
     );
+  // with max_concurrency the sent share is no criterion: not judging it leaves nothing out
+  const unjudged = opts.sendsUnknown !== undefined && !opts.capped;
   return {
     valid: reasons.length === 0,
-    label: reasons.length ? INVALID_LABEL : 'valid',
+    label: reasons.length ? INVALID_LABEL : unjudged ? notJudgedLabel(opts.sendsUnknown as string) : 'valid',
     reasons,
     requested_rps: s.requested_rps,
     achieved_rps: achieved,

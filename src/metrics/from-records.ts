@@ -42,7 +42,11 @@ export interface SendFrontier {
   /** The earliest and latest `scheduled` of a measured arrival record. */
   first: number;
   last: number;
-  /** The latest `sent` of a measured record: the last moment the records show the executor sending. */
+  /**
+   * The latest `sent` of a measured arrival record: the last moment the records show the executor sending
+   * on its schedule (with sessions, a later turn is sent on its previous turn's response, long after its
+   * session arrived: it says nothing about how far the schedule got).
+   */
   lastSend: number;
   /** Measured records (every turn with sessions). */
   measured: number;
@@ -89,6 +93,8 @@ class Builder {
   private lines = 0;
   private skipped = 0;
   private lastSend?: number;
+  /** The latest `sent` of a measured arrival record (the frontier's `lastSend`). */
+  private lastArrivalSend?: number;
   private firstScheduled?: number;
   private measured = 0;
   /** Arrival records (see SendFrontier): measured ones' count and scheduled span, warmup ones' count. */
@@ -127,6 +133,7 @@ class Builder {
       this.firstScheduled = r.scheduled;
     if (arrival) {
       this.arrivals++;
+      if (this.lastArrivalSend === undefined || r.sent > this.lastArrivalSend) this.lastArrivalSend = r.sent;
       if (r.scheduled < this.firstArrival) this.firstArrival = r.scheduled;
       if (r.scheduled > this.lastArrival) this.lastArrival = r.scheduled;
     }
@@ -134,14 +141,14 @@ class Builder {
   }
 
   private frontier(): SendFrontier | undefined {
-    if (this.arrivals === 0 || this.lastSend === undefined) return undefined;
+    if (this.arrivals === 0 || this.lastArrivalSend === undefined) return undefined;
     return {
       ...(this.opts.windowStart !== undefined ? { windowStart: this.opts.windowStart } : {}),
       count: this.arrivals,
       warmup: this.warmupArrivals,
       first: this.firstArrival,
       last: this.lastArrival,
-      lastSend: this.lastSend,
+      lastSend: this.lastArrivalSend,
       measured: this.measured,
     };
   }

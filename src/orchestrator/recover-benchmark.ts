@@ -160,20 +160,24 @@ const secondsInto = (t: number, from: number | undefined) =>
 
 /**
  * The `dropped_sends` recovery lines: how each executor's unsent arrivals were counted (`counts`, per node
- * rebuilt), or why not. Returns whether every executor's were counted.
+ * rebuilt), or why not — every executor the benchmark started (`nodes`), also one without a records file
+ * (`rebuilt`: the nodes whose file was read). Returns why some executor's could not be counted, undefined
+ * when every one's were.
  */
 function droppedLines(
   r: BenchmarkResult,
   nodes: string[],
+  rebuilt: ReadonlySet<string>,
   counts: Map<string, UnsentCount>,
-): { lines: string[]; known: boolean } {
+): { lines: string[]; unknown?: string } {
   const counted = nodes.flatMap((n) => {
     const c = counts.get(n);
     return c && 'unsent' in c ? [c] : [];
   });
   const missing = nodes.flatMap((n) => {
     const c = counts.get(n);
-    return c && 'unsent' in c ? [] : [`${n}: ${c ? c.why : 'no measured send recorded'}`];
+    if (c && 'unsent' in c) return [];
+    return [`${n}: ${c ? c.why : rebuilt.has(n) ? 'no measured send recorded' : 'no records file'}`];
   });
   const lines: string[] = [];
   if (counted.length) {
@@ -186,8 +190,9 @@ function droppedLines(
       `dropped_sends: rebuilt: ${unsent} of the ${due} arrivals due by ${who} measured (${latest}${new Date(until).toISOString()}${secondsInto(until, r.metrics?.snapshot.window_start)}) had not been sent; those scheduled after it were not due yet by then (the measurement ends there) and are not counted${missing.length ? ` (counted for ${counted.length} of ${nodes.length} executors)` : ''}`,
     );
   }
-  if (missing.length) lines.push(`dropped_sends: not rebuilt for ${missing.join('; ')}`);
-  return { lines, known: missing.length === 0 };
+  if (!missing.length) return { lines };
+  lines.push(`dropped_sends: not rebuilt for ${missing.join('; ')}`);
+  return { lines, unknown: `the unsent arrivals could not be counted for ${missing.join('; ')}` };
 }
 
 /**
@@ -195,8 +200,8 @@ function droppedLines(
  * last send measured (the status stays interrupted; an invalid verdict is added to the reason); the
  * recovery lines.
  */
-function rebuildGenerator(r: BenchmarkResult, spec: WorkloadSpec, sendsKnown: boolean): string[] {
-  const check = generatorVerdict(r, spec, !sendsKnown);
+function rebuildGenerator(r: BenchmarkResult, spec: WorkloadSpec, sendsUnknown?: string): string[] {
+  const check = generatorVerdict(r, spec, sendsUnknown);
   if (!check) return [];
   if (check.capped && !check.executor_load)
     return [
@@ -216,7 +221,7 @@ function rebuildGenerator(r: BenchmarkResult, spec: WorkloadSpec, sendsKnown: bo
       : [
           'load_generator: its event-loop criterion not judged: executor_load is not on disk (each executor reports its event loop and CPU in GET /metrics only)',
         ]),
-    ...(sendsKnown
+    ...(sendsUnknown === undefined
       ? []
       : [
           'load_generator: its sent-share criterion not judged: the unsent arrivals could not be counted (dropped_sends above)',
@@ -307,10 +312,11 @@ export async function rebuildBenchmark(
     if (isScheduledLoad(spec.load)) {
       const dropped = droppedLines(
         result,
-        per.map((p) => p.node),
+        executors.map((e) => e.node),
+        new Set(per.map((p) => p.node)),
         sends,
       );
-      recovery.push(...dropped.lines, ...rebuildGenerator(result, spec, dropped.known));
+      recovery.push(...dropped.lines, ...rebuildGenerator(result, spec, dropped.unknown));
     } else if (spec.load.mode === 'trace')
       recovery.push(
         'dropped_sends, load_generator: not rebuilt: a trace replay’s rows and rate are in its trace file, not in the records',

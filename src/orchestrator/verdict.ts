@@ -10,7 +10,7 @@
  * The run's status follows its benchmarks: failed if any failed or was skipped (after a failure with
  * `orchestration.on_failure: stop`, or with no executor left), else degraded if any was degraded.
  */
-import type { WorkloadSpec } from '../contracts/index.js';
+import { isScheduledLoad, type WorkloadSpec } from '../contracts/index.js';
 import { type GeneratorCheck, generatorCheck, generatorNote } from '../decide/generator-gate.js';
 import type { BenchmarkResult } from '../report/types.js';
 import type { BenchmarkStatus, RunStatus, SearchOutcome } from '../results-folder/types.js';
@@ -77,17 +77,18 @@ export function applyVerdict(result: BenchmarkResult, v: Verdict): void {
  * The load-generator gate's verdict (src/decide/generator-gate.ts) on a benchmark's summary with its
  * workload's settings (`max_schedule_lag`; `max_concurrency` caps the sends): the one way a finished
  * benchmark (gateGenerator) and one rebuilt by hpcbench report (recover-benchmark.ts) are judged.
- * Undefined for closed loop. `sendsUnknown`: its unsent arrivals could not be counted.
+ * Undefined for closed loop. `sendsUnknown`: its unsent arrivals could not be counted, and why.
  */
 export function generatorVerdict(
   result: BenchmarkResult,
   spec: Pick<WorkloadSpec, 'load' | 'max_schedule_lag'>,
-  sendsUnknown = false,
+  sendsUnknown?: string,
 ): GeneratorCheck | undefined {
   return generatorCheck(result.summary, {
     maxScheduleLagMs: spec.max_schedule_lag !== undefined ? spec.max_schedule_lag * 1000 : undefined,
-    capped: spec.load.mode === 'open' && spec.load.max_concurrency !== undefined,
-    ...(sendsUnknown ? { sendsUnknown } : {}),
+    // an open loop's or a ramp's sends wait for a free slot under max_concurrency alike
+    capped: isScheduledLoad(spec.load) && spec.load.max_concurrency !== undefined,
+    ...(sendsUnknown !== undefined ? { sendsUnknown } : {}),
   });
 }
 

@@ -150,7 +150,10 @@ interface ExecutorLoadFigures {
 /** An open-loop benchmark's validity gate (summary.json `load_generator`, src/decide/generator-gate.ts). */
 export interface GeneratorCheck {
   valid: boolean;
-  /** `valid`, or `invalid (load generator)`. */
+  /**
+   * `valid`, `invalid (load generator)`, or (a benchmark rebuilt by hpcbench report whose unsent arrivals
+   * could not be counted) `valid (sent share not judged: why)`.
+   */
   label: string;
   /** Why it is invalid (each criterion that failed), empty when valid. */
   reasons: string[];

@@ -90,4 +90,23 @@ describe('load generator validity gate', () => {
     );
     expect(generatorCheck(summary({ elu: 0.99 }), { capped: true })?.valid).toBe(false);
   });
+
+  it('a sent share not judged (unsent arrivals not counted) is labelled so, still valid; invalid stays invalid', () => {
+    const why = 'the unsent arrivals could not be counted for x: no records file';
+    const c = generatorCheck(summary({ sent: 500, dropped: 0 }), { sendsUnknown: why });
+    expect(c).toMatchObject({
+      valid: true,
+      label: `valid (sent share not judged: ${why})`,
+      sent_share: null,
+      reasons: [],
+    });
+    expect(generatorNote(c)).toBeUndefined();
+    expect(generatorCheck(summary({ lagP99: 80 }), { sendsUnknown: why })).toMatchObject({
+      valid: false,
+      label: INVALID_LABEL,
+      sent_share: null,
+    });
+    // with max_concurrency the sent share is no criterion: nothing left out
+    expect(generatorCheck(summary(), { sendsUnknown: why, capped: true })?.label).toBe('valid');
+  });
 });

@@ -66,8 +66,18 @@ async function runFolder(
   return dir;
 }
 
-/** A benchmark started by the orchestrator (metrics.json `running`) with one executor's records file. */
-async function startedBenchmark(name: string, body: Record<string, unknown>, records: RequestRecord[]) {
+/**
+ * A benchmark started by the orchestrator (metrics.json `running`) with one executor's records file (x's;
+ * `executors`: those metrics.json lists, default x alone).
+ */
+async function startedBenchmark(
+  name: string,
+  body: Record<string, unknown>,
+  records: RequestRecord[],
+  executors: { node: string; index: number; count: number; window_start: number }[] = [
+    { node: 'x', index: 0, count: 1, window_start: T0 },
+  ],
+) {
   const bdir = join(dir as string, 'benchmarks', name);
   await mkdir(bdir, { recursive: true });
   const spec = specFrom({
@@ -84,7 +94,7 @@ async function startedBenchmark(name: string, body: Record<string, unknown>, rec
       status: 'running',
       started_at: iso(T0),
       spec,
-      executors: [{ node: 'x', index: 0, count: 1, window_start: T0 }],
+      executors,
       per_client: [],
     }),
   );
@@ -439,6 +449,108 @@ describe('recovering an open-loop benchmark whose load generator fell behind', (
     expect(c.recovery.join('\n')).toMatch(/^dropped_sends: rebuilt: 0 of the 10 arrivals due/m);
   });
 
+  it('a ramp with max_concurrency waits for a free slot as an open loop does: capped, nothing to judge', async () => {
+    // a 10/s constant ramp held to 1 request in flight by a slow server: sends 200 ms apart, behind
+    // its schedule (as the open loop with max_concurrency above would be), which is not the generator
+    const load = {
+      mode: 'ramp',
+      ramp: 'linear',
+      ramp_start_rps: 10,
+      ramp_end_rps: 10,
+      request_distribution: 'constant',
+      max_concurrency: 1,
+    };
+    await runFolder([{ name: 'ramp', status: 'running' }]);
+    const spec = specFrom({
+      benchmark: 'ramp',
+      server_url: 'http://127.0.0.1:9',
+      model: 'm',
+      warmup: 0,
+      duration: 60,
+      load,
+    } as Parameters<typeof specFrom>[0]);
+    const times = arrivalTimes(
+      executorSchedule(spec) as NonNullable<ReturnType<typeof executorSchedule>>,
+      40,
+    );
+    const recs = times.map((t, i) => request('ramp', i, T0 + 200 * i, { scheduled: T0 + 1000 * t }));
+    await startedBenchmark('ramp', { duration: 60, load }, recs);
+    await recoverRun(dir as string);
+    const s = await json('benchmarks', 'ramp', 'summary.json');
+    expect(s.dropped_sends).toBeGreaterThan(30); // behind its schedule: a slot was never free in time
+    expect(s.load_generator).toBeUndefined();
+    expect(s.reason).not.toMatch(/load generator/);
+    expect(s.recovery).toContain(
+      'load_generator: not judged: with max_concurrency only its event-loop criterion applies, and executor_load is not on disk (each executor reports its event loop and CPU in GET /metrics only)',
+    );
+    const md = await readFile(join(dir as string, 'summary.md'), 'utf8');
+    expect(md).toContain('| ramp | interrupted |');
+  });
+
+  it('a sent share that could not be judged is said wherever the check is shown, never plain valid', async () => {
+    // sent on time, but at times the constant 10/s schedule replayed from the spec does not have (37 ms
+    // off): its unsent arrivals cannot be counted; nothing else is held against the generator
+    await runFolder([{ name: 'open', status: 'running' }]);
+    const off = Array.from({ length: 40 }, (_, i) =>
+      request('open', i, T0 + 100 * i + 38, { scheduled: T0 + 100 * i + 37 }),
+    );
+    await startedBenchmark('open', CONSTANT, off);
+    const r = await recoverRun(dir as string);
+    const s = await json('benchmarks', 'open', 'summary.json');
+    const why =
+      'the unsent arrivals could not be counted for x: its arrival schedule replayed from the spec does not reproduce the scheduled times recorded';
+    const label = `valid (sent share not judged: ${why})`;
+    // valid: nothing was found against it (a search or check reads `valid`), but labelled as not judged
+    expect(s.load_generator).toMatchObject({ valid: true, label, sent_share: null, reasons: [] });
+    expect(r.generators).toEqual([{ name: 'open', check: s.load_generator }]);
+    expect(s.recovery).toContain(`dropped_sends: not rebuilt for x: ${why.replace(/^.* for x: /, '')}`);
+    expect(s.recovery).toContain(
+      `load_generator: judged on the rebuilt figures up to the last send measured: ${label}`,
+    );
+    const csv = (await readFile(join(dir as string, 'benchmarks.csv'), 'utf8')).split('\n');
+    expect(csv[1]).toContain(label);
+    const html = await readFile(await writeHtmlReport(dir as string), 'utf8');
+    expect(html).toContain(
+      esc(`open: load_generator: judged on the rebuilt figures up to the last send measured: ${label}`),
+    );
+    expect(html).not.toMatch(/measured: valid</);
+    const md = await readFile(join(dir as string, 'summary.md'), 'utf8');
+    expect(md).toContain('| open | interrupted |');
+    expect(md).not.toMatch(/\bvalid\b/);
+  });
+
+  it('an executor without a records file is not counted silently: counted for 1 of 2 executors', async () => {
+    // two executors at 10/s between them; x sent its share (5/s) on time, y wrote no records file
+    await runFolder([{ name: 'open', status: 'running' }]);
+    const spec = specFrom({
+      benchmark: 'open',
+      server_url: 'http://127.0.0.1:9',
+      model: 'm',
+      warmup: 0,
+      ...CONSTANT,
+    } as Parameters<typeof specFrom>[0]);
+    const own = { ...spec, executor_index: 0, executor_count: 2 };
+    const times = arrivalTimes(executorSchedule(own) as NonNullable<ReturnType<typeof executorSchedule>>, 20);
+    const recs = times.map((t, i) => request('open', i, T0 + 1000 * t + 1, { scheduled: T0 + 1000 * t }));
+    await startedBenchmark('open', CONSTANT, recs, [
+      { node: 'x', index: 0, count: 2, window_start: T0 },
+      { node: 'y', index: 1, count: 2, window_start: T0 },
+    ]);
+    await recoverRun(dir as string);
+    const s = await json('benchmarks', 'open', 'summary.json');
+    expect(s.dropped_sends).toBe(0);
+    expect(s.recovery.join('\n')).toMatch(
+      /^dropped_sends: rebuilt: 0 of the 20 arrivals due by each executor’s last send measured .* are not counted \(counted for 1 of 2 executors\)$/m,
+    );
+    expect(s.recovery).toContain('dropped_sends: not rebuilt for y: no records file');
+    // y's sends are not known: the share of x's alone is not the benchmark's
+    expect(s.load_generator).toMatchObject({
+      valid: true,
+      label: 'valid (sent share not judged: the unsent arrivals could not be counted for y: no records file)',
+      sent_share: null,
+    });
+  });
+
   it('hpcbench report prints the verdict and that the run is interrupted', async () => {
     const d = await killedBehind();
     const rep = await runCli(['report', d]);
@@ -451,6 +563,20 @@ describe('recovering an open-loop benchmark whose load generator fell behind', (
     );
     expect(rep.stderr).toMatch(/^recovery: open: dropped_sends: rebuilt: 38 of the 78 arrivals due/m);
     expect((await json('run.json')).status).toBe('interrupted');
+  }, 60_000);
+
+  it('hpcbench report prints a sent share not judged on stdout, not plain valid', async () => {
+    await runFolder([{ name: 'open', status: 'running' }]);
+    const off = Array.from({ length: 40 }, (_, i) =>
+      request('open', i, T0 + 100 * i + 38, { scheduled: T0 + 100 * i + 37 }),
+    );
+    await startedBenchmark('open', CONSTANT, off);
+    const rep = await runCli(['report', dir as string]);
+    expect(rep.exitCode, rep.all).toBe(0);
+    expect(rep.stdout).toMatch(
+      /^load_generator: open: valid \(sent share not judged: the unsent arrivals could not be counted for x: its arrival schedule replayed from the spec does not reproduce the scheduled times recorded\)$/m,
+    );
+    expect(rep.stdout).not.toMatch(/^load_generator: open: valid$/m);
   }, 60_000);
 });
 
@@ -482,6 +608,46 @@ describe('recovering a multi-turn session benchmark', () => {
     expect(s.per_turn.map((t: { turn: number }) => t.turn)).toEqual([1, 2, 3]);
     expect(s.saturation).toBeUndefined(); // not judged for sessions, as in a run
     expect(s.recovery[0]).toMatch(/the multi-turn session counts with them/);
+  });
+});
+
+describe('recovering an open-loop session benchmark', () => {
+  it('a session’s later turns are no sends of the schedule: first turns sent on time leave nothing unsent', async () => {
+    // 2 sessions/s constant, 2 turns: every first turn sent at its arrival and 3 s long, the second turn
+    // (no think time) 100 ms; killed at T0 + 10 s, so the file holds what ended by then (in end order).
+    // The latest send recorded is a second turn's (T0 + 9.5 s), the latest first turn's T0 + 7 s.
+    const recs: RequestRecord[] = [];
+    let i = 0;
+    for (let k = 0; k < 20; k++) {
+      const at = T0 + 500 * k;
+      const session = { session: `x-s${k}`, turns: 2 };
+      const first = request('chat', i++, at, { ...session, turn: 1, end: at + 3000 });
+      const second = request('chat', i++, at + 3000, { ...session, turn: 2, end: at + 3100 });
+      recs.push(...[first, second].filter((r) => r.end <= T0 + 10_000));
+    }
+    recs.sort((a, b) => a.end - b.end);
+    expect(Math.max(...recs.map((r) => r.sent))).toBe(T0 + 9500);
+    await runFolder([{ name: 'chat', status: 'running' }]);
+    await startedBenchmark(
+      'chat',
+      {
+        duration: 60,
+        api: 'chat',
+        session: { turns: 2 },
+        load: { mode: 'open', target_rps: 2, request_distribution: 'constant' },
+      },
+      recs,
+    );
+    await recoverRun(dir as string);
+    const s = await json('benchmarks', 'chat', 'summary.json');
+    // arrivals 0..14 (T0 .. T0 + 7 s) were all sent; 7.5 s .. 9.5 s were not due by the last arrival sent
+    expect(s.dropped_sends).toBe(0);
+    expect(s.recovery.join('\n')).toMatch(
+      new RegExp(
+        `^dropped_sends: rebuilt: 0 of the 15 arrivals due by its executor’s last send measured \\(${iso(T0 + 7000)}, 7\\.0 s into`,
+        'm',
+      ),
+    );
   });
 });
 

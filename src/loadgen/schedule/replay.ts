@@ -2,14 +2,15 @@
  * The sends an open-loop executor had not made by a moment, from its records alone (a killed executor or
  * orchestrator: src/orchestrator/rebuild.ts). Its loop (src/loadgen/run/open-loop.ts) sends the arrivals
  * of its seeded schedule in schedule order, so every arrival up to the latest `scheduled` it recorded was
- * sent; the arrivals due after that one and before its last send measured (`lastSend`) were due and not
- * yet sent: the backlog the loop would have counted as dropped had it ended at that send, counted the way
- * it counts them (one step of the schedule, `passTo`: constant schedules exactly, random ones drawn from
- * their distribution). Arrivals after `lastSend` were not due by the last moment measured and are not
- * counted. The schedule is replayed from the start of the load (the measurement start − warmup) as the
- * loop went through it — a warmup backlog passed in one step at the measurement start when the loop was
- * behind then — and must reproduce the recorded scheduled times; when it does not (or the measurement
- * start is not known), nothing is counted and the answer says why.
+ * sent; the arrivals due after that one and before its last send measured (`lastSend`: of an arrival,
+ * with multi-turn sessions a first turn — a later turn is sent on a response, not on the schedule) were
+ * due and not yet sent: the backlog the loop would have counted as dropped had it ended at that send,
+ * counted the way it counts them (one step of the schedule, `passTo`: constant schedules exactly, random
+ * ones drawn from their distribution). Arrivals after `lastSend` were not due by the last moment measured
+ * and are not counted. The schedule is replayed from the start of the load (the measurement start −
+ * warmup) as the loop went through it — a warmup backlog passed in one step at the measurement start when
+ * the loop was behind then — and must reproduce the recorded scheduled times; when it does not (or the
+ * measurement start is not known), nothing is counted and the answer says why.
  */
 import type { WorkloadSpec } from '../../contracts/index.js';
 import type { SendFrontier } from '../../metrics/index.js';
