@@ -32,8 +32,10 @@ const T0 = Date.parse('2026-01-01T12:00:00.000Z');
 const iso = (t: number) => new Date(t).toISOString();
 
 let dir: string | undefined;
+/** Every run folder made (a test may make more than one): all removed after it. */
+const made: string[] = [];
 afterEach(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
+  for (const d of made.splice(0)) await rm(d, { recursive: true, force: true });
   dir = undefined;
 });
 
@@ -45,6 +47,7 @@ async function runFolder(
   extra: Record<string, unknown> = {},
 ): Promise<string> {
   dir = await mkdtemp(join(tmpdir(), 'hpcbench-recover-figures-'));
+  made.push(dir);
   const run = {
     hpcbench_version: '0',
     scenario: 's',

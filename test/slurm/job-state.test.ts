@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -84,13 +84,17 @@ describe('executor ready files', () => {
 describe('FileFollower', () => {
   it('returns only complete new lines, then the rest at the end', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'hb-follow-'));
-    const f = join(dir, 'job.out');
-    const follower = new FileFollower(f);
-    expect(await follower.read()).toEqual([]);
-    await writeFile(f, 'a\nb\npart');
-    expect(await follower.read()).toEqual(['a', 'b']);
-    await writeFile(f, 'a\nb\npartial\nc');
-    expect(await follower.read()).toEqual(['partial']);
-    expect(await follower.read(true)).toEqual(['c']);
+    try {
+      const f = join(dir, 'job.out');
+      const follower = new FileFollower(f);
+      expect(await follower.read()).toEqual([]);
+      await writeFile(f, 'a\nb\npart');
+      expect(await follower.read()).toEqual(['a', 'b']);
+      await writeFile(f, 'a\nb\npartial\nc');
+      expect(await follower.read()).toEqual(['partial']);
+      expect(await follower.read(true)).toEqual(['c']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
