@@ -246,10 +246,13 @@ export function renderSummaryMarkdown(
 ): string {
   const rows = summaryRows(results);
   const head = summaryHeader(results);
-  const warnings = results.flatMap((r) => [
-    ...[rateNotMetNote(r), saturationNote(r)].flatMap((note) => (note ? [`**warning:** ${note}`] : [])),
-    ...[connectionNote(r)].flatMap((note) => (note ? [`**note:** ${note}`] : [])),
-  ]);
+  const warnings = results.flatMap((r) => {
+    const conn = connectionNote(r);
+    return [
+      ...[rateNotMetNote(r), saturationNote(r)].flatMap((note) => (note ? [`**warning:** ${note}`] : [])),
+      ...(conn ? [`**note:** ${conn}`] : []),
+    ];
+  });
   const md = [
     `# ${title}`,
     '',
