@@ -58,6 +58,11 @@ export interface ExecutorLoad {
  * executors, `server_closes_after_stream` true when any executor learnt it (`learnt_by` of `executors`).
  */
 export interface ConnectionFigures {
+  /**
+   * Requests given to the pools (warmup included; a resend after a stale connection not counted again):
+   * what the per-request connection figures divide by (docs/metrics.md).
+   */
+  requests: number;
   /** Connections opened (connected). */
   opened: number;
   /**

@@ -51,6 +51,19 @@ export const ENERGY_HEADLINE = [
   'energy.energy_above_idle_j',
 ] as const;
 
+/**
+ * Connection figures per request (summary.json `connections`), compared when either run has them. Like
+ * the energy figures they are one number per run (the pools' counters, not a value per record), so their
+ * interval comes from the repetitions too, else the verdict is `needs repetitions`.
+ */
+export const CONNECTION_HEADLINE = [
+  'connections.opened_per_request',
+  'connections.resent_stale_per_request',
+] as const;
+
+/** The figures that are one number per run: an interval only from repetitions. */
+const PER_RUN: ReadonlySet<string> = new Set([...ENERGY_HEADLINE, ...CONNECTION_HEADLINE]);
+
 export type Verdict =
   | 'better'
   | 'worse'
@@ -294,7 +307,7 @@ function enoughFor(stat: string, count: number): boolean {
 
 /** Whether a run's benchmark has enough values for an interval of figure `name` (see MIN_TAIL). */
 function enoughValues(name: string, reps: readonly RunBenchmark[]): boolean {
-  if (isEnergy(name)) return true;
+  if (PER_RUN.has(name)) return true;
   const turn = turnHeadline(name);
   if (turn) return enoughFor(turn.column.split('.')[1], turnCount(reps, turn.which, turn.column));
   const [metric, stat] = name.split('.');
@@ -306,23 +319,21 @@ function enoughValues(name: string, reps: readonly RunBenchmark[]): boolean {
   );
 }
 
-const isEnergy = (name: string) => name.startsWith('energy.');
-
 /**
  * The headline figures, the first and last turn's when either run ran multi-turn sessions, and the
- * energy ones when either run has an energy value.
+ * energy and connection ones when either run has a value.
  */
 function comparedFigures(a: readonly RunBenchmark[], b: readonly RunBenchmark[]): string[] {
   const measured = (n: string) =>
     [...a, ...b].some((r) => (figure(n) as Figure).get(figureSource(r)) !== undefined);
   const turns = turnIndexes(a, b).length > 0 ? TURN_HEADLINE : [];
-  return [...HEADLINE, ...turns, ...ENERGY_HEADLINE.filter(measured)];
+  return [...HEADLINE, ...turns, ...[...ENERGY_HEADLINE, ...CONNECTION_HEADLINE].filter(measured)];
 }
 
 /** What comparing one figure needs besides its values: enough values on both sides, and the replicates. */
 interface Evidence {
   enough: boolean;
-  /** One number per run (energy): an interval only from repetitions. */
+  /** One number per run (energy, connections): an interval only from repetitions. */
   single: boolean;
   replicates: [Float64Array | undefined, Float64Array | undefined];
 }
@@ -436,7 +447,7 @@ async function compareBenchmark(
       byReps,
       {
         enough: enoughValues(n, a) && enoughValues(n, b),
-        single: isEnergy(n),
+        single: PER_RUN.has(n),
         replicates: [replicates(ra, n), replicates(rb, n)],
       },
       opts,

@@ -74,6 +74,8 @@ const TURN_STATS = ['p50', 'p90', 'p99', 'mean', 'max'] as const;
 const SERVER_LATENCIES = ['ttft', 'e2e', 'itl', 'request_tpot', 'queue', 'prefill', 'decode'] as const;
 const SERVER_STATS = ['p50', 'p90', 'p99', 'mean'] as const;
 const SERVER_GAUGES = ['running_requests', 'waiting_requests', 'kv_cache_usage'] as const;
+/** summary.json `connections` counts that are figures, each also per request (`connections.<k>_per_request`). */
+const CONNECTION_COUNTS = ['opened', 'resent_stale'] as const;
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const ratio = (a: number | undefined, b: number | undefined) =>
@@ -128,6 +130,14 @@ function build(): Figure[] {
       num(s.requests?.[k]),
     );
   for (const k of ['late_sends', 'dropped_sends'] as const) add(k, 'count', 'lower', k, (s) => num(s[k]));
+  // the load generator's connections over the run, warmup included; per request: of the requests the
+  // pools were given over the same run (not requests.sent, the measured ones)
+  for (const k of CONNECTION_COUNTS) {
+    add(`connections.${k}`, 'count', 'lower', `connections.${k}`, (s) => num(s.connections?.[k]));
+    add(`connections.${k}_per_request`, 'ratio', 'lower', `connections.${k} / connections.requests`, (s) =>
+      ratio(num(s.connections?.[k]), num(s.connections?.requests)),
+    );
+  }
   for (const k of ['output_tokens_per_s', 'total_tokens_per_s', 'requests_per_s'] as const)
     add(`server.${k}`, 'per_s', 'higher', `server_metrics.rates.${k}`, (s) =>
       num(s.server_metrics?.rates?.[k]),
@@ -186,6 +196,7 @@ export function figureNamesHelp(): string {
     'requests_per_s, output_tokens_per_s, total_tokens_per_s, goodput_rps, achieved_rps (per second)',
     'error_rate, goodput_ratio, achieved_rate_ratio (fractions: 0.95 or 95%)',
     'sent, ok, failed, cancelled, cancelled_by_workload, late_sends, dropped_sends (counts)',
+    `connections.${CONNECTION_COUNTS.join('|')} (counts), connections.${CONNECTION_COUNTS.map((k) => `${k}_per_request`).join('|')} (fractions of the requests): the load generator’s connections, warmup included`,
     'server.output_tokens_per_s, server.total_tokens_per_s, server.requests_per_s',
     `server.${SERVER_LATENCIES.join('|')} . ${SERVER_STATS.join('|')} (ms, bucket estimates)`,
     `server.preemptions, server.prefix_cache_hit_rate (a fraction), server.${SERVER_GAUGES.join('|')} . max|mean`,

@@ -105,6 +105,7 @@ function mergeConnections(snaps: MetricsSnapshot[]): ConnectionFigures | undefin
   const sum = (f: (c: ConnectionFigures) => number) => d.reduce((a, c) => a + f(c), 0);
   const learntBy = sum((c) => c.learnt_by);
   return {
+    requests: sum((c) => c.requests),
     opened: sum((c) => c.opened),
     resent_stale: sum((c) => c.resent_stale),
     server_closes_after_stream: learntBy > 0,

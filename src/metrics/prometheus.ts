@@ -1,7 +1,8 @@
 /**
  * Prometheus text for an executor's `GET /metrics/prometheus`: the seed's three series
  * (`<service>_requests_total`, `<service>_errors_total`, `<service>_request_latency_seconds` = mean E2E)
- * plus quantile gauges for TTFT, ITL, TPOT and E2E, token counters and rates.
+ * plus quantile gauges for TTFT, ITL, TPOT and E2E, token counters and rates, and the load generator's
+ * connection counters (over the run, warmup included).
  */
 
 import type { LatencyMetric, MetricsSnapshot } from '../contracts/index.js';
@@ -65,6 +66,30 @@ export function renderExecutorPrometheus(service: string, snapshot: MetricsSnaps
   metric('output_tokens_per_second', 'gauge', 'Output tokens per second over the measurement window', [
     `${p}_output_tokens_per_second ${num(secs > 0 ? c.output_tokens / secs : 0)}`,
   ]);
+  const conn = snapshot.connections;
+  if (conn) {
+    metric(
+      'connections_requests_total',
+      'counter',
+      'Requests given to the connection pools, warmup included',
+      [`${p}_connections_requests_total ${conn.requests}`],
+    );
+    metric('connections_opened_total', 'counter', 'Connections opened to the servers, warmup included', [
+      `${p}_connections_opened_total ${conn.opened}`,
+    ]);
+    metric(
+      'connections_resent_stale_total',
+      'counter',
+      'Requests sent again on a new connection after a stale kept-alive one, warmup included',
+      [`${p}_connections_resent_stale_total ${conn.resent_stale}`],
+    );
+    metric(
+      'connections_server_closes_after_stream',
+      'gauge',
+      '1 when the pool learnt that the server closes the connection after every streamed response',
+      [`${p}_connections_server_closes_after_stream ${conn.server_closes_after_stream ? 1 : 0}`],
+    );
+  }
   for (const [key, name, help] of SERIES) {
     const st = decodedStats(snapshot.histograms?.[key]);
     if (!st || st.count === 0) continue;

@@ -1,6 +1,6 @@
 /**
- * The executors' connection figures through the controller's merge (src/controller/aggregate.ts): opened
- * connections and stale-connection resends summed, the server's close after every streamed response
+ * The executors' connection figures through the controller's merge (src/controller/aggregate.ts): requests,
+ * opened connections and stale-connection resends summed, the server's close after every streamed response
  * learnt when any executor learnt it (and by how many), each executor's own in its per-client summary.
  */
 import { describe, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ function executor(connections?: ConnectionFigures): ExecutorMetrics {
 }
 
 const own = (opened: number, resent: number, learnt: boolean): ConnectionFigures => ({
+  requests: 10,
   opened,
   resent_stale: resent,
   server_closes_after_stream: learnt,
@@ -38,6 +39,7 @@ describe('connection figures across executors', () => {
       'b',
     );
     expect(agg.summary.connections).toEqual({
+      requests: 30,
       opened: 21,
       resent_stale: 3,
       server_closes_after_stream: true,
@@ -62,6 +64,7 @@ describe('connection figures across executors', () => {
       'b',
     );
     expect(none.summary.connections).toEqual({
+      requests: 20,
       opened: 4,
       resent_stale: 1,
       server_closes_after_stream: false,

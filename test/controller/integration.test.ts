@@ -84,6 +84,13 @@ describe('controller + executors + simulated service', () => {
     expect(prom).toMatch(/^dummy_requests_total \d+/m);
     expect(prom).toMatch(/^dummy_errors_total 0/m);
     expect(prom).toMatch(/^dummy_request_latency_seconds [\d.e-]+/m);
+    // the executor's connections over the load: two users, each on its own kept-alive connection to the
+    // simulator, every request given to the pool (no warmup: as many as it measured)
+    expect(m.per_client[0].summary?.connections).toMatchObject({ opened: 2, resent_stale: 0 });
+    expect(prom).toContain(`\ndummy_connections_requests_total ${m.per_client[0].requests}\n`);
+    expect(prom).toContain('\ndummy_connections_opened_total 2\n');
+    expect(prom).toContain('\ndummy_connections_resent_stale_total 0\n');
+    expect(prom).toContain('\ndummy_connections_server_closes_after_stream 0\n');
   }, 90_000);
 
   it('a second start while running is E004 naming the executor (409), and /stop ends it keeping what was measured', async () => {

@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RequestRecord } from '../../src/contracts/index.js';
+import type { ConnectionFigures, RequestRecord } from '../../src/contracts/index.js';
 import { rng } from '../../src/decide/stats.js';
 import { newRecord, recordToJson } from '../../src/loadgen/record.js';
 import { MetricsRecorder } from '../../src/metrics/recorder.js';
@@ -86,19 +86,27 @@ export function records(name: string, m: Model, seed: number): RequestRecord[] {
   return out.sort((a, b) => a.end - b.end);
 }
 
-/** Writes a results folder with one benchmark per entry of `benchmarks` (name → model, seed, energy). */
+/**
+ * Writes a results folder with one benchmark per entry of `benchmarks` (name → model, seed, energy, the
+ * executors' connections).
+ */
 export async function writeRun(
   dir: string,
-  benchmarks: Record<string, { model: Model; seed: number; energy?: Partial<EnergyReport> }>,
+  benchmarks: Record<
+    string,
+    { model: Model; seed: number; energy?: Partial<EnergyReport>; connections?: ConnectionFigures }
+  >,
 ): Promise<string> {
   const names = Object.keys(benchmarks);
   for (const name of names) {
-    const { model, seed, energy } = benchmarks[name];
+    const { model, seed, energy, connections } = benchmarks[name];
     const recs = records(name, model, seed);
     const rec = new MetricsRecorder({ benchmark: name });
     rec.windowStart = 1_000_000;
     for (const x of recs) rec.add(x);
-    const summary = summarize(rec.snapshot(), name);
+    const snapshot = rec.snapshot();
+    if (connections) snapshot.connections = connections;
+    const summary = summarize(snapshot, name);
     const bdir = join(dir, 'benchmarks', name);
     await mkdir(bdir, { recursive: true });
     await writeFile(

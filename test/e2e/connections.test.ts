@@ -6,8 +6,9 @@
  * least: no connection carries two streamed responses) and the requests resent after a stale connection
  * (as many as the records with `retries: 1`); summary.md, report.html and the terminal say that every
  * request opened a new TCP connection before it was sent (its connect in the schedule lag, not in TTFT),
- * benchmarks.csv has the figures. The same run straight against the simulator (which keeps its
- * connections) learns nothing and says nothing.
+ * benchmarks.csv has the figures, and `hpcbench check` fails a threshold on the connections per request
+ * (`requests`: one per record, a resend not counted again). The same run straight against the simulator
+ * (which keeps its connections) learns nothing, says nothing and passes that threshold.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
@@ -112,6 +113,26 @@ async function run(name: string, url: string) {
   };
 }
 
+/** `hpcbench check` of a run on its connections: a connection per request is a failure. */
+async function checkConnections(dir: string) {
+  const res = await runCli([
+    'check',
+    dir,
+    '--threshold',
+    'connections.opened_per_request < 50%',
+    '--threshold',
+    'connections.resent_stale_per_request < 1%',
+    '--json',
+  ]);
+  const t = JSON.parse(res.stdout).benchmarks[0].thresholds;
+  return {
+    exitCode: res.exitCode,
+    all: res.all,
+    actual: t.map((x: Json) => x.actual),
+    pass: t.map((x: Json) => x.pass),
+  };
+}
+
 const NOTE =
   /the server closed the connection after every streamed response: every request opened a new TCP connection before it was sent, so the connect is not in TTFT or E2E but in the schedule lag/;
 
@@ -124,6 +145,8 @@ describe('connections in the run output', () => {
     const c = r.summary.connections;
     expect(c).toMatchObject({ server_closes_after_stream: true, learnt_by: 2, executors: 2 });
     expect(c.resent_stale).toBe(resent);
+    // every request given to the pools once (a resend not counted again): one record each
+    expect(c.requests).toBe(r.records.length);
     // no connection carried two streamed responses; every one the pools opened went through the proxy
     expect(c.opened).toBeGreaterThanOrEqual(ok);
     expect(c.opened).toBeGreaterThanOrEqual(proxy.posted);
@@ -148,11 +171,17 @@ describe('connections in the run output', () => {
     expect(row[head.indexOf('server_closes_after_stream')]).toBe('true');
     expect(row[head.indexOf('connections_opened')]).toBe(String(c.opened));
     expect(row[head.indexOf('resent_stale')]).toBe(String(c.resent_stale));
+    // a threshold on the connections per request fails on this run's folder
+    const check = await checkConnections(r.dir);
+    expect(check.exitCode, check.all).toBe(99);
+    expect(check.actual).toEqual([c.opened / c.requests, c.resent_stale / c.requests]);
+    expect(check.pass[0]).toBe(false);
   }, 240_000);
 
   it('a server that keeps its connections: nothing learnt, a connection per user, no note', async () => {
     const r = await run('keeps', env.sim.url);
     expect(r.summary.connections).toEqual({
+      requests: r.records.length,
       opened: 4, // two users on each of two executors, each on its own kept-alive connection
       resent_stale: 0,
       server_closes_after_stream: false,
@@ -163,5 +192,10 @@ describe('connections in the run output', () => {
     expect(r.html).not.toMatch(NOTE);
     expect(r.html).toContain('Connections: 4 opened, 0 requests resent after a stale connection');
     expect(r.stdout).not.toMatch(NOTE);
+    // and passes on this one's
+    const check = await checkConnections(r.dir);
+    expect(check.exitCode, check.all).toBe(0);
+    expect(check.actual).toEqual([4 / r.records.length, 0]);
+    expect(check.pass).toEqual([true, true]);
   }, 240_000);
 });

@@ -58,6 +58,7 @@ export function standInTarget(send: (h: TransportHandler) => void): Target {
     pool: {
       send: (_path, _id, _body, h) => send(h),
       close: async () => {},
+      requests: 0,
       opened: 0,
       resentStale: 0,
       closesAfterChunked: false,

@@ -116,6 +116,7 @@ describe('kept-alive connections', () => {
     expect(srv.requests).toBe(2);
     // what the run's summary.json `connections` reports of this executor
     expect(client?.connections?.()).toEqual({
+      requests: 2,
       opened: 1,
       resent_stale: 0,
       server_closes_after_stream: false,
@@ -183,8 +184,10 @@ describe('kept-alive connections', () => {
     expect([b.retries, c.retries, d.retries]).toEqual([1, 1, undefined]);
     expect(srv.connections).toBe(4);
     expect(srv.requests).toBe(6);
-    // counted for the run's output: four connections, b and c resent, the close after streams learnt
+    // counted for the run's output: four requests on four connections, b and c resent, the close after
+    // streams learnt
     expect(client?.connections?.()).toEqual({
+      requests: 4,
       opened: 4,
       resent_stale: 2,
       server_closes_after_stream: true,
@@ -206,6 +209,7 @@ describe('kept-alive connections', () => {
     expect(recs.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
     expect(recs.map((r) => r.retries)).toEqual([undefined, 1, 1, 1]);
     expect(client?.connections?.()).toMatchObject({
+      requests: 4,
       opened: 4,
       resent_stale: 3,
       server_closes_after_stream: false,

@@ -41,4 +41,30 @@ describe("the seed's GET /metrics and Prometheus text", () => {
       expect(line).toMatch(/^(# (HELP|TYPE) \S+ .+|[a-z0-9_]+(\{[a-z]+="[^"]*"\})? [0-9.e+-]+)$/);
     }
   });
+
+  it("Prometheus: the load generator's connection counters, when its client has a pool", () => {
+    const s = snap();
+    expect(renderExecutorPrometheus('vllm', s)).not.toContain('vllm_connections_');
+    s.connections = {
+      requests: 120,
+      opened: 121,
+      resent_stale: 1,
+      server_closes_after_stream: true,
+      learnt_by: 1,
+      executors: 1,
+    };
+    const text = renderExecutorPrometheus('vllm', s);
+    expect(text).toContain(
+      '# TYPE vllm_connections_requests_total counter\nvllm_connections_requests_total 120\n',
+    );
+    expect(text).toContain(
+      '# TYPE vllm_connections_opened_total counter\nvllm_connections_opened_total 121\n',
+    );
+    expect(text).toContain(
+      '# TYPE vllm_connections_resent_stale_total counter\nvllm_connections_resent_stale_total 1\n',
+    );
+    expect(text).toContain(
+      '# TYPE vllm_connections_server_closes_after_stream gauge\nvllm_connections_server_closes_after_stream 1\n',
+    );
+  });
 });

@@ -245,7 +245,11 @@ export class Http1Pool implements Transport {
    * written into the closing one (and sent again) after waiting out the two turns.
    */
   closesAfterChunked = false;
-  /** Connections that connected, and requests sent again on a new one after a stale connection (`fresh`). */
+  /**
+   * Requests sent (a resend not counted again), connections that connected, and requests sent again on a
+   * new one after a stale connection (`fresh`).
+   */
+  requests = 0;
   opened = 0;
   resentStale = 0;
   private closesSeen = 0;
@@ -279,6 +283,7 @@ export class Http1Pool implements Transport {
     const payload = `${fixed}${id}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
     const w: Waiting = { payload, h, fresh };
     if (fresh) this.resentStale++;
+    else this.requests++;
     const c = fresh ? undefined : this.idle.pop();
     if (c !== undefined) c.assign(w);
     else if (this.max === null ? fresh || this.waiting.length >= this.settling.length : this.count < this.max)

@@ -63,15 +63,18 @@ export class Targets {
 
   /** This executor's connection figures over its pools (one per origin); learnt: by any of them. */
   connections(): ConnectionFigures {
+    let requests = 0;
     let opened = 0;
     let resent = 0;
     let learnt = false;
     for (const p of new Set(this.list.map((t) => t.pool))) {
+      requests += p.requests;
       opened += p.opened;
       resent += p.resentStale;
       learnt ||= p.closesAfterChunked;
     }
     return {
+      requests,
       opened,
       resent_stale: resent,
       server_closes_after_stream: learnt,

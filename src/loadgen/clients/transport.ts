@@ -35,7 +35,9 @@ export interface Transport {
   send(path: string, id: string, body: string, h: TransportHandler, fresh: boolean): void;
   /** Ends every connection once the requests sent so far are done. */
   close(): Promise<void>;
-  /** Connections opened so far (a counter: read with the run's snapshot, nothing kept per request). */
+  /** Requests sent so far, a resend (`fresh`) not counted again (counters: read with the run's snapshot). */
+  readonly requests: number;
+  /** Connections opened so far. */
   readonly opened: number;
   /** Requests sent again on a new connection (`fresh`) so far. */
   readonly resentStale: number;
@@ -71,6 +73,7 @@ class UndiciAdapter implements Dispatcher.DispatchHandler {
 /** `https:` targets: undici's keep-alive Pool. */
 export class UndiciTransport implements Transport {
   private readonly pool: Pool;
+  requests = 0;
   opened = 0;
   resentStale = 0;
   /**
@@ -88,6 +91,7 @@ export class UndiciTransport implements Transport {
 
   send(path: string, id: string, body: string, h: TransportHandler, fresh: boolean): void {
     if (fresh) this.resentStale++;
+    else this.requests++;
     this.pool.dispatch(
       { path, method: 'POST', headers: ['content-type', 'application/json', 'x-request-id', id], body },
       new UndiciAdapter(h),
