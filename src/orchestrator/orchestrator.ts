@@ -33,6 +33,7 @@ import { startDefaultLogging, startDefaultMonitoring } from './hooks.js';
 import { namedNodes } from './node-names.js';
 import type { HookContext, OrchestratorOptions, Stoppable } from './options.js';
 import { type RunProvenance, startProvenance } from './provenance.js';
+import { traceDigest } from './rebuild.js';
 import { planFromRecipe } from './recipe-plan.js';
 import { attachRunLog } from './run-log.js';
 import type { RunPlan } from './run-plan.js';
@@ -374,6 +375,8 @@ export class Orchestrator extends OrchestratorEmitter {
       await writer.prepareBenchmark(b.name);
       await writer.updateRun({ benchmarks: benchmarkEntries(results) });
       const executors = controller.active.length;
+      // what a rebuild checks the trace file against, should this orchestrator be killed mid-benchmark
+      const trace = await traceDigest(b.spec);
       const { result, failure, executorErrors, lost } = await runBenchmark(b, {
         controller,
         events: this,
@@ -386,7 +389,7 @@ export class Orchestrator extends OrchestratorEmitter {
         total,
         remainingSeconds,
         serverWindow: serverWindow?.(b.name, b.spec.server_urls),
-        onStarted: (started, executors) => writer.startBenchmark(started, executors),
+        onStarted: (started, executors) => writer.startBenchmark(started, executors, trace),
         energy: energy
           ? async (result) => {
               const power = await energy.measure(result).catch((err: Error) => {

@@ -3,57 +3,153 @@
  * was killed, or gone after a `scancel`): the same recorder settings the executor ran with (benchmark, SLO,
  * open loop and its share of the rate, window length, its measurement start from POST /start), so the
  * counters and histograms equal what it would have reported for those records (src/metrics/from-records.ts).
- * Open loop: the arrivals due by its last send recorded that it had not sent are its `dropped_sends`
- * (src/loadgen/schedule/replay.ts: those after it were not due yet), and a ramp's `requested_rps` is its
- * mean rate up to that send, the span `achieved_rps` is measured over.
+ * Open loop and trace replay: the arrivals due by its last send recorded that it had not sent are its
+ * `dropped_sends` (src/loadgen/schedule/replay.ts: those after it were not due yet), and a ramp's or a
+ * trace's `requested_rps` is its mean rate up to that send, the span `achieved_rps` is measured over. A
+ * trace replay's schedule and rate are its rows of the trace file, read again (`replayTrace`).
  */
 import { existsSync } from 'node:fs';
-import type { ExecutorMetrics, WorkloadSpec } from '../contracts/index.js';
+import type { ExecutorMetrics, TraceFormat, WorkloadSpec } from '../contracts/index.js';
 import { executorRecordsPath, type StartedWorkload } from '../controller/index.js';
 import type { ExecutorTarget } from '../controller/types.js';
+import { ConfigValidationError } from '../errors.js';
+import { loadTraceRows, type TracePromptSet, tracePrompts } from '../loadgen/datasets/index.js';
+import { executorTrace } from '../loadgen/run/trace-replay.js';
 import {
+  type ArrivalSchedule,
+  buildSchedule,
   executorSchedule,
   recordedRequestedRps,
   type UnsentCount,
   unsentAtLastSend,
 } from '../loadgen/schedule/index.js';
 import { measuredSeconds, snapshotFromRecordsFile, toExecutorMetrics } from '../metrics/index.js';
+import { sha256File } from '../provenance/index.js';
+import type { TraceDigest } from '../report/results-writer.js';
+
+/** The trace file of a trace replay's spec (undefined for any other load). */
+function traceFile(
+  spec: Pick<WorkloadSpec, 'load' | 'prompts'>,
+): { path: string; format: TraceFormat } | undefined {
+  const p = spec.prompts;
+  return spec.load.mode === 'trace' && p?.source === 'trace' ? p : undefined;
+}
+
+/** The digest of a trace replay's trace file when the benchmark starts (undefined: none, or unreadable here). */
+export async function traceDigest(
+  spec: Pick<WorkloadSpec, 'load' | 'prompts'>,
+): Promise<TraceDigest | undefined> {
+  const file = traceFile(spec);
+  if (!file) return undefined;
+  try {
+    return { path: file.path, sha256: await sha256File(file.path) };
+  } catch {
+    return undefined; // on another machine's disk (Slurm): a rebuild checks its rows' times only
+  }
+}
+
+/** A trace replay's trace read again for a rebuild, with the recovery line saying what was checked; or why not. */
+export type ReplayTrace = { trace: TracePromptSet; line: string } | { why: string };
+
+const short = (sha: string) => `${sha.slice(0, 12)}…`;
 
 /**
- * The `rebuild` of `getAvailableMetrics` for one benchmark; undefined without a records path. `sends`, when
- * given, hears per open-loop executor how its unsent arrivals were counted, or why they could not be.
+ * The trace file of a trace replay's spec, read again: checked against `kept` (its digest at the
+ * benchmark's start, metrics.json `trace`) when there is one; without, as it is now (its rows' times are
+ * then checked only by the replay, against the scheduled times recorded).
  */
+export async function replayTrace(spec: WorkloadSpec, kept?: TraceDigest): Promise<ReplayTrace> {
+  const file = traceFile(spec);
+  if (!file) return { why: 'the spec names no trace file' };
+  const now = await sha256File(file.path).catch((err: NodeJS.ErrnoException) => err);
+  if (now instanceof Error)
+    return {
+      why: `the trace file ${file.path} cannot be read (${now.code === 'ENOENT' ? 'not found' : (now.code ?? now.message)}), and its rows (the replay’s schedule and rate) are not in the records`,
+    };
+  if (kept && now !== kept.sha256)
+    return {
+      why: `the trace file ${file.path} is not the one replayed: its sha256 is ${short(now)} now, ${short(kept.sha256)} when the benchmark started (metrics.json trace)`,
+    };
+  try {
+    const trace = tracePrompts(loadTraceRows(file.path, file.format));
+    return {
+      trace,
+      line: kept
+        ? `trace: the rows of ${file.path} replayed, the file the benchmark started with (sha256 ${short(kept.sha256)}, metrics.json trace)`
+        : `trace: the rows of ${file.path} replayed as the file is now: no digest of it was kept when the benchmark started (metrics.json trace), so only their times were checked, against the scheduled times recorded`,
+    };
+  } catch (err) {
+    const issue = err instanceof ConfigValidationError ? err.issues[0] : undefined;
+    const at = issue?.line !== undefined ? `${file.path}:${issue.line}` : file.path;
+    return { why: `the trace file ${at} cannot be replayed: ${issue?.message ?? (err as Error).message}` };
+  }
+}
+
+export interface RebuilderOptions {
+  /** Hears per open-loop or trace-replay executor how its unsent arrivals were counted, or why not. */
+  sends?: (node: string, count: UnsentCount) => void;
+  /** A trace replay's trace (replayTrace); by default read again from the spec's path when first needed. */
+  trace?: Promise<ReplayTrace>;
+}
+
+/** An executor's arrivals: a fresh copy of its schedule, and the rate it asks (over `measuredS`). */
+interface Arrivals {
+  schedule(): ArrivalSchedule;
+  requestedRps(measuredS?: number): number | undefined;
+}
+
+/** The rebuild of `getAvailableMetrics` for one benchmark; undefined without a records path. */
 export function recordsRebuilder(
   spec: WorkloadSpec,
   recordsPath: string | undefined,
   warn: (message: string) => void,
-  sends?: (node: string, count: UnsentCount) => void,
+  opts: RebuilderOptions = {},
 ): ((t: ExecutorTarget, w: StartedWorkload) => Promise<ExecutorMetrics | undefined>) | undefined {
   if (!recordsPath) return undefined;
+  let trace = opts.trace;
+  /** The executor's arrivals (undefined in closed loop, or for a trace not read). */
+  const arrivals = async (own: WorkloadSpec): Promise<Arrivals | undefined> => {
+    if (own.load.mode === 'trace') {
+      // read here (a lost executor's): said once, as the recovery of a killed run says it
+      trace ??= replayTrace(spec).then((got) => {
+        if ('why' in got) warn(`${spec.benchmark}: dropped_sends: not rebuilt: ${got.why}`);
+        return got;
+      });
+      const got = await trace;
+      return 'trace' in got ? executorTrace(own, own.load, got.trace) : undefined;
+    }
+    const options = executorSchedule(own);
+    return (
+      options && {
+        schedule: () => buildSchedule(options),
+        requestedRps: (measuredS) => recordedRequestedRps(own, measuredS),
+      }
+    );
+  };
   return async (t, w) => {
     const path = executorRecordsPath(recordsPath, t.node);
     if (!existsSync(path)) return undefined;
     const own: WorkloadSpec = { ...spec, executor_index: w.index, executor_count: w.count };
-    const schedule = executorSchedule(own);
+    const planned = await arrivals(own);
     const { snapshot, skipped, unplannedTurns, frontier } = await snapshotFromRecordsFile(path, {
       benchmark: spec.benchmark,
       source: t.node,
       slo: spec.slo,
-      openLoop: schedule !== undefined,
-      requestedRps: recordedRequestedRps(own),
+      openLoop: spec.load.mode !== 'closed',
+      requestedRps: planned?.requestedRps(),
       windowSeconds: spec.window_seconds,
       windowStart: w.start?.window_start,
-      unsent: schedule
+      unsent: planned
         ? (f) => {
-            const count = unsentAtLastSend(own, f);
-            sends?.(t.node, count);
+            const count = unsentAtLastSend(own, f, planned.schedule);
+            opts.sends?.(t.node, count);
             return 'unsent' in count ? count.unsent : undefined;
           }
         : undefined,
     });
-    // a ramp asked for its mean rate over what was measured (the span of achieved_rps)
-    if (frontier && snapshot.window_start !== undefined && snapshot.requested_rps !== undefined)
-      snapshot.requested_rps = recordedRequestedRps(own, (frontier.lastSend - snapshot.window_start) / 1000);
+    // a ramp or a trace asked for its mean rate over what was measured (the span of achieved_rps)
+    if (planned && frontier && snapshot.window_start !== undefined && snapshot.requested_rps !== undefined)
+      snapshot.requested_rps = planned.requestedRps((frontier.lastSend - snapshot.window_start) / 1000);
     if (skipped > 0) warn(`${path}: ${skipped} line(s) that are not a whole record skipped`);
     if (unplannedTurns > 0)
       warn(

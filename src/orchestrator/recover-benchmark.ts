@@ -7,24 +7,20 @@
  * - `server_metrics` from the monitor's periodic server scrapes (src/serverstats/from-monitor.ts);
  * - `energy` from the monitor CSVs over the measurement window (energy.ts), above the idle baseline run.json
  *   keeps, when the samples cover the window;
- * - open loop: `dropped_sends`, the arrivals due by each executor's last send measured that it had not
- *   sent (rebuild.ts; the later ones were not due yet when it stopped), and the load-generator gate
- *   judged on the rebuilt summary as for a finished benchmark (verdict.ts generatorVerdict): an invalid
- *   one is `load_generator: {valid: false, ...}` and `invalid (load generator)` in every output, the
- *   benchmark still `interrupted`; its event-loop criterion is not judged (`executor_load` is in the
- *   executors' GET /metrics only, not on disk);
+ * - open loop and trace replay: `dropped_sends`, the arrivals due by each executor's last send measured
+ *   that it had not sent (rebuild.ts; the later ones were not due yet when it stopped; a trace replay's
+ *   from its trace file read again, checked against the digest metrics.json kept of it, else not
+ *   counted, with why), and the load-generator gate judged on the rebuilt summary as for a finished
+ *   benchmark (verdict.ts generatorVerdict): an invalid one is `load_generator: {valid: false, ...}` and
+ *   `invalid (load generator)` in every output, the benchmark still `interrupted`; its event-loop
+ *   criterion is not judged (`executor_load` is in the executors' GET /metrics only, not on disk);
  * - `thresholds`: the recipe's for it, evaluated on the rebuilt figures as for a finished benchmark
  *   (thresholds.ts); one whose figure could not be rebuilt has no value and fails, said as not judged.
  * What cannot be rebuilt is said in the benchmark's `recovery` lines, with why.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  type ExecutorMetrics,
-  isScheduledLoad,
-  scrapeSource,
-  type WorkloadSpec,
-} from '../contracts/index.js';
+import { type ExecutorMetrics, scrapeSource, type WorkloadSpec } from '../contracts/index.js';
 import { aggregate } from '../controller/index.js';
 import { formatFigure } from '../decide/evaluate.js';
 import { generatorNote } from '../decide/generator-gate.js';
@@ -33,14 +29,14 @@ import type { IdleBaseline } from '../monitor/energy.js';
 import { EnergyMeter } from '../monitor/energy-meter.js';
 import { serverMetricsPath } from '../monitor/run-monitoring.js';
 import { benchmarkParameters } from '../report/params.js';
-import type { ResultsWriter, StartedExecutor } from '../report/results-writer.js';
+import type { ResultsWriter, StartedExecutor, TraceDigest } from '../report/results-writer.js';
 import type { AggregatedMetrics, BenchmarkResult } from '../report/types.js';
 import type { RunBenchmark, RunRecord } from '../results-folder/index.js';
 import { serverViewFromMonitor } from '../serverstats/from-monitor.js';
 import { ServiceFactory } from '../services/factory.js';
 import { benchmarkEnergy } from './energy.js';
 import { serverMonitorName } from './hooks.js';
-import { recordsRebuilder } from './rebuild.js';
+import { recordsRebuilder, replayTrace } from './rebuild.js';
 import { benchmarkSaturation } from './saturation.js';
 import { judgeThresholds } from './thresholds.js';
 import { generatorVerdict } from './verdict.js';
@@ -54,6 +50,8 @@ export interface MetricsJson {
   aggregate?: Omit<AggregatedMetrics, 'per_client' | 'summary' | 'snapshot'>;
   per_client?: AggregatedMetrics['per_client'];
   snapshot?: AggregatedMetrics['snapshot'];
+  /** A trace replay's trace file at the benchmark's start. */
+  trace?: TraceDigest;
 }
 
 export async function readMetricsJson(dir: string): Promise<MetricsJson | undefined> {
@@ -271,11 +269,13 @@ export async function rebuildBenchmark(
   };
   const executors = executorsOf(m, b);
   const sends = new Map<string, UnsentCount>();
+  const trace = spec?.load.mode === 'trace' ? replayTrace(spec, m?.trace) : undefined;
   const rebuild =
     spec &&
-    recordsRebuilder(spec, join(b.dir, 'records-{node}.jsonl'), note, (node, count) =>
-      sends.set(node, count),
-    );
+    recordsRebuilder(spec, join(b.dir, 'records-{node}.jsonl'), note, {
+      sends: (node, count) => sends.set(node, count),
+      trace,
+    });
   const per: { node: string; metrics: ExecutorMetrics }[] = [];
   for (const e of executors) {
     const metrics = await rebuild?.(
@@ -309,18 +309,22 @@ export async function rebuildBenchmark(
     const server = await rebuildServerView(result, c);
     if (server) recovery.push(server);
     recovery.push(...(await rebuildEnergy(result, c)));
-    if (isScheduledLoad(spec.load)) {
+    const replayed = await trace;
+    if (replayed && 'why' in replayed)
+      recovery.push(`dropped_sends, load_generator: not rebuilt: ${replayed.why}`);
+    else if (spec.load.mode !== 'closed') {
       const dropped = droppedLines(
         result,
         executors.map((e) => e.node),
         new Set(per.map((p) => p.node)),
         sends,
       );
-      recovery.push(...dropped.lines, ...rebuildGenerator(result, spec, dropped.unknown));
-    } else if (spec.load.mode === 'trace')
       recovery.push(
-        'dropped_sends, load_generator: not rebuilt: a trace replay’s rows and rate are in its trace file, not in the records',
+        ...(replayed ? [replayed.line] : []),
+        ...dropped.lines,
+        ...rebuildGenerator(result, spec, dropped.unknown),
       );
+    }
   } else
     result.reason = spec
       ? `${why}; no executor had recorded a request`

@@ -5,10 +5,10 @@
  * unfinished benchmark's figures from the records files, the same way a lost executor's are rebuilt
  * during a run (src/orchestrator/rebuild.ts, with the spec and each executor's part that metrics.json
  * holds from the moment the executors started), merges them exactly, with its saturation, server view and
- * energy from the monitor's files, an open loop's unsent arrivals and load-generator gate, and the recipe's
- * thresholds judged on them (src/orchestrator/recover-benchmark.ts), rebuilds a capacity search from
- * its finished probes, and writes the benchmark's files, the run-level summaries and run.json with the
- * honest status: `interrupted`, with why.
+ * energy from the monitor's files, an open loop's or trace replay's unsent arrivals and load-generator
+ * gate, and the recipe's thresholds judged on them (src/orchestrator/recover-benchmark.ts), rebuilds a
+ * capacity search from its finished probes, and writes the benchmark's files, the run-level summaries
+ * and run.json with the honest status: `interrupted`, with why.
  */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -5,7 +5,8 @@
  *   recipe.resolved.json       the recipe with defaults filled in
  *   run.json                   version, nodes, endpoints, start/end, status, error (rewritten as it goes)
  *   benchmarks/<name>/metrics.json   aggregate (seed shape) + per client + merged snapshot (while the
- *                                    benchmark runs: its spec and executors, status running)
+ *                                    benchmark runs: its spec and executors, a trace replay's trace
+ *                                    digest, status running)
  *   benchmarks/<name>/summary.json   the exact BenchmarkSummary (+ server_metrics, the servers' own view)
  *   benchmarks/<name>/timeseries.csv per time window: counters, rates, p50/p99 latencies (decoded windows)
  *   benchmarks/<name>/power.csv      per node and monitor sample in the window: GPU and CPU power (energy)
@@ -44,6 +45,16 @@ export interface StartedExecutor {
   count: number;
   /** Epoch ms its measurement began (its POST /start answer), when it gave one. */
   window_start?: number;
+}
+
+/**
+ * The trace file a trace replay's executors read, as metrics.json keeps it from the benchmark's start
+ * (when the orchestrator could read it): what `hpcbench report` checks the file against before replaying
+ * its rows for the unsent ones (src/orchestrator/rebuild.ts).
+ */
+export interface TraceDigest {
+  path: string;
+  sha256: string;
 }
 
 /** The run-level files `reporting.formats` chooses from. */
@@ -160,17 +171,23 @@ export class ResultsWriter {
   }
 
   /**
-   * metrics.json of a benchmark whose executors started (status `running`): its spec and each executor's
-   * index, count and measurement start, so that `hpcbench report` can rebuild its figures from the
-   * records files when the orchestrator is killed before `writeBenchmark` (src/orchestrator/recover.ts).
+   * metrics.json of a benchmark whose executors started (status `running`): its spec, each executor's
+   * index, count and measurement start and a trace replay's trace digest, so that `hpcbench report` can
+   * rebuild its figures from the records files when the orchestrator is killed before `writeBenchmark`
+   * (src/orchestrator/recover.ts).
    */
-  async startBenchmark(result: BenchmarkResult, executors: StartedExecutor[]): Promise<void> {
+  async startBenchmark(
+    result: BenchmarkResult,
+    executors: StartedExecutor[],
+    trace?: TraceDigest,
+  ): Promise<void> {
     await writeJsonAtomic(join(this.benchmarkDir(result.name), 'metrics.json'), {
       benchmark: result.name,
       status: 'running',
       started_at: result.started_at,
       spec: result.spec,
       executors,
+      ...(trace ? { trace } : {}),
       per_client: [],
     });
   }

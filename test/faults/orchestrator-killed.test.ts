@@ -14,8 +14,10 @@
  * way: its rebuilt benchmark gets the load-generator gate a finished one would, judged on the sends due
  * by its last send measured (its dropped_sends exactly those, not the planned window's), and is
  * `invalid (load generator)` in summary.json, summary.md, report.html and the output of `report`, the
- * run still interrupted.
+ * run still interrupted. A trace replay killed the same way gets them too, its unsent rows counted from
+ * the trace file (checked against the digest metrics.json kept of it).
  */
+import { createHash } from 'node:crypto';
 import { cp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -425,5 +427,97 @@ describe('the orchestrator SIGKILLed mid-benchmark', () => {
     expect(md).toContain('warning: benchmark default interrupted, invalid (load generator): sent ');
     const html = await readFile(join(run, 'report.html'), 'utf8');
     expect(html).toContain('<td>interrupted, invalid (load generator)</td>');
+  }, 240_000);
+
+  it('a trace replay whose executor cannot keep the trace’s times: dropped rows counted from the trace file', async () => {
+    const box = sandbox();
+    const sim = await box.startSim('sim-trace', ['--load-ms', '0', '--decode-step-ms', '30']);
+    // the trace: 50 rows/s for 120 s, unevenly (odd rows 5 ms late), 4 output tokens each
+    const times = Array.from({ length: 6000 }, (_, k) => 20 * k + (k % 2) * 5);
+    const text = `${times.map((t) => JSON.stringify({ timestamp: t, input_length: 16, output_length: 4 })).join('\n')}\n`;
+    const tracePath = box.path('trace.jsonl');
+    await writeFile(tracePath, text);
+    // one request in flight, each 4 decode steps of 30 ms: at most about 8 of the 50 rows/s are sent
+    const ex = await box.startSelf(
+      'executor-trace',
+      [
+        ...['executor', '--service', 'dummy', '--host', '127.0.0.1', '--port', '0', '--node', 'replayer'],
+        ...['--records-dir', box.path('.'), '--dataset-dir', box.path('.'), '--max-concurrency', '1'],
+      ],
+      { HPCBENCH_TOKEN: TOKEN },
+    );
+    const file = await box.writeRecipe(
+      'trace.yaml',
+      recipe('trace', {
+        warmup: '0s',
+        duration: '120s',
+        clients_per_node: undefined,
+        trace: tracePath,
+        ignore_eos: true,
+      }),
+    );
+    const base = box.path('r-trace');
+    const self = selfCommand(
+      ...['orchestrate', '--server-nodes', `127.0.0.1:${sim.port}`],
+      ...['--client-nodes', `127.0.0.1:${ex.port}`, '--workload-config-file', file],
+      ...['--quiet', '--results-dir', base],
+    );
+    const cli = execa(self.command, self.args, { reject: false, all: true, env: { HPCBENCH_TOKEN: TOKEN } });
+    let runDir: string | undefined;
+    try {
+      runDir = await until('the trace replay measuring', async () => {
+        const r = await runDirOf(base);
+        const lines = r ? await recordLines(r, 'default') : [];
+        return r && lines.length === 1 && lines[0] >= 10 ? r : undefined;
+      });
+    } finally {
+      cli.kill('SIGKILL');
+      await cli;
+    }
+    process.kill(ex.child.pid as number, 'SIGTERM');
+    await ex.child.exited;
+    const run = runDir as string;
+    expect(await processesNaming(run)).toEqual([]);
+    expect((await readJson(join(run, 'run.json'))).status).toBe('running');
+    // the trace file's digest, kept in metrics.json from the benchmark's start
+    const started = await readJson(join(run, 'benchmarks', 'default', 'metrics.json'));
+    const sha256 = createHash('sha256').update(text).digest('hex');
+    expect(started.trace).toEqual({ path: tracePath, sha256 });
+    const w: number = started.executors[0].window_start;
+
+    const rep = await runCli(['report', run]);
+    expect(rep.exitCode, rep.all).toBe(0);
+    const summary = await expectCountsMatch(run, 'default');
+    expect(summary.status).toBe('interrupted');
+    // the rows after the latest one recorded and before the last send were due and never sent
+    const measured = (await allRecords(run, 'default')).filter((r) => !r.warmup) as {
+      scheduled: number;
+      sent: number;
+    }[];
+    const lastScheduled = Math.max(...measured.map((r) => r.scheduled));
+    const lastSend = Math.max(...measured.map((r) => r.sent));
+    const unsent = times.filter((t) => w + t > lastScheduled + 1e-3 && w + t < lastSend).length;
+    expect(unsent).toBeGreaterThan(summary.requests.sent);
+    expect(summary.dropped_sends).toBe(unsent);
+    const due = times.filter((t) => w + t < lastSend).length;
+    expect(summary.requested_rps).toBeCloseTo(due / ((lastSend - w) / 1000), 6);
+    expect(summary.recovery).toContain(
+      `trace: the rows of ${tracePath} replayed, the file the benchmark started with (sha256 ${sha256.slice(0, 12)}…, metrics.json trace)`,
+    );
+    expect(summary.recovery).toContain(
+      `dropped_sends: rebuilt: ${unsent} of the ${summary.requests.sent + unsent} arrivals due by its executor’s last send measured (${new Date(lastSend).toISOString()}, ${((lastSend - w) / 1000).toFixed(1)} s into the measurement) had not been sent; those scheduled after it were not due yet by then (the measurement ends there) and are not counted`,
+    );
+    const gate = summary.load_generator;
+    expect(gate).toMatchObject({ valid: false, label: 'invalid (load generator)' });
+    expect(gate.sent_share).toBeCloseTo(summary.requests.sent / (summary.requests.sent + unsent), 9);
+    expect(gate.reasons[0]).toMatch(
+      new RegExp(`^sent ${summary.requests.sent} of ${summary.requests.sent + unsent} scheduled sends \\(`),
+    );
+    expect(rep.stdout).toContain(
+      `load_generator: default: invalid (load generator): ${gate.reasons.join('; ')}\n`,
+    );
+    const md = await readFile(join(run, 'summary.md'), 'utf8');
+    expect(md).toContain('| default | interrupted, invalid (load generator) |');
+    expect((await readJson(join(run, 'run.json'))).status).toBe('interrupted');
   }, 240_000);
 });

@@ -10,6 +10,7 @@
  * `recovery` lines, not left out silently.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,7 +72,7 @@ async function runFolder(
 
 /**
  * A benchmark started by the orchestrator (metrics.json `running`) with one executor's records file (x's;
- * `executors`: those metrics.json lists, default x alone).
+ * `executors`: those metrics.json lists, default x alone; `kept`: more fields of metrics.json).
  */
 async function startedBenchmark(
   name: string,
@@ -80,6 +81,7 @@ async function startedBenchmark(
   executors: { node: string; index: number; count: number; window_start: number }[] = [
     { node: 'x', index: 0, count: 1, window_start: T0 },
   ],
+  kept: Record<string, unknown> = {},
 ) {
   const bdir = join(dir as string, 'benchmarks', name);
   await mkdir(bdir, { recursive: true });
@@ -98,6 +100,7 @@ async function startedBenchmark(
       started_at: iso(T0),
       spec,
       executors,
+      ...kept,
       per_client: [],
     }),
   );
@@ -581,6 +584,167 @@ describe('recovering an open-loop benchmark whose load generator fell behind', (
     );
     expect(rep.stdout).not.toMatch(/^load_generator: open: valid$/m);
   }, 60_000);
+});
+
+describe('recovering a trace replay', () => {
+  /** A Mooncake trace in the run folder with a row at each of `times` (ms): its path and sha256. */
+  async function traceFile(times: number[]): Promise<{ path: string; sha256: string }> {
+    const path = join(dir as string, 'trace.jsonl');
+    const rows = times.map((t) => JSON.stringify({ timestamp: t, input_length: 8, output_length: 4 }));
+    const text = `${rows.join('\n')}\n`;
+    await writeFile(path, text);
+    return { path, sha256: createHash('sha256').update(text).digest('hex') };
+  }
+  const traceBody = (path: string, load: Record<string, unknown> = {}, extra = {}) => ({
+    duration: 60,
+    load: { mode: 'trace', ...load },
+    prompts: { source: 'trace', format: 'mooncake', path },
+    ...extra,
+  });
+  /** An executor's records file beside x's (`node`'s records). */
+  const moreRecords = (name: string, node: string, records: RequestRecord[]) =>
+    writeFile(
+      join(dir as string, 'benchmarks', name, `records-${node}.jsonl`),
+      `${records.map(recordToJson).join('\n')}\n`,
+    );
+  const short = (sha: string) => `${sha.slice(0, 12)}…`;
+
+  // 10 rows/s, not evenly: row k at 100 k + 30 ms for odd k
+  const LATE = Array.from({ length: 600 }, (_, k) => 100 * k + (k % 2) * 30);
+
+  it('on time, over 2 executors (rows i, i+2, ...), time_scale 2, after a warmup: nothing dropped, valid', async () => {
+    await runFolder([{ name: 'trace', status: 'running' }]);
+    // row k at 50 k + 10 (k mod 4) ms, played at twice its offsets from the load's start (T0 − 1 s warmup)
+    const times = Array.from({ length: 400 }, (_, k) => 50 * k + 10 * (k % 4));
+    const { path, sha256 } = await traceFile(times);
+    const at = (k: number) => T0 - 1000 + 2 * times[k];
+    // killed 5 s into the measurement: every row due by then sent 1 ms late, and recorded
+    const sent = times.map((_, k) => k).filter((k) => at(k) < T0 + 5000);
+    const of = (e: number) =>
+      sent
+        .filter((k) => k % 2 === e)
+        .map((k) => request('trace', k, at(k) + 1, { scheduled: at(k), warmup: at(k) < T0 }));
+    const executors = [
+      { node: 'x', index: 0, count: 2, window_start: T0 },
+      { node: 'y', index: 1, count: 2, window_start: T0 },
+    ];
+    await startedBenchmark('trace', traceBody(path, { time_scale: 2 }, { warmup: 1 }), of(0), executors, {
+      trace: { path, sha256 },
+    });
+    await moreRecords('trace', 'y', of(1));
+    const r = await recoverRun(dir as string);
+    const s = await json('benchmarks', 'trace', 'summary.json');
+    const measured = sent.filter((k) => at(k) >= T0);
+    expect(s.requests.sent).toBe(measured.length);
+    expect(s.dropped_sends).toBe(0);
+    // measured against the trace, as a finished replay's
+    expect(s.latency_ms.schedule_lag.count).toBe(measured.length);
+    expect(s.latency_ms.ttft_from_scheduled.count).toBe(measured.length);
+    // each executor's rows due in its measurement up to its last send, per second of it, summed
+    const rate = (e: number) => {
+      const last = Math.max(...measured.filter((k) => k % 2 === e).map((k) => at(k) + 1));
+      const due = times.filter((_, k) => k % 2 === e && at(k) >= T0 && at(k) < last).length;
+      return due / ((last - T0) / 1000);
+    };
+    expect(s.requested_rps).toBeCloseTo(rate(0) + rate(1), 9);
+    expect(s.load_generator).toMatchObject({ valid: true, label: 'valid', sent_share: 1, reasons: [] });
+    expect(s.load_generator).toEqual(generatorCheck(s));
+    expect(r.generators).toEqual([{ name: 'trace', check: s.load_generator }]);
+    expect(s.recovery).toContain(
+      `trace: the rows of ${path} replayed, the file the benchmark started with (sha256 ${short(sha256)}, metrics.json trace)`,
+    );
+    expect(s.recovery.join('\n')).toMatch(
+      new RegExp(
+        `^dropped_sends: rebuilt: 0 of the ${measured.length} arrivals due by each executor’s last send measured `,
+        'm',
+      ),
+    );
+    expect(s.recovery.join('\n')).not.toMatch(/^dropped_sends[^\n]*not rebuilt/m);
+  });
+
+  it('late: the rows due by the last send and not sent are dropped, invalid (load generator)', async () => {
+    await runFolder([{ name: 'trace', status: 'running' }]);
+    const { path, sha256 } = await traceFile(LATE);
+    // rows 0..39 sent one every 200 ms, later and later; the last send at T0 + 7.8 s
+    const recs = LATE.slice(0, 40).map((t, k) => request('trace', k, T0 + 200 * k, { scheduled: T0 + t }));
+    await startedBenchmark('trace', traceBody(path), recs, undefined, { trace: { path, sha256 } });
+    const r = await recoverRun(dir as string);
+    const s = await json('benchmarks', 'trace', 'summary.json');
+    // due by 7.8 s: rows 0..77 (78); 40 sent, rows 40..77 not; the 522 after it were not due yet
+    const unsent = LATE.filter((t) => t > LATE[39] && T0 + t < T0 + 7800).length;
+    expect(unsent).toBe(38);
+    expect(s.status).toBe('interrupted');
+    expect(s.dropped_sends).toBe(38);
+    expect(s.requested_rps).toBeCloseTo(78 / 7.8, 9);
+    expect(s.load_generator).toMatchObject({ valid: false, label: INVALID_LABEL, sent_share: 40 / 78 });
+    expect(s.load_generator.reasons[0]).toBe(
+      'sent 40 of 78 scheduled sends (51.3%, below 99.0%): achieved 5.13/s of 10.00/s requested',
+    );
+    expect(s.load_generator).toEqual(generatorCheck(s));
+    expect(r.generators).toEqual([{ name: 'trace', check: s.load_generator }]);
+    expect(s.recovery).toContain(
+      `dropped_sends: rebuilt: 38 of the 78 arrivals due by its executor’s last send measured (${iso(T0 + 7800)}, 7.8 s into the measurement) had not been sent; those scheduled after it were not due yet by then (the measurement ends there) and are not counted`,
+    );
+    expect(s.reason).toMatch(/; invalid \(load generator\): sent 40 of 78 scheduled sends/);
+    const md = await readFile(join(dir as string, 'summary.md'), 'utf8');
+    expect(md).toContain('| trace | interrupted, invalid (load generator) |');
+    const csv = (await readFile(join(dir as string, 'benchmarks.csv'), 'utf8')).split('\n');
+    expect(csv[1].split(',')[csv[0].split(',').indexOf('load_generator')]).toBe(INVALID_LABEL);
+  });
+
+  it('a trace file missing at recovery: not rebuilt, naming the file; the rest of the figures are', async () => {
+    await runFolder([{ name: 'trace', status: 'running' }]);
+    const { path, sha256 } = await traceFile(LATE);
+    const recs = LATE.slice(0, 40).map((t, k) => request('trace', k, T0 + 200 * k, { scheduled: T0 + t }));
+    await startedBenchmark('trace', traceBody(path), recs, undefined, { trace: { path, sha256 } });
+    await rm(path);
+    const r = await recoverRun(dir as string);
+    const s = await json('benchmarks', 'trace', 'summary.json');
+    expect(s.recovery).toContain(
+      `dropped_sends, load_generator: not rebuilt: the trace file ${path} cannot be read (not found), and its rows (the replay’s schedule and rate) are not in the records`,
+    );
+    expect(s.recovery.join('\n')).not.toMatch(/^(dropped_sends: rebuilt|load_generator: judged|trace:)/m);
+    expect(s.dropped_sends).toBe(0);
+    expect(s.requested_rps).toBeUndefined();
+    expect(s.load_generator).toBeUndefined();
+    expect(r.generators).toBeUndefined();
+    // the client figures do not need the trace: its schedule lag is in the records
+    expect(s.requests.sent).toBe(40);
+    expect(s.latency_ms.schedule_lag.count).toBe(40);
+  });
+
+  it('a trace file that differs: not rebuilt against the digest kept; without one, its rows checked on the records', async () => {
+    await runFolder([{ name: 'trace', status: 'running' }]);
+    const { path, sha256 } = await traceFile(LATE);
+    const recs = LATE.slice(0, 40).map((t, k) => request('trace', k, T0 + 200 * k, { scheduled: T0 + t }));
+    await startedBenchmark('trace', traceBody(path), recs, undefined, { trace: { path, sha256 } });
+    // edited after the run started: every row 5 ms later
+    const edited = await traceFile(LATE.map((t, k) => (k === 0 ? t : t + 5)));
+    await recoverRun(dir as string);
+    const s = await json('benchmarks', 'trace', 'summary.json');
+    expect(s.recovery).toContain(
+      `dropped_sends, load_generator: not rebuilt: the trace file ${path} is not the one replayed: its sha256 is ${short(edited.sha256)} now, ${short(sha256)} when the benchmark started (metrics.json trace)`,
+    );
+    expect(s.load_generator).toBeUndefined();
+
+    // no digest kept (the orchestrator could not read the file): the edited rows do not reproduce the
+    // scheduled times recorded, so nothing is counted, and the sent share is said not judged
+    await runFolder([{ name: 'trace', status: 'running' }]);
+    const again = await traceFile(LATE.map((t, k) => (k === 0 ? t : t + 5)));
+    await startedBenchmark('trace', traceBody(again.path), recs);
+    await recoverRun(dir as string);
+    const u = await json('benchmarks', 'trace', 'summary.json');
+    expect(u.recovery).toContain(
+      `trace: the rows of ${again.path} replayed as the file is now: no digest of it was kept when the benchmark started (metrics.json trace), so only their times were checked, against the scheduled times recorded`,
+    );
+    expect(u.recovery).toContain(
+      'dropped_sends: not rebuilt for x: its arrival schedule replayed from the spec does not reproduce the scheduled times recorded',
+    );
+    // judged on what the records show alone: their schedule lag
+    expect(u.load_generator).toMatchObject({ valid: false, sent_share: null });
+    expect(u.load_generator.reasons).toHaveLength(1);
+    expect(u.load_generator.reasons[0]).toMatch(/^schedule lag p99 /);
+  });
 });
 
 describe('recovering a multi-turn session benchmark', () => {

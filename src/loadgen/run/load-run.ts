@@ -24,19 +24,14 @@ import { loadConversations, loadPrompts } from '../datasets/index.js';
 import type { TracePromptSet } from '../datasets/trace.js';
 import type { PromptSet } from '../datasets/types.js';
 import { nowMs } from '../record.js';
-import {
-  executorMaxRequests,
-  executorPosition,
-  executorSchedule,
-  recordedRequestedRps,
-} from '../schedule/share.js';
+import { executorMaxRequests, executorSchedule, recordedRequestedRps } from '../schedule/share.js';
 import { runClosedLoop } from './closed-loop.js';
 import { RunContext } from './context.js';
 import { yieldHelperThreads } from './helper-threads.js';
 import { runOpenLoop } from './open-loop.js';
 import { RecordWriter } from './record-writer.js';
 import { runSessionUsers, Sessions } from './sessions.js';
-import { TraceSchedule, traceRate, traceShare } from './trace-replay.js';
+import { executorTrace } from './trace-replay.js';
 import { hookLoadRefusal, type RunUser } from './user-hook.js';
 import { wakerThreads } from './waker.js';
 
@@ -115,9 +110,7 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
     ]);
   }
   const load = spec.load;
-  const trace = load.mode === 'trace' ? traceOf(prompts) : undefined;
-  const { index, count } = executorPosition(spec);
-  const share = trace ? traceShare(trace.rows, index, count) : undefined;
+  const trace = load.mode === 'trace' ? executorTrace(spec, load, traceOf(prompts)) : undefined;
   if (spec.cancel?.after_tokens !== undefined && spec.stream === false) {
     const message = CANCEL_TOKENS_NEED_STREAM;
     throw new ConfigValidationError(`workload.cancel.after_tokens: ${message}`, [
@@ -133,11 +126,7 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
     slo: spec.slo,
     openLoop: schedule !== undefined || trace !== undefined,
     // with sessions the schedule's rate is of sessions, not of the requests the figures count
-    requestedRps:
-      recordedRequestedRps(spec) ??
-      (share && load.mode === 'trace' && !spec.session
-        ? traceRate(share, load, spec.warmup, spec.duration)
-        : undefined),
+    requestedRps: recordedRequestedRps(spec) ?? trace?.requestedRps(),
     windowSeconds: spec.window_seconds,
   });
   const writer = spec.records_path ? new RecordWriter(spec.records_path) : undefined;
@@ -186,8 +175,8 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
       ? `rate ramp (${load.ramp}): ${load.ramp_start_rps} -> ${load.ramp_end_rps} req/s over all executors, ${schedule?.distribution} to ${spec.server_url}`
       : schedule
         ? `open loop: ${schedule.rate.toFixed(3)} req/s ${schedule.distribution} to ${spec.server_url}`
-        : share
-          ? `trace replay: ${share.length} of ${trace?.rows.length} rows, time scale ${load.mode === 'trace' ? (load.time_scale ?? 1) : 1}, to ${spec.server_url}`
+        : trace
+          ? `trace replay: ${trace.share.length} of ${prompts.size} rows, time scale ${load.mode === 'trace' ? (load.time_scale ?? 1) : 1}, to ${spec.server_url}`
           : `closed loop: ${threads} users to ${spec.server_url}`,
   );
   if (sessions)
@@ -207,8 +196,8 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
         );
       else if (load.mode === 'closed')
         await (sessions ? runSessionUsers(ctx, load, sessions) : runClosedLoop(ctx, load, opts.runUser));
-      else if (load.mode === 'trace' && trace && share) {
-        const sched = new TraceSchedule(trace, share, load);
+      else if (trace) {
+        const sched = trace.schedule();
         const cap = opts.maxInFlight ?? DEFAULT_CAPS.maxConcurrency;
         await runOpenLoop(ctx, sched, cap, PACER_POLL_MS, () => sched.prompt());
       }

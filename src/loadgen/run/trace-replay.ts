@@ -8,10 +8,11 @@
  * not be sent are counted as dropped.
  */
 
-import type { TraceLoad } from '../../contracts/index.js';
+import type { TraceLoad, WorkloadSpec } from '../../contracts/index.js';
 import type { TracePromptSet, TraceRow } from '../datasets/trace.js';
 import type { Prompt } from '../datasets/types.js';
 import type { ArrivalSchedule } from '../schedule/arrivals.js';
+import { executorPosition } from '../schedule/share.js';
 
 export interface TraceShare {
   row: TraceRow;
@@ -81,4 +82,26 @@ export class TraceSchedule implements ArrivalSchedule {
   prompt(): Prompt {
     return this.trace.get(this.share[this.k].index);
   }
+}
+
+/**
+ * An executor's part of a trace replay (`spec` its own: index and count set), as its loop sends it and as
+ * a rebuild from its records replays it (src/orchestrator/rebuild.ts): its rows, a fresh schedule of them
+ * from the start of the load, and the requests/s they ask over the measurement (`measuredS`: over its
+ * first seconds only, a run killed that far into it).
+ */
+export function executorTrace(spec: WorkloadSpec, load: TraceLoad, trace: TracePromptSet) {
+  const { index, count } = executorPosition(spec);
+  const share = traceShare(trace.rows, index, count);
+  return {
+    share,
+    schedule: () => new TraceSchedule(trace, share, load),
+    requestedRps: (measuredS?: number) =>
+      traceRate(
+        share,
+        load,
+        spec.warmup,
+        measuredS !== undefined && measuredS > 0 ? measuredS : spec.duration,
+      ),
+  };
 }

@@ -1,10 +1,10 @@
 /**
- * The sends an open-loop executor had not made by a moment, from its records alone (a killed executor or
- * orchestrator: src/orchestrator/rebuild.ts). Its loop (src/loadgen/run/open-loop.ts) sends the arrivals
- * of its seeded schedule in schedule order, so every arrival up to the latest `scheduled` it recorded was
- * sent; the arrivals due after that one and before its last send measured (`lastSend`: of an arrival,
- * with multi-turn sessions a first turn — a later turn is sent on a response, not on the schedule) were
- * due and not yet sent: the backlog the loop would have counted as dropped had it ended at that send,
+ * The sends an open-loop executor (or a trace replay's) had not made by a moment, from its records alone
+ * (a killed executor or orchestrator: src/orchestrator/rebuild.ts). Its loop (src/loadgen/run/open-loop.ts)
+ * sends the arrivals of its schedule (seeded, or its rows of the trace) in schedule order, so every
+ * arrival up to the latest `scheduled` it recorded was sent; the arrivals due after that one and before
+ * its last send measured (`lastSend`: of an arrival, with multi-turn sessions a first turn — a later
+ * turn is sent on a response, not on the schedule) were due and not yet sent: the backlog the loop would have counted as dropped had it ended at that send,
  * counted the way it counts them (one step of the schedule, `passTo`: constant schedules exactly, random
  * ones drawn from their distribution). Arrivals after `lastSend` were not due by the last moment measured
  * and are not counted. The schedule is replayed from the start of the load (the measurement start −
@@ -14,8 +14,8 @@
  */
 import type { WorkloadSpec } from '../../contracts/index.js';
 import type { SendFrontier } from '../../metrics/index.js';
-import { buildSchedule } from './arrivals.js';
-import { executorMaxRequests, executorSchedule } from './share.js';
+import type { ArrivalSchedule } from './arrivals.js';
+import { executorMaxRequests } from './share.js';
 
 /** Tolerance (ms) when matching replayed arrival times with recorded ones (float rounding of the clock). */
 const MATCH_MS = 1e-3;
@@ -31,10 +31,15 @@ export type UnsentCount =
     }
   | { why: string };
 
-/** The arrivals of the executor's schedule (`spec` is its own: index and count set) unsent at its last send. */
-export function unsentAtLastSend(spec: WorkloadSpec, f: SendFrontier): UnsentCount {
-  const opts = executorSchedule(spec);
-  if (!opts) return { why: 'the load has no arrival schedule to replay' };
+/**
+ * The arrivals of the executor's schedule (`spec` is its own: index and count set; `schedule` makes a fresh
+ * copy of its schedule, from the start of the load) unsent at its last send.
+ */
+export function unsentAtLastSend(
+  spec: WorkloadSpec,
+  f: SendFrontier,
+  schedule: () => ArrivalSchedule,
+): UnsentCount {
   const w = f.windowStart;
   if (w === undefined)
     return { why: 'the executor’s measurement start (metrics.json executors[].window_start) is not on disk' };
@@ -46,7 +51,7 @@ export function unsentAtLastSend(spec: WorkloadSpec, f: SendFrontier): UnsentCou
   // schedule's later draws, so both ways are tried: as sent, and with the backlog passed after the warmup
   // arrivals recorded
   for (const skipped of spec.warmup > 0 ? [false, true] : [false]) {
-    const sched = buildSchedule(opts);
+    const sched = schedule();
     let s = sched.next();
     if (skipped) {
       for (let i = 0; i < f.warmup; i++) s = sched.next();
