@@ -48,8 +48,11 @@ export async function traceDigest(
   }
 }
 
-/** A trace replay's trace read again for a rebuild, with the recovery line saying what was checked; or why not. */
-export type ReplayTrace = { trace: TracePromptSet; line: string } | { why: string };
+/**
+ * A trace replay's trace read again for a rebuild (`path`: the file it was read from), with the recovery
+ * line saying what was checked; or why not.
+ */
+export type ReplayTrace = { trace: TracePromptSet; path: string; line: string } | { why: string };
 
 const short = (sha: string) => `${sha.slice(0, 12)}…`;
 
@@ -74,6 +77,7 @@ export async function replayTrace(spec: WorkloadSpec, kept?: TraceDigest): Promi
     const trace = tracePrompts(loadTraceRows(file.path, file.format));
     return {
       trace,
+      path: file.path,
       line: kept
         ? `trace: the rows of ${file.path} replayed, the file the benchmark started with (sha256 ${short(kept.sha256)}, metrics.json trace)`
         : `trace: the rows of ${file.path} replayed as the file is now: no digest of it was kept when the benchmark started (metrics.json trace), so only their times were checked, against the scheduled times recorded`,
@@ -92,10 +96,14 @@ export interface RebuilderOptions {
   trace?: Promise<ReplayTrace>;
 }
 
-/** An executor's arrivals: a fresh copy of its schedule, and the rate it asks (over `measuredS`). */
+/**
+ * An executor's arrivals: a fresh copy of its schedule, the rate it asks (over `measuredS`), and where the
+ * schedule comes from (`the spec`, or a trace replay's `the trace file PATH`).
+ */
 interface Arrivals {
   schedule(): ArrivalSchedule;
   requestedRps(measuredS?: number): number | undefined;
+  source: string;
 }
 
 /** The rebuild of `getAvailableMetrics` for one benchmark; undefined without a records path. */
@@ -116,13 +124,16 @@ export function recordsRebuilder(
         return got;
       });
       const got = await trace;
-      return 'trace' in got ? executorTrace(own, own.load, got.trace) : undefined;
+      return 'trace' in got
+        ? { ...executorTrace(own, own.load, got.trace), source: `the trace file ${got.path}` }
+        : undefined;
     }
     const options = executorSchedule(own);
     return (
       options && {
         schedule: () => buildSchedule(options),
         requestedRps: (measuredS) => recordedRequestedRps(own, measuredS),
+        source: 'the spec',
       }
     );
   };
@@ -141,7 +152,7 @@ export function recordsRebuilder(
       windowStart: w.start?.window_start,
       unsent: planned
         ? (f) => {
-            const count = unsentAtLastSend(own, f, planned.schedule);
+            const count = unsentAtLastSend(own, f, planned.schedule, planned.source);
             opts.sends?.(t.node, count);
             return 'unsent' in count ? count.unsent : undefined;
           }

@@ -737,8 +737,9 @@ describe('recovering a trace replay', () => {
     expect(u.recovery).toContain(
       `trace: the rows of ${again.path} replayed as the file is now: no digest of it was kept when the benchmark started (metrics.json trace), so only their times were checked, against the scheduled times recorded`,
     );
+    // the schedule replayed is the trace file's rows, not the spec's: the reason names the file
     expect(u.recovery).toContain(
-      'dropped_sends: not rebuilt for x: its arrival schedule replayed from the spec does not reproduce the scheduled times recorded',
+      `dropped_sends: not rebuilt for x: its arrival schedule replayed from the trace file ${again.path} does not reproduce the scheduled times recorded`,
     );
     // judged on what the records show alone: their schedule lag
     expect(u.load_generator).toMatchObject({ valid: false, sent_share: null });

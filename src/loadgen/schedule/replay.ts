@@ -33,12 +33,14 @@ export type UnsentCount =
 
 /**
  * The arrivals of the executor's schedule (`spec` is its own: index and count set; `schedule` makes a fresh
- * copy of its schedule, from the start of the load) unsent at its last send.
+ * copy of its schedule, from the start of the load; `source`: where it comes from, for the reason it does
+ * not reproduce the records, `the spec` or a trace replay's `the trace file PATH`) unsent at its last send.
  */
 export function unsentAtLastSend(
   spec: WorkloadSpec,
   f: SendFrontier,
   schedule: () => ArrivalSchedule,
+  source: string,
 ): UnsentCount {
   const w = f.windowStart;
   if (w === undefined)
@@ -78,6 +80,6 @@ export function unsentAtLastSend(
     return { unsent, due: issued + unsent, until };
   }
   return {
-    why: 'its arrival schedule replayed from the spec does not reproduce the scheduled times recorded',
+    why: `its arrival schedule replayed from ${source} does not reproduce the scheduled times recorded`,
   };
 }
