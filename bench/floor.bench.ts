@@ -539,7 +539,7 @@ async function pacing(exec: ReadyProc): Promise<string[]> {
             {
               achieved: s.achieved_rps ?? Number.NaN,
               sent: s.requests.sent,
-              dropped: s.dropped_sends,
+              dropped: s.dropped_sends ?? Number.NaN,
               p50: lag?.p50 ?? Number.NaN,
               p99: lag?.p99 ?? Number.NaN,
               p999: lag?.p999 ?? Number.NaN,

@@ -104,6 +104,12 @@ export interface MetricsSnapshot {
   window_seconds?: number;
   /** Open loop only: requests/s this snapshot's executor(s) were asked to send. */
   requested_rps?: number;
+  /**
+   * Open loop rebuilt from records files (an executor lost, or a killed run): each executor whose arrivals
+   * never sent could not be counted, `NODE: why`; `counters.dropped_sends` then leaves them out, and the
+   * summary's `dropped_sends` is null. Merged: every executor's.
+   */
+  dropped_sends_uncounted?: string[];
   /** How busy the load generator was over the run (warmup included); merged: the busiest executor's. */
   executor_load?: ExecutorLoad;
   /** The load generator's connections (absent from older executors, custom clients and rebuilt snapshots). */

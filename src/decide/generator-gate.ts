@@ -14,7 +14,8 @@
  * With `max_concurrency`, sends also wait for a free slot (the server being slow, not the generator):
  * then only the event-loop criterion applies. Closed loop has no schedule to keep: no gate. A figure the
  * summary does not have is not judged: no `executor_load` (a benchmark rebuilt from records files), no
- * event-loop criterion; `sendsUnknown` (its unsent arrivals could not be counted: why), no sent-share
+ * event-loop criterion; `sendsUnknown` (its unsent arrivals could not be counted: why; also when the
+ * summary's `dropped_sends` is null), no sent-share
  * criterion, `sent_share: null`, and a check the other criteria pass is labelled `valid (sent share not
  * judged: why)` — still `valid: true` (nothing was found against it), but never shown as plain `valid`.
  */
@@ -40,14 +41,18 @@ export function generatorCheck(
 ): GeneratorCheck | undefined {
   if (!s || s.requested_rps === undefined) return undefined;
   const tolerance = opts.maxScheduleLagMs ?? DEFAULT_MAX_SCHEDULE_LAG_MS;
-  const due = s.requests.sent + s.dropped_sends;
-  const share = opts.sendsUnknown !== undefined ? null : due > 0 ? s.requests.sent / due : 0;
+  // dropped_sends null: not counted (a rebuilt run; the caller may say why)
+  const unknown =
+    opts.sendsUnknown ?? (s.dropped_sends === null ? 'the unsent arrivals were not counted' : undefined);
+  const dropped = s.dropped_sends ?? 0;
+  const due = s.requests.sent + dropped;
+  const share = unknown !== undefined ? null : due > 0 ? s.requests.sent / due : 0;
   const lag = s.latency_ms.schedule_lag?.count ? s.latency_ms.schedule_lag.p99 : undefined;
   const achieved = s.achieved_rps ?? 0;
   const reasons: string[] = [];
   const allowed = Math.ceil((s.requested_rps * tolerance) / 1000);
   if (!opts.capped) {
-    if (share !== null && share < MIN_SENT_SHARE && s.dropped_sends > allowed)
+    if (share !== null && share < MIN_SENT_SHARE && dropped > allowed)
       reasons.push(
         `sent ${s.requests.sent} of ${due} scheduled sends (${pct(share)}, below ${pct(MIN_SENT_SHARE)}): achieved ${achieved.toFixed(2)}/s of ${s.requested_rps.toFixed(2)}/s requested`,
       );
@@ -60,10 +65,10 @@ export function generatorCheck(
       `an executor's event loop was busy ${pct(load.event_loop_utilization)} of the time (above ${pct(MAX_EVENT_LOOP)}; ${load.cpu_cores.toFixed(2)} CPU cores)`,
     );
   // with max_concurrency the sent share is no criterion: not judging it leaves nothing out
-  const unjudged = opts.sendsUnknown !== undefined && !opts.capped;
+  const unjudged = unknown !== undefined && !opts.capped;
   return {
     valid: reasons.length === 0,
-    label: reasons.length ? INVALID_LABEL : unjudged ? notJudgedLabel(opts.sendsUnknown as string) : 'valid',
+    label: reasons.length ? INVALID_LABEL : unjudged ? notJudgedLabel(unknown) : 'valid',
     reasons,
     requested_rps: s.requested_rps,
     achieved_rps: achieved,

@@ -42,6 +42,8 @@ export interface SendFrontier {
   /** The earliest and latest `scheduled` of a measured arrival record. */
   first: number;
   last: number;
+  /** Measured arrival records scheduled at `last` (a trace's rows may share an instant). */
+  atLast: number;
   /**
    * The latest `sent` of a measured arrival record: the last moment the records show the executor sending
    * on its schedule (with sessions, a later turn is sent on its previous turn's response, long after its
@@ -102,6 +104,7 @@ class Builder {
   private warmupArrivals = 0;
   private firstArrival = Number.POSITIVE_INFINITY;
   private lastArrival = Number.NEGATIVE_INFINITY;
+  private atLastArrival = 0;
 
   constructor(private readonly opts: RebuildOptions) {
     this.recorder = new MetricsRecorder(opts);
@@ -135,7 +138,10 @@ class Builder {
       this.arrivals++;
       if (this.lastArrivalSend === undefined || r.sent > this.lastArrivalSend) this.lastArrivalSend = r.sent;
       if (r.scheduled < this.firstArrival) this.firstArrival = r.scheduled;
-      if (r.scheduled > this.lastArrival) this.lastArrival = r.scheduled;
+      if (r.scheduled > this.lastArrival) {
+        this.lastArrival = r.scheduled;
+        this.atLastArrival = 1;
+      } else if (r.scheduled === this.lastArrival) this.atLastArrival++;
     }
     this.recorder.add(recordFromJson(r));
   }
@@ -148,6 +154,7 @@ class Builder {
       warmup: this.warmupArrivals,
       first: this.firstArrival,
       last: this.lastArrival,
+      atLast: this.atLastArrival,
       lastSend: this.lastArrivalSend,
       measured: this.measured,
     };

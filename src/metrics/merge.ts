@@ -123,6 +123,7 @@ export function mergeSnapshots(snaps: MetricsSnapshot[]): MetricsSnapshot {
   }
   const rps = snaps.map((s) => s.requested_rps).filter((x): x is number => x !== undefined);
   const sources = snaps.map((s) => s.source).filter((x): x is string => !!x);
+  const uncounted = snaps.flatMap((s) => s.dropped_sends_uncounted ?? []);
   return {
     source: sources.length ? sources.join(',') : undefined,
     benchmark: snaps.find((s) => s.benchmark)?.benchmark,
@@ -136,6 +137,7 @@ export function mergeSnapshots(snaps: MetricsSnapshot[]): MetricsSnapshot {
     lengths: mergeHistograms(snaps.map((s) => s.lengths ?? {})),
     windows: mergeWindows(snaps),
     requested_rps: rps.length ? rps.reduce((a, b) => a + b, 0) : undefined,
+    ...optional('dropped_sends_uncounted', uncounted.length ? uncounted : undefined),
     executor_load: busiest(snaps.map((s) => s.executor_load)),
     ...optional('connections', mergeConnections(snaps)),
     server_reported: mergeServerReported(snaps.map((s) => s.server_reported)),

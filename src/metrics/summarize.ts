@@ -138,7 +138,7 @@ export function summarize(snapshot: MetricsSnapshot, benchmark: string): Benchma
       goodput_rps: per(c.good),
     },
     late_sends: c.late_sends,
-    dropped_sends: c.dropped_sends,
+    dropped_sends: snapshot.dropped_sends_uncounted?.length ? null : c.dropped_sends,
     tokens: { prompt: c.prompt_tokens, output: c.output_tokens },
     latency_ms: latency,
     ...(Object.keys(lengths).length > 0 && { lengths }),

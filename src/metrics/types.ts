@@ -43,7 +43,12 @@ export interface BenchmarkSummary {
   requested_rps?: number;
   achieved_rps?: number;
   late_sends: number;
-  dropped_sends: number;
+  /**
+   * Open loop: the arrivals due in the measurement that were never sent; null when they could not be
+   * counted for every executor (a run rebuilt from records files: the snapshot's `dropped_sends_uncounted`
+   * says whose and why), so a threshold on it fails as one without a value does.
+   */
+  dropped_sends: number | null;
   /** The busiest executor's CPU (cores) and event-loop utilisation over the run, warmup included. */
   executor_load?: ExecutorLoad;
   /**

@@ -9,12 +9,12 @@ import type { BaseWorkloadController } from '../controller/base-workload-control
 import type { ExecutorStatus } from '../controller/types.js';
 import { isHpcBenchError } from '../errors.js';
 import { DEFAULT_GRACE_S } from '../loadgen/run/context.js';
-import type { StartedExecutor } from '../report/results-writer.js';
+import type { StartedExecutor, TraceDigest } from '../report/results-writer.js';
 import type { BenchmarkResult } from '../report/types.js';
 import { rebaseRates } from '../serverstats/view.js';
 import type { ServerWindowTracker } from '../serverstats/window-tracker.js';
 import type { OrchestratorEmitter } from './events.js';
-import { recordsRebuilder } from './rebuild.js';
+import { notCountedDrops, recordsRebuilder } from './rebuild.js';
 import type { BenchmarkPlanLike } from './run-plan.js';
 import { benchmarkSaturation, type SaturationWatch, watchSaturation } from './saturation.js';
 import { judgeThresholds } from './thresholds.js';
@@ -40,6 +40,8 @@ export interface BenchmarkRunContext {
   energy?: (result: BenchmarkResult) => Promise<void>;
   /** Scrapes the servers' /metrics at the start and end of the measurement window (`server_metrics`). */
   serverWindow?: ServerWindowTracker;
+  /** A trace replay's trace file digest at the start (metrics.json `trace`): what a rebuild checks it against. */
+  trace?: TraceDigest;
   /** Called once every executor started: the benchmark (spec, start) and each executor's part. */
   onStarted?: (result: BenchmarkResult, executors: StartedExecutor[]) => Promise<void>;
 }
@@ -134,7 +136,12 @@ export async function runBenchmark(
   const executorErrors: string[] = [];
   let lost: string[] = [];
   const lostBefore = new Set(controller.lost.keys());
-  const rebuild = recordsRebuilder(spec, ctx.recordsPath, (m) => ctx.events.emit('warning', m));
+  const rebuild = recordsRebuilder(
+    spec,
+    ctx.recordsPath,
+    (m) => ctx.events.emit('warning', m),
+    ctx.trace ? { kept: ctx.trace } : {},
+  );
   const window = ctx.serverWindow;
   let warmupSeen = !(spec.warmup > 0);
   const sawStatuses = (s: ExecutorStatus[]): void => {
@@ -198,6 +205,7 @@ export async function runBenchmark(
       const got = await controller.getAvailableMetrics({ rebuild });
       lost = lostNames(got);
       result.metrics = got.metrics;
+      if (got.metrics) notCountedDrops(got.metrics, spec, notRebuilt(got));
     } else result.metrics = await controller.getMetrics();
     result.summary = result.metrics?.summary;
     const saturated = result.metrics && benchmarkSaturation(spec, result.metrics.snapshot, saturation);
@@ -220,7 +228,7 @@ export async function runBenchmark(
     window?.cancel();
     result.status = ctx.signal.aborted ? 'interrupted' : 'failed';
     result.error = errorInfo(err);
-    if (started) lost = await salvage(controller, result, rebuild);
+    if (started) lost = await salvage(controller, spec, result, rebuild);
     if (!ctx.signal.aborted) failure = err;
   }
   result.ended_at = new Date().toISOString();
@@ -228,6 +236,13 @@ export async function runBenchmark(
   const thresholds = judgeThresholds(result, plan.thresholds);
   if (thresholds) result.thresholds = thresholds;
   return { result, failure, executorErrors, lost };
+}
+
+/** The lost executors whose measurements could not be rebuilt: `NODE: lost (why), not rebuilt`. */
+function notRebuilt(got: { lost: string[]; rebuilt: string[] }): string[] {
+  return got.lost
+    .filter((l) => !got.rebuilt.some((n) => l.startsWith(`${n} (`)))
+    .map((l) => `${l.replace(' (', ': lost (')}, its records not rebuilt`);
 }
 
 /** The lost executors with why, and which measurements were rebuilt from their records file. */
@@ -276,6 +291,7 @@ function watchWarmupEnd(
  */
 async function salvage(
   controller: BaseWorkloadController,
+  spec: WorkloadSpec,
   result: BenchmarkResult,
   rebuild: ReturnType<typeof recordsRebuilder>,
 ): Promise<string[]> {
@@ -284,6 +300,7 @@ async function salvage(
   try {
     const got = await controller.getAvailableMetrics({ rebuild });
     if (got.metrics) {
+      notCountedDrops(got.metrics, spec, notRebuilt(got));
       result.metrics = got.metrics;
       result.summary = got.metrics.summary;
     }

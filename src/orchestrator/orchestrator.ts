@@ -389,6 +389,7 @@ export class Orchestrator extends OrchestratorEmitter {
         total,
         remainingSeconds,
         serverWindow: serverWindow?.(b.name, b.spec.server_urls),
+        ...(trace ? { trace } : {}),
         onStarted: (started, executors) => writer.startBenchmark(started, executors, trace),
         energy: energy
           ? async (result) => {

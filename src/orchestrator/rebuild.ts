@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import type { ExecutorMetrics, TraceFormat, WorkloadSpec } from '../contracts/index.js';
 import { executorRecordsPath, type StartedWorkload } from '../controller/index.js';
-import type { ExecutorTarget } from '../controller/types.js';
+import type { AggregatedMetrics, ExecutorTarget } from '../controller/types.js';
 import { ConfigValidationError } from '../errors.js';
 import { loadTraceRows, type TracePromptSet, tracePrompts } from '../loadgen/datasets/index.js';
 import { executorTrace } from '../loadgen/run/trace-replay.js';
@@ -94,6 +94,8 @@ export interface RebuilderOptions {
   sends?: (node: string, count: UnsentCount) => void;
   /** A trace replay's trace (replayTrace); by default read again from the spec's path when first needed. */
   trace?: Promise<ReplayTrace>;
+  /** The trace file's digest at the benchmark's start (metrics.json `trace`) that reading checks it against. */
+  kept?: TraceDigest;
 }
 
 /**
@@ -115,33 +117,36 @@ export function recordsRebuilder(
 ): ((t: ExecutorTarget, w: StartedWorkload) => Promise<ExecutorMetrics | undefined>) | undefined {
   if (!recordsPath) return undefined;
   let trace = opts.trace;
-  /** The executor's arrivals (undefined in closed loop, or for a trace not read). */
-  const arrivals = async (own: WorkloadSpec): Promise<Arrivals | undefined> => {
+  /** The executor's arrivals (undefined in closed loop), or why they cannot be replayed. */
+  const arrivals = async (own: WorkloadSpec): Promise<Arrivals | { why: string } | undefined> => {
     if (own.load.mode === 'trace') {
       // read here (a lost executor's): said once, as the recovery of a killed run says it
-      trace ??= replayTrace(spec).then((got) => {
+      trace ??= replayTrace(spec, opts.kept).then((got) => {
         if ('why' in got) warn(`${spec.benchmark}: dropped_sends: not rebuilt: ${got.why}`);
         return got;
       });
       const got = await trace;
       return 'trace' in got
         ? { ...executorTrace(own, own.load, got.trace), source: `the trace file ${got.path}` }
-        : undefined;
+        : got;
     }
+    if (own.load.mode === 'closed') return undefined;
     const options = executorSchedule(own);
-    return (
-      options && {
-        schedule: () => buildSchedule(options),
-        requestedRps: (measuredS) => recordedRequestedRps(own, measuredS),
-        source: 'the spec',
-      }
-    );
+    return options
+      ? {
+          schedule: () => buildSchedule(options),
+          requestedRps: (measuredS) => recordedRequestedRps(own, measuredS),
+          source: 'the spec',
+        }
+      : { why: 'no arrival schedule in its spec' };
   };
   return async (t, w) => {
     const path = executorRecordsPath(recordsPath, t.node);
     if (!existsSync(path)) return undefined;
     const own: WorkloadSpec = { ...spec, executor_index: w.index, executor_count: w.count };
-    const planned = await arrivals(own);
+    const got = await arrivals(own);
+    const planned = got && 'schedule' in got ? got : undefined;
+    let notCounted = got && 'why' in got ? got.why : undefined;
     const { snapshot, skipped, unplannedTurns, frontier } = await snapshotFromRecordsFile(path, {
       benchmark: spec.benchmark,
       source: t.node,
@@ -154,10 +159,14 @@ export function recordsRebuilder(
         ? (f) => {
             const count = unsentAtLastSend(own, f, planned.schedule, planned.source);
             opts.sends?.(t.node, count);
+            if ('why' in count) notCounted = count.why;
             return 'unsent' in count ? count.unsent : undefined;
           }
         : undefined,
     });
+    // open loop: arrivals never sent that could not be counted are not 0 (the summary says null)
+    if (got && !frontier) notCounted ??= 'no measured send recorded';
+    if (notCounted) snapshot.dropped_sends_uncounted = [`${t.node}: ${notCounted}`];
     // a ramp or a trace asked for its mean rate over what was measured (the span of achieved_rps)
     if (planned && frontier && snapshot.window_start !== undefined && snapshot.requested_rps !== undefined)
       snapshot.requested_rps = planned.requestedRps((frontier.lastSend - snapshot.window_start) / 1000);
@@ -168,4 +177,15 @@ export function recordsRebuilder(
       );
     return toExecutorMetrics(snapshot, spec.warmup + measuredSeconds(snapshot));
   };
+}
+
+/**
+ * An open loop's executors whose measurements are not in `metrics` at all (lost, with no records file to
+ * rebuild them from, `NODE: why`): their arrivals never sent are not counted either, so the merged
+ * summary's `dropped_sends` is null, as for an executor rebuilt without its count.
+ */
+export function notCountedDrops(metrics: AggregatedMetrics, spec: WorkloadSpec, whys: string[]): void {
+  if (spec.load.mode === 'closed' || whys.length === 0) return;
+  metrics.snapshot.dropped_sends_uncounted = [...(metrics.snapshot.dropped_sends_uncounted ?? []), ...whys];
+  metrics.summary.dropped_sends = null;
 }

@@ -36,10 +36,10 @@ import { serverViewFromMonitor } from '../serverstats/from-monitor.js';
 import { ServiceFactory } from '../services/factory.js';
 import { benchmarkEnergy } from './energy.js';
 import { serverMonitorName } from './hooks.js';
-import { recordsRebuilder, replayTrace } from './rebuild.js';
+import { notCountedDrops, recordsRebuilder, replayTrace } from './rebuild.js';
 import { benchmarkSaturation } from './saturation.js';
 import { judgeThresholds } from './thresholds.js';
-import { generatorVerdict } from './verdict.js';
+import { generatorVerdict, uncountedDrops } from './verdict.js';
 
 export interface MetricsJson {
   status?: string;
@@ -158,25 +158,15 @@ const secondsInto = (t: number, from: number | undefined) =>
 
 /**
  * The `dropped_sends` recovery lines: how each executor's unsent arrivals were counted (`counts`, per node
- * rebuilt), or why not — every executor the benchmark started (`nodes`), also one without a records file
- * (`rebuilt`: the nodes whose file was read). Returns why some executor's could not be counted, undefined
- * when every one's were.
+ * rebuilt), or why not (the merged snapshot's `dropped_sends_uncounted`: every executor the benchmark
+ * started whose were not, also one without a records file).
  */
-function droppedLines(
-  r: BenchmarkResult,
-  nodes: string[],
-  rebuilt: ReadonlySet<string>,
-  counts: Map<string, UnsentCount>,
-): { lines: string[]; unknown?: string } {
+function droppedLines(r: BenchmarkResult, nodes: string[], counts: Map<string, UnsentCount>): string[] {
   const counted = nodes.flatMap((n) => {
     const c = counts.get(n);
     return c && 'unsent' in c ? [c] : [];
   });
-  const missing = nodes.flatMap((n) => {
-    const c = counts.get(n);
-    if (c && 'unsent' in c) return [];
-    return [`${n}: ${c ? c.why : rebuilt.has(n) ? 'no measured send recorded' : 'no records file'}`];
-  });
+  const missing = r.metrics?.snapshot.dropped_sends_uncounted ?? [];
   const lines: string[] = [];
   if (counted.length) {
     const unsent = counted.reduce((a, c) => a + c.unsent, 0);
@@ -188,9 +178,13 @@ function droppedLines(
       `dropped_sends: rebuilt: ${unsent} of the ${due} arrivals due by ${who} measured (${latest}${new Date(until).toISOString()}${secondsInto(until, r.metrics?.snapshot.window_start)}) had not been sent; those scheduled after it were not due yet by then (the measurement ends there) and are not counted${missing.length ? ` (counted for ${counted.length} of ${nodes.length} executors)` : ''}`,
     );
   }
-  if (!missing.length) return { lines };
-  lines.push(`dropped_sends: not rebuilt for ${missing.join('; ')}`);
-  return { lines, unknown: `the unsent arrivals could not be counted for ${missing.join('; ')}` };
+  const unrecorded = counted.reduce((a, c) => a + c.unrecordedAtLast, 0);
+  if (unrecorded > 0)
+    lines.push(
+      `dropped_sends: ${unrecorded} more arrival(s) due at the instant of ${nodes.length === 1 ? 'the' : 'an executor’s'} last one recorded are not in the records: each was in flight when it stopped or never sent, and is not counted`,
+    );
+  if (missing.length) lines.push(`dropped_sends: not rebuilt for ${missing.join('; ')}`);
+  return lines;
 }
 
 /**
@@ -198,8 +192,8 @@ function droppedLines(
  * last send measured (the status stays interrupted; an invalid verdict is added to the reason); the
  * recovery lines.
  */
-function rebuildGenerator(r: BenchmarkResult, spec: WorkloadSpec, sendsUnknown?: string): string[] {
-  const check = generatorVerdict(r, spec, sendsUnknown);
+function rebuildGenerator(r: BenchmarkResult, spec: WorkloadSpec): string[] {
+  const check = generatorVerdict(r, spec);
   if (!check) return [];
   if (check.capped && !check.executor_load)
     return [
@@ -219,7 +213,7 @@ function rebuildGenerator(r: BenchmarkResult, spec: WorkloadSpec, sendsUnknown?:
       : [
           'load_generator: its event-loop criterion not judged: executor_load is not on disk (each executor reports its event loop and CPU in GET /metrics only)',
         ]),
-    ...(sendsUnknown === undefined
+    ...(uncountedDrops(r) === undefined
       ? []
       : [
           'load_generator: its sent-share criterion not judged: the unsent arrivals could not be counted (dropped_sends above)',
@@ -297,6 +291,12 @@ export async function rebuildBenchmark(
   if (per.length && spec) {
     result.metrics = aggregate(per, b.name);
     result.summary = result.metrics.summary;
+    const rebuilt = new Set(per.map((p) => p.node));
+    notCountedDrops(
+      result.metrics,
+      spec,
+      executors.flatMap((e) => (rebuilt.has(e.node) ? [] : [`${e.node}: no records file`])),
+    );
     result.reason = `${why}; its figures were rebuilt from ${per.length} executor records file(s) by hpcbench report`;
     recovery.unshift(
       `client figures: rebuilt from ${per.length} executor records file(s)${result.summary.sessions ? ', the multi-turn session counts with them' : ''}`,
@@ -313,16 +313,14 @@ export async function rebuildBenchmark(
     if (replayed && 'why' in replayed)
       recovery.push(`dropped_sends, load_generator: not rebuilt: ${replayed.why}`);
     else if (spec.load.mode !== 'closed') {
-      const dropped = droppedLines(
-        result,
-        executors.map((e) => e.node),
-        new Set(per.map((p) => p.node)),
-        sends,
-      );
       recovery.push(
         ...(replayed ? [replayed.line] : []),
-        ...dropped.lines,
-        ...rebuildGenerator(result, spec, dropped.unknown),
+        ...droppedLines(
+          result,
+          executors.map((e) => e.node),
+          sends,
+        ),
+        ...rebuildGenerator(result, spec),
       );
     }
   } else

@@ -73,16 +73,23 @@ export function applyVerdict(result: BenchmarkResult, v: Verdict): void {
   if (v.code && v.reason) result.error = { code: v.code, message: v.reason };
 }
 
+/** Why a benchmark's unsent arrivals were not counted (its snapshot's `dropped_sends_uncounted`), if so. */
+export function uncountedDrops(result: BenchmarkResult): string | undefined {
+  const whys = result.metrics?.snapshot.dropped_sends_uncounted;
+  return whys?.length ? `the unsent arrivals could not be counted for ${whys.join('; ')}` : undefined;
+}
+
 /**
  * The load-generator gate's verdict (src/decide/generator-gate.ts) on a benchmark's summary with its
  * workload's settings (`max_schedule_lag`; `max_concurrency` caps the sends): the one way a finished
  * benchmark (gateGenerator) and one rebuilt by hpcbench report (recover-benchmark.ts) are judged.
- * Undefined for closed loop. `sendsUnknown`: its unsent arrivals could not be counted, and why.
+ * Undefined for closed loop. `sendsUnknown`: its unsent arrivals could not be counted, and why (by
+ * default, the executors the merged snapshot's `dropped_sends_uncounted` names).
  */
 export function generatorVerdict(
   result: BenchmarkResult,
   spec: Pick<WorkloadSpec, 'load' | 'max_schedule_lag'>,
-  sendsUnknown?: string,
+  sendsUnknown = uncountedDrops(result),
 ): GeneratorCheck | undefined {
   return generatorCheck(result.summary, {
     maxScheduleLagMs: spec.max_schedule_lag !== undefined ? spec.max_schedule_lag * 1000 : undefined,

@@ -50,7 +50,7 @@ export const METRIC_COLUMNS: Metric[] = [
   ['requested_rps', (s) => s.requested_rps],
   ['achieved_rps', (s) => s.achieved_rps],
   ['late_sends', (s) => s.late_sends],
-  ['dropped_sends', (s) => s.dropped_sends],
+  ['dropped_sends', (s) => s.dropped_sends ?? undefined],
   lat('ttft', 'mean'),
   lat('ttft', 'p50'),
   lat('ttft', 'p90'),

@@ -220,7 +220,7 @@ export function summaryColumns(results: BenchmarkResult[]): Column[] {
       group: 'open loop',
       head: 'dropped',
       label: 'dropped',
-      cell: openCell((s) => String(s.dropped_sends)),
+      cell: openCell((s) => (s.dropped_sends === null ? 'not counted' : String(s.dropped_sends))),
       wide: true,
     },
     open && {

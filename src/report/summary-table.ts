@@ -57,10 +57,11 @@ export function rateNotMetNote(r: BenchmarkResult): string | undefined {
   if (!s || s.requested_rps === undefined) return undefined;
   const achieved = s.achieved_rps ?? 0;
   const short = s.requested_rps > 0 && achieved < MET_SHARE * s.requested_rps;
-  if (!short && s.dropped_sends === 0) return undefined;
+  if (!short && !s.dropped_sends) return undefined;
+  const dropped = s.dropped_sends === null ? 'dropped sends not counted' : `${s.dropped_sends} dropped`;
   return (
     `benchmark ${r.name}: target rate not met: requested ${num(s.requested_rps, 2)}/s, achieved ` +
-    `${num(achieved, 2)}/s, ${s.dropped_sends} dropped, ${s.late_sends} late — the client or server ` +
+    `${num(achieved, 2)}/s, ${dropped}, ${s.late_sends} late — the client or server ` +
     'could not keep up; quote latencies from the scheduled time (E2E sched), not from the send'
   );
 }

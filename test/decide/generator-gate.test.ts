@@ -16,7 +16,9 @@ const stats = (p99: number): LatencyStats => ({
   p999: p99,
 });
 
-function summary(o: { sent?: number; dropped?: number; lagP99?: number; elu?: number; open?: boolean } = {}) {
+function summary(
+  o: { sent?: number; dropped?: number | null; lagP99?: number; elu?: number; open?: boolean } = {},
+) {
   const sent = o.sent ?? 1000;
   const s: BenchmarkSummary = {
     benchmark: 'b',
@@ -25,7 +27,7 @@ function summary(o: { sent?: number; dropped?: number; lagP99?: number; elu?: nu
     duration_s: 10,
     throughput: { requests_per_s: sent / 10, output_tokens_per_s: 0, total_tokens_per_s: 0 },
     late_sends: 0,
-    dropped_sends: o.dropped ?? 0,
+    dropped_sends: o.dropped === undefined ? 0 : o.dropped,
     tokens: { prompt: 0, output: 0 },
     latency_ms: { schedule_lag: stats(o.lagP99 ?? 1.2) },
     executor_load: { cpu_cores: 0.3, event_loop_utilization: o.elu ?? 0.2 },
@@ -38,6 +40,18 @@ function summary(o: { sent?: number; dropped?: number; lagP99?: number; elu?: nu
 }
 
 describe('load generator validity gate', () => {
+  it('dropped_sends not counted (null): the sent share is not judged, never taken as none dropped', () => {
+    // 500 of the 1000 due sent would be invalid; unknown, it is labelled as not judged
+    const check = generatorCheck(summary({ sent: 500, dropped: null }));
+    expect(check).toMatchObject({
+      valid: true,
+      sent_share: null,
+      label: 'valid (sent share not judged: the unsent arrivals were not counted)',
+      reasons: [],
+    });
+    expect(generatorCheck(summary({ sent: 500, dropped: 500 }))?.valid).toBe(false);
+  });
+
   it('a benchmark on schedule is valid, with the figures it was judged by', () => {
     const c = generatorCheck(summary());
     expect(c).toMatchObject({

@@ -6,7 +6,8 @@
  * killed the run ends on E008, and both `orchestrate` and `run` print the summary table (the failed row,
  * the skipped note) before the error line.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -200,5 +201,75 @@ describe('an executor killed mid-benchmark', () => {
     expect(res.exitCode, String(res.all)).toBe(EXIT_CODES.failure);
     expectTablesBeforeError(String(res.all), 'client-1');
     await expectCountsMatch(await onlyRunDir(base), 'first');
+  }, 120_000);
+
+  it('a trace replay whose trace file changed before the loss: the lost one’s unsent rows not counted, dropped_sends null', async () => {
+    const box = sandbox();
+    const sim = await box.startSim('sim-trace', ['--load-ms', '0']);
+    const [a, b] = await Promise.all([box.startExecutor('keep', TOKEN), box.startExecutor('dies', TOKEN)]);
+    // 20 rows/s for 60 s, rows i, i+2, ... to each executor
+    const rows = (shift: number) =>
+      Array.from({ length: 1200 }, (_, k) =>
+        JSON.stringify({ timestamp: 50 * k + (k ? shift : 0), input_length: 16, output_length: 4 }),
+      ).join('\n');
+    const tracePath = box.path('trace.jsonl');
+    await writeFile(tracePath, `${rows(0)}\n`);
+    const sha256 = createHash('sha256')
+      .update(`${rows(0)}\n`)
+      .digest('hex');
+    const file = await box.writeRecipe(
+      'trace.yaml',
+      recipe('lost-trace', {
+        duration: '8s',
+        warmup: '0s',
+        clients_per_node: undefined,
+        trace: tracePath,
+        ignore_eos: true,
+        thresholds: ['dropped_sends < 1'],
+      }),
+    );
+    const running = orchestrate(box, {
+      servers: [`127.0.0.1:${sim.port}`],
+      clients: [`127.0.0.1:${a.port}`, `localhost:${b.port}`],
+      file,
+      results: 'r-trace',
+    });
+    await Promise.race([
+      untilOk(b.url, 10),
+      running.then((r) => {
+        throw new Error(`orchestrate ended before the kill: ${r.all}`);
+      }),
+    ]);
+    // edited while it runs (every row but the first 5 ms later), then an executor is lost
+    const edited = `${rows(5)}\n`;
+    await writeFile(tracePath, edited);
+    process.kill(b.child.pid as number, 'SIGKILL');
+    const res = await running;
+    const run = await onlyRunDir(box.path('r-trace'));
+    const dir = join(run, 'benchmarks', 'default');
+    const summary = await readJson(join(dir, 'summary.json'));
+    expect(summary.status, res.all).toBe('degraded');
+    await expectCountsMatch(run, 'default');
+    // the live rebuild checks the file against the digest kept at the start, as hpcbench report does
+    const why = `the trace file ${tracePath} is not the one replayed: its sha256 is ${createHash('sha256').update(edited).digest('hex').slice(0, 12)}… now, ${sha256.slice(0, 12)}… when the benchmark started (metrics.json trace)`;
+    expect(await readFile(join(run, 'logs', 'orchestrator.log'), 'utf8')).toContain(
+      `warning: default: dropped_sends: not rebuilt: ${why}`,
+    );
+    const metrics = await readJson(join(dir, 'metrics.json'));
+    expect(metrics.snapshot.dropped_sends_uncounted).toEqual([`localhost: ${why}`]);
+    // not counted is not 0: the threshold on it has no value and fails; the gate does not judge the share
+    expect(summary.dropped_sends).toBeNull();
+    expect(summary.thresholds).toMatchObject([{ condition: 'dropped_sends < 1', actual: null, pass: false }]);
+    expect(summary.load_generator.sent_share).toBeNull();
+    if (summary.load_generator.valid)
+      expect(summary.load_generator.label).toBe(
+        `valid (sent share not judged: the unsent arrivals could not be counted for localhost: ${why})`,
+      );
+    // benchmarks.csv: an empty cell (the quoted label before it holds commas: split on the unquoted ones)
+    const csv = (await readFile(join(run, 'benchmarks.csv'), 'utf8'))
+      .split('\n')
+      .map((l) => l.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/));
+    expect(csv[1][csv[0].indexOf('dropped_sends')]).toBe('');
+    expect(await readFile(join(run, 'summary.md'), 'utf8')).toContain('not counted');
   }, 120_000);
 });

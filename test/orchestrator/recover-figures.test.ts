@@ -508,6 +508,7 @@ describe('recovering an open-loop benchmark whose load generator fell behind', (
     const label = `valid (sent share not judged: ${why})`;
     // valid: nothing was found against it (a search or check reads `valid`), but labelled as not judged
     expect(s.load_generator).toMatchObject({ valid: true, label, sent_share: null, reasons: [] });
+    expect(s.dropped_sends).toBeNull();
     expect(r.generators).toEqual([{ name: 'open', check: s.load_generator }]);
     expect(s.recovery).toContain(`dropped_sends: not rebuilt for x: ${why.replace(/^.* for x: /, '')}`);
     expect(s.recovery).toContain(
@@ -544,7 +545,11 @@ describe('recovering an open-loop benchmark whose load generator fell behind', (
     ]);
     await recoverRun(dir as string);
     const s = await json('benchmarks', 'open', 'summary.json');
-    expect(s.dropped_sends).toBe(0);
+    // x dropped none, y's are not known: not counted for the benchmark, never 0
+    expect(s.dropped_sends).toBeNull();
+    expect((await json('benchmarks', 'open', 'metrics.json')).snapshot.dropped_sends_uncounted).toEqual([
+      'y: no records file',
+    ]);
     expect(s.recovery.join('\n')).toMatch(
       /^dropped_sends: rebuilt: 0 of the 20 arrivals due by each executor’s last send measured .* are not counted \(counted for 1 of 2 executors\)$/m,
     );
@@ -692,6 +697,24 @@ describe('recovering a trace replay', () => {
     expect(csv[1].split(',')[csv[0].split(',').indexOf('load_generator')]).toBe(INVALID_LABEL);
   });
 
+  it('rows sharing the instant of the last one recorded and not in the records: said, not counted as dropped', async () => {
+    await runFolder([{ name: 'trace', status: 'running' }]);
+    // bursts of 4 rows at each 100 ms instant (40 rows/s)
+    const { path, sha256 } = await traceFile(Array.from({ length: 400 }, (_, k) => 100 * Math.floor(k / 4)));
+    // rows 0..41 sent one every 50 ms and recorded; 42 and 43 (due at 1 s with 40 and 41) are not
+    const recs = Array.from({ length: 42 }, (_, k) =>
+      request('trace', k, T0 + 50 * k, { scheduled: T0 + 100 * Math.floor(k / 4) }),
+    );
+    await startedBenchmark('trace', traceBody(path), recs, undefined, { trace: { path, sha256 } });
+    await recoverRun(dir as string);
+    const s = await json('benchmarks', 'trace', 'summary.json');
+    // due by the last send (2.05 s): rows 0..83; after the 1 s instant and not sent: rows 44..83
+    expect(s.dropped_sends).toBe(40);
+    expect(s.recovery).toContain(
+      'dropped_sends: 2 more arrival(s) due at the instant of the last one recorded are not in the records: each was in flight when it stopped or never sent, and is not counted',
+    );
+  });
+
   it('a trace file missing at recovery: not rebuilt, naming the file; the rest of the figures are', async () => {
     await runFolder([{ name: 'trace', status: 'running' }]);
     const { path, sha256 } = await traceFile(LATE);
@@ -704,7 +727,7 @@ describe('recovering a trace replay', () => {
       `dropped_sends, load_generator: not rebuilt: the trace file ${path} cannot be read (not found), and its rows (the replay’s schedule and rate) are not in the records`,
     );
     expect(s.recovery.join('\n')).not.toMatch(/^(dropped_sends: rebuilt|load_generator: judged|trace:)/m);
-    expect(s.dropped_sends).toBe(0);
+    expect(s.dropped_sends).toBeNull();
     expect(s.requested_rps).toBeUndefined();
     expect(s.load_generator).toBeUndefined();
     expect(r.generators).toBeUndefined();

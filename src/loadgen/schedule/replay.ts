@@ -2,9 +2,11 @@
  * The sends an open-loop executor (or a trace replay's) had not made by a moment, from its records alone
  * (a killed executor or orchestrator: src/orchestrator/rebuild.ts). Its loop (src/loadgen/run/open-loop.ts)
  * sends the arrivals of its schedule (seeded, or its rows of the trace) in schedule order, so every
- * arrival up to the latest `scheduled` it recorded was sent; the arrivals due after that one and before
- * its last send measured (`lastSend`: of an arrival, with multi-turn sessions a first turn — a later
- * turn is sent on a response, not on the schedule) were due and not yet sent: the backlog the loop would have counted as dropped had it ended at that send,
+ * arrival before the latest `scheduled` it recorded was sent (one due at that same instant, as rows of a
+ * trace may be, and not recorded was either in flight when it stopped or never sent: said, not counted);
+ * the arrivals due after that one and before its last send measured (`lastSend`: of an arrival, with
+ * multi-turn sessions a first turn — a later turn is sent on a response, not on the schedule) were due
+ * and not yet sent: the backlog the loop would have counted as dropped had it ended at that send,
  * counted the way it counts them (one step of the schedule, `passTo`: constant schedules exactly, random
  * ones drawn from their distribution). Arrivals after `lastSend` were not due by the last moment measured
  * and are not counted. The schedule is replayed from the start of the load (the measurement start −
@@ -28,6 +30,11 @@ export type UnsentCount =
       due: number;
       /** Epoch ms the count is made at: the last send measured (the end of the measurement, if before). */
       until: number;
+      /**
+       * Arrivals due at the instant of the latest one recorded (rows of a trace sharing it) that are not
+       * in the records: sent and unfinished when the executor stopped, or never sent; not in `unsent`.
+       */
+      unrecordedAtLast: number;
     }
   | { why: string };
 
@@ -63,21 +70,22 @@ export function unsentAtLastSend(
     }
     let issued = 0;
     let first = false;
-    let last = false;
+    let atLast = 0;
     for (; toMs(s) <= f.last + MATCH_MS && toMs(s) < end; s = sched.next()) {
       const at = toMs(s);
       if (at < w) continue;
       issued++;
       if (Math.abs(at - f.first) <= MATCH_MS) first = true;
-      if (Math.abs(at - f.last) <= MATCH_MS) last = true;
+      if (Math.abs(at - f.last) <= MATCH_MS) atLast++;
     }
+    const last = atLast > 0;
     if (!first || !last || issued < f.count) continue;
     // s: the first arrival after the last one sent; the rest before `until` as the loop counts a backlog
     let unsent = toMs(s) < until ? 1 + sched.skipTo((until - t0) / 1000) : 0;
     const quota = executorMaxRequests(spec);
     if (quota !== undefined)
       unsent = Math.min(unsent, Math.max(0, quota - (spec.session ? f.measured : issued)));
-    return { unsent, due: issued + unsent, until };
+    return { unsent, due: issued + unsent, until, unrecordedAtLast: Math.max(0, atLast - f.atLast) };
   }
   return {
     why: `its arrival schedule replayed from ${source} does not reproduce the scheduled times recorded`,
