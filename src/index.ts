@@ -28,6 +28,7 @@ export { BaseWorkloadController } from './controller/index.js';
 // Decisions over finished runs: compare with intervals, thresholds, repetitions, the figure registry
 export {
   type BenchmarkComparison,
+  CONNECTION_HEADLINE,
   type CompareOptions,
   compareRuns,
   DEFAULT_COMPARE,

@@ -1,7 +1,9 @@
 /**
  * Repetitions (`repetitions: N` runs every benchmark N times as `<name>_rep1` ... `<name>_repN`): for
  * each headline figure across the repetitions, the mean, a Student-t confidence interval of the mean and
- * the coefficient of variation; a figure whose CV exceeds UNSTABLE_CV is flagged unstable.
+ * the coefficient of variation; a figure whose CV exceeds UNSTABLE_CV (a fraction: whose standard
+ * deviation exceeds UNSTABLE_RATIO_SD) is flagged unstable. Figures that are one number per run (energy,
+ * connections per request) are here like the others: the repetitions are what gives them a spread.
  */
 import { formatFigure } from './evaluate.js';
 import { type Figure, type FigureSources, figure, figureSource } from './figures.js';
@@ -9,7 +11,12 @@ import { mean, sampleStd, tQuantile } from './stats.js';
 
 /** Coefficient of variation above which a figure is reported unstable across repetitions. */
 export const UNSTABLE_CV = 0.05;
+/** Standard deviation above which a fraction (error rate, connections per request) is unstable. */
+const UNSTABLE_RATIO_SD = UNSTABLE_CV / 5;
 const CONFIDENCE = 0.95;
+
+/** What the repetitions table shows, under its heading in summary.md and report.html. */
+export const REPETITION_NOTE = `Mean over the repetitions, 95% Student-t interval of the mean, coefficient of variation; UNSTABLE: CV above ${100 * UNSTABLE_CV}% (fractions: error rate, connections per request: standard deviation above ${100 * UNSTABLE_RATIO_SD} pp).`;
 
 export const REPETITION_FIGURES = [
   'ttft.p50',
@@ -24,6 +31,8 @@ export const REPETITION_FIGURES = [
   'goodput_rps',
   'error_rate',
   'energy.output_tokens_per_j',
+  'connections.opened_per_request',
+  'connections.resent_stale_per_request',
 ] as const;
 
 const REP = /^(.*)_rep(\d+)$/;
@@ -79,8 +88,9 @@ export function summarizeRepetitions(
       const sd = sampleStd(vs);
       const half = (tQuantile(1 - (1 - CONFIDENCE) / 2, vs.length - 1) * sd) / Math.sqrt(vs.length);
       const cv = m !== 0 ? sd / Math.abs(m) : 0;
-      // error_rate near 0 has a meaningless CV: judge it by its spread in percentage points
-      const unstable = f.unit === 'ratio' ? sd > UNSTABLE_CV / 5 : cv > UNSTABLE_CV;
+      // a fraction near 0 (error_rate, resends per request) has a meaningless CV: judge it by its
+      // spread in percentage points
+      const unstable = f.unit === 'ratio' ? sd > UNSTABLE_RATIO_SD : cv > UNSTABLE_CV;
       figures.push({ figure: n, unit: f.unit, values: vs, mean: m, ci: [m - half, m + half], cv, unstable });
     }
     out.push({ benchmark: name, repetitions: reps.length, figures });
@@ -132,7 +142,7 @@ export function renderRepetitionMarkdown(list: readonly RepetitionSummary[]): st
   return [
     '## Repetitions',
     '',
-    `Mean over the repetitions, 95% Student-t interval of the mean, coefficient of variation; UNSTABLE: CV above ${100 * UNSTABLE_CV}% (error rate: standard deviation above ${(100 * UNSTABLE_CV) / 5} pp).`,
+    REPETITION_NOTE,
     '',
     `| ${REPETITION_HEAD.map((h) => h || 'flag').join(' | ')} |`,
     `|${REPETITION_HEAD.map(() => '---').join('|')}|`,

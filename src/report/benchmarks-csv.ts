@@ -5,6 +5,7 @@
  */
 
 import type { LatencyMetric, LengthMetric } from '../contracts/index.js';
+import { type Figure, figure } from '../decide/figures.js';
 import type { SaturationReport } from '../decide/saturation.js';
 import type { BenchmarkSummary } from '../metrics/types.js';
 import type { EnergyReport } from '../monitor/energy.js';
@@ -24,7 +25,7 @@ export interface CsvBenchmark {
   saturation?: SaturationReport;
 }
 
-type Metric = [string, (s: BenchmarkSummary) => number | boolean | undefined];
+type Metric = [string, (s: BenchmarkSummary) => number | boolean | string | undefined];
 
 const lat = (m: LatencyMetric, p: 'mean' | 'p50' | 'p90' | 'p99'): Metric => [
   `${m}_${p}_ms`,
@@ -35,6 +36,21 @@ const len = (m: LengthMetric, p: 'mean' | 'p50' | 'p99' | 'max'): Metric => [
   `${m}_${p}`,
   (s) => (s.lengths?.[m]?.count ? s.lengths[m]?.[p] : undefined),
 ];
+
+/**
+ * A fraction from the figure registry, with 4 significant digits rather than the 3 decimals of the other
+ * cells (a resend in 20,000 requests is 0.00005, not 0).
+ */
+function fraction(column: string, name: string): Metric {
+  const f = figure(name) as Figure;
+  return [
+    column,
+    (s) => {
+      const v = f.get(s);
+      return v === undefined ? undefined : String(Number(v.toPrecision(4)));
+    },
+  ];
+}
 
 export const METRIC_COLUMNS: Metric[] = [
   ['sent', (s) => s.requests.sent],
@@ -83,6 +99,8 @@ export const METRIC_COLUMNS: Metric[] = [
   // the executors' connections (warmup included): a server closing after every stream puts a connect in each TTFT
   ['connections_opened', (s) => s.connections?.opened],
   ['resent_stale', (s) => s.connections?.resent_stale],
+  fraction('connections_opened_per_request', 'connections.opened_per_request'),
+  fraction('resent_stale_per_request', 'connections.resent_stale_per_request'),
   ['server_closes_after_stream', (s) => s.connections?.server_closes_after_stream],
 ];
 

@@ -9,7 +9,12 @@ import {
   thresholdRows,
   thresholdSummaryLine,
 } from '../decide/evaluate.js';
-import { REPETITION_HEAD, repetitionRows, summarizeRepetitions, UNSTABLE_CV } from '../decide/repetitions.js';
+import {
+  REPETITION_HEAD,
+  REPETITION_NOTE,
+  repetitionRows,
+  summarizeRepetitions,
+} from '../decide/repetitions.js';
 import type { RunBenchmark } from '../results-folder/index.js';
 import { esc } from './html-page.js';
 
@@ -61,7 +66,7 @@ export function repetitionSection(benchmarks: readonly RunBenchmark[]): string {
   const head = REPETITION_HEAD.map((h) => h || 'flag');
   return [
     '<h2>Repetitions</h2>',
-    `<p class="note">Mean over the repetitions, 95% Student-t interval of the mean, coefficient of variation; UNSTABLE: CV above ${100 * UNSTABLE_CV}%.</p>`,
+    `<p class="note">${esc(REPETITION_NOTE)}</p>`,
     cells(head, rows, (r) => (r[5] ? 'verdict verdict-worse' : '')),
   ].join('');
 }

@@ -5,9 +5,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { renderExecutorPrometheus } from '../../src/metrics/prometheus.js';
+import { MetricsRecorder } from '../../src/metrics/recorder.js';
 import { startExecutorPush } from '../../src/monitor/executor-push.js';
 import { Monitor } from '../../src/monitor/monitor.js';
 import { renderMonitorSample } from '../../src/monitor/monitor-metrics.js';
+import { craft } from '../metrics/records.js';
 import {
   freePort,
   pushgatewayAvailable,
@@ -31,6 +34,39 @@ const load = (f: string) =>
 const exprs = (f: string) => load(f).panels.flatMap((p) => p.targets.map((t) => t.expr));
 /** Grafana variables replaced the way Grafana does for "All" (regex .*). */
 const concrete = (e: string) => e.replace(/\$(run|node|role|instance|job)\b/g, '.*');
+
+/** An executor's Prometheus text as src/metrics/prometheus.ts renders it, with `n` requests and connections. */
+function executorText(service: string, n: number): string {
+  const rec = new MetricsRecorder({ source: 'c1' });
+  rec.windowStart = 1_000;
+  for (let i = 0; i < n; i++) rec.add(craft({ sent: 1_000, chunks: [1_010, 1_020], output: 2 }));
+  rec.add(craft({ sent: 1_000, end: 1_005, status: 'error', error: 'http_503' }));
+  const snapshot = rec.snapshot();
+  snapshot.connections = {
+    requests: n + 1,
+    opened: n,
+    resent_stale: 1,
+    server_closes_after_stream: true,
+    learnt_by: 1,
+    executors: 1,
+  };
+  return renderExecutorPrometheus(service, snapshot);
+}
+
+/** The metric names each `{...}` selector of a query picks by its `__name__` matchers, out of `names`. */
+function selected(expr: string, names: readonly string[]): { regex: string; picks: string[] }[] {
+  return [...expr.matchAll(/\{([^}]*__name__[^}]*)\}/g)].map(([, inner]) => {
+    const matchers = [...inner.matchAll(/__name__(=~|!~)"([^"]*)"/g)].map(([, op, re]) => ({
+      keep: op === '=~',
+      re: new RegExp(`^(?:${re})$`),
+      regex: re,
+    }));
+    return {
+      regex: matchers.find((m) => m.keep)?.regex ?? '',
+      picks: names.filter((n) => matchers.every((m) => m.re.test(n) === m.keep)),
+    };
+  });
+}
 
 describe('dashboards', () => {
   it('are Grafana dashboards with unique uids and a query in every panel', () => {
@@ -62,6 +98,30 @@ describe('dashboards', () => {
     );
     for (const n of used) expect(names, n).toContain(n);
     expect(used.size).toBeGreaterThanOrEqual(7);
+  });
+
+  it('the executors dashboard selects metrics the executor exports, a name suffix exactly its own metric', () => {
+    const names = [...new Set([...executorText('svc', 10).matchAll(/^(svc_\w+)/gm)].map((m) => m[1]))];
+    const picked = new Set<string>();
+    for (const e of exprs('grafana-executors.json')) {
+      const selectors = selected(e, names);
+      expect(selectors.length, e).toBeGreaterThan(0);
+      for (const { regex, picks } of selectors) {
+        expect(picks, `${e}: ${regex}`).not.toEqual([]);
+        // `.+_requests_total` must not also sum `svc_connections_requests_total`
+        const suffix = /^\.\+_(\w+)$/.exec(regex);
+        if (suffix) expect(picks, `${e}: ${regex}`).toEqual([`svc_${suffix[1]}`]);
+        for (const n of picks) picked.add(n);
+      }
+    }
+    for (const n of [
+      'svc_requests_total',
+      'svc_connections_requests_total',
+      'svc_connections_opened_total',
+      'svc_connections_resent_stale_total',
+      'svc_connections_server_closes_after_stream',
+    ])
+      expect(picked, n).toContain(n);
   });
 });
 
@@ -172,18 +232,7 @@ describe.runIf(prometheusAvailable())('dashboards against real Prometheus + Push
       interval: 0.3,
       render: () => {
         n += 10;
-        return [
-          `dummy_requests_total ${n}`,
-          `dummy_errors_total 1`,
-          `dummy_output_tokens_total ${n * 20}`,
-          'dummy_request_latency_seconds 0.4',
-          'dummy_requests_per_second 9.5',
-          'dummy_output_tokens_per_second 190',
-          'dummy_ttft_seconds{quantile="0.99"} 0.05',
-          'dummy_e2e_latency_seconds{quantile="0.5"} 0.4',
-          'dummy_ttft_seconds_count 40',
-          '',
-        ].join('\n');
+        return executorText('dummy', n);
       },
     });
     try {
@@ -197,8 +246,10 @@ describe.runIf(prometheusAvailable())('dashboards against real Prometheus + Push
       const quantiles = (
         await query(concrete(exprs('grafana-executors.json').find((e) => e.includes('quantile'))!))
       ).data!.result;
-      expect(quantiles.map((r) => r.metric.__name__).sort()).toEqual([
+      expect([...new Set(quantiles.map((r) => r.metric.__name__))].sort()).toEqual([
         'dummy_e2e_latency_seconds',
+        'dummy_itl_seconds',
+        'dummy_tpot_seconds',
         'dummy_ttft_seconds',
       ]);
     } finally {
