@@ -206,7 +206,11 @@ describe('an executor killed mid-benchmark', () => {
   it('a trace replay whose trace file changed before the loss: the lost one’s unsent rows not counted, dropped_sends null', async () => {
     const box = sandbox();
     const sim = await box.startSim('sim-trace', ['--load-ms', '0']);
-    const [a, b] = await Promise.all([box.startExecutor('keep', TOKEN), box.startExecutor('dies', TOKEN)]);
+    // names of their own: the file's sandbox keeps the first test's ready files (keep, dies)
+    const [a, b] = await Promise.all([
+      box.startExecutor('keep-trace', TOKEN),
+      box.startExecutor('dies-trace', TOKEN),
+    ]);
     // 20 rows/s for 60 s, rows i, i+2, ... to each executor
     const rows = (shift: number) =>
       Array.from({ length: 1200 }, (_, k) =>
