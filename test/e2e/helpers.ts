@@ -44,6 +44,8 @@ export class Sandbox {
   /** Starts `hpcbench <args>` (which must write --ready-file) and waits until it is ready. */
   async startSelf(name: string, args: string[], env: Record<string, string> = {}) {
     const ready = this.path(`${name}.ready.json`);
+    // a name used before in this box: its ready file (an earlier child's port) must not be taken for this one's
+    await rm(ready, { force: true });
     const self = selfCommand(...args, '--ready-file', ready);
     const child = new ManagedChild({
       name,
