@@ -57,7 +57,7 @@ export {
 export { type ParsedThreshold, parseThreshold, type Threshold } from './decide/threshold.js';
 // Errors (E001–E008) and exit codes
 export * from './errors.js';
-export type { LoadEngine, LoadRunLike, WorkloadExecutorOptions } from './executor/index.js';
+export type { LoadEngine, LoadRunLike, PreparedLoadLike, WorkloadExecutorOptions } from './executor/index.js';
 export { BaseWorkloadExecutor } from './executor/index.js';
 export { EXIT_CODES, exitCodeForStatus } from './exit-codes.js';
 export { type LaunchCommand, registerLaunchCommand } from './launch/commands/index.js';

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { MetricsSnapshot } from './metrics.js';
-import { durationSeconds } from './primitives.js';
+import { durationSeconds, positiveSeconds } from './primitives.js';
 import {
   loadFieldsSchema,
   loadFromFields,
@@ -26,11 +26,22 @@ export interface HealthResponse {
 const spec = workloadSpecSchema.shape;
 
 /**
+ * Seconds a held start (`await_release`) waits for its POST /release when its body gives no
+ * `release_timeout`; after it the executor drops the prepared workload with an error.
+ */
+export const DEFAULT_RELEASE_TIMEOUT_S = 60;
+
+/**
  * POST /start body: a `WorkloadSpec`, where the seed's bodies (`server_url`, `model`, `duration`,
  * `clients_per_node`, `warmup`) also work. Every extension has a default (`benchmark` 'default', `warmup`
  * 0, `service` the executor's own); durations may be seconds or strings such as '30s'; the load is either
  * `load: {mode, ...}` or the flat fields a recipe writes (`clients_per_node`, `target_rps`, ...), never
  * both. Unknown keys are kept (a custom executor may read its own).
+ *
+ * `await_release: true` holds the start: the executor prepares the run (reads its prompts or trace,
+ * opens its records file), answers `{status: 'prepared'}` and starts only on POST /release, which gives
+ * the clock's start; without a release within `release_timeout` seconds it drops the workload with an
+ * error. Neither is part of the `WorkloadSpec` (parseWorkloadSpec takes them out).
  */
 export const startRequestSchema = z
   .looseObject({
@@ -40,6 +51,8 @@ export const startRequestSchema = z
     warmup: durationSeconds.default(0),
     load: loadSchema.optional(),
     ...loadFieldsSchema.shape,
+    await_release: z.boolean({ error: 'expected true or false' }).optional(),
+    release_timeout: positiveSeconds.optional(),
   })
   .superRefine((b, ctx) => {
     if (b.load === undefined) return;
@@ -55,6 +68,14 @@ export const startRequestSchema = z
     if (b.load === undefined)
       for (const [path, message] of rampFieldIssues(b))
         ctx.addIssue({ code: 'custom', path: [path], message });
+  })
+  .superRefine((b, ctx) => {
+    if (b.release_timeout !== undefined && b.await_release !== true)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['release_timeout'],
+        message: 'only used with await_release: true (how long a held start waits for POST /release)',
+      });
   })
   .superRefine((b, ctx) => {
     if (b.executor_count !== undefined && (b.executor_index ?? 0) >= b.executor_count)
@@ -100,15 +121,25 @@ export type StartBody = z.input<typeof startRequestSchema>;
 export type StartRequest = StartBody | WorkloadSpec;
 
 /**
- * POST /start response. `threads` is the number of client loops started; `window_start` the epoch ms this
- * executor's measurement begins (after warmup), kept by the controller to rebuild the executor's metrics
- * from its records file if its GET /metrics cannot be fetched later.
+ * POST /start response (and POST /release's). `threads` is the number of client loops started;
+ * `window_start` the epoch ms this executor's measurement begins (after warmup), kept by the controller
+ * to rebuild the executor's metrics from its records file if its GET /metrics cannot be fetched later;
+ * `prepare_ms` what preparing the run took (reading its prompts or trace). A held start
+ * (`await_release`) answers `status: 'prepared'` (no `window_start`: the release gives the clock).
  */
 export interface StartResponse {
-  status: 'started';
+  status: 'started' | 'prepared';
   threads: number;
   window_start?: number;
+  prepare_ms?: number;
 }
+
+/**
+ * POST /release body: `start_at`, the epoch ms the held workload's clock starts on (as in POST /start,
+ * within START_AT_TOLERANCE_MS of the executor's clock, else it starts now); none: now.
+ */
+export const releaseRequestSchema = z.object({ start_at: spec.start_at });
+export type ReleaseRequest = z.infer<typeof releaseRequestSchema>;
 
 /** GET /status. */
 export interface StatusResponse {
@@ -116,7 +147,10 @@ export interface StatusResponse {
   elapsed_seconds: number;
   threads_active: number;
   benchmark?: string;
-  phase?: 'idle' | 'warmup' | 'measuring' | 'draining' | 'done';
+  /** `prepared`: a held start (await_release) waiting for its POST /release. */
+  phase?: 'idle' | 'prepared' | 'warmup' | 'measuring' | 'draining' | 'done';
+  /** What preparing the current workload took (ms), once it is prepared. */
+  prepare_ms?: number;
   requests_sent?: number;
   requests_ok?: number;
   requests_failed?: number;

@@ -54,8 +54,9 @@ export type TraceFormat = (typeof TRACE_FORMATS)[number];
 export const MOONCAKE_BLOCK_TOKENS = 512;
 /**
  * A scheduled load (open loop, ramp, trace replay) over several executors starts on one instant
- * (`start_at`): the controller sets it this long after it sends POST /start, so every executor has read
- * its prompts (a trace) before its clock starts.
+ * (`start_at`): once every executor has prepared its run, the controller sets it this long after it sends
+ * POST /release, time for the release to reach every executor; to an executor that does not know the
+ * release, it is this long after POST /start.
  */
 export const SHARED_START_LEAD_MS = 250;
 /**

@@ -1,6 +1,7 @@
 /**
  * The seed's `BaseWorkloadController`: the client side of the executor REST API. Checks executors
- * (E002), starts a workload on all of them (E004), waits for them, collects and merges their metrics
+ * (E002), starts a workload on all of them (E004; a scheduled load over several in two steps, prepare
+ * then release, so they start on one instant), waits for them, collects and merges their metrics
  * exactly (E005), stops them. Transport failures name the node: timeouts E007, refused or broken
  * connections E008. Every call goes to all executors concurrently, at most `fanOut` at once.
  */
@@ -57,16 +58,22 @@ export function executorRecordsPath(template: string, node: string): string {
 }
 
 /**
- * The instant (epoch ms) every executor of a scheduled load (open loop, ramp, trace replay) over `n`
- * executors starts its clock on (SHARED_START_LEAD_MS from now): their phase-shifted schedules (a trace's
- * rows) then merge into the arrival process asked for, not one shifted by when each POST /start arrived.
- * Undefined for one executor, a closed loop (its users start at once), or a workload with its own `start_at`.
+ * The instant (epoch ms, SHARED_START_LEAD_MS from now) every executor of a scheduled load (open loop,
+ * ramp, trace replay) over `n` executors starts its clock on, so that their phase-shifted schedules (a
+ * trace's rows) merge into the arrival process asked for, not one shifted by when each started. Undefined
+ * for one executor, a closed loop (its users start at once), or a workload with its own `start_at`.
+ * `startWorkload` sends it in POST /start for an executor that does not know the release step, and holds
+ * the start (`await_release`); once every executor is prepared it sends the instant in POST /release.
  */
 export function sharedStart(config: WorkloadConfig, n: number): number | undefined {
   if (n < 2 || config.start_at !== undefined) return undefined;
   // a seed-style body gives the load as flat fields, read as the executor reads them
   const mode = 'load' in config && config.load ? config.load.mode : loadFromFields(config as LoadFields).mode;
   if (mode === 'closed') return undefined;
+  return leadFromNow();
+}
+
+function leadFromNow(): number {
   return performance.timeOrigin + performance.now() + SHARED_START_LEAD_MS;
 }
 
@@ -252,6 +259,11 @@ export class BaseWorkloadController {
   /**
    * Starts the workload on every executor (each gets executor_index/executor_count). If any executor
    * rejects it, the ones that started are stopped and E004 names each rejecting executor and its reason.
+   * A scheduled load over several executors starts in two steps: POST /start holds it (`await_release`)
+   * while each executor prepares (reads its prompts or trace); once all answered `prepared`, POST
+   * /release gives them one `start_at`, SHARED_START_LEAD_MS ahead. An executor that does not know the
+   * release (it answers `started`) starts on the `start_at` of its POST /start, and the held ones are
+   * released on that same instant.
    */
   async startWorkload(config: WorkloadConfig, options: StartOptions = {}): Promise<boolean> {
     this.benchmark = typeof config.benchmark === 'string' ? config.benchmark : 'default';
@@ -259,12 +271,16 @@ export class BaseWorkloadController {
     const n = targets.length;
     this.started = new Map(targets.map((t) => [t, undefined]));
     const startAt = sharedStart(config, n);
+    const hold =
+      startAt !== undefined
+        ? { start_at: startAt, await_release: true, release_timeout: this.releaseTimeout(n) }
+        : {};
     const results = await this.settleEach(async (t, i) => {
       const body: Record<string, unknown> = {
         ...config,
         executor_index: i,
         executor_count: n,
-        ...(startAt !== undefined ? { start_at: startAt } : {}),
+        ...hold,
         ...options.perExecutor?.(t, this.executors.indexOf(t)),
       };
       if (typeof body.records_path === 'string')
@@ -276,20 +292,64 @@ export class BaseWorkloadController {
       this.started.set(t, answer);
       return answer;
     }, targets);
-    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
-    if (failures.length === 0) return true;
-    await this.settleEach(
-      (t) => this.call(t, 'POST', '/stop'),
+    await this.failedStart(
+      'start',
+      results,
       targets.filter((_, i) => results[i].status === 'fulfilled'),
     );
+    if (startAt !== undefined) await this.release(targets, startAt);
+    return true;
+  }
+
+  /**
+   * Seconds a held start waits for its release: every round of POST /start (fanOut at once, each up to
+   * requestTimeout) and the release's own.
+   */
+  private releaseTimeout(n: number): number {
+    return (Math.ceil(n / this.fanOut) + 1) * this.requestTimeout;
+  }
+
+  /**
+   * POST /release to every executor that answered `prepared`: `start_at` SHARED_START_LEAD_MS from now, or
+   * `fallback` (the instant of their POST /start) when some executor did not know the release and
+   * started on it. A failed release stops them all (E004).
+   */
+  private async release(targets: ExecutorTarget[], fallback: number): Promise<void> {
+    const held = targets.filter((t) => this.started.get(t)?.status === 'prepared');
+    if (held.length === 0) return;
+    const at = held.length === targets.length ? leadFromNow() : fallback;
+    const results = await this.settleEach(async (t) => {
+      const res = await this.call(t, 'POST', '/release', { start_at: at });
+      if (res.status !== 200)
+        throw new WorkloadStartError(
+          `${t.node}: POST /release answered HTTP ${res.status}: ${errorReason(res)}`,
+        );
+      const answer = parseJson<StartResponse>(res.text);
+      this.started.set(t, answer);
+      return answer;
+    }, held);
+    await this.failedStart('release', results, targets);
+  }
+
+  /** When some of `results` failed: stops `toStop` and throws the error naming each failure. */
+  private async failedStart(
+    what: 'start' | 'release',
+    results: PromiseSettledResult<unknown>[],
+    toStop: ExecutorTarget[],
+  ): Promise<void> {
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    if (failures.length === 0) return;
+    await this.settleEach((t) => this.call(t, 'POST', '/stop'), toStop);
     const first = failures[0];
     const text = failures.map((f) => (f instanceof Error ? f.message : String(f))).join('; ');
     if (first instanceof WorkloadStartError) {
-      throw new WorkloadStartError(`workload start failed on ${failures.length} of ${n} executors: ${text}`);
+      throw new WorkloadStartError(
+        `workload ${what} failed on ${failures.length} of ${results.length} executors: ${text}`,
+      );
     }
     if (first instanceof HpcBenchError) {
       throw new (first.constructor as new (m: string, o?: object) => HpcBenchError)(
-        `workload start failed: ${text}`,
+        `workload ${what} failed: ${text}`,
         { cause: first },
       );
     }

@@ -1,9 +1,11 @@
 /**
  * The seed's `BaseWorkloadExecutor`: an HTTP server on a client node that runs one workload at a time
- * and reports its metrics. Routes: GET /health (open), POST /start, GET /status, GET /metrics,
- * GET /metrics/prometheus, POST /stop. POST routes need `Authorization: Bearer <token>` when a token is
- * set. The service's capabilities (its registration's: which APIs it speaks, its default API) choose the
- * request client; subclasses name the service and may implement the per-user hook.
+ * and reports its metrics. Routes: GET /health (open), POST /start, POST /release, GET /status,
+ * GET /metrics, GET /metrics/prometheus, POST /stop. POST routes need `Authorization: Bearer <token>` when
+ * a token is set. A held start (`await_release`) prepares the run and waits for POST /release, which
+ * starts its clock (the controller's shared start, docs/load-generation.md#shared-start). The service's
+ * capabilities (its registration's: which APIs it speaks, its default API) choose the request client;
+ * subclasses name the service and may implement the per-user hook.
  */
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
@@ -29,8 +31,8 @@ import { bearerMatches } from './auth.js';
 import { type Confinement, confineDataset, confineRecords } from './confine.js';
 import { defaultLoadEngine } from './default-engine.js';
 import { emptyExecutorMetrics } from './empty-metrics.js';
-import type { LoadEngine, LoadRunLike } from './load-engine.js';
-import { parseWorkloadSpec } from './spec-schema.js';
+import type { LoadEngine, LoadRunLike, PreparedLoadLike } from './load-engine.js';
+import { parseRelease, parseWorkloadSpec } from './spec-schema.js';
 
 export interface WorkloadExecutorOptions {
   /**
@@ -64,12 +66,20 @@ function jsonContentType(header: string | undefined): boolean {
 
 interface Current {
   spec: WorkloadSpec;
-  run: LoadRunLike;
+  /** The run, once started (none while held, nor when dropped before its release). */
+  run?: LoadRunLike;
+  /** A held start waiting for its POST /release, and the timer that drops it. */
+  held?: { prepared: PreparedLoadLike; timer: NodeJS.Timeout };
+  prepareMs?: number;
+  /** When the run started (while held: when it was prepared). */
   startedAt: number;
   endedAt?: number;
   final?: MetricsSnapshot;
   error?: string;
 }
+
+/** Why POST /release has nothing to start (a 409). */
+class NothingToRelease extends Error {}
 
 export class BaseWorkloadExecutor {
   readonly app = new Hono();
@@ -125,18 +135,19 @@ export class BaseWorkloadExecutor {
   }
 
   private elapsed(c: Current): number {
-    return ((c.endedAt ?? Date.now()) - c.startedAt) / 1000;
+    return c.run ? ((c.endedAt ?? Date.now()) - c.startedAt) / 1000 : 0;
   }
 
-  private snapshot(c: Current): MetricsSnapshot {
-    return c.final ?? c.run.snapshot();
+  private snapshot(c: Current): MetricsSnapshot | undefined {
+    return c.final ?? c.run?.snapshot();
   }
 
   /** The seed's GET /metrics answer for the current (or last) workload. */
   metrics(): ExecutorMetrics {
     const c = this.current;
-    if (!c) return emptyExecutorMetrics();
-    return this.engine().toExecutorMetrics(this.snapshot(c), this.elapsed(c));
+    const snap = c && this.snapshot(c);
+    if (!c || !snap) return emptyExecutorMetrics();
+    return this.engine().toExecutorMetrics(snap, this.elapsed(c));
   }
 
   private routes(): void {
@@ -183,7 +194,10 @@ export class BaseWorkloadExecutor {
       }
       if (this.running) {
         const b = this.current?.spec.benchmark;
-        return c.json({ error: `a workload is already running (benchmark ${b}); POST /stop first` }, 409);
+        const what = this.current?.held
+          ? `prepared (benchmark ${b}), waiting for its POST /release`
+          : `already running (benchmark ${b})`;
+        return c.json({ error: `a workload is ${what}; POST /stop first` }, 409);
       }
       const parsed = parseWorkloadSpec(body, this.getServiceName());
       if (!parsed.ok) return c.json({ error: parsed.error }, 400);
@@ -195,13 +209,23 @@ export class BaseWorkloadExecutor {
       if (refused)
         return c.json({ error: refused.error, ...(refused.cap ? { cap: refused.cap } : {}) }, refused.status);
       try {
-        return c.json(await this.start(this.prepareSpec(parsed.spec)));
+        return c.json(await this.start(this.prepareSpec(parsed.spec), parsed.hold));
       } catch (err) {
         const msg = err instanceof Error ? err.message : String(err);
         return c.json(
           { error: msg, code: isHpcBenchError(err) ? err.code : undefined },
           isHpcBenchError(err) ? 400 : 500,
         );
+      }
+    });
+    app.post('/release', async (c) => {
+      const parsed = parseRelease(await c.req.text());
+      if (!parsed.ok) return c.json({ error: parsed.error }, 400);
+      try {
+        return c.json(this.release(parsed.startAt));
+      } catch (err) {
+        const msg = err instanceof Error ? err.message : String(err);
+        return c.json({ error: msg }, err instanceof NothingToRelease ? 409 : 500);
       }
     });
     app.get('/status', (c) => c.json(this.status()));
@@ -249,16 +273,17 @@ export class BaseWorkloadExecutor {
 
   /** Prometheus text of the current (or last) workload, with the seed's metric names. */
   prometheusText(): string {
-    return this.current
-      ? this.engine().renderPrometheus(this.getServiceName(), this.snapshot(this.current))
-      : '';
+    const snap = this.current && this.snapshot(this.current);
+    return snap ? this.engine().renderPrometheus(this.getServiceName(), snap) : '';
   }
 
   /**
    * Starts a workload (the HTTP layer validated it) with the service's default API when it names none;
-   * resolves to the seed's start answer.
+   * resolves to the seed's start answer. With `hold` it only prepares it (answer `status: 'prepared'`)
+   * and waits for `release()`, at most `hold.releaseTimeoutS` seconds, after which it drops it with an
+   * error.
    */
-  async start(given: WorkloadSpec): Promise<StartResponse> {
+  async start(given: WorkloadSpec, hold?: { releaseTimeoutS: number }): Promise<StartResponse> {
     const engine = this.engine();
     if (this.running) throw new Error('a workload is already running');
     const own = (this.constructor as { capabilities?: ServiceCapabilities }).capabilities;
@@ -269,16 +294,77 @@ export class BaseWorkloadExecutor {
       );
     const spec = { ...given, api: apiOf(given, capabilities) };
     const hook = this.runBenchmark?.bind(this);
-    const run = engine.startLoad(spec, {
+    const prepared = engine.prepareLoad(spec, {
       capabilities,
       source: this.node,
       log: (m) => this.log(m),
       runUser: hook,
       maxInFlight: (this.options.caps ?? DEFAULT_CAPS).maxConcurrency,
     });
-    const cur: Current = { spec, run, startedAt: Date.now() };
+    const prepareMs = prepared.prepareMs === undefined ? undefined : Math.round(prepared.prepareMs);
+    const cur: Current = { spec, prepareMs, startedAt: Date.now() };
+    if (!hold) {
+      const run = prepared.start(spec.start_at, 'start');
+      this.current = cur;
+      return this.begin(cur, run);
+    }
     this.current = cur;
-    this.log(`started benchmark ${spec.benchmark}: ${run.threads} client loops against ${spec.server_url}`);
+    const s = hold.releaseTimeoutS;
+    const timer = setTimeout(
+      () =>
+        this.drop(
+          cur,
+          `no POST /release within ${s} s of being prepared (the controller gone?): benchmark ${spec.benchmark} was not started`,
+        ),
+      s * 1000,
+    );
+    timer.unref();
+    cur.held = { prepared, timer };
+    this.log(
+      `prepared benchmark ${spec.benchmark} in ${prepareMs ?? '?'} ms: waiting for POST /release (at most ${s} s)`,
+    );
+    return {
+      status: 'prepared',
+      threads: prepared.threads,
+      ...(prepareMs !== undefined ? { prepare_ms: prepareMs } : {}),
+    };
+  }
+
+  /**
+   * Starts the held workload (POST /release); a scheduled load's clock on `startAt` (epoch ms; none:
+   * now). Throws NothingToRelease when no workload is waiting for its release.
+   */
+  release(startAt?: number): StartResponse {
+    const c = this.current;
+    if (!c?.held) {
+      const why = c?.error && !c.run ? `: benchmark ${c.spec.benchmark} was dropped (${c.error})` : '';
+      throw new NothingToRelease(
+        `no workload is waiting for its release${why}; POST /start with await_release: true first`,
+      );
+    }
+    const { prepared, timer } = c.held;
+    clearTimeout(timer);
+    c.held = undefined;
+    let run: LoadRunLike;
+    try {
+      run = prepared.start(startAt, 'release');
+    } catch (err) {
+      c.error = err instanceof Error ? err.message : String(err);
+      c.endedAt = Date.now();
+      throw err;
+    }
+    return this.begin(c, run);
+  }
+
+  /** The run of `cur` started: its log line, its outcome kept, the start answer. */
+  private begin(cur: Current, run: LoadRunLike): StartResponse {
+    const spec = cur.spec;
+    cur.run = run;
+    cur.startedAt = Date.now();
+    const prepared = cur.prepareMs !== undefined ? `, prepared in ${cur.prepareMs} ms` : '';
+    this.log(
+      `started benchmark ${spec.benchmark}: ${run.threads} client loops against ${spec.server_url}${prepared}`,
+    );
     run.done.then(
       (snap) => {
         cur.final = snap;
@@ -295,21 +381,39 @@ export class BaseWorkloadExecutor {
       status: 'started',
       threads: run.threads,
       ...(run.windowStart !== undefined ? { window_start: run.windowStart } : {}),
+      ...(cur.prepareMs !== undefined ? { prepare_ms: cur.prepareMs } : {}),
     };
+  }
+
+  /** Drops a held workload without running it (POST /stop, or no release in time: `error`). */
+  private drop(cur: Current, error?: string): Promise<void> {
+    const held = cur.held;
+    if (!held) return Promise.resolve();
+    clearTimeout(held.timer);
+    cur.held = undefined;
+    cur.endedAt = Date.now();
+    if (error) cur.error = error;
+    this.log(
+      error ? `error: ${error}` : `benchmark ${cur.spec.benchmark} stopped before its release: not started`,
+    );
+    return held.prepared.discard().catch((err: unknown) => {
+      this.log(`benchmark ${cur.spec.benchmark}: ${err instanceof Error ? err.message : String(err)}`);
+    });
   }
 
   status(): StatusResponse {
     const c = this.current;
     if (!c) return { running: false, elapsed_seconds: 0, threads_active: 0, phase: 'idle' };
-    const s = c.run.status();
+    const s = c.run?.status() ?? {};
     const running = c.endedAt === undefined;
     return {
       ...s,
       running,
       elapsed_seconds: this.elapsed(c),
-      threads_active: running ? (s.threads_active ?? c.run.threads) : 0,
+      threads_active: running && c.run ? (s.threads_active ?? c.run.threads) : 0,
       benchmark: c.spec.benchmark,
-      phase: running ? (s.phase ?? 'measuring') : 'done',
+      phase: c.held ? 'prepared' : running ? (s.phase ?? 'measuring') : 'done',
+      ...(c.prepareMs !== undefined ? { prepare_ms: c.prepareMs } : {}),
       ...(c.error ? { error: c.error } : {}),
     };
   }
@@ -318,6 +422,7 @@ export class BaseWorkloadExecutor {
   async stop(): Promise<void> {
     const c = this.current;
     if (!c || c.endedAt !== undefined) return;
+    if (!c.run) return this.drop(c);
     try {
       c.final = await c.run.stop();
     } catch (err) {

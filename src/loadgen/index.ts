@@ -26,7 +26,14 @@ export {
   syntheticPrompts,
 } from './datasets/index.js';
 export { newRecord, nowMs, recordToJson } from './record.js';
-export { CANCEL_TOKENS_NEED_STREAM, type LoadOptions, type LoadRun, startLoad } from './run/load-run.js';
+export {
+  type LoadOptions,
+  type LoadRun,
+  type PreparedLoad,
+  prepareLoad,
+  startLoad,
+} from './run/load-run.js';
+export { CANCEL_TOKENS_NEED_STREAM } from './run/prepare-load.js';
 export {
   type ClosedLoopWorkload,
   defaultUser,

@@ -232,3 +232,76 @@ describe('BaseWorkloadController', () => {
     });
   });
 });
+
+describe('the two-step shared start of a scheduled load', () => {
+  const openLoop = () => ({ ...workload(), clients_per_node: undefined, target_rps: 2 });
+
+  /** An executor that does not know POST /release (an older one): starts at once, on the body's start_at. */
+  async function olderExecutor(onRelease = 404) {
+    const seen: { path?: string; auth?: string; body: Record<string, unknown> }[] = [];
+    const server = await scriptedServer((req, res, text) => {
+      seen.push({ path: req.url, auth: req.headers.authorization, body: text ? JSON.parse(text) : {} });
+      if (req.url === '/start') {
+        const b = JSON.parse(text);
+        // an older executor starts on start_at; one that does know the release but fails it says prepared
+        if (onRelease === 404)
+          return json(res, 200, { status: 'started', threads: 1, window_start: b.start_at });
+        return json(res, 200, { status: 'prepared', threads: 1 });
+      }
+      if (req.url === '/release') return json(res, onRelease, { error: 'release broke' });
+      if (req.url === '/stop') return json(res, 200, { status: 'stopped', final_metrics: {} });
+      json(res, 404, { error: `no route ${req.url}` });
+    });
+    others.push(server);
+    return { server, seen };
+  }
+
+  it("an executor that does not know the release starts on POST /start's start_at; the held one is released on it", async () => {
+    const [ep] = await startExecutors(1);
+    const older = await olderExecutor();
+    const c = controller([ep, older.server.url]);
+    await c.startWorkload(openLoop());
+    const start = older.seen[0];
+    expect(start).toMatchObject({ path: '/start', auth: `Bearer ${TOKEN}` });
+    expect(start.body).toMatchObject({ await_release: true, release_timeout: 10 });
+    const startAt = start.body.start_at as number;
+    // the new executor's clock starts on the older one's instant, not on one of its own
+    const started = c.startedWorkloads();
+    expect(started.map((w) => w.start?.status)).toEqual(['started', 'started']);
+    expect(started[0].start?.window_start).toBe(startAt);
+    expect(older.seen.map((x) => x.path)).toEqual(['/start']);
+    await c.stopWorkload();
+  });
+
+  it('a failed release stops every executor; E004 names the executor and its answer', async () => {
+    const [ep] = await startExecutors(1);
+    const broken = await olderExecutor(500);
+    const c = controller([ep, broken.server.url]);
+    await expect(c.startWorkload(openLoop())).rejects.toMatchObject({
+      code: 'E004',
+      message:
+        'workload release failed on 1 of 2 executors: c1: POST /release answered HTTP 500: release broke',
+    });
+    expect(broken.seen.map((x) => x.path)).toEqual(['/start', '/release', '/stop']);
+    expect(executors[0].status()).toMatchObject({ running: false, phase: 'done' });
+  });
+
+  it('a start one executor refuses: the prepared other is stopped before it sent anything (E004)', async () => {
+    const eps = await startExecutors(2);
+    const before = sim.engine.stats.arrivals;
+    const c = controller(eps);
+    const err = await c
+      .startWorkload(openLoop(), {
+        perExecutor: (_t, i) =>
+          i === 1 ? { prompts: { source: 'jsonl', path: join(tmpdir(), 'hpcbench-no-such.jsonl') } } : {},
+      })
+      .catch((e) => e);
+    expect(err.code).toBe('E004');
+    expect(err.message).toMatch(
+      /^workload start failed on 1 of 2 executors: c1: HTTP 400: .*hpcbench-no-such\.jsonl/,
+    );
+    expect(executors[0].status()).toMatchObject({ running: false, phase: 'done', benchmark: 'default' });
+    expect(executors[0].status().error).toBeUndefined();
+    expect(sim.engine.stats.arrivals).toBe(before);
+  });
+});

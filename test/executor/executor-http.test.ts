@@ -68,9 +68,15 @@ describe('BaseWorkloadExecutor REST API', () => {
     sim.engine.clearTraces();
     const start = await post(ex.app, '/start', { ...seedBody, duration: '2m' });
     expect(start.status).toBe(200);
-    // the seed's answer, and when this executor's measurement begins (no warmup: about now)
+    // the seed's answer, when this executor's measurement begins (no warmup: about now) and what
+    // preparing the run took
     const answer = await j(start);
-    expect(answer).toEqual({ status: 'started', threads: 3, window_start: expect.any(Number) });
+    expect(answer).toEqual({
+      status: 'started',
+      threads: 3,
+      window_start: expect.any(Number),
+      prepare_ms: expect.any(Number),
+    });
     expect(Math.abs(answer.window_start - Date.now())).toBeLessThan(60_000);
 
     await until(async () => (await j(ex.app.request('/metrics'))).requests_total >= 3);

@@ -16,10 +16,12 @@ const j = async (r: Response | Promise<Response>): Promise<any> => (await r).jso
 
 /** A load run the test ends by hand: `finish()` resolves it, `fail()` rejects it. */
 function fakeEngine() {
-  const calls: { specs: unknown[]; sources: (string | undefined)[]; stops: number } = {
-    specs: [],
-    sources: [],
+  const calls = {
+    specs: [] as unknown[],
+    sources: [] as (string | undefined)[],
+    starts: [] as { at?: number; by?: string }[],
     stops: 0,
+    discards: 0,
   };
   let finish!: () => void;
   let fail!: (err: Error) => void;
@@ -27,24 +29,34 @@ function fakeEngine() {
   const live = { ...empty, counters: { ...empty.counters, sent: 7, ok: 7 } };
   const final = { ...empty, counters: { ...empty.counters, sent: 9, ok: 9 } };
   const engine: LoadEngine = {
-    startLoad(spec, opts) {
+    prepareLoad(spec, opts) {
       calls.specs.push(spec);
       calls.sources.push(opts.source);
-      const done = new Promise<typeof final>((resolve, reject) => {
-        finish = () => resolve(final);
-        fail = reject;
-      });
-      const run: LoadRunLike = {
+      return {
         threads: 4,
-        status: () => ({ phase: 'warmup', threads_active: 2 }),
-        snapshot: () => live,
-        stop: async () => {
-          calls.stops++;
-          return final;
+        prepareMs: 12.4,
+        start(at, by) {
+          calls.starts.push({ at, by });
+          const done = new Promise<typeof final>((resolve, reject) => {
+            finish = () => resolve(final);
+            fail = reject;
+          });
+          const run: LoadRunLike = {
+            threads: 4,
+            status: () => ({ phase: 'warmup', threads_active: 2 }),
+            snapshot: () => live,
+            stop: async () => {
+              calls.stops++;
+              return final;
+            },
+            done,
+          };
+          return run;
         },
-        done,
+        discard: async () => {
+          calls.discards++;
+        },
       };
-      return run;
     },
     toExecutorMetrics: (snap, elapsed) => ({
       requests_total: snap.counters.sent,
@@ -78,7 +90,8 @@ describe('BaseWorkloadExecutor with an injected load engine', () => {
       node: 'node7',
       engine: fake.engine,
     });
-    expect(await j(post(ex, '/start', body))).toEqual({ status: 'started', threads: 4 });
+    expect(await j(post(ex, '/start', body))).toEqual({ status: 'started', threads: 4, prepare_ms: 12 });
+    expect(fake.calls.starts).toEqual([{ at: undefined, by: 'start' }]);
     expect(fake.calls.sources).toEqual(['node7']);
     expect(fake.calls.specs[0]).toMatchObject({ server_url: 'http://127.0.0.1:9', model: 'm' });
 
@@ -132,5 +145,107 @@ describe('BaseWorkloadExecutor with an injected load engine', () => {
     });
     expect((await post(ex, '/start', body)).status).toBe(200);
     expect(fake.calls.specs).toHaveLength(2);
+  });
+});
+
+describe('a held start (await_release) with an injected load engine', () => {
+  function executor(log: string[] = []) {
+    const fake = fakeEngine();
+    const ex = new BaseWorkloadExecutor(0, {
+      capabilities: VLLM_CAPABILITIES,
+      token: TOKEN,
+      engine: fake.engine,
+      log: (m) => log.push(m),
+    });
+    return { fake, ex, log };
+  }
+  const held = { ...body, benchmark: 'held', await_release: true };
+
+  it('prepares, says so in /status and /health, refuses a second start, and starts on POST /release', async () => {
+    const { fake, ex, log } = executor();
+    expect(await j(post(ex, '/start', held))).toEqual({ status: 'prepared', threads: 4, prepare_ms: 12 });
+    expect(fake.calls.starts).toEqual([]);
+    expect(log).toContainEqual('prepared benchmark held in 12 ms: waiting for POST /release (at most 60 s)');
+    expect(await j(ex.app.request('/status'))).toEqual({
+      running: true,
+      phase: 'prepared',
+      benchmark: 'held',
+      elapsed_seconds: 0,
+      threads_active: 0,
+      prepare_ms: 12,
+    });
+    expect(await j(ex.app.request('/health'))).toMatchObject({ running: true });
+    const again = await post(ex, '/start', held);
+    expect(again.status).toBe(409);
+    expect((await j(again)).error).toBe(
+      'a workload is prepared (benchmark held), waiting for its POST /release; POST /stop first',
+    );
+    // nothing measured yet
+    expect(await j(ex.app.request('/metrics'))).toMatchObject({ requests_total: 0 });
+
+    const started = await j(post(ex, '/release', { start_at: 1_800_000_000_000 }));
+    expect(started).toEqual({ status: 'started', threads: 4, prepare_ms: 12 });
+    expect(fake.calls.starts).toEqual([{ at: 1_800_000_000_000, by: 'release' }]);
+    expect(await j(ex.app.request('/status'))).toMatchObject({ running: true, phase: 'warmup' });
+    // once: a second release has nothing to start
+    const twice = await post(ex, '/release', {});
+    expect(twice.status).toBe(409);
+    expect((await j(twice)).error).toMatch(/^no workload is waiting for its release; POST \/start with/);
+    await post(ex, '/stop');
+  });
+
+  it('a release without start_at starts now; a bad one is 400 naming the field', async () => {
+    const { fake, ex } = executor();
+    await post(ex, '/start', held);
+    const bad = await post(ex, '/release', { start_at: -5 });
+    expect(bad.status).toBe(400);
+    expect((await j(bad)).error).toBe('invalid release: start_at: must be > 0');
+    const noBody = await ex.app.request('/release', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(noBody.status).toBe(200);
+    expect(fake.calls.starts).toEqual([{ at: undefined, by: 'release' }]);
+    await post(ex, '/stop');
+  });
+
+  it('POST /stop while prepared drops the workload without running it; a new one may start', async () => {
+    const { fake, ex, log } = executor();
+    await post(ex, '/start', held);
+    const stopped = await j(post(ex, '/stop'));
+    expect(stopped).toMatchObject({ status: 'stopped', final_metrics: { requests_total: 0 } });
+    expect(fake.calls).toMatchObject({ starts: [], discards: 1, stops: 0 });
+    expect(log).toContainEqual('benchmark held stopped before its release: not started');
+    const status = await j(ex.app.request('/status'));
+    expect(status).toMatchObject({ running: false, phase: 'done', benchmark: 'held' });
+    expect(status.error).toBeUndefined();
+    expect((await post(ex, '/release', {})).status).toBe(409);
+    expect(await j(post(ex, '/start', body))).toMatchObject({ status: 'started' });
+    await post(ex, '/stop');
+  });
+
+  it('no release within release_timeout: dropped with an error naming it, in /status and the log', async () => {
+    const { fake, ex, log } = executor();
+    expect((await post(ex, '/start', { ...held, release_timeout: '50ms' })).status).toBe(200);
+    for (let i = 0; i < 200 && (await j(ex.app.request('/status'))).running; i++)
+      await new Promise((r) => setTimeout(r, 25));
+    const why =
+      'no POST /release within 0.05 s of being prepared (the controller gone?): benchmark held was not started';
+    expect(await j(ex.app.request('/status'))).toMatchObject({ running: false, phase: 'done', error: why });
+    expect(log).toContainEqual(`error: ${why}`);
+    expect(fake.calls).toMatchObject({ starts: [], discards: 1 });
+    // a late release says what became of it
+    const late = await post(ex, '/release', {});
+    expect(late.status).toBe(409);
+    expect((await j(late)).error).toBe(
+      `no workload is waiting for its release: benchmark held was dropped (${why}); POST /start with await_release: true first`,
+    );
+  });
+
+  it('release_timeout without await_release is a 400 naming it', async () => {
+    const { ex } = executor();
+    const res = await post(ex, '/start', { ...body, release_timeout: 5 });
+    expect(res.status).toBe(400);
+    expect((await j(res)).error).toMatch(/release_timeout: only used with await_release: true/);
   });
 });

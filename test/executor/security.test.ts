@@ -151,9 +151,21 @@ describe('caps answer 400 naming the cap', () => {
 });
 
 describe('a token is required', () => {
-  it('without the token a POST is 401', async () => {
+  it('without the token a POST is 401: /start, /release, /stop', async () => {
     const r = await start(base, { authorization: 'Bearer wrong' });
     expect(r.status).toBe(401);
+    // a held start waits for its release: only the token's holder may release or stop it
+    expect((await start({ ...base, target_rps: 1, await_release: true })).status).toBe(200);
+    for (const path of ['/release', '/stop']) {
+      const res = await ex.app.request(path, {
+        method: 'POST',
+        body: '{}',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer wrong' },
+      });
+      expect(res.status, path).toBe(401);
+    }
+    expect(ex.status()).toMatchObject({ running: true, phase: 'prepared' });
+    await ex.stop();
   });
 
   it('hpcbench executor without a token refuses to start (E006), unless --insecure', async () => {

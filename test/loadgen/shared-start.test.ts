@@ -2,15 +2,20 @@
  * The shared start of a scheduled load (open loop, ramp, trace replay) over several executors: the
  * controller gives every executor the same `start_at` (SHARED_START_LEAD_MS ahead), and an executor
  * starts its clock on it when it is within START_AT_TOLERANCE_MS of its own clock, else on its own (an
- * unsynchronised node). The end-to-end proofs, both executors' clocks starting on the same instant, are
- * test/e2e/trace-timing.test.ts (a trace) and test/e2e/shared-start.test.ts (open loop and ramp).
+ * unsynchronised node); a prepared load (`prepareLoad`, the executor's held start) starts its clock on
+ * the instant its release gives. The end-to-end proofs, both executors' clocks starting on the same
+ * instant, are test/e2e/trace-timing.test.ts (a trace), test/e2e/shared-start.test.ts (open loop and
+ * ramp) and test/controller/two-step-start.test.ts (one executor slow to prepare).
  */
-import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { SHARED_START_LEAD_MS, START_AT_TOLERANCE_MS } from '../../src/contracts/index.js';
 import { sharedStart } from '../../src/controller/index.js';
 import { nowMs } from '../../src/loadgen/record.js';
 import { clockStart } from '../../src/loadgen/run/context.js';
-import { startLoad } from '../../src/loadgen/run/load-run.js';
+import { prepareLoad, startLoad } from '../../src/loadgen/run/load-run.js';
 import { withCaps } from '../helpers/capabilities.js';
 import { simSpec } from '../helpers/spec.js';
 
@@ -99,5 +104,52 @@ describe('an executor ready after the shared start', () => {
   it('ready before it: no warning', async () => {
     const { log } = await startBehind(-SHARED_START_LEAD_MS);
     expect(log.filter((m) => m.startsWith('warning'))).toEqual([]);
+  });
+});
+
+describe('a prepared load started on its release', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hpcbench-prepared-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** An open loop prepared (no server answers there: requests fail at once); its log. */
+  function prepared(name: string) {
+    const log: string[] = [];
+    const spec = simSpec('http://127.0.0.1:9', {
+      target_rps: 5,
+      warmup: 2,
+      records_path: join(dir, `${name}.jsonl`),
+    });
+    return { log, spec, load: prepareLoad(...withCaps(spec, { log: (m: string) => log.push(m) })) };
+  }
+
+  it('its clock starts on the instant the release gives, however long preparing took: no warning', async () => {
+    const { log, load } = prepared('on-time');
+    expect(load.prepareMs).toBeGreaterThanOrEqual(0);
+    expect(load.threads).toBe(1);
+    const at = nowMs() + SHARED_START_LEAD_MS;
+    const run = load.start(at, 'release');
+    expect(run.windowStart).toBe(at + 2000);
+    await run.stop();
+    expect(log.filter((m) => m.startsWith('warning'))).toEqual([]);
+    expect(() => load.start(at, 'release')).toThrow('a prepared load starts once');
+  });
+
+  it('a release that comes after the start_at it gives says so, not that preparing was slow', async () => {
+    const { log, load } = prepared('late');
+    const run = load.start(nowMs() - 1000, 'release');
+    await run.stop();
+    const warning = log.find((m) => m.startsWith('warning'));
+    expect(
+      Number(/got POST \/release (\d+) ms after the start_at it gives/.exec(warning ?? '')?.[1]),
+    ).toBeGreaterThanOrEqual(1000);
+    expect(warning).toMatch(/preparing the run \(its prompts\) took \d+ ms, before the release/);
+  });
+
+  it('discarded: it never sends, its records file is closed empty, and it cannot start after', async () => {
+    const { load, spec } = prepared('discarded');
+    const file = spec.records_path as string;
+    await load.discard();
+    expect(existsSync(file) && readFileSync(file, 'utf8')).toBe('');
+    expect(() => load.start(nowMs())).toThrow('a prepared load starts once');
   });
 });

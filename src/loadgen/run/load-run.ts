@@ -1,7 +1,9 @@
 /**
  * `startLoad(spec)`: runs one workload on this executor (closed loop, open loop when `target_rps` is
- * set, or a trace replay) and returns a handle with live status and snapshots. Configuration problems (dataset files, api
- * choice) throw E006 synchronously; request failures are data.
+ * set, or a trace replay) and returns a handle with live status and snapshots. `prepareLoad(spec)` does
+ * the same in two steps: everything before the clock starts (prepare-load.ts), then `start(startAt)`.
+ * Configuration problems (dataset files, api choice) throw E006 synchronously, while preparing; request
+ * failures are data.
  */
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_CAPS } from '../../contracts/caps.js';
@@ -14,25 +16,18 @@ import {
   type ServiceCapabilities,
   START_AT_TOLERANCE_MS,
   type StatusResponse,
-  sessionRefusal,
   type WorkloadSpec,
 } from '../../contracts/index.js';
-import { ConfigValidationError } from '../../errors.js';
-import { LATE_MS, MetricsRecorder } from '../../metrics/recorder.js';
-import { apiOf, createServiceClient } from '../clients/index.js';
-import { loadConversations, loadPrompts } from '../datasets/index.js';
-import type { TracePromptSet } from '../datasets/trace.js';
-import type { PromptSet } from '../datasets/types.js';
+import { LATE_MS } from '../../metrics/recorder.js';
 import { nowMs } from '../record.js';
-import { executorMaxRequests, executorSchedule, recordedRequestedRps } from '../schedule/share.js';
+import { executorMaxRequests } from '../schedule/share.js';
 import { runClosedLoop } from './closed-loop.js';
 import { RunContext } from './context.js';
 import { yieldHelperThreads } from './helper-threads.js';
 import { runOpenLoop } from './open-loop.js';
-import { RecordWriter } from './record-writer.js';
+import { type Prepared, prepare } from './prepare-load.js';
 import { runSessionUsers, Sessions } from './sessions.js';
-import { executorTrace } from './trace-replay.js';
-import { hookLoadRefusal, type RunUser } from './user-hook.js';
+import type { RunUser } from './user-hook.js';
 import { wakerThreads } from './waker.js';
 
 export interface LoadOptions {
@@ -61,75 +56,82 @@ export interface LoadRun {
   done: Promise<MetricsSnapshot>;
 }
 
-/** Why `cancel.after_tokens` needs a streamed response (the recipe rules say the same). */
-export const CANCEL_TOKENS_NEED_STREAM =
-  'needs stream: true (a non-streamed response arrives whole, so no token arrives before it ends); cancel non-streamed requests with after: DELAY';
+/**
+ * A workload prepared to run (`prepareLoad`): checked, its prompts or trace read, its client and records
+ * file open; its clock not started.
+ */
+export interface PreparedLoad {
+  /** Client loops the run starts (its `threads`). */
+  readonly threads: number;
+  /** Milliseconds preparing it took (reading its prompts or trace, for the most part). */
+  readonly prepareMs: number;
+  /**
+   * Starts the run, once. A scheduled load's clock starts on `startAt` (epoch ms, shared by the executors)
+   * when it is within START_AT_TOLERANCE_MS of this node's clock, else now; `by` says who gave it (the
+   * start body, or POST /release once every executor was prepared) in the log's warnings.
+   */
+  start(startAt?: number, by?: 'start' | 'release'): LoadRun;
+  /** Closes what preparing opened (client, records file) when the run will not start. */
+  discard(): Promise<void>;
+}
 
-/** The trace a trace replay replays: its prompt set must be a trace's (E006 otherwise). */
-function traceOf(prompts: PromptSet): TracePromptSet {
-  if (!('rows' in prompts)) {
-    const message =
-      'mode trace replays a trace file: give prompts {source: trace, format: mooncake|burstgpt, path}';
-    throw new ConfigValidationError(`workload.load: ${message}`, [
-      { severity: 'error', path: 'workload.load', message },
-    ]);
-  }
-  return prompts as TracePromptSet;
+/** Client loops of a load: users in closed loop; in open loop the concurrency cap, or 1 (the dispatcher). */
+function threadsOf(load: WorkloadSpec['load']): number {
+  if (isScheduledLoad(load)) return load.max_concurrency ?? 1;
+  return load.mode === 'closed' ? Math.max(1, load.clients_per_node) : 1;
+}
+
+/** Prepares `spec` to run (configuration problems throw E006 here); `start()` runs it. */
+export function prepareLoad(spec: WorkloadSpec, opts: LoadOptions): PreparedLoad {
+  const p = prepare(spec, opts);
+  let used = false;
+  return {
+    threads: threadsOf(spec.load),
+    prepareMs: p.prepareMs,
+    start(startAt, by = 'start') {
+      if (used) throw new Error('a prepared load starts once');
+      used = true;
+      return run(p, opts, startAt, by);
+    },
+    async discard() {
+      if (used) return;
+      used = true;
+      p.recorder.destroy();
+      await p.client.close();
+      await p.writer?.close();
+    },
+  };
 }
 
 export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
-  const received = nowMs();
-  const source = opts.source ?? `executor${spec.executor_index ?? 0}`;
-  const refused = opts.runUser ? hookLoadRefusal(spec.load.mode) : undefined;
-  if (refused)
-    throw new ConfigValidationError(`workload.target_rps: ${refused}`, [
-      { severity: 'error', path: 'workload.target_rps', message: refused },
-    ]);
-  const sessionRefused = spec.session
-    ? sessionRefusal(apiOf(spec, opts.capabilities), spec.load.mode)
-    : undefined;
-  if (sessionRefused)
-    throw new ConfigValidationError(`workload.session: ${sessionRefused}`, [
-      { severity: 'error', path: 'workload.session', message: sessionRefused },
-    ]);
-  if (spec.session && opts.runUser) {
-    const message =
-      'the service runs a per-user hook (runBenchmark), which sends its own requests: remove session';
-    throw new ConfigValidationError(`workload.session: ${message}`, [
-      { severity: 'error', path: 'workload.session', message },
-    ]);
-  }
-  const schedule = executorSchedule(spec);
-  const prompts = loadPrompts(spec);
-  const conversations = spec.session ? loadConversations(spec) : undefined;
-  if (spec.session && spec.session.turns === undefined && !conversations) {
-    const message =
-      'give turns (per session, or a distribution): only a ShareGPT dataset brings its own conversations';
-    throw new ConfigValidationError(`workload.session.turns: ${message}`, [
-      { severity: 'error', path: 'workload.session.turns', message },
-    ]);
-  }
+  return prepareLoad(spec, opts).start(spec.start_at);
+}
+
+/** The warning of a scheduled load whose clock did not start on `startAt` as asked, or started late. */
+function startWarning(
+  p: Prepared,
+  ctx: RunContext,
+  startAt: number,
+  by: 'start' | 'release',
+): string | undefined {
+  const ready = nowMs();
+  const prepared = `preparing the run (its prompts) took ${Math.round(p.prepareMs)} ms`;
+  if (ctx.t0 !== startAt)
+    return `warning: start_at ${new Date(startAt).toISOString()} is more than ${START_AT_TOLERANCE_MS} ms from this node's clock (not synchronised?; ${prepared}): starting now instead, so this executor's arrivals are not aligned with the others'`;
+  if (ready - startAt <= LATE_MS) return undefined;
+  const late =
+    by === 'release'
+      ? `got POST /release ${Math.round(ready - startAt)} ms after the start_at it gives (the release's way here took longer than its lead; ${prepared}, before the release)`
+      : `was ready ${Math.round(ready - startAt)} ms after the shared start (start_at; ${prepared})`;
+  return `warning: this executor ${late}: the arrivals due before are sent late, back to back, and their schedule lag says so; a warmup longer than that (now ${p.spec.warmup} s) keeps them out of the measurement`;
+}
+
+function run(p: Prepared, opts: LoadOptions, startAt: number | undefined, by: 'start' | 'release'): LoadRun {
+  const spec: WorkloadSpec = { ...p.spec, start_at: startAt };
+  const { source, schedule, prompts, conversations, trace, client, recorder, writer } = p;
   const load = spec.load;
-  const trace = load.mode === 'trace' ? executorTrace(spec, load, traceOf(prompts)) : undefined;
-  if (spec.cancel?.after_tokens !== undefined && spec.stream === false) {
-    const message = CANCEL_TOKENS_NEED_STREAM;
-    throw new ConfigValidationError(`workload.cancel.after_tokens: ${message}`, [
-      { severity: 'error', path: 'workload.cancel.after_tokens', message },
-    ]);
-  }
-  const client = createServiceClient(spec, opts.capabilities);
   // sends and stamps before V8's and libuv's helper threads where they share a core (helper-threads.ts)
   yieldHelperThreads(wakerThreads());
-  const recorder = new MetricsRecorder({
-    benchmark: spec.benchmark,
-    source,
-    slo: spec.slo,
-    openLoop: schedule !== undefined || trace !== undefined,
-    // with sessions the schedule's rate is of sessions, not of the requests the figures count
-    requestedRps: recordedRequestedRps(spec) ?? trace?.requestedRps(),
-    windowSeconds: spec.window_seconds,
-  });
-  const writer = spec.records_path ? new RecordWriter(spec.records_path) : undefined;
   const ctx = new RunContext(
     spec,
     client,
@@ -140,24 +142,11 @@ export function startLoad(spec: WorkloadSpec, opts: LoadOptions): LoadRun {
     writer,
     opts.onRecord,
   );
-  if (spec.start_at !== undefined && load.mode !== 'closed') {
-    const ready = nowMs();
-    const prepared = `preparing the run (its prompts) took ${Math.round(ready - received)} ms`;
-    if (ctx.t0 !== spec.start_at)
-      opts.log?.(
-        `warning: start_at ${new Date(spec.start_at).toISOString()} is more than ${START_AT_TOLERANCE_MS} ms from this node's clock (not synchronised?; ${prepared}): starting now instead, so this executor's arrivals are not aligned with the others'`,
-      );
-    else if (ready - spec.start_at > LATE_MS)
-      opts.log?.(
-        `warning: this executor was ready ${Math.round(ready - spec.start_at)} ms after the shared start (start_at; ${prepared}): the arrivals due before are sent late, back to back, and their schedule lag says so; a warmup longer than that (now ${spec.warmup} s) keeps them out of the measurement`,
-      );
-  }
+  const warning =
+    startAt !== undefined && load.mode !== 'closed' ? startWarning(p, ctx, startAt, by) : undefined;
+  if (warning) opts.log?.(warning);
   const sessions = spec.session ? new Sessions(ctx, spec.session, conversations) : undefined;
-  const threads = isScheduledLoad(load)
-    ? (load.max_concurrency ?? 1)
-    : load.mode === 'closed'
-      ? Math.max(1, load.clients_per_node)
-      : 1;
+  const threads = threadsOf(load);
   let finished = false;
   let final: MetricsSnapshot | undefined;
   const usage = executorUsage();
