@@ -238,19 +238,22 @@ export async function runBenchmark(
   return { result, failure, executorErrors, lost };
 }
 
-/** The lost executors whose measurements could not be rebuilt: `NODE: lost (why), not rebuilt`. */
-function notRebuilt(got: { lost: string[]; rebuilt: string[] }): string[] {
+type Lost = { lost: string[]; rebuilt: string[] };
+
+/** Whether a lost executor (`NODE (why)`) had its measurements rebuilt from its records file. */
+const wasRebuilt = (got: Lost, l: string) => got.rebuilt.some((n) => l.startsWith(`${n} (`));
+
+/** The lost executors whose measurements could not be rebuilt: `NODE: lost (why), its records not rebuilt`. */
+function notRebuilt(got: Lost): string[] {
   return got.lost
-    .filter((l) => !got.rebuilt.some((n) => l.startsWith(`${n} (`)))
+    .filter((l) => !wasRebuilt(got, l))
     .map((l) => `${l.replace(' (', ': lost (')}, its records not rebuilt`);
 }
 
 /** The lost executors with why, and which measurements were rebuilt from their records file. */
-function lostNames(got: { lost: string[]; rebuilt: string[] }): string[] {
+function lostNames(got: Lost): string[] {
   return got.lost.map((l) =>
-    got.rebuilt.some((n) => l.startsWith(`${n} (`))
-      ? `${l}, its measurements rebuilt from its records file`
-      : l,
+    wasRebuilt(got, l) ? `${l}, its measurements rebuilt from its records file` : l,
   );
 }
 

@@ -83,14 +83,14 @@ export function uncountedDrops(result: BenchmarkResult): string | undefined {
  * The load-generator gate's verdict (src/decide/generator-gate.ts) on a benchmark's summary with its
  * workload's settings (`max_schedule_lag`; `max_concurrency` caps the sends): the one way a finished
  * benchmark (gateGenerator) and one rebuilt by hpcbench report (recover-benchmark.ts) are judged.
- * Undefined for closed loop. `sendsUnknown`: its unsent arrivals could not be counted, and why (by
- * default, the executors the merged snapshot's `dropped_sends_uncounted` names).
+ * Undefined for closed loop. Its sent share is not judged when the unsent arrivals could not be counted
+ * (uncountedDrops: the executors the merged snapshot's `dropped_sends_uncounted` names).
  */
 export function generatorVerdict(
   result: BenchmarkResult,
   spec: Pick<WorkloadSpec, 'load' | 'max_schedule_lag'>,
-  sendsUnknown = uncountedDrops(result),
 ): GeneratorCheck | undefined {
+  const sendsUnknown = uncountedDrops(result);
   return generatorCheck(result.summary, {
     maxScheduleLagMs: spec.max_schedule_lag !== undefined ? spec.max_schedule_lag * 1000 : undefined,
     // an open loop's or a ramp's sends wait for a free slot under max_concurrency alike

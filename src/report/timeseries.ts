@@ -4,7 +4,9 @@
  * first and the last row usually cover only the part of their window inside the measurement (from
  * `window_start`, the end of warmup, to `window_end`, the last completion): `start`, `t_s` and
  * `duration_s` give that part, and rates are over it. Latency columns are milliseconds, empty when the
- * window holds no value of that metric; a rate is empty when the row's duration is 0.
+ * window holds no value of that metric; a rate is empty when the row's duration is 0. `dropped_sends` is
+ * empty in every row when some executor's unsent arrivals were not counted (the snapshot's
+ * `dropped_sends_uncounted`): a window's count would leave them out.
  */
 
 import type { LatencyMetric, MetricsSnapshot } from '../contracts/index.js';
@@ -49,6 +51,7 @@ export function timeseriesCsv(
   const windows = [...(snapshot?.windows ?? [])].sort((a, b) => a.start - b.start);
   if (snapshot && windows.length > 0) {
     const lenMs = (snapshot.window_seconds ?? 10) * 1000;
+    const uncounted = !!snapshot.dropped_sends_uncounted?.length;
     const from = snapshot.window_start ?? windows[0].start;
     const to = snapshot.window_end;
     for (const w of windows) {
@@ -67,7 +70,7 @@ export function timeseriesCsv(
         String(c.cancelled),
         String(c.cancelled_by_workload ?? 0),
         String(c.late_sends),
-        String(c.dropped_sends),
+        uncounted ? '' : String(c.dropped_sends),
         String(c.output_tokens),
         num(requested ? rate(requested(start, end)) : secs > 0 ? snapshot.requested_rps : undefined),
         num(rate(c.ok)),

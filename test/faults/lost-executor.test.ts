@@ -7,7 +7,7 @@
  * the skipped note) before the error line.
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -275,5 +275,49 @@ describe('an executor killed mid-benchmark', () => {
       .map((l) => l.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/));
     expect(csv[1][csv[0].indexOf('dropped_sends')]).toBe('');
     expect(await readFile(join(run, 'summary.md'), 'utf8')).toContain('not counted');
+  }, 120_000);
+  it('an open loop’s lost executor with no records file: dropped_sends null, not the survivor’s count', async () => {
+    const box = sandbox();
+    const sim = await box.startSim('sim-gone', ['--load-ms', '0']);
+    const [a, b] = await Promise.all([box.startExecutor('keep', TOKEN), box.startExecutor('dies', TOKEN)]);
+    const file = await box.writeRecipe(
+      'gone.yaml',
+      recipe('lost-gone', {
+        duration: '8s',
+        warmup: '0s',
+        target_rps: 20,
+        request_distribution: 'constant',
+        gen_tokens: 4,
+        ignore_eos: true,
+      }),
+    );
+    const running = orchestrate(box, {
+      servers: [`127.0.0.1:${sim.port}`],
+      clients: [`127.0.0.1:${a.port}`, `localhost:${b.port}`],
+      file,
+      results: 'r-gone',
+    });
+    await untilOk(b.url, 10);
+    process.kill(b.child.pid as number, 'SIGKILL');
+    // its records file gone too (as on a node whose folder the orchestrator does not see): nothing to rebuild
+    const run = await onlyRunDir(box.path('r-gone'));
+    const dir = join(run, 'benchmarks', 'default');
+    await rm(join(dir, 'records-localhost.jsonl'), { force: true });
+    const res = await running;
+    const summary = await readJson(join(dir, 'summary.json'));
+    expect(summary.status, res.all).toBe('degraded');
+    expect(summary.reason).toMatch(/executor\(s\) lost: localhost \(.*connection refused\)$/);
+    const metrics = await readJson(join(dir, 'metrics.json'));
+    expect(metrics.per_client.map((c: { node: string }) => c.node)).toEqual(['127.0.0.1']);
+    expect(metrics.snapshot.dropped_sends_uncounted).toEqual([
+      expect.stringMatching(/^localhost: lost \(.*\), its records not rebuilt$/),
+    ]);
+    expect(summary.dropped_sends).toBeNull();
+    expect(summary.load_generator.sent_share).toBeNull();
+    // timeseries.csv: no window counts it as 0 either
+    const [head, ...rows] = (await readFile(join(dir, 'timeseries.csv'), 'utf8')).trimEnd().split('\n');
+    const col = head.split(',').indexOf('dropped_sends');
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.map((r) => r.split(',')[col])).toEqual(rows.map(() => ''));
   }, 120_000);
 });

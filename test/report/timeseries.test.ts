@@ -145,6 +145,14 @@ describe('timeseries.csv', () => {
     for (const k of header.filter((h) => h.endsWith('_ms'))) expect(r3[k]).toBe('');
   });
 
+  it('dropped_sends empty in every row when some executor’s unsent arrivals were not counted, never 0', () => {
+    const snapshot = { ...merged(), dropped_sends_uncounted: ['b: no records file'] };
+    const { rows } = parse(timeseriesCsv(snapshot));
+    expect(rows.map((r) => r.dropped_sends)).toEqual(['', '', '']);
+    // the other counters stay
+    expect(rows.map((r) => r.sent)).toEqual(['2', '2', '1']);
+  });
+
   it('header only when there is no snapshot or no window', () => {
     expect(timeseriesCsv(undefined)).toBe(`${TIMESERIES_HEADER.join(',')}\n`);
     const empty = new MetricsRecorder({ windowSeconds: 1 });
