@@ -258,7 +258,8 @@ export class BaseWorkloadController {
 
   /**
    * Starts the workload on every executor (each gets executor_index/executor_count). If any executor
-   * rejects it, the ones that started are stopped and E004 names each rejecting executor and its reason.
+   * rejects it, the ones that started are stopped and E004 names each rejecting executor and its reason;
+   * one whose answer did not come (E007, E008: it may have started) is stopped too.
    * A scheduled load over several executors starts in two steps: POST /start holds it (`await_release`)
    * while each executor prepares (reads its prompts or trace); once all answered `prepared`, POST
    * /release gives them one `start_at`, SHARED_START_LEAD_MS ahead. An executor that does not know the
@@ -292,11 +293,12 @@ export class BaseWorkloadController {
       this.started.set(t, answer);
       return answer;
     }, targets);
-    await this.failedStart(
-      'start',
-      results,
-      targets.filter((_, i) => results[i].status === 'fulfilled'),
-    );
+    // an executor that answered with an error did not start; one whose answer never came may have
+    const mayHaveStarted = targets.filter((_, i) => {
+      const r = results[i];
+      return r.status === 'fulfilled' || !(r.reason instanceof WorkloadStartError);
+    });
+    await this.failedStart('start', results, mayHaveStarted);
     if (startAt !== undefined) await this.release(targets, startAt);
     return true;
   }

@@ -286,6 +286,24 @@ describe('the two-step shared start of a scheduled load', () => {
     expect(executors[0].status()).toMatchObject({ running: false, phase: 'done' });
   });
 
+  it('a POST /start whose answer does not come (E007): that executor is stopped too, as it may be holding the start', async () => {
+    const [ep] = await startExecutors(1);
+    const seen: string[] = [];
+    // an executor still preparing (a big trace) when the controller's request timeout passes
+    const slow = await scriptedServer((req, res) => {
+      seen.push(req.url ?? '');
+      if (req.url === '/stop') json(res, 200, { status: 'stopped', final_metrics: {} });
+    });
+    others.push(slow);
+    const c = controller([ep, slow.url], { requestTimeout: 0.5 });
+    await expect(c.startWorkload(openLoop())).rejects.toMatchObject({
+      code: 'E007',
+      message: expect.stringMatching(/^workload start failed: executor c1 \(.*\/start\): no answer within/),
+    });
+    expect(seen).toEqual(['/start', '/stop']);
+    expect(executors[0].status()).toMatchObject({ running: false, phase: 'done' });
+  });
+
   it('a start one executor refuses: the prepared other is stopped before it sent anything (E004)', async () => {
     const eps = await startExecutors(2);
     const before = sim.engine.stats.arrivals;
