@@ -304,6 +304,26 @@ describe('the two-step shared start of a scheduled load', () => {
     expect(executors[0].status()).toMatchObject({ running: false, phase: 'done' });
   });
 
+  it('an executor lost between its prepare and its release (E008): the other one is stopped', async () => {
+    const [ep] = await startExecutors(1);
+    const seen: string[] = [];
+    const lost = await scriptedServer((req, res) => {
+      seen.push(req.url ?? '');
+      if (req.url === '/start') return json(res, 200, { status: 'prepared', threads: 1 });
+      // the node went away: the connection breaks without an answer
+      req.socket.destroy();
+    });
+    others.push(lost);
+    const c = controller([ep, lost.url]);
+    await expect(c.startWorkload(openLoop())).rejects.toMatchObject({
+      code: 'E008',
+      message: expect.stringMatching(/^workload release failed: executor c1 \(.*\/release\): /),
+    });
+    // /stop too (asked twice: a broken connection is asked again once)
+    expect(seen).toEqual(['/start', '/release', '/stop', '/stop']);
+    expect(executors[0].status()).toMatchObject({ running: false, phase: 'done' });
+  });
+
   it('a start one executor refuses: the prepared other is stopped before it sent anything (E004)', async () => {
     const eps = await startExecutors(2);
     const before = sim.engine.stats.arrivals;
