@@ -127,6 +127,71 @@ describe('bodies', () => {
   });
 });
 
+describe('responses one after another on a connection', () => {
+  /** Parses `responses` in turn with one parser (reset between, as the client does), each as `pieces` gives it. */
+  function parseEach(responses: string[], pieces: (text: string) => Buffer[] = (t) => [Buffer.from(t)]) {
+    const out: { status?: number; body: string; ends: number; keepAlive: boolean }[] = [];
+    let cur = out[0];
+    const p = new ResponseParser({
+      head: (s) => {
+        cur.status = s;
+      },
+      body: (b, from, to) => {
+        cur.body += b.toString('latin1', from, to);
+      },
+      end: () => {
+        cur.ends++;
+      },
+    });
+    for (const text of responses) {
+      cur = { body: '', ends: 0, keepAlive: true };
+      out.push(cur);
+      p.reset();
+      for (const piece of pieces(text)) {
+        shared.fill('\r\n\r\n0\r\n\r\n');
+        piece.copy(shared);
+        p.feed(shared, 0, piece.length);
+      }
+      cur.keepAlive = p.keepAlive;
+    }
+    return out;
+  }
+
+  it('a head the same as the one before frames its own body, at every split', () => {
+    const head =
+      'HTTP/1.1 200 OK\r\ndate: Fri, 04 Dec 2026 19:00:00 GMT\r\ntransfer-encoding: chunked\r\n\r\n';
+    const first = `${head}3\r\nabc\r\n0\r\n\r\n`;
+    const second = `${head}5\r\nvwxyz\r\n0\r\n\r\n`;
+    for (let cut = 1; cut < second.length; cut++) {
+      const split = (t: string) =>
+        t === second ? [Buffer.from(t.slice(0, cut)), Buffer.from(t.slice(cut))] : [Buffer.from(t)];
+      expect(parseEach([first, second, second], split)).toEqual([
+        { status: 200, body: 'abc', ends: 1, keepAlive: true },
+        { status: 200, body: 'vwxyz', ends: 1, keepAlive: true },
+        { status: 200, body: 'vwxyz', ends: 1, keepAlive: true },
+      ]);
+    }
+  });
+
+  it('a head that differs from the one before in any byte is read anew', () => {
+    const res = (status: string, length: number, connection: string) =>
+      `HTTP/1.1 ${status}\r\ncontent-length: ${length}\r\nconnection: ${connection}\r\n\r\n${'x'.repeat(length)}`;
+    expect(
+      parseEach([
+        res('200 OK', 2, 'other'),
+        res('200 OK', 3, 'other'),
+        res('200 OK', 3, 'close'),
+        res('503 No', 3, 'close'),
+      ]),
+    ).toEqual([
+      { status: 200, body: 'xx', ends: 1, keepAlive: true },
+      { status: 200, body: 'xxx', ends: 1, keepAlive: true },
+      { status: 200, body: 'xxx', ends: 1, keepAlive: false },
+      { status: 503, body: 'xxx', ends: 1, keepAlive: false },
+    ]);
+  });
+});
+
 describe('keep-alive', () => {
   const head = (first: string, extra = '') => [Buffer.from(`${first}\r\ncontent-length: 1\r\n${extra}\r\nx`)];
   it('HTTP/1.1 keeps the connection unless connection: close (any case, in a list)', () => {
