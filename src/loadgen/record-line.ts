@@ -132,7 +132,7 @@ function epoch(b: Buffer, p: number, v: number): number {
     seconds = s;
     digits(secondsBytes, 0, s);
   }
-  for (let j = 0; j < 10; j++) b[p + j] = secondsBytes[j];
+  b.set(secondsBytes, p);
   p = fixed(b, p + 10, i - s * 1000, 3);
   const n = fractions.length[m];
   const at = m * FRACTION_BYTES;
@@ -207,9 +207,10 @@ export function maxLineBytes(r: RequestRecord): number {
 }
 
 /**
- * The two runs of fields that seldom change from one record to the next — benchmark to stream (a run's
- * constants), and status to tokens_source (the same for every ok request of a workload of fixed lengths)
- * — kept as bytes beside the values they were written from: a record with the same values copies them.
+ * The two runs of fields that seldom change from one record to the next — benchmark to server (a run's
+ * constants, the server too but with several targets), and status to tokens_source (the same for every
+ * ok request of a workload of fixed lengths) — kept as bytes beside the values they were written from: a
+ * record with the same values copies them.
  */
 interface Head {
   benchmark: string;
@@ -217,6 +218,7 @@ interface Head {
   warmup: boolean;
   api: string;
   stream: boolean;
+  server: string;
   bytes: Uint8Array;
 }
 
@@ -251,16 +253,17 @@ function writeHead(r: RequestRecord, b: Buffer, p: number): number {
     h.executor === r.executor &&
     h.warmup === r.warmup &&
     h.api === r.api &&
-    h.stream === r.stream
+    h.stream === r.stream &&
+    h.server === r.server
   )
     return put(b, p, h.bytes);
   const from = p;
   p = str(b, put(b, p, K.benchmark), r.benchmark);
   p = str(b, put(b, p, K.executor), r.executor);
   p = str(b, put(b, p, r.warmup ? K.warmupTrue : K.warmupFalse), r.api);
-  p = put(b, p, r.stream ? K.streamTrue : K.streamFalse);
-  const { benchmark, executor, warmup, api, stream } = r;
-  head = { benchmark, executor, warmup, api, stream, bytes: copyOf(b, from, p) };
+  p = str(b, put(b, p, r.stream ? K.streamTrue : K.streamFalse), r.server);
+  const { benchmark, executor, warmup, api, stream, server } = r;
+  head = { benchmark, executor, warmup, api, stream, server, bytes: copyOf(b, from, p) };
   return p;
 }
 
@@ -320,7 +323,7 @@ function writeTail(r: RequestRecord, b: Buffer, p: number): number {
 /** Writes `r`'s line (no newline) at `p` in `b`, which has maxLineBytes(r) from `p`; returns its end. */
 export function writeRecordLine(r: RequestRecord, b: Buffer, p: number): number {
   p = str(b, put(b, p, K.id), r.id);
-  p = str(b, writeHead(r, b, p), r.server);
+  p = writeHead(r, b, p);
   p = num(b, put(b, p, K.scheduled), r.scheduled);
   p = num(b, put(b, p, K.sent), r.sent);
   p = optNum(b, p, K.first_token, r.first_token);
@@ -328,8 +331,20 @@ export function writeRecordLine(r: RequestRecord, b: Buffer, p: number): number 
   p = num(b, put(b, p, K.end), r.end);
   p = put(b, p, K.chunks);
   const ch = r.chunks;
+  // where the last offset's text starts: a chunk of the same network piece (the same stamp) copies it
+  let last = p;
   for (let i = 0; i < ch.length; i++) {
-    if (i > 0) b[p++] = 0x2c;
+    if (i > 0) {
+      b[p++] = 0x2c;
+      if (ch[i] === ch[i - 1]) {
+        const n = p - 1 - last;
+        for (let j = 0; j < n; j++) b[p + j] = b[last + j];
+        last = p;
+        p += n;
+        continue;
+      }
+    }
+    last = p;
     p = offset(b, p, ch[i], r.sent);
   }
   p = writeTail(r, b, put(b, p, K.chunksEnd));
