@@ -2,6 +2,7 @@
  * Making request records (the record type is `src/contracts/record.ts`): a new record before sending, the
  * monotonic epoch clock its stamps come from, and its line in the records file.
  */
+import { performance } from 'node:perf_hooks';
 import type { AllFields, RequestRecord } from '../contracts/record.js';
 import { maxLineBytes, writeRecordLine } from './record-line.js';
 
@@ -52,7 +53,10 @@ export function newRecord(
 
 const ORIGIN = performance.timeOrigin;
 
-/** Current time as epoch milliseconds from the monotonic clock. */
+/**
+ * Current time as epoch milliseconds from the monotonic clock (`performance` imported: the global one is
+ * an accessor on globalThis, looked up through an inline cache at every call).
+ */
 export const nowMs = (): number => ORIGIN + performance.now();
 
 const SCRATCH = Buffer.allocUnsafe(8192);

@@ -17,11 +17,12 @@ export function feedLines(st: ParseState, chunk: string, onLine: OnLine): void {
     const end = nl > pos && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
     if (end > pos) onLine(st, text, pos, end);
     pos = nl + 1;
-    // blank lines (the SSE event separator) skipped here, without another search
-    for (;;) {
+    // blank lines (the SSE event separator) skipped here, without another search; within bounds (a
+    // charCodeAt past the end makes V8 call it instead of inlining it from then on)
+    while (pos < text.length) {
       const c = text.charCodeAt(pos);
       if (c === 10) pos++;
-      else if (c === 13 && text.charCodeAt(pos + 1) === 10) pos += 2;
+      else if (c === 13 && pos + 1 < text.length && text.charCodeAt(pos + 1) === 10) pos += 2;
       else break;
     }
   }
