@@ -44,7 +44,13 @@ export function countTokens(text: string): number {
   let inWord = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (isSpaceCode(c)) {
+    // a lowercase letter, the most common, first: no whitespace test for it
+    if (c >= 97 && c <= 122) {
+      if (!inWord) {
+        n++;
+        inWord = true;
+      }
+    } else if (isSpaceCode(c)) {
       inWord = false;
     } else if (isWordCode(c)) {
       if (!inWord) {
